@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Shared declarations of the truce command-line tool (public API only). */
+#ifndef TRUCE_CLI_H
+#define TRUCE_CLI_H
+#include <stdio.h>
+#include <truce/truce.h>
+
+/* Exit statuses: 0 success, 1 failure (bad input included), 2 usage. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+int cmd_run(truce_ctx* ctx, int argc, char** argv);
+int cmd_check(truce_ctx* ctx, int argc, char** argv);
+
+/* Print the context's last error to stderr. */
+void cli_report(const truce_ctx* ctx);
+/* Load a scenario and apply --set overrides; reports errors itself. */
+int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
+             truce_scenario** out);
+#endif

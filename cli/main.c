@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce: the command-line front end. main() creates the context, hands the
+ * arguments to one command and turns its result into an exit status.
+ */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void usage(FILE* f) {
+  fprintf(f,
+          "usage: truce <command> [options]\n"
+          "\n"
+          "Simulate wars of attrition and forecast negotiated settlements.\n"
+          "\n"
+          "commands:\n"
+          "  check FILE        validate a scenario and summarise it\n"
+          "  run FILE          simulate a scenario and write its outputs\n"
+          "\n"
+          "Run 'truce <command> --help' for a command's options.\n"
+          "  --version         print the version\n");
+}
+
+void cli_report(const truce_ctx* ctx) {
+  const char* msg = truce_ctx_message(ctx);
+  /* Scenario errors already read "FILE:LINE:COL: error: ..." or
+   * "--set ...: error: ..."; anything else gets the tool's prefix. */
+  if (strstr(msg, ": error: "))
+    fprintf(stderr, "%s\n", msg);
+  else
+    fprintf(stderr, "truce: error: %s\n",
+            *msg ? msg : truce_strerror(truce_ctx_code(ctx)));
+}
+
+int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
+             truce_scenario** out) {
+  if (truce_scenario_load(ctx, path, out)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  for (int i = 0; i < nsets; i++) {
+    if (truce_scenario_set(ctx, *out, sets[i])) {
+      cli_report(ctx);
+      truce_scenario_free(*out);
+      *out = NULL;
+      return CLI_FAIL;
+    }
+  }
+  return CLI_OK;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return CLI_USAGE;
+  }
+  const char* cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    usage(stdout);
+    return CLI_OK;
+  }
+  if (!strcmp(cmd, "--version")) {
+    printf("truce %s\n", truce_version());
+    return CLI_OK;
+  }
+  gsl_set_error_handler_off();
+  truce_ctx* ctx;
+  if (truce_ctx_new(&ctx, NULL, NULL)) {
+    fprintf(stderr, "truce: out of memory\n");
+    return CLI_FAIL;
+  }
+  int rc;
+  if (!strcmp(cmd, "run")) {
+    rc = cmd_run(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "check")) {
+    rc = cmd_check(ctx, argc - 1, argv + 1);
+  } else {
+    fprintf(stderr, "truce: unknown command '%s'\n", cmd);
+    usage(stderr);
+    rc = CLI_USAGE;
+  }
+  truce_ctx_free(ctx);
+  return rc;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce/io.h: writing a run's outputs.
+ *
+ * An output set is written into temporary files inside DIR and renamed into
+ * place only by truce_output_commit, so a failed or interrupted run leaves
+ * no half-written daily.csv or summary.json behind.
+ */
+#ifndef TRUCE_IO_H
+#define TRUCE_IO_H
+
+#include "truce/core.h"
+#include "truce/scenario.h"
+#include "truce/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct truce_output truce_output;
+
+/* What the run was (recorded in summary.json). Strings are borrowed. */
+typedef struct {
+  uint64_t seed;
+  uint64_t runs;
+  int deterministic;
+  const char* command_line;
+} truce_run_meta;
+
+/* Create DIR if needed and open temporary outputs in it. */
+TRUCE_API int truce_output_open(truce_ctx* ctx, const char* dir,
+                                const truce_scenario* sc,
+                                truce_output** out);
+/* Append one day of one run to daily.csv. */
+TRUCE_API int truce_output_day(truce_output* o, uint64_t run,
+                               const truce_day* day);
+/* Record the outcome of one run (both sides). */
+TRUCE_API int truce_output_run_end(truce_output* o, uint64_t run,
+                                   const truce_side_outcome outcome[2]);
+/* Write summary.json and rename every file into place. */
+TRUCE_API int truce_output_commit(truce_output* o, const truce_run_meta* m);
+/* Free; removes the temporary files unless committed. NULL accepted. */
+TRUCE_API void truce_output_free(truce_output* o);
+
+/* The summary of the committed outputs as a JSON text owned by o. */
+TRUCE_API const char* truce_output_summary_json(const truce_output* o);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce/scenario.h: load, validate and override scenario files.
+ *
+ * A scenario is read from YAML (format `truce: 1`, see docs/scenario.md),
+ * checked against the schema, and kept as an immutable parameter set plus
+ * the provenance of every number. Errors carry "FILE:LINE:COL: error: what
+ * is wrong; what was expected" in the context's message.
+ */
+#ifndef TRUCE_SCENARIO_H
+#define TRUCE_SCENARIO_H
+
+#include <stdbool.h>
+
+#include "truce/core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct truce_scenario truce_scenario;
+
+/* Provenance of one number of the scenario (read-only view). Strings are
+ * owned by the scenario; absent ones are NULL. */
+typedef struct {
+  const char* path;     /* e.g. "sides.ua.personnel.front" */
+  double value;
+  const char* unit;
+  const char* source;
+  const char* claimant;
+  const char* date;
+  int line, column;     /* where the number was written (1-based) */
+} truce_provenance;
+
+/* Load and validate a scenario file. On failure *out is NULL. */
+TRUCE_API int truce_scenario_load(truce_ctx* ctx, const char* path,
+                                  truce_scenario** out);
+/* The same from memory; name is used in error messages. */
+TRUCE_API int truce_scenario_load_string(truce_ctx* ctx, const char* name,
+                                         const char* text, size_t len,
+                                         truce_scenario** out);
+/* Apply "PATH=VALUE" (e.g. "sides.ua.personnel.recruits_per_month=30000"),
+ * validated like the file. The scenario is unchanged on failure. */
+TRUCE_API int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
+                                 const char* assignment);
+/* Read a number by path (enums read as their index). */
+TRUCE_API int truce_scenario_get(truce_ctx* ctx, const truce_scenario* sc,
+                                 const char* path, double* out);
+TRUCE_API void truce_scenario_free(truce_scenario* sc);
+
+TRUCE_API const char* truce_scenario_name(const truce_scenario* sc);
+TRUCE_API const char* truce_scenario_file(const truce_scenario* sc);
+/* Start date "YYYY-MM-DD", or NULL when the scenario has none. */
+TRUCE_API const char* truce_scenario_start(const truce_scenario* sc);
+/* SHA-256 (hex) of the scenario file's bytes. */
+TRUCE_API const char* truce_scenario_sha256(const truce_scenario* sc);
+TRUCE_API int truce_scenario_horizon_days(const truce_scenario* sc);
+TRUCE_API double truce_scenario_time_step(const truce_scenario* sc);
+TRUCE_API uint64_t truce_scenario_seed(const truce_scenario* sc);
+TRUCE_API size_t truce_scenario_side_count(const truce_scenario* sc);
+TRUCE_API const char* truce_scenario_side_id(const truce_scenario* sc,
+                                             size_t i);
+TRUCE_API const char* truce_scenario_law_name(const truce_scenario* sc);
+TRUCE_API size_t truce_scenario_event_count(const truce_scenario* sc);
+/* Overrides applied with truce_scenario_set, in order ("PATH=VALUE"). */
+TRUCE_API size_t truce_scenario_override_count(const truce_scenario* sc);
+TRUCE_API const char* truce_scenario_override(const truce_scenario* sc,
+                                              size_t i);
+/* Every number given in the file (and each override), in file order. */
+TRUCE_API size_t truce_scenario_provenance_count(const truce_scenario* sc);
+TRUCE_API const truce_provenance* truce_scenario_provenance(
+    const truce_scenario* sc, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce/sim.h: one run of the attrition engine.
+ *
+ * A truce_sim is a workspace bound to one scenario: allocate it once, then
+ * run as many replications as needed; nothing is allocated inside a run.
+ * Deterministic mode integrates expected values (RK4 for the attrition
+ * laws); stochastic mode draws Poisson and binomial counts per step from
+ * streams keyed by (seed, run, stream id). See docs/model.md.
+ */
+#ifndef TRUCE_SIM_H
+#define TRUCE_SIM_H
+
+#include "truce/core.h"
+#include "truce/scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct truce_sim truce_sim;
+
+enum { TRUCE_SIM_STOCHASTIC = 0u, TRUCE_SIM_DETERMINISTIC = 1u };
+
+/* State of one side at the end of a day (read-only view). Persons are in
+ * exactly one of pool, training, front, wounded, killed, missing,
+ * discharged; `inflow` counts those who entered from outside the model
+ * (scheduled arrivals), so pool+training+front+wounded+killed+missing+
+ * discharged == initial + inflow on every step. */
+typedef struct {
+  double pool, training, front, wounded, killed, missing, discharged;
+  double inflow;      /* cumulative arrivals from outside */
+  double casualties;  /* cumulative killed + wounded + missing */
+  double power;       /* combat power, effective soldiers */
+  double equipment;   /* items of all classes */
+  double ammunition;  /* rounds in stock */
+  double territory;   /* share of the contested area held */
+} truce_side_state;
+
+typedef struct {
+  int day;            /* 0 = initial state; d = after d days */
+  double t;           /* time in days */
+  truce_side_state side[2];
+} truce_day;
+
+/* Called after day 0 and each day; a non-zero return stops the run and is
+ * returned by truce_sim_run. */
+typedef int (*truce_day_fn)(void* user, const truce_day* day);
+
+typedef struct {
+  double front_end;        /* front strength at the horizon */
+  double casualties_total; /* killed + wounded + missing at the horizon */
+  int exhaustion_day;      /* first day front < threshold; -1 if never */
+  double territory_end;    /* share of the contested area at the horizon */
+} truce_side_outcome;
+
+TRUCE_API int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc,
+                            truce_sim** out);
+/* Run replication `run` (its streams are keyed by the scenario seed and
+ * run). flags: TRUCE_SIM_DETERMINISTIC or TRUCE_SIM_STOCHASTIC. fn may be
+ * NULL. Fails with TRUCE_EINTERNAL if conservation is ever violated. */
+TRUCE_API int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
+                            truce_day_fn fn, void* user);
+/* Outcome of the last run for side i (0 or 1). */
+TRUCE_API int truce_sim_outcome(const truce_sim* sim, size_t i,
+                                truce_side_outcome* out);
+TRUCE_API void truce_sim_free(truce_sim* sim);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

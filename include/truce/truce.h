@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * truce/truce.h: umbrella header for libtruce. */
+#ifndef TRUCE_TRUCE_H
+#define TRUCE_TRUCE_H
+#include "truce/core.h"
+#include "truce/rng.h"
+#include "truce/scenario.h"
+#include "truce/sim.h"
+#include "truce/io.h"
+#endif

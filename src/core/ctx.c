@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The context: allocator, last error and where it was raised. All errors in
+ * libtruce pass through truce__error, so one breakpoint catches them all.
+ * Reporting an error never allocates, so out-of-memory is reported safely.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "truce_int.h"
+#include "truce_config.h"
+
+static void* default_alloc(void* user, void* ptr, size_t osize,
+                           size_t nsize) {
+  (void)user;
+  (void)osize;
+  if (nsize == 0) {
+    free(ptr);
+    return NULL;
+  }
+  return realloc(ptr, nsize);
+}
+
+/* ---------------------------------------------------------------- Public API
+ */
+
+int truce_ctx_new(truce_ctx** out, truce_alloc_fn alloc, void* alloc_user) {
+  if (!out) return TRUCE_EINVAL;
+  *out = NULL;
+  if (!alloc) alloc = default_alloc;
+  truce_ctx* ctx = alloc(alloc_user, NULL, 0, sizeof *ctx);
+  if (!ctx) return TRUCE_ENOMEM;
+  memset(ctx, 0, sizeof *ctx);
+  ctx->alloc = alloc;
+  ctx->alloc_user = alloc_user;
+  *out = ctx;
+  return 0;
+}
+
+void truce_ctx_free(truce_ctx* ctx) {
+  if (!ctx) return;
+  ctx->alloc(ctx->alloc_user, ctx, sizeof *ctx, 0);
+}
+
+int truce_ctx_code(const truce_ctx* ctx) { return ctx ? ctx->code : 0; }
+
+const char* truce_ctx_message(const truce_ctx* ctx) {
+  return ctx ? ctx->message : "";
+}
+
+const char* truce_ctx_origin(const truce_ctx* ctx) {
+  return ctx ? ctx->origin : "";
+}
+
+void truce_ctx_clear(truce_ctx* ctx) {
+  if (!ctx) return;
+  ctx->code = 0;
+  ctx->message[0] = '\0';
+  ctx->origin[0] = '\0';
+}
+
+const char* truce_strerror(int code) {
+  switch (code) {
+    case 0: return "success";
+#define TRUCE_X_(name, value, desc) \
+  case TRUCE_##name: return desc;
+    TRUCE_ERRNO_MAP(TRUCE_X_)
+#undef TRUCE_X_
+    default: return "unknown error";
+  }
+}
+
+const char* truce_err_name(int code) {
+  switch (code) {
+    case 0: return "TRUCE_OK";
+#define TRUCE_X_(name, value, desc) \
+  case TRUCE_##name: return "TRUCE_" #name;
+    TRUCE_ERRNO_MAP(TRUCE_X_)
+#undef TRUCE_X_
+    default: return "TRUCE_UNKNOWN";
+  }
+}
+
+const char* truce_version(void) { return TRUCE_VERSION; }
+
+/* ------------------------------------------------------------------ Internal
+ */
+
+int truce__error(truce_ctx* ctx, int code, const char* func,
+                 const char* file, int line, const char* fmt, ...) {
+  if (!ctx) return code;
+  ctx->code = code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
+  va_end(ap);
+  const char* base = strrchr(file, '/');
+  snprintf(ctx->origin, sizeof ctx->origin, "%s (%s:%d)", func,
+           base ? base + 1 : file, line);
+  return code;
+}
+
+void* truce__malloc(truce_ctx* ctx, size_t n) {
+  void* p = ctx->alloc(ctx->alloc_user, NULL, 0, n ? n : 1);
+  if (!p) TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory (%zu bytes)", n);
+  return p;
+}
+
+void* truce__calloc(truce_ctx* ctx, size_t count, size_t size) {
+  if (size && count > (size_t)-1 / size) {
+    TRUCE_FAIL(ctx, TRUCE_ENOMEM, "allocation size overflows");
+    return NULL;
+  }
+  void* p = truce__malloc(ctx, count * size);
+  if (p) memset(p, 0, (count * size) > 0 ? count * size : 1);
+  return p;
+}
+
+void* truce__realloc(truce_ctx* ctx, void* p, size_t osize, size_t nsize) {
+  void* q = ctx->alloc(ctx->alloc_user, p, osize, nsize ? nsize : 1);
+  if (!q) TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory (%zu bytes)", nsize);
+  return q;
+}
+
+void truce__free(truce_ctx* ctx, void* p, size_t size) {
+  if (p) ctx->alloc(ctx->alloc_user, p, size, 0);
+}
+
+char* truce__strndup(truce_ctx* ctx, const char* s, size_t n) {
+  char* d = truce__malloc(ctx, n + 1);
+  if (!d) return NULL;
+  memcpy(d, s, n);
+  d[n] = '\0';
+  return d;
+}
+
+char* truce__strdup(truce_ctx* ctx, const char* s) {
+  return truce__strndup(ctx, s, strlen(s));
+}
+
+void truce__strfree(truce_ctx* ctx, char* s) {
+  if (s) truce__free(ctx, s, strlen(s) + 1);
+}
+
+int truce__edit_distance(const char* a, const char* b) {
+  size_t la = strlen(a), lb = strlen(b);
+  if (la > 63 || lb > 63) return 255;
+  int row[64];
+  for (size_t j = 0; j <= lb; j++) row[j] = (int)j;
+  for (size_t i = 1; i <= la; i++) {
+    int diag = row[0];
+    row[0] = (int)i;
+    for (size_t j = 1; j <= lb; j++) {
+      int up = row[j];
+      int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      int best = diag + cost;
+      if (up + 1 < best) best = up + 1;
+      if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+      row[j] = best;
+      diag = up;
+    }
+  }
+  return row[lb];
+}

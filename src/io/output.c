@@ -1,0 +1,320 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A run's outputs: DIR/daily.csv (one row per run, day and side) and
+ * DIR/summary.json (metadata, outcomes, and the scenario's assumptions
+ * with their provenance). Both are written to temporary names inside DIR
+ * and renamed into place by truce_output_commit, so a failed run leaves no
+ * half-written file behind. Columns are documented in docs/outputs.md.
+ */
+#include <errno.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "truce_int.h"
+
+struct truce_output {
+  truce_ctx* ctx;
+  const truce_scenario* sc;
+  char dir[1024];
+  char daily_tmp[1100], daily[1100], summary_tmp[1100], summary[1100];
+  FILE* daily_f;
+  long start_days;
+  bool has_start;
+  double* outcomes; /* per run: 4 values per side */
+  size_t n_runs, cap_runs;
+  char* json;
+  size_t json_len, json_cap;
+  bool committed;
+};
+
+#define OUT_VALS 8 /* front, casualties, exhaustion, territory x 2 sides */
+
+int truce_output_open(truce_ctx* ctx, const char* dir,
+                      const truce_scenario* sc, truce_output** out) {
+  if (!ctx || !dir || !sc || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  if (strlen(dir) > 1000)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "output directory name too long");
+  char part[1024];
+  snprintf(part, sizeof part, "%s", dir);
+  for (char* s = part + 1;; s++) { /* mkdir -p */
+    bool end = *s == '\0';
+    if (*s != '/' && !end) continue;
+    *s = '\0';
+    if (mkdir(part, 0777) != 0 && errno != EEXIST)
+      return TRUCE_FAIL(ctx, TRUCE_EIO, "cannot create directory '%s': %s",
+                        part, strerror(errno));
+    if (end) break;
+    *s = '/';
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    return TRUCE_FAIL(ctx, TRUCE_EIO, "'%s' is not a directory", dir);
+  truce_output* o = truce__calloc(ctx, 1, sizeof *o);
+  if (!o) return TRUCE_ENOMEM;
+  o->ctx = ctx;
+  o->sc = sc;
+  snprintf(o->dir, sizeof o->dir, "%s", dir);
+  long pid = (long)getpid();
+  snprintf(o->daily, sizeof o->daily, "%s/daily.csv", dir);
+  snprintf(o->daily_tmp, sizeof o->daily_tmp, "%s/.daily.csv.%ld.tmp", dir,
+           pid);
+  snprintf(o->summary, sizeof o->summary, "%s/summary.json", dir);
+  snprintf(o->summary_tmp, sizeof o->summary_tmp, "%s/.summary.json.%ld.tmp",
+           dir, pid);
+  const char* start = truce_scenario_start(sc);
+  o->has_start = start != NULL;
+  o->start_days = start ? truce__date_to_days(start) : 0;
+  o->daily_f = fopen(o->daily_tmp, "w");
+  if (!o->daily_f) {
+    int rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", o->daily_tmp,
+                        strerror(errno));
+    truce_output_free(o);
+    return rc;
+  }
+  fputs("run,day,date,side,front,pool,training,wounded,killed,missing,"
+        "discharged,inflow,casualties,power,equipment,ammunition,territory\n",
+        o->daily_f);
+  *out = o;
+  return 0;
+}
+
+int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
+  char date[11] = "";
+  if (o->has_start) truce__date_from_days(o->start_days + d->day, date);
+  for (int i = 0; i < 2; i++) {
+    const truce_side_state* s = &d->side[i];
+    if (fprintf(o->daily_f,
+                "%llu,%d,%s,%s,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,"
+                "%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
+                (unsigned long long)run, d->day, date,
+                truce_scenario_side_id(o->sc, (size_t)i), s->front, s->pool,
+                s->training, s->wounded, s->killed, s->missing, s->discharged,
+                s->inflow, s->casualties, s->power, s->equipment,
+                s->ammunition, s->territory) < 0)
+      return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
+                        o->daily_tmp, strerror(errno));
+  }
+  return 0;
+}
+
+int truce_output_run_end(truce_output* o, uint64_t run,
+                         const truce_side_outcome oc[2]) {
+  (void)run;
+  if (o->n_runs == o->cap_runs) {
+    size_t nc = o->cap_runs ? 2 * o->cap_runs : 64;
+    double* n = truce__realloc(o->ctx, o->outcomes,
+                               o->cap_runs * OUT_VALS * sizeof(double),
+                               nc * OUT_VALS * sizeof(double));
+    if (!n) return TRUCE_ENOMEM;
+    o->outcomes = n;
+    o->cap_runs = nc;
+  }
+  double* v = o->outcomes + o->n_runs * OUT_VALS;
+  for (int i = 0; i < 2; i++) {
+    v[4 * i] = oc[i].front_end;
+    v[4 * i + 1] = oc[i].casualties_total;
+    v[4 * i + 2] = oc[i].exhaustion_day;
+    v[4 * i + 3] = oc[i].territory_end;
+  }
+  o->n_runs++;
+  return 0;
+}
+
+/* --------------------------------------------------------- JSON writer */
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int jprintf(truce_output* o, const char* fmt, ...) {
+  for (;;) {
+    va_list ap;
+    va_start(ap, fmt);
+    size_t room = o->json_cap - o->json_len;
+    int n = vsnprintf(o->json ? o->json + o->json_len : NULL, room, fmt, ap);
+    va_end(ap);
+    if (n < 0) return TRUCE_FAIL(o->ctx, TRUCE_EINTERNAL, "format error");
+    if ((size_t)n < room) {
+      o->json_len += (size_t)n;
+      return 0;
+    }
+    size_t nc = (o->json_cap ? o->json_cap * 2 : 4096) + (size_t)n;
+    char* nj = truce__realloc(o->ctx, o->json, o->json_cap, nc);
+    if (!nj) return TRUCE_ENOMEM;
+    o->json = nj;
+    o->json_cap = nc;
+  }
+}
+
+static int jstr(truce_output* o, const char* s) {
+  if (!s) return jprintf(o, "null");
+  int rc = jprintf(o, "\"");
+  for (; *s && !rc; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') rc = jprintf(o, "\\%c", c);
+    else if (c < 0x20) rc = jprintf(o, "\\u%04x", c);
+    else rc = jprintf(o, "%c", c);
+  }
+  return rc ? rc : jprintf(o, "\"");
+}
+
+static int jnum(truce_output* o, double v) {
+  if (!isfinite(v)) return jprintf(o, "null");
+  return jprintf(o, "%.12g", v);
+}
+
+/* {mean, p05, p25, p50, p75, p95} of x[0..n) (sorted in place). */
+static int jquant(truce_output* o, double* x, size_t n) {
+  if (n == 0)
+    return jprintf(o, "{\"mean\": null, \"p05\": null, \"p25\": null, "
+                      "\"p50\": null, \"p75\": null, \"p95\": null}");
+  gsl_sort(x, 1, n);
+  int rc = jprintf(o, "{\"mean\": ");
+  if (!rc) rc = jnum(o, gsl_stats_mean(x, 1, n));
+  static const double qs[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+  static const char* const qn[] = {"p05", "p25", "p50", "p75", "p95"};
+  for (int i = 0; i < 5 && !rc; i++) {
+    rc = jprintf(o, ", \"%s\": ", qn[i]);
+    if (!rc) rc = jnum(o, gsl_stats_quantile_from_sorted_data(x, 1, n, qs[i]));
+  }
+  return rc ? rc : jprintf(o, "}");
+}
+
+static int write_side(truce_output* o, int i, double* tmp) {
+  size_t n = o->n_runs;
+  const double* v = o->outcomes;
+  int rc = jprintf(o, "    ");
+  if (!rc) rc = jstr(o, truce_scenario_side_id(o->sc, (size_t)i));
+  if (!rc) rc = jprintf(o, ": {\n      \"front_end\": ");
+  if (n == 1) {
+    if (!rc) rc = jnum(o, v[4 * i]);
+    if (!rc) rc = jprintf(o, ",\n      \"casualties_total\": ");
+    if (!rc) rc = jnum(o, v[4 * i + 1]);
+    if (!rc) rc = jprintf(o, ",\n      \"exhaustion_day\": ");
+    if (!rc) rc = v[4 * i + 2] < 0 ? jprintf(o, "null") : jnum(o, v[4 * i + 2]);
+    if (!rc) rc = jprintf(o, ",\n      \"territory_end\": ");
+    if (!rc) rc = jnum(o, v[4 * i + 3]);
+    return rc ? rc : jprintf(o, "\n    }");
+  }
+  static const char* const names[] = {"front_end", "casualties_total",
+                                      "exhaustion_day", "territory_end"};
+  for (int f = 0; f < 4 && !rc; f++) {
+    size_t m = 0, never = 0;
+    for (size_t r = 0; r < n; r++) {
+      double x = v[r * OUT_VALS + 4 * (size_t)i + (size_t)f];
+      if (f == 2 && x < 0) never++;
+      else tmp[m++] = x;
+    }
+    if (f > 0) rc = jprintf(o, ",\n      \"%s\": ", names[f]);
+    if (!rc) rc = jquant(o, tmp, m);
+    if (!rc && f == 2) {
+      o->json_len--; /* reopen the object to add never_fraction */
+      rc = jprintf(o, ", \"never_fraction\": ");
+      if (!rc) rc = jnum(o, (double)never / (double)n);
+      if (!rc) rc = jprintf(o, "}");
+    }
+  }
+  return rc ? rc : jprintf(o, "\n    }");
+}
+
+static int build_summary(truce_output* o, const truce_run_meta* m) {
+  const truce_scenario* sc = o->sc;
+  int rc = jprintf(o, "{\n  \"truce_version\": ");
+  if (!rc) rc = jstr(o, truce_version());
+  if (!rc) rc = jprintf(o, ",\n  \"scenario\": ");
+  if (!rc) rc = jstr(o, truce_scenario_name(sc));
+  if (!rc) rc = jprintf(o, ",\n  \"scenario_file\": ");
+  if (!rc) rc = jstr(o, truce_scenario_file(sc));
+  if (!rc) rc = jprintf(o, ",\n  \"scenario_sha256\": ");
+  if (!rc) rc = jstr(o, truce_scenario_sha256(sc));
+  if (!rc)
+    rc = jprintf(o, ",\n  \"seed\": %llu,\n  \"runs\": %llu,\n  \"days\": %d,"
+                    "\n  \"time_step\": %.12g,\n  \"mode\": \"%s\","
+                    "\n  \"law\": \"%s\",\n  \"start\": ",
+                 (unsigned long long)m->seed, (unsigned long long)m->runs,
+                 truce_scenario_horizon_days(sc), truce_scenario_time_step(sc),
+                 m->deterministic ? "deterministic" : "stochastic",
+                 truce_scenario_law_name(sc));
+  if (!rc) rc = jstr(o, truce_scenario_start(sc));
+  if (!rc) rc = jprintf(o, ",\n  \"command_line\": ");
+  if (!rc) rc = jstr(o, m->command_line);
+  if (!rc) rc = jprintf(o, ",\n  \"overrides\": [");
+  for (size_t i = 0; i < truce_scenario_override_count(sc) && !rc; i++) {
+    if (i) rc = jprintf(o, ", ");
+    if (!rc) rc = jstr(o, truce_scenario_override(sc, i));
+  }
+  if (!rc) rc = jprintf(o, "],\n  \"sides\": {\n");
+  double* tmp = truce__calloc(o->ctx, o->n_runs ? o->n_runs : 1,
+                              sizeof(double));
+  if (!tmp) return TRUCE_ENOMEM;
+  for (int i = 0; i < 2 && !rc; i++) {
+    rc = write_side(o, i, tmp);
+    if (!rc) rc = jprintf(o, i == 0 ? ",\n" : "\n");
+  }
+  truce__free(o->ctx, tmp, 0);
+  if (!rc) rc = jprintf(o, "  },\n  \"assumptions\": [");
+  size_t np = truce_scenario_provenance_count(sc);
+  for (size_t i = 0; i < np && !rc; i++) {
+    const truce_provenance* p = truce_scenario_provenance(sc, i);
+    rc = jprintf(o, "%s\n    {\"path\": ", i ? "," : "");
+    if (!rc) rc = jstr(o, p->path);
+    if (!rc) rc = jprintf(o, ", \"value\": ");
+    if (!rc) rc = jnum(o, p->value);
+    if (!rc) rc = jprintf(o, ", \"unit\": ");
+    if (!rc) rc = jstr(o, p->unit);
+    if (!rc) rc = jprintf(o, ", \"source\": ");
+    if (!rc) rc = jstr(o, p->source);
+    if (!rc) rc = jprintf(o, ", \"claimant\": ");
+    if (!rc) rc = jstr(o, p->claimant);
+    if (!rc) rc = jprintf(o, ", \"date\": ");
+    if (!rc) rc = jstr(o, p->date);
+    if (!rc) rc = jprintf(o, ", \"line\": %d}", p->line);
+  }
+  return rc ? rc : jprintf(o, "\n  ]\n}\n");
+}
+
+int truce_output_commit(truce_output* o, const truce_run_meta* m) {
+  if (!o || !m) return TRUCE_EINVAL;
+  if (o->n_runs == 0)
+    return TRUCE_FAIL(o->ctx, TRUCE_EINVAL, "no run was recorded");
+  int rc = build_summary(o, m);
+  if (rc) return rc;
+  FILE* f = fopen(o->summary_tmp, "w");
+  if (!f)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
+                      o->summary_tmp, strerror(errno));
+  size_t w = fwrite(o->json, 1, o->json_len, f);
+  if (fclose(f) != 0 || w != o->json_len)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->summary_tmp);
+  int e = fclose(o->daily_f);
+  o->daily_f = NULL;
+  if (e != 0)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->daily_tmp);
+  if (rename(o->daily_tmp, o->daily) != 0 ||
+      rename(o->summary_tmp, o->summary) != 0)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot rename outputs into '%s': %s",
+                      o->dir, strerror(errno));
+  o->committed = true;
+  return 0;
+}
+
+const char* truce_output_summary_json(const truce_output* o) {
+  return o && o->committed ? o->json : NULL;
+}
+
+void truce_output_free(truce_output* o) {
+  if (!o) return;
+  if (o->daily_f) fclose(o->daily_f);
+  if (!o->committed) {
+    remove(o->daily_tmp);
+    remove(o->summary_tmp);
+  }
+  truce__free(o->ctx, o->outcomes, o->cap_runs * OUT_VALS * sizeof(double));
+  truce__free(o->ctx, o->json, o->json_cap);
+  truce__free(o->ctx, o, sizeof *o);
+}

@@ -1,0 +1,1139 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The scenario loader: libfyaml parses the file, then a schema-driven walk
+ * fills truce__model, records the provenance of every number and reports
+ * the first problem as "FILE:LINE:COL: error: what is wrong; what was
+ * expected". Unknown keys get a "did you mean" from the schema.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_int.h"
+#include "schema.h"
+
+typedef struct {
+  int line, col; /* 1-based */
+} mark;
+
+typedef struct {
+  truce_ctx* ctx;
+  truce_scenario* sc;
+  const char* file;
+  mark share_mark[2], terr_mark, step_mark;
+} loader;
+
+typedef int (*special_fn)(loader* L, const char* rel, struct fy_node* val,
+                          mark km, void* user);
+
+/* ---------------------------------------------------------------- Helpers */
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int perr(loader* L, int code, mark m, const char* fmt, ...) {
+  char msg[TRUCE_MSG_MAX - 128];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return TRUCE_FAIL(L->ctx, code, "%s:%d:%d: error: %s", L->file, m.line,
+                    m.col, msg);
+}
+
+static mark node_mark(struct fy_node* n, mark fallback) {
+  if (n && fy_node_is_scalar(n)) {
+    struct fy_token* t = fy_node_get_scalar_token(n);
+    const struct fy_mark* fm = t ? fy_token_start_mark(t) : NULL;
+    if (fm) return (mark){fm->line + 1, fm->column + 1};
+  }
+  if (n && fy_node_is_mapping(n)) {
+    void* it = NULL;
+    struct fy_node_pair* p = fy_node_mapping_iterate(n, &it);
+    if (p) return node_mark(fy_node_pair_key(p), fallback);
+  }
+  if (n && fy_node_is_sequence(n)) {
+    void* it = NULL;
+    struct fy_node* c = fy_node_sequence_iterate(n, &it);
+    if (c) return node_mark(c, fallback);
+  }
+  return fallback;
+}
+
+static bool is_null(struct fy_node* n) {
+  if (!n) return true;
+  if (!fy_node_is_scalar(n)) return false;
+  if (fy_node_get_style(n) != FYNS_PLAIN) return false;
+  size_t len;
+  const char* s = fy_node_get_scalar(n, &len);
+  return len == 0 || (len == 1 && s[0] == '~') ||
+         (len == 4 && strncmp(s, "null", 4) == 0);
+}
+
+static const char* kind_name(struct fy_node* n) {
+  if (fy_node_is_mapping(n)) return "a mapping";
+  if (fy_node_is_sequence(n)) return "a list";
+  if (fy_node_get_style(n) != FYNS_PLAIN) return "a quoted string";
+  return "a plain scalar";
+}
+
+/* Copy a scalar's text into buf (truncating); false if not a scalar. */
+static bool scalar_text(struct fy_node* n, char* buf, size_t cap) {
+  if (!n || !fy_node_is_scalar(n)) return false;
+  size_t len;
+  const char* s = fy_node_get_scalar(n, &len);
+  if (!s) s = "";
+  if (len >= cap) len = cap - 1;
+  memcpy(buf, s, len);
+  buf[len] = '\0';
+  return true;
+}
+
+static int get_string(loader* L, struct fy_node* n, mark km,
+                      const char* path, char* buf, size_t cap) {
+  if (is_null(n))
+    return perr(L, TRUCE_EINVAL, node_mark(n, km),
+                "missing value for '%s'; expected a string", path);
+  if (!scalar_text(n, buf, cap))
+    return perr(L, TRUCE_EINVAL, node_mark(n, km),
+                "wrong type for '%s': found %s; expected a string", path,
+                kind_name(n));
+  return 0;
+}
+
+static int add_prov(loader* L, const char* path, double v, mark m,
+                    const char* unit, const char* source,
+                    const char* claimant, const char* date) {
+  truce_scenario* sc = L->sc;
+  if (sc->n_prov == sc->cap_prov) {
+    size_t nc = sc->cap_prov ? 2 * sc->cap_prov : 64;
+    truce__prov* np = truce__realloc(L->ctx, sc->prov,
+                                     sc->cap_prov * sizeof *np,
+                                     nc * sizeof *np);
+    if (!np) return TRUCE_ENOMEM;
+    sc->prov = np;
+    sc->cap_prov = nc;
+  }
+  truce__prov* e = &sc->prov[sc->n_prov];
+  memset(e, 0, sizeof *e);
+  e->value = v;
+  e->line = m.line;
+  e->column = m.col;
+  sc->n_prov++; /* counted first so truce_scenario_free releases partials */
+  if (!(e->path = truce__strdup(L->ctx, path))) return TRUCE_ENOMEM;
+  if (unit && !(e->unit = truce__strdup(L->ctx, unit))) return TRUCE_ENOMEM;
+  if (source && !(e->source = truce__strdup(L->ctx, source)))
+    return TRUCE_ENOMEM;
+  if (claimant && !(e->claimant = truce__strdup(L->ctx, claimant)))
+    return TRUCE_ENOMEM;
+  if (date && !(e->date = truce__strdup(L->ctx, date))) return TRUCE_ENOMEM;
+  return 0;
+}
+
+static int parse_plain_number(const char* s, double* out) {
+  if (!*s) return -1;
+  char* end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end != '\0' || errno == ERANGE) return -1;
+  *out = v;
+  return 0;
+}
+
+/* Parse a number (or enum name) for field f at `path`, possibly given as a
+ * provenance record {value:, unit:, source:, claimant:, date:, low:,
+ * high:, note:}; check its range; record its provenance. */
+static int get_number(loader* L, struct fy_node* n, mark km,
+                      const char* path, const truce__field* f, double* out) {
+  char unit[128] = "", source[512] = "", claimant[256] = "", date[64] = "";
+  bool has_unit = false, has_source = false, has_claimant = false,
+       has_date = false;
+  struct fy_node* vn = n;
+  mark vm = node_mark(n, km);
+  double low = NAN, high = NAN;
+  if (n && fy_node_is_mapping(n)) {
+    static const char* const keys[] = {"value",    "unit", "source",
+                                       "claimant", "date", "low",
+                                       "high",     "note"};
+    vn = NULL;
+    void* it = NULL;
+    struct fy_node_pair* pr;
+    while ((pr = fy_node_mapping_iterate(n, &it))) {
+      struct fy_node* k = fy_node_pair_key(pr);
+      struct fy_node* v = fy_node_pair_value(pr);
+      char key[64];
+      mark kmk = node_mark(k, vm);
+      if (!scalar_text(k, key, sizeof key))
+        return perr(L, TRUCE_EINVAL, kmk,
+                    "a key in the record for '%s' is not a scalar; expected "
+                    "one of value, unit, source, claimant, date, low, high, "
+                    "note",
+                    path);
+      if (strcmp(key, "value") == 0) {
+        vn = v;
+        vm = node_mark(v, kmk);
+      } else if (strcmp(key, "low") == 0 || strcmp(key, "high") == 0) {
+        char t[64];
+        double x;
+        if (!scalar_text(v, t, sizeof t) || parse_plain_number(t, &x) != 0)
+          return perr(L, TRUCE_EINVAL, node_mark(v, kmk),
+                      "wrong type for '%s.%s'; expected a number", path, key);
+        if (key[0] == 'l') low = x; else high = x;
+      } else if (strcmp(key, "dist") == 0) {
+        return perr(L, TRUCE_EINVAL, kmk,
+                    "'dist' in '%s': distributions are not supported by this "
+                    "version; expected a number or a provenance record "
+                    "{value:, unit:, source:, claimant:, date:}",
+                    path);
+      } else {
+        char* dst = NULL;
+        size_t cap = 0;
+        bool* flag = NULL;
+        if (strcmp(key, "unit") == 0) {
+          dst = unit; cap = sizeof unit; flag = &has_unit;
+        } else if (strcmp(key, "source") == 0) {
+          dst = source; cap = sizeof source; flag = &has_source;
+        } else if (strcmp(key, "claimant") == 0) {
+          dst = claimant; cap = sizeof claimant; flag = &has_claimant;
+        } else if (strcmp(key, "date") == 0) {
+          dst = date; cap = sizeof date; flag = &has_date;
+        } else if (strcmp(key, "note") == 0) {
+          continue;
+        } else {
+          const char* s = truce__suggest(key, keys, 8);
+          return perr(L, TRUCE_EINVAL, kmk,
+                      "unknown key '%s' in the record for '%s'%s%s%s; "
+                      "expected value, unit, source, claimant, date, low, "
+                      "high or note",
+                      key, path, s ? " (did you mean '" : "", s ? s : "",
+                      s ? "'?)" : "");
+        }
+        char sub[256];
+        snprintf(sub, sizeof sub, "%s.%s", path, key);
+        int rc = get_string(L, v, kmk, sub, dst, cap);
+        if (rc) return rc;
+        *flag = true;
+      }
+    }
+    if (!vn)
+      return perr(L, TRUCE_EINVAL, node_mark(n, km),
+                  "the record for '%s' has no 'value'; expected a record "
+                  "with value: and optional unit:, source:, claimant:, date:",
+                  path);
+  }
+  if (is_null(vn))
+    return perr(L, TRUCE_EINVAL, vm, "missing value for '%s'; expected %s",
+                path, f->expect);
+  if (!fy_node_is_scalar(vn))
+    return perr(L, TRUCE_EINVAL, vm, "wrong type for '%s': found %s; expected %s",
+                path, kind_name(vn), f->expect);
+  char text[128];
+  scalar_text(vn, text, sizeof text);
+  double v;
+  if (f->kind == TRUCE_FK_ENUM) {
+    int idx = -1, cnt = 0;
+    for (; f->names[cnt]; cnt++)
+      if (strcmp(f->names[cnt], text) == 0) idx = cnt;
+    if (idx < 0) {
+      const char* s = truce__suggest(text, f->names, (size_t)cnt);
+      return perr(L, TRUCE_EINVAL, vm,
+                  "unknown value '%s' for '%s'%s%s%s; expected %s", text, path,
+                  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "",
+                  f->expect);
+    }
+    v = idx;
+  } else {
+    if (fy_node_get_style(vn) != FYNS_PLAIN || parse_plain_number(text, &v))
+      return perr(L, TRUCE_EINVAL, vm,
+                  "wrong type for '%s': '%s' is not a number; expected %s",
+                  path, text, f->expect);
+    char why[160];
+    if (!truce__field_check(f, v, why, sizeof why))
+      return perr(L, TRUCE_EINVAL, vm,
+                  "value %s for '%s' is out of range; expected %s", text, path,
+                  why);
+    if ((!isnan(low) && low > v) || (!isnan(high) && high < v) ||
+        (!isnan(low) && !isnan(high) && low > high))
+      return perr(L, TRUCE_EINVAL, vm,
+                  "the range of '%s' does not contain its value %s; expected "
+                  "low <= value <= high",
+                  path, text);
+  }
+  *out = v;
+  return add_prov(L, path, v, vm, has_unit ? unit : NULL,
+                  has_source ? source : NULL, has_claimant ? claimant : NULL,
+                  has_date ? date : NULL);
+}
+
+/* The candidate keys at one level of a table, for suggestions. */
+static size_t level_keys(const truce__field* t, size_t n, const char* prefix,
+                         const char* const* specials, size_t ns,
+                         char out[][48], size_t cap) {
+  size_t m = 0, pl = prefix ? strlen(prefix) : 0;
+  for (size_t i = 0; i < n + ns && m < cap; i++) {
+    const char* k = i < n ? t[i].key : specials[i - n];
+    if (pl && (strncmp(k, prefix, pl) != 0 || k[pl] != '.')) continue;
+    const char* c = pl ? k + pl + 1 : k;
+    if (!pl && strchr(k, '.') && i >= n) continue;
+    size_t cl = strcspn(c, ".");
+    if (cl >= 48) cl = 47;
+    bool dup = false;
+    for (size_t j = 0; j < m; j++)
+      if (strlen(out[j]) == cl && strncmp(out[j], c, cl) == 0) dup = true;
+    if (dup) continue;
+    memcpy(out[m], c, cl);
+    out[m][cl] = '\0';
+    m++;
+  }
+  return m;
+}
+
+/* Walk a mapping against a field table. Leaves are stored at base+off;
+ * keys listed in `specials` go to fn; dotted table keys are nested maps. */
+static int walk(loader* L, struct fy_node* map, mark m, const truce__field* t,
+                size_t n, size_t base, const char* rel_prefix,
+                const char* path_prefix, unsigned char* seen,
+                const char* const* specials, size_t ns, special_fn fn,
+                void* user) {
+  if (!fy_node_is_mapping(map))
+    return perr(L, TRUCE_EINVAL, node_mark(map, m),
+                "wrong type for '%s': found %s; expected a mapping",
+                path_prefix && *path_prefix ? path_prefix : "(document)",
+                kind_name(map));
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    struct fy_node* k = fy_node_pair_key(pr);
+    struct fy_node* v = fy_node_pair_value(pr);
+    mark km = node_mark(k, m);
+    char key[64], rel[160], path[320];
+    if (!scalar_text(k, key, sizeof key))
+      return perr(L, TRUCE_EINVAL, km, "a key is not a scalar; expected a name");
+    if (rel_prefix)
+      snprintf(rel, sizeof rel, "%s.%s", rel_prefix, key);
+    else
+      snprintf(rel, sizeof rel, "%s", key);
+    if (path_prefix && *path_prefix)
+      snprintf(path, sizeof path, "%s.%s", path_prefix, rel);
+    else
+      snprintf(path, sizeof path, "%s", rel);
+    const truce__field* f = truce__field_find(t, n, rel);
+    if (f) {
+      double val;
+      int rc = get_number(L, v, km, path, f, &val);
+      if (rc) return rc;
+      *(double*)((char*)&L->sc->model + base + f->off) = val;
+      seen[f - t] = 1;
+      continue;
+    }
+    bool special = false;
+    for (size_t i = 0; i < ns; i++)
+      if (strcmp(specials[i], rel) == 0) special = true;
+    if (special) {
+      int rc = fn(L, rel, v, km, user);
+      if (rc) return rc;
+      continue;
+    }
+    bool branch = false;
+    size_t rl = strlen(rel);
+    for (size_t i = 0; i < n; i++)
+      if (strncmp(t[i].key, rel, rl) == 0 && t[i].key[rl] == '.')
+        branch = true;
+    for (size_t i = 0; i < ns; i++)
+      if (strncmp(specials[i], rel, rl) == 0 && specials[i][rl] == '.')
+        branch = true;
+    if (branch) {
+      int rc = walk(L, v, km, t, n, base, rel, path_prefix, seen, specials,
+                    ns, fn, user);
+      if (rc) return rc;
+      continue;
+    }
+    char cands[48][48];
+    size_t nc = level_keys(t, n, rel_prefix, specials, ns, cands, 48);
+    const char* cp[48];
+    char list[512] = "";
+    for (size_t i = 0; i < nc; i++) {
+      cp[i] = cands[i];
+      size_t ll = strlen(list);
+      snprintf(list + ll, sizeof list - ll, "%s%s", i ? ", " : "", cands[i]);
+    }
+    const char* s = truce__suggest(key, cp, nc);
+    char where[340] = "";
+    if (path_prefix && *path_prefix)
+      snprintf(where, sizeof where, " in '%s%s%s'", path_prefix,
+               rel_prefix ? "." : "", rel_prefix ? rel_prefix : "");
+    else if (rel_prefix)
+      snprintf(where, sizeof where, " in '%s'", rel_prefix);
+    if (s)
+      return perr(L, TRUCE_EINVAL, km,
+                  "unknown key '%s'%s; did you mean '%s'? (expected one of: %s)",
+                  key, where, s, list);
+    return perr(L, TRUCE_EINVAL, km, "unknown key '%s'%s; expected one of: %s",
+                key, where, list);
+  }
+  return 0;
+}
+
+/* After a walk: defaults for unseen optional fields were preset; required
+ * ones must have been seen. */
+static int check_required(loader* L, mark m, const truce__field* t, size_t n,
+                          const unsigned char* seen, const char* path_prefix) {
+  for (size_t i = 0; i < n; i++)
+    if ((t[i].flags & TRUCE_F_REQ) && !seen[i])
+      return perr(L, TRUCE_EINVAL, m,
+                  "missing required field '%s%s%s'; expected %s",
+                  path_prefix && *path_prefix ? path_prefix : "",
+                  path_prefix && *path_prefix ? "." : "", t[i].key,
+                  t[i].expect);
+  return 0;
+}
+
+static void set_defaults(loader* L, const truce__field* t, size_t n,
+                         size_t base) {
+  for (size_t i = 0; i < n; i++)
+    *(double*)((char*)&L->sc->model + base + t[i].off) = t[i].dflt;
+}
+
+static bool valid_id(const char* s) {
+  if (!*s || strlen(s) >= TRUCE_ID_MAX) return false;
+  for (; *s; s++)
+    if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-') return false;
+  return true;
+}
+
+static struct fy_node* lookup(struct fy_node* map, const char* key,
+                              mark* km) {
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char k[64];
+    if (scalar_text(fy_node_pair_key(pr), k, sizeof k) && !strcmp(k, key)) {
+      *km = node_mark(fy_node_pair_key(pr), *km);
+      return fy_node_pair_value(pr);
+    }
+  }
+  return NULL;
+}
+
+/* Per-side maps keyed by side id (combat.coefficients, front.territory). */
+static int side_map(loader* L, struct fy_node* v, mark km, const char* path,
+                    const truce__field* f, bool* seen2) {
+  if (!fy_node_is_mapping(v))
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "wrong type for '%s': found %s; expected a mapping from side "
+                "id to a number",
+                path, kind_name(v));
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char id[64], full[160];
+    mark im = node_mark(fy_node_pair_key(pr), km);
+    scalar_text(fy_node_pair_key(pr), id, sizeof id);
+    int s = -1;
+    for (int i = 0; i < 2; i++)
+      if (!strcmp(L->sc->side_id[i], id)) s = i;
+    if (s < 0) {
+      const char* ids[2] = {L->sc->side_id[0], L->sc->side_id[1]};
+      const char* sg = truce__suggest(id, ids, 2);
+      return perr(L, TRUCE_EINVAL, im,
+                  "reference to an unknown side '%s' in '%s'%s%s%s; expected "
+                  "'%s' or '%s'",
+                  id, path, sg ? " (did you mean '" : "", sg ? sg : "",
+                  sg ? "'?)" : "", ids[0], ids[1]);
+    }
+    snprintf(full, sizeof full, "%s.%s", path, id);
+    double val;
+    int rc = get_number(L, fy_node_pair_value(pr), im, full, f, &val);
+    if (rc) return rc;
+    *(double*)((char*)&L->sc->model + truce__side_base((size_t)s) + f->off) =
+        val;
+    seen2[s] = true;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ Sections */
+
+typedef struct {
+  size_t side;
+  char path[64];
+} side_user;
+
+static int arrivals(loader* L, struct fy_node* v, mark km, size_t s,
+                    const char* path) {
+  static const truce__field af[] = {
+      {"from_day", TRUCE_FK_NUM, offsetof(truce__arrival, from), 0, 1e5,
+       TRUCE_F_REQ, 0, NULL, "a day >= 0"},
+      {"to_day", TRUCE_FK_NUM, offsetof(truce__arrival, to), 0, 1e5,
+       TRUCE_F_REQ, 0, NULL, "a day >= 0, after from_day"},
+      {"men", TRUCE_FK_NUM, offsetof(truce__arrival, men), 0, 1e9,
+       TRUCE_F_REQ, 0, NULL, "a number of soldiers >= 0"},
+  };
+  if (!fy_node_is_sequence(v))
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "wrong type for '%s': found %s; expected a list of "
+                "{from_day, to_day, men}",
+                path, kind_name(v));
+  void* it = NULL;
+  struct fy_node* item;
+  size_t k = 0;
+  while ((item = fy_node_sequence_iterate(v, &it))) {
+    mark im = node_mark(item, km);
+    if (k == TRUCE_MAX_ARRIVALS)
+      return perr(L, TRUCE_EINVAL, im, "too many arrivals in '%s'; expected "
+                  "at most %d", path, TRUCE_MAX_ARRIVALS);
+    if (!fy_node_is_mapping(item))
+      return perr(L, TRUCE_EINVAL, im,
+                  "wrong type for '%s[%zu]': found %s; expected a mapping "
+                  "{from_day, to_day, men}",
+                  path, k, kind_name(item));
+    truce__arrival* a = &L->sc->model.arrivals[s][k];
+    unsigned char seen[3] = {0};
+    char ipath[96];
+    snprintf(ipath, sizeof ipath, "%s[%zu]", path, k);
+    void* it2 = NULL;
+    struct fy_node_pair* pr;
+    while ((pr = fy_node_mapping_iterate(item, &it2))) {
+      char key[64], full[160];
+      mark kmk = node_mark(fy_node_pair_key(pr), im);
+      scalar_text(fy_node_pair_key(pr), key, sizeof key);
+      const truce__field* f = truce__field_find(af, 3, key);
+      if (!f) {
+        static const char* const names[] = {"from_day", "to_day", "men"};
+        const char* sg = truce__suggest(key, names, 3);
+        return perr(L, TRUCE_EINVAL, kmk,
+                    "unknown key '%s' in '%s'%s%s%s; expected from_day, "
+                    "to_day or men",
+                    key, ipath, sg ? " (did you mean '" : "", sg ? sg : "",
+                    sg ? "'?)" : "");
+      }
+      snprintf(full, sizeof full, "%s.%s", ipath, key);
+      double val;
+      int rc = get_number(L, fy_node_pair_value(pr), kmk, full, f, &val);
+      if (rc) return rc;
+      *(double*)((char*)a + f->off) = val;
+      seen[f - af] = 1;
+    }
+    for (int i = 0; i < 3; i++)
+      if (!seen[i])
+        return perr(L, TRUCE_EINVAL, im,
+                    "missing required field '%s.%s'; expected %s", ipath,
+                    af[i].key, af[i].expect);
+    if (!(a->to > a->from))
+      return perr(L, TRUCE_EINVAL, im,
+                  "'%s' ends (to_day %g) before it starts (from_day %g); "
+                  "expected to_day > from_day",
+                  ipath, a->to, a->from);
+    k++;
+  }
+  L->sc->model.n_arrivals[s] = k;
+  return 0;
+}
+
+static int equipment(loader* L, struct fy_node* v, mark km, size_t s,
+                     const char* path) {
+  if (!fy_node_is_mapping(v))
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "wrong type for '%s': found %s; expected a mapping from class "
+                "name to {stock, soldiers_per_item, ...}",
+                path, kind_name(v));
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  size_t k = 0;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char name[64], cpath[160];
+    mark cm = node_mark(fy_node_pair_key(pr), km);
+    scalar_text(fy_node_pair_key(pr), name, sizeof name);
+    if (!valid_id(name))
+      return perr(L, TRUCE_EINVAL, cm,
+                  "bad equipment class name '%s'; expected letters, digits, "
+                  "'_' or '-' (at most %d)",
+                  name, TRUCE_ID_MAX - 1);
+    if (k == TRUCE_MAX_EQUIP)
+      return perr(L, TRUCE_EINVAL, cm,
+                  "too many equipment classes in '%s'; expected at most %d",
+                  path, TRUCE_MAX_EQUIP);
+    memcpy(L->sc->equip_name[s][k], name, strlen(name) + 1);
+    snprintf(cpath, sizeof cpath, "%s.%s", path, name);
+    size_t base = truce__equip_base(s, k);
+    unsigned char seen[16] = {0};
+    set_defaults(L, truce__equip_fields, truce__n_equip_fields, base);
+    int rc = walk(L, fy_node_pair_value(pr), cm, truce__equip_fields,
+                  truce__n_equip_fields, base, NULL, cpath, seen, NULL, 0,
+                  NULL, NULL);
+    if (rc) return rc;
+    rc = check_required(L, cm, truce__equip_fields, truce__n_equip_fields,
+                        seen, cpath);
+    if (rc) return rc;
+    k++;
+    L->sc->model.n_equip[s] = k;
+  }
+  return 0;
+}
+
+static int side_special(loader* L, const char* rel, struct fy_node* v,
+                        mark km, void* user) {
+  side_user* u = user;
+  char path[160];
+  snprintf(path, sizeof path, "%s.%s", u->path, rel);
+  if (!strcmp(rel, "id")) return 0; /* read before the walk */
+  if (!strcmp(rel, "equipment")) return equipment(L, v, km, u->side, path);
+  if (!strcmp(rel, "personnel.arrivals"))
+    return arrivals(L, v, km, u->side, path);
+  return TRUCE_FAIL(L->ctx, TRUCE_EINTERNAL, "unhandled key %s", rel);
+}
+
+static int sides(loader* L, struct fy_node* v, mark km) {
+  if (!fy_node_is_sequence(v))
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "wrong type for 'sides': found %s; expected a list of two "
+                "sides, each with an id",
+                kind_name(v));
+  int count = fy_node_sequence_item_count(v);
+  if (count != 2)
+    return perr(L, TRUCE_EINVAL, km,
+                "'sides' has %d entr%s; expected exactly two belligerents",
+                count, count == 1 ? "y" : "ies");
+  struct fy_node* items[2];
+  mark marks[2];
+  void* it = NULL;
+  for (int i = 0; i < 2; i++) {
+    items[i] = fy_node_sequence_iterate(v, &it);
+    marks[i] = node_mark(items[i], km);
+    if (!fy_node_is_mapping(items[i]))
+      return perr(L, TRUCE_EINVAL, marks[i],
+                  "wrong type for 'sides[%d]': found %s; expected a mapping "
+                  "with an id",
+                  i, kind_name(items[i]));
+    mark im = marks[i];
+    struct fy_node* idn = lookup(items[i], "id", &im);
+    if (!idn)
+      return perr(L, TRUCE_EINVAL, marks[i],
+                  "missing required field 'sides[%d].id'; expected a short "
+                  "name such as 'ua'",
+                  i);
+    char id[64];
+    char p[32];
+    snprintf(p, sizeof p, "sides[%d].id", i);
+    int rc = get_string(L, idn, im, p, id, sizeof id);
+    if (rc) return rc;
+    if (!valid_id(id))
+      return perr(L, TRUCE_EINVAL, node_mark(idn, im),
+                  "bad side id '%s'; expected letters, digits, '_' or '-' "
+                  "(at most %d)",
+                  id, TRUCE_ID_MAX - 1);
+    if (i == 1 && !strcmp(id, L->sc->side_id[0]))
+      return perr(L, TRUCE_EINVAL, node_mark(idn, im),
+                  "duplicate side id '%s'; expected two different ids", id);
+    memcpy(L->sc->side_id[i], id, strlen(id) + 1);
+  }
+  static const char* const specials[] = {"id", "equipment",
+                                         "personnel.arrivals"};
+  for (size_t i = 0; i < 2; i++) {
+    side_user u = {i, ""};
+    snprintf(u.path, sizeof u.path, "sides.%s", L->sc->side_id[i]);
+    size_t base = truce__side_base(i);
+    set_defaults(L, truce__side_fields, truce__n_side_fields, base);
+    unsigned char seen[32] = {0};
+    int rc = walk(L, items[i], marks[i], truce__side_fields,
+                  truce__n_side_fields, base, NULL, u.path, seen, specials, 3,
+                  side_special, &u);
+    if (rc) return rc;
+    rc = check_required(L, marks[i], truce__side_fields, truce__n_side_fields,
+                        seen, u.path);
+    if (rc) return rc;
+    mark pm = marks[i];
+    if (lookup(items[i], "personnel", &pm)) L->share_mark[i] = pm;
+    else L->share_mark[i] = marks[i];
+  }
+  return 0;
+}
+
+static int combat_special(loader* L, const char* rel, struct fy_node* v,
+                          mark km, void* user) {
+  (void)rel;
+  return side_map(L, v, km, "combat.coefficients", &truce__coefficient_field,
+                  user);
+}
+
+static int front_special(loader* L, const char* rel, struct fy_node* v,
+                         mark km, void* user) {
+  (void)rel;
+  L->terr_mark = km;
+  return side_map(L, v, km, "front.territory", &truce__territory_field, user);
+}
+
+/* One event: when (day or date), then exactly one action. */
+static int event(loader* L, struct fy_node* item, mark im, size_t idx,
+                 truce__event* out, size_t* nout, size_t cap) {
+  char path[64];
+  snprintf(path, sizeof path, "events[%zu]", idx);
+  if (!fy_node_is_mapping(item))
+    return perr(L, TRUCE_EINVAL, im,
+                "wrong type for '%s': found %s; expected a mapping with day "
+                "or date and one of set, offensive, mobilisation",
+                path, kind_name(item));
+  static const char* const keys[] = {"day",      "date",      "set",
+                                     "offensive", "mobilisation", "name",
+                                     "note",     "source",    "claimant"};
+  int day = -1;
+  struct fy_node *action = NULL;
+  char action_key[64] = "";
+  mark am = im;
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(item, &it))) {
+    char key[64];
+    struct fy_node* v = fy_node_pair_value(pr);
+    mark km = node_mark(fy_node_pair_key(pr), im);
+    scalar_text(fy_node_pair_key(pr), key, sizeof key);
+    char kpath[128];
+    snprintf(kpath, sizeof kpath, "%s.%s", path, key);
+    if (!strcmp(key, "day") || !strcmp(key, "date")) {
+      if (day >= 0)
+        return perr(L, TRUCE_EINVAL, km,
+                    "'%s' has both day and date; expected exactly one", path);
+      if (!strcmp(key, "day")) {
+        static const truce__field df = {"day", TRUCE_FK_NUM, 0, 0, 100000,
+                                        TRUCE_F_INT, 0, NULL,
+                                        "a whole day number >= 0"};
+        double d;
+        int rc = get_number(L, v, km, kpath, &df, &d);
+        if (rc) return rc;
+        day = (int)d;
+      } else {
+        char ds[32];
+        int rc = get_string(L, v, km, kpath, ds, sizeof ds);
+        if (rc) return rc;
+        if (!truce__date_valid(ds))
+          return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                      "bad date '%s' in '%s'; expected YYYY-MM-DD", ds, path);
+        if (!L->sc->start[0])
+          return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                      "'%s' gives a date but the scenario has no 'start'; "
+                      "expected a start date or a day number",
+                      path);
+        long d = truce__date_to_days(ds) - truce__date_to_days(L->sc->start);
+        if (d < 0)
+          return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                      "date %s in '%s' is before the start %s; expected a "
+                      "date on or after the start",
+                      ds, path, L->sc->start);
+        day = (int)d;
+      }
+    } else if (!strcmp(key, "set") || !strcmp(key, "offensive") ||
+               !strcmp(key, "mobilisation")) {
+      if (action)
+        return perr(L, TRUCE_EINVAL, km,
+                    "'%s' has both '%s' and '%s'; expected exactly one action "
+                    "per event",
+                    path, action_key, key);
+      action = v;
+      am = km;
+      snprintf(action_key, sizeof action_key, "%s", key);
+    } else if (!strcmp(key, "name") || !strcmp(key, "note") ||
+               !strcmp(key, "source") || !strcmp(key, "claimant")) {
+      if (!fy_node_is_scalar(v))
+        return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                    "wrong type for '%s': found %s; expected a string", kpath,
+                    kind_name(v));
+    } else {
+      const char* sg = truce__suggest(key, keys, 9);
+      return perr(L, TRUCE_EINVAL, km,
+                  "unknown key '%s' in '%s'%s%s%s; expected day or date, one "
+                  "of set, offensive, mobilisation, and optional name, note, "
+                  "source, claimant",
+                  key, path, sg ? " (did you mean '" : "", sg ? sg : "",
+                  sg ? "'?)" : "");
+    }
+  }
+  if (day < 0)
+    return perr(L, TRUCE_EINVAL, im,
+                "'%s' has no day or date; expected one of them", path);
+  if (!action)
+    return perr(L, TRUCE_EINVAL, im,
+                "'%s' has no action; expected one of set, offensive, "
+                "mobilisation",
+                path);
+  if (!fy_node_is_mapping(action))
+    return perr(L, TRUCE_EINVAL, node_mark(action, am),
+                "wrong type for '%s.%s': found %s; expected a mapping", path,
+                action_key, kind_name(action));
+  if (!strcmp(action_key, "set")) {
+    it = NULL;
+    while ((pr = fy_node_mapping_iterate(action, &it))) {
+      char key[200];
+      mark km = node_mark(fy_node_pair_key(pr), am);
+      scalar_text(fy_node_pair_key(pr), key, sizeof key);
+      const truce__field* f;
+      size_t off;
+      if (truce__scenario_resolve(L->ctx, L->sc, key, &f, &off))
+        return perr(L, TRUCE_EINVAL, km, "in '%s.set': %s", path,
+                    truce_ctx_message(L->ctx));
+      if (f->flags & TRUCE_F_INIT)
+        return perr(L, TRUCE_EINVAL, km,
+                    "'%s' is an initial condition and cannot change during a "
+                    "run; expected a rate or coefficient (add people with a "
+                    "mobilisation event)",
+                    key);
+      size_t lo = offsetof(truce__model, params);
+      if (off < lo || off >= lo + sizeof(truce__params))
+        return perr(L, TRUCE_EINVAL, km,
+                    "'%s' cannot change during a run; expected a parameter "
+                    "under sides, combat or front",
+                    key);
+      if (*nout == cap)
+        return perr(L, TRUCE_EINVAL, km, "too many event actions");
+      truce__event* e = &out[(*nout)++];
+      memset(e, 0, sizeof *e);
+      e->day = day;
+      e->kind = TRUCE_EV_SET;
+      e->off = off - lo;
+      char full[320];
+      snprintf(full, sizeof full, "%s.set.%s", path, key);
+      int rc = get_number(L, fy_node_pair_value(pr), km, full, f, &e->value);
+      if (rc) return rc;
+    }
+    return 0;
+  }
+  /* offensive / mobilisation: a side and a few numbers. */
+  bool off_ = !strcmp(action_key, "offensive");
+  static const truce__field of[] = {
+      {"intensity", TRUCE_FK_NUM, offsetof(truce__event, intensity), 0, 1000,
+       0, 1, NULL, "a multiplier on fire >= 0"},
+      {"duration_days", TRUCE_FK_NUM, offsetof(truce__event, duration_days), 1,
+       100000, TRUCE_F_INT | TRUCE_F_REQ, 0, NULL,
+       "a whole number of days >= 1"},
+  };
+  static const truce__field mf[] = {
+      {"pool", TRUCE_FK_NUM, offsetof(truce__event, pool_add), 0, 1e9, 0, 0,
+       NULL, "people added to the mobilisable pool, >= 0"},
+      {"recruits_per_month", TRUCE_FK_NUM,
+       offsetof(truce__event, recruits_per_month), 0, 1e8, 0, -1, NULL,
+       "a number of recruits per month >= 0"},
+  };
+  const truce__field* t = off_ ? of : mf;
+  if (*nout == cap) return perr(L, TRUCE_EINVAL, am, "too many events");
+  truce__event* e = &out[(*nout)++];
+  memset(e, 0, sizeof *e);
+  e->day = day;
+  e->kind = off_ ? TRUCE_EV_OFFENSIVE : TRUCE_EV_MOBILISATION;
+  e->side = -1;
+  for (int i = 0; i < 2; i++) *(double*)((char*)e + t[i].off) = t[i].dflt;
+  bool seen[2] = {false, false};
+  it = NULL;
+  while ((pr = fy_node_mapping_iterate(action, &it))) {
+    char key[64], full[256];
+    mark km = node_mark(fy_node_pair_key(pr), am);
+    struct fy_node* v = fy_node_pair_value(pr);
+    scalar_text(fy_node_pair_key(pr), key, sizeof key);
+    snprintf(full, sizeof full, "%s.%s.%s", path, action_key, key);
+    if (!strcmp(key, "side")) {
+      char id[64];
+      int rc = get_string(L, v, km, full, id, sizeof id);
+      if (rc) return rc;
+      for (int i = 0; i < 2; i++)
+        if (!strcmp(id, L->sc->side_id[i])) e->side = i;
+      if (e->side < 0) {
+        const char* ids[2] = {L->sc->side_id[0], L->sc->side_id[1]};
+        const char* sg = truce__suggest(id, ids, 2);
+        return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                    "reference to an unknown side '%s' in '%s'%s%s%s; "
+                    "expected '%s' or '%s'",
+                    id, full, sg ? " (did you mean '" : "", sg ? sg : "",
+                    sg ? "'?)" : "", ids[0], ids[1]);
+      }
+      continue;
+    }
+    const truce__field* f = truce__field_find(t, 2, key);
+    if (!f)
+      return perr(L, TRUCE_EINVAL, km,
+                  "unknown key '%s' in '%s.%s'; expected side, %s or %s", key,
+                  path, action_key, t[0].key, t[1].key);
+    double val;
+    int rc = get_number(L, v, km, full, f, &val);
+    if (rc) return rc;
+    *(double*)((char*)e + f->off) = val;
+    seen[f - t] = true;
+  }
+  if (e->side < 0)
+    return perr(L, TRUCE_EINVAL, am,
+                "missing required field '%s.%s.side'; expected a side id",
+                path, action_key);
+  for (int i = 0; i < 2; i++)
+    if ((t[i].flags & TRUCE_F_REQ) && !seen[i])
+      return perr(L, TRUCE_EINVAL, am,
+                  "missing required field '%s.%s.%s'; expected %s", path,
+                  action_key, t[i].key, t[i].expect);
+  return 0;
+}
+
+static int cmp_event(const void* a, const void* b) {
+  const truce__event *x = a, *y = b;
+  if (x->day != y->day) return x->day < y->day ? -1 : 1;
+  return 0;
+}
+
+static int events(loader* L, struct fy_node* v, mark km) {
+  if (!fy_node_is_sequence(v))
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "wrong type for 'events': found %s; expected a list of events",
+                kind_name(v));
+  /* Upper bound on actions: each event gives one, a set gives one per key. */
+  size_t cap = 0;
+  void* it = NULL;
+  struct fy_node* item;
+  while ((item = fy_node_sequence_iterate(v, &it))) {
+    cap++;
+    if (fy_node_is_mapping(item)) cap += (size_t)fy_node_mapping_item_count(item);
+    mark dm = km;
+    struct fy_node* s = fy_node_is_mapping(item) ? lookup(item, "set", &dm) : NULL;
+    if (s && fy_node_is_mapping(s)) cap += (size_t)fy_node_mapping_item_count(s);
+  }
+  truce__event* ev = truce__calloc(L->ctx, cap ? cap : 1, sizeof *ev);
+  if (!ev) return TRUCE_ENOMEM;
+  L->sc->model.events = ev;
+  size_t n = 0, idx = 0;
+  it = NULL;
+  while ((item = fy_node_sequence_iterate(v, &it))) {
+    int rc = event(L, item, node_mark(item, km), idx++, ev, &n, cap);
+    L->sc->model.n_events = n;
+    if (rc) return rc;
+  }
+  /* Stable sort by day: insertion sort keeps file order within a day. */
+  for (size_t i = 1; i < n; i++) {
+    truce__event x = ev[i];
+    size_t j = i;
+    while (j > 0 && cmp_event(&ev[j - 1], &x) > 0) {
+      ev[j] = ev[j - 1];
+      j--;
+    }
+    ev[j] = x;
+  }
+  return 0;
+}
+
+typedef struct {
+  bool coef_seen[2], terr_seen[2];
+} top_user;
+
+static int top_special(loader* L, const char* rel, struct fy_node* v, mark km,
+                       void* user) {
+  top_user* u = user;
+  truce_scenario* sc = L->sc;
+  if (!strcmp(rel, "sides") || !strcmp(rel, "truce")) return 0; /* done */
+  if (!strcmp(rel, "name")) {
+    char buf[256];
+    int rc = get_string(L, v, km, "name", buf, sizeof buf);
+    if (rc) return rc;
+    truce__strfree(L->ctx, sc->name);
+    sc->name = truce__strdup(L->ctx, buf);
+    return sc->name ? 0 : TRUCE_ENOMEM;
+  }
+  if (!strcmp(rel, "start")) {
+    char buf[32];
+    int rc = get_string(L, v, km, "start", buf, sizeof buf);
+    if (rc) return rc;
+    if (!truce__date_valid(buf))
+      return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                  "bad date '%s' for 'start'; expected YYYY-MM-DD", buf);
+    memcpy(sc->start, buf, 11);
+    return 0;
+  }
+  if (!strcmp(rel, "seed")) {
+    char buf[64];
+    mark vm = node_mark(v, km);
+    if (!scalar_text(v, buf, sizeof buf) || !*buf ||
+        strspn(buf, "0123456789") != strlen(buf) || strlen(buf) > 20)
+      return perr(L, TRUCE_EINVAL, vm,
+                  "bad seed '%s'; expected a whole number from 0 to "
+                  "18446744073709551615",
+                  buf);
+    errno = 0;
+    unsigned long long s = strtoull(buf, NULL, 10);
+    if (errno == ERANGE)
+      return perr(L, TRUCE_EINVAL, vm,
+                  "seed %s is too large; expected at most "
+                  "18446744073709551615",
+                  buf);
+    sc->model.seed = s;
+    return 0;
+  }
+  if (!strcmp(rel, "combat")) {
+    unsigned char seen[16] = {0};
+    static const char* const sp[] = {"coefficients"};
+    int rc = walk(L, v, km, truce__combat_fields, truce__n_combat_fields, 0,
+                  NULL, "combat", seen, sp, 1, combat_special, u->coef_seen);
+    if (rc) return rc;
+    rc = check_required(L, km, truce__combat_fields, truce__n_combat_fields,
+                        seen, "combat");
+    if (rc) return rc;
+    for (int i = 0; i < 2; i++)
+      if (!u->coef_seen[i])
+        return perr(L, TRUCE_EINVAL, km,
+                    "missing required field 'combat.coefficients.%s'; "
+                    "expected %s",
+                    sc->side_id[i], truce__coefficient_field.expect);
+    return 0;
+  }
+  if (!strcmp(rel, "front")) {
+    unsigned char seen[16] = {0};
+    static const char* const sp[] = {"territory"};
+    return walk(L, v, km, truce__front_fields, truce__n_front_fields, 0, NULL,
+                "front", seen, sp, 1, front_special, u->terr_seen);
+  }
+  if (!strcmp(rel, "events")) return events(L, v, km);
+  return TRUCE_FAIL(L->ctx, TRUCE_EINTERNAL, "unhandled key %s", rel);
+}
+
+/* Report the first unknown top-level key (in file order). */
+static int check_keys(loader* L, struct fy_node* root, mark top,
+                      const char* const* specials, size_t ns) {
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(root, &it))) {
+    char key[64];
+    mark km = node_mark(fy_node_pair_key(pr), top);
+    if (!scalar_text(fy_node_pair_key(pr), key, sizeof key)) continue;
+    bool known =
+        truce__field_find(truce__top_fields, truce__n_top_fields, key) != NULL;
+    for (size_t i = 0; i < ns; i++)
+      if (!strcmp(specials[i], key)) known = true;
+    if (known) continue;
+    const char* names[16];
+    char list[256] = "";
+    size_t n = 0;
+    for (size_t i = 0; i < truce__n_top_fields; i++)
+      names[n++] = truce__top_fields[i].key;
+    for (size_t i = 0; i < ns; i++) names[n++] = specials[i];
+    for (size_t i = 0; i < n; i++) {
+      size_t ll = strlen(list);
+      snprintf(list + ll, sizeof list - ll, "%s%s", i ? ", " : "", names[i]);
+    }
+    const char* sg = truce__suggest(key, names, n);
+    if (sg)
+      return perr(L, TRUCE_EINVAL, km,
+                  "unknown key '%s'; did you mean '%s'? (expected one of: %s)",
+                  key, sg, list);
+    return perr(L, TRUCE_EINVAL, km, "unknown key '%s'; expected one of: %s",
+                key, list);
+  }
+  return 0;
+}
+
+/* ----------------------------------------------------------------- Entry */
+
+int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
+                          const char* text, size_t len);
+
+int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
+                          const char* text, size_t len) {
+  loader L = {ctx, sc, name, {{1, 1}, {1, 1}}, {1, 1}, {1, 1}};
+  mark top = {1, 1};
+  size_t i = 0;
+  while (i < len && isspace((unsigned char)text[i])) i++;
+  if (i == len)
+    return perr(&L, TRUCE_EPARSE, top,
+                "the file is empty; expected a YAML mapping starting with "
+                "'truce: 1'");
+  struct fy_diag_cfg dc;
+  fy_diag_cfg_default(&dc);
+  dc.fp = NULL;
+  dc.colorize = false;
+  struct fy_diag* diag = fy_diag_create(&dc);
+  if (!diag) return TRUCE_FAIL(ctx, TRUCE_ENOMEM, "cannot create YAML diag");
+  fy_diag_set_collect_errors(diag, true);
+  struct fy_parse_cfg pc;
+  memset(&pc, 0, sizeof pc);
+  pc.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+  pc.diag = diag;
+  struct fy_document* doc = fy_document_build_from_string(&pc, text, len);
+  int rc = 0;
+  if (!doc) {
+    void* it = NULL;
+    struct fy_diag_error* e = fy_diag_errors_iterate(diag, &it);
+    mark m = e ? (mark){e->line > 0 ? e->line : 1, e->column > 0 ? e->column : 1}
+               : top;
+    rc = perr(&L, TRUCE_EPARSE, m, "malformed YAML: %s; expected valid YAML",
+              e && e->msg ? e->msg : "cannot parse");
+    fy_diag_unref(diag);
+    return rc;
+  }
+  struct fy_node* root = fy_document_root(doc);
+  if (!root || !fy_node_is_mapping(root)) {
+    rc = perr(&L, TRUCE_EINVAL, node_mark(root, top),
+              "the document is %s; expected a mapping starting with "
+              "'truce: 1'",
+              root ? kind_name(root) : "empty");
+    goto done;
+  }
+  mark vm = top;
+  struct fy_node* ver = lookup(root, "truce", &vm);
+  char vbuf[32];
+  if (!ver) {
+    rc = perr(&L, TRUCE_EINVAL, top,
+              "missing required field 'truce' (the format version); expected "
+              "'truce: 1' at the top");
+    goto done;
+  }
+  if (!scalar_text(ver, vbuf, sizeof vbuf) || strcmp(vbuf, "1") != 0) {
+    rc = perr(&L, TRUCE_EINVAL, node_mark(ver, vm),
+              "unsupported format version '%s'; expected 'truce: 1'", vbuf);
+    goto done;
+  }
+  static const char* const specials[] = {"truce", "name",  "start", "seed",
+                                         "sides", "combat", "front",
+                                         "events"};
+  /* Unknown top-level keys first, in file order, before anything else is
+   * reported missing. */
+  rc = check_keys(&L, root, top, specials, 8);
+  if (rc) goto done;
+  mark sm = top;
+  struct fy_node* sv = lookup(root, "sides", &sm);
+  if (!sv) {
+    rc = perr(&L, TRUCE_EINVAL, top,
+              "missing required field 'sides'; expected a list of two sides");
+    goto done;
+  }
+  if ((rc = sides(&L, sv, sm))) goto done;
+  mark cm = top;
+  if (!lookup(root, "combat", &cm)) {
+    rc = perr(&L, TRUCE_EINVAL, top,
+              "missing required field 'combat'; expected a mapping with at "
+              "least 'law' and 'coefficients'");
+    goto done;
+  }
+  set_defaults(&L, truce__top_fields, truce__n_top_fields, 0);
+  set_defaults(&L, truce__combat_fields, truce__n_combat_fields, 0);
+  set_defaults(&L, truce__front_fields, truce__n_front_fields, 0);
+  sc->model.params.side[0].territory = truce__territory_field.dflt;
+  sc->model.params.side[1].territory = truce__territory_field.dflt;
+  sc->model.seed = 1;
+  /* The start date first: events may be dated relative to it. */
+  mark stm = top;
+  struct fy_node* st = lookup(root, "start", &stm);
+  top_user u;
+  memset(&u, 0, sizeof u);
+  if (st && (rc = top_special(&L, "start", st, stm, &u))) goto done;
+  unsigned char seen[8] = {0};
+  rc = walk(&L, root, top, truce__top_fields, truce__n_top_fields, 0, NULL,
+            "", seen, specials, 8, top_special, &u);
+  if (rc) goto done;
+  mark tsm = top;
+  if (lookup(root, "time_step", &tsm)) L.step_mark = tsm;
+  char why[300];
+  int which = truce__model_check(sc, why, sizeof why);
+  if (which) {
+    mark m = which <= 2 ? L.share_mark[which - 1]
+                        : (which == 3 ? L.terr_mark : L.step_mark);
+    rc = perr(&L, TRUCE_EINVAL, m, "%s", why);
+  }
+done:
+  fy_document_destroy(doc);
+  fy_diag_unref(diag);
+  return rc;
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The scenario's numeric parameters as the engine reads them. Every number
+ * a scenario file, an override (--set) or an event can change lives in
+ * truce__params, addressed by byte offset, so one path resolver serves the
+ * loader, --set and dated `set` events alike.
+ */
+#ifndef TRUCE_PARAMS_H
+#define TRUCE_PARAMS_H
+
+#include <stddef.h>
+
+#include "truce/scenario.h"
+
+#define TRUCE_MAX_EQUIP 8
+#define TRUCE_MAX_ARRIVALS 16
+#define TRUCE_ID_MAX 32
+#define TRUCE_MAX_DELAY_DAYS 3650
+
+enum { TRUCE_LAW_SQUARE, TRUCE_LAW_LINEAR, TRUCE_LAW_LOG, TRUCE_LAW_HELMBOLD,
+       TRUCE_LAW_POWER, TRUCE_LAW_FATIGUE, TRUCE_LAW_COUNT };
+enum { TRUCE_POSTURE_DEFEND, TRUCE_POSTURE_ATTACK };
+
+typedef struct {
+  double from, to, men; /* men arrive at a constant rate over [from, to) */
+} truce__arrival;
+
+typedef struct {
+  double stock, production_per_month, loss_per_casualty, loss_per_day;
+  double soldiers_per_item, weight;
+} truce__equip;
+
+typedef struct {
+  double front, pool, recruits_per_month, training_days;
+  double killed_share, wounded_share, missing_share;
+  double wounded_return_share, wounded_return_days;
+  double quality, exhaustion_threshold, posture;
+  double coefficient; /* combat.coefficients.<id> */
+  double territory;   /* front.territory.<id> */
+  double ammo_stock, ammo_production_per_month, ammo_demand_per_day;
+  double ammo_elasticity;
+  truce__equip equip[TRUCE_MAX_EQUIP];
+} truce__side;
+
+typedef struct {
+  double law, W, p, q, defender_advantage, intensity;
+  double ces_alpha, ces_rho, ces_scale;
+  double length_km, area_km2, advance_km_per_day, advance_exponent;
+  double breakthrough_km_per_day;
+  truce__side side[2];
+} truce__params;
+
+enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION };
+
+typedef struct {
+  int day;
+  int kind;
+  int side;
+  size_t off;      /* TRUCE_EV_SET: offset into truce__params */
+  double value;    /* TRUCE_EV_SET: new value */
+  double intensity, duration_days;   /* offensive */
+  double pool_add, recruits_per_month; /* mobilisation; recruits < 0: keep */
+} truce__event;
+
+/* The parts of a scenario the engine needs (scenario.c owns the rest). */
+typedef struct {
+  truce__params params;
+  size_t n_equip[2];
+  size_t n_arrivals[2];
+  truce__arrival arrivals[2][TRUCE_MAX_ARRIVALS];
+  truce__event* events; /* sorted by day, stable */
+  size_t n_events;
+  double horizon_days; /* whole days, stored as double like every field */
+  double time_step;
+  unsigned long long seed;
+} truce__model;
+
+const truce__model* truce__scenario_model(const truce_scenario* sc);
+
+#endif

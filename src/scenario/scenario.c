@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Scenario objects: reading the file, the public accessors, overrides
+ * (--set PATH=VALUE) validated exactly like the file, and freeing.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "scenario_int.h"
+
+int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
+                          const char* text, size_t len);
+
+static int finish_load(truce_ctx* ctx, const char* name, const char* text,
+                       size_t len, truce_scenario** out) {
+  *out = NULL;
+  truce_scenario* sc = truce__calloc(ctx, 1, sizeof *sc);
+  if (!sc) return TRUCE_ENOMEM;
+  sc->ctx = ctx;
+  truce_sha256_hex(text, len, sc->sha256);
+  int rc = (sc->file = truce__strdup(ctx, name)) ? 0 : TRUCE_ENOMEM;
+  if (!rc) rc = truce__scenario_parse(ctx, sc, name, text, len);
+  if (!rc && !sc->name) {
+    const char* base = strrchr(name, '/');
+    sc->name = truce__strdup(ctx, base ? base + 1 : name);
+    if (!sc->name) rc = TRUCE_ENOMEM;
+  }
+  if (rc) {
+    truce_scenario_free(sc);
+    return rc;
+  }
+  *out = sc;
+  return 0;
+}
+
+int truce_scenario_load_string(truce_ctx* ctx, const char* name,
+                               const char* text, size_t len,
+                               truce_scenario** out) {
+  if (!ctx || !name || !text || !out) return TRUCE_EINVAL;
+  return finish_load(ctx, name, text, len, out);
+}
+
+int truce_scenario_load(truce_ctx* ctx, const char* path,
+                        truce_scenario** out) {
+  if (!ctx || !path || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  FILE* f = fopen(path, "rb");
+  if (!f)
+    return TRUCE_FAIL(ctx, TRUCE_EIO,
+                      "%s:1:1: error: cannot read the file (%s); expected a "
+                      "readable scenario file",
+                      path, strerror(errno));
+  size_t cap = 1 << 16, len = 0;
+  char* buf = truce__malloc(ctx, cap);
+  int rc = buf ? 0 : TRUCE_ENOMEM;
+  while (!rc) {
+    if (len == cap) {
+      char* nb = truce__realloc(ctx, buf, cap, cap * 2);
+      if (!nb) {
+        rc = TRUCE_ENOMEM;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t n = fread(buf + len, 1, cap - len, f);
+    len += n;
+    if (n == 0) {
+      if (ferror(f))
+        rc = TRUCE_FAIL(ctx, TRUCE_EIO,
+                        "%s:1:1: error: cannot read the file (%s); expected "
+                        "a readable scenario file",
+                        path, strerror(errno));
+      break;
+    }
+  }
+  fclose(f);
+  if (!rc) rc = finish_load(ctx, path, buf, len, out);
+  truce__free(ctx, buf, cap);
+  return rc;
+}
+
+void truce_scenario_free(truce_scenario* sc) {
+  if (!sc) return;
+  truce_ctx* ctx = sc->ctx;
+  for (size_t i = 0; i < sc->n_prov; i++) {
+    truce__prov* p = &sc->prov[i];
+    truce__strfree(ctx, p->path);
+    truce__strfree(ctx, p->unit);
+    truce__strfree(ctx, p->source);
+    truce__strfree(ctx, p->claimant);
+    truce__strfree(ctx, p->date);
+  }
+  truce__free(ctx, sc->prov, sc->cap_prov * sizeof *sc->prov);
+  for (size_t i = 0; i < sc->n_overrides; i++)
+    truce__strfree(ctx, sc->overrides[i]);
+  truce__free(ctx, sc->overrides, sc->n_overrides * sizeof(char*));
+  truce__free(ctx, sc->model.events, 0);
+  truce__strfree(ctx, sc->file);
+  truce__strfree(ctx, sc->name);
+  truce__free(ctx, sc, sizeof *sc);
+}
+
+int truce_scenario_get(truce_ctx* ctx, const truce_scenario* sc,
+                       const char* path, double* out) {
+  const truce__field* f;
+  size_t off;
+  int rc = truce__scenario_resolve(ctx, sc, path, &f, &off);
+  if (rc) return rc;
+  *out = *(const double*)((const char*)&sc->model + off);
+  return 0;
+}
+
+int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
+                       const char* assignment) {
+  if (!ctx || !sc || !assignment) return TRUCE_EINVAL;
+  const char* eq = strchr(assignment, '=');
+  if (!eq || eq == assignment || !eq[1])
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "--set %s: error: expected PATH=VALUE, e.g. "
+                      "sides.ua.personnel.recruits_per_month=30000",
+                      assignment);
+  char path[256];
+  snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
+  const char* text = eq + 1;
+  if (!strcmp(path, "seed")) {
+    char* end;
+    errno = 0;
+    unsigned long long seed = strtoull(text, &end, 10);
+    if (*end || errno || *text == '-' || !*text)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "--set %s: error: '%s' is not a seed; expected a "
+                        "whole number from 0 to 18446744073709551615",
+                        assignment, text);
+    sc->model.seed = seed;
+    return 0;
+  }
+  const truce__field* f;
+  size_t off;
+  if (truce__scenario_resolve(ctx, sc, path, &f, &off)) {
+    char msg[TRUCE_MSG_MAX];
+    snprintf(msg, sizeof msg, "%s", truce_ctx_message(ctx));
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--set %s: error: %s", assignment,
+                      msg);
+  }
+  double v;
+  if (f->kind == TRUCE_FK_ENUM) {
+    int idx = -1;
+    for (int i = 0; f->names[i]; i++)
+      if (!strcmp(f->names[i], text)) idx = i;
+    if (idx < 0)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "--set %s: error: unknown value '%s' for '%s'; "
+                        "expected %s",
+                        assignment, text, path, f->expect);
+    v = idx;
+  } else {
+    char* end;
+    errno = 0;
+    v = strtod(text, &end);
+    if (end == text || *end || errno == ERANGE)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "--set %s: error: '%s' is not a number; expected %s",
+                        assignment, text, f->expect);
+    char why[160];
+    if (!truce__field_check(f, v, why, sizeof why))
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "--set %s: error: value %s for '%s' is out of range; "
+                        "expected %s",
+                        assignment, text, path, why);
+  }
+  double* slot = (double*)((char*)&sc->model + off);
+  double old = *slot;
+  *slot = v;
+  char why[300];
+  if (truce__model_check(sc, why, sizeof why)) {
+    *slot = old;
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--set %s: error: %s", assignment,
+                      why);
+  }
+  /* Record the override (and its provenance: the command line). */
+  char** no = truce__realloc(ctx, sc->overrides,
+                             sc->n_overrides * sizeof(char*),
+                             (sc->n_overrides + 1) * sizeof(char*));
+  if (!no) {
+    *slot = old;
+    return TRUCE_ENOMEM;
+  }
+  sc->overrides = no;
+  if (!(no[sc->n_overrides] = truce__strdup(ctx, assignment))) {
+    *slot = old;
+    return TRUCE_ENOMEM;
+  }
+  sc->n_overrides++;
+  for (size_t i = 0; i < sc->n_prov; i++) {
+    truce__prov* p = &sc->prov[i];
+    if (!strcmp(p->path, path)) {
+      p->value = v;
+      truce__strfree(ctx, p->source);
+      p->source = truce__strdup(ctx, "command line (--set)");
+      if (!p->source) return TRUCE_ENOMEM;
+    }
+  }
+  return 0;
+}
+
+const char* truce_scenario_name(const truce_scenario* sc) { return sc->name; }
+const char* truce_scenario_file(const truce_scenario* sc) { return sc->file; }
+const char* truce_scenario_start(const truce_scenario* sc) {
+  return sc->start[0] ? sc->start : NULL;
+}
+const char* truce_scenario_sha256(const truce_scenario* sc) {
+  return sc->sha256;
+}
+int truce_scenario_horizon_days(const truce_scenario* sc) {
+  return (int)sc->model.horizon_days;
+}
+double truce_scenario_time_step(const truce_scenario* sc) {
+  return sc->model.time_step;
+}
+uint64_t truce_scenario_seed(const truce_scenario* sc) {
+  return sc->model.seed;
+}
+size_t truce_scenario_side_count(const truce_scenario* sc) {
+  (void)sc;
+  return 2;
+}
+const char* truce_scenario_side_id(const truce_scenario* sc, size_t i) {
+  return i < 2 ? sc->side_id[i] : NULL;
+}
+const char* truce_scenario_law_name(const truce_scenario* sc) {
+  static const char* const names[] = {"square",   "linear", "logarithmic",
+                                      "helmbold", "power",  "fatigue"};
+  int law = (int)sc->model.params.law;
+  return law >= 0 && law < TRUCE_LAW_COUNT ? names[law] : "?";
+}
+size_t truce_scenario_event_count(const truce_scenario* sc) {
+  return sc->model.n_events;
+}
+size_t truce_scenario_override_count(const truce_scenario* sc) {
+  return sc->n_overrides;
+}
+const char* truce_scenario_override(const truce_scenario* sc, size_t i) {
+  return i < sc->n_overrides ? sc->overrides[i] : NULL;
+}
+size_t truce_scenario_provenance_count(const truce_scenario* sc) {
+  return sc->n_prov;
+}
+const truce_provenance* truce_scenario_provenance(const truce_scenario* sc,
+                                                  size_t i) {
+  if (i >= sc->n_prov) return NULL;
+  truce__prov* p = &((truce_scenario*)sc)->prov[i];
+  p->view = (truce_provenance){p->path,   p->value, p->unit, p->source,
+                               p->claimant, p->date, p->line, p->column};
+  return &p->view;
+}
+
+const truce__model* truce__scenario_model(const truce_scenario* sc) {
+  return &sc->model;
+}

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The scenario schema: every numeric field, its type, range, default and
+ * place in truce__model, and the resolver that maps a dotted path to it.
+ * The loader, --set overrides and `set` events all go through this table,
+ * so a field is declared exactly once.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "scenario_int.h"
+#include "schema.h"
+
+#define INF HUGE_VAL
+#define PAR(m) (offsetof(truce__model, params) + offsetof(truce__params, m))
+#define SID(m) offsetof(truce__side, m)
+#define EQ(m) offsetof(truce__equip, m)
+
+static const char* const law_names[] = {"square", "linear", "logarithmic",
+                                        "helmbold", "power", "fatigue",
+                                        NULL};
+static const char* const posture_names[] = {"defend", "attack", NULL};
+
+const truce__field truce__top_fields[] = {
+    {"horizon_days", TRUCE_FK_NUM, offsetof(truce__model, horizon_days), 1,
+     100000, TRUCE_F_INT, 365, NULL, "a whole number of days from 1 to 100000"},
+    {"time_step", TRUCE_FK_NUM, offsetof(truce__model, time_step), 0.001, 1,
+     0, 1, NULL, "a step in days from 0.001 to 1 that divides one day"},
+};
+const size_t truce__n_top_fields =
+    sizeof truce__top_fields / sizeof truce__top_fields[0];
+
+const truce__field truce__combat_fields[] = {
+    {"law", TRUCE_FK_ENUM, PAR(law), 0, TRUCE_LAW_COUNT - 1, TRUCE_F_REQ, 0,
+     law_names, "one of square, linear, logarithmic, helmbold, power, fatigue"},
+    {"W", TRUCE_FK_NUM, PAR(W), 0, 1, 0, 0.5, NULL,
+     "Helmbold's W, a number from 0 to 1"},
+    {"p", TRUCE_FK_NUM, PAR(p), 0, 4, 0, 1, NULL,
+     "the firer exponent p, a number from 0 to 4"},
+    {"q", TRUCE_FK_NUM, PAR(q), 0, 4, 0, 0, NULL,
+     "the target exponent q, a number from 0 to 4"},
+    {"defender_advantage", TRUCE_FK_NUM, PAR(defender_advantage), 0, 100,
+     TRUCE_F_LO_OPEN, 1, NULL, "a multiplier > 0 on the defender's fire"},
+    {"intensity", TRUCE_FK_NUM, PAR(intensity), 0, 1000, 0, 1, NULL,
+     "a multiplier >= 0 on both sides' fire"},
+    {"ces.alpha", TRUCE_FK_NUM, PAR(ces_alpha), 0, 1, 0, 0.5, NULL,
+     "the personnel weight of the CES, a number from 0 to 1"},
+    {"ces.rho", TRUCE_FK_NUM, PAR(ces_rho), -50, 1, 0, -2, NULL,
+     "the CES exponent, a number from -50 to 1 (< 0: complements)"},
+    {"ces.scale", TRUCE_FK_NUM, PAR(ces_scale), 0, 1000, TRUCE_F_LO_OPEN, 1,
+     NULL, "the CES scale A, a number > 0"},
+};
+const size_t truce__n_combat_fields =
+    sizeof truce__combat_fields / sizeof truce__combat_fields[0];
+
+const truce__field truce__front_fields[] = {
+    {"length_km", TRUCE_FK_NUM, PAR(length_km), 0, 1e5, TRUCE_F_LO_OPEN, 1000,
+     NULL, "a length in km > 0"},
+    {"area_km2", TRUCE_FK_NUM, PAR(area_km2), 0, 1e8, TRUCE_F_LO_OPEN, 1e5,
+     NULL, "an area in km2 > 0"},
+    {"advance_km_per_day", TRUCE_FK_NUM, PAR(advance_km_per_day), 0, 1000, 0,
+     0, NULL, "a rate in km/day >= 0"},
+    {"advance_exponent", TRUCE_FK_NUM, PAR(advance_exponent), 0, 10,
+     TRUCE_F_LO_OPEN, 1, NULL, "an exponent > 0"},
+    {"breakthrough_km_per_day", TRUCE_FK_NUM, PAR(breakthrough_km_per_day), 0,
+     1000, 0, 0, NULL, "a rate in km/day >= 0"},
+};
+const size_t truce__n_front_fields =
+    sizeof truce__front_fields / sizeof truce__front_fields[0];
+
+const truce__field truce__side_fields[] = {
+    {"personnel.front", TRUCE_FK_NUM, SID(front), 0, 1e9,
+     TRUCE_F_REQ | TRUCE_F_INIT, 0, NULL,
+     "a number of soldiers >= 0"},
+    {"personnel.pool", TRUCE_FK_NUM, SID(pool), 0, 1e9, TRUCE_F_INIT, 0, NULL,
+     "a number of people >= 0"},
+    {"personnel.recruits_per_month", TRUCE_FK_NUM, SID(recruits_per_month), 0,
+     1e8, 0, 0, NULL, "a number of recruits per month >= 0"},
+    {"personnel.training_days", TRUCE_FK_NUM, SID(training_days), 0,
+     TRUCE_MAX_DELAY_DAYS, TRUCE_F_INT, 0, NULL,
+     "a whole number of days from 0 to 3650"},
+    {"personnel.killed_share", TRUCE_FK_NUM, SID(killed_share), 0, 1, 0, 1,
+     NULL, "a fraction from 0 to 1"},
+    {"personnel.wounded_share", TRUCE_FK_NUM, SID(wounded_share), 0, 1, 0, 0,
+     NULL, "a fraction from 0 to 1"},
+    {"personnel.missing_share", TRUCE_FK_NUM, SID(missing_share), 0, 1, 0, 0,
+     NULL, "a fraction from 0 to 1"},
+    {"personnel.wounded_return_share", TRUCE_FK_NUM, SID(wounded_return_share),
+     0, 1, 0, 0, NULL, "a fraction from 0 to 1"},
+    {"personnel.wounded_return_days", TRUCE_FK_NUM, SID(wounded_return_days),
+     0, TRUCE_MAX_DELAY_DAYS, TRUCE_F_INT, 60, NULL,
+     "a whole number of days from 0 to 3650"},
+    {"quality", TRUCE_FK_NUM, SID(quality), 0, 100, TRUCE_F_LO_OPEN, 1, NULL,
+     "a competence multiplier > 0 (1 = reference)"},
+    {"exhaustion_threshold", TRUCE_FK_NUM, SID(exhaustion_threshold), 0, 1e9,
+     0, 0, NULL, "a number of soldiers >= 0"},
+    {"posture", TRUCE_FK_ENUM, SID(posture), 0, 1, 0, TRUCE_POSTURE_DEFEND,
+     posture_names, "attack or defend"},
+    {"ammunition.stock", TRUCE_FK_NUM, SID(ammo_stock), 0, 1e12, TRUCE_F_INIT,
+     0, NULL,
+     "a number of rounds >= 0"},
+    {"ammunition.production_per_month", TRUCE_FK_NUM,
+     SID(ammo_production_per_month), 0, 1e12, 0, 0, NULL,
+     "a number of rounds per month >= 0"},
+    {"ammunition.demand_per_day", TRUCE_FK_NUM, SID(ammo_demand_per_day), 0,
+     1e10, 0, 0, NULL, "a number of rounds per day >= 0 (0: fire unlimited)"},
+    {"ammunition.shortfall_elasticity", TRUCE_FK_NUM, SID(ammo_elasticity), 0,
+     10, 0, 1, NULL, "an exponent from 0 to 10"},
+};
+const size_t truce__n_side_fields =
+    sizeof truce__side_fields / sizeof truce__side_fields[0];
+
+const truce__field truce__equip_fields[] = {
+    {"stock", TRUCE_FK_NUM, EQ(stock), 0, 1e9, TRUCE_F_REQ | TRUCE_F_INIT, 0,
+     NULL,
+     "a number of items >= 0"},
+    {"production_per_month", TRUCE_FK_NUM, EQ(production_per_month), 0, 1e9, 0,
+     0, NULL, "a number of items per month >= 0"},
+    {"loss_per_casualty", TRUCE_FK_NUM, EQ(loss_per_casualty), 0, 1e3, 0, 0,
+     NULL, "items lost per own casualty, >= 0"},
+    {"loss_per_day", TRUCE_FK_NUM, EQ(loss_per_day), 0, 1e9, 0, 0, NULL,
+     "items lost per day of combat at intensity 1, >= 0"},
+    {"soldiers_per_item", TRUCE_FK_NUM, EQ(soldiers_per_item), 0, 1e6,
+     TRUCE_F_LO_OPEN | TRUCE_F_REQ, 1, NULL,
+     "soldiers one item equips, > 0"},
+    {"weight", TRUCE_FK_NUM, EQ(weight), 0, 1e6, 0, 1, NULL,
+     "the class's weight in the equipment aggregate, >= 0"},
+};
+const size_t truce__n_equip_fields =
+    sizeof truce__equip_fields / sizeof truce__equip_fields[0];
+
+const truce__field truce__coefficient_field = {
+    "coefficients", TRUCE_FK_NUM, SID(coefficient), 0, 1e6, TRUCE_F_REQ, 0,
+    NULL, "an attrition coefficient >= 0 (per day)"};
+const truce__field truce__territory_field = {
+    "territory", TRUCE_FK_NUM, SID(territory), 0, 1, TRUCE_F_INIT, 0.5, NULL,
+    "a share of the contested area from 0 to 1"};
+
+size_t truce__side_base(size_t i) {
+  return PAR(side) + i * sizeof(truce__side);
+}
+
+size_t truce__equip_base(size_t side, size_t k) {
+  return truce__side_base(side) + SID(equip) + k * sizeof(truce__equip);
+}
+
+bool truce__field_check(const truce__field* f, double v, char* buf,
+                        size_t n) {
+  bool ok = isfinite(v) && v <= f->hi &&
+            ((f->flags & TRUCE_F_LO_OPEN) ? v > f->lo : v >= f->lo);
+  if (ok && (f->flags & TRUCE_F_INT) && v != floor(v)) ok = false;
+  if (!ok) snprintf(buf, n, "%s", f->expect);
+  return ok;
+}
+
+const truce__field* truce__field_find(const truce__field* t, size_t n,
+                                      const char* key) {
+  for (size_t i = 0; i < n; i++)
+    if (strcmp(t[i].key, key) == 0) return &t[i];
+  return NULL;
+}
+
+/* The nearest of `cands` to `word` within a small edit distance. */
+const char* truce__suggest(const char* word, const char* const* cands,
+                           size_t n) {
+  const char* best = NULL;
+  int bd = 3;
+  size_t wl = strlen(word);
+  if (wl < 3) return NULL; /* one-letter typos of short ids are noise */
+  for (size_t i = 0; i < n; i++) {
+    int d = truce__edit_distance(word, cands[i]);
+    int lim = wl <= 4 ? 1 : (wl <= 8 ? 2 : 3);
+    if (d <= lim && d < bd) {
+      bd = d;
+      best = cands[i];
+    }
+  }
+  return best;
+}
+
+/* Suggest the table key nearest to `key` (full dotted key). */
+static const char* suggest_field(const char* key, const truce__field* t,
+                                 size_t n) {
+  const char* names[64];
+  size_t m = 0;
+  for (size_t i = 0; i < n && m < 64; i++) names[m++] = t[i].key;
+  return truce__suggest(key, names, m);
+}
+
+static int unknown(truce_ctx* ctx, const char* path, const char* what,
+                   const char* sugg) {
+  if (sugg)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "unknown %s '%s'; did you mean '%s'?", what, path, sugg);
+  return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown %s '%s'", what, path);
+}
+
+static int find_side(const truce_scenario* sc, const char* id, size_t len) {
+  for (int i = 0; i < 2; i++)
+    if (strlen(sc->side_id[i]) == len && strncmp(sc->side_id[i], id, len) == 0)
+      return i;
+  return -1;
+}
+
+int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
+                            const char* path, const truce__field** f,
+                            size_t* off) {
+  const char* dot = strchr(path, '.');
+  size_t hl = dot ? (size_t)(dot - path) : strlen(path);
+  const char* rest = dot ? dot + 1 : "";
+  const char* sugg;
+#define HEAD(s) (hl == strlen(s) && strncmp(path, s, hl) == 0)
+  if (!dot) {
+    *f = truce__field_find(truce__top_fields, truce__n_top_fields, path);
+    if (*f) {
+      *off = (*f)->off;
+      return 0;
+    }
+  } else if (HEAD("combat") || HEAD("front")) {
+    bool combat = HEAD("combat");
+    const char* mapkey = combat ? "coefficients." : "territory.";
+    if (strncmp(rest, mapkey, strlen(mapkey)) == 0) {
+      const char* id = rest + strlen(mapkey);
+      int s = find_side(sc, id, strlen(id));
+      if (s < 0) {
+        const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
+        sugg = truce__suggest(id, ids, 2);
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                          "unknown side '%s' in '%s'; expected %s%s%s or %s",
+                          id, path, sugg ? "(did you mean '" : "",
+                          sugg ? sugg : "", sugg ? "') " : "", "a side id");
+      }
+      *f = combat ? &truce__coefficient_field : &truce__territory_field;
+      *off = truce__side_base((size_t)s) + (*f)->off;
+      return 0;
+    }
+    const truce__field* t = combat ? truce__combat_fields : truce__front_fields;
+    size_t n = combat ? truce__n_combat_fields : truce__n_front_fields;
+    *f = truce__field_find(t, n, rest);
+    if (*f) {
+      *off = (*f)->off;
+      return 0;
+    }
+    return unknown(ctx, path, "parameter", suggest_field(rest, t, n));
+  } else if (HEAD("sides")) {
+    const char* d2 = strchr(rest, '.');
+    if (!d2) return unknown(ctx, path, "parameter", NULL);
+    int s = find_side(sc, rest, (size_t)(d2 - rest));
+    if (s < 0)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "unknown side '%.*s' in '%s'; expected '%s' or '%s'",
+                        (int)(d2 - rest), rest, path, sc->side_id[0],
+                        sc->side_id[1]);
+    const char* sub = d2 + 1;
+    if (strncmp(sub, "equipment.", 10) == 0) {
+      const char* name = sub + 10;
+      const char* d3 = strchr(name, '.');
+      if (!d3) return unknown(ctx, path, "parameter", NULL);
+      for (size_t k = 0; k < sc->model.n_equip[s]; k++) {
+        const char* en = sc->equip_name[s][k];
+        if (strlen(en) == (size_t)(d3 - name) &&
+            strncmp(en, name, (size_t)(d3 - name)) == 0) {
+          *f = truce__field_find(truce__equip_fields, truce__n_equip_fields,
+                                 d3 + 1);
+          if (!*f)
+            return unknown(ctx, path, "parameter",
+                           suggest_field(d3 + 1, truce__equip_fields,
+                                         truce__n_equip_fields));
+          *off = truce__equip_base((size_t)s, k) + (*f)->off;
+          return 0;
+        }
+      }
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "unknown equipment class '%.*s' in '%s'",
+                        (int)(d3 - name), name, path);
+    }
+    *f = truce__field_find(truce__side_fields, truce__n_side_fields, sub);
+    if (*f) {
+      *off = truce__side_base((size_t)s) + (*f)->off;
+      return 0;
+    }
+    return unknown(ctx, path, "parameter",
+                   suggest_field(sub, truce__side_fields,
+                                 truce__n_side_fields));
+  }
+#undef HEAD
+  static const char* const heads[] = {"horizon_days", "time_step", "combat",
+                                      "front", "sides"};
+  char head[64];
+  snprintf(head, sizeof head, "%.*s", (int)(hl < 63 ? hl : 63), path);
+  return unknown(ctx, path, "parameter", truce__suggest(head, heads, 5));
+}
+
+int truce__model_check(const truce_scenario* sc, char* buf, size_t n) {
+  const truce__params* p = &sc->model.params;
+  for (int i = 0; i < 2; i++) {
+    const truce__side* s = &p->side[i];
+    double sum = s->killed_share + s->wounded_share + s->missing_share;
+    if (fabs(sum - 1.0) > 1e-9) {
+      snprintf(buf, n,
+               "side '%s': killed_share + wounded_share + missing_share = %g; "
+               "expected them to sum to 1",
+               sc->side_id[i], sum);
+      return 1 + i;
+    }
+  }
+  double terr = p->side[0].territory + p->side[1].territory;
+  if (terr > 1.0 + 1e-9) {
+    snprintf(buf, n,
+             "front.territory shares sum to %g; expected a sum of at most 1",
+             terr);
+    return 3;
+  }
+  double steps = 1.0 / sc->model.time_step;
+  if (fabs(steps - floor(steps + 0.5)) > 1e-6) {
+    snprintf(buf, n,
+             "time_step %g does not divide one day; expected 1/k for a whole "
+             "number k (e.g. 1, 0.5, 0.1, 0.01, 0.001)",
+             sc->model.time_step);
+    return 4;
+  }
+  return 0;
+}

@@ -1,0 +1,498 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The attrition engine: one run of a two-sided war, day by day, with
+ * sub-steps when time_step < 1. Each step moves people between the states
+ * pool -> training -> front -> {wounded -> front | discharged, killed,
+ * missing}, consumes and produces equipment and ammunition, and moves the
+ * front. Combat losses come from a Lanchester-family law integrated with
+ * RK4 over the step (deterministic mode uses the expected values; the
+ * stochastic mode draws Poisson counts with those expected values, i.e.
+ * tau-leaping). Conservation of persons is checked on every step. The
+ * equations, with citations, are in docs/model.md.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "../scenario/params.h"
+#include "truce_int.h"
+
+#define DAYS_PER_MONTH 30.436875 /* 365.2425 / 12 */
+#define RING (TRUCE_MAX_DELAY_DAYS + 1)
+
+enum { ST_RECRUIT, ST_CASUALTY, ST_SPLIT, ST_RETURN, ST_EQUIP, ST_COUNT };
+
+typedef struct {
+  double pool, training, front, wounded, killed, missing, discharged;
+  double inflow, casualties, initial;
+  double equip[TRUCE_MAX_EQUIP];
+  double ammo, ammo_mult; /* ammo_mult: share of demand met, ^elasticity */
+  double territory;
+  double off_mult;        /* intensity of an active offensive, else 1 */
+  int off_until;          /* day the offensive ends, -1 if none */
+  double posture_before;  /* posture to restore when it ends */
+  double* train_q;        /* graduates due, by day % RING */
+  double* ret_q;          /* wounded returning to the front, by day */
+  double* disc_q;         /* wounded discharged, by day */
+  int exhaustion_day;
+} side_state;
+
+struct truce_sim {
+  truce_ctx* ctx;
+  const truce__model* m;
+  truce__params p; /* this run's parameters (events change them) */
+  side_state s[2];
+  truce_rng* rng[2][ST_COUNT];
+  double* queues;
+  bool stochastic;
+  int day;
+};
+
+/* ------------------------------------------------------------ Helpers */
+
+/* Soldiers the side's equipment can equip: the weighted mean over classes
+ * of stock * soldiers_per_item (weights normalised to 1). */
+static double equipped(const truce_sim* sim, int i) {
+  const truce__side* sp = &sim->p.side[i];
+  double num = 0, w = 0;
+  for (size_t k = 0; k < sim->m->n_equip[i]; k++) {
+    num += sp->equip[k].weight * sim->s[i].equip[k] *
+           sp->equip[k].soldiers_per_item;
+    w += sp->equip[k].weight;
+  }
+  return w > 0 ? num / w : 0;
+}
+
+/* Combat power in effective soldiers (docs/model.md, "Combat power"):
+ * C = A [alpha (Q F)^rho + (1 - alpha) E^rho]^(1/rho) with equipment,
+ * C = Q F without; times the ammunition factor. */
+static double power(const truce_sim* sim, int i, double F, double E) {
+  const truce__params* p = &sim->p;
+  double qf = p->side[i].quality * (F > 0 ? F : 0);
+  double c;
+  if (sim->m->n_equip[i] == 0) {
+    c = qf;
+  } else {
+    double a = p->ces_alpha, rho = p->ces_rho;
+    if (qf <= 0 || E <= 0) {
+      c = (rho > 0) ? p->ces_scale * pow((qf > 0 ? a * pow(qf, rho) : 0) +
+                                             (E > 0 ? (1 - a) * pow(E, rho) : 0),
+                                         1 / rho)
+                    : 0;
+    } else if (fabs(rho) < 1e-12) {
+      c = p->ces_scale * pow(qf, a) * pow(E, 1 - a);
+    } else {
+      c = p->ces_scale * pow(a * pow(qf, rho) + (1 - a) * pow(E, rho), 1 / rho);
+    }
+  }
+  return c * sim->s[i].ammo_mult;
+}
+
+static void law_exponents(const truce__params* p, double* pe, double* qe) {
+  switch ((int)p->law) {
+    case TRUCE_LAW_SQUARE: *pe = 1; *qe = 0; break;
+    case TRUCE_LAW_LINEAR: *pe = 1; *qe = 1; break;
+    case TRUCE_LAW_LOG:
+    case TRUCE_LAW_FATIGUE: *pe = 0; *qe = 1; break;
+    case TRUCE_LAW_HELMBOLD: *pe = p->W; *qe = 1 - p->W; break;
+    default: *pe = p->p; *qe = p->q; break;
+  }
+}
+
+/* Loss rate (casualties per day) inflicted on side x by side y. */
+typedef struct {
+  double k[2];   /* coefficient of the firer times posture and intensity */
+  double pe, qe; /* exponents on firer power and target strength */
+  double E[2];   /* equipped soldiers, held over the step */
+  bool fatigue;
+} rates;
+
+static void derivs(const truce_sim* sim, const rates* r, double t,
+                   const double F[2], const double in[2], double d[2]) {
+  double P[2] = {power(sim, 0, F[0], r->E[0]), power(sim, 1, F[1], r->E[1])};
+  double fat = r->fatigue ? 1.0 / log(2.718281828459045 + t) : 1.0;
+  for (int x = 0; x < 2; x++) {
+    int y = 1 - x;
+    double Fx = F[x] > 0 ? F[x] : 0;
+    double loss = r->k[y] * fat * (r->pe == 1 ? P[y] : pow(P[y], r->pe)) *
+                  (r->qe == 0 ? 1 : pow(Fx, r->qe));
+    d[x] = in[x] - loss;
+  }
+}
+
+/* Expected casualties of each side over [t, t+dt), with arrivals at rate
+ * in[] over the step, by classical RK4 on the front strengths. */
+static void expected_losses(const truce_sim* sim, const rates* r, double t,
+                            double dt, const double F0[2], const double in[2],
+                            double cas[2]) {
+  double k1[2], k2[2], k3[2], k4[2], F[2];
+  derivs(sim, r, t, F0, in, k1);
+  for (int i = 0; i < 2; i++) F[i] = F0[i] + 0.5 * dt * k1[i];
+  derivs(sim, r, t + 0.5 * dt, F, in, k2);
+  for (int i = 0; i < 2; i++) F[i] = F0[i] + 0.5 * dt * k2[i];
+  derivs(sim, r, t + 0.5 * dt, F, in, k3);
+  for (int i = 0; i < 2; i++) F[i] = F0[i] + dt * k3[i];
+  derivs(sim, r, t + dt, F, in, k4);
+  for (int i = 0; i < 2; i++) {
+    double F1 = F0[i] + dt / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
+    double avail = F0[i] + in[i] * dt;
+    double c = avail - F1;
+    cas[i] = c < 0 ? 0 : (c > avail ? avail : c);
+  }
+}
+
+/* Men scheduled to arrive over [0, t): sum of the arrival intervals'
+ * overlap with [0, t) times their rates. */
+static double arrivals_until(const truce__model* m, int i, double t) {
+  double sum = 0;
+  for (size_t k = 0; k < m->n_arrivals[i]; k++) {
+    const truce__arrival* a = &m->arrivals[i][k];
+    double hi = t < a->to ? t : a->to;
+    if (hi > a->from) sum += a->men * (hi - a->from) / (a->to - a->from);
+  }
+  return sum;
+}
+
+static double draw_poisson(truce_sim* sim, int i, int st, double mean) {
+  return sim->stochastic ? truce_rng_poisson(sim->rng[i][st], mean) : mean;
+}
+
+static double draw_binomial(truce_sim* sim, int i, int st, double p,
+                            double n) {
+  return sim->stochastic ? truce_rng_binomial(sim->rng[i][st], p, n) : p * n;
+}
+
+static double total_persons(const side_state* s) {
+  return s->pool + s->training + s->front + s->wounded + s->killed +
+         s->missing + s->discharged;
+}
+
+static int check_conservation(truce_sim* sim, double t) {
+  for (int i = 0; i < 2; i++) {
+    const side_state* s = &sim->s[i];
+    double expect = s->initial + s->inflow, have = total_persons(s);
+    double tol = 1e-9 * (expect > 1 ? expect : 1);
+    if (!(fabs(have - expect) <= tol) || s->pool < 0 || s->training < -tol ||
+        s->front < -tol || s->wounded < -tol)
+      return TRUCE_FAIL(sim->ctx, TRUCE_EINTERNAL,
+                        "conservation violated for side %d at t=%.6f: %.17g "
+                        "persons accounted for, %.17g expected",
+                        i, t, have, expect);
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------ The step */
+
+static void apply_event(truce_sim* sim, const truce__event* e) {
+  side_state* s = e->side >= 0 ? &sim->s[e->side] : NULL;
+  switch (e->kind) {
+    case TRUCE_EV_SET:
+      *(double*)((char*)&sim->p + e->off) = e->value;
+      break;
+    case TRUCE_EV_OFFENSIVE:
+      if (s->off_until < 0) s->posture_before = sim->p.side[e->side].posture;
+      sim->p.side[e->side].posture = TRUCE_POSTURE_ATTACK;
+      s->off_mult = e->intensity;
+      s->off_until = e->day + (int)e->duration_days;
+      break;
+    case TRUCE_EV_MOBILISATION: {
+      double add = sim->stochastic ? floor(e->pool_add + 0.5) : e->pool_add;
+      s->pool += add;
+      s->inflow += add;
+      if (e->recruits_per_month >= 0)
+        sim->p.side[e->side].recruits_per_month = e->recruits_per_month;
+      break;
+    }
+    default: break;
+  }
+}
+
+static void step(truce_sim* sim, double t, double dt) {
+  truce__params* p = &sim->p;
+  const truce__model* m = sim->m;
+  int day = sim->day;
+  double in[2], F0[2];
+  /* Recruitment into the training pipeline; scheduled arrivals. */
+  for (int i = 0; i < 2; i++) {
+    side_state* s = &sim->s[i];
+    truce__side* sp = &p->side[i];
+    double r = draw_poisson(sim, i, ST_RECRUIT,
+                            sp->recruits_per_month / DAYS_PER_MONTH * dt);
+    if (r > s->pool) r = s->pool;
+    s->pool -= r;
+    int td = (int)sp->training_days;
+    if (td <= 0) {
+      s->front += r;
+    } else {
+      s->training += r;
+      s->train_q[(day + td) % RING] += r;
+    }
+    double a0 = arrivals_until(m, i, t), a1 = arrivals_until(m, i, t + dt);
+    double arr = sim->stochastic ? floor(a1 + 1e-9) - floor(a0 + 1e-9)
+                                 : a1 - a0;
+    in[i] = arr / dt;
+    F0[i] = s->front;
+    s->inflow += arr;
+  }
+  /* Ammunition available this step limits fire. */
+  double need[2];
+  for (int i = 0; i < 2; i++) {
+    side_state* s = &sim->s[i];
+    truce__side* sp = &p->side[i];
+    need[i] = sp->ammo_demand_per_day * dt * s->off_mult;
+    if (need[i] > 0) {
+      double share = s->ammo >= need[i] ? 1 : s->ammo / need[i];
+      s->ammo_mult = pow(share, sp->ammo_elasticity);
+    } else {
+      s->ammo_mult = 1;
+    }
+  }
+  /* Combat. */
+  rates r;
+  law_exponents(p, &r.pe, &r.qe);
+  r.fatigue = (int)p->law == TRUCE_LAW_FATIGUE;
+  double inten = p->intensity * sim->s[0].off_mult * sim->s[1].off_mult;
+  for (int y = 0; y < 2; y++) {
+    int x = 1 - y;
+    bool adv = p->side[y].posture == TRUCE_POSTURE_DEFEND &&
+               p->side[x].posture == TRUCE_POSTURE_ATTACK;
+    r.k[y] = p->side[y].coefficient * inten * (adv ? p->defender_advantage : 1);
+    r.E[y] = equipped(sim, y);
+  }
+  double P0[2] = {power(sim, 0, F0[0], r.E[0]), power(sim, 1, F0[1], r.E[1])};
+  double lam[2];
+  expected_losses(sim, &r, t, dt, F0, in, lam);
+  for (int i = 0; i < 2; i++) {
+    side_state* s = &sim->s[i];
+    truce__side* sp = &p->side[i];
+    double avail = F0[i] + in[i] * dt;
+    double c = draw_poisson(sim, i, ST_CASUALTY, lam[i]);
+    if (c > avail) c = avail;
+    s->front = avail - c;
+    /* Split casualties: killed, wounded, missing (a multinomial draw). */
+    double k = draw_binomial(sim, i, ST_SPLIT, sp->killed_share, c);
+    double rest = 1 - sp->killed_share;
+    double w = rest > 0 ? draw_binomial(sim, i, ST_SPLIT,
+                                        sp->wounded_share / rest, c - k)
+                        : 0;
+    if (w > c - k) w = c - k;
+    double mi = c - k - w;
+    if (mi < 0) mi = 0; /* rounding in deterministic mode */
+    s->killed += k;
+    s->missing += mi;
+    s->casualties += c;
+    double back = draw_binomial(sim, i, ST_RETURN, sp->wounded_return_share, w);
+    int rd = (int)sp->wounded_return_days;
+    if (rd <= 0) {
+      s->front += back;
+      s->discharged += w - back;
+    } else {
+      s->wounded += w;
+      s->ret_q[(day + rd) % RING] += back;
+      s->disc_q[(day + rd) % RING] += w - back;
+    }
+    /* Equipment: losses with casualties and with combat, then production. */
+    for (size_t e = 0; e < m->n_equip[i]; e++) {
+      const truce__equip* eq = &sp->equip[e];
+      double loss = draw_poisson(sim, i, ST_EQUIP,
+                                 eq->loss_per_casualty * c +
+                                     eq->loss_per_day * dt * inten);
+      double st = s->equip[e] - loss;
+      s->equip[e] = (st > 0 ? st : 0) +
+                    eq->production_per_month / DAYS_PER_MONTH * dt;
+    }
+    /* Ammunition: use what the step needs (or what is left); produce. */
+    double use = need[i] < s->ammo ? need[i] : s->ammo;
+    s->ammo += sp->ammo_production_per_month / DAYS_PER_MONTH * dt - use;
+  }
+  /* The front: an attacker advances with its force ratio; an exhausted
+   * defender's line breaks. */
+  double moved[2] = {0, 0};
+  for (int x = 0; x < 2; x++) {
+    int y = 1 - x;
+    if (p->side[x].posture != TRUCE_POSTURE_ATTACK) continue;
+    double v = 0;
+    bool broken = sim->s[y].front < p->side[y].exhaustion_threshold;
+    if (broken && p->breakthrough_km_per_day > 0) {
+      v = p->breakthrough_km_per_day;
+    } else if (P0[y] > 0) {
+      double ratio = P0[x] / P0[y];
+      double g = pow(ratio, p->advance_exponent) - 1;
+      v = g > 0 ? p->advance_km_per_day * g : 0;
+      if (p->breakthrough_km_per_day > 0 && v > p->breakthrough_km_per_day)
+        v = p->breakthrough_km_per_day;
+    } else if (P0[x] > 0) {
+      v = p->breakthrough_km_per_day;
+    }
+    moved[x] = v * dt * p->length_km / p->area_km2;
+  }
+  for (int x = 0; x < 2; x++) {
+    int y = 1 - x;
+    double gain = moved[x] - moved[y];
+    if (gain > 0) {
+      if (gain > sim->s[y].territory) gain = sim->s[y].territory;
+      sim->s[x].territory += gain;
+      sim->s[y].territory -= gain;
+    }
+  }
+}
+
+/* Graduates, returning and discharged wounded due today. */
+static void start_of_day(truce_sim* sim) {
+  int slot = sim->day % RING;
+  for (int i = 0; i < 2; i++) {
+    side_state* s = &sim->s[i];
+    double g = s->train_q[slot], b = s->ret_q[slot], d = s->disc_q[slot];
+    s->training -= g;
+    s->front += g + b;
+    s->wounded -= b + d;
+    s->discharged += d;
+    s->train_q[slot] = s->ret_q[slot] = s->disc_q[slot] = 0;
+    if (s->training < 0 && s->training > -1e-6) s->training = 0;
+    if (s->wounded < 0 && s->wounded > -1e-6) s->wounded = 0;
+    if (s->off_until >= 0 && sim->day >= s->off_until) {
+      sim->p.side[i].posture = s->posture_before;
+      s->off_mult = 1;
+      s->off_until = -1;
+    }
+  }
+}
+
+static void record(const truce_sim* sim, int day, truce_day* out) {
+  out->day = day;
+  out->t = day;
+  for (int i = 0; i < 2; i++) {
+    const side_state* s = &sim->s[i];
+    truce_side_state* o = &out->side[i];
+    o->pool = s->pool;
+    o->training = s->training;
+    o->front = s->front;
+    o->wounded = s->wounded;
+    o->killed = s->killed;
+    o->missing = s->missing;
+    o->discharged = s->discharged;
+    o->inflow = s->inflow;
+    o->casualties = s->casualties;
+    o->equipment = 0;
+    for (size_t k = 0; k < sim->m->n_equip[i]; k++) o->equipment += s->equip[k];
+    o->ammunition = s->ammo;
+    o->territory = s->territory;
+    o->power = power(sim, i, s->front, equipped(sim, i));
+  }
+}
+
+static void check_exhaustion(truce_sim* sim, int day) {
+  for (int i = 0; i < 2; i++)
+    if (sim->s[i].exhaustion_day < 0 &&
+        sim->s[i].front < sim->p.side[i].exhaustion_threshold)
+      sim->s[i].exhaustion_day = day;
+}
+
+/* ---------------------------------------------------------- Public API */
+
+int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc, truce_sim** out) {
+  if (!ctx || !sc || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  truce_sim* sim = truce__calloc(ctx, 1, sizeof *sim);
+  if (!sim) return TRUCE_ENOMEM;
+  sim->ctx = ctx;
+  sim->m = truce__scenario_model(sc);
+  sim->queues = truce__calloc(ctx, 6 * (size_t)RING, sizeof(double));
+  int rc = sim->queues ? 0 : TRUCE_ENOMEM;
+  for (int i = 0; i < 2 && !rc; i++) {
+    sim->s[i].train_q = sim->queues + (size_t)(3 * i) * RING;
+    sim->s[i].ret_q = sim->queues + (size_t)(3 * i + 1) * RING;
+    sim->s[i].disc_q = sim->queues + (size_t)(3 * i + 2) * RING;
+    for (int st = 0; st < ST_COUNT && !rc; st++)
+      rc = truce_rng_new(ctx, sim->m->seed, 0, (uint64_t)(16 * i + st),
+                         &sim->rng[i][st]);
+  }
+  if (rc) {
+    truce_sim_free(sim);
+    return rc;
+  }
+  *out = sim;
+  return 0;
+}
+
+void truce_sim_free(truce_sim* sim) {
+  if (!sim) return;
+  for (int i = 0; i < 2; i++)
+    for (int st = 0; st < ST_COUNT; st++) truce_rng_free(sim->rng[i][st]);
+  truce__free(sim->ctx, sim->queues, 6 * (size_t)RING * sizeof(double));
+  truce__free(sim->ctx, sim, sizeof *sim);
+}
+
+static void reset(truce_sim* sim, uint64_t run) {
+  const truce__model* m = sim->m;
+  sim->p = m->params;
+  sim->day = 0;
+  memset(sim->queues, 0, 6 * (size_t)RING * sizeof(double));
+  for (int i = 0; i < 2; i++) {
+    side_state* s = &sim->s[i];
+    const truce__side* sp = &m->params.side[i];
+    double* q[3] = {s->train_q, s->ret_q, s->disc_q};
+    memset(s, 0, sizeof *s);
+    s->train_q = q[0];
+    s->ret_q = q[1];
+    s->disc_q = q[2];
+    s->front = sim->stochastic ? floor(sp->front + 0.5) : sp->front;
+    s->pool = sim->stochastic ? floor(sp->pool + 0.5) : sp->pool;
+    s->initial = s->front + s->pool;
+    for (size_t k = 0; k < m->n_equip[i]; k++) s->equip[k] = sp->equip[k].stock;
+    s->ammo = sp->ammo_stock;
+    s->ammo_mult = 1;
+    s->territory = sp->territory;
+    s->off_mult = 1;
+    s->off_until = -1;
+    s->exhaustion_day = -1;
+    for (int st = 0; st < ST_COUNT; st++)
+      truce_rng_reset(sim->rng[i][st], m->seed, run, (uint64_t)(16 * i + st));
+  }
+}
+
+int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
+                  truce_day_fn fn, void* user) {
+  if (!sim) return TRUCE_EINVAL;
+  const truce__model* m = sim->m;
+  sim->stochastic = !(flags & TRUCE_SIM_DETERMINISTIC);
+  reset(sim, run);
+  int steps = (int)floor(1.0 / m->time_step + 0.5);
+  double dt = 1.0 / steps;
+  size_t ev = 0;
+  truce_day rec;
+  check_exhaustion(sim, 0);
+  int rc = 0;
+  if (fn) {
+    record(sim, 0, &rec);
+    if ((rc = fn(user, &rec))) return rc;
+  }
+  int horizon = (int)m->horizon_days;
+  for (int day = 0; day < horizon; day++) {
+    sim->day = day;
+    start_of_day(sim);
+    while (ev < m->n_events && m->events[ev].day == day)
+      apply_event(sim, &m->events[ev++]);
+    for (int k = 0; k < steps; k++) {
+      double t = day + (double)k / steps;
+      step(sim, t, dt);
+      if ((rc = check_conservation(sim, t + dt))) return rc;
+    }
+    check_exhaustion(sim, day + 1);
+    if (fn) {
+      record(sim, day + 1, &rec);
+      if ((rc = fn(user, &rec))) return rc;
+    }
+  }
+  return 0;
+}
+
+int truce_sim_outcome(const truce_sim* sim, size_t i, truce_side_outcome* out) {
+  if (!sim || i > 1 || !out) return TRUCE_EINVAL;
+  const side_state* s = &sim->s[i];
+  out->front_end = s->front;
+  out->casualties_total = s->casualties;
+  out->exhaustion_day = s->exhaustion_day;
+  out->territory_end = s->territory;
+  return 0;
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce_int.h: declarations shared across libtruce's modules (truce__
+ * prefix). Never installed; cli/ and bench/ must not include it.
+ */
+#ifndef TRUCE_INT_H
+#define TRUCE_INT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "truce/truce.h"
+
+#define TRUCE_MSG_MAX 1024
+
+struct truce_ctx {
+  truce_alloc_fn alloc;
+  void* alloc_user;
+  int code;
+  char message[TRUCE_MSG_MAX];
+  char origin[256];
+};
+
+/* Record an error in ctx and return code. The single breakpoint for all
+ * errors raised by the library. */
+int truce__error(truce_ctx* ctx, int code, const char* func,
+                 const char* file, int line, const char* fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 6, 7)))
+#endif
+    ;
+
+#define TRUCE_FAIL(ctx, code, ...) \
+  truce__error((ctx), (code), __func__, __FILE__, __LINE__, __VA_ARGS__)
+
+#ifndef NDEBUG
+#define TRUCE_ASSERT(ctx, cond)                                      \
+  do {                                                               \
+    if (!(cond))                                                     \
+      return TRUCE_FAIL((ctx), TRUCE_EINTERNAL, "assertion failed: %s", \
+                        #cond);                                      \
+  } while (0)
+#else
+#define TRUCE_ASSERT(ctx, cond) ((void)0)
+/* Dates "YYYY-MM-DD" (proleptic Gregorian) and days since 1970-01-01. */
+bool truce__date_valid(const char* s);
+long truce__date_to_days(const char* s);
+void truce__date_from_days(long days, char out[11]);
+
+#endif
+
+/* Allocation through the context's allocator. The _e variants record
+ * TRUCE_ENOMEM in ctx (without allocating) when they return NULL. */
+void* truce__malloc(truce_ctx* ctx, size_t n);
+void* truce__calloc(truce_ctx* ctx, size_t count, size_t size);
+void* truce__realloc(truce_ctx* ctx, void* p, size_t osize, size_t nsize);
+void truce__free(truce_ctx* ctx, void* p, size_t size);
+char* truce__strdup(truce_ctx* ctx, const char* s);
+char* truce__strndup(truce_ctx* ctx, const char* s, size_t n);
+/* Free a string made by truce__strdup/strndup; NULL accepted. */
+void truce__strfree(truce_ctx* ctx, char* s);
+
+/* Levenshtein distance, capped at 255; for "did you mean" suggestions. */
+int truce__edit_distance(const char* a, const char* b);
+
+/* Dates "YYYY-MM-DD" (proleptic Gregorian) and days since 1970-01-01. */
+bool truce__date_valid(const char* s);
+long truce__date_to_days(const char* s);
+void truce__date_from_days(long days, char out[11]);
+
+/* Dates "YYYY-MM-DD" (proleptic Gregorian) and days since 1970-01-01. */
+bool truce__date_valid(const char* s);
+long truce__date_to_days(const char* s);
+void truce__date_from_days(long days, char out[11]);
+
+#endif

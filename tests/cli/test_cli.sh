@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# The truce command line as a user meets it: exit statuses, FILE:LINE:COL
+# errors with nothing written, --help, --set, byte-identical reruns.
+# usage: test_cli.sh TRUCE_BINARY SOURCE_DIR
+set -u
+TRUCE=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+cat >"$T/good.yaml" <<'Y'
+truce: 1
+horizon_days: 30
+sides:
+  - id: a
+    personnel: {front: 1000, pool: 5000, recruits_per_month: 300, training_days: 10}
+  - id: b
+    personnel: {front: 900}
+combat:
+  law: square
+  coefficients: {a: 0.01, b: 0.012}
+Y
+
+# expect_bad NAME EXPECTED_PREFIX  (stdin: the scenario)
+expect_bad() {
+  local name=$1 prefix=$2 f="$T/$1.yaml" out="$T/out-$1"
+  cat >"$f"
+  "$TRUCE" run "$f" --out "$out" >"$T/stdout" 2>"$T/stderr"
+  local rc=$?
+  if [ $rc -ne 1 ]; then bad "$name: exit status $rc, expected 1"; return; fi
+  if ! grep -q "^$f:$prefix" "$T/stderr"; then
+    bad "$name: stderr '$(cat "$T/stderr")' lacks '$f:$prefix'"; return
+  fi
+  if [ -e "$out" ]; then bad "$name: output written to $out"; return; fi
+  ok
+}
+
+expect_bad unknown_key "2:1: error: unknown key 'horizon_dayz'; did you mean 'horizon_days'" <<'Y'
+truce: 1
+horizon_dayz: 30
+Y
+expect_bad wrong_type "2:15: error: wrong type for 'horizon_days'" <<'Y'
+truce: 1
+horizon_days: thirty
+sides:
+  - {id: a, personnel: {front: 1}}
+  - {id: b, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, b: 1}}
+Y
+expect_bad negative "4:32: error: value -1 for 'sides.a.personnel.front' is out of range" <<'Y'
+truce: 1
+horizon_days: 30
+sides:
+  - {id: a, personnel: {front: -1}}
+  - {id: b, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, b: 1}}
+Y
+expect_bad fraction "4:49: error: value 1.5 for 'sides.a.personnel.killed_share' is out of range" <<'Y'
+truce: 1
+horizon_days: 30
+sides:
+  - {id: a, personnel: {front: 5, killed_share: 1.5}}
+  - {id: b, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, b: 1}}
+Y
+expect_bad horizon "2:15: error: value 0 for 'horizon_days' is out of range" <<'Y'
+truce: 1
+horizon_days: 0
+sides:
+  - {id: a, personnel: {front: 1}}
+  - {id: b, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, b: 1}}
+Y
+expect_bad shares "4:5: error: side 'a': killed_share + wounded_share + missing_share = 0.9" <<'Y'
+truce: 1
+sides:
+  - id: a
+    personnel: {front: 5, killed_share: 0.3, wounded_share: 0.6}
+  - {id: b, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, b: 1}}
+Y
+expect_bad missing "6:1: error: missing required field 'combat.law'" <<'Y'
+truce: 1
+sides:
+  - {id: a, personnel: {front: 1}}
+  - {id: b, personnel: {front: 1}}
+# no law below
+combat: {coefficients: {a: 1, b: 1}}
+Y
+expect_bad duplicate_side "4:10: error: duplicate side id 'a'" <<'Y'
+truce: 1
+sides:
+  - {id: a, personnel: {front: 1}}
+  - {id: a, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, b: 1}}
+Y
+expect_bad unknown_side "5:44: error: reference to an unknown side 'c'" <<'Y'
+truce: 1
+sides:
+  - {id: a, personnel: {front: 1}}
+  - {id: b, personnel: {front: 1}}
+combat: {law: square, coefficients: {a: 1, c: 1}}
+Y
+expect_bad malformed "4:1: error: malformed YAML" <<'Y'
+truce: 1
+sides: [
+  {id: a
+Y
+printf '' | expect_bad empty "1:1: error: the file is empty"
+
+# unreadable: a missing file and a directory
+"$TRUCE" run "$T/nope.yaml" --out "$T/out-nope" 2>"$T/stderr"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "^$T/nope.yaml:1:1: error: cannot read" "$T/stderr" \
+   && [ ! -e "$T/out-nope" ]; then ok; else bad "unreadable: rc $rc $(cat "$T/stderr")"; fi
+"$TRUCE" check "$T" 2>"$T/stderr"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "error: cannot read" "$T/stderr"; then ok; else bad "directory: rc $rc $(cat "$T/stderr")"; fi
+
+# --set: a bad path or value is an error naming it; nothing written
+"$TRUCE" run "$T/good.yaml" --set sides.a.personnel.recruits_per_mnth=5 --out "$T/o-set" 2>"$T/stderr"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "sides.a.personnel.recruits_per_mnth" "$T/stderr" && grep -q "did you mean" "$T/stderr" \
+   && [ ! -e "$T/o-set" ]; then ok; else bad "--set bad path: rc $rc $(cat "$T/stderr")"; fi
+"$TRUCE" run "$T/good.yaml" --set sides.a.quality=-2 --out "$T/o-set" 2>"$T/stderr"
+rc=$?
+if [ $rc -eq 1 ] && grep -q "out of range" "$T/stderr"; then ok; else bad "--set bad value: rc $rc"; fi
+
+# usage errors exit 2; --help exits 0 for every command
+"$TRUCE" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no command should exit 2"
+"$TRUCE" frobnicate >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "unknown command should exit 2"
+"$TRUCE" run --runs 0 "$T/good.yaml" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "--runs 0 should exit 2"
+for c in "" run check; do
+  "$TRUCE" $c --help | grep -q "usage: truce" && ok || bad "truce $c --help"
+done
+"$TRUCE" --version | grep -q "^truce [0-9]" && ok || bad "--version"
+
+# check prints a summary
+"$TRUCE" check "$T/good.yaml" | grep -q "ok" && ok || bad "check good"
+
+# same seed: byte-identical outputs; another seed: different values
+"$TRUCE" run "$T/good.yaml" --runs 3 --seed 5 --out "$T/r1" -q || bad "run r1"
+"$TRUCE" run "$T/good.yaml" --runs 3 --seed 5 --out "$T/r2" -q || bad "run r2"
+"$TRUCE" run "$T/good.yaml" --runs 3 --seed 6 --out "$T/r3" -q || bad "run r3"
+cmp -s "$T/r1/daily.csv" "$T/r2/daily.csv" && ok || bad "same seed, different daily.csv"
+cmp -s "$T/r1/daily.csv" "$T/r3/daily.csv" && bad "different seeds, same daily.csv" || ok
+grep -q '"seed": 5' "$T/r1/summary.json" && ok || bad "seed not recorded"
+grep -q '"runs": 3' "$T/r1/summary.json" && ok || bad "runs not recorded"
+grep -q '"never_fraction"' "$T/r1/summary.json" && ok || bad "quantile summary missing"
+# --set overrides apply and are recorded
+"$TRUCE" run "$T/good.yaml" --deterministic --set combat.coefficients.b=0 --out "$T/r4" -q || bad "run r4"
+grep -q '"overrides": \["combat.coefficients.b=0"\]' "$T/r4/summary.json" && ok || bad "override not recorded"
+awk -F, '$1==0 && $2==30 && $4=="a" {exit !($13==0)}' "$T/r4/daily.csv" && ok || bad "override not applied"
+
+# the shipped scenarios check
+for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
+  [ -e "$f" ] || continue
+  "$TRUCE" check "$f" >/dev/null 2>"$T/stderr" && ok || bad "check $f: $(cat "$T/stderr")"
+done
+
+echo "cli: $pass passed, $fail failed"
+[ $fail -eq 0 ]

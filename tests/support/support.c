@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Test helpers: scenario builders and a fault-injecting allocator. */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void* ts_alloc_fn(void* user, void* ptr, size_t osize, size_t nsize) {
+  ts_alloc* a = user;
+  (void)osize;
+  if (nsize == 0) {
+    if (ptr) a->live--;
+    free(ptr);
+    return NULL;
+  }
+  a->count++;
+  if (a->fail_at > 0 && a->count == a->fail_at) return NULL;
+  void* p = realloc(ptr, nsize);
+  if (p && !ptr) a->live++;
+  return p;
+}
+
+truce_scenario* ts_load(truce_ctx* ctx, const char* yaml) {
+  truce_scenario* sc = NULL;
+  int rc = truce_scenario_load_string(ctx, "test.yaml", yaml, strlen(yaml),
+                                      &sc);
+  if (rc) fail_msg("scenario did not load: %s", truce_ctx_message(ctx));
+  return sc;
+}
+
+int ts_load_fail(truce_ctx* ctx, const char* yaml) {
+  truce_scenario* sc = NULL;
+  int rc = truce_scenario_load_string(ctx, "bad.yaml", yaml, strlen(yaml),
+                                      &sc);
+  if (rc == 0) {
+    truce_scenario_free(sc);
+    fail_msg("scenario loaded but should not have:\n%s", yaml);
+  }
+  assert_null(sc);
+  return rc;
+}
+
+const char* ts_source_path(const char* rel) {
+  static char buf[4096];
+  const char* root = getenv("TRUCE_SOURCE_DIR");
+  snprintf(buf, sizeof buf, "%s/%s", root ? root : "..", rel);
+  return buf;
+}

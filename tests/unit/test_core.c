@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Core: error table, context, SHA-256, Philox streams, samplers, dates. */
+#include <Random123/philox.h>
+#include <math.h>
+#include <string.h>
+
+#include "../../src/truce_int.h"
+#include "support.h"
+
+/* First two draws of stream (seed 42, run 7, id 1), recorded once. */
+#define TS_KAT_42_7_1_0 0x5cdff129fcc84704ULL
+#define TS_KAT_42_7_1_1 0x23a0220f2f8dfc7eULL
+
+static void test_error_table(void** state) {
+  (void)state;
+  assert_string_equal(truce_err_name(TRUCE_EINVAL), "TRUCE_EINVAL");
+  assert_string_equal(truce_err_name(TRUCE_EINTERNAL), "TRUCE_EINTERNAL");
+  assert_string_equal(truce_strerror(TRUCE_ENOMEM), "out of memory");
+  assert_string_equal(truce_strerror(0), "success");
+  assert_string_equal(truce_err_name(12345), "TRUCE_UNKNOWN");
+}
+
+static void test_ctx_records_errors(void** state) {
+  (void)state;
+  truce_ctx* ctx;
+  assert_int_equal(truce_ctx_new(&ctx, NULL, NULL), 0);
+  assert_int_equal(truce_ctx_code(ctx), 0);
+  assert_int_equal(TRUCE_FAIL(ctx, TRUCE_EDOM, "x = %d", 7), TRUCE_EDOM);
+  assert_int_equal(truce_ctx_code(ctx), TRUCE_EDOM);
+  assert_string_equal(truce_ctx_message(ctx), "x = 7");
+  assert_non_null(strstr(truce_ctx_origin(ctx), "test_core.c"));
+  truce_ctx_clear(ctx);
+  assert_string_equal(truce_ctx_message(ctx), "");
+  truce_ctx_free(ctx);
+  truce_ctx_free(NULL);
+}
+
+static void test_ctx_oom(void** state) {
+  (void)state;
+  ts_alloc a = {1, 0, 0};
+  truce_ctx* ctx = (truce_ctx*)0x1;
+  assert_int_equal(truce_ctx_new(&ctx, ts_alloc_fn, &a), TRUCE_ENOMEM);
+  assert_null(ctx);
+  assert_int_equal(a.live, 0);
+}
+
+static void test_sha256_fips_vectors(void** state) {
+  (void)state;
+  char h[65];
+  truce_sha256_hex("", 0, h);
+  assert_string_equal(
+      h, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  truce_sha256_hex("abc", 3, h);
+  assert_string_equal(
+      h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const char* m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+  truce_sha256_hex(m, strlen(m), h);
+  assert_string_equal(
+      h, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  static char million[1000000];
+  memset(million, 'a', sizeof million);
+  truce_sha256_hex(million, sizeof million, h);
+  assert_string_equal(
+      h, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+/* Random123's own known-answer vectors (kat_vectors) for Philox4x64-10. */
+static void test_philox_kat(void** state) {
+  (void)state;
+  philox4x64_ctr_t c = {{0, 0, 0, 0}};
+  philox4x64_key_t k = {{0, 0}};
+  philox4x64_ctr_t r = philox4x64_R(10, c, k);
+  assert_true(r.v[0] == 0x16554d9eca36314cULL);
+  assert_true(r.v[1] == 0xdb20fe9d672d0fdcULL);
+  assert_true(r.v[2] == 0xd7e772cee186176bULL);
+  assert_true(r.v[3] == 0x7e68b68aec7ba23bULL);
+  philox4x64_ctr_t c2 = {{0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL,
+                          0xa4093822299f31d0ULL, 0x082efa98ec4e6c89ULL}};
+  philox4x64_key_t k2 = {{0x452821e638d01377ULL, 0xbe5466cf34e90c6cULL}};
+  r = philox4x64_R(10, c2, k2);
+  assert_true(r.v[0] == 0xa528f45403e61d95ULL);
+  assert_true(r.v[1] == 0x38c72dbd566e9788ULL);
+  assert_true(r.v[2] == 0xa5a1610e72fd18b5ULL);
+  assert_true(r.v[3] == 0x57bd43b5e52b7fe6ULL);
+}
+
+/* Our stream mapping: draw k of stream (seed, run, id) is word k%4 of
+ * Philox4x64-10 at counter (run, k/4, 0, 0) and key (seed, id). */
+static void test_stream_mapping(void** state) {
+  (void)state;
+  truce_ctx* ctx;
+  truce_ctx_new(&ctx, NULL, NULL);
+  truce_rng* g;
+  assert_int_equal(truce_rng_new(ctx, 0, 0, 0, &g), 0);
+  assert_true(truce_rng_u64(g) == 0x16554d9eca36314cULL);
+  assert_true(truce_rng_u64(g) == 0xdb20fe9d672d0fdcULL);
+  uint64_t seed = 20231104, run = 17, id = 3;
+  truce_rng_reset(g, seed, run, id);
+  for (uint64_t kdraw = 0; kdraw < 40; kdraw++) {
+    philox4x64_ctr_t c = {{run, kdraw / 4, 0, 0}};
+    philox4x64_key_t k = {{seed, id}};
+    philox4x64_ctr_t r = philox4x64_R(10, c, k);
+    assert_true(truce_rng_u64(g) == r.v[kdraw % 4]);
+  }
+  /* Known answers of the mapping itself, recorded once: they change only
+   * if the mapping changes, which would break every stored result. */
+  truce_rng_reset(g, 42, 7, 1);
+  assert_true(truce_rng_u64(g) == TS_KAT_42_7_1_0);
+  assert_true(truce_rng_u64(g) == TS_KAT_42_7_1_1);
+  /* Streams differ by run and by id. */
+  truce_rng_reset(g, 42, 8, 1);
+  uint64_t a = truce_rng_u64(g);
+  truce_rng_reset(g, 42, 7, 2);
+  uint64_t b = truce_rng_u64(g);
+  assert_true(a != TS_KAT_42_7_1_0 && b != TS_KAT_42_7_1_0 && a != b);
+  truce_rng_free(g);
+  truce_ctx_free(ctx);
+}
+
+static void test_uniform_open_interval(void** state) {
+  (void)state;
+  truce_ctx* ctx;
+  truce_ctx_new(&ctx, NULL, NULL);
+  truce_rng* g;
+  truce_rng_new(ctx, 5, 0, 0, &g);
+  double sum = 0;
+  int n = 200000;
+  for (int i = 0; i < n; i++) {
+    double u = truce_rng_uniform(g);
+    assert_true(u > 0 && u < 1);
+    sum += u;
+  }
+  /* mean 1/2, sd of the mean sqrt(1/12/n) = 6.5e-4: 5 sd */
+  assert_true(fabs(sum / n - 0.5) < 5 * sqrt(1.0 / 12 / n));
+  truce_rng_free(g);
+  truce_ctx_free(ctx);
+}
+
+static void check_moments(truce_rng* g, double (*draw)(truce_rng*, double,
+                                                       double),
+                          double a, double b, double mean, double var) {
+  int n = 100000;
+  double s = 0, s2 = 0;
+  for (int i = 0; i < n; i++) {
+    double x = draw(g, a, b);
+    assert_true(x >= 0 && x == floor(x));
+    s += x;
+    s2 += x * x;
+  }
+  double m = s / n, v = s2 / n - m * m;
+  /* mean within 5 standard errors; variance within 5% */
+  assert_true(fabs(m - mean) < 5 * sqrt(var / n));
+  assert_true(fabs(v - var) < 0.05 * var);
+}
+
+static double poisson2(truce_rng* g, double mean, double unused) {
+  (void)unused;
+  return truce_rng_poisson(g, mean);
+}
+static double binom2(truce_rng* g, double p, double n) {
+  return truce_rng_binomial(g, p, n);
+}
+
+static void test_samplers(void** state) {
+  (void)state;
+  truce_ctx* ctx;
+  truce_ctx_new(&ctx, NULL, NULL);
+  truce_rng* g;
+  truce_rng_new(ctx, 11, 3, 2, &g);
+  check_moments(g, poisson2, 2.385, 0, 2.385, 2.385);
+  check_moments(g, poisson2, 1234.5, 0, 1234.5, 1234.5);
+  check_moments(g, binom2, 0.3, 1000, 300, 210);
+  check_moments(g, binom2, 0.05, 17, 0.85, 17 * 0.05 * 0.95);
+  assert_true(truce_rng_poisson(g, 0) == 0);
+  assert_true(truce_rng_binomial(g, 1, 42) == 42);
+  assert_true(truce_rng_binomial(g, 0.5, 0) == 0);
+  truce_rng_free(g);
+  truce_ctx_free(ctx);
+}
+
+static void test_dates_and_distance(void** state) {
+  (void)state;
+  assert_true(truce__date_valid("2023-11-04"));
+  assert_true(truce__date_valid("2024-02-29"));
+  assert_false(truce__date_valid("2023-02-29"));
+  assert_false(truce__date_valid("2023-13-01"));
+  assert_false(truce__date_valid("2023-1-01"));
+  assert_int_equal(truce__date_to_days("1970-01-01"), 0);
+  assert_int_equal(truce__date_to_days("2023-11-04"), 19665);
+  assert_int_equal(truce__date_to_days("1945-02-19"), -9082);
+  char d[11];
+  truce__date_from_days(19665 + 366, d);
+  assert_string_equal(d, "2024-11-04");
+  truce__date_from_days(-9082 + 36, d);
+  assert_string_equal(d, "1945-03-27");
+  assert_int_equal(truce__edit_distance("sides", "sizes"), 1);
+  assert_int_equal(truce__edit_distance("front", "front"), 0);
+  assert_int_equal(truce__edit_distance("", "abc"), 3);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_error_table),
+      cmocka_unit_test(test_ctx_records_errors),
+      cmocka_unit_test(test_ctx_oom),
+      cmocka_unit_test(test_sha256_fips_vectors),
+      cmocka_unit_test(test_philox_kat),
+      cmocka_unit_test(test_stream_mapping),
+      cmocka_unit_test(test_uniform_open_interval),
+      cmocka_unit_test(test_samplers),
+      cmocka_unit_test(test_dates_and_distance),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Outputs: files appear only on commit, carry the metadata, and summarise
+ * several runs with quantiles. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support.h"
+
+static truce_ctx* ctx;
+static char dir[256];
+
+static int setup(void** s) {
+  (void)s;
+  snprintf(dir, sizeof dir, "io-test-%ld", (long)getpid());
+  return truce_ctx_new(&ctx, NULL, NULL);
+}
+static int teardown(void** s) {
+  (void)s;
+  truce_ctx_free(ctx);
+  return 0;
+}
+/* Per test: remove the output directory. */
+static int rm_dir(void** s) {
+  (void)s;
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+  return system(cmd) == 0 ? 0 : -1;
+}
+
+static bool exists(const char* name) {
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", dir, name);
+  struct stat st;
+  return stat(p, &st) == 0;
+}
+
+static size_t entries(void) {
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "ls -A %s | wc -l", dir);
+  FILE* f = popen(cmd, "r");
+  size_t n = 0;
+  if (fscanf(f, "%zu", &n) != 1) n = 999;
+  pclose(f);
+  return n;
+}
+
+static int on_day(void* u, const truce_day* d) {
+  return truce_output_day(u, 0, d);
+}
+
+static const char* yaml =
+    "truce: 1\nname: io\nhorizon_days: 5\nstart: 2024-02-27\n"
+    "sides:\n"
+    "  - id: a\n    personnel: {front: {value: 1000, source: \"q\\\"s\"}}\n"
+    "  - id: b\n    exhaustion_threshold: 990\n    personnel: {front: 1000}\n"
+    "combat:\n  law: logarithmic\n  coefficients: {a: 0.01, b: 0.001}\n";
+
+static void test_nothing_until_commit(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_output* o;
+  assert_int_equal(truce_output_open(ctx, dir, sc, &o), 0);
+  truce_sim* sim;
+  truce_sim_new(ctx, sc, &sim);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, on_day, o),
+                   0);
+  assert_false(exists("daily.csv"));
+  assert_false(exists("summary.json"));
+  truce_output_free(o); /* abandoned: temporaries removed */
+  assert_int_equal(entries(), 0);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+static void test_commit_writes_summary(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_output* o;
+  assert_int_equal(truce_output_open(ctx, dir, sc, &o), 0);
+  truce_sim* sim;
+  truce_sim_new(ctx, sc, &sim);
+  for (uint64_t r = 0; r < 3; r++) {
+    truce_side_outcome oc[2];
+    assert_int_equal(truce_sim_run(sim, r, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                     0);
+    truce_sim_outcome(sim, 0, &oc[0]);
+    truce_sim_outcome(sim, 1, &oc[1]);
+    assert_int_equal(truce_output_run_end(o, r, oc), 0);
+  }
+  truce_run_meta m = {7, 3, 1, "truce run x"};
+  assert_int_equal(truce_output_commit(o, &m), 0);
+  const char* j = truce_output_summary_json(o);
+  assert_non_null(j);
+  assert_non_null(strstr(j, "\"scenario_sha256\": \""));
+  assert_non_null(strstr(j, truce_scenario_sha256(sc)));
+  assert_non_null(strstr(j, "\"seed\": 7"));
+  assert_non_null(strstr(j, "\"runs\": 3"));
+  assert_non_null(strstr(j, "\"days\": 5"));
+  assert_non_null(strstr(j, "\"command_line\": \"truce run x\""));
+  /* identical runs: every quantile is the value itself */
+  assert_non_null(strstr(j, "\"exhaustion_day\": {\"mean\": 2, \"p05\": 2"));
+  assert_non_null(strstr(j, "\"never_fraction\": 0}"));
+  /* a quote in a source is escaped */
+  assert_non_null(strstr(j, "\"source\": \"q\\\"s\""));
+  assert_true(exists("daily.csv") && exists("summary.json"));
+  assert_int_equal(entries(), 2);
+  truce_output_free(o);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+static void test_daily_dates(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_output* o;
+  assert_int_equal(truce_output_open(ctx, dir, sc, &o), 0);
+  truce_sim* sim;
+  truce_sim_new(ctx, sc, &sim);
+  truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, on_day, o);
+  truce_side_outcome oc[2];
+  truce_sim_outcome(sim, 0, &oc[0]);
+  truce_sim_outcome(sim, 1, &oc[1]);
+  truce_output_run_end(o, 0, oc);
+  truce_run_meta m = {1, 1, 1, "x"};
+  assert_int_equal(truce_output_commit(o, &m), 0);
+  char p[512], line[512];
+  snprintf(p, sizeof p, "%s/daily.csv", dir);
+  FILE* f = fopen(p, "r");
+  int rows = 0;
+  bool leap = false;
+  while (fgets(line, sizeof line, f)) {
+    rows++;
+    if (strstr(line, ",2024-02-29,")) leap = true;
+  }
+  fclose(f);
+  assert_int_equal(rows, 1 + 6 * 2);
+  assert_true(leap);
+  truce_output_free(o);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+static void test_bad_directory(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_output* o = (truce_output*)0x1;
+  assert_int_equal(truce_output_open(ctx, "/proc/forbidden/x", sc, &o),
+                   TRUCE_EIO);
+  truce_scenario_free(sc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_teardown(test_nothing_until_commit, rm_dir),
+      cmocka_unit_test_teardown(test_commit_writes_summary, rm_dir),
+      cmocka_unit_test_teardown(test_daily_dates, rm_dir),
+      cmocka_unit_test(test_bad_directory),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

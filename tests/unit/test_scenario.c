@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Scenario loading: the format, defaults, provenance, --set overrides, and
+ * every class of bad input with its FILE:LINE:COL. */
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+#define SIDES                         \
+  "sides:\n"                          \
+  "  - id: a\n"                       \
+  "    personnel: {front: 1000}\n"    \
+  "  - id: b\n"                       \
+  "    personnel: {front: 800}\n"
+#define COMBAT                        \
+  "combat:\n"                         \
+  "  law: square\n"                   \
+  "  coefficients: {a: 0.01, b: 0.02}\n"
+
+static truce_ctx* ctx;
+
+static int setup(void** state) {
+  (void)state;
+  return truce_ctx_new(&ctx, NULL, NULL);
+}
+static int teardown(void** state) {
+  (void)state;
+  truce_ctx_free(ctx);
+  return 0;
+}
+
+/* The load must fail with a message starting with `where` (FILE:LINE:COL:
+ * error:) and containing `what`. */
+static void expect_error(const char* yaml, const char* where,
+                         const char* what) {
+  ts_load_fail(ctx, yaml);
+  const char* msg = truce_ctx_message(ctx);
+  if (strncmp(msg, where, strlen(where)) != 0 || !strstr(msg, what))
+    fail_msg("expected '%s...%s', got '%s'", where, what, msg);
+}
+
+static void test_minimal_scenario_and_defaults(void** state) {
+  (void)state;
+  truce_scenario* sc = ts_load(ctx, "truce: 1\n" SIDES COMBAT);
+  assert_string_equal(truce_scenario_side_id(sc, 0), "a");
+  assert_string_equal(truce_scenario_side_id(sc, 1), "b");
+  assert_int_equal(truce_scenario_horizon_days(sc), 365);
+  assert_true(truce_scenario_time_step(sc) == 1.0);
+  assert_true(truce_scenario_seed(sc) == 1);
+  assert_string_equal(truce_scenario_law_name(sc), "square");
+  assert_null(truce_scenario_start(sc));
+  double v;
+  assert_int_equal(truce_scenario_get(ctx, sc, "sides.b.personnel.front", &v),
+                   0);
+  assert_true(v == 800);
+  assert_int_equal(
+      truce_scenario_get(ctx, sc, "sides.a.personnel.killed_share", &v), 0);
+  assert_true(v == 1.0);
+  assert_int_equal(truce_scenario_get(ctx, sc, "combat.coefficients.b", &v),
+                   0);
+  assert_true(v == 0.02);
+  assert_int_equal(truce_scenario_get(ctx, sc, "front.territory.a", &v), 0);
+  assert_true(v == 0.5);
+  /* The hash is of the bytes: a comment changes it. */
+  truce_scenario* sc2 = ts_load(ctx, "# x\ntruce: 1\n" SIDES COMBAT);
+  assert_string_not_equal(truce_scenario_sha256(sc),
+                          truce_scenario_sha256(sc2));
+  truce_scenario_free(sc2);
+  truce_scenario_free(sc);
+}
+
+static void test_full_scenario_and_provenance(void** state) {
+  (void)state;
+  const char* y =
+      "truce: 1\n"
+      "name: full\n"
+      "start: 2023-11-01\n"
+      "horizon_days: 30\n"
+      "time_step: 0.5\n"
+      "seed: 18446744073709551615\n"
+      "sides:\n"
+      "  - id: ua\n"
+      "    posture: attack\n"
+      "    quality: 1.2\n"
+      "    exhaustion_threshold: 100\n"
+      "    personnel:\n"
+      "      front: {value: 1000, unit: men, source: S1, claimant: C1, "
+      "date: 2023-11-01, low: 900, high: 1200}\n"
+      "      pool: 5000\n"
+      "      recruits_per_month: 300\n"
+      "      training_days: 30\n"
+      "      killed_share: 0.3\n"
+      "      wounded_share: 0.6\n"
+      "      missing_share: 0.1\n"
+      "      wounded_return_share: 0.5\n"
+      "      wounded_return_days: 20\n"
+      "      arrivals: [{from_day: 0, to_day: 2, men: 100}]\n"
+      "    equipment:\n"
+      "      tanks: {stock: 50, soldiers_per_item: 20, loss_per_casualty: "
+      "0.01}\n"
+      "      guns: {stock: 30, soldiers_per_item: 30, weight: 2}\n"
+      "    ammunition: {stock: 1e5, production_per_month: 3e4, "
+      "demand_per_day: 1000}\n"
+      "  - id: ru\n"
+      "    personnel: {front: 2000}\n"
+      "combat:\n"
+      "  law: helmbold\n"
+      "  W: 0.7\n"
+      "  defender_advantage: 1.5\n"
+      "  ces: {alpha: 0.6, rho: -3}\n"
+      "  coefficients: {ua: 0.01, ru: 0.005}\n"
+      "front:\n"
+      "  length_km: 1000\n"
+      "  territory: {ua: 0.82, ru: 0.18}\n"
+      "events:\n"
+      "  - {day: 3, set: {sides.ua.personnel.recruits_per_month: 500}}\n"
+      "  - {date: 2023-11-05, offensive: {side: ua, intensity: 1.5, "
+      "duration_days: 10}}\n"
+      "  - {day: 1, mobilisation: {side: ru, pool: 1000}, source: decree}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  assert_string_equal(truce_scenario_name(sc), "full");
+  assert_string_equal(truce_scenario_start(sc), "2023-11-01");
+  assert_true(truce_scenario_seed(sc) == 18446744073709551615ULL);
+  assert_true(truce_scenario_time_step(sc) == 0.5);
+  assert_int_equal(truce_scenario_event_count(sc), 3);
+  double v;
+  assert_int_equal(
+      truce_scenario_get(ctx, sc, "sides.ua.equipment.guns.weight", &v), 0);
+  assert_true(v == 2);
+  assert_int_equal(truce_scenario_get(ctx, sc, "sides.ua.posture", &v), 0);
+  assert_true(v == 1); /* attack */
+  /* Provenance of the front strength travels with it. */
+  const truce_provenance* p = NULL;
+  for (size_t i = 0; i < truce_scenario_provenance_count(sc); i++)
+    if (!strcmp(truce_scenario_provenance(sc, i)->path,
+                "sides.ua.personnel.front"))
+      p = truce_scenario_provenance(sc, i);
+  assert_non_null(p);
+  assert_true(p->value == 1000);
+  assert_string_equal(p->unit, "men");
+  assert_string_equal(p->source, "S1");
+  assert_string_equal(p->claimant, "C1");
+  assert_string_equal(p->date, "2023-11-01");
+  assert_int_equal(p->line, 13);
+  truce_scenario_free(sc);
+}
+
+static void test_set_overrides(void** state) {
+  (void)state;
+  truce_scenario* sc = ts_load(ctx, "truce: 1\n" SIDES COMBAT);
+  double v;
+  assert_int_equal(
+      truce_scenario_set(ctx, sc, "sides.a.personnel.recruits_per_month=3e4"),
+      0);
+  truce_scenario_get(ctx, sc, "sides.a.personnel.recruits_per_month", &v);
+  assert_true(v == 30000);
+  assert_int_equal(truce_scenario_set(ctx, sc, "combat.law=linear"), 0);
+  assert_string_equal(truce_scenario_law_name(sc), "linear");
+  assert_int_equal(truce_scenario_set(ctx, sc, "seed=99"), 0);
+  assert_true(truce_scenario_seed(sc) == 99);
+  assert_int_equal(truce_scenario_override_count(sc), 2);
+  /* A bad path names the path and suggests the nearest field. */
+  assert_int_equal(
+      truce_scenario_set(ctx, sc, "sides.a.personnel.recruits_per_mnth=1"),
+      TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "recruits_per_mnth"));
+  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean "
+                                                 "'personnel.recruits_per_"
+                                                 "month'"));
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.zz.quality=1"),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "unknown side 'zz'"));
+  /* Bad values: not a number, out of range, an inconsistent sum (and the
+   * scenario is left unchanged). */
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.quality=abc"),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "not a number"));
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.personnel.front=-1"),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "out of range"));
+  assert_int_equal(
+      truce_scenario_set(ctx, sc, "sides.a.personnel.killed_share=0.5"),
+      TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "sum to 1"));
+  truce_scenario_get(ctx, sc, "sides.a.personnel.killed_share", &v);
+  assert_true(v == 1.0);
+  assert_int_equal(truce_scenario_set(ctx, sc, "nonsense"), TRUCE_EINVAL);
+  assert_int_equal(truce_scenario_override_count(sc), 2);
+  truce_scenario_free(sc);
+}
+
+/* ------------------------------------------------ Each bad-input class */
+
+static void test_unknown_key_suggests(void** state) {
+  (void)state;
+  expect_error("truce: 1\nhorizon_dayz: 10\n" SIDES COMBAT, "bad.yaml:2:1: ",
+               "unknown key 'horizon_dayz'; did you mean 'horizon_days'?");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: 1000, recruits_per_mnth: 5}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:30: ", "did you mean 'recruits_per_month'?");
+  expect_error("truce: 1\n" SIDES COMBAT "  intensty: 2\n", "bad.yaml:10:3: ",
+               "did you mean 'intensity'?");
+  expect_error("truce: 1\n" SIDES
+               "combat:\n  law: square\n  coefficients: {a: {value: 0.01, "
+               "sorce: x}, b: 0.02}\n",
+               "bad.yaml:9:35: ", "did you mean 'source'?");
+}
+
+static void test_wrong_type(void** state) {
+  (void)state;
+  expect_error("truce: 1\nhorizon_days: ten\n" SIDES COMBAT, "bad.yaml:2:15: ",
+               "wrong type for 'horizon_days': 'ten' is not a number");
+  expect_error("truce: 1\nhorizon_days: \"10\"\n" SIDES COMBAT,
+               "bad.yaml:2:16: ", "is not a number");
+  expect_error("truce: 1\nhorizon_days: [10]\n" SIDES COMBAT,
+               "bad.yaml:2:", "found a list");
+  expect_error("truce: 1\nsides: {a: 1}\n" COMBAT, "bad.yaml:2:", "expected a list");
+  expect_error("truce: 1\n" SIDES "combat:\n  law: sqare\n  coefficients: {a: "
+               "0.01, b: 0.02}\n",
+               "bad.yaml:8:8: ", "did you mean 'square'");
+}
+
+static void test_out_of_range(void** state) {
+  (void)state;
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: -5}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:24: ", "value -5 for 'sides.a.personnel.front' is "
+                                  "out of range; expected");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: 5, wounded_return_share: 1.2}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:49: ", "a fraction from 0 to 1");
+  expect_error("truce: 1\nhorizon_days: 0\n" SIDES COMBAT, "bad.yaml:2:15: ",
+               "out of range");
+  expect_error("truce: 1\nhorizon_days: 2.5\n" SIDES COMBAT, "bad.yaml:2:15: ",
+               "whole number");
+  expect_error("truce: 1\ntime_step: 0.3\n" SIDES COMBAT, "bad.yaml:2:1: ",
+               "does not divide one day");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: 5, killed_share: 0.3, wounded_share: "
+               "0.6}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:5: ", "sum to 1");
+  expect_error("truce: 1\n" SIDES COMBAT "front:\n  territory: {a: 0.7, b: 0.5}\n",
+               "bad.yaml:11:3: ", "at most 1");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "combat2: 1\n", "bad.yaml:10:1: ", "did you mean 'combat'");
+}
+
+static void test_missing_required(void** state) {
+  (void)state;
+  expect_error("truce: 1\n" SIDES "combat:\n  coefficients: {a: 0.01, b: 0.02}\n",
+               "bad.yaml:7:1: ", "missing required field 'combat.law'");
+  expect_error("truce: 1\n" COMBAT, "bad.yaml:1:1: ",
+               "missing required field 'sides'");
+  expect_error("truce: 1\n" SIDES, "bad.yaml:1:1: ",
+               "missing required field 'combat'");
+  expect_error("truce: 1\n" SIDES "combat:\n  law: square\n  coefficients: "
+               "{a: 0.01}\n",
+               "bad.yaml:7:1: ", "missing required field 'combat.coefficients.b'");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {pool: 5}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:3:5: ", "missing required field "
+                                 "'sides.a.personnel.front'");
+  expect_error(SIDES COMBAT, "bad.yaml:1:1: ", "missing required field 'truce'");
+  expect_error("truce: 2\n" SIDES COMBAT, "bad.yaml:1:8: ",
+               "unsupported format version '2'");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - personnel: {front: 1}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:3:5: ", "missing required field 'sides[0].id'");
+  expect_error("truce: 1\n" SIDES COMBAT "events:\n  - {set: {combat.intensity: 2}}\n",
+               "bad.yaml:11:6: ", "no day or date");
+}
+
+static void test_duplicate_and_unknown_side(void** state) {
+  (void)state;
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: 1000}\n"
+               "  - id: a\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:5:9: ", "duplicate side id 'a'");
+  expect_error("truce: 1\n" SIDES "combat:\n  law: square\n  coefficients: "
+               "{a: 0.01, c: 0.02}\n",
+               "bad.yaml:9:27: ", "unknown side 'c'");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {day: 2, offensive: {side: x, duration_days: 3}}\n",
+               "bad.yaml:11:32: ", "unknown side 'x'");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {day: 2, set: {sides.x.quality: 2}}\n",
+               "bad.yaml:11:20: ", "unknown side 'x'");
+  expect_error("truce: 1\nsides:\n  - id: a\n    personnel: {front: 1}\n" COMBAT,
+               "bad.yaml:2:1: ", "expected exactly two belligerents");
+}
+
+static void test_malformed_empty_unreadable(void** state) {
+  (void)state;
+  expect_error("truce: 1\nsides: [\n", "bad.yaml:3:1: ", "malformed YAML");
+  expect_error("truce: 1\nname: a\nname: b\n" SIDES COMBAT, "bad.yaml:3:1: ",
+               "duplicate key");
+  expect_error("", "bad.yaml:1:1: ", "the file is empty");
+  expect_error("  \n\n", "bad.yaml:1:1: ", "the file is empty");
+  expect_error("- 1\n- 2\n", "bad.yaml:1:", "expected a mapping");
+  truce_scenario* sc = (truce_scenario*)0x1;
+  assert_int_equal(truce_scenario_load(ctx, "/nonexistent/x.yaml", &sc),
+                   TRUCE_EIO);
+  assert_null(sc);
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "/nonexistent/x.yaml:1:1: error: cannot read"));
+}
+
+static void test_distributions_not_yet(void** state) {
+  (void)state;
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: {dist: normal}}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:25: ", "distributions are not supported");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: {value: 5, low: 6}}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:32: ", "low <= value <= high");
+}
+
+static void test_events_validated(void** state) {
+  (void)state;
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {day: 2, set: {sides.a.personnel.front: 5}}\n",
+               "bad.yaml:11:20: ", "initial condition");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {date: 2023-01-01, set: {combat.intensity: 2}}\n",
+               "bad.yaml:11:", "no 'start'");
+  expect_error("truce: 1\nstart: 2023-11-01\n" SIDES COMBAT
+               "events:\n  - {date: 2023-10-01, set: {combat.intensity: 2}}\n",
+               "bad.yaml:12:", "before the start");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {day: 2, set: {combat.intensity: -2}}\n",
+               "bad.yaml:11:38: ", "out of range");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {day: 2, offensive: {side: a}}\n",
+               "bad.yaml:11:", "duration_days");
+}
+
+/* Every allocation of a load may fail: the result is TRUCE_ENOMEM (or a
+ * clean success past the last allocation), never a leak or a crash. */
+static void test_oom_sweep(void** state) {
+  (void)state;
+  const char* y = "truce: 1\n"
+                  "sides:\n"
+                  "  - id: a\n"
+                  "    personnel: {front: {value: 1, source: s}}\n"
+                  "    equipment: {t: {stock: 5, soldiers_per_item: 2}}\n"
+                  "  - id: b\n"
+                  "    personnel: {front: 800}\n" COMBAT
+                  "events:\n  - {day: 2, set: {combat.intensity: 2}}\n";
+  int successes = 0;
+  for (long k = 1; k < 200; k++) {
+    ts_alloc a = {k, 0, 0};
+    truce_ctx* c;
+    if (truce_ctx_new(&c, ts_alloc_fn, &a)) {
+      assert_int_equal(a.live, 0);
+      continue;
+    }
+    truce_scenario* sc = NULL;
+    int rc = truce_scenario_load_string(c, "oom.yaml", y, strlen(y), &sc);
+    if (rc) {
+      assert_int_equal(rc, TRUCE_ENOMEM);
+      assert_null(sc);
+    } else {
+      successes++;
+      assert_int_equal(truce_scenario_set(c, sc, "combat.intensity=2") == 0 ||
+                           truce_ctx_code(c) == TRUCE_ENOMEM,
+                       1);
+    }
+    truce_scenario_free(sc);
+    truce_ctx_free(c);
+    assert_int_equal(a.live, 0);
+  }
+  assert_true(successes > 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_minimal_scenario_and_defaults),
+      cmocka_unit_test(test_full_scenario_and_provenance),
+      cmocka_unit_test(test_set_overrides),
+      cmocka_unit_test(test_unknown_key_suggests),
+      cmocka_unit_test(test_wrong_type),
+      cmocka_unit_test(test_out_of_range),
+      cmocka_unit_test(test_missing_required),
+      cmocka_unit_test(test_duplicate_and_unknown_side),
+      cmocka_unit_test(test_malformed_empty_unreadable),
+      cmocka_unit_test(test_distributions_not_yet),
+      cmocka_unit_test(test_events_validated),
+      cmocka_unit_test(test_oom_sweep),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,482 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The engine: closed-form solutions of the Lanchester laws, Engel's Iwo
+ * Jima, conservation of persons, pipelines and delays, complementarity,
+ * ammunition, events, stochastic means and reproducibility. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+static truce_ctx* ctx;
+static int setup(void** s) {
+  (void)s;
+  return truce_ctx_new(&ctx, NULL, NULL);
+}
+static int teardown(void** s) {
+  (void)s;
+  truce_ctx_free(ctx);
+  return 0;
+}
+
+/* A recorder: the whole path of one run. */
+#define MAXDAYS 800
+typedef struct {
+  int n;
+  truce_day d[MAXDAYS + 1];
+} path;
+
+static int rec_day(void* user, const truce_day* d) {
+  path* p = user;
+  if (d->day <= MAXDAYS) p->d[d->day] = *d;
+  p->n = d->day + 1;
+  return 0;
+}
+
+static void run_path(truce_scenario* sc, uint64_t run, unsigned flags,
+                     path* p) {
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  int rc = truce_sim_run(sim, run, flags, rec_day, p);
+  if (rc) fail_msg("run failed: %s", truce_ctx_message(ctx));
+  truce_sim_free(sim);
+}
+
+/* A two-side duel under `law` with extra YAML for combat. */
+static truce_scenario* duel(const char* law, const char* extra, double x0,
+                            double y0, double cx, double cy, int days,
+                            double dt) {
+  char y[2048];
+  snprintf(y, sizeof y,
+           "truce: 1\nhorizon_days: %d\ntime_step: %g\n"
+           "sides:\n  - id: x\n    personnel: {front: %.17g}\n"
+           "  - id: y\n    personnel: {front: %.17g}\n"
+           "combat:\n  law: %s\n%s  coefficients: {x: %.17g, y: %.17g}\n",
+           days, dt, x0, y0, law, extra, cx, cy);
+  return ts_load(ctx, y);
+}
+
+static double rel(double a, double b) {
+  return fabs(a - b) / fmax(fabs(b), 1e-300);
+}
+
+/* Square law: x(t) = x0 cosh(sqrt(ab) t) - sqrt(a/b) y0 sinh(sqrt(ab) t)
+ * and b (x0^2 - x^2) = a (y0^2 - y^2), where a is y's coefficient (its
+ * effect on x) and b is x's. */
+static void test_square_law_closed_form(void** s) {
+  (void)s;
+  double x0 = 1000, y0 = 900, a = 0.012, b = 0.015;
+  truce_scenario* sc = duel("square", "", x0, y0, b, a, 40, 0.01);
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_int_equal(p.n, 41);
+  double w = sqrt(a * b);
+  for (int d = 0; d <= 40; d++) {
+    double t = d, x = p.d[d].side[0].front, y = p.d[d].side[1].front;
+    double xe = x0 * cosh(w * t) - sqrt(a / b) * y0 * sinh(w * t);
+    double ye = y0 * cosh(w * t) - sqrt(b / a) * x0 * sinh(w * t);
+    assert_true(rel(x, xe) < 1e-6);
+    assert_true(rel(y, ye) < 1e-6);
+    double inv = b * (x0 * x0 - x * x), inv2 = a * (y0 * y0 - y * y);
+    if (d > 0) assert_true(rel(inv, inv2) < 1e-6);
+  }
+  truce_scenario_free(sc);
+}
+
+/* Linear law: dx = -a x y, dy = -b x y; b (x0 - x) = a (y0 - y). */
+static void test_linear_law_invariant(void** s) {
+  (void)s;
+  double x0 = 1000, y0 = 700, a = 2.4e-5, b = 3.1e-5;
+  truce_scenario* sc = duel("linear", "", x0, y0, b, a, 60, 0.01);
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int d = 1; d <= 60; d++) {
+    double x = p.d[d].side[0].front, y = p.d[d].side[1].front;
+    assert_true(rel(b * (x0 - x), a * (y0 - y)) < 1e-6);
+  }
+  /* and something happened */
+  assert_true(p.d[60].side[0].front < 0.9 * x0);
+  truce_scenario_free(sc);
+}
+
+/* Logarithmic law: dx = -a x, dy = -b y; x = x0 e^(-a t), and
+ * b ln(x0/x) = a ln(y0/y). */
+static void test_log_law_closed_form(void** s) {
+  (void)s;
+  double x0 = 1000, y0 = 700, a = 0.021, b = 0.013;
+  truce_scenario* sc = duel("logarithmic", "", x0, y0, b, a, 50, 0.01);
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int d = 1; d <= 50; d++) {
+    double x = p.d[d].side[0].front, y = p.d[d].side[1].front;
+    assert_true(rel(x, x0 * exp(-a * d)) < 1e-6);
+    assert_true(rel(b * log(x0 / x), a * log(y0 / y)) < 1e-6);
+  }
+  truce_scenario_free(sc);
+}
+
+/* Helmbold: b (x0^2W - x^2W) = a (y0^2W - y^2W). */
+static void test_helmbold_invariant(void** s) {
+  (void)s;
+  double x0 = 1000, y0 = 800, a = 0.011, b = 0.009, W = 0.7;
+  truce_scenario* sc = duel("helmbold", "  W: 0.7\n", x0, y0, b, a, 30, 0.01);
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int d = 1; d <= 30; d++) {
+    double x = p.d[d].side[0].front, y = p.d[d].side[1].front;
+    assert_true(rel(b * (pow(x0, 2 * W) - pow(x, 2 * W)),
+                    a * (pow(y0, 2 * W) - pow(y, 2 * W))) < 1e-6);
+  }
+  truce_scenario_free(sc);
+}
+
+/* The power law with (p, q) = (1, 0) is the square law. */
+static void test_power_law_generalises(void** s) {
+  (void)s;
+  truce_scenario* sq = duel("square", "", 1000, 900, 0.015, 0.012, 20, 0.1);
+  truce_scenario* pw =
+      duel("power", "  p: 1\n  q: 0\n", 1000, 900, 0.015, 0.012, 20, 0.1);
+  static path a, b;
+  run_path(sq, 0, TRUCE_SIM_DETERMINISTIC, &a);
+  run_path(pw, 0, TRUCE_SIM_DETERMINISTIC, &b);
+  assert_true(a.d[20].side[0].front == b.d[20].side[0].front);
+  truce_scenario_free(sq);
+  truce_scenario_free(pw);
+}
+
+/* Engel's Iwo Jima: day 36, US 51,985 (0.1%) and Japan 217 (2 men). */
+static void test_iwo_jima(void** s) {
+  (void)s;
+  truce_scenario* sc;
+  int rc = truce_scenario_load(
+      ctx, ts_source_path("scenarios/historical/iwo-jima-1945.yaml"), &sc);
+  if (rc) fail_msg("%s", truce_ctx_message(ctx));
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  truce_side_outcome us, jp;
+  truce_sim_outcome(sim, 0, &us);
+  truce_sim_outcome(sim, 1, &jp);
+  assert_true(fabs(us.front_end - 51985) <= 0.001 * 51985);
+  assert_true(fabs(jp.front_end - 217) <= 2);
+  /* every US soldier landed is accounted for: 73,000 = front + losses */
+  assert_true(fabs(us.front_end + us.casualties_total - 73000) < 1e-6);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+/* A scenario exercising every personnel flow. */
+static const char* flows =
+    "truce: 1\nhorizon_days: 120\nstart: 2023-11-01\n"
+    "sides:\n"
+    "  - id: ua\n"
+    "    exhaustion_threshold: 900\n"
+    "    personnel: {front: 1000, pool: 20000, recruits_per_month: 600,\n"
+    "                training_days: 21, killed_share: 0.25,\n"
+    "                wounded_share: 0.65, missing_share: 0.1,\n"
+    "                wounded_return_share: 0.6, wounded_return_days: 30,\n"
+    "                arrivals: [{from_day: 10, to_day: 15, men: 250}]}\n"
+    "    equipment: {guns: {stock: 40, soldiers_per_item: 25, "
+    "loss_per_casualty: 0.02, production_per_month: 3}}\n"
+    "    ammunition: {stock: 20000, production_per_month: 15000, "
+    "demand_per_day: 800}\n"
+    "  - id: ru\n"
+    "    posture: attack\n"
+    "    personnel: {front: 1500, pool: 50000, recruits_per_month: 900,\n"
+    "                training_days: 14, killed_share: 0.3,\n"
+    "                wounded_share: 0.7, wounded_return_share: 0.5,\n"
+    "                wounded_return_days: 25}\n"
+    "combat:\n  law: square\n  defender_advantage: 1.5\n"
+    "  coefficients: {ua: 0.02, ru: 0.012}\n"
+    "front: {advance_km_per_day: 0.5, length_km: 1000, area_km2: 100000,\n"
+    "        territory: {ua: 0.8, ru: 0.2}}\n"
+    "events:\n"
+    "  - {day: 40, mobilisation: {side: ua, pool: 5000, "
+    "recruits_per_month: 1200}}\n"
+    "  - {day: 60, offensive: {side: ua, intensity: 1.4, duration_days: 20}}\n"
+    "  - {day: 90, set: {combat.intensity: 0.5}}\n";
+
+typedef struct {
+  int days;
+  double initial[2];
+  int violations;
+} cons_check;
+
+static int check_cons(void* user, const truce_day* d) {
+  cons_check* c = user;
+  for (int i = 0; i < 2; i++) {
+    const truce_side_state* s = &d->side[i];
+    double total = s->pool + s->training + s->front + s->wounded + s->killed +
+                   s->missing + s->discharged;
+    if (d->day == 0) c->initial[i] = total;
+    if (fabs(total - (c->initial[i] + s->inflow)) > 1e-6 * total ||
+        s->pool < 0 || s->training < 0 || s->front < 0 || s->wounded < 0 ||
+        s->casualties < s->killed + s->missing)
+      c->violations++;
+    if (s->front != floor(s->front) && d->day > 0) c->violations++;
+  }
+  c->days++;
+  return 0;
+}
+
+/* Stochastic mode: conservation on every day of 100 runs (the engine also
+ * checks every sub-step and would fail the run), counts stay integers. */
+static void test_conservation_stochastic(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, flows);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  for (uint64_t r = 0; r < 100; r++) {
+    cons_check c = {0, {0, 0}, 0};
+    int rc = truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC, check_cons, &c);
+    if (rc) fail_msg("%s", truce_ctx_message(ctx));
+    assert_int_equal(c.days, 121);
+    assert_int_equal(c.violations, 0);
+  }
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+static void test_conservation_deterministic(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, flows);
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  const truce_side_state* u = &p.d[120].side[0];
+  double total = u->pool + u->training + u->front + u->wounded + u->killed +
+                 u->missing + u->discharged;
+  assert_true(fabs(total - (21000 + 250 + 5000)) < 1e-6);
+  assert_true(fabs(u->inflow - 5250) < 1e-9);
+  /* casualties were split 25/65/10; the returning wounded went back */
+  assert_true(rel(u->killed, 0.25 * u->casualties) < 1e-9);
+  assert_true(rel(u->missing, 0.10 * u->casualties) < 1e-9);
+  truce_scenario_free(sc);
+}
+
+/* Recruits reach the front exactly training_days after enlisting; the
+ * wounded return exactly wounded_return_days later. No combat. */
+static void test_pipeline_delays(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx,
+      "truce: 1\nhorizon_days: 40\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 1000, pool: 1e6, recruits_per_month: "
+      "30436.875, training_days: 10}\n"
+      "  - id: b\n"
+      "    personnel: {front: 1000, killed_share: 0, wounded_share: 1,\n"
+      "                wounded_return_share: 1, wounded_return_days: 7}\n"
+      "combat:\n  law: logarithmic\n  coefficients: {a: 0.01, b: 0}\n"
+      "events:\n  - {day: 1, set: {combat.coefficients.a: 0}}\n");
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  /* 1000 recruits a day (30436.875/month) */
+  for (int d = 1; d <= 10; d++) {
+    assert_true(fabs(p.d[d].side[0].front - 1000) < 1e-9);
+    assert_true(fabs(p.d[d].side[0].training - 1000.0 * d) < 1e-6);
+  }
+  /* recruits of day 0 arrive at the start of day 10, visible at end of
+   * day 10 (record 11) */
+  assert_true(fabs(p.d[11].side[0].front - 2000) < 1e-6);
+  assert_true(fabs(p.d[20].side[0].front - 11000) < 1e-6);
+  /* b lost 1000(1 - e^-0.01) on day 0, all wounded, all back on day 7 */
+  double lost = 1000 * (1 - exp(-0.01));
+  assert_true(fabs(p.d[1].side[1].wounded - lost) < 1e-6);
+  assert_true(fabs(p.d[7].side[1].front - (1000 - lost)) < 1e-6);
+  assert_true(fabs(p.d[8].side[1].front - 1000) < 1e-6);
+  assert_true(fabs(p.d[8].side[1].wounded) < 1e-9);
+  truce_scenario_free(sc);
+}
+
+/* Complementarity: equipment without soldiers (or soldiers without
+ * equipment) gives no combat power when rho < 0; balanced inputs give
+ * quality x strength. */
+static void test_complementarity(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    quality: 1.5\n"
+      "    personnel: {front: %g}\n"
+      "    equipment: {kit: {stock: %g, soldiers_per_item: 10}}\n"
+      "  - id: b\n"
+      "    personnel: {front: 1000}\n"
+      "combat:\n  law: square\n  ces: {alpha: 0.5, rho: -4}\n"
+      "  coefficients: {a: 0.01, b: 0.01}\n";
+  char y[1024];
+  static path p;
+  /* balanced: 1000 soldiers of quality 1.5 = 1500 effective; 150 kits
+   * equip 1500 */
+  snprintf(y, sizeof y, fmt, 1000.0, 150.0);
+  truce_scenario* sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_true(rel(p.d[0].side[0].power, 1500) < 1e-12);
+  truce_scenario_free(sc);
+  /* plenty of weapons, no soldiers: nothing */
+  snprintf(y, sizeof y, fmt, 0.0, 1e6);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_true(p.d[0].side[0].power == 0);
+  assert_true(p.d[1].side[1].casualties == 0);
+  truce_scenario_free(sc);
+  /* ten times the weapons add little: power bounded by 2^(1/4) x 1500 */
+  snprintf(y, sizeof y, fmt, 1000.0, 1500.0);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_true(p.d[0].side[0].power > 1500);
+  assert_true(p.d[0].side[0].power < pow(2, 0.25) * 1500);
+  truce_scenario_free(sc);
+}
+
+/* Ammunition shortage limits fire: with a tenth of the shells it needs, a
+ * side inflicts a tenth of the losses (elasticity 1). */
+static void test_ammunition_limits_fire(void** s) {
+  (void)s;
+  const char* fmt = "truce: 1\nhorizon_days: 1\n"
+                    "sides:\n"
+                    "  - id: a\n"
+                    "    personnel: {front: 1000}\n"
+                    "    ammunition: {stock: %g, demand_per_day: 1000}\n"
+                    "  - id: b\n"
+                    "    personnel: {front: 1000}\n"
+                    "combat:\n  law: square\n"
+                    "  coefficients: {a: 0.01, b: 0}\n";
+  char y[1024];
+  static path p1, p2;
+  snprintf(y, sizeof y, fmt, 1e6);
+  truce_scenario* sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p1);
+  truce_scenario_free(sc);
+  snprintf(y, sizeof y, fmt, 100.0);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p2);
+  truce_scenario_free(sc);
+  assert_true(rel(p2.d[1].side[1].casualties,
+                  0.1 * p1.d[1].side[1].casualties) < 1e-9);
+  assert_true(p2.d[1].side[0].ammunition == 0);
+  assert_true(rel(p1.d[1].side[0].ammunition, 1e6 - 1000) < 1e-12);
+}
+
+/* Events: an offensive makes the attacker pay the defender advantage and
+ * moves the front; a `set` changes a rate from its day on. */
+static void test_events_and_front(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx,
+      "truce: 1\nhorizon_days: 30\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 3000}\n"
+      "  - id: b\n    personnel: {front: 1000}\n"
+      "combat:\n  law: logarithmic\n  defender_advantage: 2\n"
+      "  coefficients: {a: 0.01, b: 0.01}\n"
+      "front: {advance_km_per_day: 1, length_km: 100, area_km2: 10000,\n"
+      "        territory: {a: 0.5, b: 0.5}}\n"
+      "events:\n"
+      "  - {day: 10, offensive: {side: a, intensity: 1, duration_days: 5}}\n"
+      "  - {day: 20, set: {combat.coefficients.b: 0}}\n");
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  double la = p.d[10].side[0].front;
+  /* days 10-14: a attacks, b's fire doubled: a loses 2% a day */
+  assert_true(rel(p.d[15].side[0].front, la * exp(-0.1)) < 1e-9);
+  /* territory moved only during the offensive */
+  assert_true(p.d[10].side[0].territory == 0.5);
+  assert_true(p.d[15].side[0].territory > 0.5);
+  assert_true(p.d[19].side[0].territory == p.d[15].side[0].territory);
+  assert_true(rel(p.d[15].side[0].territory + p.d[15].side[1].territory, 1) <
+              1e-12);
+  /* from day 20, b inflicts nothing */
+  assert_true(p.d[25].side[0].front == p.d[20].side[0].front);
+  truce_scenario_free(sc);
+}
+
+/* The mean of 2,000 stochastic runs of a square-law duel lies within 3
+ * standard errors of the deterministic solution on day 10. */
+static void test_stochastic_mean(void** s) {
+  (void)s;
+  truce_scenario* sc = duel("square", "", 5000, 4000, 0.012, 0.01, 10, 1);
+  static path det, p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &det);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  int n = 2000;
+  double sx = 0, sx2 = 0, sy = 0, sy2 = 0;
+  for (int r = 0; r < n; r++) {
+    assert_int_equal(truce_sim_run(sim, (uint64_t)r, 0, rec_day, &p), 0);
+    double x = p.d[10].side[0].front, y = p.d[10].side[1].front;
+    sx += x; sx2 += x * x; sy += y; sy2 += y * y;
+  }
+  double mx = sx / n, my = sy / n;
+  double sex = sqrt((sx2 / n - mx * mx) / (n - 1));
+  double sey = sqrt((sy2 / n - my * my) / (n - 1));
+  assert_true(sex > 0 && sey > 0);
+  assert_true(fabs(mx - det.d[10].side[0].front) < 3 * sex);
+  assert_true(fabs(my - det.d[10].side[1].front) < 3 * sey);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+/* Same (seed, run): identical paths; another run or seed: different. */
+static void test_reproducible(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, flows);
+  static path a, b;
+  run_path(sc, 3, 0, &a);
+  run_path(sc, 3, 0, &b);
+  assert_memory_equal(a.d, b.d, sizeof(truce_day) * 121);
+  run_path(sc, 4, 0, &b);
+  assert_memory_not_equal(a.d, b.d, sizeof(truce_day) * 121);
+  assert_int_equal(truce_scenario_set(ctx, sc, "seed=2"), 0);
+  run_path(sc, 3, 0, &b);
+  assert_memory_not_equal(a.d, b.d, sizeof(truce_day) * 121);
+  truce_scenario_free(sc);
+}
+
+/* Exhaustion: the first day front strength is below the threshold. */
+static void test_exhaustion_day(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx,
+      "truce: 1\nhorizon_days: 100\n"
+      "sides:\n"
+      "  - id: a\n    exhaustion_threshold: 500\n    personnel: {front: 1000}\n"
+      "  - id: b\n    personnel: {front: 1000}\n"
+      "combat:\n  law: logarithmic\n  coefficients: {a: 0, b: 0.01}\n");
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  truce_side_outcome o;
+  truce_sim_outcome(sim, 0, &o);
+  /* 1000 e^(-0.01 d) < 500  <=>  d > 69.3 */
+  assert_int_equal(o.exhaustion_day, 70);
+  truce_sim_outcome(sim, 1, &o);
+  assert_int_equal(o.exhaustion_day, -1);
+  assert_int_equal(truce_sim_outcome(sim, 2, &o), TRUCE_EINVAL);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_square_law_closed_form),
+      cmocka_unit_test(test_linear_law_invariant),
+      cmocka_unit_test(test_log_law_closed_form),
+      cmocka_unit_test(test_helmbold_invariant),
+      cmocka_unit_test(test_power_law_generalises),
+      cmocka_unit_test(test_iwo_jima),
+      cmocka_unit_test(test_conservation_stochastic),
+      cmocka_unit_test(test_conservation_deterministic),
+      cmocka_unit_test(test_pipeline_delays),
+      cmocka_unit_test(test_complementarity),
+      cmocka_unit_test(test_ammunition_limits_fire),
+      cmocka_unit_test(test_events_and_front),
+      cmocka_unit_test(test_stochastic_mean),
+      cmocka_unit_test(test_reproducible),
+      cmocka_unit_test(test_exhaustion_day),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

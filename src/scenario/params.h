@@ -34,6 +34,7 @@ typedef struct {
   double front, pool, recruits_per_month, training_days;
   double killed_share, wounded_share, missing_share;
   double wounded_return_share, wounded_return_days;
+  double noncombat_loss_per_month; /* fraction of the front per month */
   double quality, exhaustion_threshold, posture;
   double coefficient; /* combat.coefficients.<id> */
   double territory;   /* front.territory.<id> */

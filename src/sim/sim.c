@@ -19,7 +19,8 @@
 #define DAYS_PER_MONTH 30.436875 /* 365.2425 / 12 */
 #define RING (TRUCE_MAX_DELAY_DAYS + 1)
 
-enum { ST_RECRUIT, ST_CASUALTY, ST_SPLIT, ST_RETURN, ST_EQUIP, ST_COUNT };
+enum { ST_RECRUIT, ST_CASUALTY, ST_SPLIT, ST_RETURN, ST_EQUIP, ST_NONCOMBAT,
+       ST_COUNT };
 
 typedef struct {
   double pool, training, front, wounded, killed, missing, discharged;
@@ -291,6 +292,12 @@ static void step(truce_sim* sim, double t, double dt) {
       s->ret_q[(day + rd) % RING] += back;
       s->disc_q[(day + rd) % RING] += w - back;
     }
+    /* Non-combat losses (illness, desertion, end of service) leave the
+     * front alive: a constant hazard per month. */
+    double h = 1 - exp(-sp->noncombat_loss_per_month / DAYS_PER_MONTH * dt);
+    double gone = draw_binomial(sim, i, ST_NONCOMBAT, h, s->front);
+    s->front -= gone;
+    s->discharged += gone;
     /* Equipment: losses with casualties and with combat, then production. */
     for (size_t e = 0; e < m->n_equip[i]; e++) {
       const truce__equip* eq = &sp->equip[e];

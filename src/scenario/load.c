@@ -1027,6 +1027,35 @@ static int check_keys(loader* L, struct fy_node* root, mark top,
 
 /* ----------------------------------------------------------------- Entry */
 
+typedef struct {
+  int line, col;
+  char msg[256];
+  bool got;
+} yaml_diag;
+
+/* Parse "NAME:LINE:COL: error: MSG" (NAME may contain colons). */
+static void capture_diag(struct fy_diag* diag, void* user, const char* buf,
+                         size_t len) {
+  (void)diag;
+  yaml_diag* c = user;
+  if (c->got) return;
+  char tmp[512];
+  snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 511 ? len : 511), buf);
+  char* e = strstr(tmp, ": error: ");
+  if (!e) return;
+  c->got = true;
+  snprintf(c->msg, sizeof c->msg, "%s", e + 9);
+  c->msg[strcspn(c->msg, "\n")] = '\0';
+  *e = '\0';
+  char* colon = strrchr(tmp, ':');
+  if (!colon) return;
+  c->col = atoi(colon + 1);
+  *colon = '\0';
+  colon = strrchr(tmp, ':');
+  if (colon) c->line = atoi(colon + 1);
+}
+
+
 int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
                           const char* text, size_t len);
 
@@ -1040,26 +1069,33 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
     return perr(&L, TRUCE_EPARSE, top,
                 "the file is empty; expected a YAML mapping starting with "
                 "'truce: 1'");
+  /* libfyaml's diagnostics arrive formatted ("NAME:LINE:COL: error: MSG")
+   * through an output callback; keep the first. (Collecting them with
+   * fy_diag_set_collect_errors leaks in libfyaml 0.7.12.) */
+  yaml_diag cap;
+  memset(&cap, 0, sizeof cap);
   struct fy_diag_cfg dc;
   fy_diag_cfg_default(&dc);
   dc.fp = NULL;
+  dc.output_fn = capture_diag;
+  dc.user = &cap;
   dc.colorize = false;
+  dc.show_source = false;
+  dc.show_position = true;
+  dc.show_type = false;
+  dc.show_module = false;
   struct fy_diag* diag = fy_diag_create(&dc);
   if (!diag) return TRUCE_FAIL(ctx, TRUCE_ENOMEM, "cannot create YAML diag");
-  fy_diag_set_collect_errors(diag, true);
   struct fy_parse_cfg pc;
   memset(&pc, 0, sizeof pc);
-  pc.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+  pc.flags = FYPCF_QUIET;
   pc.diag = diag;
   struct fy_document* doc = fy_document_build_from_string(&pc, text, len);
   int rc = 0;
   if (!doc) {
-    void* it = NULL;
-    struct fy_diag_error* e = fy_diag_errors_iterate(diag, &it);
-    mark m = e ? (mark){e->line > 0 ? e->line : 1, e->column > 0 ? e->column : 1}
-               : top;
+    mark m = cap.line > 0 ? (mark){cap.line, cap.col > 0 ? cap.col : 1} : top;
     rc = perr(&L, TRUCE_EPARSE, m, "malformed YAML: %s; expected valid YAML",
-              e && e->msg ? e->msg : "cannot parse");
+              cap.msg[0] ? cap.msg : "cannot parse");
     fy_diag_unref(diag);
     return rc;
   }

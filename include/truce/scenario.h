@@ -29,6 +29,8 @@ typedef struct {
   const char* source;
   const char* claimant;
   const char* date;
+  const char* distribution; /* e.g. "pert(410000, 617000, 617000)"; NULL
+                               when the number is fixed */
   int line, column;     /* where the number was written (1-based) */
 } truce_provenance;
 
@@ -70,6 +72,14 @@ TRUCE_API const char* truce_scenario_override(const truce_scenario* sc,
 TRUCE_API size_t truce_scenario_provenance_count(const truce_scenario* sc);
 TRUCE_API const truce_provenance* truce_scenario_provenance(
     const truce_scenario* sc, size_t i);
+/* Uncertain numbers (a dist: record or a low/high range), in file order. */
+TRUCE_API size_t truce_scenario_uncertain_count(const truce_scenario* sc);
+TRUCE_API const char* truce_scenario_uncertain_path(const truce_scenario* sc,
+                                                    size_t i);
+/* Run `run`'s draw of every uncertain number, into values[0..count). The
+ * same (seed, run) always gives the same values. */
+TRUCE_API int truce_scenario_sample(truce_ctx* ctx, const truce_scenario* sc,
+                                    uint64_t run, double* values);
 
 #ifdef __cplusplus
 }

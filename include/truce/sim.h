@@ -64,6 +64,9 @@ TRUCE_API int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
 /* Outcome of the last run for side i (0 or 1). */
 TRUCE_API int truce_sim_outcome(const truce_sim* sim, size_t i,
                                 truce_side_outcome* out);
+/* The uncertain parameters' values in the last run (in the order of
+ * truce_scenario_uncertain_path); point values in deterministic mode. */
+TRUCE_API const double* truce_sim_param_values(const truce_sim* sim);
 TRUCE_API void truce_sim_free(truce_sim* sim);
 
 #ifdef __cplusplus

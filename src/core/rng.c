@@ -7,7 +7,8 @@
  * what makes ensembles independent of thread and rank count.
  */
 #include <Random123/philox.h>
-#include <gsl/gsl_randist.h>
+#include <gsl/gsl_cdf.h>
+#include <stdbool.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
@@ -21,12 +22,19 @@ typedef struct {
   unsigned idx;         /* next word of out to use; 4 = empty */
 } philox_state;
 
-static uint64_t next_u64(philox_state* s) {
-  if (s->idx >= 4) {
-    s->out = philox4x64(s->ctr, s->key);
-    s->ctr.v[1]++;
-    s->idx = 0;
-  }
+/* One Philox block. `flatten` inlines Random123's mulhilo64 into the
+ * rounds; without it GCC calls it 20 times per block. */
+#if defined(__GNUC__)
+__attribute__((flatten))
+#endif
+static void refill(philox_state* s) {
+  s->out = philox4x64(s->ctr, s->key);
+  s->ctr.v[1]++;
+  s->idx = 0;
+}
+
+static inline uint64_t next_u64(philox_state* s) {
+  if (s->idx >= 4) refill(s);
   return s->out.v[s->idx++];
 }
 
@@ -85,27 +93,54 @@ uint64_t truce_rng_u64(truce_rng* r) { return next_u64(&r->st); }
 
 double truce_rng_uniform(truce_rng* r) { return to_open01(next_u64(&r->st)); }
 
+/* Counts for the engine's hot loop: exact inversion (one uniform) while the
+ * mean is small, else a normal approximation with a Cornish-Fisher
+ * skewness correction, x = m + s z + g (z^2 - 1) / 6 with g the third
+ * cumulant over the variance, rounded and clamped (docs/model.md s10).
+ * z is GSL's inverse normal CDF of one uniform, so every count costs one
+ * draw from the stream. */
+#define SMALL_MEAN 12.0
+
+static double normal_count(truce_rng* r, double m, double sd, double g) {
+  double z = gsl_cdf_ugaussian_Pinv(to_open01(next_u64(&r->st)));
+  double x = floor(m + sd * z + g * (z * z - 1) / 6 + 0.5);
+  return x < 0 ? 0 : x;
+}
+
 double truce_rng_poisson(truce_rng* r, double mean) {
   if (!(mean > 0)) return 0;
-  /* GSL's Poisson takes the mean as a double and returns an unsigned int;
-   * beyond ~4e9 it would overflow, and far before that the normal
-   * approximation is exact to well under one count in relative terms. */
-  if (mean > 1e9) {
-    double v = mean + gsl_ran_gaussian_ziggurat(&r->g, 1.0) * sqrt(mean);
-    return v < 0 ? 0 : floor(v + 0.5);
+  if (mean >= SMALL_MEAN) return normal_count(r, mean, sqrt(mean), 1);
+  double u = to_open01(next_u64(&r->st));
+  double pk = exp(-mean), cdf = pk, k = 0;
+  while (u > cdf && k < 1000) {
+    k += 1;
+    pk *= mean / k;
+    cdf += pk;
   }
-  return (double)gsl_ran_poisson(&r->g, mean);
+  return k;
 }
 
 double truce_rng_binomial(truce_rng* r, double p, double n) {
   if (!(n > 0) || !(p > 0)) return 0;
   if (p >= 1) return n;
-  if (n > 4e9) {
-    double m = n * p, sd = sqrt(n * p * (1 - p));
-    double v = floor(m + gsl_ran_gaussian_ziggurat(&r->g, 1.0) * sd + 0.5);
-    return v < 0 ? 0 : (v > n ? n : v);
+  bool flip = p > 0.5;
+  double q = flip ? 1 - p : p; /* draw the rarer outcome */
+  double k;
+  if (n * q >= SMALL_MEAN) {
+    double v = n * q * (1 - q);
+    k = normal_count(r, n * q, sqrt(v), 1 - 2 * q);
+    if (k > n) k = n;
+  } else {
+    double u = to_open01(next_u64(&r->st));
+    double pk = pow(1 - q, n), cdf = pk, ratio = q / (1 - q);
+    k = 0;
+    while (u > cdf && k < n) {
+      pk *= (n - k) / (k + 1) * ratio;
+      k += 1;
+      cdf += pk;
+    }
   }
-  return (double)gsl_ran_binomial(&r->g, p, (unsigned int)n);
+  return flip ? n - k : k;
 }
 
 void truce_rng_free(truce_rng* r) {

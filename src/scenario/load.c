@@ -144,129 +144,312 @@ static int parse_plain_number(const char* s, double* out) {
   return 0;
 }
 
-/* Parse a number (or enum name) for field f at `path`, possibly given as a
- * provenance record {value:, unit:, source:, claimant:, date:, low:,
- * high:, note:}; check its range; record its provenance. */
-static int get_number(loader* L, struct fy_node* n, mark km,
-                      const char* path, const truce__field* f, double* out) {
+/* A number as written: a plain value, or a record with provenance and
+ * possibly a distribution (or a low/high range). */
+typedef struct {
+  bool has_value, is_dist;
+  double value;
+  int dist;
+  double p[TRUCE_DP_COUNT]; /* named parameters (truce__dist_keys) */
+  bool has[TRUCE_DP_COUNT];
+  double* values; /* discrete */
+  double* weights;
+  size_t n_values, n_weights;
+  double low, high;
+  mark vm, dm;
+} numspec;
+
+static int number_list(loader* L, struct fy_node* v, mark km, const char* path,
+                       double** out, size_t* n) {
+  if (!fy_node_is_sequence(v))
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "wrong type for '%s': found %s; expected a list of numbers",
+                path, kind_name(v));
+  size_t cnt = (size_t)fy_node_sequence_item_count(v);
+  if (cnt == 0)
+    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+                "'%s' is empty; expected a list of numbers", path);
+  double* a = truce__calloc(L->ctx, cnt, sizeof *a);
+  if (!a) return TRUCE_ENOMEM;
+  *out = a;
+  *n = cnt;
+  void* it = NULL;
+  struct fy_node* item;
+  size_t i = 0;
+  while ((item = fy_node_sequence_iterate(v, &it))) {
+    char t[64];
+    if (!scalar_text(item, t, sizeof t) || parse_plain_number(t, &a[i]))
+      return perr(L, TRUCE_EINVAL, node_mark(item, km),
+                  "wrong type for '%s[%zu]'; expected a number", path, i);
+    i++;
+  }
+  return 0;
+}
+
+/* Read a number or a provenance/distribution record into `ns` and record
+ * the provenance. */
+static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
+                       const truce__field* f, numspec* ns) {
   char unit[128] = "", source[512] = "", claimant[256] = "", date[64] = "";
   bool has_unit = false, has_source = false, has_claimant = false,
        has_date = false;
   struct fy_node* vn = n;
-  mark vm = node_mark(n, km);
-  double low = NAN, high = NAN;
+  memset(ns, 0, sizeof *ns);
+  ns->low = ns->high = NAN;
+  ns->vm = node_mark(n, km);
+  ns->dm = ns->vm;
   if (n && fy_node_is_mapping(n)) {
-    static const char* const keys[] = {"value",    "unit", "source",
-                                       "claimant", "date", "low",
-                                       "high",     "note"};
+    static const char* const keys[] = {
+        "value", "unit", "source", "claimant", "date",  "low",   "high",
+        "note",  "dist", "mean",   "sd",       "mu",    "sigma", "min",
+        "mode",  "max",  "alpha",  "beta",     "shape", "scale", "values",
+        "weights"};
     vn = NULL;
     void* it = NULL;
     struct fy_node_pair* pr;
     while ((pr = fy_node_mapping_iterate(n, &it))) {
       struct fy_node* k = fy_node_pair_key(pr);
       struct fy_node* v = fy_node_pair_value(pr);
-      char key[64];
-      mark kmk = node_mark(k, vm);
+      char key[64], sub[256];
+      mark kmk = node_mark(k, ns->vm);
       if (!scalar_text(k, key, sizeof key))
         return perr(L, TRUCE_EINVAL, kmk,
-                    "a key in the record for '%s' is not a scalar; expected "
-                    "one of value, unit, source, claimant, date, low, high, "
-                    "note",
-                    path);
-      if (strcmp(key, "value") == 0) {
+                    "a key in the record for '%s' is not a scalar", path);
+      snprintf(sub, sizeof sub, "%s.%s", path, key);
+      int slot = -1;
+      for (int i = 0; i < TRUCE_DP_COUNT; i++)
+        if (!strcmp(key, truce__dist_keys[i])) slot = i;
+      if (!strcmp(key, "value")) {
         vn = v;
-        vm = node_mark(v, kmk);
-      } else if (strcmp(key, "low") == 0 || strcmp(key, "high") == 0) {
+        ns->vm = node_mark(v, kmk);
+      } else if (slot >= 0 || !strcmp(key, "low") || !strcmp(key, "high")) {
         char t[64];
         double x;
-        if (!scalar_text(v, t, sizeof t) || parse_plain_number(t, &x) != 0)
+        if (!scalar_text(v, t, sizeof t) || parse_plain_number(t, &x))
           return perr(L, TRUCE_EINVAL, node_mark(v, kmk),
-                      "wrong type for '%s.%s'; expected a number", path, key);
-        if (key[0] == 'l') low = x; else high = x;
-      } else if (strcmp(key, "dist") == 0) {
-        return perr(L, TRUCE_EINVAL, kmk,
-                    "'dist' in '%s': distributions are not supported by this "
-                    "version; expected a number or a provenance record "
-                    "{value:, unit:, source:, claimant:, date:}",
-                    path);
+                      "wrong type for '%s'; expected a number", sub);
+        if (!strcmp(key, "low")) ns->low = x;
+        else if (!strcmp(key, "high")) ns->high = x;
+        else {
+          int s = slot;
+          if (ns->has[s])
+            return perr(L, TRUCE_EINVAL, kmk,
+                        "'%s' repeats a distribution parameter; expected "
+                        "each once",
+                        sub);
+          ns->p[s] = x;
+          ns->has[s] = true;
+        }
+      } else if (!strcmp(key, "dist")) {
+        char t[64];
+        ns->dm = node_mark(v, kmk);
+        if (!scalar_text(v, t, sizeof t))
+          return perr(L, TRUCE_EINVAL, ns->dm,
+                      "wrong type for '%s'; expected a distribution name",
+                      sub);
+        int d = -1, cnt = 0;
+        for (; truce__dist_names[cnt]; cnt++)
+          if (!strcmp(truce__dist_names[cnt], t)) d = cnt;
+        if (d < 0) {
+          const char* sg = truce__suggest(t, truce__dist_names, (size_t)cnt);
+          return perr(L, TRUCE_EINVAL, ns->dm,
+                      "unknown distribution '%s' for '%s'%s%s%s; expected one "
+                      "of normal, lognormal, uniform, triangular, pert, beta, "
+                      "gamma, discrete",
+                      t, path, sg ? " (did you mean '" : "", sg ? sg : "",
+                      sg ? "'?)" : "");
+        }
+        ns->is_dist = true;
+        ns->dist = d;
+      } else if (!strcmp(key, "values")) {
+        int rc = number_list(L, v, kmk, sub, &ns->values, &ns->n_values);
+        if (rc) return rc;
+      } else if (!strcmp(key, "weights")) {
+        int rc = number_list(L, v, kmk, sub, &ns->weights, &ns->n_weights);
+        if (rc) return rc;
       } else {
         char* dst = NULL;
         size_t cap = 0;
         bool* flag = NULL;
-        if (strcmp(key, "unit") == 0) {
+        if (!strcmp(key, "unit")) {
           dst = unit; cap = sizeof unit; flag = &has_unit;
-        } else if (strcmp(key, "source") == 0) {
+        } else if (!strcmp(key, "source")) {
           dst = source; cap = sizeof source; flag = &has_source;
-        } else if (strcmp(key, "claimant") == 0) {
+        } else if (!strcmp(key, "claimant")) {
           dst = claimant; cap = sizeof claimant; flag = &has_claimant;
-        } else if (strcmp(key, "date") == 0) {
+        } else if (!strcmp(key, "date")) {
           dst = date; cap = sizeof date; flag = &has_date;
-        } else if (strcmp(key, "note") == 0) {
+        } else if (!strcmp(key, "note")) {
           continue;
         } else {
-          const char* s = truce__suggest(key, keys, 8);
+          const char* s = truce__suggest(key, keys, 22);
           return perr(L, TRUCE_EINVAL, kmk,
                       "unknown key '%s' in the record for '%s'%s%s%s; "
                       "expected value, unit, source, claimant, date, low, "
-                      "high or note",
+                      "high, note, or a distribution (dist: and its "
+                      "parameters)",
                       key, path, s ? " (did you mean '" : "", s ? s : "",
                       s ? "'?)" : "");
         }
-        char sub[256];
-        snprintf(sub, sizeof sub, "%s.%s", path, key);
         int rc = get_string(L, v, kmk, sub, dst, cap);
         if (rc) return rc;
         *flag = true;
       }
     }
-    if (!vn)
+    if (!vn && !ns->is_dist)
       return perr(L, TRUCE_EINVAL, node_mark(n, km),
-                  "the record for '%s' has no 'value'; expected a record "
-                  "with value: and optional unit:, source:, claimant:, date:",
+                  "the record for '%s' has no 'value'; expected value: (or "
+                  "dist:) with optional unit:, source:, claimant:, date:",
                   path);
   }
-  if (is_null(vn))
-    return perr(L, TRUCE_EINVAL, vm, "missing value for '%s'; expected %s",
-                path, f->expect);
-  if (!fy_node_is_scalar(vn))
-    return perr(L, TRUCE_EINVAL, vm, "wrong type for '%s': found %s; expected %s",
-                path, kind_name(vn), f->expect);
-  char text[128];
-  scalar_text(vn, text, sizeof text);
-  double v;
-  if (f->kind == TRUCE_FK_ENUM) {
-    int idx = -1, cnt = 0;
-    for (; f->names[cnt]; cnt++)
-      if (strcmp(f->names[cnt], text) == 0) idx = cnt;
-    if (idx < 0) {
-      const char* s = truce__suggest(text, f->names, (size_t)cnt);
-      return perr(L, TRUCE_EINVAL, vm,
-                  "unknown value '%s' for '%s'%s%s%s; expected %s", text, path,
-                  s ? " (did you mean '" : "", s ? s : "", s ? "'?)" : "",
-                  f->expect);
+  if (vn) {
+    if (is_null(vn))
+      return perr(L, TRUCE_EINVAL, ns->vm,
+                  "missing value for '%s'; expected %s", path, f->expect);
+    if (!fy_node_is_scalar(vn))
+      return perr(L, TRUCE_EINVAL, ns->vm,
+                  "wrong type for '%s': found %s; expected %s", path,
+                  kind_name(vn), f->expect);
+    char text[128];
+    scalar_text(vn, text, sizeof text);
+    double v;
+    if (f->kind == TRUCE_FK_ENUM) {
+      int idx = -1, cnt = 0;
+      for (; f->names[cnt]; cnt++)
+        if (strcmp(f->names[cnt], text) == 0) idx = cnt;
+      if (idx < 0) {
+        const char* s = truce__suggest(text, f->names, (size_t)cnt);
+        return perr(L, TRUCE_EINVAL, ns->vm,
+                    "unknown value '%s' for '%s'%s%s%s; expected %s", text,
+                    path, s ? " (did you mean '" : "", s ? s : "",
+                    s ? "'?)" : "", f->expect);
+      }
+      v = idx;
+    } else {
+      if (fy_node_get_style(vn) != FYNS_PLAIN || parse_plain_number(text, &v))
+        return perr(L, TRUCE_EINVAL, ns->vm,
+                    "wrong type for '%s': '%s' is not a number; expected %s",
+                    path, text, f->expect);
+      char why[160];
+      if (!truce__field_check(f, v, why, sizeof why))
+        return perr(L, TRUCE_EINVAL, ns->vm,
+                    "value %s for '%s' is out of range; expected %s", text,
+                    path, why);
+      if ((!isnan(ns->low) && ns->low > v) ||
+          (!isnan(ns->high) && ns->high < v) ||
+          (!isnan(ns->low) && !isnan(ns->high) && ns->low > ns->high))
+        return perr(L, TRUCE_EINVAL, ns->vm,
+                    "the range of '%s' does not contain its value %s; "
+                    "expected low <= value <= high",
+                    path, text);
     }
-    v = idx;
-  } else {
-    if (fy_node_get_style(vn) != FYNS_PLAIN || parse_plain_number(text, &v))
-      return perr(L, TRUCE_EINVAL, vm,
-                  "wrong type for '%s': '%s' is not a number; expected %s",
-                  path, text, f->expect);
-    char why[160];
-    if (!truce__field_check(f, v, why, sizeof why))
-      return perr(L, TRUCE_EINVAL, vm,
-                  "value %s for '%s' is out of range; expected %s", text, path,
-                  why);
-    if ((!isnan(low) && low > v) || (!isnan(high) && high < v) ||
-        (!isnan(low) && !isnan(high) && low > high))
-      return perr(L, TRUCE_EINVAL, vm,
-                  "the range of '%s' does not contain its value %s; expected "
-                  "low <= value <= high",
-                  path, text);
+    ns->value = v;
+    ns->has_value = true;
   }
-  *out = v;
-  return add_prov(L, path, v, vm, has_unit ? unit : NULL,
-                  has_source ? source : NULL, has_claimant ? claimant : NULL,
-                  has_date ? date : NULL);
+  return add_prov(L, path, ns->has_value ? ns->value : (double)NAN, ns->vm,
+                  has_unit ? unit : NULL, has_source ? source : NULL,
+                  has_claimant ? claimant : NULL, has_date ? date : NULL);
+}
+
+static void numspec_free(loader* L, numspec* ns) {
+  truce__free(L->ctx, ns->values, ns->n_values * sizeof(double));
+  truce__free(L->ctx, ns->weights, ns->n_weights * sizeof(double));
+  ns->values = ns->weights = NULL;
+}
+
+/* A plain number for field f (no distribution allowed here). */
+static int get_number(loader* L, struct fy_node* n, mark km, const char* path,
+                      const truce__field* f, double* out) {
+  numspec ns;
+  int rc = read_number(L, n, km, path, f, &ns);
+  if (!rc && ns.is_dist)
+    rc = perr(L, TRUCE_EINVAL, ns.dm,
+              "'%s' cannot be uncertain; expected a number or a provenance "
+              "record without dist:",
+              path);
+  if (!rc) *out = ns.value;
+  numspec_free(L, &ns);
+  return rc;
+}
+
+/* A number for field f at offset `off` of truce__model that may be
+ * uncertain: a dist: record or a low/high range registers a distribution
+ * (docs/scenario.md, "Uncertain numbers"); its point value is stored. */
+static int get_uncertain(loader* L, struct fy_node* n, mark km,
+                         const char* path, const truce__field* f, size_t off,
+                         double* out) {
+  numspec ns;
+  int rc = read_number(L, n, km, path, f, &ns);
+  if (rc) {
+    numspec_free(L, &ns);
+    return rc;
+  }
+  bool range = !ns.is_dist && ns.has_value && !isnan(ns.low) &&
+               !isnan(ns.high) && ns.low < ns.high &&
+               L->sc->ranges != TRUCE_RANGES_FIXED;
+  if (!ns.is_dist && !range) {
+    *out = ns.value;
+    numspec_free(L, &ns);
+    return 0;
+  }
+  size_t lo = offsetof(truce__model, params);
+  if (f->kind == TRUCE_FK_ENUM || off < lo ||
+      off >= lo + sizeof(truce__params)) {
+    numspec_free(L, &ns);
+    if (range) { /* a range on such a field is documentation only */
+      *out = ns.value;
+      return 0;
+    }
+    return perr(L, TRUCE_EINVAL, ns.dm,
+                "'%s' cannot be uncertain; expected a number", path);
+  }
+  truce__dist d;
+  memset(&d, 0, sizeof d);
+  if (range) {
+    static const int kind[] = {TRUCE_DIST_PERT, TRUCE_DIST_UNIFORM,
+                               TRUCE_DIST_TRIANGULAR};
+    d.kind = kind[L->sc->ranges];
+    d.a = ns.low;
+    d.b = ns.value;
+    d.c = ns.high;
+    d.lo = ns.low;
+    d.hi = ns.high;
+  } else {
+    d.kind = ns.dist;
+    char why[300];
+    if (truce__dist_from_params(&d, ns.p, ns.has, ns.values, ns.n_values,
+                                ns.weights, ns.n_weights, why, sizeof why)) {
+      numspec_free(L, &ns);
+      return perr(L, TRUCE_EINVAL, ns.dm, "bad distribution for '%s': %s",
+                  path, why);
+    }
+  }
+  ns.values = ns.weights = NULL; /* owned by d now */
+  char why[300];
+  rc = truce__dist_bind(&d, f, why, sizeof why);
+  if (rc) {
+    truce__dist_free(L->ctx, &d);
+    return perr(L, TRUCE_EINVAL, ns.dm, "bad distribution for '%s': %s", path,
+                why);
+  }
+  d.point = ns.has_value ? ns.value : truce__dist_median(&d);
+  d.off = off - lo;
+  /* The provenance entry read_number just added shows the distribution. */
+  truce__prov* pv = &L->sc->prov[L->sc->n_prov - 1];
+  pv->value = d.point;
+  char desc[160];
+  truce__dist_describe(&d, desc, sizeof desc);
+  if (!(pv->dist = truce__strdup(L->ctx, desc))) {
+    truce__dist_free(L->ctx, &d);
+    return TRUCE_ENOMEM;
+  }
+  rc = truce__scenario_add_uncertain(L->ctx, L->sc, path, &d);
+  if (rc) {
+    truce__dist_free(L->ctx, &d);
+    return rc;
+  }
+  *out = d.point;
+  return 0;
 }
 
 /* The candidate keys at one level of a table, for suggestions. */
@@ -324,7 +507,7 @@ static int walk(loader* L, struct fy_node* map, mark m, const truce__field* t,
     const truce__field* f = truce__field_find(t, n, rel);
     if (f) {
       double val;
-      int rc = get_number(L, v, km, path, f, &val);
+      int rc = get_uncertain(L, v, km, path, f, base + f->off, &val);
       if (rc) return rc;
       *(double*)((char*)&L->sc->model + base + f->off) = val;
       seen[f - t] = 1;
@@ -447,10 +630,13 @@ static int side_map(loader* L, struct fy_node* v, mark km, const char* path,
     }
     snprintf(full, sizeof full, "%s.%s", path, id);
     double val;
-    int rc = get_number(L, fy_node_pair_value(pr), im, full, f, &val);
+    size_t off = truce__side_base((size_t)s) + f->off;
+    int rc = f->flags & TRUCE_F_INIT
+                 ? get_number(L, fy_node_pair_value(pr), im, full, f, &val)
+                 : get_uncertain(L, fy_node_pair_value(pr), im, full, f, off,
+                                 &val);
     if (rc) return rc;
-    *(double*)((char*)&L->sc->model + truce__side_base((size_t)s) + f->off) =
-        val;
+    *(double*)((char*)&L->sc->model + off) = val;
     seen2[s] = true;
   }
   return 0;
@@ -493,12 +679,12 @@ static int arrivals(loader* L, struct fy_node* v, mark km, size_t s,
                   path, k, kind_name(item));
     truce__arrival* a = &L->sc->model.arrivals[s][k];
     unsigned char seen[3] = {0};
-    char ipath[96];
+    char ipath[200];
     snprintf(ipath, sizeof ipath, "%s[%zu]", path, k);
     void* it2 = NULL;
     struct fy_node_pair* pr;
     while ((pr = fy_node_mapping_iterate(item, &it2))) {
-      char key[64], full[160];
+      char key[64], full[300];
       mark kmk = node_mark(fy_node_pair_key(pr), im);
       scalar_text(fy_node_pair_key(pr), key, sizeof key);
       const truce__field* f = truce__field_find(af, 3, key);
@@ -545,7 +731,7 @@ static int equipment(loader* L, struct fy_node* v, mark km, size_t s,
   struct fy_node_pair* pr;
   size_t k = 0;
   while ((pr = fy_node_mapping_iterate(v, &it))) {
-    char name[64], cpath[160];
+    char name[64], cpath[256];
     mark cm = node_mark(fy_node_pair_key(pr), km);
     scalar_text(fy_node_pair_key(pr), name, sizeof name);
     if (!valid_id(name))
@@ -925,7 +1111,9 @@ static int top_special(loader* L, const char* rel, struct fy_node* v, mark km,
                        void* user) {
   top_user* u = user;
   truce_scenario* sc = L->sc;
-  if (!strcmp(rel, "sides") || !strcmp(rel, "truce")) return 0; /* done */
+  if (!strcmp(rel, "sides") || !strcmp(rel, "truce") ||
+      !strcmp(rel, "ranges"))
+    return 0; /* read first */
   if (!strcmp(rel, "name")) {
     char buf[256];
     int rc = get_string(L, v, km, "name", buf, sizeof buf);
@@ -1123,11 +1311,32 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   }
   static const char* const specials[] = {"truce", "name",  "start", "seed",
                                          "sides", "combat", "front",
-                                         "events"};
+                                         "events", "ranges"};
   /* Unknown top-level keys first, in file order, before anything else is
    * reported missing. */
-  rc = check_keys(&L, root, top, specials, 8);
+  rc = check_keys(&L, root, top, specials, 9);
   if (rc) goto done;
+  mark rm = top;
+  struct fy_node* rv = lookup(root, "ranges", &rm);
+  if (rv) {
+    static const char* const rn[] = {"pert", "uniform", "triangular", "fixed",
+                                     NULL};
+    char t[32] = "";
+    int idx = -1;
+    scalar_text(rv, t, sizeof t);
+    for (int ri = 0; rn[ri]; ri++)
+      if (!strcmp(rn[ri], t)) idx = ri;
+    if (idx < 0) {
+      const char* sg = truce__suggest(t, rn, 4);
+      rc = perr(&L, TRUCE_EINVAL, node_mark(rv, rm),
+                "unknown value '%s' for 'ranges'%s%s%s; expected pert, "
+                "uniform, triangular or fixed",
+                t, sg ? " (did you mean '" : "", sg ? sg : "",
+                sg ? "'?)" : "");
+      goto done;
+    }
+    sc->ranges = idx;
+  }
   mark sm = top;
   struct fy_node* sv = lookup(root, "sides", &sm);
   if (!sv) {
@@ -1157,7 +1366,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   if (st && (rc = top_special(&L, "start", st, stm, &u))) goto done;
   unsigned char seen[8] = {0};
   rc = walk(&L, root, top, truce__top_fields, truce__n_top_fields, 0, NULL,
-            "", seen, specials, 8, top_special, &u);
+            "", seen, specials, 9, top_special, &u);
   if (rc) goto done;
   mark tsm = top;
   if (lookup(root, "time_step", &tsm)) L.step_mark = tsm;

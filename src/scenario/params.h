@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "truce/rng.h"
 #include "truce/scenario.h"
 
 #define TRUCE_MAX_EQUIP 8
@@ -77,5 +78,14 @@ typedef struct {
 } truce__model;
 
 const truce__model* truce__scenario_model(const truce_scenario* sc);
+
+/* Draw run `run`'s value of every uncertain parameter into p (inversion of
+ * one uniform from stream (seed, run, hash of the path)); values[] gets
+ * them in order when not NULL. rng is scratch. */
+void truce__scenario_sample(const truce_scenario* sc, truce_rng* rng,
+                            uint64_t run, truce__params* p, double* values);
+/* Put every uncertain parameter's point value into p. */
+void truce__scenario_points(const truce_scenario* sc, truce__params* p,
+                            double* values);
 
 #endif

@@ -93,12 +93,15 @@ void truce_scenario_free(truce_scenario* sc) {
     truce__strfree(ctx, p->source);
     truce__strfree(ctx, p->claimant);
     truce__strfree(ctx, p->date);
+    truce__strfree(ctx, p->dist);
   }
   truce__free(ctx, sc->prov, sc->cap_prov * sizeof *sc->prov);
   for (size_t i = 0; i < sc->n_overrides; i++)
     truce__strfree(ctx, sc->overrides[i]);
   truce__free(ctx, sc->overrides, sc->n_overrides * sizeof(char*));
   truce__free(ctx, sc->model.events, 0);
+  for (size_t i = 0; i < sc->n_unc; i++) truce__dist_free(ctx, &sc->unc[i]);
+  truce__free(ctx, sc->unc, sc->n_unc * sizeof *sc->unc);
   truce__strfree(ctx, sc->file);
   truce__strfree(ctx, sc->name);
   truce__free(ctx, sc, sizeof *sc);
@@ -195,12 +198,24 @@ int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
     return TRUCE_ENOMEM;
   }
   sc->n_overrides++;
+  /* A number set on the command line is no longer uncertain. */
+  for (size_t i = 0; i < sc->n_unc; i++) {
+    if (sc->unc[i].off + offsetof(truce__model, params) == off) {
+      truce__dist_free(ctx, &sc->unc[i]);
+      memmove(&sc->unc[i], &sc->unc[i + 1],
+              (sc->n_unc - i - 1) * sizeof *sc->unc);
+      sc->n_unc--;
+      break;
+    }
+  }
   for (size_t i = 0; i < sc->n_prov; i++) {
     truce__prov* p = &sc->prov[i];
     if (!strcmp(p->path, path)) {
       p->value = v;
       truce__strfree(ctx, p->source);
       p->source = truce__strdup(ctx, "command line (--set)");
+      truce__strfree(ctx, p->dist);
+      p->dist = NULL;
       if (!p->source) return TRUCE_ENOMEM;
     }
   }
@@ -253,9 +268,31 @@ const truce_provenance* truce_scenario_provenance(const truce_scenario* sc,
                                                   size_t i) {
   if (i >= sc->n_prov) return NULL;
   truce__prov* p = &((truce_scenario*)sc)->prov[i];
-  p->view = (truce_provenance){p->path,   p->value, p->unit, p->source,
-                               p->claimant, p->date, p->line, p->column};
+  p->view = (truce_provenance){p->path,     p->value, p->unit,
+                               p->source,   p->claimant, p->date,
+                               p->dist,     p->line,  p->column};
   return &p->view;
+}
+
+size_t truce_scenario_uncertain_count(const truce_scenario* sc) {
+  return sc->n_unc;
+}
+
+const char* truce_scenario_uncertain_path(const truce_scenario* sc,
+                                          size_t i) {
+  return i < sc->n_unc ? sc->unc[i].path : NULL;
+}
+
+int truce_scenario_sample(truce_ctx* ctx, const truce_scenario* sc,
+                          uint64_t run, double* values) {
+  if (!ctx || !sc || !values) return TRUCE_EINVAL;
+  truce_rng* rng;
+  int rc = truce_rng_new(ctx, 0, 0, 0, &rng);
+  if (rc) return rc;
+  truce__params p = sc->model.params;
+  truce__scenario_sample(sc, rng, run, &p, values);
+  truce_rng_free(rng);
+  return 0;
 }
 
 const truce__model* truce__scenario_model(const truce_scenario* sc) {

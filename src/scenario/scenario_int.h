@@ -13,24 +13,10 @@ typedef struct {
   char* path;
   double value;
   char *unit, *source, *claimant, *date;
+  char* dist; /* e.g. "pert(410000, 617000, 617000)"; NULL if fixed */
   int line, column;
   truce_provenance view;
 } truce__prov;
-
-struct truce_scenario {
-  truce_ctx* ctx;
-  truce__model model;
-  char* file;
-  char* name;
-  char start[11]; /* "" when absent */
-  char sha256[65];
-  char side_id[2][TRUCE_ID_MAX];
-  char equip_name[2][TRUCE_MAX_EQUIP][TRUCE_ID_MAX];
-  truce__prov* prov;
-  size_t n_prov, cap_prov;
-  char** overrides;
-  size_t n_overrides;
-};
 
 /* What a dotted path names. */
 typedef enum { TRUCE_FK_NUM, TRUCE_FK_ENUM } truce__fkind;
@@ -49,6 +35,70 @@ typedef struct {
   const char* const* names; /* enum names, NULL-terminated */
   const char* expect;       /* what a valid value looks like */
 } truce__field;
+
+/* Uncertain numbers (docs/scenario.md): distribution kinds, in the order
+ * of truce__dist_names, and the named parameters of a dist: record. */
+enum { TRUCE_DIST_NORMAL, TRUCE_DIST_LOGNORMAL, TRUCE_DIST_UNIFORM,
+       TRUCE_DIST_TRIANGULAR, TRUCE_DIST_PERT, TRUCE_DIST_BETA,
+       TRUCE_DIST_GAMMA, TRUCE_DIST_DISCRETE };
+enum { TRUCE_DP_MEAN, TRUCE_DP_SD, TRUCE_DP_MU, TRUCE_DP_SIGMA, TRUCE_DP_MIN,
+       TRUCE_DP_MODE, TRUCE_DP_MAX, TRUCE_DP_ALPHA, TRUCE_DP_BETA,
+       TRUCE_DP_SHAPE, TRUCE_DP_SCALE, TRUCE_DP_COUNT };
+/* How a provenance range {low, value, high} becomes a distribution. */
+enum { TRUCE_RANGES_PERT, TRUCE_RANGES_UNIFORM, TRUCE_RANGES_TRIANGULAR,
+       TRUCE_RANGES_FIXED };
+extern const char* const truce__dist_names[];
+extern const char* const truce__dist_keys[TRUCE_DP_COUNT];
+
+typedef struct {
+  int kind;
+  double a, b, c, d;  /* kind-specific parameters (dist.c) */
+  double lo, hi;      /* support after truncation to the field's range */
+  double plo, phi;    /* CDF at lo and hi */
+  double* values;     /* discrete: values and cumulative weights */
+  double* cum;
+  size_t n;
+  double point;       /* value used in deterministic mode */
+  size_t off;         /* offset in truce__params */
+  bool integer;
+  uint64_t stream;
+  char* path;
+} truce__dist;
+
+/* Build d->kind's parameters from a dist: record; 0 or -1 with why. */
+int truce__dist_from_params(truce__dist* d, const double* p, const bool* has,
+                            double* values, size_t nv, double* weights,
+                            size_t nw, char* why, size_t n);
+/* Truncate to field f's range and precompute the CDF bounds. */
+int truce__dist_bind(truce__dist* d, const truce__field* f, char* why,
+                     size_t n);
+/* The quantile at u in (0, 1) of the truncated distribution. */
+double truce__dist_quantile(const truce__dist* d, double u);
+double truce__dist_median(const truce__dist* d);
+/* "pert(1, 2, 3)", "normal(5, 1) in [0, inf]", ... */
+void truce__dist_describe(const truce__dist* d, char* buf, size_t n);
+void truce__dist_free(truce_ctx* ctx, truce__dist* d);
+/* Append an uncertain parameter (takes ownership of d's arrays). */
+int truce__scenario_add_uncertain(truce_ctx* ctx, truce_scenario* sc,
+                                  const char* path, truce__dist* d);
+
+struct truce_scenario {
+  truce_ctx* ctx;
+  truce__model model;
+  char* file;
+  char* name;
+  char start[11]; /* "" when absent */
+  char sha256[65];
+  char side_id[2][TRUCE_ID_MAX];
+  char equip_name[2][TRUCE_MAX_EQUIP][TRUCE_ID_MAX];
+  truce__prov* prov;
+  size_t n_prov, cap_prov;
+  char** overrides;
+  size_t n_overrides;
+  truce__dist* unc; /* uncertain parameters, in file order */
+  size_t n_unc;
+  int ranges;       /* TRUCE_RANGES_* */
+};
 
 /* Resolve a full dotted path ("sides.ua.personnel.front") to the field and
  * its offset in truce__model. On failure records a message naming the path

@@ -39,7 +39,11 @@ typedef struct {
 
 struct truce_sim {
   truce_ctx* ctx;
+  const truce_scenario* sc;
   const truce__model* m;
+  truce_rng* prng;  /* scratch stream for parameter draws */
+  double* values;   /* this run's uncertain parameters */
+  size_t n_values;
   truce__params p; /* this run's parameters (events change them) */
   side_state s[2];
   truce_rng* rng[2][ST_COUNT];
@@ -103,13 +107,14 @@ static void law_exponents(const truce__params* p, double* pe, double* qe) {
 typedef struct {
   double k[2];   /* coefficient of the firer times posture and intensity */
   double pe, qe; /* exponents on firer power and target strength */
-  double E[2];   /* equipped soldiers, held over the step */
+  double phi[2]; /* combat power per soldier, held over the step */
   bool fatigue;
 } rates;
 
-static void derivs(const truce_sim* sim, const rates* r, double t,
-                   const double F[2], const double in[2], double d[2]) {
-  double P[2] = {power(sim, 0, F[0], r->E[0]), power(sim, 1, F[1], r->E[1])};
+static void derivs(const rates* r, double t, const double F[2],
+                   const double in[2], double d[2]) {
+  double P[2] = {r->phi[0] * (F[0] > 0 ? F[0] : 0),
+                 r->phi[1] * (F[1] > 0 ? F[1] : 0)};
   double fat = r->fatigue ? 1.0 / log(2.718281828459045 + t) : 1.0;
   for (int x = 0; x < 2; x++) {
     int y = 1 - x;
@@ -122,17 +127,17 @@ static void derivs(const truce_sim* sim, const rates* r, double t,
 
 /* Expected casualties of each side over [t, t+dt), with arrivals at rate
  * in[] over the step, by classical RK4 on the front strengths. */
-static void expected_losses(const truce_sim* sim, const rates* r, double t,
-                            double dt, const double F0[2], const double in[2],
+static void expected_losses(const rates* r, double t, double dt,
+                            const double F0[2], const double in[2],
                             double cas[2]) {
   double k1[2], k2[2], k3[2], k4[2], F[2];
-  derivs(sim, r, t, F0, in, k1);
+  derivs(r, t, F0, in, k1);
   for (int i = 0; i < 2; i++) F[i] = F0[i] + 0.5 * dt * k1[i];
-  derivs(sim, r, t + 0.5 * dt, F, in, k2);
+  derivs(r, t + 0.5 * dt, F, in, k2);
   for (int i = 0; i < 2; i++) F[i] = F0[i] + 0.5 * dt * k2[i];
-  derivs(sim, r, t + 0.5 * dt, F, in, k3);
+  derivs(r, t + 0.5 * dt, F, in, k3);
   for (int i = 0; i < 2; i++) F[i] = F0[i] + dt * k3[i];
-  derivs(sim, r, t + dt, F, in, k4);
+  derivs(r, t + dt, F, in, k4);
   for (int i = 0; i < 2; i++) {
     double F1 = F0[i] + dt / 6 * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]);
     double avail = F0[i] + in[i] * dt;
@@ -228,9 +233,11 @@ static void step(truce_sim* sim, double t, double dt) {
       s->training += r;
       s->train_q[(day + td) % RING] += r;
     }
-    double a0 = arrivals_until(m, i, t), a1 = arrivals_until(m, i, t + dt);
-    double arr = sim->stochastic ? floor(a1 + 1e-9) - floor(a0 + 1e-9)
-                                 : a1 - a0;
+    double arr = 0;
+    if (m->n_arrivals[i]) {
+      double a0 = arrivals_until(m, i, t), a1 = arrivals_until(m, i, t + dt);
+      arr = sim->stochastic ? floor(a1 + 1e-9) - floor(a0 + 1e-9) : a1 - a0;
+    }
     in[i] = arr / dt;
     F0[i] = s->front;
     s->inflow += arr;
@@ -243,7 +250,11 @@ static void step(truce_sim* sim, double t, double dt) {
     need[i] = sp->ammo_demand_per_day * dt * s->off_mult;
     if (need[i] > 0) {
       double share = s->ammo >= need[i] ? 1 : s->ammo / need[i];
-      s->ammo_mult = pow(share, sp->ammo_elasticity);
+      double el = sp->ammo_elasticity;
+      s->ammo_mult = share == 1 || el == 0 ? 1
+                     : el == 1           ? share
+                     : el == 0.5         ? sqrt(share)
+                                         : pow(share, el);
     } else {
       s->ammo_mult = 1;
     }
@@ -258,11 +269,18 @@ static void step(truce_sim* sim, double t, double dt) {
     bool adv = p->side[y].posture == TRUCE_POSTURE_DEFEND &&
                p->side[x].posture == TRUCE_POSTURE_ATTACK;
     r.k[y] = p->side[y].coefficient * inten * (adv ? p->defender_advantage : 1);
-    r.E[y] = equipped(sim, y);
   }
-  double P0[2] = {power(sim, 0, F0[0], r.E[0]), power(sim, 1, F0[1], r.E[1])};
+  /* Power per soldier at the step's start (Q x the CES and ammunition
+   * factors), held over the step: exact for the pure Lanchester laws. */
+  double P0[2];
+  for (int i = 0; i < 2; i++) {
+    double Fp = F0[i] > 0 ? F0[i] : 1;
+    double Pp = power(sim, i, Fp, equipped(sim, i));
+    r.phi[i] = Pp / Fp;
+    P0[i] = F0[i] > 0 ? Pp : 0;
+  }
   double lam[2];
-  expected_losses(sim, &r, t, dt, F0, in, lam);
+  expected_losses(&r, t, dt, F0, in, lam);
   for (int i = 0; i < 2; i++) {
     side_state* s = &sim->s[i];
     truce__side* sp = &p->side[i];
@@ -403,9 +421,13 @@ int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc, truce_sim** out) {
   truce_sim* sim = truce__calloc(ctx, 1, sizeof *sim);
   if (!sim) return TRUCE_ENOMEM;
   sim->ctx = ctx;
+  sim->sc = sc;
   sim->m = truce__scenario_model(sc);
+  sim->n_values = truce_scenario_uncertain_count(sc);
   sim->queues = truce__calloc(ctx, 6 * (size_t)RING, sizeof(double));
-  int rc = sim->queues ? 0 : TRUCE_ENOMEM;
+  sim->values = truce__calloc(ctx, sim->n_values + 1, sizeof(double));
+  int rc = sim->queues && sim->values ? 0 : TRUCE_ENOMEM;
+  if (!rc) rc = truce_rng_new(ctx, 0, 0, 0, &sim->prng);
   for (int i = 0; i < 2 && !rc; i++) {
     sim->s[i].train_q = sim->queues + (size_t)(3 * i) * RING;
     sim->s[i].ret_q = sim->queues + (size_t)(3 * i + 1) * RING;
@@ -426,6 +448,8 @@ void truce_sim_free(truce_sim* sim) {
   if (!sim) return;
   for (int i = 0; i < 2; i++)
     for (int st = 0; st < ST_COUNT; st++) truce_rng_free(sim->rng[i][st]);
+  truce_rng_free(sim->prng);
+  truce__free(sim->ctx, sim->values, (sim->n_values + 1) * sizeof(double));
   truce__free(sim->ctx, sim->queues, 6 * (size_t)RING * sizeof(double));
   truce__free(sim->ctx, sim, sizeof *sim);
 }
@@ -433,11 +457,25 @@ void truce_sim_free(truce_sim* sim) {
 static void reset(truce_sim* sim, uint64_t run) {
   const truce__model* m = sim->m;
   sim->p = m->params;
+  if (sim->stochastic)
+    truce__scenario_sample(sim->sc, sim->prng, run, &sim->p, sim->values);
+  else
+    truce__scenario_points(sim->sc, &sim->p, sim->values);
+  /* Drawn casualty shares are renormalised to sum to 1. */
+  for (int i = 0; i < 2; i++) {
+    truce__side* sp = &sim->p.side[i];
+    double sum = sp->killed_share + sp->wounded_share + sp->missing_share;
+    if (sum > 0 && sum != 1) {
+      sp->killed_share /= sum;
+      sp->wounded_share /= sum;
+      sp->missing_share /= sum;
+    }
+  }
   sim->day = 0;
   memset(sim->queues, 0, 6 * (size_t)RING * sizeof(double));
   for (int i = 0; i < 2; i++) {
     side_state* s = &sim->s[i];
-    const truce__side* sp = &m->params.side[i];
+    const truce__side* sp = &sim->p.side[i];
     double* q[3] = {s->train_q, s->ret_q, s->disc_q};
     memset(s, 0, sizeof *s);
     s->train_q = q[0];
@@ -492,6 +530,10 @@ int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
     }
   }
   return 0;
+}
+
+const double* truce_sim_param_values(const truce_sim* sim) {
+  return sim ? sim->values : NULL;
 }
 
 int truce_sim_outcome(const truce_sim* sim, size_t i, truce_side_outcome* out) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Scenario loading: the format, defaults, provenance, --set overrides, and
  * every class of bad input with its FILE:LINE:COL. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -331,22 +332,149 @@ static void test_malformed_empty_unreadable(void** state) {
                          "/nonexistent/x.yaml:1:1: error: cannot read"));
 }
 
-static void test_distributions_not_yet(void** state) {
+#define SIDE_A(front)                                   \
+  "truce: 1\n"                                          \
+  "sides:\n"                                            \
+  "  - id: a\n"                                         \
+  "    personnel: {front: " front "}\n"                 \
+  "  - id: b\n"                                         \
+  "    personnel: {front: 800}\n" COMBAT
+
+static void test_distribution_errors(void** state) {
   (void)state;
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: {dist: normal}}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:25: ", "distributions are not supported");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: {value: 5, low: 6}}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:32: ", "low <= value <= high");
+  /* column 25 is the '{' of the record, 31 the value of dist: */
+  expect_error(SIDE_A("{dist: normal}"), "bad.yaml:4:31: ",
+               "normal needs mean, sd");
+  expect_error(SIDE_A("{dist: normal, mean: 5, sd: 0}"), "bad.yaml:4:31: ",
+               "sd must be > 0");
+  expect_error(SIDE_A("{dist: normal, mean: 5, sd: 1, mode: 3}"),
+               "bad.yaml:4:31: ", "normal does not take mode");
+  expect_error(SIDE_A("{dist: normel, mean: 5, sd: 1}"), "bad.yaml:4:31: ",
+               "unknown distribution 'normel' for 'sides.a.personnel.front' "
+               "(did you mean 'normal'?)");
+  expect_error(SIDE_A("{dist: triangular, min: 5, mode: 9, max: 8}"),
+               "bad.yaml:4:31: ", "mode 9 is outside [min 5, max 8]");
+  expect_error(SIDE_A("{dist: uniform, min: 5, max: 5}"), "bad.yaml:4:31: ",
+               "min 5 is not below max 5");
+  expect_error(SIDE_A("{dist: discrete, values: [1, 2], weights: [0.5, 0.6]}"),
+               "bad.yaml:4:31: ", "weights sum to 1.1");
+  expect_error(SIDE_A("{dist: discrete, values: [1, 2, 3], weights: [0.5, "
+                      "0.5]}"),
+               "bad.yaml:4:31: ", "3 values but 2 weights");
+  expect_error(SIDE_A("{dist: discrete, values: [-1, 2], weights: [0.5, "
+                      "0.5]}"),
+               "bad.yaml:4:31: ", "value -1 is out of range");
+  expect_error(SIDE_A("{dist: normal, mean: -500, sd: 1}"), "bad.yaml:4:31: ",
+               "no probability inside");
+  expect_error(SIDE_A("{dist: beta, alpha: 0, beta: 1}"), "bad.yaml:4:31: ",
+               "alpha and beta must be > 0");
+  expect_error(SIDE_A("{dist: gamma, shape: 2}"), "bad.yaml:4:31: ",
+               "gamma needs scale");
+  expect_error(SIDE_A("{dist: pert, min: 1, mode: 2, max: 3, sd: 2}"),
+               "bad.yaml:4:31: ", "pert does not take sd");
+  expect_error(SIDE_A("{dist: normal, mean: 5, sd: 1, sd: 2}"),
+               "bad.yaml:4:", "duplicate key");
+  expect_error(SIDE_A("{value: 5, low: 6}"), "bad.yaml:4:32: ",
+               "low <= value <= high");
+  /* not every number may be uncertain */
+  expect_error("truce: 1\nhorizon_days: {dist: uniform, min: 1, max: 9}\n" SIDES
+               COMBAT, "bad.yaml:2:22: ", "'horizon_days' cannot be uncertain");
+  expect_error("truce: 1\nranges: pret\n" SIDES COMBAT, "bad.yaml:2:9: ",
+               "did you mean 'pert'");
+}
+
+/* Sample mean and variance of each distribution over 20,000 runs, within
+ * 5 standard errors (mean) and 10% (variance). */
+static void check_dist(const char* spec, double mean, double var) {
+  char y[1024];
+  snprintf(y, sizeof y,
+           "truce: 1\nseed: 99\nsides:\n  - id: a\n    quality: %s\n"
+           "    personnel: {front: 1}\n  - id: b\n    personnel: {front: "
+           "1}\n" COMBAT,
+           spec);
+  truce_scenario* sc = ts_load(ctx, y);
+  assert_int_equal(truce_scenario_uncertain_count(sc), 1);
+  assert_string_equal(truce_scenario_uncertain_path(sc, 0), "sides.a.quality");
+  int n = 20000;
+  double s = 0, s2 = 0;
+  for (int r = 0; r < n; r++) {
+    double v;
+    assert_int_equal(truce_scenario_sample(ctx, sc, (uint64_t)r, &v), 0);
+    assert_true(v > 0); /* quality > 0: truncated to the field's range */
+    s += v;
+    s2 += v * v;
+  }
+  double m = s / n, vv = s2 / n - m * m;
+  if (fabs(m - mean) > 5 * sqrt(var / n) || fabs(vv - var) > 0.1 * var)
+    fail_msg("%s: mean %g (expected %g), var %g (expected %g)", spec, m, mean,
+             vv, var);
+  truce_scenario_free(sc);
+}
+
+static void test_distribution_moments(void** state) {
+  (void)state;
+  check_dist("{dist: normal, mean: 2.385, sd: 0.3}", 2.385, 0.09);
+  check_dist("{dist: lognormal, mu: 0.1, sigma: 0.25}",
+             exp(0.1 + 0.25 * 0.25 / 2),
+             (exp(0.0625) - 1) * exp(0.2 + 0.0625));
+  check_dist("{dist: uniform, min: 1, max: 4}", 2.5, 0.75);
+  /* triangular(a, c, b): mean (a+b+c)/3, var (a2+b2+c2-ab-ac-bc)/18 */
+  check_dist("{dist: triangular, min: 1, mode: 2, max: 4}", 7.0 / 3,
+             (1 + 4 + 16 - 2 - 4 - 8) / 18.0);
+  /* PERT(a, m, b): mean (a+4m+b)/6; var from the beta(α, β) shape */
+  double al = 1 + 4 * (2 - 1) / 3.0, be = 1 + 4 * (4 - 2) / 3.0;
+  check_dist("{dist: pert, min: 1, mode: 2, max: 4}", (1 + 8 + 4) / 6.0,
+             9 * al * be / ((al + be) * (al + be) * (al + be + 1)));
+  check_dist("{dist: beta, alpha: 2, beta: 5, min: 1, max: 3}",
+             1 + 2 * 2.0 / 7, 4 * 10.0 / (49 * 8));
+  check_dist("{dist: gamma, shape: 4, scale: 0.5}", 2, 1);
+  check_dist("{dist: discrete, values: [1, 2, 5], weights: [0.2, 0.5, 0.3]}",
+             0.2 + 1 + 1.5, 0.2 + 2 + 7.5 - 2.7 * 2.7);
+  /* a range becomes PERT(low, value, high) */
+  check_dist("{value: 2, low: 1, high: 4}", (1 + 8 + 4) / 6.0,
+             9 * al * be / ((al + be) * (al + be) * (al + be + 1)));
+  /* truncation: normal(1, 1) in [0.5, 1.5] is symmetric about 1 */
+  check_dist("{dist: normal, mean: 1, sd: 1, min: 0.5, max: 1.5}", 1,
+             1 - 2 * 0.5 * exp(-0.125) / sqrt(2 * 3.14159265358979323846) /
+                     (erf(0.5 / sqrt(2))));
+}
+
+/* Draws depend on (seed, run, path) only; ranges: fixed and --set fix. */
+static void test_uncertain_streams(void** state) {
+  (void)state;
+  const char* y =
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    quality: {value: 1, low: 0.5, high: 2}\n"
+      "    personnel: {front: {dist: uniform, min: 100, max: 200}}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800, recruits_per_month: {dist: gamma, shape: "
+      "2, scale: 3}}\n" COMBAT;
+  truce_scenario* sc = ts_load(ctx, y);
+  assert_int_equal(truce_scenario_uncertain_count(sc), 3);
+  double v1[3], v2[3];
+  truce_scenario_sample(ctx, sc, 5, v1);
+  truce_scenario_sample(ctx, sc, 5, v2);
+  assert_memory_equal(v1, v2, sizeof v1);
+  truce_scenario_sample(ctx, sc, 6, v2);
+  assert_true(v1[0] != v2[0] && v1[1] != v2[1]);
+  /* the point value of a dist without value: is its median */
+  double v;
+  truce_scenario_get(ctx, sc, "sides.a.personnel.front", &v);
+  assert_true(fabs(v - 150) < 1e-9);
+  /* removing an uncertain parameter does not change the others' draws */
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.quality=1.5"), 0);
+  assert_int_equal(truce_scenario_uncertain_count(sc), 2);
+  truce_scenario_sample(ctx, sc, 5, v2);
+  assert_true(v2[0] == v1[1] && v2[1] == v1[2]);
+  truce_scenario_free(sc);
+  /* ranges: fixed keeps ranges as documentation only */
+  char y2[1024];
+  snprintf(y2, sizeof y2, "ranges: fixed\n%s", y);
+  sc = ts_load(ctx, y2);
+  assert_int_equal(truce_scenario_uncertain_count(sc), 2);
+  truce_scenario_free(sc);
 }
 
 static void test_events_validated(void** state) {
@@ -417,7 +545,9 @@ int main(void) {
       cmocka_unit_test(test_missing_required),
       cmocka_unit_test(test_duplicate_and_unknown_side),
       cmocka_unit_test(test_malformed_empty_unreadable),
-      cmocka_unit_test(test_distributions_not_yet),
+      cmocka_unit_test(test_distribution_errors),
+      cmocka_unit_test(test_distribution_moments),
+      cmocka_unit_test(test_uncertain_streams),
       cmocka_unit_test(test_events_validated),
       cmocka_unit_test(test_oom_sweep),
   };

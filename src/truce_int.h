@@ -61,7 +61,7 @@ char* truce__strndup(truce_ctx* ctx, const char* s, size_t n);
 /* Free a string made by truce__strdup/strndup; NULL accepted. */
 void truce__strfree(truce_ctx* ctx, char* s);
 
-/* Levenshtein distance, capped at 255; for "did you mean" suggestions. */
+/* Edit distance with transpositions, capped at 255; for "did you mean". */
 int truce__edit_distance(const char* a, const char* b);
 
 /* Dates "YYYY-MM-DD" (proleptic Gregorian) and days since 1970-01-01. */

@@ -196,6 +196,8 @@ static void test_dates_and_distance(void** state) {
   assert_int_equal(truce__edit_distance("sides", "sizes"), 1);
   assert_int_equal(truce__edit_distance("front", "front"), 0);
   assert_int_equal(truce__edit_distance("", "abc"), 3);
+  assert_int_equal(truce__edit_distance("pret", "pert"), 1);
+  assert_int_equal(truce__edit_distance("ca", "abc"), 3);
 }
 
 int main(void) {

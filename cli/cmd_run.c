@@ -6,19 +6,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
 static void help(FILE* f) {
   fprintf(f,
-          "usage: truce run FILE [--runs N] [--seed S] [--set PATH=VALUE]...\n"
-          "                 [--out DIR] [--deterministic]\n"
+          "usage: truce run FILE [--runs N] [--threads T] [--seed S]\n"
+          "                 [--set PATH=VALUE]... [--out DIR] [--deterministic]\n"
           "\n"
-          "Simulate the scenario and write DIR/daily.csv (one row per run,\n"
-          "day and side) and DIR/summary.json (outcomes, metadata and the\n"
-          "assumptions with their provenance). See docs/outputs.md.\n"
+          "Simulate the scenario and write into DIR: daily.csv (one run: the\n"
+          "state per day and side; several: mean and quantile bands per day,\n"
+          "side and series), runs.csv (one row per run: sampled parameters\n"
+          "and outcomes), results.db (the same as SQLite tables) and\n"
+          "summary.json (outcomes, metadata, and the assumptions with their\n"
+          "provenance). See docs/outputs.md. Under mpirun the runs are split\n"
+          "over the ranks; results do not depend on threads or ranks.\n"
           "\n"
-          "  --runs N          number of independent runs (default 1)\n"
+          "  --runs N          number of runs (default 1)\n"
+          "  --threads T       OpenMP threads (default: all cores)\n"
           "  --seed S          override the scenario's seed\n"
           "  --set PATH=VALUE  override a number, e.g.\n"
           "                    --set sides.ua.personnel.recruits_per_month=30000\n"
@@ -36,6 +42,66 @@ typedef struct {
 static int on_day(void* user, const truce_day* d) {
   day_user* u = user;
   return truce_output_day(u->out, u->run, d);
+}
+
+typedef struct {
+  int last_pct;
+  int started;
+} progress;
+
+/* A progress bar on stderr (only when it is a terminal). */
+static void show_progress(void* user, uint64_t done, uint64_t total) {
+  progress* p = user;
+  int pct = total ? (int)(100 * done / total) : 100;
+  if (p->started && pct == p->last_pct) return;
+  p->started = 1;
+  p->last_pct = pct;
+  char bar[41];
+  int fill = pct * 40 / 100;
+  for (int i = 0; i < 40; i++) bar[i] = i < fill ? '#' : '.';
+  bar[40] = '\0';
+  fprintf(stderr, "\r[%s] %3d%% %llu/%llu runs", bar, pct,
+          (unsigned long long)done, (unsigned long long)total);
+  fflush(stderr);
+}
+
+static void print_summary(const truce_scenario* sc, const truce_ensemble* e,
+                          uint64_t runs, int det, const char* outdir) {
+  int H = truce_scenario_horizon_days(sc);
+  printf("%s: %llu %s run%s of %d days (seed %llu)\n", truce_scenario_name(sc),
+         (unsigned long long)runs, det ? "deterministic" : "stochastic",
+         runs == 1 ? "" : "s", H, (unsigned long long)truce_scenario_seed(sc));
+  for (size_t i = 0; i < 2; i++) {
+    truce_band f, c;
+    truce_ensemble_band(e, H, i, TRUCE_SERIES_FRONT, &f);
+    truce_ensemble_band(e, H, i, TRUCE_SERIES_CASUALTIES, &c);
+    uint64_t exhausted = 0, first = 0;
+    int first_day = -1;
+    for (uint64_t r = 0; r < runs; r++) {
+      truce_side_outcome oc[2];
+      truce_ensemble_outcome(e, r, oc);
+      if (oc[i].exhaustion_day >= 0) {
+        exhausted++;
+        if (first_day < 0 || oc[i].exhaustion_day < first_day)
+          first_day = oc[i].exhaustion_day;
+        first++;
+      }
+    }
+    if (runs == 1)
+      printf("  %-6s front %.0f at day %d, casualties %.0f, ",
+             truce_scenario_side_id(sc, i), f.mean, H, c.mean);
+    else
+      printf("  %-6s front %.0f [%.0f-%.0f] at day %d, casualties %.0f, ",
+             truce_scenario_side_id(sc, i), f.p50, f.p05, f.p95, H, c.p50);
+    if (exhausted == 0)
+      printf("not exhausted\n");
+    else if (runs == 1)
+      printf("exhausted on day %d\n", first_day);
+    else
+      printf("exhausted in %.0f%% of runs\n", 100.0 * (double)exhausted /
+                                                (double)runs);
+  }
+  printf("  wrote %s/{daily.csv,runs.csv,results.db,summary.json}\n", outdir);
 }
 
 static int parse_u64(const char* s, uint64_t* v) {
@@ -71,6 +137,7 @@ static void default_out(const char* file, char* buf, size_t n) {
 int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   static const struct option opts[] = {
       {"runs", required_argument, NULL, 'n'},
+      {"threads", required_argument, NULL, 't'},
       {"seed", required_argument, NULL, 'S'},
       {"set", required_argument, NULL, 's'},
       {"out", required_argument, NULL, 'o'},
@@ -86,7 +153,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     return CLI_FAIL;
   }
   int nsets = 0, c, det = 0, quiet = 0, have_seed = 0;
-  uint64_t runs = 1, seed = 0;
+  uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
   optind = 1;
   while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
@@ -96,6 +163,17 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
           fprintf(stderr,
                   "truce: error: --runs %s: expected a whole number from 1 "
                   "to 100000000\n",
+                  optarg);
+          free(sets);
+          free(cmdline);
+          return CLI_USAGE;
+        }
+        break;
+      case 't':
+        if (parse_u64(optarg, &threads) || threads == 0 || threads > 1024) {
+          fprintf(stderr,
+                  "truce: error: --threads %s: expected a whole number from "
+                  "1 to 1024\n",
                   optarg);
           free(sets);
           free(cmdline);
@@ -160,41 +238,36 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   }
   truce_sim* sim = NULL;
   truce_output* out = NULL;
-  if (truce_sim_new(ctx, sc, &sim) || truce_output_open(ctx, outdir, sc, &out))
-    goto fail;
-  day_user u = {out, 0};
-  for (uint64_t r = 0; r < runs; r++) {
-    u.run = r;
-    truce_side_outcome oc[2];
-    if (truce_sim_run(sim, r, det ? TRUCE_SIM_DETERMINISTIC : 0, on_day, &u) ||
-        truce_sim_outcome(sim, 0, &oc[0]) || truce_sim_outcome(sim, 1, &oc[1]) ||
-        truce_output_run_end(out, r, oc))
+  truce_ensemble* ens = NULL;
+  int root = truce_parallel_rank() == 0;
+  progress pb = {0, 0};
+  truce_ensemble_opts eo = {runs, (int)threads,
+                            det ? TRUCE_SIM_DETERMINISTIC : 0u, 1,
+                            root && !quiet && isatty(2) ? show_progress : NULL,
+                            &pb};
+  if (truce_ensemble_run(ctx, sc, &eo, &ens)) goto fail;
+  if (eo.progress) fputs("\r\033[K", stderr);
+  if (!truce_ensemble_is_root(ens)) { /* rank 0 writes everything */
+    truce_ensemble_free(ens);
+    free(cmdline);
+    truce_scenario_free(sc);
+    return CLI_OK;
+  }
+  if (truce_output_open(ctx, outdir, sc, &out)) goto fail;
+  if (runs == 1) { /* one run: its full state, day by day */
+    day_user u = {out, 0};
+    if (truce_sim_new(ctx, sc, &sim) ||
+        truce_sim_run(sim, 0, eo.flags, on_day, &u))
       goto fail;
   }
-  truce_run_meta meta = {truce_scenario_seed(sc), runs, det, cmdline};
+  if (truce_output_ensemble(out, ens)) goto fail;
+  truce_run_meta meta = {truce_scenario_seed(sc), runs, det, cmdline,
+                         truce_ensemble_threads(ens),
+                         truce_ensemble_ranks(ens)};
   if (truce_output_commit(out, &meta)) goto fail;
-  if (!quiet) {
-    printf("%s: %llu %s run%s of %d days (seed %llu)\n",
-           truce_scenario_name(sc), (unsigned long long)runs,
-           det ? "deterministic" : "stochastic", runs == 1 ? "" : "s",
-           truce_scenario_horizon_days(sc),
-           (unsigned long long)truce_scenario_seed(sc));
-    if (runs == 1) {
-      for (size_t i = 0; i < 2; i++) {
-        truce_side_outcome oc;
-        truce_sim_outcome(sim, i, &oc);
-        printf("  %-6s front %.0f at day %d, casualties %.0f, ",
-               truce_scenario_side_id(sc, i), oc.front_end,
-               truce_scenario_horizon_days(sc), oc.casualties_total);
-        if (oc.exhaustion_day >= 0)
-          printf("exhausted on day %d\n", oc.exhaustion_day);
-        else
-          printf("not exhausted\n");
-      }
-    }
-    printf("  wrote %s/daily.csv and %s/summary.json\n", outdir, outdir);
-  }
+  if (!quiet) print_summary(sc, ens, runs, det, outdir);
   free(cmdline);
+  truce_ensemble_free(ens);
   truce_output_free(out);
   truce_sim_free(sim);
   truce_scenario_free(sc);
@@ -202,6 +275,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
 fail:
   cli_report(ctx);
   free(cmdline);
+  truce_ensemble_free(ens);
   truce_output_free(out);
   truce_sim_free(sim);
   truce_scenario_free(sc);

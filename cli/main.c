@@ -62,15 +62,21 @@ int main(int argc, char** argv) {
     return CLI_OK;
   }
   if (!strcmp(cmd, "--version")) {
-    printf("truce %s\n", truce_version());
+    printf("truce %s (%s)\n", truce_version(), truce_features());
     return CLI_OK;
   }
   gsl_set_error_handler_off();
+  if (truce_parallel_init(&argc, &argv)) {
+    fprintf(stderr, "truce: error: cannot start MPI\n");
+    return CLI_FAIL;
+  }
   truce_ctx* ctx;
   if (truce_ctx_new(&ctx, NULL, NULL)) {
     fprintf(stderr, "truce: out of memory\n");
+    truce_parallel_finalize();
     return CLI_FAIL;
   }
+  cmd = argv[1];
   int rc;
   if (!strcmp(cmd, "run")) {
     rc = cmd_run(ctx, argc - 1, argv + 1);
@@ -82,5 +88,6 @@ int main(int argc, char** argv) {
     rc = CLI_USAGE;
   }
   truce_ctx_free(ctx);
+  truce_parallel_finalize();
   return rc;
 }

@@ -71,6 +71,8 @@ TRUCE_API const char* truce_err_name(int code);
 
 /* The library version, e.g. "0.1.0". */
 TRUCE_API const char* truce_version(void);
+/* Optional features built in, space-separated: "openmp", "mpi". */
+TRUCE_API const char* truce_features(void);
 
 /* SHA-256 of a byte buffer as 64 lowercase hex digits plus NUL. */
 TRUCE_API void truce_sha256_hex(const void* data, size_t len, char out[65]);

@@ -10,6 +10,7 @@
 #define TRUCE_IO_H
 
 #include "truce/core.h"
+#include "truce/ensemble.h"
 #include "truce/scenario.h"
 #include "truce/sim.h"
 
@@ -25,6 +26,7 @@ typedef struct {
   uint64_t runs;
   int deterministic;
   const char* command_line;
+  int threads, ranks; /* how it ran (recorded; results do not depend on it) */
 } truce_run_meta;
 
 /* Create DIR if needed and open temporary outputs in it. */
@@ -34,6 +36,12 @@ TRUCE_API int truce_output_open(truce_ctx* ctx, const char* dir,
 /* Append one day of one run to daily.csv. */
 TRUCE_API int truce_output_day(truce_output* o, uint64_t run,
                                const truce_day* day);
+/* Write an ensemble's results: daily.csv as quantile bands (unless days
+ * were written with truce_output_day), runs.csv, the outcomes for
+ * summary.json, and the tables of results.db (at commit). e must outlive
+ * the commit. */
+TRUCE_API int truce_output_ensemble(truce_output* o,
+                                    const truce_ensemble* e);
 /* Record the outcome of one run (both sides). */
 TRUCE_API int truce_output_run_end(truce_output* o, uint64_t run,
                                    const truce_side_outcome outcome[2]);

@@ -35,6 +35,7 @@ typedef struct {
   double equipment;   /* items of all classes */
   double ammunition;  /* rounds in stock */
   double territory;   /* share of the contested area held */
+  int exhausted;      /* front below the exhaustion threshold now */
 } truce_side_state;
 
 typedef struct {

@@ -6,5 +6,6 @@
 #include "truce/rng.h"
 #include "truce/scenario.h"
 #include "truce/sim.h"
+#include "truce/ensemble.h"
 #include "truce/io.h"
 #endif

@@ -84,6 +84,18 @@ const char* truce_err_name(int code) {
 
 const char* truce_version(void) { return TRUCE_VERSION; }
 
+const char* truce_features(void) {
+#if defined(_OPENMP) && defined(TRUCE_WITH_MPI)
+  return "openmp mpi";
+#elif defined(_OPENMP)
+  return "openmp";
+#elif defined(TRUCE_WITH_MPI)
+  return "mpi";
+#else
+  return "";
+#endif
+}
+
 /* ------------------------------------------------------------------ Internal
  */
 

@@ -15,14 +15,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store.h"
 #include "truce_int.h"
 
 struct truce_output {
   truce_ctx* ctx;
   const truce_scenario* sc;
+  const truce_ensemble* ens;
   char dir[1024];
   char daily_tmp[1100], daily[1100], summary_tmp[1100], summary[1100];
+  char runs_tmp[1100], runs[1100], db_tmp[1100], db[1100];
   FILE* daily_f;
+  bool daily_done, runs_done;
   long start_days;
   bool has_start;
   double* outcomes; /* per run: 4 values per side */
@@ -67,26 +71,41 @@ int truce_output_open(truce_ctx* ctx, const char* dir,
   snprintf(o->summary, sizeof o->summary, "%s/summary.json", dir);
   snprintf(o->summary_tmp, sizeof o->summary_tmp, "%s/.summary.json.%ld.tmp",
            dir, pid);
+  snprintf(o->runs, sizeof o->runs, "%s/runs.csv", dir);
+  snprintf(o->runs_tmp, sizeof o->runs_tmp, "%s/.runs.csv.%ld.tmp", dir, pid);
+  snprintf(o->db, sizeof o->db, "%s/results.db", dir);
+  snprintf(o->db_tmp, sizeof o->db_tmp, "%s/.results.db.%ld.tmp", dir, pid);
   const char* start = truce_scenario_start(sc);
   o->has_start = start != NULL;
   o->start_days = start ? truce__date_to_days(start) : 0;
-  o->daily_f = fopen(o->daily_tmp, "w");
-  if (!o->daily_f) {
-    int rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", o->daily_tmp,
-                        strerror(errno));
-    truce_output_free(o);
-    return rc;
-  }
-  fputs("run,day,date,side,front,pool,training,wounded,killed,missing,"
-        "discharged,inflow,casualties,power,equipment,ammunition,territory\n",
-        o->daily_f);
   *out = o;
   return 0;
 }
 
+static void date_of(const truce_output* o, int day, char date[11]) {
+  date[0] = '\0';
+  if (o->has_start) truce__date_from_days(o->start_days + day, date);
+}
+
+static int open_daily(truce_output* o, const char* header) {
+  o->daily_f = fopen(o->daily_tmp, "w");
+  if (!o->daily_f)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
+                      o->daily_tmp, strerror(errno));
+  fputs(header, o->daily_f);
+  return 0;
+}
+
 int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
-  char date[11] = "";
-  if (o->has_start) truce__date_from_days(o->start_days + d->day, date);
+  if (!o->daily_f) {
+    int rc = open_daily(o, "run,day,date,side,front,pool,training,wounded,"
+                           "killed,missing,discharged,inflow,casualties,"
+                           "power,equipment,ammunition,territory\n");
+    if (rc) return rc;
+  }
+  o->daily_done = true;
+  char date[11];
+  date_of(o, d->day, date);
   for (int i = 0; i < 2; i++) {
     const truce_side_state* s = &d->side[i];
     if (fprintf(o->daily_f,
@@ -124,6 +143,74 @@ int truce_output_run_end(truce_output* o, uint64_t run,
   }
   o->n_runs++;
   return 0;
+}
+
+static int write_bands(truce_output* o, const truce_ensemble* e) {
+  int rc = open_daily(o, "day,date,side,series,n,mean,p05,p25,p50,p75,p95\n");
+  if (rc) return rc;
+  int days = truce_ensemble_days(e);
+  for (int d = 0; d < days; d++) {
+    char date[11];
+    date_of(o, d, date);
+    for (size_t i = 0; i < 2; i++)
+      for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
+        truce_band b;
+        truce_ensemble_band(e, d, i, k, &b);
+        if (fprintf(o->daily_f,
+                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
+                    d, date, truce_scenario_side_id(o->sc, i),
+                    truce_series_name(k), (unsigned long long)b.n, b.mean,
+                    b.p05, b.p25, b.p50, b.p75, b.p95) < 0)
+          return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'",
+                            o->daily_tmp);
+      }
+  }
+  o->daily_done = true;
+  return 0;
+}
+
+static int write_runs(truce_output* o, const truce_ensemble* e) {
+  FILE* f = fopen(o->runs_tmp, "w");
+  if (!f)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s", o->runs_tmp,
+                      strerror(errno));
+  size_t np = truce_scenario_uncertain_count(o->sc);
+  fputs("run", f);
+  for (size_t j = 0; j < np; j++)
+    fprintf(f, ",%s", truce_scenario_uncertain_path(o->sc, j));
+  static const char* const cols[] = {"front_end", "casualties_total",
+                                     "exhaustion_day", "territory_end"};
+  for (size_t i = 0; i < 2; i++)
+    for (int c = 0; c < 4; c++)
+      fprintf(f, ",%s.%s", truce_scenario_side_id(o->sc, i), cols[c]);
+  fputc('\n', f);
+  int rc = 0;
+  for (uint64_t r = 0; r < truce_ensemble_runs(e) && !rc; r++) {
+    truce_side_outcome oc[2];
+    truce_ensemble_outcome(e, r, oc);
+    const double* pv = truce_ensemble_params(e, r);
+    fprintf(f, "%llu", (unsigned long long)r);
+    for (size_t j = 0; j < np; j++) fprintf(f, ",%.12g", pv[j]);
+    for (size_t i = 0; i < 2; i++) {
+      fprintf(f, ",%.12g,%.12g,", oc[i].front_end, oc[i].casualties_total);
+      if (oc[i].exhaustion_day >= 0) fprintf(f, "%d", oc[i].exhaustion_day);
+      fprintf(f, ",%.12g", oc[i].territory_end);
+    }
+    if (fputc('\n', f) == EOF) rc = TRUCE_EIO;
+    if (!rc) rc = truce_output_run_end(o, r, oc);
+  }
+  if (fclose(f) != 0 && !rc) rc = TRUCE_EIO;
+  if (rc == TRUCE_EIO)
+    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->runs_tmp);
+  o->runs_done = true;
+  return rc;
+}
+
+int truce_output_ensemble(truce_output* o, const truce_ensemble* e) {
+  if (!o || !e) return TRUCE_EINVAL;
+  o->ens = e;
+  int rc = o->daily_done ? 0 : write_bands(o, e);
+  return rc ? rc : write_runs(o, e);
 }
 
 /* --------------------------------------------------------- JSON writer */
@@ -257,7 +344,19 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     if (!rc) rc = jprintf(o, i == 0 ? ",\n" : "\n");
   }
   truce__free(o->ctx, tmp, 0);
-  if (!rc) rc = jprintf(o, "  },\n  \"assumptions\": [");
+  if (!rc) rc = jprintf(o, "  },\n");
+  if (!rc && o->ens) {
+    rc = jprintf(o, "  \"stalemate_share\": [");
+    for (int d = 0; d < truce_ensemble_days(o->ens) && !rc; d++) {
+      rc = jprintf(o, d ? ", " : "");
+      if (!rc) rc = jnum(o, truce_ensemble_stalemate(o->ens, d));
+    }
+    if (!rc) rc = jprintf(o, "],\n");
+  }
+  if (!rc)
+    rc = jprintf(o, "  \"execution\": {\"threads\": %d, \"ranks\": %d},\n",
+                 m->threads, m->ranks);
+  if (!rc) rc = jprintf(o, "  \"assumptions\": [");
   size_t np = truce_scenario_provenance_count(sc);
   for (size_t i = 0; i < np && !rc; i++) {
     const truce_provenance* p = truce_scenario_provenance(sc, i);
@@ -273,6 +372,8 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     if (!rc) rc = jstr(o, p->claimant);
     if (!rc) rc = jprintf(o, ", \"date\": ");
     if (!rc) rc = jstr(o, p->date);
+    if (!rc) rc = jprintf(o, ", \"distribution\": ");
+    if (!rc) rc = jstr(o, p->distribution);
     if (!rc) rc = jprintf(o, ", \"line\": %d}", p->line);
   }
   return rc ? rc : jprintf(o, "\n  ]\n}\n");
@@ -291,11 +392,18 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
   size_t w = fwrite(o->json, 1, o->json_len, f);
   if (fclose(f) != 0 || w != o->json_len)
     return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->summary_tmp);
-  int e = fclose(o->daily_f);
-  o->daily_f = NULL;
-  if (e != 0)
-    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->daily_tmp);
-  if (rename(o->daily_tmp, o->daily) != 0 ||
+  if (o->daily_f) {
+    int e = fclose(o->daily_f);
+    o->daily_f = NULL;
+    if (e != 0)
+      return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->daily_tmp);
+  }
+  if (o->ens &&
+      (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m)))
+    return rc;
+  if ((o->daily_done && rename(o->daily_tmp, o->daily) != 0) ||
+      (o->runs_done && rename(o->runs_tmp, o->runs) != 0) ||
+      (o->ens && rename(o->db_tmp, o->db) != 0) ||
       rename(o->summary_tmp, o->summary) != 0)
     return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot rename outputs into '%s': %s",
                       o->dir, strerror(errno));
@@ -313,6 +421,8 @@ void truce_output_free(truce_output* o) {
   if (!o->committed) {
     remove(o->daily_tmp);
     remove(o->summary_tmp);
+    remove(o->runs_tmp);
+    remove(o->db_tmp);
   }
   truce__free(o->ctx, o->outcomes, o->cap_runs * OUT_VALS * sizeof(double));
   truce__free(o->ctx, o->json, o->json_cap);

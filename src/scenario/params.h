@@ -49,6 +49,7 @@ typedef struct {
   double ces_alpha, ces_rho, ces_scale;
   double length_km, area_km2, advance_km_per_day, advance_exponent;
   double breakthrough_km_per_day;
+  double stalemate_window_days, stalemate_km2;
   truce__side side[2];
 } truce__params;
 

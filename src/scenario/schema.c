@@ -65,6 +65,10 @@ const truce__field truce__front_fields[] = {
      TRUCE_F_LO_OPEN, 1, NULL, "an exponent > 0"},
     {"breakthrough_km_per_day", TRUCE_FK_NUM, PAR(breakthrough_km_per_day), 0,
      1000, 0, 0, NULL, "a rate in km/day >= 0"},
+    {"stalemate_window_days", TRUCE_FK_NUM, PAR(stalemate_window_days), 1,
+     3650, TRUCE_F_INT, 30, NULL, "a whole number of days from 1 to 3650"},
+    {"stalemate_km2", TRUCE_FK_NUM, PAR(stalemate_km2), 0, 1e8, 0, 100, NULL,
+     "an area in km2 >= 0"},
 };
 const size_t truce__n_front_fields =
     sizeof truce__front_fields / sizeof truce__front_fields[0];

@@ -403,6 +403,7 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     o->ammunition = s->ammo;
     o->territory = s->territory;
     o->power = power(sim, i, s->front, equipped(sim, i));
+    o->exhausted = s->front < sim->p.side[i].exhaustion_threshold;
   }
 }
 

@@ -157,6 +157,65 @@ grep -q '"never_fraction"' "$T/r1/summary.json" && ok || bad "quantile summary m
 grep -q '"overrides": \["combat.coefficients.b=0"\]' "$T/r4/summary.json" && ok || bad "override not recorded"
 awk -F, '$1==0 && $2==30 && $4=="a" {exit !($13==0)}' "$T/r4/daily.csv" && ok || bad "override not applied"
 
+# ensembles: threads and MPI ranks do not change a single byte of results
+cat >"$T/ens.yaml" <<'Y'
+truce: 1
+horizon_days: 90
+seed: 11
+sides:
+  - id: a
+    exhaustion_threshold: 950
+    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000, recruits_per_month: 300}
+  - id: b
+    posture: attack
+    personnel: {front: {dist: normal, mean: 1200, sd: 60}}
+combat:
+  law: square
+  coefficients: {a: 0.01, b: {dist: uniform, min: 0.005, max: 0.01}}
+front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000}
+Y
+strip() { grep -v -e '"command_line"' -e '"execution"' "$1"; }
+"$TRUCE" run "$T/ens.yaml" --runs 300 --threads 1 --out "$T/t1" -q || bad "ensemble t1"
+"$TRUCE" run "$T/ens.yaml" --runs 300 --threads 2 --out "$T/t2" -q || bad "ensemble t2"
+for f in runs.csv daily.csv; do
+  cmp -s "$T/t1/$f" "$T/t2/$f" && ok || bad "threads 1 vs 2: $f differs"
+done
+diff <(strip "$T/t1/summary.json") <(strip "$T/t2/summary.json") >/dev/null && ok || bad "threads 1 vs 2: summary.json differs"
+grep -q '"threads": 2' "$T/t2/summary.json" && ok || bad "execution not recorded"
+if command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  for np in 1 2; do
+    mpirun -np $np --oversubscribe "$TRUCE" run "$T/ens.yaml" --runs 300 --threads 1 \
+      --out "$T/mpi$np" -q >"$T/mpi.log" 2>&1 || bad "mpirun -np $np: $(tail -3 "$T/mpi.log")"
+  done
+  for f in runs.csv daily.csv; do
+    cmp -s "$T/mpi1/$f" "$T/mpi2/$f" && ok || bad "mpirun -np 1 vs 2: $f differs"
+    cmp -s "$T/t1/$f" "$T/mpi2/$f" && ok || bad "threads vs mpirun -np 2: $f differs"
+  done
+  diff <(strip "$T/mpi1/summary.json") <(strip "$T/mpi2/summary.json") >/dev/null && ok || bad "mpirun: summary.json differs"
+  grep -q '"ranks": 2' "$T/mpi2/summary.json" && ok || bad "ranks not recorded"
+else
+  echo "note: mpirun not found or truce built without MPI; MPI checks skipped"
+fi
+# results.db opens in the sqlite3 shell and agrees with summary.json
+if command -v sqlite3 >/dev/null 2>&1; then
+  n=$(sqlite3 "$T/t1/results.db" "select count(*) from runs")
+  [ "$n" = 600 ] && ok || bad "results.db runs: $n rows"
+  sha=$(sqlite3 "$T/t1/results.db" "select value from meta where key='scenario_sha256'")
+  grep -q "\"scenario_sha256\": \"$sha\"" "$T/t1/summary.json" && ok || bad "results.db sha differs"
+  mean=$(sqlite3 "$T/t1/results.db" "select printf('%.6f', avg(front_end)) from runs where side='a'")
+  smean=$(grep -A1 '"a": {' "$T/t1/summary.json" | grep -o '"mean": [0-9.e+-]*' | head -1 | cut -d' ' -f2)
+  awk -v a="$mean" -v b="$smean" 'BEGIN{exit !((a-b)^2 < (1e-6*b)^2)}' && ok || bad "results.db mean $mean vs summary $smean"
+  nd=$(sqlite3 "$T/t1/results.db" "select count(*) from daily")
+  [ "$nd" = $((91 * 2 * 8)) ] && ok || bad "results.db daily: $nd rows"
+  p=$(sqlite3 "$T/t1/results.db" "select count(*) from params")
+  [ "$p" = 3 ] && ok || bad "results.db params: $p"
+else
+  bad "sqlite3 shell not installed"
+fi
+# daily.csv bands are ordered p05 <= p25 <= p50 <= p75 <= p95
+awk -F, 'NR>1 && !($7<=$8 && $8<=$9 && $9<=$10 && $10<=$11) {bad=1} END {exit bad}' "$T/t1/daily.csv" && ok || bad "bands out of order"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

@@ -419,6 +419,27 @@ static void test_stochastic_mean(void** s) {
   truce_scenario_free(sc);
 }
 
+/* Two paths are identical, field by field (structs have padding). */
+static bool same_path(const path* a, const path* b, int days) {
+  for (int d = 0; d < days; d++)
+    for (int i = 0; i < 2; i++) {
+      const truce_side_state *x = &a->d[d].side[i], *y = &b->d[d].side[i];
+      const double xs[] = {x->pool,       x->training,  x->front,
+                           x->wounded,    x->killed,    x->missing,
+                           x->discharged, x->inflow,    x->casualties,
+                           x->power,      x->equipment, x->ammunition,
+                           x->territory};
+      const double ys[] = {y->pool,       y->training,  y->front,
+                           y->wounded,    y->killed,    y->missing,
+                           y->discharged, y->inflow,    y->casualties,
+                           y->power,      y->equipment, y->ammunition,
+                           y->territory};
+      if (memcmp(xs, ys, sizeof xs) != 0 || x->exhausted != y->exhausted)
+        return false;
+    }
+  return true;
+}
+
 /* Same (seed, run): identical paths; another run or seed: different. */
 static void test_reproducible(void** s) {
   (void)s;
@@ -426,12 +447,12 @@ static void test_reproducible(void** s) {
   static path a, b;
   run_path(sc, 3, 0, &a);
   run_path(sc, 3, 0, &b);
-  assert_memory_equal(a.d, b.d, sizeof(truce_day) * 121);
+  assert_true(same_path(&a, &b, 121));
   run_path(sc, 4, 0, &b);
-  assert_memory_not_equal(a.d, b.d, sizeof(truce_day) * 121);
+  assert_false(same_path(&a, &b, 121));
   assert_int_equal(truce_scenario_set(ctx, sc, "seed=2"), 0);
   run_path(sc, 3, 0, &b);
-  assert_memory_not_equal(a.d, b.d, sizeof(truce_day) * 121);
+  assert_false(same_path(&a, &b, 121));
   truce_scenario_free(sc);
 }
 

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce/ensemble.h: many runs of a scenario, over threads (OpenMP) and
+ * ranks (MPI, when built with it), summarised as they stream.
+ *
+ * Results are bit-identical whatever the thread and rank counts: every
+ * run's random numbers depend only on (seed, run), and the summaries are
+ * exact under merging (integer counts, fixed-point sums, histogram bins).
+ */
+#ifndef TRUCE_ENSEMBLE_H
+#define TRUCE_ENSEMBLE_H
+
+#include "truce/core.h"
+#include "truce/scenario.h"
+#include "truce/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The daily series summarised per side. */
+typedef enum {
+  TRUCE_SERIES_FRONT,
+  TRUCE_SERIES_POWER,
+  TRUCE_SERIES_TRAINING,
+  TRUCE_SERIES_POOL,
+  TRUCE_SERIES_CASUALTIES,
+  TRUCE_SERIES_EQUIPMENT,
+  TRUCE_SERIES_AMMUNITION,
+  TRUCE_SERIES_TERRITORY,
+  TRUCE_SERIES_COUNT
+} truce_series;
+
+/* Name of a series as used in the outputs ("front", ...). */
+TRUCE_API const char* truce_series_name(int series);
+
+typedef struct {
+  uint64_t runs;
+  int threads;          /* 0: OpenMP's default */
+  unsigned flags;       /* TRUCE_SIM_DETERMINISTIC or 0 */
+  int use_mpi;          /* split runs over MPI_COMM_WORLD (MPI builds) */
+  /* Called from one thread now and then with runs done so far (this
+   * rank); may be NULL. */
+  void (*progress)(void* user, uint64_t done, uint64_t total);
+  void* progress_user;
+} truce_ensemble_opts;
+
+/* Mean and quantiles of one series on one day across runs. */
+typedef struct {
+  uint64_t n;
+  double mean, p05, p25, p50, p75, p95;
+} truce_band;
+
+typedef struct truce_ensemble truce_ensemble;
+
+/* Run the ensemble. With MPI, every rank calls this; the results are
+ * complete on rank 0 only (truce_ensemble_is_root). */
+TRUCE_API int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
+                                 const truce_ensemble_opts* opts,
+                                 truce_ensemble** out);
+TRUCE_API void truce_ensemble_free(truce_ensemble* e);
+TRUCE_API int truce_ensemble_is_root(const truce_ensemble* e);
+TRUCE_API int truce_ensemble_ranks(const truce_ensemble* e);
+TRUCE_API int truce_ensemble_threads(const truce_ensemble* e);
+TRUCE_API uint64_t truce_ensemble_runs(const truce_ensemble* e);
+/* Days recorded: horizon + 1 (day 0 is the initial state). */
+TRUCE_API int truce_ensemble_days(const truce_ensemble* e);
+/* The band of `series` for `side` on `day`. Quantiles are exact while the
+ * runs are at most TRUCE_EXACT_RUNS, else within a relative error of
+ * 1/256 of the exact (interpolated) quantile (docs/model.md s11). */
+TRUCE_API int truce_ensemble_band(const truce_ensemble* e, int day,
+                                  size_t side, int series, truce_band* out);
+/* Share of runs in stalemate on `day` (docs/model.md s11). */
+TRUCE_API double truce_ensemble_stalemate(const truce_ensemble* e, int day);
+/* Outcomes of run r (both sides) and its sampled uncertain parameters
+ * (truce_scenario_uncertain_count values). */
+TRUCE_API int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
+                                     truce_side_outcome out[2]);
+TRUCE_API const double* truce_ensemble_params(const truce_ensemble* e,
+                                              uint64_t r);
+
+#define TRUCE_EXACT_RUNS 64
+
+/* Start and stop MPI when truce is built with it (no-ops otherwise). Call
+ * once from main before and after everything else. */
+TRUCE_API int truce_parallel_init(int* argc, char*** argv);
+TRUCE_API void truce_parallel_finalize(void);
+/* This process's MPI rank (0 without MPI). */
+TRUCE_API int truce_parallel_rank(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The ensemble runner: runs [r0, r1) of this rank over OpenMP threads,
+ * each thread with its own context, engine workspace and partial summary;
+ * partials are merged (exactly) at the end, then across MPI ranks. Every
+ * run's results land at its own index, so nothing depends on which thread
+ * or rank ran it.
+ */
+#include <math.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "../scenario/params.h"
+#include "ensemble_int.h"
+#include "summary.h"
+
+#define NS TRUCE_SERIES_COUNT
+#define OUTV 4 /* outcome values per side */
+
+struct truce_ensemble {
+  truce_ctx* ctx;
+  const truce_scenario* sc;
+  uint64_t runs;
+  int days, threads, ranks, rank;
+  size_t n_params;
+  truce__summary* sum;
+  uint64_t* stale;   /* runs in stalemate, per day */
+  double* outcomes;  /* runs x 2 x OUTV */
+  double* params;    /* runs x n_params */
+};
+
+const char* truce_series_name(int s) {
+  static const char* const names[] = {"front",      "power",     "training",
+                                      "pool",       "casualties", "equipment",
+                                      "ammunition", "territory"};
+  return s >= 0 && s < NS ? names[s] : "?";
+}
+
+static size_t cell_of(int day, size_t side, int series) {
+  return ((size_t)day * 2 + side) * NS + (size_t)series;
+}
+
+/* Per-thread observer of a run's days. */
+typedef struct {
+  truce__summary* sum;
+  uint64_t* stale;
+  double* terr; /* ring of side 0's territory, window + 1 days */
+  int window;
+  double km2, area;
+  int err;
+} observer;
+
+static int on_day(void* user, const truce_day* d) {
+  observer* o = user;
+  for (size_t i = 0; i < 2; i++) {
+    const truce_side_state* s = &d->side[i];
+    const double v[NS] = {s->front,      s->power,     s->training,
+                          s->pool,       s->casualties, s->equipment,
+                          s->ammunition, s->territory};
+    for (int k = 0; k < NS; k++) {
+      int rc = truce__summary_add(o->sum, cell_of(d->day, i, k), v[k]);
+      if (rc) return rc;
+    }
+  }
+  /* Stalemate: the front moved less than km2 over the window and neither
+   * side is exhausted. */
+  int w = o->window;
+  o->terr[d->day % (w + 1)] = d->side[0].territory;
+  if (d->day >= w) {
+    double moved =
+        fabs(d->side[0].territory - o->terr[(d->day - w) % (w + 1)]) * o->area;
+    if (moved < o->km2 && !d->side[0].exhausted && !d->side[1].exhausted)
+      o->stale[d->day]++;
+  }
+  return 0;
+}
+
+void truce_ensemble_free(truce_ensemble* e) {
+  if (!e) return;
+  truce_ctx* ctx = e->ctx;
+  truce__summary_free(e->sum);
+  truce__free(ctx, e->stale, (size_t)e->days * sizeof(uint64_t));
+  truce__free(ctx, e->outcomes, e->runs * 2 * OUTV * sizeof(double));
+  truce__free(ctx, e->params, e->runs * e->n_params * sizeof(double));
+  truce__free(ctx, e, sizeof *e);
+}
+
+/* One thread's share of the runs. Returns 0 or an error code, with the
+ * message copied into `ctx` under a lock by the caller. */
+typedef struct {
+  truce_ensemble* e;
+  const truce_ensemble_opts* opts;
+  uint64_t r0, r1;
+  volatile uint64_t done;
+} job;
+
+static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
+                       truce__summary** out_sum, uint64_t* stale) {
+  truce_ensemble* e = jb->e;
+  const truce__model* m = truce__scenario_model(e->sc);
+  truce_sim* sim = NULL;
+  truce__summary* sum = NULL;
+  observer ob;
+  memset(&ob, 0, sizeof ob);
+  ob.window = (int)m->params.stalemate_window_days;
+  ob.km2 = m->params.stalemate_km2;
+  ob.area = m->params.area_km2;
+  ob.stale = stale;
+  ob.terr = truce__calloc(tctx, (size_t)ob.window + 1, sizeof(double));
+  int rc = ob.terr ? 0 : TRUCE_ENOMEM;
+  if (!rc) rc = truce_sim_new(tctx, e->sc, &sim);
+  if (!rc) rc = truce__summary_new(tctx, (size_t)e->days * 2 * NS, &sum);
+  ob.sum = sum;
+  /* Runs are dealt in chunks of 8 round-robin: a run's results go to its
+   * own slot, so the deal does not affect them. */
+  const uint64_t chunk = 8;
+  for (uint64_t base = jb->r0 + (uint64_t)tid * chunk; !rc && base < jb->r1;
+       base += (uint64_t)nthreads * chunk) {
+    for (uint64_t r = base; r < base + chunk && r < jb->r1 && !rc; r++) {
+      rc = truce_sim_run(sim, r, jb->opts->flags, on_day, &ob);
+      if (rc) break;
+      double* oc = e->outcomes + r * 2 * OUTV;
+      for (size_t i = 0; i < 2; i++) {
+        truce_side_outcome o;
+        truce_sim_outcome(sim, i, &o);
+        oc[i * OUTV] = o.front_end;
+        oc[i * OUTV + 1] = o.casualties_total;
+        oc[i * OUTV + 2] = o.exhaustion_day;
+        oc[i * OUTV + 3] = o.territory_end;
+      }
+      if (e->n_params)
+        memcpy(e->params + r * e->n_params, truce_sim_param_values(sim),
+               e->n_params * sizeof(double));
+#ifdef _OPENMP
+#pragma omp atomic
+#endif
+      jb->done++;
+      if (tid == 0 && jb->opts->progress)
+        jb->opts->progress(jb->opts->progress_user, jb->done,
+                           jb->r1 - jb->r0);
+    }
+  }
+  truce_sim_free(sim);
+  truce__free(tctx, ob.terr, ((size_t)ob.window + 1) * sizeof(double));
+  if (rc) {
+    truce__summary_free(sum);
+    sum = NULL;
+  }
+  *out_sum = sum;
+  return rc;
+}
+
+int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
+                       const truce_ensemble_opts* opts, truce_ensemble** out) {
+  if (!ctx || !sc || !opts || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  if (opts->runs == 0)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "an ensemble needs at least 1 run");
+  truce_ensemble* e = truce__calloc(ctx, 1, sizeof *e);
+  if (!e) return TRUCE_ENOMEM;
+  e->ctx = ctx;
+  e->sc = sc;
+  e->runs = opts->runs;
+  e->days = truce_scenario_horizon_days(sc) + 1;
+  e->n_params = truce_scenario_uncertain_count(sc);
+  e->rank = 0;
+  e->ranks = 1;
+  int rc = 0;
+  if (opts->use_mpi) rc = truce__mpi_rank_size(ctx, &e->rank, &e->ranks);
+  if (!rc) rc = truce__summary_new(ctx, (size_t)e->days * 2 * NS, &e->sum);
+  if (!rc) {
+    e->stale = truce__calloc(ctx, (size_t)e->days, sizeof(uint64_t));
+    e->outcomes = truce__calloc(ctx, e->runs * 2 * OUTV, sizeof(double));
+    e->params = truce__calloc(ctx, e->runs * e->n_params + 1, sizeof(double));
+    if (!e->stale || !e->outcomes || !e->params) rc = TRUCE_ENOMEM;
+  }
+  if (rc) {
+    truce_ensemble_free(e);
+    return rc;
+  }
+  job jb = {e, opts, e->runs * (uint64_t)e->rank / (uint64_t)e->ranks,
+            e->runs * (uint64_t)(e->rank + 1) / (uint64_t)e->ranks, 0};
+  int nthreads = 1;
+#ifdef _OPENMP
+  nthreads = opts->threads > 0 ? opts->threads : omp_get_max_threads();
+#endif
+  e->threads = nthreads;
+  int first_err = 0;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+  {
+    int tid = 0, nt = 1;
+#ifdef _OPENMP
+    tid = omp_get_thread_num();
+    nt = omp_get_num_threads();
+#endif
+    truce_ctx* tctx = NULL;
+    truce__summary* part = NULL;
+    uint64_t* stale = NULL;
+    int trc = truce_ctx_new(&tctx, ctx->alloc, ctx->alloc_user);
+    if (!trc) {
+      stale = truce__calloc(tctx, (size_t)e->days, sizeof(uint64_t));
+      trc = stale ? thread_work(&jb, tctx, tid, nt, &part, stale)
+                  : TRUCE_ENOMEM;
+    }
+#ifdef _OPENMP
+#pragma omp critical(truce_ensemble_merge)
+#endif
+    {
+      if (!trc && !first_err) {
+        trc = truce__summary_merge(e->sum, part);
+        for (int d = 0; d < e->days; d++) e->stale[d] += stale[d];
+      }
+      if (trc && !first_err) {
+        first_err = trc;
+        if (tctx && tctx->code)
+          TRUCE_FAIL(ctx, tctx->code, "%s", tctx->message);
+        else
+          TRUCE_FAIL(ctx, trc, "%s", truce_strerror(trc));
+      }
+    }
+    truce__summary_free(part);
+    if (tctx) truce__free(tctx, stale, (size_t)e->days * sizeof(uint64_t));
+    truce_ctx_free(tctx);
+  }
+  rc = first_err;
+  if (e->ranks > 1) rc = truce__mpi_any_error(ctx, rc);
+  if (!rc && e->ranks > 1)
+    rc = truce__mpi_gather(ctx, e->sum, e->stale, (size_t)e->days,
+                           e->outcomes, 2 * OUTV, e->params, e->n_params,
+                           e->runs, e->rank, e->ranks);
+  if (rc) {
+    truce_ensemble_free(e);
+    return rc;
+  }
+  *out = e;
+  return 0;
+}
+
+int truce_ensemble_is_root(const truce_ensemble* e) { return e->rank == 0; }
+int truce_ensemble_ranks(const truce_ensemble* e) { return e->ranks; }
+int truce_ensemble_threads(const truce_ensemble* e) { return e->threads; }
+uint64_t truce_ensemble_runs(const truce_ensemble* e) { return e->runs; }
+int truce_ensemble_days(const truce_ensemble* e) { return e->days; }
+
+int truce_ensemble_band(const truce_ensemble* e, int day, size_t side,
+                        int series, truce_band* out) {
+  if (day < 0 || day >= e->days || side > 1 || series < 0 || series >= NS)
+    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no band for day %d side %zu "
+                      "series %d", day, side, series);
+  truce__summary_band(e->sum, cell_of(day, side, series), out);
+  return 0;
+}
+
+double truce_ensemble_stalemate(const truce_ensemble* e, int day) {
+  if (day < 0 || day >= e->days) return NAN;
+  return (double)e->stale[day] / (double)e->runs;
+}
+
+int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
+                           truce_side_outcome out[2]) {
+  if (r >= e->runs) return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no run %llu",
+                                      (unsigned long long)r);
+  const double* oc = e->outcomes + r * 2 * OUTV;
+  for (int i = 0; i < 2; i++) {
+    out[i].front_end = oc[i * OUTV];
+    out[i].casualties_total = oc[i * OUTV + 1];
+    out[i].exhaustion_day = (int)oc[i * OUTV + 2];
+    out[i].territory_end = oc[i * OUTV + 3];
+  }
+  return 0;
+}
+
+const double* truce_ensemble_params(const truce_ensemble* e, uint64_t r) {
+  return r < e->runs ? e->params + r * e->n_params : NULL;
+}

@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Mergeable streaming summaries (see summary.h). The histogram maps v > 0
+ * to index e*128 + j where v = m 2^e, m in [0.5, 1), j = floor((m - 0.5)
+ * 256): bins are at most 1/128 wide relative to their lower edge, and a
+ * bin's midpoint is within 1/256 (relative) of every value in it.
+ */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <string.h>
+
+#include "summary.h"
+
+#define K TRUCE_EXACT_RUNS
+#define SUB TRUCE_SKETCH_SUB
+
+int truce__summary_new(truce_ctx* ctx, size_t ncells, truce__summary** out) {
+  *out = NULL;
+  truce__summary* s = truce__calloc(ctx, 1, sizeof *s);
+  if (!s) return TRUCE_ENOMEM;
+  s->ctx = ctx;
+  s->ncells = ncells;
+  s->cells = truce__calloc(ctx, ncells ? ncells : 1, sizeof *s->cells);
+  s->exact = truce__calloc(ctx, (ncells ? ncells : 1) * K, sizeof(double));
+  if (!s->cells || !s->exact) {
+    truce__summary_free(s);
+    return TRUCE_ENOMEM;
+  }
+  *out = s;
+  return 0;
+}
+
+void truce__summary_free(truce__summary* s) {
+  if (!s) return;
+  if (s->cells)
+    for (size_t i = 0; i < s->ncells; i++)
+      truce__free(s->ctx, s->cells[i].bins,
+                  s->cells[i].cap * sizeof(uint32_t));
+  truce__free(s->ctx, s->cells, s->ncells * sizeof *s->cells);
+  truce__free(s->ctx, s->exact, s->ncells * K * sizeof(double));
+  truce__free(s->ctx, s, sizeof *s);
+}
+
+static int32_t bin_index(double v) {
+  int e;
+  double m = frexp(v, &e);
+  int j = (int)((m - 0.5) * 2 * SUB);
+  if (j >= SUB) j = SUB - 1;
+  return (int32_t)e * SUB + j;
+}
+
+static double bin_mid(int32_t idx) {
+  int32_t e = idx >= 0 ? idx / SUB : -((-idx + SUB - 1) / SUB);
+  int32_t j = idx - e * SUB;
+  double lo = ldexp(0.5 + (double)j / (2 * SUB), e);
+  double hi = ldexp(0.5 + (double)(j + 1) / (2 * SUB), e);
+  return 0.5 * (lo + hi);
+}
+
+/* Make room for index idx in the cell's dense bin range. */
+static int bins_reserve(truce__summary* s, truce__cell* c, int32_t idx) {
+  if (c->nb == 0) {
+    if (c->cap < 16) {
+      uint32_t* b = truce__realloc(s->ctx, c->bins, c->cap * sizeof *b,
+                                   16 * sizeof *b);
+      if (!b) return TRUCE_ENOMEM;
+      c->bins = b;
+      c->cap = 16;
+    }
+    memset(c->bins, 0, c->cap * sizeof *c->bins);
+    c->off = idx;
+    c->nb = 1;
+    return 0;
+  }
+  int32_t lo = idx < c->off ? idx : c->off;
+  int32_t hi = idx >= c->off + (int32_t)c->nb ? idx + 1
+                                              : c->off + (int32_t)c->nb;
+  uint32_t need = (uint32_t)(hi - lo);
+  if (need > c->cap) {
+    uint32_t nc = c->cap * 2 > need ? c->cap * 2 : need + 16;
+    uint32_t* b = truce__realloc(s->ctx, c->bins, c->cap * sizeof *b,
+                                 nc * sizeof *b);
+    if (!b) return TRUCE_ENOMEM;
+    c->bins = b;
+    c->cap = nc;
+  }
+  uint32_t used = c->nb; /* bins in use, from the new bottom */
+  if (lo < c->off) {      /* shift up to make room below */
+    uint32_t sh = (uint32_t)(c->off - lo);
+    memmove(c->bins + sh, c->bins, c->nb * sizeof *c->bins);
+    memset(c->bins, 0, sh * sizeof *c->bins);
+    c->off = lo;
+    used += sh;
+  }
+  if (need > used) memset(c->bins + used, 0, (need - used) * sizeof *c->bins);
+  c->nb = need;
+  return 0;
+}
+
+static int bin_add(truce__summary* s, truce__cell* c, double v,
+                   uint64_t count) {
+  if (!(v > 0)) {
+    c->nzero += count;
+    return 0;
+  }
+  int32_t idx = bin_index(v);
+  if (idx < c->off || idx >= c->off + (int32_t)c->nb || c->nb == 0) {
+    int rc = bins_reserve(s, c, idx);
+    if (rc) return rc;
+  }
+  c->bins[idx - c->off] += (uint32_t)count;
+  return 0;
+}
+
+/* Switch a cell from exact values to the histogram. */
+static int sketch(truce__summary* s, size_t i) {
+  truce__cell* c = &s->cells[i];
+  if (c->bins) return 0;
+  int rc = bins_reserve(s, c, 0);
+  if (rc) return rc;
+  c->nb = 0; /* reserve() allocated; the first add sets the range */
+  const double* ex = s->exact + i * K;
+  for (uint32_t k = 0; k < c->ne; k++)
+    if ((rc = bin_add(s, c, ex[k], 1))) return rc;
+  c->ne = 0;
+  return 0;
+}
+
+static truce__i128 fixed(double v) {
+  return (truce__i128)(v * 4294967296.0);
+}
+
+int truce__summary_add(truce__summary* s, size_t i, double v) {
+  truce__cell* c = &s->cells[i];
+  c->sum += fixed(v);
+  c->n++;
+  if (!c->bins) {
+    if (c->ne < K) {
+      s->exact[i * K + c->ne++] = v;
+      return 0;
+    }
+    int rc = sketch(s, i);
+    if (rc) return rc;
+  }
+  return bin_add(s, c, v, 1);
+}
+
+int truce__summary_merge(truce__summary* dst, const truce__summary* src) {
+  for (size_t i = 0; i < dst->ncells; i++) {
+    truce__cell* d = &dst->cells[i];
+    const truce__cell* c = &src->cells[i];
+    if (c->n == 0) continue;
+    d->sum += c->sum;
+    d->n += c->n;
+    if (!d->bins && !c->bins && d->ne + c->ne <= K) {
+      memcpy(dst->exact + i * K + d->ne, src->exact + i * K,
+             c->ne * sizeof(double));
+      d->ne += c->ne;
+      continue;
+    }
+    int rc = sketch(dst, i);
+    if (rc) return rc;
+    if (!c->bins) {
+      for (uint32_t k = 0; k < c->ne; k++)
+        if ((rc = bin_add(dst, d, src->exact[i * K + k], 1))) return rc;
+    } else {
+      d->nzero += c->nzero;
+      for (uint32_t b = 0; b < c->nb; b++)
+        if (c->bins[b] &&
+            (rc = bin_add(dst, d, bin_mid(c->off + (int32_t)b), c->bins[b])))
+          return rc;
+    }
+  }
+  return 0;
+}
+
+/* The value of order statistic k (0-based) of a sketched cell. */
+static double sketch_rank(const truce__cell* c, uint64_t k) {
+  if (k < c->nzero) return 0;
+  uint64_t seen = c->nzero;
+  for (uint32_t b = 0; b < c->nb; b++) {
+    seen += c->bins[b];
+    if (k < seen) return bin_mid(c->off + (int32_t)b);
+  }
+  return c->nb ? bin_mid(c->off + (int32_t)c->nb - 1) : 0;
+}
+
+double truce__summary_quantile(const truce__summary* s, size_t i, double q) {
+  const truce__cell* c = &s->cells[i];
+  if (c->n == 0) return NAN;
+  if (!c->bins) {
+    double tmp[K];
+    memcpy(tmp, s->exact + i * K, c->ne * sizeof(double));
+    gsl_sort(tmp, 1, c->ne);
+    return gsl_stats_quantile_from_sorted_data(tmp, 1, c->ne, q);
+  }
+  /* GSL's definition: interpolate between ranks floor and ceil of
+   * q (n - 1). */
+  double r = q * (double)(c->n - 1);
+  uint64_t lo = (uint64_t)floor(r), hi = (uint64_t)ceil(r);
+  double a = sketch_rank(c, lo), b = sketch_rank(c, hi);
+  return a + (r - (double)lo) * (b - a);
+}
+
+void truce__summary_band(const truce__summary* s, size_t i, truce_band* out) {
+  const truce__cell* c = &s->cells[i];
+  out->n = c->n;
+  out->mean = c->n ? (double)c->sum / 4294967296.0 / (double)c->n
+                    : (double)NAN;
+  out->p05 = truce__summary_quantile(s, i, 0.05);
+  out->p25 = truce__summary_quantile(s, i, 0.25);
+  out->p50 = truce__summary_quantile(s, i, 0.50);
+  out->p75 = truce__summary_quantile(s, i, 0.75);
+  out->p95 = truce__summary_quantile(s, i, 0.95);
+}
+
+/* ------------------------------------------------------ Serialisation */
+
+typedef struct {
+  unsigned char* p;
+  size_t len, cap;
+  truce_ctx* ctx;
+} wbuf;
+
+static int put(wbuf* w, const void* v, size_t n) {
+  if (w->len + n > w->cap) {
+    size_t nc = (w->cap ? w->cap * 2 : 1 << 16) + n;
+    unsigned char* np = truce__realloc(w->ctx, w->p, w->cap, nc);
+    if (!np) return TRUCE_ENOMEM;
+    w->p = np;
+    w->cap = nc;
+  }
+  memcpy(w->p + w->len, v, n);
+  w->len += n;
+  return 0;
+}
+
+int truce__summary_pack(const truce__summary* s, unsigned char** buf,
+                        size_t* len) {
+  wbuf w = {NULL, 0, 0, s->ctx};
+  int rc = put(&w, &s->ncells, sizeof s->ncells);
+  for (size_t i = 0; i < s->ncells && !rc; i++) {
+    const truce__cell* c = &s->cells[i];
+    uint32_t sk = c->bins != NULL;
+    rc = put(&w, &c->sum, sizeof c->sum);
+    if (!rc) rc = put(&w, &c->n, sizeof c->n);
+    if (!rc) rc = put(&w, &sk, sizeof sk);
+    if (rc) break;
+    if (!sk) {
+      rc = put(&w, &c->ne, sizeof c->ne);
+      if (!rc) rc = put(&w, s->exact + i * K, c->ne * sizeof(double));
+    } else {
+      rc = put(&w, &c->nzero, sizeof c->nzero);
+      if (!rc) rc = put(&w, &c->off, sizeof c->off);
+      if (!rc) rc = put(&w, &c->nb, sizeof c->nb);
+      if (!rc) rc = put(&w, c->bins, c->nb * sizeof(uint32_t));
+    }
+  }
+  if (rc) {
+    truce__free(s->ctx, w.p, w.cap);
+    return rc;
+  }
+  *buf = w.p;
+  *len = w.len;
+  return 0;
+}
+
+int truce__summary_merge_packed(truce__summary* dst, const unsigned char* buf,
+                                size_t len) {
+  truce__summary* src;
+  int rc = truce__summary_new(dst->ctx, dst->ncells, &src);
+  if (rc) return rc;
+  size_t pos = 0;
+#define GET(dstp, n)                                                       \
+  do {                                                                     \
+    if (pos + (n) > len) {                                                 \
+      rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "truncated summary message"); \
+      goto done;                                                           \
+    }                                                                      \
+    memcpy((dstp), buf + pos, (n));                                        \
+    pos += (n);                                                            \
+  } while (0)
+  size_t nc;
+  GET(&nc, sizeof nc);
+  if (nc != dst->ncells) {
+    rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "summary shape mismatch");
+    goto done;
+  }
+  for (size_t i = 0; i < nc; i++) {
+    truce__cell* c = &src->cells[i];
+    uint32_t sk;
+    GET(&c->sum, sizeof c->sum);
+    GET(&c->n, sizeof c->n);
+    GET(&sk, sizeof sk);
+    if (!sk) {
+      GET(&c->ne, sizeof c->ne);
+      if (c->ne > K) {
+        rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "corrupt summary message");
+        goto done;
+      }
+      GET(src->exact + i * K, c->ne * sizeof(double));
+    } else {
+      uint32_t nb;
+      int32_t off;
+      uint64_t nzero;
+      GET(&nzero, sizeof nzero);
+      GET(&off, sizeof off);
+      GET(&nb, sizeof nb);
+      if ((rc = bins_reserve(src, c, off))) goto done;
+      if (nb && (rc = bins_reserve(src, c, off + (int32_t)nb - 1))) goto done;
+      c->nzero = nzero;
+      GET(c->bins, nb * sizeof(uint32_t));
+      c->nb = nb;
+    }
+  }
+#undef GET
+  rc = truce__summary_merge(dst, src);
+done:
+  truce__summary_free(src);
+  return rc;
+}

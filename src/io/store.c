@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * results.db: an ensemble's results as SQLite tables (schema in
+ * docs/outputs.md), written in one transaction through prepared
+ * statements. The database is built under a temporary name and renamed by
+ * the caller, so readers never see a partial store.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+static const char* const schema =
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+    "CREATE TABLE params(idx INTEGER PRIMARY KEY, path TEXT NOT NULL);"
+    "CREATE TABLE runs(run INTEGER NOT NULL, side TEXT NOT NULL,"
+    " front_end REAL, casualties_total REAL, exhaustion_day INTEGER,"
+    " territory_end REAL, PRIMARY KEY(run, side));"
+    "CREATE TABLE run_params(run INTEGER NOT NULL, idx INTEGER NOT NULL,"
+    " value REAL, PRIMARY KEY(run, idx));"
+    "CREATE TABLE daily(day INTEGER NOT NULL, date TEXT, side TEXT NOT NULL,"
+    " series TEXT NOT NULL, n INTEGER, mean REAL, p05 REAL, p25 REAL,"
+    " p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY(day, side, series));"
+    "CREATE TABLE stalemate(day INTEGER PRIMARY KEY, share REAL);"
+    "CREATE TABLE assumptions(path TEXT, value REAL, unit TEXT, source TEXT,"
+    " claimant TEXT, date TEXT, distribution TEXT, line INTEGER);";
+
+typedef struct {
+  truce_ctx* ctx;
+  sqlite3* db;
+  int rc;
+} store;
+
+static int fail(store* s, const char* what) {
+  if (!s->rc)
+    s->rc = TRUCE_FAIL(s->ctx, TRUCE_EDB, "results store: %s: %s", what,
+                       s->db ? sqlite3_errmsg(s->db) : "cannot open");
+  return s->rc;
+}
+
+static sqlite3_stmt* prep(store* s, const char* sql) {
+  sqlite3_stmt* st = NULL;
+  if (!s->rc && sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    fail(s, sql);
+  return st;
+}
+
+static void step(store* s, sqlite3_stmt* st) {
+  if (s->rc) return;
+  if (sqlite3_step(st) != SQLITE_DONE) fail(s, sqlite3_sql(st));
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+}
+
+static void bind_text(sqlite3_stmt* st, int i, const char* v) {
+  if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, i);
+}
+
+static void bind_num(sqlite3_stmt* st, int i, double v) {
+  if (v == v) sqlite3_bind_double(st, i, v);
+  else sqlite3_bind_null(st, i);
+}
+
+static void meta_kv(store* s, sqlite3_stmt* st, const char* k,
+                    const char* v) {
+  bind_text(st, 1, k);
+  bind_text(st, 2, v);
+  step(s, st);
+}
+
+static void write_all(store* s, const truce_scenario* sc,
+                      const truce_ensemble* e, const truce_run_meta* m) {
+  char buf[64];
+  sqlite3_stmt* st = prep(s, "INSERT INTO meta VALUES(?,?)");
+  meta_kv(s, st, "truce_version", truce_version());
+  meta_kv(s, st, "scenario", truce_scenario_name(sc));
+  meta_kv(s, st, "scenario_file", truce_scenario_file(sc));
+  meta_kv(s, st, "scenario_sha256", truce_scenario_sha256(sc));
+  snprintf(buf, sizeof buf, "%llu", (unsigned long long)m->seed);
+  meta_kv(s, st, "seed", buf);
+  snprintf(buf, sizeof buf, "%llu", (unsigned long long)m->runs);
+  meta_kv(s, st, "runs", buf);
+  snprintf(buf, sizeof buf, "%d", truce_scenario_horizon_days(sc));
+  meta_kv(s, st, "days", buf);
+  meta_kv(s, st, "mode", m->deterministic ? "deterministic" : "stochastic");
+  meta_kv(s, st, "start", truce_scenario_start(sc));
+  meta_kv(s, st, "command_line", m->command_line);
+  snprintf(buf, sizeof buf, "%d", m->threads);
+  meta_kv(s, st, "threads", buf);
+  snprintf(buf, sizeof buf, "%d", m->ranks);
+  meta_kv(s, st, "ranks", buf);
+  sqlite3_finalize(st);
+
+  size_t np = truce_scenario_uncertain_count(sc);
+  st = prep(s, "INSERT INTO params VALUES(?,?)");
+  for (size_t j = 0; j < np && !s->rc; j++) {
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)j);
+    bind_text(st, 2, truce_scenario_uncertain_path(sc, j));
+    step(s, st);
+  }
+  sqlite3_finalize(st);
+
+  sqlite3_stmt* sr = prep(s, "INSERT INTO runs VALUES(?,?,?,?,?,?)");
+  sqlite3_stmt* sp = prep(s, "INSERT INTO run_params VALUES(?,?,?)");
+  for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
+    truce_side_outcome oc[2];
+    truce_ensemble_outcome(e, r, oc);
+    for (size_t i = 0; i < 2; i++) {
+      sqlite3_bind_int64(sr, 1, (sqlite3_int64)r);
+      bind_text(sr, 2, truce_scenario_side_id(sc, i));
+      bind_num(sr, 3, oc[i].front_end);
+      bind_num(sr, 4, oc[i].casualties_total);
+      if (oc[i].exhaustion_day >= 0)
+        sqlite3_bind_int(sr, 5, oc[i].exhaustion_day);
+      else
+        sqlite3_bind_null(sr, 5);
+      bind_num(sr, 6, oc[i].territory_end);
+      step(s, sr);
+    }
+    const double* pv = truce_ensemble_params(e, r);
+    for (size_t j = 0; j < np; j++) {
+      sqlite3_bind_int64(sp, 1, (sqlite3_int64)r);
+      sqlite3_bind_int64(sp, 2, (sqlite3_int64)j);
+      bind_num(sp, 3, pv[j]);
+      step(s, sp);
+    }
+  }
+  sqlite3_finalize(sr);
+  sqlite3_finalize(sp);
+
+  const char* start = truce_scenario_start(sc);
+  long start_days = start ? truce__date_to_days(start) : 0;
+  st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt* ss = prep(s, "INSERT INTO stalemate VALUES(?,?)");
+  for (int d = 0; d < truce_ensemble_days(e) && !s->rc; d++) {
+    char date[11] = "";
+    if (start) truce__date_from_days(start_days + d, date);
+    for (size_t i = 0; i < 2; i++)
+      for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
+        truce_band b;
+        truce_ensemble_band(e, d, i, k, &b);
+        sqlite3_bind_int(st, 1, d);
+        bind_text(st, 2, start ? date : NULL);
+        bind_text(st, 3, truce_scenario_side_id(sc, i));
+        bind_text(st, 4, truce_series_name(k));
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)b.n);
+        bind_num(st, 6, b.mean);
+        bind_num(st, 7, b.p05);
+        bind_num(st, 8, b.p25);
+        bind_num(st, 9, b.p50);
+        bind_num(st, 10, b.p75);
+        bind_num(st, 11, b.p95);
+        step(s, st);
+      }
+    sqlite3_bind_int(ss, 1, d);
+    bind_num(ss, 2, truce_ensemble_stalemate(e, d));
+    step(s, ss);
+  }
+  sqlite3_finalize(st);
+  sqlite3_finalize(ss);
+
+  st = prep(s, "INSERT INTO assumptions VALUES(?,?,?,?,?,?,?,?)");
+  for (size_t i = 0; i < truce_scenario_provenance_count(sc) && !s->rc; i++) {
+    const truce_provenance* p = truce_scenario_provenance(sc, i);
+    bind_text(st, 1, p->path);
+    bind_num(st, 2, p->value);
+    bind_text(st, 3, p->unit);
+    bind_text(st, 4, p->source);
+    bind_text(st, 5, p->claimant);
+    bind_text(st, 6, p->date);
+    bind_text(st, 7, p->distribution);
+    sqlite3_bind_int(st, 8, p->line);
+    step(s, st);
+  }
+  sqlite3_finalize(st);
+}
+
+int truce__store_write(truce_ctx* ctx, const char* path,
+                       const truce_scenario* sc, const truce_ensemble* e,
+                       const truce_run_meta* m) {
+  store s = {ctx, NULL, 0};
+  remove(path);
+  if (sqlite3_open(path, &s.db) != SQLITE_OK) {
+    fail(&s, "open");
+  } else {
+    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; BEGIN;", NULL, NULL,
+                     NULL) != SQLITE_OK ||
+        sqlite3_exec(s.db, schema, NULL, NULL, NULL) != SQLITE_OK)
+      fail(&s, "schema");
+    write_all(&s, sc, e, m);
+    if (!s.rc && sqlite3_exec(s.db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
+      fail(&s, "commit");
+  }
+  sqlite3_close(s.db);
+  if (s.rc) remove(path);
+  return s.rc;
+}

@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Ensembles: summaries within their documented bound, exact merging,
+ * results independent of the thread count, stalemate shares. */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/ensemble/summary.h"
+#include "support.h"
+
+static truce_ctx* ctx;
+static int setup(void** s) {
+  (void)s;
+  return truce_ctx_new(&ctx, NULL, NULL);
+}
+static int teardown(void** s) {
+  (void)s;
+  truce_ctx_free(ctx);
+  return 0;
+}
+
+/* 10^5 samples spanning six orders of magnitude (and some zeros): every
+ * quantile of the sketch lies within 1/256 (relative) of the exact one. */
+static void test_sketch_bound(void** s) {
+  (void)s;
+  enum { N = 100000 };
+  static double x[N];
+  truce_rng* g;
+  truce_rng_new(ctx, 3, 0, 0, &g);
+  truce__summary* sum;
+  assert_int_equal(truce__summary_new(ctx, 1, &sum), 0);
+  for (int i = 0; i < N; i++) {
+    double u = truce_rng_uniform(g);
+    x[i] = u < 0.02 ? 0 : exp(14 * truce_rng_uniform(g) - 2);
+    assert_int_equal(truce__summary_add(sum, 0, x[i]), 0);
+  }
+  gsl_sort(x, 1, N);
+  for (double q = 0; q <= 1.0; q += 0.01) {
+    double exact = gsl_stats_quantile_from_sorted_data(x, 1, N, q);
+    double est = truce__summary_quantile(sum, 0, q);
+    assert_true(fabs(est - exact) <= exact / 256.0 + 1e-300);
+  }
+  truce_band b;
+  truce__summary_band(sum, 0, &b);
+  assert_true(b.n == N);
+  assert_true(fabs(b.mean - gsl_stats_mean(x, 1, N)) <
+              1e-9 * gsl_stats_mean(x, 1, N));
+  truce__summary_free(sum);
+  truce_rng_free(g);
+}
+
+/* At most TRUCE_EXACT_RUNS values: exact quantiles (GSL's definition). */
+static void test_exact_when_few(void** s) {
+  (void)s;
+  double x[TRUCE_EXACT_RUNS];
+  truce__summary* sum;
+  truce__summary_new(ctx, 1, &sum);
+  for (int i = 0; i < TRUCE_EXACT_RUNS; i++) {
+    x[i] = 1000.0 + 7.3 * ((i * 37) % TRUCE_EXACT_RUNS);
+    truce__summary_add(sum, 0, x[i]);
+  }
+  gsl_sort(x, 1, TRUCE_EXACT_RUNS);
+  for (double q = 0; q <= 1.0; q += 0.05)
+    assert_true(truce__summary_quantile(sum, 0, q) ==
+                gsl_stats_quantile_from_sorted_data(x, 1, TRUCE_EXACT_RUNS,
+                                                    q));
+  truce__summary_free(sum);
+}
+
+/* Merging partial summaries in any split and order gives the same bits
+ * as one summary of everything; so does a pack/unpack round trip. */
+static void test_merge_is_exact(void** s) {
+  (void)s;
+  enum { N = 5000, C = 3 };
+  truce_rng* g;
+  truce_rng_new(ctx, 9, 0, 0, &g);
+  static double v[N];
+  for (int i = 0; i < N; i++) v[i] = 1e6 * truce_rng_uniform(g);
+  truce__summary *all, *a, *b, *c, *m1, *m2;
+  truce__summary_new(ctx, C, &all);
+  truce__summary_new(ctx, C, &a);
+  truce__summary_new(ctx, C, &b);
+  truce__summary_new(ctx, C, &c);
+  truce__summary_new(ctx, C, &m1);
+  truce__summary_new(ctx, C, &m2);
+  for (int i = 0; i < N; i++)
+    for (size_t k = 0; k < C; k++) {
+      double x = v[i] * (double)(k + 1);
+      truce__summary_add(all, k, x);
+      /* cell 0: a gets few (stays exact), cell 1-2: uneven splits */
+      truce__summary* dst = (k == 0 ? i < 40 : i % 7 == 0) ? a
+                            : i % 3 == 0                   ? b
+                                                           : c;
+      truce__summary_add(dst, k, x);
+    }
+  truce__summary_merge(m1, a);
+  truce__summary_merge(m1, b);
+  truce__summary_merge(m1, c);
+  unsigned char* buf;
+  size_t len;
+  truce__summary_merge(m2, c);
+  assert_int_equal(truce__summary_pack(b, &buf, &len), 0);
+  assert_int_equal(truce__summary_merge_packed(m2, buf, len), 0);
+  free(buf);
+  truce__summary_merge(m2, a);
+  for (size_t k = 0; k < C; k++) {
+    truce_band x, y, z;
+    truce__summary_band(all, k, &x);
+    truce__summary_band(m1, k, &y);
+    truce__summary_band(m2, k, &z);
+    assert_memory_equal(&x, &y, sizeof x);
+    assert_memory_equal(&x, &z, sizeof x);
+  }
+  assert_int_equal(truce__summary_merge_packed(m2, buf = (unsigned char*)"x",
+                                               1),
+                   TRUCE_EMPI);
+  truce__summary_free(all);
+  truce__summary_free(a);
+  truce__summary_free(b);
+  truce__summary_free(c);
+  truce__summary_free(m1);
+  truce__summary_free(m2);
+  truce_rng_free(g);
+}
+
+static const char* yaml =
+    "truce: 1\nhorizon_days: 60\nseed: 5\n"
+    "sides:\n"
+    "  - id: a\n    exhaustion_threshold: 900\n"
+    "    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000,"
+    " recruits_per_month: 200}\n"
+    "  - id: b\n    posture: attack\n"
+    "    personnel: {front: {dist: normal, mean: 1200, sd: 50}}\n"
+    "combat:\n  law: square\n  coefficients: {a: 0.01, b: {dist: uniform, "
+    "min: 0.006, max: 0.01}}\n"
+    "front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000,\n"
+    "        stalemate_window_days: 10, stalemate_km2: 5}\n";
+
+/* 1, 2 and 3 threads: the same bands, outcomes and parameters. */
+static void test_threads_do_not_matter(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_ensemble* e[3];
+  for (int t = 0; t < 3; t++) {
+    truce_ensemble_opts o = {150, t + 1, 0, 0, NULL, NULL};
+    assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e[t]), 0);
+    assert_int_equal(truce_ensemble_threads(e[t]), t + 1);
+  }
+  for (int t = 1; t < 3; t++) {
+    for (int d = 0; d < 61; d++)
+      for (size_t i = 0; i < 2; i++)
+        for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
+          truce_band x, y;
+          truce_ensemble_band(e[0], d, i, k, &x);
+          truce_ensemble_band(e[t], d, i, k, &y);
+          assert_memory_equal(&x, &y, sizeof x);
+        }
+    for (uint64_t r = 0; r < 150; r++) {
+      assert_memory_equal(truce_ensemble_params(e[0], r),
+                          truce_ensemble_params(e[t], r), 3 * sizeof(double));
+      truce_side_outcome x[2], y[2];
+      truce_ensemble_outcome(e[0], r, x);
+      truce_ensemble_outcome(e[t], r, y);
+      assert_true(x[0].front_end == y[0].front_end &&
+                  x[1].casualties_total == y[1].casualties_total &&
+                  x[0].exhaustion_day == y[0].exhaustion_day);
+    }
+    for (int d = 0; d < 61; d++)
+      assert_true(truce_ensemble_stalemate(e[0], d) ==
+                  truce_ensemble_stalemate(e[t], d));
+  }
+  /* run r of the ensemble is run r of the engine */
+  truce_sim* sim;
+  truce_sim_new(ctx, sc, &sim);
+  truce_sim_run(sim, 77, 0, NULL, NULL);
+  truce_side_outcome o;
+  truce_sim_outcome(sim, 1, &o);
+  truce_side_outcome x[2];
+  truce_ensemble_outcome(e[0], 77, x);
+  assert_true(o.front_end == x[1].front_end);
+  truce_sim_free(sim);
+  for (int t = 0; t < 3; t++) truce_ensemble_free(e[t]);
+  truce_scenario_free(sc);
+}
+
+/* Stalemate: zero before the window has elapsed; with no attacker the
+ * front never moves, so every run is in stalemate until a side is
+ * exhausted; the band of day 0 is the initial state. */
+static void test_stalemate_and_bands(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_ensemble_opts o = {100, 2, 0, 0, NULL, NULL};
+  truce_ensemble* e;
+  assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
+  for (int d = 0; d < 10; d++) assert_true(truce_ensemble_stalemate(e, d) == 0);
+  truce_ensemble_free(e);
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.b.posture=defend"), 0);
+  assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
+  uint64_t exhausted_by_20 = 0;
+  for (uint64_t r = 0; r < 100; r++) {
+    truce_side_outcome oc[2];
+    truce_ensemble_outcome(e, r, oc);
+    if (oc[0].exhaustion_day >= 0 && oc[0].exhaustion_day <= 20)
+      exhausted_by_20++;
+  }
+  assert_true(fabs(truce_ensemble_stalemate(e, 20) -
+                   (1 - (double)exhausted_by_20 / 100)) < 1e-12);
+  truce_band b;
+  truce_ensemble_band(e, 0, 0, TRUCE_SERIES_FRONT, &b);
+  assert_true(b.n == 100 && b.p05 >= 900 && b.p95 <= 1100);
+  assert_true(b.p05 < b.p50 && b.p50 < b.p95);
+  truce_ensemble_band(e, 0, 0, TRUCE_SERIES_TERRITORY, &b);
+  assert_true(b.mean == 0.5);
+  assert_int_equal(truce_ensemble_band(e, 61, 0, 0, &b), TRUCE_EINVAL);
+  truce_ensemble_free(e);
+  truce_scenario_free(sc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_sketch_bound),
+      cmocka_unit_test(test_exact_when_few),
+      cmocka_unit_test(test_merge_is_exact),
+      cmocka_unit_test(test_threads_do_not_matter),
+      cmocka_unit_test(test_stalemate_and_bands),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

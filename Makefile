@@ -27,7 +27,7 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 run: deps build
-	$(BUILD)/truce run $(SCENARIO) --runs 50 --out $(OUT)
+	$(BUILD)/truce run $(SCENARIO) --runs 1000 --out $(OUT)
 
 test: deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)

@@ -42,9 +42,16 @@ static size_t cell_of(int day, size_t side, int series) {
   return ((size_t)day * 2 + side) * NS + (size_t)series;
 }
 
+/* Runs buffered per thread before their values enter the summaries:
+ * inserting cell by cell keeps each histogram in cache. */
+#define BATCH 16
+
 /* Per-thread observer of a run's days. */
 typedef struct {
   truce__summary* sum;
+  double* buf;   /* [cell][BATCH] values of the buffered runs */
+  int nbuf;      /* runs buffered */
+  size_t ncells;
   uint64_t* stale;
   double* terr; /* ring of side 0's territory, window + 1 days */
   int window;
@@ -59,10 +66,8 @@ static int on_day(void* user, const truce_day* d) {
     const double v[NS] = {s->front,      s->power,     s->training,
                           s->pool,       s->casualties, s->equipment,
                           s->ammunition, s->territory};
-    for (int k = 0; k < NS; k++) {
-      int rc = truce__summary_add(o->sum, cell_of(d->day, i, k), v[k]);
-      if (rc) return rc;
-    }
+    double* b = o->buf + cell_of(d->day, i, 0) * BATCH + o->nbuf;
+    for (int k = 0; k < NS; k++) b[k * BATCH] = v[k];
   }
   /* Stalemate: the front moved less than km2 over the window and neither
    * side is exhausted. */
@@ -74,6 +79,17 @@ static int on_day(void* user, const truce_day* d) {
     if (moved < o->km2 && !d->side[0].exhausted && !d->side[1].exhausted)
       o->stale[d->day]++;
   }
+  return 0;
+}
+
+/* Move the buffered runs' values into the summaries, cell by cell. */
+static int flush(observer* o) {
+  for (size_t c = 0; c < o->ncells; c++)
+    for (int j = 0; j < o->nbuf; j++) {
+      int rc = truce__summary_add(o->sum, c, o->buf[c * BATCH + (size_t)j]);
+      if (rc) return rc;
+    }
+  o->nbuf = 0;
   return 0;
 }
 
@@ -111,8 +127,13 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   ob.terr = truce__calloc(tctx, (size_t)ob.window + 1, sizeof(double));
   int rc = ob.terr ? 0 : TRUCE_ENOMEM;
   if (!rc) rc = truce_sim_new(tctx, e->sc, &sim);
-  if (!rc) rc = truce__summary_new(tctx, (size_t)e->days * 2 * NS, &sum);
+  ob.ncells = (size_t)e->days * 2 * NS;
+  if (!rc) rc = truce__summary_new(tctx, ob.ncells, &sum);
   ob.sum = sum;
+  if (!rc) {
+    ob.buf = truce__calloc(tctx, ob.ncells * BATCH, sizeof(double));
+    if (!ob.buf) rc = TRUCE_ENOMEM;
+  }
   /* Runs are dealt in chunks of 8 round-robin: a run's results go to its
    * own slot, so the deal does not affect them. */
   const uint64_t chunk = 8;
@@ -121,6 +142,7 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
     for (uint64_t r = base; r < base + chunk && r < jb->r1 && !rc; r++) {
       rc = truce_sim_run(sim, r, jb->opts->flags, on_day, &ob);
       if (rc) break;
+      if (++ob.nbuf == BATCH && (rc = flush(&ob))) break;
       double* oc = e->outcomes + r * 2 * OUTV;
       for (size_t i = 0; i < 2; i++) {
         truce_side_outcome o;
@@ -142,7 +164,9 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
                            jb->r1 - jb->r0);
     }
   }
+  if (!rc && ob.nbuf) rc = flush(&ob);
   truce_sim_free(sim);
+  truce__free(tctx, ob.buf, ob.ncells * BATCH * sizeof(double));
   truce__free(tctx, ob.terr, ((size_t)ob.window + 1) * sizeof(double));
   if (rc) {
     truce__summary_free(sum);

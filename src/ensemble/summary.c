@@ -42,12 +42,14 @@ void truce__summary_free(truce__summary* s) {
   truce__free(s->ctx, s, sizeof *s);
 }
 
+/* e*128 + j with v = m 2^e, m in [0.5, 1), j = floor((m - 0.5) 256):
+ * read off the IEEE-754 bits (exponent, top 7 fraction bits); v must be
+ * a positive normal number. Same as frexp, without the call. */
 static int32_t bin_index(double v) {
-  int e;
-  double m = frexp(v, &e);
-  int j = (int)((m - 0.5) * 2 * SUB);
-  if (j >= SUB) j = SUB - 1;
-  return (int32_t)e * SUB + j;
+  uint64_t b;
+  memcpy(&b, &v, sizeof b);
+  int32_t e = (int32_t)((b >> 52) & 0x7ff) - 1022;
+  return e * SUB + (int32_t)((b >> 45) & (SUB - 1));
 }
 
 static double bin_mid(int32_t idx) {
@@ -73,8 +75,11 @@ static int bins_reserve(truce__summary* s, truce__cell* c, int32_t idx) {
     c->nb = 1;
     return 0;
   }
-  int32_t lo = idx < c->off ? idx : c->off;
-  int32_t hi = idx >= c->off + (int32_t)c->nb ? idx + 1
+  /* Grow with slack (half the range) on the side that needs it, so that a
+   * range creeping one bin at a time costs O(1) amortised. */
+  int32_t slack = (int32_t)(c->nb / 2) + 4;
+  int32_t lo = idx < c->off ? idx - slack : c->off;
+  int32_t hi = idx >= c->off + (int32_t)c->nb ? idx + 1 + slack
                                               : c->off + (int32_t)c->nb;
   uint32_t need = (uint32_t)(hi - lo);
   if (need > c->cap) {
@@ -100,7 +105,7 @@ static int bins_reserve(truce__summary* s, truce__cell* c, int32_t idx) {
 
 static int bin_add(truce__summary* s, truce__cell* c, double v,
                    uint64_t count) {
-  if (!(v > 0)) {
+  if (!(v >= 2.2250738585072014e-308)) { /* zero, subnormal, negative */
     c->nzero += count;
     return 0;
   }

@@ -84,9 +84,19 @@ static double power(const truce_sim* sim, int i, double F, double E) {
                                          1 / rho)
                     : 0;
     } else if (fabs(rho) < 1e-12) {
-      c = p->ces_scale * pow(qf, a) * pow(E, 1 - a);
+      c = p->ces_scale * qf * pow(E / qf, 1 - a);
     } else {
-      c = p->ces_scale * pow(a * pow(qf, rho) + (1 - a) * pow(E, rho), 1 / rho);
+      /* A [a (QF)^rho + (1-a) E^rho]^(1/rho) = A QF [a + (1-a) (E/QF)^rho]^(1/rho),
+       * with the inner power by multiplication for whole rho. */
+      double x = E / qf, xr;
+      if (rho == floor(rho) && fabs(rho) <= 8) {
+        xr = 1;
+        for (int k = 0; k < (int)fabs(rho); k++) xr *= x;
+        if (rho < 0) xr = 1 / xr;
+      } else {
+        xr = pow(x, rho);
+      }
+      c = p->ces_scale * qf * pow(a + (1 - a) * xr, 1 / rho);
     }
   }
   return c * sim->s[i].ammo_mult;

@@ -13,12 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core/yaml.h"
 #include "scenario_int.h"
 #include "schema.h"
-
-typedef struct {
-  int line, col; /* 1-based */
-} mark;
 
 typedef struct {
   truce_ctx* ctx;
@@ -45,63 +42,15 @@ static int perr(loader* L, int code, mark m, const char* fmt, ...) {
                     m.col, msg);
 }
 
-static mark node_mark(struct fy_node* n, mark fallback) {
-  if (n && fy_node_is_scalar(n)) {
-    struct fy_token* t = fy_node_get_scalar_token(n);
-    const struct fy_mark* fm = t ? fy_token_start_mark(t) : NULL;
-    if (fm) return (mark){fm->line + 1, fm->column + 1};
-  }
-  if (n && fy_node_is_mapping(n)) {
-    void* it = NULL;
-    struct fy_node_pair* p = fy_node_mapping_iterate(n, &it);
-    if (p) return node_mark(fy_node_pair_key(p), fallback);
-  }
-  if (n && fy_node_is_sequence(n)) {
-    void* it = NULL;
-    struct fy_node* c = fy_node_sequence_iterate(n, &it);
-    if (c) return node_mark(c, fallback);
-  }
-  return fallback;
-}
-
-static bool is_null(struct fy_node* n) {
-  if (!n) return true;
-  if (!fy_node_is_scalar(n)) return false;
-  if (fy_node_get_style(n) != FYNS_PLAIN) return false;
-  size_t len;
-  const char* s = fy_node_get_scalar(n, &len);
-  return len == 0 || (len == 1 && s[0] == '~') ||
-         (len == 4 && strncmp(s, "null", 4) == 0);
-}
-
-static const char* kind_name(struct fy_node* n) {
-  if (fy_node_is_mapping(n)) return "a mapping";
-  if (fy_node_is_sequence(n)) return "a list";
-  if (fy_node_get_style(n) != FYNS_PLAIN) return "a quoted string";
-  return "a plain scalar";
-}
-
-/* Copy a scalar's text into buf (truncating); false if not a scalar. */
-static bool scalar_text(struct fy_node* n, char* buf, size_t cap) {
-  if (!n || !fy_node_is_scalar(n)) return false;
-  size_t len;
-  const char* s = fy_node_get_scalar(n, &len);
-  if (!s) s = "";
-  if (len >= cap) len = cap - 1;
-  memcpy(buf, s, len);
-  buf[len] = '\0';
-  return true;
-}
-
 static int get_string(loader* L, struct fy_node* n, mark km,
                       const char* path, char* buf, size_t cap) {
-  if (is_null(n))
-    return perr(L, TRUCE_EINVAL, node_mark(n, km),
+  if (truce__yaml_is_null(n))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(n, km),
                 "missing value for '%s'; expected a string", path);
-  if (!scalar_text(n, buf, cap))
-    return perr(L, TRUCE_EINVAL, node_mark(n, km),
+  if (!truce__yaml_text(n, buf, cap))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(n, km),
                 "wrong type for '%s': found %s; expected a string", path,
-                kind_name(n));
+                truce__yaml_kind(n));
   return 0;
 }
 
@@ -162,12 +111,12 @@ typedef struct {
 static int number_list(loader* L, struct fy_node* v, mark km, const char* path,
                        double** out, size_t* n) {
   if (!fy_node_is_sequence(v))
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "wrong type for '%s': found %s; expected a list of numbers",
-                path, kind_name(v));
+                path, truce__yaml_kind(v));
   size_t cnt = (size_t)fy_node_sequence_item_count(v);
   if (cnt == 0)
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "'%s' is empty; expected a list of numbers", path);
   double* a = truce__calloc(L->ctx, cnt, sizeof *a);
   if (!a) return TRUCE_ENOMEM;
@@ -178,8 +127,8 @@ static int number_list(loader* L, struct fy_node* v, mark km, const char* path,
   size_t i = 0;
   while ((item = fy_node_sequence_iterate(v, &it))) {
     char t[64];
-    if (!scalar_text(item, t, sizeof t) || parse_plain_number(t, &a[i]))
-      return perr(L, TRUCE_EINVAL, node_mark(item, km),
+    if (!truce__yaml_text(item, t, sizeof t) || parse_plain_number(t, &a[i]))
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(item, km),
                   "wrong type for '%s[%zu]'; expected a number", path, i);
     i++;
   }
@@ -196,7 +145,7 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
   struct fy_node* vn = n;
   memset(ns, 0, sizeof *ns);
   ns->low = ns->high = NAN;
-  ns->vm = node_mark(n, km);
+  ns->vm = truce__yaml_mark(n, km);
   ns->dm = ns->vm;
   if (n && fy_node_is_mapping(n)) {
     static const char* const keys[] = {
@@ -211,8 +160,8 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
       struct fy_node* k = fy_node_pair_key(pr);
       struct fy_node* v = fy_node_pair_value(pr);
       char key[64], sub[256];
-      mark kmk = node_mark(k, ns->vm);
-      if (!scalar_text(k, key, sizeof key))
+      mark kmk = truce__yaml_mark(k, ns->vm);
+      if (!truce__yaml_text(k, key, sizeof key))
         return perr(L, TRUCE_EINVAL, kmk,
                     "a key in the record for '%s' is not a scalar", path);
       snprintf(sub, sizeof sub, "%s.%s", path, key);
@@ -221,12 +170,12 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
         if (!strcmp(key, truce__dist_keys[i])) slot = i;
       if (!strcmp(key, "value")) {
         vn = v;
-        ns->vm = node_mark(v, kmk);
+        ns->vm = truce__yaml_mark(v, kmk);
       } else if (slot >= 0 || !strcmp(key, "low") || !strcmp(key, "high")) {
         char t[64];
         double x;
-        if (!scalar_text(v, t, sizeof t) || parse_plain_number(t, &x))
-          return perr(L, TRUCE_EINVAL, node_mark(v, kmk),
+        if (!truce__yaml_text(v, t, sizeof t) || parse_plain_number(t, &x))
+          return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, kmk),
                       "wrong type for '%s'; expected a number", sub);
         if (!strcmp(key, "low")) ns->low = x;
         else if (!strcmp(key, "high")) ns->high = x;
@@ -242,8 +191,8 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
         }
       } else if (!strcmp(key, "dist")) {
         char t[64];
-        ns->dm = node_mark(v, kmk);
-        if (!scalar_text(v, t, sizeof t))
+        ns->dm = truce__yaml_mark(v, kmk);
+        if (!truce__yaml_text(v, t, sizeof t))
           return perr(L, TRUCE_EINVAL, ns->dm,
                       "wrong type for '%s'; expected a distribution name",
                       sub);
@@ -297,21 +246,21 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
       }
     }
     if (!vn && !ns->is_dist)
-      return perr(L, TRUCE_EINVAL, node_mark(n, km),
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(n, km),
                   "the record for '%s' has no 'value'; expected value: (or "
                   "dist:) with optional unit:, source:, claimant:, date:",
                   path);
   }
   if (vn) {
-    if (is_null(vn))
+    if (truce__yaml_is_null(vn))
       return perr(L, TRUCE_EINVAL, ns->vm,
                   "missing value for '%s'; expected %s", path, f->expect);
     if (!fy_node_is_scalar(vn))
       return perr(L, TRUCE_EINVAL, ns->vm,
                   "wrong type for '%s': found %s; expected %s", path,
-                  kind_name(vn), f->expect);
+                  truce__yaml_kind(vn), f->expect);
     char text[128];
-    scalar_text(vn, text, sizeof text);
+    truce__yaml_text(vn, text, sizeof text);
     double v;
     if (f->kind == TRUCE_FK_ENUM) {
       int idx = -1, cnt = 0;
@@ -483,18 +432,18 @@ static int walk(loader* L, struct fy_node* map, mark m, const truce__field* t,
                 const char* const* specials, size_t ns, special_fn fn,
                 void* user) {
   if (!fy_node_is_mapping(map))
-    return perr(L, TRUCE_EINVAL, node_mark(map, m),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(map, m),
                 "wrong type for '%s': found %s; expected a mapping",
                 path_prefix && *path_prefix ? path_prefix : "(document)",
-                kind_name(map));
+                truce__yaml_kind(map));
   void* it = NULL;
   struct fy_node_pair* pr;
   while ((pr = fy_node_mapping_iterate(map, &it))) {
     struct fy_node* k = fy_node_pair_key(pr);
     struct fy_node* v = fy_node_pair_value(pr);
-    mark km = node_mark(k, m);
+    mark km = truce__yaml_mark(k, m);
     char key[64], rel[160], path[320];
-    if (!scalar_text(k, key, sizeof key))
+    if (!truce__yaml_text(k, key, sizeof key))
       return perr(L, TRUCE_EINVAL, km, "a key is not a scalar; expected a name");
     if (rel_prefix)
       snprintf(rel, sizeof rel, "%s.%s", rel_prefix, key);
@@ -594,8 +543,8 @@ static struct fy_node* lookup(struct fy_node* map, const char* key,
   struct fy_node_pair* pr;
   while ((pr = fy_node_mapping_iterate(map, &it))) {
     char k[64];
-    if (scalar_text(fy_node_pair_key(pr), k, sizeof k) && !strcmp(k, key)) {
-      *km = node_mark(fy_node_pair_key(pr), *km);
+    if (truce__yaml_text(fy_node_pair_key(pr), k, sizeof k) && !strcmp(k, key)) {
+      *km = truce__yaml_mark(fy_node_pair_key(pr), *km);
       return fy_node_pair_value(pr);
     }
   }
@@ -606,16 +555,16 @@ static struct fy_node* lookup(struct fy_node* map, const char* key,
 static int side_map(loader* L, struct fy_node* v, mark km, const char* path,
                     const truce__field* f, bool* seen2) {
   if (!fy_node_is_mapping(v))
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "wrong type for '%s': found %s; expected a mapping from side "
                 "id to a number",
-                path, kind_name(v));
+                path, truce__yaml_kind(v));
   void* it = NULL;
   struct fy_node_pair* pr;
   while ((pr = fy_node_mapping_iterate(v, &it))) {
     char id[64], full[160];
-    mark im = node_mark(fy_node_pair_key(pr), km);
-    scalar_text(fy_node_pair_key(pr), id, sizeof id);
+    mark im = truce__yaml_mark(fy_node_pair_key(pr), km);
+    truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
     int s = -1;
     for (int i = 0; i < 2; i++)
       if (!strcmp(L->sc->side_id[i], id)) s = i;
@@ -660,15 +609,15 @@ static int arrivals(loader* L, struct fy_node* v, mark km, size_t s,
        TRUCE_F_REQ, 0, NULL, "a number of soldiers >= 0"},
   };
   if (!fy_node_is_sequence(v))
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "wrong type for '%s': found %s; expected a list of "
                 "{from_day, to_day, men}",
-                path, kind_name(v));
+                path, truce__yaml_kind(v));
   void* it = NULL;
   struct fy_node* item;
   size_t k = 0;
   while ((item = fy_node_sequence_iterate(v, &it))) {
-    mark im = node_mark(item, km);
+    mark im = truce__yaml_mark(item, km);
     if (k == TRUCE_MAX_ARRIVALS)
       return perr(L, TRUCE_EINVAL, im, "too many arrivals in '%s'; expected "
                   "at most %d", path, TRUCE_MAX_ARRIVALS);
@@ -676,7 +625,7 @@ static int arrivals(loader* L, struct fy_node* v, mark km, size_t s,
       return perr(L, TRUCE_EINVAL, im,
                   "wrong type for '%s[%zu]': found %s; expected a mapping "
                   "{from_day, to_day, men}",
-                  path, k, kind_name(item));
+                  path, k, truce__yaml_kind(item));
     truce__arrival* a = &L->sc->model.arrivals[s][k];
     unsigned char seen[3] = {0};
     char ipath[200];
@@ -685,8 +634,8 @@ static int arrivals(loader* L, struct fy_node* v, mark km, size_t s,
     struct fy_node_pair* pr;
     while ((pr = fy_node_mapping_iterate(item, &it2))) {
       char key[64], full[300];
-      mark kmk = node_mark(fy_node_pair_key(pr), im);
-      scalar_text(fy_node_pair_key(pr), key, sizeof key);
+      mark kmk = truce__yaml_mark(fy_node_pair_key(pr), im);
+      truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
       const truce__field* f = truce__field_find(af, 3, key);
       if (!f) {
         static const char* const names[] = {"from_day", "to_day", "men"};
@@ -723,17 +672,17 @@ static int arrivals(loader* L, struct fy_node* v, mark km, size_t s,
 static int equipment(loader* L, struct fy_node* v, mark km, size_t s,
                      const char* path) {
   if (!fy_node_is_mapping(v))
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "wrong type for '%s': found %s; expected a mapping from class "
                 "name to {stock, soldiers_per_item, ...}",
-                path, kind_name(v));
+                path, truce__yaml_kind(v));
   void* it = NULL;
   struct fy_node_pair* pr;
   size_t k = 0;
   while ((pr = fy_node_mapping_iterate(v, &it))) {
     char name[64], cpath[256];
-    mark cm = node_mark(fy_node_pair_key(pr), km);
-    scalar_text(fy_node_pair_key(pr), name, sizeof name);
+    mark cm = truce__yaml_mark(fy_node_pair_key(pr), km);
+    truce__yaml_text(fy_node_pair_key(pr), name, sizeof name);
     if (!valid_id(name))
       return perr(L, TRUCE_EINVAL, cm,
                   "bad equipment class name '%s'; expected letters, digits, "
@@ -775,10 +724,10 @@ static int side_special(loader* L, const char* rel, struct fy_node* v,
 
 static int sides(loader* L, struct fy_node* v, mark km) {
   if (!fy_node_is_sequence(v))
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "wrong type for 'sides': found %s; expected a list of two "
                 "sides, each with an id",
-                kind_name(v));
+                truce__yaml_kind(v));
   int count = fy_node_sequence_item_count(v);
   if (count != 2)
     return perr(L, TRUCE_EINVAL, km,
@@ -789,12 +738,12 @@ static int sides(loader* L, struct fy_node* v, mark km) {
   void* it = NULL;
   for (int i = 0; i < 2; i++) {
     items[i] = fy_node_sequence_iterate(v, &it);
-    marks[i] = node_mark(items[i], km);
+    marks[i] = truce__yaml_mark(items[i], km);
     if (!fy_node_is_mapping(items[i]))
       return perr(L, TRUCE_EINVAL, marks[i],
                   "wrong type for 'sides[%d]': found %s; expected a mapping "
                   "with an id",
-                  i, kind_name(items[i]));
+                  i, truce__yaml_kind(items[i]));
     mark im = marks[i];
     struct fy_node* idn = lookup(items[i], "id", &im);
     if (!idn)
@@ -808,12 +757,12 @@ static int sides(loader* L, struct fy_node* v, mark km) {
     int rc = get_string(L, idn, im, p, id, sizeof id);
     if (rc) return rc;
     if (!valid_id(id))
-      return perr(L, TRUCE_EINVAL, node_mark(idn, im),
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(idn, im),
                   "bad side id '%s'; expected letters, digits, '_' or '-' "
                   "(at most %d)",
                   id, TRUCE_ID_MAX - 1);
     if (i == 1 && !strcmp(id, L->sc->side_id[0]))
-      return perr(L, TRUCE_EINVAL, node_mark(idn, im),
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(idn, im),
                   "duplicate side id '%s'; expected two different ids", id);
     memcpy(L->sc->side_id[i], id, strlen(id) + 1);
   }
@@ -862,7 +811,7 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
     return perr(L, TRUCE_EINVAL, im,
                 "wrong type for '%s': found %s; expected a mapping with day "
                 "or date and one of set, offensive, mobilisation",
-                path, kind_name(item));
+                path, truce__yaml_kind(item));
   static const char* const keys[] = {"day",      "date",      "set",
                                      "offensive", "mobilisation", "name",
                                      "note",     "source",    "claimant"};
@@ -875,8 +824,8 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
   while ((pr = fy_node_mapping_iterate(item, &it))) {
     char key[64];
     struct fy_node* v = fy_node_pair_value(pr);
-    mark km = node_mark(fy_node_pair_key(pr), im);
-    scalar_text(fy_node_pair_key(pr), key, sizeof key);
+    mark km = truce__yaml_mark(fy_node_pair_key(pr), im);
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
     char kpath[128];
     snprintf(kpath, sizeof kpath, "%s.%s", path, key);
     if (!strcmp(key, "day") || !strcmp(key, "date")) {
@@ -896,16 +845,16 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
         int rc = get_string(L, v, km, kpath, ds, sizeof ds);
         if (rc) return rc;
         if (!truce__date_valid(ds))
-          return perr(L, TRUCE_EINVAL, node_mark(v, km),
+          return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                       "bad date '%s' in '%s'; expected YYYY-MM-DD", ds, path);
         if (!L->sc->start[0])
-          return perr(L, TRUCE_EINVAL, node_mark(v, km),
+          return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                       "'%s' gives a date but the scenario has no 'start'; "
                       "expected a start date or a day number",
                       path);
         long d = truce__date_to_days(ds) - truce__date_to_days(L->sc->start);
         if (d < 0)
-          return perr(L, TRUCE_EINVAL, node_mark(v, km),
+          return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                       "date %s in '%s' is before the start %s; expected a "
                       "date on or after the start",
                       ds, path, L->sc->start);
@@ -924,9 +873,9 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
     } else if (!strcmp(key, "name") || !strcmp(key, "note") ||
                !strcmp(key, "source") || !strcmp(key, "claimant")) {
       if (!fy_node_is_scalar(v))
-        return perr(L, TRUCE_EINVAL, node_mark(v, km),
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                     "wrong type for '%s': found %s; expected a string", kpath,
-                    kind_name(v));
+                    truce__yaml_kind(v));
     } else {
       const char* sg = truce__suggest(key, keys, 9);
       return perr(L, TRUCE_EINVAL, km,
@@ -946,15 +895,15 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
                 "mobilisation",
                 path);
   if (!fy_node_is_mapping(action))
-    return perr(L, TRUCE_EINVAL, node_mark(action, am),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(action, am),
                 "wrong type for '%s.%s': found %s; expected a mapping", path,
-                action_key, kind_name(action));
+                action_key, truce__yaml_kind(action));
   if (!strcmp(action_key, "set")) {
     it = NULL;
     while ((pr = fy_node_mapping_iterate(action, &it))) {
       char key[200];
-      mark km = node_mark(fy_node_pair_key(pr), am);
-      scalar_text(fy_node_pair_key(pr), key, sizeof key);
+      mark km = truce__yaml_mark(fy_node_pair_key(pr), am);
+      truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
       const truce__field* f;
       size_t off;
       if (truce__scenario_resolve(L->ctx, L->sc, key, &f, &off))
@@ -1014,9 +963,9 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
   it = NULL;
   while ((pr = fy_node_mapping_iterate(action, &it))) {
     char key[64], full[256];
-    mark km = node_mark(fy_node_pair_key(pr), am);
+    mark km = truce__yaml_mark(fy_node_pair_key(pr), am);
     struct fy_node* v = fy_node_pair_value(pr);
-    scalar_text(fy_node_pair_key(pr), key, sizeof key);
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
     snprintf(full, sizeof full, "%s.%s.%s", path, action_key, key);
     if (!strcmp(key, "side")) {
       char id[64];
@@ -1027,7 +976,7 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
       if (e->side < 0) {
         const char* ids[2] = {L->sc->side_id[0], L->sc->side_id[1]};
         const char* sg = truce__suggest(id, ids, 2);
-        return perr(L, TRUCE_EINVAL, node_mark(v, km),
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                     "reference to an unknown side '%s' in '%s'%s%s%s; "
                     "expected '%s' or '%s'",
                     id, full, sg ? " (did you mean '" : "", sg ? sg : "",
@@ -1066,9 +1015,9 @@ static int cmp_event(const void* a, const void* b) {
 
 static int events(loader* L, struct fy_node* v, mark km) {
   if (!fy_node_is_sequence(v))
-    return perr(L, TRUCE_EINVAL, node_mark(v, km),
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                 "wrong type for 'events': found %s; expected a list of events",
-                kind_name(v));
+                truce__yaml_kind(v));
   /* Upper bound on actions: each event gives one, a set gives one per key. */
   size_t cap = 0;
   void* it = NULL;
@@ -1086,7 +1035,7 @@ static int events(loader* L, struct fy_node* v, mark km) {
   size_t n = 0, idx = 0;
   it = NULL;
   while ((item = fy_node_sequence_iterate(v, &it))) {
-    int rc = event(L, item, node_mark(item, km), idx++, ev, &n, cap);
+    int rc = event(L, item, truce__yaml_mark(item, km), idx++, ev, &n, cap);
     L->sc->model.n_events = n;
     if (rc) return rc;
   }
@@ -1127,15 +1076,15 @@ static int top_special(loader* L, const char* rel, struct fy_node* v, mark km,
     int rc = get_string(L, v, km, "start", buf, sizeof buf);
     if (rc) return rc;
     if (!truce__date_valid(buf))
-      return perr(L, TRUCE_EINVAL, node_mark(v, km),
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                   "bad date '%s' for 'start'; expected YYYY-MM-DD", buf);
     memcpy(sc->start, buf, 11);
     return 0;
   }
   if (!strcmp(rel, "seed")) {
     char buf[64];
-    mark vm = node_mark(v, km);
-    if (!scalar_text(v, buf, sizeof buf) || !*buf ||
+    mark vm = truce__yaml_mark(v, km);
+    if (!truce__yaml_text(v, buf, sizeof buf) || !*buf ||
         strspn(buf, "0123456789") != strlen(buf) || strlen(buf) > 20)
       return perr(L, TRUCE_EINVAL, vm,
                   "bad seed '%s'; expected a whole number from 0 to "
@@ -1185,8 +1134,8 @@ static int check_keys(loader* L, struct fy_node* root, mark top,
   struct fy_node_pair* pr;
   while ((pr = fy_node_mapping_iterate(root, &it))) {
     char key[64];
-    mark km = node_mark(fy_node_pair_key(pr), top);
-    if (!scalar_text(fy_node_pair_key(pr), key, sizeof key)) continue;
+    mark km = truce__yaml_mark(fy_node_pair_key(pr), top);
+    if (!truce__yaml_text(fy_node_pair_key(pr), key, sizeof key)) continue;
     bool known =
         truce__field_find(truce__top_fields, truce__n_top_fields, key) != NULL;
     for (size_t i = 0; i < ns; i++)
@@ -1215,35 +1164,6 @@ static int check_keys(loader* L, struct fy_node* root, mark top,
 
 /* ----------------------------------------------------------------- Entry */
 
-typedef struct {
-  int line, col;
-  char msg[256];
-  bool got;
-} yaml_diag;
-
-/* Parse "NAME:LINE:COL: error: MSG" (NAME may contain colons). */
-static void capture_diag(struct fy_diag* diag, void* user, const char* buf,
-                         size_t len) {
-  (void)diag;
-  yaml_diag* c = user;
-  if (c->got) return;
-  char tmp[512];
-  snprintf(tmp, sizeof tmp, "%.*s", (int)(len < 511 ? len : 511), buf);
-  char* e = strstr(tmp, ": error: ");
-  if (!e) return;
-  c->got = true;
-  snprintf(c->msg, sizeof c->msg, "%s", e + 9);
-  c->msg[strcspn(c->msg, "\n")] = '\0';
-  *e = '\0';
-  char* colon = strrchr(tmp, ':');
-  if (!colon) return;
-  c->col = atoi(colon + 1);
-  *colon = '\0';
-  colon = strrchr(tmp, ':');
-  if (colon) c->line = atoi(colon + 1);
-}
-
-
 int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
                           const char* text, size_t len);
 
@@ -1257,42 +1177,20 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
     return perr(&L, TRUCE_EPARSE, top,
                 "the file is empty; expected a YAML mapping starting with "
                 "'truce: 1'");
-  /* libfyaml's diagnostics arrive formatted ("NAME:LINE:COL: error: MSG")
-   * through an output callback; keep the first. (Collecting them with
-   * fy_diag_set_collect_errors leaks in libfyaml 0.7.12.) */
-  yaml_diag cap;
-  memset(&cap, 0, sizeof cap);
-  struct fy_diag_cfg dc;
-  fy_diag_cfg_default(&dc);
-  dc.fp = NULL;
-  dc.output_fn = capture_diag;
-  dc.user = &cap;
-  dc.colorize = false;
-  dc.show_source = false;
-  dc.show_position = true;
-  dc.show_type = false;
-  dc.show_module = false;
-  struct fy_diag* diag = fy_diag_create(&dc);
-  if (!diag) return TRUCE_FAIL(ctx, TRUCE_ENOMEM, "cannot create YAML diag");
-  struct fy_parse_cfg pc;
-  memset(&pc, 0, sizeof pc);
-  pc.flags = FYPCF_QUIET;
-  pc.diag = diag;
-  struct fy_document* doc = fy_document_build_from_string(&pc, text, len);
+  char ymsg[256];
+  mark ym;
+  struct fy_document* doc = truce__yaml_parse(text, len, &ym, ymsg,
+                                              sizeof ymsg);
   int rc = 0;
-  if (!doc) {
-    mark m = cap.line > 0 ? (mark){cap.line, cap.col > 0 ? cap.col : 1} : top;
-    rc = perr(&L, TRUCE_EPARSE, m, "malformed YAML: %s; expected valid YAML",
-              cap.msg[0] ? cap.msg : "cannot parse");
-    fy_diag_unref(diag);
-    return rc;
-  }
+  if (!doc)
+    return perr(&L, TRUCE_EPARSE, ym.line > 0 ? ym : top,
+                "malformed YAML: %s; expected valid YAML", ymsg);
   struct fy_node* root = fy_document_root(doc);
   if (!root || !fy_node_is_mapping(root)) {
-    rc = perr(&L, TRUCE_EINVAL, node_mark(root, top),
+    rc = perr(&L, TRUCE_EINVAL, truce__yaml_mark(root, top),
               "the document is %s; expected a mapping starting with "
               "'truce: 1'",
-              root ? kind_name(root) : "empty");
+              root ? truce__yaml_kind(root) : "empty");
     goto done;
   }
   mark vm = top;
@@ -1304,8 +1202,8 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
               "'truce: 1' at the top");
     goto done;
   }
-  if (!scalar_text(ver, vbuf, sizeof vbuf) || strcmp(vbuf, "1") != 0) {
-    rc = perr(&L, TRUCE_EINVAL, node_mark(ver, vm),
+  if (!truce__yaml_text(ver, vbuf, sizeof vbuf) || strcmp(vbuf, "1") != 0) {
+    rc = perr(&L, TRUCE_EINVAL, truce__yaml_mark(ver, vm),
               "unsupported format version '%s'; expected 'truce: 1'", vbuf);
     goto done;
   }
@@ -1323,12 +1221,12 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
                                      NULL};
     char t[32] = "";
     int idx = -1;
-    scalar_text(rv, t, sizeof t);
+    truce__yaml_text(rv, t, sizeof t);
     for (int ri = 0; rn[ri]; ri++)
       if (!strcmp(rn[ri], t)) idx = ri;
     if (idx < 0) {
       const char* sg = truce__suggest(t, rn, 4);
-      rc = perr(&L, TRUCE_EINVAL, node_mark(rv, rm),
+      rc = perr(&L, TRUCE_EINVAL, truce__yaml_mark(rv, rm),
                 "unknown value '%s' for 'ranges'%s%s%s; expected pert, "
                 "uniform, triangular or fixed",
                 t, sg ? " (did you mean '" : "", sg ? sg : "",
@@ -1379,6 +1277,5 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   }
 done:
   fy_document_destroy(doc);
-  fy_diag_unref(diag);
   return rc;
 }

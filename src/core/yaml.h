@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Small helpers over libfyaml shared by the YAML loaders (yaml.c). */
+#ifndef TRUCE_YAML_H
+#define TRUCE_YAML_H
+#include <libfyaml.h>
+
+#include "truce_int.h"
+
+typedef struct {
+  int line, col; /* 1-based */
+} mark;
+
+/* Parse a document; NULL on a syntax error, with its position and message
+ * (libfyaml's) in *where and msg. Free with fy_document_destroy. */
+struct fy_document* truce__yaml_parse(const char* text, size_t len,
+                                      mark* where, char* msg, size_t n);
+/* Where a node starts: a scalar's own position, a collection's first
+ * key or item, else `fallback`. */
+mark truce__yaml_mark(struct fy_node* n, mark fallback);
+/* NULL, empty, "~" or "null" (plain). */
+bool truce__yaml_is_null(struct fy_node* n);
+/* "a mapping", "a list", "a quoted string" or "a plain scalar". */
+const char* truce__yaml_kind(struct fy_node* n);
+/* Copy a scalar's text (truncating); false if not a scalar. */
+bool truce__yaml_text(struct fy_node* n, char* buf, size_t cap);
+#endif

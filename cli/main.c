@@ -18,6 +18,7 @@ static void usage(FILE* f) {
           "commands:\n"
           "  check FILE        validate a scenario and summarise it\n"
           "  run FILE          simulate a scenario and write its outputs\n"
+          "  stake FILE        where a group of many actors lands\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
           "  --version         print the version\n");
@@ -38,6 +39,12 @@ int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
              truce_scenario** out) {
   if (truce_scenario_load(ctx, path, out)) {
     cli_report(ctx);
+    return CLI_FAIL;
+  }
+  if (truce_stake_apply(ctx, *out)) { /* stakeholder links, before --set */
+    cli_report(ctx);
+    truce_scenario_free(*out);
+    *out = NULL;
     return CLI_FAIL;
   }
   for (int i = 0; i < nsets; i++) {
@@ -82,6 +89,8 @@ int main(int argc, char** argv) {
     rc = cmd_run(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "check")) {
     rc = cmd_check(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "stake")) {
+    rc = cmd_stake(ctx, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "truce: unknown command '%s'\n", cmd);
     usage(stderr);

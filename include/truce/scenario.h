@@ -45,6 +45,11 @@ TRUCE_API int truce_scenario_load_string(truce_ctx* ctx, const char* name,
  * validated like the file. The scenario is unchanged on failure. */
 TRUCE_API int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
                                  const char* assignment);
+/* The same, recording `source` as the number's provenance (e.g. "a
+ * stakeholder model") instead of "command line (--set)". */
+TRUCE_API int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
+                                      const char* assignment,
+                                      const char* source);
 /* Read a number by path (enums read as their index). */
 TRUCE_API int truce_scenario_get(truce_ctx* ctx, const truce_scenario* sc,
                                  const char* path, double* out);
@@ -71,6 +76,22 @@ TRUCE_API const char* truce_scenario_override(const truce_scenario* sc,
 /* Every number given in the file (and each override), in file order. */
 TRUCE_API size_t truce_scenario_provenance_count(const truce_scenario* sc);
 TRUCE_API const truce_provenance* truce_scenario_provenance(
+    const truce_scenario* sc, size_t i);
+/* Links from a stakeholder group to a number (the `stakeholders:`
+ * section): the group's predicted position on `dimension`, mapped
+ * linearly from [from0, from1] to [to0, to1], sets `path`. Applied by
+ * truce_stake_apply (truce/stake.h). */
+typedef struct {
+  const char* name;
+  const char* file;      /* resolved against the scenario's directory */
+  const char* model;     /* compromise, median, challenge or pce */
+  const char* dimension;
+  const char* path;
+  double from[2], to[2];
+  int line, column;
+} truce_stake_link;
+TRUCE_API size_t truce_scenario_link_count(const truce_scenario* sc);
+TRUCE_API const truce_stake_link* truce_scenario_link(
     const truce_scenario* sc, size_t i);
 /* Uncertain numbers (a dist: record or a low/high range), in file order. */
 TRUCE_API size_t truce_scenario_uncertain_count(const truce_scenario* sc);

@@ -6,6 +6,7 @@
 #include "truce/rng.h"
 #include "truce/scenario.h"
 #include "truce/sim.h"
+#include "truce/stake.h"
 #include "truce/ensemble.h"
 #include "truce/io.h"
 #endif

@@ -100,6 +100,15 @@ void truce_scenario_free(truce_scenario* sc) {
     truce__strfree(ctx, sc->overrides[i]);
   truce__free(ctx, sc->overrides, sc->n_overrides * sizeof(char*));
   truce__free(ctx, sc->model.events, 0);
+  for (size_t i = 0; i < sc->n_links; i++) {
+    truce_stake_link* l = &sc->links[i];
+    truce__strfree(ctx, (char*)l->name);
+    truce__strfree(ctx, (char*)l->file);
+    truce__strfree(ctx, (char*)l->model);
+    truce__strfree(ctx, (char*)l->dimension);
+    truce__strfree(ctx, (char*)l->path);
+  }
+  truce__free(ctx, sc->links, sc->n_links * sizeof *sc->links);
   for (size_t i = 0; i < sc->n_unc; i++) truce__dist_free(ctx, &sc->unc[i]);
   truce__free(ctx, sc->unc, sc->n_unc * sizeof *sc->unc);
   truce__strfree(ctx, sc->file);
@@ -119,7 +128,12 @@ int truce_scenario_get(truce_ctx* ctx, const truce_scenario* sc,
 
 int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
                        const char* assignment) {
-  if (!ctx || !sc || !assignment) return TRUCE_EINVAL;
+  return truce_scenario_set_from(ctx, sc, assignment, "command line (--set)");
+}
+
+int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
+                            const char* assignment, const char* source) {
+  if (!ctx || !sc || !assignment || !source) return TRUCE_EINVAL;
   const char* eq = strchr(assignment, '=');
   if (!eq || eq == assignment || !eq[1])
     return TRUCE_FAIL(ctx, TRUCE_EINVAL,
@@ -213,9 +227,11 @@ int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
     if (!strcmp(p->path, path)) {
       p->value = v;
       truce__strfree(ctx, p->source);
-      p->source = truce__strdup(ctx, "command line (--set)");
+      p->source = truce__strdup(ctx, source);
       truce__strfree(ctx, p->dist);
-      p->dist = NULL;
+      truce__strfree(ctx, p->claimant); /* no longer the claimant's number */
+      truce__strfree(ctx, p->date);
+      p->dist = p->claimant = p->date = NULL;
       if (!p->source) return TRUCE_ENOMEM;
     }
   }
@@ -272,6 +288,15 @@ const truce_provenance* truce_scenario_provenance(const truce_scenario* sc,
                                p->source,   p->claimant, p->date,
                                p->dist,     p->line,  p->column};
   return &p->view;
+}
+
+size_t truce_scenario_link_count(const truce_scenario* sc) {
+  return sc->n_links;
+}
+
+const truce_stake_link* truce_scenario_link(const truce_scenario* sc,
+                                            size_t i) {
+  return i < sc->n_links ? &sc->links[i] : NULL;
 }
 
 size_t truce_scenario_uncertain_count(const truce_scenario* sc) {

@@ -95,6 +95,8 @@ struct truce_scenario {
   size_t n_prov, cap_prov;
   char** overrides;
   size_t n_overrides;
+  truce_stake_link* links; /* strings owned here */
+  size_t n_links;
   truce__dist* unc; /* uncertain parameters, in file order */
   size_t n_unc;
   int ranges;       /* TRUCE_RANGES_* */

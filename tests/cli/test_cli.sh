@@ -216,6 +216,42 @@ fi
 # daily.csv bands are ordered p05 <= p25 <= p50 <= p75 <= p95
 awk -F, 'NR>1 && !($7<=$8 && $8<=$9 && $9<=$10 && $10<=$11) {bad=1} END {exit bad}' "$T/t1/daily.csv" && ok || bad "bands out of order"
 
+# truce stake: KTAB files load unchanged; JSON has model, outcome, rounds
+for f in "$SRC"/data/bargaining/ktab_*.csv; do
+  case "$f" in *a160*) continue ;; esac
+  "$TRUCE" stake "$f" --model pce --json >"$T/stake.json" 2>"$T/stderr" || { bad "stake $f: $(cat "$T/stderr")"; continue; }
+  grep -q '"model": "pce"' "$T/stake.json" && grep -q '"outcome": \[' "$T/stake.json" \
+    && grep -q '"rounds": ' "$T/stake.json" && grep -q '"trajectory": ' "$T/stake.json" && ok || bad "stake json $f"
+done
+"$TRUCE" stake "$SRC/data/bargaining/ktab_SOE-Policy.csv" --json | grep -q '"outcome": \[35.0' && ok || bad "stake compromise SOE-Policy"
+printf 'X, Y, 2, 1\nActor, D, P, Pos, Sal\nA, a, 1, 50, 50\nB, b, 1, 500, 50\n' >"$T/bad.csv"
+"$TRUCE" stake "$T/bad.csv" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "^$T/bad.csv:4:10: error: position '500'" "$T/stderr" && ok || bad "stake bad csv: $(cat "$T/stderr")"
+"$TRUCE" stake --model nope "$T/bad.csv" 2>/dev/null; [ $? -eq 2 ] && ok || bad "stake bad model should exit 2"
+"$TRUCE" stake --help | grep -q "usage: truce stake" && ok || bad "stake --help"
+
+# a stakeholder link sets a scenario number, recorded with its provenance
+mkdir -p "$T/lk"
+cp "$SRC/scenarios/stakeholders/contact-group.yaml" "$T/lk/group.yaml"
+cat >"$T/lk/war.yaml" <<'Y'
+truce: 1
+horizon_days: 10
+sides:
+  - id: a
+    personnel: {front: 1000}
+  - id: b
+    personnel: {front: 1000}
+combat: {law: square, coefficients: {a: 0.01, b: 0.01}}
+stakeholders:
+  - {name: aid, file: group.yaml, dimension: aid, sets: combat.coefficients.a, from: [0, 100], to: [0, 0.02]}
+Y
+"$TRUCE" run "$T/lk/war.yaml" --deterministic --out "$T/lko" -q || bad "link run"
+grep -q '"source": "stakeholders: aid (compromise model of' "$T/lko/summary.json" && ok || bad "link provenance"
+grep -q '"overrides": \["combat.coefficients.a=0.0118' "$T/lko/summary.json" && ok || bad "link value: $(grep overrides "$T/lko/summary.json")"
+sed -i 's/dimension: aid/dimension: aide/' "$T/lk/war.yaml"
+"$TRUCE" check "$T/lk/war.yaml" 2>"$T/stderr" >/dev/null
+[ $? -eq 1 ] && grep -q "war.yaml:10:6: error: stakeholder file '.*group.yaml' has no dimension 'aide'" "$T/stderr" && ok || bad "link bad dimension: $(cat "$T/stderr")"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

@@ -496,6 +496,36 @@ static void test_events_validated(void** state) {
                "bad.yaml:11:", "duration_days");
 }
 
+static void test_stakeholder_links(void** state) {
+  (void)state;
+  truce_scenario* sc = ts_load(
+      ctx, "truce: 1\n" SIDES COMBAT
+           "stakeholders:\n"
+           "  - {file: g.yaml, dimension: aid, sets: sides.a.quality, "
+           "to: [0.5, 1.5]}\n");
+  assert_int_equal(truce_scenario_link_count(sc), 1);
+  const truce_stake_link* l = truce_scenario_link(sc, 0);
+  assert_string_equal(l->file, "g.yaml");
+  assert_string_equal(l->model, "compromise");
+  assert_string_equal(l->path, "sides.a.quality");
+  assert_true(l->from[0] == 0 && l->from[1] == 100 && l->to[1] == 1.5);
+  truce_scenario_free(sc);
+  expect_error("truce: 1\n" SIDES COMBAT
+               "stakeholders:\n"
+               "  - {file: g.yaml, dimension: aid, sets: sides.a.qualty, "
+               "to: [0, 1]}\n",
+               "bad.yaml:11:42: ", "did you mean 'quality'");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "stakeholders:\n"
+               "  - {file: g.yaml, dimension: aid, sets: sides.a.quality, "
+               "to: [0, 1], modle: pce}\n",
+               "bad.yaml:11:", "did you mean 'model'");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "stakeholders:\n"
+               "  - {file: g.yaml, sets: sides.a.quality, to: [0, 1]}\n",
+               "bad.yaml:11:6: ", "needs file, dimension, sets and to");
+}
+
 /* Every allocation of a load may fail: the result is TRUCE_ENOMEM (or a
  * clean success past the last allocation), never a leak or a crash. */
 static void test_oom_sweep(void** state) {
@@ -549,6 +579,7 @@ int main(void) {
       cmocka_unit_test(test_distribution_moments),
       cmocka_unit_test(test_uncertain_streams),
       cmocka_unit_test(test_events_validated),
+      cmocka_unit_test(test_stakeholder_links),
       cmocka_unit_test(test_oom_sweep),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Stakeholder links: a scenario may let a group's predicted position set
+ * one of its numbers (e.g. the contact group's aid level sets Ukraine's
+ * shell supply). Each link loads the group's file, solves the chosen
+ * model and maps the outcome on one dimension linearly onto the number,
+ * recording the group as the number's provenance.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "stake_int.h"
+
+int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
+  if (!ctx || !sc) return TRUCE_EINVAL;
+  for (size_t i = 0; i < truce_scenario_link_count(sc); i++) {
+    const truce_stake_link* l = truce_scenario_link(sc, i);
+    truce_stake* st;
+    int rc = truce_stake_load(ctx, l->file, &st);
+    if (rc) return rc;
+    size_t k = 0;
+    while (k < st->d && strcmp(truce_stake_dim_name(st, k), l->dimension))
+      k++;
+    if (k == st->d) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s:%d:%d: error: stakeholder file '%s' has no "
+                      "dimension '%s'; expected one of its dimensions",
+                      truce_scenario_file(sc), l->line, l->column, l->file,
+                      l->dimension);
+      truce_stake_free(st);
+      return rc;
+    }
+    truce_stake_result* r;
+    rc = truce_stake_solve(ctx, st, truce_stake_model_parse(l->model), NULL,
+                           &r);
+    if (rc) {
+      truce_stake_free(st);
+      return rc;
+    }
+    double p = r->outcome[k];
+    double v = l->to[0] + (p - l->from[0]) / (l->from[1] - l->from[0]) *
+                              (l->to[1] - l->to[0]);
+    char assign[512], source[512];
+    snprintf(assign, sizeof assign, "%s=%.17g", l->path, v);
+    snprintf(source, sizeof source,
+             "stakeholders: %s (%s model of %s: position %.2f on '%s')",
+             l->name, l->model, l->file, p, l->dimension);
+    truce_stake_result_free(r);
+    truce_stake_free(st);
+    rc = truce_scenario_set_from(ctx, sc, assign, source);
+    if (rc) return rc;
+  }
+  return 0;
+}

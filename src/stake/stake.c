@@ -1,0 +1,529 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Stakeholder problems: construction and the two input formats. KTAB's
+ * CSV is read unchanged (row 1: name, description, actor count, dimension
+ * count; row 2: headers; then per actor: name, description, power, and a
+ * position and salience per dimension), so KTAB's users can bring their
+ * files. The YAML form adds provenance to any number. Errors carry
+ * FILE:LINE:COL.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../core/yaml.h"
+#include "stake_int.h"
+
+int truce__stake_alloc(truce_ctx* ctx, size_t n, size_t d, truce_stake** out) {
+  *out = NULL;
+  truce_stake* st = truce__calloc(ctx, 1, sizeof *st);
+  if (!st) return TRUCE_ENOMEM;
+  st->ctx = ctx;
+  st->n = n;
+  st->d = d;
+  st->lo = 0;
+  st->hi = 100;
+  st->actor = truce__calloc(ctx, n ? n : 1, sizeof(char*));
+  st->dim = truce__calloc(ctx, d ? d : 1, sizeof(char*));
+  st->cap = truce__calloc(ctx, n ? n : 1, sizeof(double));
+  st->pos = truce__calloc(ctx, (n * d) > 0 ? n * d : 1, sizeof(double));
+  st->sal = truce__calloc(ctx, (n * d) > 0 ? n * d : 1, sizeof(double));
+  if (!st->actor || !st->dim || !st->cap || !st->pos || !st->sal) {
+    truce_stake_free(st);
+    return TRUCE_ENOMEM;
+  }
+  *out = st;
+  return 0;
+}
+
+void truce_stake_free(truce_stake* st) {
+  if (!st) return;
+  truce_ctx* ctx = st->ctx;
+  if (st->actor)
+    for (size_t i = 0; i < st->n; i++) truce__strfree(ctx, st->actor[i]);
+  if (st->dim)
+    for (size_t k = 0; k < st->d; k++) truce__strfree(ctx, st->dim[k]);
+  truce__free(ctx, st->actor, 0);
+  truce__free(ctx, st->dim, 0);
+  truce__free(ctx, st->cap, 0);
+  truce__free(ctx, st->pos, 0);
+  truce__free(ctx, st->sal, 0);
+  truce__strfree(ctx, st->name);
+  truce__free(ctx, st, sizeof *st);
+}
+
+int truce_stake_from_arrays(truce_ctx* ctx, size_t n, size_t d,
+                            const double* cap, const double* pos,
+                            const double* sal, double lo, double hi,
+                            truce_stake** out) {
+  if (!ctx || !cap || !pos || !sal || !out || n == 0 || d == 0 || !(lo < hi))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "a stakeholder problem needs actors, dimensions and "
+                      "a scale lo < hi");
+  int rc = truce__stake_alloc(ctx, n, d, out);
+  if (rc) return rc;
+  truce_stake* st = *out;
+  st->lo = lo;
+  st->hi = hi;
+  memcpy(st->cap, cap, n * sizeof *cap);
+  memcpy(st->pos, pos, n * d * sizeof *pos);
+  memcpy(st->sal, sal, n * d * sizeof *sal);
+  return 0;
+}
+
+const char* truce_stake_name(const truce_stake* st) {
+  return st->name ? st->name : "";
+}
+size_t truce_stake_actor_count(const truce_stake* st) { return st->n; }
+size_t truce_stake_dim_count(const truce_stake* st) { return st->d; }
+const char* truce_stake_actor_name(const truce_stake* st, size_t i) {
+  return i < st->n && st->actor[i] ? st->actor[i] : "";
+}
+const char* truce_stake_dim_name(const truce_stake* st, size_t k) {
+  return k < st->d && st->dim[k] ? st->dim[k] : "";
+}
+
+/* ------------------------------------------------------------ KTAB CSV */
+
+#define MAXF 512
+
+typedef struct {
+  char* f[MAXF];
+  int col[MAXF]; /* 1-based column of each field */
+  int n;
+} fields;
+
+/* Split a CSV line in place: commas, optional quotes, trimmed. */
+static void split(char* line, fields* fs) {
+  fs->n = 0;
+  char* p = line;
+  while (fs->n < MAXF) {
+    while (*p == ' ' || *p == '\t') p++;
+    int col = (int)(p - line) + 1;
+    char* start = p;
+    char* end;
+    if (*p == '"') {
+      start = ++p;
+      while (*p && *p != '"') p++;
+      end = p;
+      if (*p == '"') p++;
+      while (*p && *p != ',') p++;
+    } else {
+      while (*p && *p != ',' && *p != '\r' && *p != '\n') p++;
+      end = p;
+      while (end > start && (end[-1] == ' ' || end[-1] == '\t')) end--;
+    }
+    char c = *p;
+    *end = '\0';
+    fs->f[fs->n] = start;
+    fs->col[fs->n] = col;
+    fs->n++;
+    if (c != ',') break;
+    p++;
+  }
+  /* a trailing comma leaves an empty last field: drop it */
+  while (fs->n > 0 && fs->f[fs->n - 1][0] == '\0') fs->n--;
+}
+
+static int num(const char* s, double* v) {
+  char* end;
+  errno = 0;
+  *v = strtod(s, &end);
+  return end != s && *end == '\0' && errno == 0 && isfinite(*v) ? 0 : -1;
+}
+
+static int load_csv(truce_ctx* ctx, const char* path, const char* text,
+                    truce_stake** out) {
+  size_t len = strlen(text);
+  char* buf = truce__strndup(ctx, text, len);
+  if (!buf) return TRUCE_ENOMEM;
+  int rc = 0, line = 0;
+  size_t n = 0, d = 0, row = 0;
+  truce_stake* st = NULL;
+  char* name = NULL;
+  char* save = buf;
+  fields fs;
+#define CSV_FAIL(col, ...)                                              \
+  do {                                                                  \
+    char m_[512];                                                       \
+    snprintf(m_, sizeof m_, __VA_ARGS__);                               \
+    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s", path, line, \
+                    (col), m_);                                         \
+    goto done;                                                          \
+  } while (0)
+  for (char* ln = save; ln && *ln;) {
+    char* nl = strchr(ln, '\n');
+    if (nl) *nl = '\0';
+    line++;
+    char* cur = ln;
+    ln = nl ? nl + 1 : NULL;
+    size_t l = strlen(cur);
+    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
+    if (l == 0) continue;
+    split(cur, &fs);
+    if (line == 1) {
+      double a, b;
+      if (fs.n < 4 || num(fs.f[2], &a) || num(fs.f[3], &b))
+        CSV_FAIL(fs.n > 2 ? fs.col[2] : 1,
+                 "bad KTAB header; expected 'name, description, number of "
+                 "actors, number of dimensions'");
+      if (!(a >= 1 && a == floor(a) && a <= 100000))
+        CSV_FAIL(fs.col[2], "actor count '%s'; expected a whole number >= 1",
+                 fs.f[2]);
+      if (!(b >= 1 && b == floor(b) && b <= 100))
+        CSV_FAIL(fs.col[3], "dimension count '%s'; expected a whole number "
+                 "from 1 to 100", fs.f[3]);
+      n = (size_t)a;
+      d = (size_t)b;
+      name = truce__strdup(ctx, fs.f[0]);
+      if (!name || (rc = truce__stake_alloc(ctx, n, d, &st))) {
+        rc = rc ? rc : TRUCE_ENOMEM;
+        goto done;
+      }
+      st->name = name;
+      name = NULL;
+      continue;
+    }
+    if (line == 2 || (row == 0 && !strcasecmp(fs.f[0], "actor"))) {
+      if ((size_t)fs.n < 3 + 2 * d)
+        CSV_FAIL(1, "the header has %d columns; expected %zu (actor, "
+                 "description, power, then position and salience for each "
+                 "of %zu dimensions)", fs.n, 3 + 2 * d, d);
+      for (size_t k = 0; k < d; k++) {
+        char* h = fs.f[3 + 2 * k];
+        size_t hl = strlen(h);
+        if (hl > 9 && !strcasecmp(h + hl - 9, " position")) h[hl - 9] = '\0';
+        if (!(st->dim[k] = truce__strdup(ctx, h))) {
+          rc = TRUCE_ENOMEM;
+          goto done;
+        }
+      }
+      continue;
+    }
+    if (row >= n)
+      CSV_FAIL(1, "more actor rows than the %zu declared in line 1", n);
+    if ((size_t)fs.n < 3 + 2 * d)
+      CSV_FAIL(fs.n ? fs.col[fs.n - 1] : 1,
+               "actor row has %d fields; expected %zu", fs.n, 3 + 2 * d);
+    if (!(st->actor[row] = truce__strdup(ctx, fs.f[0]))) {
+      rc = TRUCE_ENOMEM;
+      goto done;
+    }
+    double v;
+    if (num(fs.f[2], &v) || v < 0)
+      CSV_FAIL(fs.col[2], "power '%s' of '%s'; expected a number >= 0",
+               fs.f[2], fs.f[0]);
+    st->cap[row] = v;
+    for (size_t k = 0; k < d; k++) {
+      int pi = 3 + 2 * (int)k, si = pi + 1;
+      if (num(fs.f[pi], &v) || v < 0 || v > 100)
+        CSV_FAIL(fs.col[pi], "position '%s' of '%s'; expected a number "
+                 "from 0 to 100", fs.f[pi], fs.f[0]);
+      st->pos[row * d + k] = v;
+      if (num(fs.f[si], &v) || v < 0 || v > 100)
+        CSV_FAIL(fs.col[si], "salience '%s' of '%s'; expected a number "
+                 "from 0 to 100", fs.f[si], fs.f[0]);
+      st->sal[row * d + k] = v;
+    }
+    row++;
+  }
+  if (!st) {
+    line = 1;
+    CSV_FAIL(1, "the file is empty; expected KTAB's CSV format");
+  }
+  if (row != n) {
+    line++;
+    CSV_FAIL(1, "%zu actor rows; expected the %zu declared in line 1", row,
+             n);
+  }
+#undef CSV_FAIL
+done:
+  truce__strfree(ctx, name);
+  truce__free(ctx, buf, len + 1);
+  if (rc) {
+    truce_stake_free(st);
+    return rc;
+  }
+  *out = st;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- YAML */
+
+typedef struct {
+  truce_ctx* ctx;
+  const char* file;
+} yl;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 3, 4)))
+#endif
+static int yerr(yl* Y, mark m, const char* fmt, ...) {
+  char msg[700];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  return TRUCE_FAIL(Y->ctx, TRUCE_EINVAL, "%s:%d:%d: error: %s", Y->file,
+                    m.line, m.col, msg);
+}
+
+/* A number, plain or {value:, unit:, source:, claimant:, date:, note:}. */
+static int ynum(yl* Y, struct fy_node* n, mark km, const char* what,
+                double lo, double hi, double* out) {
+  mark m = truce__yaml_mark(n, km);
+  struct fy_node* v = n;
+  if (n && fy_node_is_mapping(n)) {
+    v = NULL;
+    void* it = NULL;
+    struct fy_node_pair* p;
+    while ((p = fy_node_mapping_iterate(n, &it))) {
+      char k[32];
+      truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
+      if (!strcmp(k, "value")) v = fy_node_pair_value(p);
+      else if (strcmp(k, "unit") && strcmp(k, "source") &&
+               strcmp(k, "claimant") && strcmp(k, "date") && strcmp(k, "note"))
+        return yerr(Y, truce__yaml_mark(fy_node_pair_key(p), m),
+                    "unknown key '%s' in the record for %s; expected value, "
+                    "unit, source, claimant, date or note", k, what);
+    }
+    if (!v) return yerr(Y, m, "the record for %s has no value", what);
+    m = truce__yaml_mark(v, m);
+  }
+  char t[64];
+  if (!v || !truce__yaml_text(v, t, sizeof t) ||
+      fy_node_get_style(v) != FYNS_PLAIN || num(t, out))
+    return yerr(Y, m, "wrong type for %s; expected a number from %g to %g",
+                what, lo, hi);
+  if (*out < lo || *out > hi)
+    return yerr(Y, m, "value %s for %s is out of range; expected a number "
+                "from %g to %g", t, what, lo, hi);
+  return 0;
+}
+
+static struct fy_node* ylookup(struct fy_node* map, const char* key,
+                               mark* km) {
+  void* it = NULL;
+  struct fy_node_pair* p;
+  while ((p = fy_node_mapping_iterate(map, &it))) {
+    char k[64];
+    if (truce__yaml_text(fy_node_pair_key(p), k, sizeof k) && !strcmp(k, key)) {
+      *km = truce__yaml_mark(fy_node_pair_key(p), *km);
+      return fy_node_pair_value(p);
+    }
+  }
+  return NULL;
+}
+
+static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
+                     truce_stake** out) {
+  yl Y = {ctx, path};
+  mark top = {1, 1}, ym;
+  char msg[256];
+  struct fy_document* doc =
+      truce__yaml_parse(text, strlen(text), &ym, msg, sizeof msg);
+  if (!doc)
+    return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: malformed YAML: %s",
+                      path, ym.line ? ym.line : 1, ym.col ? ym.col : 1, msg);
+  truce_stake* st = NULL;
+  int rc = 0;
+  struct fy_node* root = fy_document_root(doc);
+  if (!root || !fy_node_is_mapping(root)) {
+    rc = yerr(&Y, top, "expected a mapping with truce_stake: 1, dimensions "
+              "and actors");
+    goto done;
+  }
+  /* keys */
+  static const char* const keys[] = {"truce_stake", "name", "scale",
+                                     "dimensions", "actors"};
+  void* it = NULL;
+  struct fy_node_pair* p;
+  while ((p = fy_node_mapping_iterate(root, &it))) {
+    char k[64];
+    truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
+    bool ok = false;
+    for (int i = 0; i < 5; i++) ok |= !strcmp(k, keys[i]);
+    if (!ok) {
+      rc = yerr(&Y, truce__yaml_mark(fy_node_pair_key(p), top),
+                "unknown key '%s'; expected truce_stake, name, scale, "
+                "dimensions or actors", k);
+      goto done;
+    }
+  }
+  mark vm = top, dm = top, am = top, sm = top, nm = top;
+  struct fy_node* ver = ylookup(root, "truce_stake", &vm);
+  char t[256];
+  if (!ver || !truce__yaml_text(ver, t, sizeof t) || strcmp(t, "1")) {
+    rc = yerr(&Y, ver ? truce__yaml_mark(ver, vm) : top,
+              "missing or unsupported 'truce_stake'; expected "
+              "'truce_stake: 1'");
+    goto done;
+  }
+  struct fy_node* dims = ylookup(root, "dimensions", &dm);
+  struct fy_node* acts = ylookup(root, "actors", &am);
+  if (!dims || !fy_node_is_sequence(dims) ||
+      fy_node_sequence_item_count(dims) < 1) {
+    rc = yerr(&Y, dims ? truce__yaml_mark(dims, dm) : top,
+              "missing or empty 'dimensions'; expected a list of names");
+    goto done;
+  }
+  if (!acts || !fy_node_is_sequence(acts) ||
+      fy_node_sequence_item_count(acts) < 2) {
+    rc = yerr(&Y, acts ? truce__yaml_mark(acts, am) : top,
+              "'actors' must list at least two actors");
+    goto done;
+  }
+  size_t d = (size_t)fy_node_sequence_item_count(dims);
+  size_t n = (size_t)fy_node_sequence_item_count(acts);
+  if ((rc = truce__stake_alloc(ctx, n, d, &st))) goto done;
+  struct fy_node* nmn = ylookup(root, "name", &nm);
+  if (nmn && truce__yaml_text(nmn, t, sizeof t) &&
+      !(st->name = truce__strdup(ctx, t))) {
+    rc = TRUCE_ENOMEM;
+    goto done;
+  }
+  struct fy_node* sc = ylookup(root, "scale", &sm);
+  if (sc) {
+    if (!fy_node_is_sequence(sc) || fy_node_sequence_item_count(sc) != 2) {
+      rc = yerr(&Y, truce__yaml_mark(sc, sm), "wrong type for 'scale'; "
+                "expected [low, high]");
+      goto done;
+    }
+    void* i2 = NULL;
+    struct fy_node* a = fy_node_sequence_iterate(sc, &i2);
+    struct fy_node* b = fy_node_sequence_iterate(sc, &i2);
+    if ((rc = ynum(&Y, a, sm, "'scale[0]'", -1e12, 1e12, &st->lo)) ||
+        (rc = ynum(&Y, b, sm, "'scale[1]'", -1e12, 1e12, &st->hi)))
+      goto done;
+    if (!(st->lo < st->hi)) {
+      rc = yerr(&Y, truce__yaml_mark(sc, sm), "'scale' low %g is not below "
+                "high %g", st->lo, st->hi);
+      goto done;
+    }
+  }
+  it = NULL;
+  struct fy_node* dn;
+  for (size_t k = 0; (dn = fy_node_sequence_iterate(dims, &it)); k++) {
+    if (!truce__yaml_text(dn, t, sizeof t)) {
+      rc = yerr(&Y, truce__yaml_mark(dn, dm), "a dimension name is not a "
+                "string");
+      goto done;
+    }
+    if (!(st->dim[k] = truce__strdup(ctx, t))) {
+      rc = TRUCE_ENOMEM;
+      goto done;
+    }
+  }
+  it = NULL;
+  struct fy_node* an;
+  for (size_t i = 0; (an = fy_node_sequence_iterate(acts, &it)); i++) {
+    mark im = truce__yaml_mark(an, am);
+    if (!fy_node_is_mapping(an)) {
+      rc = yerr(&Y, im, "actor %zu is %s; expected a mapping with name, "
+                "capability, position and salience", i + 1,
+                truce__yaml_kind(an));
+      goto done;
+    }
+    void* i3 = NULL;
+    while ((p = fy_node_mapping_iterate(an, &i3))) {
+      char k[64];
+      truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
+      if (strcmp(k, "name") && strcmp(k, "capability") &&
+          strcmp(k, "position") && strcmp(k, "salience") &&
+          strcmp(k, "description")) {
+        rc = yerr(&Y, truce__yaml_mark(fy_node_pair_key(p), im),
+                  "unknown key '%s' for actor %zu; expected name, "
+                  "description, capability, position, salience", k, i + 1);
+        goto done;
+      }
+    }
+    mark km = im;
+    struct fy_node* nn = ylookup(an, "name", &km);
+    if (!nn || !truce__yaml_text(nn, t, sizeof t)) {
+      rc = yerr(&Y, im, "actor %zu has no name", i + 1);
+      goto done;
+    }
+    if (!(st->actor[i] = truce__strdup(ctx, t))) {
+      rc = TRUCE_ENOMEM;
+      goto done;
+    }
+    char what[128];
+    km = im;
+    struct fy_node* cn = ylookup(an, "capability", &km);
+    snprintf(what, sizeof what, "the capability of '%s'", st->actor[i]);
+    if (!cn) {
+      rc = yerr(&Y, im, "actor '%s' has no capability", st->actor[i]);
+      goto done;
+    }
+    if ((rc = ynum(&Y, cn, km, what, 0, 1e15, &st->cap[i]))) goto done;
+    static const char* const vecs[] = {"position", "salience"};
+    for (int v = 0; v < 2; v++) {
+      km = im;
+      struct fy_node* vn = ylookup(an, vecs[v], &km);
+      if (!vn || !fy_node_is_sequence(vn) ||
+          (size_t)fy_node_sequence_item_count(vn) != d) {
+        rc = yerr(&Y, vn ? truce__yaml_mark(vn, km) : im,
+                  "the %s of '%s' must list %zu number%s (one per "
+                  "dimension)", vecs[v], st->actor[i], d, d == 1 ? "" : "s");
+        goto done;
+      }
+      void* i4 = NULL;
+      struct fy_node* x;
+      for (size_t k = 0; (x = fy_node_sequence_iterate(vn, &i4)); k++) {
+        snprintf(what, sizeof what, "the %s of '%s' on '%s'", vecs[v],
+                 st->actor[i], st->dim[k]);
+        double* dst = v == 0 ? &st->pos[i * d + k] : &st->sal[i * d + k];
+        if ((rc = ynum(&Y, x, km, what, v == 0 ? st->lo : 0,
+                       v == 0 ? st->hi : 100, dst)))
+          goto done;
+      }
+    }
+  }
+done:
+  fy_document_destroy(doc);
+  if (rc) {
+    truce_stake_free(st);
+    return rc;
+  }
+  *out = st;
+  return 0;
+}
+
+int truce_stake_load(truce_ctx* ctx, const char* path, truce_stake** out) {
+  if (!ctx || !path || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  FILE* f = fopen(path, "rb");
+  if (!f)
+    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot read the file "
+                      "(%s)", path, strerror(errno));
+  size_t cap = 1 << 16, len = 0;
+  char* buf = truce__malloc(ctx, cap + 1);
+  int rc = buf ? 0 : TRUCE_ENOMEM;
+  while (!rc) {
+    if (len == cap) {
+      char* nb = truce__realloc(ctx, buf, cap + 1, 2 * cap + 1);
+      if (!nb) {
+        rc = TRUCE_ENOMEM;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t r = fread(buf + len, 1, cap - len, f);
+    len += r;
+    if (r == 0) break;
+  }
+  fclose(f);
+  if (!rc) {
+    buf[len] = '\0';
+    size_t pl = strlen(path);
+    bool csv = pl > 4 && !strcasecmp(path + pl - 4, ".csv");
+    rc = csv ? load_csv(ctx, path, buf, out) : load_yaml(ctx, path, buf, out);
+  }
+  truce__free(ctx, buf, cap + 1);
+  return rc;
+}

@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   truce_ensemble_opts o = {strtoull(argv[2], NULL, 10), atoi(argv[3]), 0, 1,
-                           NULL, NULL};
+                           NULL, NULL, NULL};
   truce_ensemble* e;
   double t0 = now();
   if (truce_ensemble_run(ctx, sc, &o, &e)) {

@@ -11,6 +11,7 @@ enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 int cmd_run(truce_ctx* ctx, int argc, char** argv);
 int cmd_check(truce_ctx* ctx, int argc, char** argv);
 int cmd_stake(truce_ctx* ctx, int argc, char** argv);
+int cmd_bargain(truce_ctx* ctx, int argc, char** argv);
 
 /* Print the context's last error to stderr. */
 void cli_report(const truce_ctx* ctx);

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,6 +103,35 @@ static void print_summary(const truce_scenario* sc, const truce_ensemble* e,
                                                 (double)runs);
   }
   printf("  wrote %s/{daily.csv,runs.csv,results.db,summary.json}\n", outdir);
+}
+
+/* The probability that a bargaining range exists within 3, 6 and 12
+ * months, and the packages most often acceptable to both. */
+static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
+                             const truce_ensemble* e) {
+  truce_bargain_summary b;
+  if (truce_bargain_summarise(ctx, sc, e, &b)) return;
+  printf("  bargaining range exists within 3 / 6 / 12 months: "
+         "%.0f%% / %.0f%% / %.0f%% of runs",
+         100 * b.p_open_by_month[2], 100 * b.p_open_by_month[5],
+         100 * b.p_open_by_month[11]);
+  if (b.never_fraction < 1)
+    printf(" (median opening: day %.0f)\n", b.open_q[2]);
+  else
+    printf(" (never within %d days)\n", truce_scenario_horizon_days(sc));
+  for (int k = 0; k < b.n_top; k++) {
+    char name[200];
+    truce_bargain_package_name(sc, b.top_combo[k], name, sizeof name);
+    printf("    acceptable to both in %3.0f%% of openings: %s\n",
+           100 * b.top_share[k], name);
+  }
+  if (b.nash_combo >= 0) {
+    char name[200];
+    truce_bargain_package_name(sc, b.nash_combo, name, sizeof name);
+    printf("    Nash settlement (most often): %s, %s keeps %.1f%% of the "
+           "contested area (median)\n",
+           name, truce_scenario_side_id(sc, 0), 100 * b.nash_x_median);
+  }
 }
 
 static int parse_u64(const char* s, uint64_t* v) {
@@ -241,10 +271,13 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   truce_ensemble* ens = NULL;
   int root = truce_parallel_rank() == 0;
   progress pb = {0, 0};
+  truce_ensemble_hook hook;
+  bool nego = truce_scenario_has_negotiation(sc);
+  if (nego && truce_bargain_hook(ctx, sc, &hook)) goto fail;
   truce_ensemble_opts eo = {runs, (int)threads,
                             det ? TRUCE_SIM_DETERMINISTIC : 0u, 1,
                             root && !quiet && isatty(2) ? show_progress : NULL,
-                            &pb};
+                            &pb, nego ? &hook : NULL};
   if (truce_ensemble_run(ctx, sc, &eo, &ens)) goto fail;
   if (eo.progress) fputs("\r\033[K", stderr);
   if (!truce_ensemble_is_root(ens)) { /* rank 0 writes everything */
@@ -266,6 +299,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
                          truce_ensemble_ranks(ens)};
   if (truce_output_commit(out, &meta)) goto fail;
   if (!quiet) print_summary(sc, ens, runs, det, outdir);
+  if (!quiet && nego) print_bargaining(ctx, sc, ens);
   free(cmdline);
   truce_ensemble_free(ens);
   truce_output_free(out);

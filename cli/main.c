@@ -18,6 +18,7 @@ static void usage(FILE* f) {
           "commands:\n"
           "  check FILE        validate a scenario and summarise it\n"
           "  run FILE          simulate a scenario and write its outputs\n"
+          "  bargain FILE      the negotiation on one day of the war\n"
           "  stake FILE        where a group of many actors lands\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
@@ -89,6 +90,8 @@ int main(int argc, char** argv) {
     rc = cmd_run(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "check")) {
     rc = cmd_check(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "bargain")) {
+    rc = cmd_bargain(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "stake")) {
     rc = cmd_stake(ctx, argc - 1, argv + 1);
   } else {

@@ -34,6 +34,20 @@ typedef enum {
 /* Name of a series as used in the outputs ("front", ...). */
 TRUCE_API const char* truce_series_name(int series);
 
+/* A per-run observer that a later layer (e.g. bargaining) plugs into the
+ * ensemble: each thread gets its own state; after run r, `run_end` writes
+ * `extras` numbers into out[0..extras), which the ensemble keeps by run
+ * (and gathers across MPI ranks). */
+typedef struct {
+  size_t extras;
+  void* user;
+  int (*thread_new)(void* user, truce_ctx* tctx, void** state);
+  int (*run_begin)(void* state, uint64_t run);
+  int (*day)(void* state, const truce_day* d);
+  int (*run_end)(void* state, uint64_t run, double* out);
+  void (*thread_free)(void* state);
+} truce_ensemble_hook;
+
 typedef struct {
   uint64_t runs;
   int threads;          /* 0: OpenMP's default */
@@ -43,6 +57,7 @@ typedef struct {
    * rank); may be NULL. */
   void (*progress)(void* user, uint64_t done, uint64_t total);
   void* progress_user;
+  const truce_ensemble_hook* hook; /* may be NULL */
 } truce_ensemble_opts;
 
 /* Mean and quantiles of one series on one day across runs. */
@@ -77,6 +92,9 @@ TRUCE_API double truce_ensemble_stalemate(const truce_ensemble* e, int day);
 TRUCE_API int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
                                      truce_side_outcome out[2]);
 TRUCE_API const double* truce_ensemble_params(const truce_ensemble* e,
+                                              uint64_t r);
+/* The hook's numbers for run r (NULL without a hook). */
+TRUCE_API const double* truce_ensemble_extras(const truce_ensemble* e,
                                               uint64_t r);
 
 #define TRUCE_EXACT_RUNS 64

@@ -8,5 +8,6 @@
 #include "truce/sim.h"
 #include "truce/stake.h"
 #include "truce/ensemble.h"
+#include "truce/bargain.h"
 #include "truce/io.h"
 #endif

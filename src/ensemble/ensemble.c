@@ -29,6 +29,8 @@ struct truce_ensemble {
   uint64_t* stale;   /* runs in stalemate, per day */
   double* outcomes;  /* runs x 2 x OUTV */
   double* params;    /* runs x n_params */
+  size_t n_extras;
+  double* extras;    /* runs x n_extras (the hook's) */
 };
 
 const char* truce_series_name(int s) {
@@ -48,6 +50,8 @@ static size_t cell_of(int day, size_t side, int series) {
 
 /* Per-thread observer of a run's days. */
 typedef struct {
+  const truce_ensemble_hook* hook;
+  void* hstate;
   truce__summary* sum;
   double* buf;   /* [cell][BATCH] values of the buffered runs */
   int nbuf;      /* runs buffered */
@@ -61,6 +65,10 @@ typedef struct {
 
 static int on_day(void* user, const truce_day* d) {
   observer* o = user;
+  if (o->hook && o->hook->day) {
+    int rc = o->hook->day(o->hstate, d);
+    if (rc) return rc;
+  }
   for (size_t i = 0; i < 2; i++) {
     const truce_side_state* s = &d->side[i];
     const double v[NS] = {s->front,      s->power,     s->training,
@@ -100,6 +108,7 @@ void truce_ensemble_free(truce_ensemble* e) {
   truce__free(ctx, e->stale, (size_t)e->days * sizeof(uint64_t));
   truce__free(ctx, e->outcomes, e->runs * 2 * OUTV * sizeof(double));
   truce__free(ctx, e->params, e->runs * e->n_params * sizeof(double));
+  truce__free(ctx, e->extras, 0);
   truce__free(ctx, e, sizeof *e);
 }
 
@@ -127,6 +136,9 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   ob.terr = truce__calloc(tctx, (size_t)ob.window + 1, sizeof(double));
   int rc = ob.terr ? 0 : TRUCE_ENOMEM;
   if (!rc) rc = truce_sim_new(tctx, e->sc, &sim);
+  ob.hook = jb->opts->hook;
+  if (!rc && ob.hook && ob.hook->thread_new)
+    rc = ob.hook->thread_new(ob.hook->user, tctx, &ob.hstate);
   ob.ncells = (size_t)e->days * 2 * NS;
   if (!rc) rc = truce__summary_new(tctx, ob.ncells, &sum);
   ob.sum = sum;
@@ -140,8 +152,15 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   for (uint64_t base = jb->r0 + (uint64_t)tid * chunk; !rc && base < jb->r1;
        base += (uint64_t)nthreads * chunk) {
     for (uint64_t r = base; r < base + chunk && r < jb->r1 && !rc; r++) {
+      if (ob.hook && ob.hook->run_begin &&
+          (rc = ob.hook->run_begin(ob.hstate, r)))
+        break;
       rc = truce_sim_run(sim, r, jb->opts->flags, on_day, &ob);
       if (rc) break;
+      if (ob.hook && ob.hook->run_end &&
+          (rc = ob.hook->run_end(ob.hstate, r,
+                                 e->extras + r * e->n_extras)))
+        break;
       if (++ob.nbuf == BATCH && (rc = flush(&ob))) break;
       double* oc = e->outcomes + r * 2 * OUTV;
       for (size_t i = 0; i < 2; i++) {
@@ -166,6 +185,8 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   }
   if (!rc && ob.nbuf) rc = flush(&ob);
   truce_sim_free(sim);
+  if (ob.hook && ob.hook->thread_free && ob.hstate)
+    ob.hook->thread_free(ob.hstate);
   truce__free(tctx, ob.buf, ob.ncells * BATCH * sizeof(double));
   truce__free(tctx, ob.terr, ((size_t)ob.window + 1) * sizeof(double));
   if (rc) {
@@ -198,7 +219,10 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
     e->stale = truce__calloc(ctx, (size_t)e->days, sizeof(uint64_t));
     e->outcomes = truce__calloc(ctx, e->runs * 2 * OUTV, sizeof(double));
     e->params = truce__calloc(ctx, e->runs * e->n_params + 1, sizeof(double));
-    if (!e->stale || !e->outcomes || !e->params) rc = TRUCE_ENOMEM;
+    e->n_extras = opts->hook ? opts->hook->extras : 0;
+    e->extras = truce__calloc(ctx, e->runs * e->n_extras + 1, sizeof(double));
+    if (!e->stale || !e->outcomes || !e->params || !e->extras)
+      rc = TRUCE_ENOMEM;
   }
   if (rc) {
     truce_ensemble_free(e);
@@ -255,7 +279,8 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   if (!rc && e->ranks > 1)
     rc = truce__mpi_gather(ctx, e->sum, e->stale, (size_t)e->days,
                            e->outcomes, 2 * OUTV, e->params, e->n_params,
-                           e->runs, e->rank, e->ranks);
+                           e->extras, e->n_extras, e->runs, e->rank,
+                           e->ranks);
   if (rc) {
     truce_ensemble_free(e);
     return rc;
@@ -300,4 +325,8 @@ int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
 
 const double* truce_ensemble_params(const truce_ensemble* e, uint64_t r) {
   return r < e->runs ? e->params + r * e->n_params : NULL;
+}
+
+const double* truce_ensemble_extras(const truce_ensemble* e, uint64_t r) {
+  return r < e->runs && e->n_extras ? e->extras + r * e->n_extras : NULL;
 }

@@ -14,6 +14,6 @@ int truce__mpi_any_error(truce_ctx* ctx, int local_rc);
  * [runs k/size, runs (k+1)/size)) gathered. */
 int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
                       size_t days, double* outcomes, size_t ocols,
-                      double* params, size_t pcols, uint64_t runs, int rank,
-                      int size);
+                      double* params, size_t pcols, double* extras,
+                      size_t xcols, uint64_t runs, int rank, int size);
 #endif

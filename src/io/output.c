@@ -272,6 +272,62 @@ static int jquant(truce_output* o, double* x, size_t n) {
   return rc ? rc : jprintf(o, "}");
 }
 
+static int write_bargaining(truce_output* o) {
+  truce_bargain_summary b;
+  int rc = truce_bargain_summarise(o->ctx, o->sc, o->ens, &b);
+  if (rc) return rc;
+  rc = jprintf(o, "  \"bargaining\": {\n    \"window_open_day\": {\"mean\": ");
+  if (!rc) rc = jnum(o, b.open_mean);
+  static const char* const qn[] = {"p05", "p25", "p50", "p75", "p95"};
+  for (int q = 0; q < 5 && !rc; q++) {
+    rc = jprintf(o, ", \"%s\": ", qn[q]);
+    if (!rc) rc = jnum(o, b.open_q[q]);
+  }
+  if (!rc) rc = jprintf(o, ", \"never_fraction\": ");
+  if (!rc) rc = jnum(o, b.never_fraction);
+  if (!rc) rc = jprintf(o, "},\n    \"p_open_by_month\": [");
+  for (int m = 0; m < b.months && !rc; m++) {
+    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
+    if (!rc) rc = jnum(o, b.p_open_by_month[m]);
+    if (!rc) rc = jprintf(o, "]");
+  }
+  if (!rc) rc = jprintf(o, "],\n    \"p_ripe_by_month\": [");
+  for (int m = 0; m < b.months && !rc; m++) {
+    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
+    if (!rc) rc = jnum(o, b.p_ripe_by_month[m]);
+    if (!rc) rc = jprintf(o, "]");
+  }
+  if (!rc) rc = jprintf(o, "],\n    \"top_packages\": [");
+  for (int k = 0; k < b.n_top && !rc; k++) {
+    char name[200];
+    truce_bargain_package_name(o->sc, b.top_combo[k], name, sizeof name);
+    rc = jprintf(o, "%s{\"package\": ", k ? ", " : "");
+    if (!rc) rc = jstr(o, name);
+    if (!rc) rc = jprintf(o, ", \"share_acceptable_to_both\": ");
+    if (!rc) rc = jnum(o, b.top_share[k]);
+    if (!rc) rc = jprintf(o, "}");
+  }
+  if (!rc) rc = jprintf(o, "],\n    \"nash_package\": ");
+  if (!rc && b.nash_combo >= 0) {
+    char name[200];
+    truce_bargain_package_name(o->sc, b.nash_combo, name, sizeof name);
+    rc = jprintf(o, "{\"package\": ");
+    if (!rc) rc = jstr(o, name);
+    if (!rc) rc = jprintf(o, ", \"share\": ");
+    if (!rc) rc = jnum(o, b.nash_share);
+    if (!rc) rc = jprintf(o, ", \"territory_median\": ");
+    if (!rc) rc = jnum(o, b.nash_x_median);
+    if (!rc) rc = jprintf(o, "}");
+  } else if (!rc) {
+    rc = jprintf(o, "null");
+  }
+  if (!rc) rc = jprintf(o, ",\n    \"belief_gap\": {\"first\": ");
+  if (!rc) rc = jnum(o, b.gap_first);
+  if (!rc) rc = jprintf(o, ", \"last\": ");
+  if (!rc) rc = jnum(o, b.gap_last);
+  return rc ? rc : jprintf(o, "}\n  },\n");
+}
+
 static int write_side(truce_output* o, int i, double* tmp) {
   size_t n = o->n_runs;
   const double* v = o->outcomes;
@@ -353,6 +409,9 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     }
     if (!rc) rc = jprintf(o, "],\n");
   }
+  if (!rc && o->ens && truce_scenario_has_negotiation(o->sc) &&
+      truce_ensemble_extras(o->ens, 0))
+    rc = write_bargaining(o);
   if (!rc)
     rc = jprintf(o, "  \"execution\": {\"threads\": %d, \"ranks\": %d},\n",
                  m->threads, m->ranks);

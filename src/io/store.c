@@ -24,7 +24,12 @@ static const char* const schema =
     " p50 REAL, p75 REAL, p95 REAL, PRIMARY KEY(day, side, series));"
     "CREATE TABLE stalemate(day INTEGER PRIMARY KEY, share REAL);"
     "CREATE TABLE assumptions(path TEXT, value REAL, unit TEXT, source TEXT,"
-    " claimant TEXT, date TEXT, distribution TEXT, line INTEGER);";
+    " claimant TEXT, date TEXT, distribution TEXT, line INTEGER);"
+    "CREATE TABLE bargaining_runs(run INTEGER PRIMARY KEY, open_day INTEGER,"
+    " ripe_day INTEGER, nash_package TEXT, nash_territory REAL,"
+    " belief_gap_first REAL, belief_gap_last REAL);"
+    "CREATE TABLE bargaining_months(month INTEGER PRIMARY KEY,"
+    " p_open REAL, p_ripe REAL);";
 
 typedef struct {
   truce_ctx* ctx;
@@ -160,6 +165,39 @@ static void write_all(store* s, const truce_scenario* sc,
   }
   sqlite3_finalize(st);
   sqlite3_finalize(ss);
+
+  if (truce_scenario_has_negotiation(sc) && truce_ensemble_extras(e, 0)) {
+    st = prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
+    for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
+      const double* x = truce_ensemble_extras(e, r);
+      char name[200];
+      sqlite3_bind_int64(st, 1, (sqlite3_int64)r);
+      if (x[TRUCE_BX_OPEN_DAY] >= 0)
+        sqlite3_bind_int(st, 2, (int)x[TRUCE_BX_OPEN_DAY]);
+      if (x[TRUCE_BX_RIPE_DAY] >= 0)
+        sqlite3_bind_int(st, 3, (int)x[TRUCE_BX_RIPE_DAY]);
+      if (x[TRUCE_BX_NASH_COMBO] >= 0) {
+        truce_bargain_package_name(sc, (int)x[TRUCE_BX_NASH_COMBO], name,
+                                   sizeof name);
+        bind_text(st, 4, name);
+      }
+      bind_num(st, 5, x[TRUCE_BX_NASH_X]);
+      bind_num(st, 6, x[TRUCE_BX_GAP_FIRST]);
+      bind_num(st, 7, x[TRUCE_BX_GAP_LAST]);
+      step(s, st);
+    }
+    sqlite3_finalize(st);
+    truce_bargain_summary b;
+    if (!s->rc && truce_bargain_summarise(s->ctx, sc, e, &b)) s->rc = TRUCE_EDB;
+    st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?)");
+    for (int mo = 0; mo < b.months && !s->rc; mo++) {
+      sqlite3_bind_int(st, 1, mo + 1);
+      bind_num(st, 2, b.p_open_by_month[mo]);
+      bind_num(st, 3, b.p_ripe_by_month[mo]);
+      step(s, st);
+    }
+    sqlite3_finalize(st);
+  }
 
   st = prep(s, "INSERT INTO assumptions VALUES(?,?,?,?,?,?,?,?)");
   for (size_t i = 0; i < truce_scenario_provenance_count(sc) && !s->rc; i++) {

@@ -1052,6 +1052,395 @@ static int events(loader* L, struct fy_node* v, mark km) {
   return 0;
 }
 
+/* ------------------------------------------------------- Negotiation */
+
+/* A number in [lo, hi] (plain or with provenance) at `path`. */
+static int nnum(loader* L, struct fy_node* v, mark km, const char* path,
+                double lo, double hi, bool integer, double* out) {
+  char expect[96];
+  snprintf(expect, sizeof expect, "a %snumber from %g to %g",
+           integer ? "whole " : "", lo, hi);
+  truce__field f = {path, TRUCE_FK_NUM, 0, lo, hi, integer ? TRUCE_F_INT : 0u,
+                    0, NULL, expect};
+  return get_number(L, v, km, path, &f, out);
+}
+
+/* Check the keys of mapping m against `keys` (suggesting the nearest). */
+static int nkeys(loader* L, struct fy_node* m, mark km, const char* path,
+                 const char* const* keys, size_t nk) {
+  if (!fy_node_is_mapping(m))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(m, km),
+                "wrong type for '%s': found %s; expected a mapping", path,
+                truce__yaml_kind(m));
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(m, &it))) {
+    char key[64];
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
+    bool ok = false;
+    for (size_t i = 0; i < nk; i++) ok |= !strcmp(keys[i], key);
+    if (ok) continue;
+    char list[400] = "";
+    for (size_t i = 0; i < nk; i++) {
+      size_t l = strlen(list);
+      snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", keys[i]);
+    }
+    const char* sg = truce__suggest(key, keys, nk);
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(fy_node_pair_key(pr), km),
+                "unknown key '%s' in '%s'%s%s%s; expected one of: %s", key,
+                path, sg ? " (did you mean '" : "", sg ? sg : "",
+                sg ? "'?)" : "", list);
+  }
+  return 0;
+}
+
+static int side_index(loader* L, const char* id) {
+  for (int i = 0; i < 2; i++)
+    if (!strcmp(L->sc->side_id[i], id)) return i;
+  return -1;
+}
+
+static int issue_index(const truce__nego* n, const char* name) {
+  for (int k = 0; k < n->n_issues; k++)
+    if (!strcmp(n->issue[k].name, name)) return k;
+  return -1;
+}
+
+static int option_index(const truce__issue* is, const char* name) {
+  for (int o = 0; o < is->n_options; o++)
+    if (!strcmp(is->option[o], name)) return o;
+  return -1;
+}
+
+static int nego_issues(loader* L, truce__nego* n, struct fy_node* v,
+                       mark km) {
+  static const char* const ik[] = {"options", "status_quo", "note"};
+  if (!fy_node_is_mapping(v))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km), "wrong type for "
+                "'negotiation.issues'; expected a mapping of issue names");
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    mark m = truce__yaml_mark(fy_node_pair_key(pr), km);
+    if (n->n_issues == TRUCE_MAX_ISSUES)
+      return perr(L, TRUCE_EINVAL, m, "too many issues; expected at most %d "
+                  "besides territory", TRUCE_MAX_ISSUES);
+    truce__issue* is = &n->issue[n->n_issues];
+    char path[96];
+    truce__yaml_text(fy_node_pair_key(pr), is->name, sizeof is->name);
+    if (!strcmp(is->name, "territory"))
+      return perr(L, TRUCE_EINVAL, m, "'territory' is the continuous issue "
+                  "and needs no entry; expected the discrete issues only");
+    snprintf(path, sizeof path, "negotiation.issues.%s", is->name);
+    struct fy_node* iv = fy_node_pair_value(pr);
+    int rc = nkeys(L, iv, m, path, ik, 3);
+    if (rc) return rc;
+    mark om = m, sm = m;
+    struct fy_node* opts = lookup(iv, "options", &om);
+    if (!opts || !fy_node_is_sequence(opts) ||
+        fy_node_sequence_item_count(opts) < 2 ||
+        fy_node_sequence_item_count(opts) > TRUCE_MAX_OPTIONS)
+      return perr(L, TRUCE_EINVAL, opts ? truce__yaml_mark(opts, om) : m,
+                  "'%s.options' must list 2 to %d option names", path,
+                  TRUCE_MAX_OPTIONS);
+    void* i2 = NULL;
+    struct fy_node* on;
+    while ((on = fy_node_sequence_iterate(opts, &i2))) {
+      char* dst = is->option[is->n_options];
+      if (!truce__yaml_text(on, dst, TRUCE_NAME_MAX) || !dst[0])
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(on, om), "an option of "
+                    "'%s' is not a name", path);
+      if (option_index(is, dst) >= 0)
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(on, om), "duplicate "
+                    "option '%s' in '%s'", dst, path);
+      is->n_options++;
+    }
+    struct fy_node* sq = lookup(iv, "status_quo", &sm);
+    char t[TRUCE_NAME_MAX] = "";
+    if (!sq || !truce__yaml_text(sq, t, sizeof t) ||
+        (is->status_quo = option_index(is, t)) < 0)
+      return perr(L, TRUCE_EINVAL, sq ? truce__yaml_mark(sq, sm) : m,
+                  "'%s.status_quo' must name one of its options (what holds "
+                  "while the war goes on)", path);
+    n->n_issues++;
+  }
+  return 0;
+}
+
+static int nego_side(loader* L, truce__nego* n, int s, struct fy_node* v,
+                     mark km) {
+  static const char* const sk[] = {
+      "weights",   "values",   "cost_per_year",  "cost_per_100k_casualties",
+      "discount_per_year", "optimism", "prior_sd", "bargaining_power",
+      "decree",    "note"};
+  char path[96];
+  snprintf(path, sizeof path, "negotiation.sides.%s", L->sc->side_id[s]);
+  int rc = nkeys(L, v, km, path, sk, 10);
+  if (rc) return rc;
+  truce__nego_side* ns = &n->side[s];
+  ns->discount_per_year = 0.05;
+  ns->prior_sd = 0.5;
+  ns->power = 0.5;
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  bool has_w = false, has_v = false;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char key[64], sub[160];
+    struct fy_node* val = fy_node_pair_value(pr);
+    mark m = truce__yaml_mark(fy_node_pair_key(pr), km);
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
+    snprintf(sub, sizeof sub, "%s.%s", path, key);
+    if (!strcmp(key, "weights")) {
+      has_w = true;
+      if (!fy_node_is_mapping(val))
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(val, m), "wrong type "
+                    "for '%s'; expected issue: weight", sub);
+      void* i2 = NULL;
+      struct fy_node_pair* p2;
+      double sum = 0;
+      while ((p2 = fy_node_mapping_iterate(val, &i2))) {
+        char is[64], full[256];
+        mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
+        truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
+        snprintf(full, sizeof full, "%s.%s", sub, is);
+        int k = issue_index(n, is);
+        double* dst = !strcmp(is, "territory") ? &ns->w_territory
+                      : k >= 0                 ? &ns->w[k]
+                                               : NULL;
+        if (!dst)
+          return perr(L, TRUCE_EINVAL, im, "unknown issue '%s' in '%s'; "
+                      "expected territory or an issue listed under "
+                      "negotiation.issues", is, sub);
+        if ((rc = nnum(L, fy_node_pair_value(p2), im, full, 0, 1, false,
+                       dst)))
+          return rc;
+        sum += *dst;
+      }
+      if (fabs(sum - 1) > 1e-9)
+        return perr(L, TRUCE_EINVAL, m, "the weights in '%s' sum to %g; "
+                    "expected them to sum to 1", sub, sum);
+    } else if (!strcmp(key, "values")) {
+      has_v = true;
+      if (!fy_node_is_mapping(val))
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(val, m), "wrong type "
+                    "for '%s'; expected issue: {option: value}", sub);
+      void* i2 = NULL;
+      struct fy_node_pair* p2;
+      while ((p2 = fy_node_mapping_iterate(val, &i2))) {
+        char is[64];
+        mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
+        truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
+        int k = issue_index(n, is);
+        if (k < 0)
+          return perr(L, TRUCE_EINVAL, im, "unknown issue '%s' in '%s'; "
+                      "expected an issue listed under negotiation.issues",
+                      is, sub);
+        struct fy_node* ov = fy_node_pair_value(p2);
+        if (!fy_node_is_mapping(ov))
+          return perr(L, TRUCE_EINVAL, im, "wrong type for '%s.%s'; "
+                      "expected option: value", sub, is);
+        bool seen[TRUCE_MAX_OPTIONS] = {false};
+        void* i3 = NULL;
+        struct fy_node_pair* p3;
+        while ((p3 = fy_node_mapping_iterate(ov, &i3))) {
+          char on[64], full[300];
+          mark om = truce__yaml_mark(fy_node_pair_key(p3), im);
+          truce__yaml_text(fy_node_pair_key(p3), on, sizeof on);
+          int o = option_index(&n->issue[k], on);
+          if (o < 0)
+            return perr(L, TRUCE_EINVAL, om, "unknown option '%s' of issue "
+                        "'%s'", on, is);
+          snprintf(full, sizeof full, "%s.%s.%s", sub, is, on);
+          if ((rc = nnum(L, fy_node_pair_value(p3), om, full, 0, 1, false,
+                         &ns->value[k][o])))
+            return rc;
+          seen[o] = true;
+        }
+        for (int o = 0; o < n->issue[k].n_options; o++)
+          if (!seen[o])
+            return perr(L, TRUCE_EINVAL, im, "'%s.%s' has no value for "
+                        "option '%s'; expected one per option", sub, is,
+                        n->issue[k].option[o]);
+      }
+    } else if (!strcmp(key, "decree")) {
+      static const char* const dk[] = {"audience_cost", "lifted_day", "note",
+                                       "source", "claimant", "date"};
+      if ((rc = nkeys(L, val, m, sub, dk, 6))) return rc;
+      ns->has_decree = true;
+      ns->decree_lifted_day = 1 << 30;
+      mark am = m, lm = m;
+      struct fy_node* a = lookup(val, "audience_cost", &am);
+      struct fy_node* l = lookup(val, "lifted_day", &lm);
+      char full[200];
+      snprintf(full, sizeof full, "%s.audience_cost", sub);
+      if (!a)
+        return perr(L, TRUCE_EINVAL, m, "'%s' needs audience_cost", sub);
+      if ((rc = nnum(L, a, am, full, 0, 10, false, &ns->audience_cost)))
+        return rc;
+      if (l) {
+        double d;
+        snprintf(full, sizeof full, "%s.lifted_day", sub);
+        if ((rc = nnum(L, l, lm, full, 0, 100000, true, &d))) return rc;
+        ns->decree_lifted_day = (int)d;
+      }
+    } else if (!strcmp(key, "note")) {
+      continue;
+    } else {
+      double lo = 0, hi = 10, *dst = NULL;
+      if (!strcmp(key, "cost_per_year")) dst = &ns->cost_per_year;
+      else if (!strcmp(key, "cost_per_100k_casualties")) dst = &ns->cost_per_100k;
+      else if (!strcmp(key, "discount_per_year")) {
+        dst = &ns->discount_per_year;
+        hi = 0.99;
+      } else if (!strcmp(key, "optimism")) {
+        dst = &ns->optimism;
+        lo = -5;
+        hi = 5;
+      } else if (!strcmp(key, "prior_sd")) {
+        dst = &ns->prior_sd;
+        lo = 1e-6;
+        hi = 10;
+      } else {
+        dst = &ns->power;
+        hi = 1;
+      }
+      if ((rc = nnum(L, val, m, sub, lo, hi, false, dst))) return rc;
+    }
+  }
+  if (!has_w)
+    return perr(L, TRUCE_EINVAL, km, "'%s' needs weights (territory and each "
+                "issue, summing to 1)", path);
+  if (!has_v && n->n_issues > 0)
+    return perr(L, TRUCE_EINVAL, km, "'%s' needs values for each issue's "
+                "options", path);
+  return 0;
+}
+
+static int negotiation(loader* L, struct fy_node* v, mark km) {
+  static const char* const nk[] = {
+      "decision_every_days", "projection_days", "observation_noise",
+      "territory_per_log_ratio", "ripeness", "issues", "sides", "guarantee",
+      "note"};
+  truce__nego* n = &L->sc->model.nego;
+  int rc = nkeys(L, v, km, "negotiation", nk, 9);
+  if (rc) return rc;
+  n->present = true;
+  n->every = 7;
+  n->projection = 365;
+  n->noise = 0.5;
+  n->sensitivity = 0.1;
+  n->ripe_p = 0.2;
+  n->ripe_cost = 0.05;
+  mark m;
+  double d;
+#define NUM_OPT(key, lo, hi, integer, dst)                                  \
+  m = km;                                                                   \
+  if (lookup(v, key, &m)) {                                                 \
+    if ((rc = nnum(L, lookup(v, key, &m), m, "negotiation." key, lo, hi,   \
+                   integer, &d)))                                           \
+      return rc;                                                            \
+    dst = d;                                                                \
+  }
+  NUM_OPT("decision_every_days", 1, 365, true, n->every);
+  NUM_OPT("projection_days", 1, 36500, true, n->projection);
+  NUM_OPT("observation_noise", 1e-6, 10, false, n->noise);
+  NUM_OPT("territory_per_log_ratio", 0, 10, false, n->sensitivity);
+#undef NUM_OPT
+  m = km;
+  struct fy_node* rp = lookup(v, "ripeness", &m);
+  if (rp) {
+    static const char* const rk[] = {"decisive_probability", "cost_per_year"};
+    if ((rc = nkeys(L, rp, m, "negotiation.ripeness", rk, 2))) return rc;
+    mark m2 = m;
+    struct fy_node* x = lookup(rp, "decisive_probability", &m2);
+    if (x && (rc = nnum(L, x, m2, "negotiation.ripeness.decisive_probability",
+                        0, 1, false, &n->ripe_p)))
+      return rc;
+    m2 = m;
+    x = lookup(rp, "cost_per_year", &m2);
+    if (x && (rc = nnum(L, x, m2, "negotiation.ripeness.cost_per_year", 0, 10,
+                        false, &n->ripe_cost)))
+      return rc;
+  }
+  m = km;
+  struct fy_node* is = lookup(v, "issues", &m);
+  if (is && (rc = nego_issues(L, n, is, m))) return rc;
+  m = km;
+  struct fy_node* sd = lookup(v, "sides", &m);
+  if (!sd || !fy_node_is_mapping(sd))
+    return perr(L, TRUCE_EINVAL, sd ? truce__yaml_mark(sd, m) : km,
+                "'negotiation.sides' must give each side's weights, values "
+                "and costs");
+  bool seen[2] = {false, false};
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(sd, &it))) {
+    char id[64];
+    mark im = truce__yaml_mark(fy_node_pair_key(pr), m);
+    truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
+    int s = side_index(L, id);
+    if (s < 0)
+      return perr(L, TRUCE_EINVAL, im, "reference to an unknown side '%s' in "
+                  "'negotiation.sides'; expected '%s' or '%s'", id,
+                  L->sc->side_id[0], L->sc->side_id[1]);
+    if ((rc = nego_side(L, n, s, fy_node_pair_value(pr), im))) return rc;
+    seen[s] = true;
+  }
+  for (int s = 0; s < 2; s++)
+    if (!seen[s])
+      return perr(L, TRUCE_EINVAL, m, "missing required field "
+                  "'negotiation.sides.%s'", L->sc->side_id[s]);
+  m = km;
+  struct fy_node* g = lookup(v, "guarantee", &m);
+  if (g) {
+    static const char* const gk[] = {"issue",  "option", "credibility",
+                                      "full_value", "note", "source",
+                                      "claimant"};
+    if ((rc = nkeys(L, g, m, "negotiation.guarantee", gk, 7))) return rc;
+    char t[64] = "";
+    mark m2 = m;
+    struct fy_node* x = lookup(g, "issue", &m2);
+    if (!x || !truce__yaml_text(x, t, sizeof t) ||
+        (n->g_issue = issue_index(n, t)) < 0)
+      return perr(L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
+                  "'negotiation.guarantee.issue' must name a discrete issue");
+    m2 = m;
+    x = lookup(g, "option", &m2);
+    if (!x || !truce__yaml_text(x, t, sizeof t) ||
+        (n->g_option = option_index(&n->issue[n->g_issue], t)) < 0)
+      return perr(L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
+                  "'negotiation.guarantee.option' must name an option of "
+                  "'%s'", n->issue[n->g_issue].name);
+    m2 = m;
+    x = lookup(g, "credibility", &m2);
+    if (!x || (rc = nnum(L, x, m2, "negotiation.guarantee.credibility", 0, 1,
+                         false, &n->g_credibility)))
+      return rc ? rc : perr(L, TRUCE_EINVAL, m, "'negotiation.guarantee' "
+                            "needs credibility (0 to 1)");
+    m2 = m;
+    x = lookup(g, "full_value", &m2);
+    if (!x || !fy_node_is_mapping(x))
+      return perr(L, TRUCE_EINVAL, m, "'negotiation.guarantee' needs "
+                  "full_value: {side: value of a fully credible guarantee}");
+    void* i2 = NULL;
+    while ((pr = fy_node_mapping_iterate(x, &i2))) {
+      char id[64], full[160];
+      mark im = truce__yaml_mark(fy_node_pair_key(pr), m2);
+      truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
+      int s = side_index(L, id);
+      if (s < 0)
+        return perr(L, TRUCE_EINVAL, im, "reference to an unknown side '%s' "
+                    "in 'negotiation.guarantee.full_value'", id);
+      snprintf(full, sizeof full, "negotiation.guarantee.full_value.%s", id);
+      if ((rc = nnum(L, fy_node_pair_value(pr), im, full, -1, 1, false,
+                     &n->g_full[s])))
+        return rc;
+    }
+    n->has_guarantee = true;
+  }
+  return 0;
+}
+
 /* The stakeholders section: links from a group's predicted position to a
  * number of the scenario (applied by truce_stake_apply). */
 static int stakeholders(loader* L, struct fy_node* v, mark km) {
@@ -1237,6 +1626,7 @@ static int top_special(loader* L, const char* rel, struct fy_node* v, mark km,
   }
   if (!strcmp(rel, "events")) return events(L, v, km);
   if (!strcmp(rel, "stakeholders")) return stakeholders(L, v, km);
+  if (!strcmp(rel, "negotiation")) return negotiation(L, v, km);
   return TRUCE_FAIL(L->ctx, TRUCE_EINTERNAL, "unhandled key %s", rel);
 }
 
@@ -1321,11 +1711,11 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
     goto done;
   }
   static const char* const specials[] = {
-      "truce", "name",   "start", "seed",   "sides",
-      "combat", "front", "events", "ranges", "stakeholders"};
+      "truce",  "name",   "start",  "seed",         "sides",
+      "combat", "front",  "events", "ranges", "stakeholders", "negotiation"};
   /* Unknown top-level keys first, in file order, before anything else is
    * reported missing. */
-  rc = check_keys(&L, root, top, specials, 10);
+  rc = check_keys(&L, root, top, specials, 11);
   if (rc) goto done;
   mark rm = top;
   struct fy_node* rv = lookup(root, "ranges", &rm);
@@ -1377,7 +1767,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   if (st && (rc = top_special(&L, "start", st, stm, &u))) goto done;
   unsigned char seen[8] = {0};
   rc = walk(&L, root, top, truce__top_fields, truce__n_top_fields, 0, NULL,
-            "", seen, specials, 10, top_special, &u);
+            "", seen, specials, 11, top_special, &u);
   if (rc) goto done;
   mark tsm = top;
   if (lookup(root, "time_step", &tsm)) L.step_mark = tsm;

@@ -12,6 +12,7 @@
 
 #include "truce/rng.h"
 #include "truce/scenario.h"
+#include "nego.h"
 
 #define TRUCE_MAX_EQUIP 8
 #define TRUCE_MAX_ARRIVALS 16
@@ -74,6 +75,7 @@ typedef struct {
   truce__event* events; /* sorted by day, stable */
   size_t n_events;
   double horizon_days; /* whole days, stored as double like every field */
+  truce__nego nego;
   double time_step;
   unsigned long long seed;
 } truce__model;

@@ -252,6 +252,19 @@ sed -i 's/dimension: aid/dimension: aide/' "$T/lk/war.yaml"
 "$TRUCE" check "$T/lk/war.yaml" 2>"$T/stderr" >/dev/null
 [ $? -eq 1 ] && grep -q "war.yaml:10:6: error: stakeholder file '.*group.yaml' has no dimension 'aide'" "$T/stderr" && ok || bad "link bad dimension: $(cat "$T/stderr")"
 
+# truce bargain: the negotiation on one day; run prints the range odds
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 28 --json >"$T/b.json" 2>"$T/stderr" || bad "bargain: $(cat "$T/stderr")"
+for k in '"open": ' '"war_value": ' '"packages": ' '"frontier": ' '"nash": ' '"kalai_smorodinsky": ' '"min_guarantee": '; do
+  grep -q "$k" "$T/b.json" && ok || bad "bargain json lacks $k"
+done
+"$TRUCE" bargain "$T/good.yaml" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no negotiation section" "$T/stderr" && ok || bad "bargain without negotiation"
+"$TRUCE" bargain --help | grep -q "usage: truce bargain" && ok || bad "bargain --help"
+"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" >"$T/art.txt" || bad "article run"
+grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
+grep -q '"p_open_by_month": \[\[1, ' "$T/art/summary.json" && grep -q '"window_open_day": {"mean": ' "$T/art/summary.json" && ok || bad "summary lacks bargaining"
+n=$(sqlite3 "$T/art/results.db" "select count(*) from bargaining_runs" 2>/dev/null)
+[ "$n" = 100 ] && ok || bad "results.db bargaining_runs: $n"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

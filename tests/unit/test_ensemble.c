@@ -145,7 +145,7 @@ static void test_threads_do_not_matter(void** s) {
   truce_scenario* sc = ts_load(ctx, yaml);
   truce_ensemble* e[3];
   for (int t = 0; t < 3; t++) {
-    truce_ensemble_opts o = {150, t + 1, 0, 0, NULL, NULL};
+    truce_ensemble_opts o = {150, t + 1, 0, 0, NULL, NULL, NULL};
     assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e[t]), 0);
     assert_int_equal(truce_ensemble_threads(e[t]), t + 1);
   }
@@ -192,7 +192,7 @@ static void test_threads_do_not_matter(void** s) {
 static void test_stalemate_and_bands(void** s) {
   (void)s;
   truce_scenario* sc = ts_load(ctx, yaml);
-  truce_ensemble_opts o = {100, 2, 0, 0, NULL, NULL};
+  truce_ensemble_opts o = {100, 2, 0, 0, NULL, NULL, NULL};
   truce_ensemble* e;
   assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
   for (int d = 0; d < 10; d++) assert_true(truce_ensemble_stalemate(e, d) == 0);

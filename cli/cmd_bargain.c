@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * truce bargain FILE: the negotiation on one day of the war. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+static void help(FILE* f) {
+  fprintf(f,
+          "usage: truce bargain FILE [--day D] [--set PATH=VALUE]... [--json]\n"
+          "\n"
+          "Simulate the scenario deterministically (point values) to day D\n"
+          "(default: the first decision day) and analyse the negotiation:\n"
+          "each side's value of fighting on under its beliefs, the packages\n"
+          "each accepts (territory intervals per discrete package), the\n"
+          "Pareto frontier, the Nash, Kalai-Smorodinsky and Rubinstein\n"
+          "solutions and the minimal guarantee. See docs/bargaining.md.\n"
+          "\n"
+          "  --day D           day of the war (default: first decision)\n"
+          "  --set PATH=VALUE  override a number (as for run)\n"
+          "  --json            machine-readable output\n"
+          "  -h, --help        show this help\n");
+}
+
+static void jnum(double v) {
+  if (isfinite(v)) printf("%.6g", v);
+  else printf("null");
+}
+
+int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
+  static const struct option opts[] = {{"day", required_argument, NULL, 'd'},
+                                       {"set", required_argument, NULL, 's'},
+                                       {"json", no_argument, NULL, 'j'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  char** sets = calloc((size_t)argc, sizeof *sets);
+  if (!sets) return CLI_FAIL;
+  int nsets = 0, c, json = 0, day = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    char* end;
+    switch (c) {
+      case 'd':
+        day = (int)strtol(optarg, &end, 10);
+        if (*end || day < 1) {
+          fprintf(stderr, "truce: error: --day %s: expected a day >= 1\n",
+                  optarg);
+          free(sets);
+          return CLI_USAGE;
+        }
+        break;
+      case 's': sets[nsets++] = optarg; break;
+      case 'j': json = 1; break;
+      case 'h': help(stdout); free(sets); return CLI_OK;
+      default: help(stderr); free(sets); return CLI_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    help(stderr);
+    free(sets);
+    return CLI_USAGE;
+  }
+  truce_scenario* sc;
+  int rc = cli_load(ctx, argv[optind], sets, nsets, &sc);
+  free(sets);
+  if (rc) return rc;
+  if (!truce_scenario_has_negotiation(sc)) {
+    fprintf(stderr, "truce: error: %s has no negotiation section; see "
+            "docs/bargaining.md\n", argv[optind]);
+    truce_scenario_free(sc);
+    return CLI_FAIL;
+  }
+  double first;
+  (void)first;
+  truce_bargain_day* d;
+  if (day == 0) day = 7;
+  if (truce_bargain_analyse(ctx, sc, day, &d)) {
+    cli_report(ctx);
+    truce_scenario_free(sc);
+    return CLI_FAIL;
+  }
+  const char* id[2] = {truce_scenario_side_id(sc, 0),
+                       truce_scenario_side_id(sc, 1)};
+  const truce_war_values* w = &d->war;
+  if (json) {
+    printf("{\"day\": %d, \"open\": %s, \"sides\": {", d->day,
+           d->open ? "true" : "false");
+    for (int i = 0; i < 2; i++) {
+      printf("%s\"%s\": {\"war_value\": ", i ? ", " : "", id[i]);
+      jnum(w->W[i]);
+      printf(", \"threshold\": ");
+      jnum(w->threshold[i]);
+      printf(", \"p_win\": ");
+      jnum(w->p_win[i]);
+      printf(", \"p_lose\": ");
+      jnum(w->p_lose[i]);
+      printf(", \"cost\": ");
+      jnum(w->cost[i]);
+      printf(", \"belief_mean\": ");
+      jnum(w->belief_mean[i]);
+      printf(", \"belief_sd\": ");
+      jnum(w->belief_sd[i]);
+      printf("}");
+    }
+    printf("}, \"ripe\": %s, \"packages\": [", w->ripe ? "true" : "false");
+    for (size_t k = 0; k < d->n_packages; k++) {
+      const truce_package_range* p = &d->packages[k];
+      printf("%s{\"package\": \"%s\", \"%s\": [", k ? ", " : "", p->name,
+             id[0]);
+      jnum(p->lo[0]);
+      printf(", ");
+      jnum(p->hi[0]);
+      printf("], \"%s\": [", id[1]);
+      jnum(p->lo[1]);
+      printf(", ");
+      jnum(p->hi[1]);
+      printf("], \"both\": ");
+      if (p->both_lo <= p->both_hi) {
+        printf("[");
+        jnum(p->both_lo);
+        printf(", ");
+        jnum(p->both_hi);
+        printf("]");
+      } else {
+        printf("null");
+      }
+      printf("}");
+    }
+    printf("], \"frontier\": [");
+    for (size_t k = 0; k < d->n_frontier; k++) {
+      const double* f = d->frontier + 4 * k;
+      printf("%s{\"u\": [%.6g, %.6g], \"package\": \"%s\", \"territory\": "
+             "%.6g}", k ? ", " : "", f[0], f[1],
+             d->packages[(int)f[2]].name, f[3]);
+    }
+    printf("], \"nash\": ");
+    if (d->nash_combo >= 0)
+      printf("{\"package\": \"%s\", \"territory\": %.6g}",
+             d->packages[d->nash_combo].name, d->nash_x);
+    else printf("null");
+    printf(", \"kalai_smorodinsky\": ");
+    if (d->ks_combo >= 0)
+      printf("{\"package\": \"%s\", \"territory\": %.6g}",
+             d->packages[d->ks_combo].name, d->ks_x);
+    else printf("null");
+    printf(", \"rubinstein\": ");
+    if (d->rub_combo >= 0)
+      printf("{\"package\": \"%s\", \"territory\": %.6g}",
+             d->packages[d->rub_combo].name, d->rub_x);
+    else printf("null");
+    printf(", \"min_guarantee\": ");
+    jnum(d->min_guarantee);
+    printf("}\n");
+  } else {
+    printf("%s, day %d: bargaining range %s%s\n", truce_scenario_name(sc),
+           d->day, d->open ? "OPEN" : "closed",
+           w->ripe ? " (ripe: mutually hurting stalemate)" : "");
+    for (int i = 0; i < 2; i++)
+      printf("  %-4s value of fighting on %.3f (needs %.3f): wins %.0f%%, "
+             "loses %.0f%%, costs %.3f; believes log exchange ratio "
+             "%.2f +- %.2f\n",
+             id[i], w->W[i], w->threshold[i], 100 * w->p_win[i],
+             100 * w->p_lose[i], w->cost[i], w->belief_mean[i],
+             w->belief_sd[i]);
+    printf("  packages (territory = %s's share of the contested area):\n",
+           id[0]);
+    for (size_t k = 0; k < d->n_packages; k++) {
+      const truce_package_range* p = &d->packages[k];
+      printf("    %-40s %s accepts [%.2f, %.2f], %s [%.2f, %.2f]", p->name,
+             id[0], p->lo[0], p->hi[0], id[1], p->lo[1], p->hi[1]);
+      if (p->both_lo <= p->both_hi)
+        printf(" -> both [%.2f, %.2f]\n", p->both_lo, p->both_hi);
+      else
+        printf(" -> none\n");
+    }
+    if (d->nash_combo >= 0)
+      printf("  Nash: %s, territory %.3f\n",
+             d->packages[d->nash_combo].name, d->nash_x);
+    if (d->ks_combo >= 0)
+      printf("  Kalai-Smorodinsky: %s, territory %.3f\n",
+             d->packages[d->ks_combo].name, d->ks_x);
+    if (d->rub_combo >= 0)
+      printf("  Rubinstein (status-quo package, %s proposes): territory "
+             "%.3f\n", id[0], d->rub_x);
+    if (isnan(d->min_guarantee))
+      printf("  (no guarantee in the scenario)\n");
+    else if (d->min_guarantee < 0)
+      printf("  no guarantee credibility in [0, 1] opens the range\n");
+    else
+      printf("  minimal guarantee credibility that opens the range: %.3f\n",
+             d->min_guarantee);
+  }
+  truce_bargain_day_free(d);
+  truce_scenario_free(sc);
+  return CLI_OK;
+}

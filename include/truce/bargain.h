@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * truce/bargain.h: the value of fighting on, beliefs that learn from the
+ * battlefield, the bargaining range and when it opens, settlement
+ * packages, solutions and the minimal guarantee (docs/bargaining.md).
+ */
+#ifndef TRUCE_BARGAIN_H
+#define TRUCE_BARGAIN_H
+
+#include <stdbool.h>
+
+#include "truce/core.h"
+#include "truce/ensemble.h"
+#include "truce/scenario.h"
+#include "truce/sim.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ------------------------------------------------ Closed forms */
+
+/* Fearon (1995): with win probability p for A and costs cA, cB, every
+ * split x in [p - cA, p + cB] beats war for both. */
+TRUCE_API void truce_fearon_range(double p, double cA, double cB, double* lo,
+                                  double* hi);
+/* With divergent beliefs pA (A's) and pB (B's about A winning): open iff
+ * pA - pB <= cA + cB. */
+TRUCE_API bool truce_fearon_open(double pA, double pB, double cA, double cB);
+/* Asymmetric Nash split of a divisible stake: p - cA + alpha (cA + cB). */
+TRUCE_API double truce_nash_split(double p, double cA, double cB,
+                                  double alpha);
+/* Rubinstein (1982): first proposer's share (1 - dB) / (1 - dA dB). */
+TRUCE_API double truce_rubinstein_share(double dA, double dB);
+/* Slantchev (2003): probability of reaching N before 0 from k when the
+ * front moves +1 with probability q: (1 - r^k) / (1 - r^N), r = (1-q)/q
+ * (k/N when q = 1/2). */
+TRUCE_API double truce_slantchev(double q, int k, int N);
+
+/* ------------------------------------------- A negotiation day */
+
+/* Each side's value of fighting on, as it believes it. */
+typedef struct {
+  double W[2];          /* expected utility of fighting on */
+  double p_win[2];      /* the enemy exhausted first, within the horizon */
+  double p_lose[2];     /* own side exhausted first */
+  double cost[2];       /* projected costs in utility */
+  double belief_mean[2], belief_sd[2]; /* log exchange ratio beliefs */
+  double threshold[2];  /* W plus any audience cost of a decree */
+  bool ripe;            /* a mutually hurting stalemate (Zartman) */
+} truce_war_values;
+
+/* One discrete package (an option per discrete issue) and the interval of
+ * territory (side 0's share) each side accepts with it. */
+typedef struct {
+  int combo;            /* index over the discrete combinations */
+  char name[160];       /* "alliance=guarantees, sanctions=kept" */
+  double lo[2], hi[2];  /* acceptable territory for side 0 and side 1 */
+  double both_lo, both_hi; /* the intersection (empty if lo > hi) */
+} truce_package_range;
+
+typedef struct {
+  int day;
+  truce_war_values war;
+  size_t n_packages;
+  truce_package_range* packages; /* owned */
+  bool open;                     /* some package acceptable to both */
+  /* solutions (combo -1 when the range is empty) */
+  int nash_combo;   double nash_x;   double nash_u[2];
+  int ks_combo;     double ks_x;     double ks_u[2];
+  int rub_combo;    double rub_x;    /* Rubinstein on the status-quo package */
+  size_t n_frontier;
+  double* frontier; /* n_frontier x 4: u0, u1, combo, x (Pareto vertices) */
+  double min_guarantee; /* smallest credibility opening the range; -1 none;
+                           NAN without a guarantee */
+  truce_ctx* ctx;
+} truce_bargain_day;
+
+/* Simulate the scenario deterministically (point values) to `day` and
+ * analyse the negotiation there. */
+TRUCE_API int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc,
+                                    int day, truce_bargain_day** out);
+TRUCE_API void truce_bargain_day_free(truce_bargain_day* d);
+
+/* Analyse given war values directly (the closed-form layer; used by
+ * tests): W[] thresholds per side, the credibility of the guarantee. */
+TRUCE_API int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
+                                  const truce_war_values* war,
+                                  double credibility,
+                                  truce_bargain_day** out);
+
+/* --------------------------------------- Over runs of the war */
+
+/* Numbers kept per run (ensemble extras): */
+enum {
+  TRUCE_BX_OPEN_DAY,   /* first decision day with a range; -1 never */
+  TRUCE_BX_RIPE_DAY,   /* first ripe decision day; -1 never */
+  TRUCE_BX_NASH_COMBO, /* Nash package on the opening day; -1 */
+  TRUCE_BX_NASH_X,
+  TRUCE_BX_BOTH_MASK,  /* packages acceptable to both on the opening day */
+  TRUCE_BX_GAP_FIRST,  /* belief gap at the first decision (log ratio) */
+  TRUCE_BX_GAP_LAST,   /* and at the last */
+  TRUCE_BX_COUNT
+};
+
+/* A hook that tracks beliefs and the range inside every run. The
+ * scenario must outlive the hook. */
+TRUCE_API int truce_bargain_hook(truce_ctx* ctx, const truce_scenario* sc,
+                                 truce_ensemble_hook* out);
+
+/* Per-run tracking without an ensemble (for tests and one-off runs): feed
+ * the days of a run; read the results after. */
+typedef struct truce_bargain_tracker truce_bargain_tracker;
+TRUCE_API int truce_bargain_tracker_new(truce_ctx* ctx,
+                                        const truce_scenario* sc,
+                                        truce_bargain_tracker** out);
+TRUCE_API int truce_bargain_tracker_begin(truce_bargain_tracker* t,
+                                          uint64_t run);
+TRUCE_API int truce_bargain_tracker_day(void* t, const truce_day* d);
+/* out[TRUCE_BX_COUNT]; also the last decision's war values. */
+TRUCE_API void truce_bargain_tracker_result(const truce_bargain_tracker* t,
+                                            double* out,
+                                            truce_war_values* last);
+TRUCE_API void truce_bargain_tracker_free(truce_bargain_tracker* t);
+
+/* Across the runs of an ensemble run with truce_bargain_hook. */
+#define TRUCE_BARGAIN_MAX_MONTHS 400
+typedef struct {
+  uint64_t runs;
+  double never_fraction;        /* no range within the horizon */
+  double open_mean, open_q[5];  /* opening day over runs that opened:
+                                   mean, 5/25/50/75/95% */
+  int months;                   /* entries in the arrays below */
+  double p_open_by_month[TRUCE_BARGAIN_MAX_MONTHS]; /* cumulative */
+  double p_ripe_by_month[TRUCE_BARGAIN_MAX_MONTHS];
+  int n_top;                    /* packages most often acceptable to both */
+  int top_combo[5];             /* on the opening day */
+  double top_share[5];          /* share of runs with an open range */
+  int nash_combo;               /* most frequent Nash package at opening */
+  double nash_share, nash_x_median;
+  double gap_first, gap_last;   /* mean belief gaps (log ratio) */
+} truce_bargain_summary;
+
+TRUCE_API int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
+                                      const truce_ensemble* e,
+                                      truce_bargain_summary* out);
+
+/* Names of discrete package `combo` ("alliance=guarantees, ..."). */
+TRUCE_API void truce_bargain_package_name(const truce_scenario* sc, int combo,
+                                          char* buf, size_t n);
+TRUCE_API int truce_bargain_package_count(const truce_scenario* sc);
+TRUCE_API bool truce_scenario_has_negotiation(const truce_scenario* sc);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,795 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Bargaining in the shadow of the war (docs/bargaining.md). On each
+ * decision day every side values fighting on under its own beliefs about
+ * the exchange ratio (enemy casualties per own casualty), which it updates
+ * by Bayes' rule (normal-normal, conjugate) from what it observes; a
+ * package is acceptable to a side when its utility is at least that value
+ * (plus the audience cost of a decree in force). Territory, the
+ * continuous issue, enters utilities linearly, so for each discrete
+ * package the acceptable settlements are an interval found in closed form:
+ * the continuous issue is never enumerated.
+ */
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../scenario/params.h"
+#include "truce_int.h"
+
+#define MAX_COMBOS 256
+
+/* ------------------------------------------------------ Closed forms */
+
+void truce_fearon_range(double p, double cA, double cB, double* lo,
+                        double* hi) {
+  *lo = p - cA;
+  *hi = p + cB;
+}
+
+bool truce_fearon_open(double pA, double pB, double cA, double cB) {
+  return pA - pB <= cA + cB;
+}
+
+double truce_nash_split(double p, double cA, double cB, double alpha) {
+  return p - cA + alpha * (cA + cB);
+}
+
+double truce_rubinstein_share(double dA, double dB) {
+  return (1 - dB) / (1 - dA * dB);
+}
+
+double truce_slantchev(double q, int k, int N) {
+  if (k <= 0) return 0;
+  if (k >= N) return 1;
+  if (fabs(q - 0.5) < 1e-12) return (double)k / N;
+  double r = (1 - q) / q;
+  return (1 - pow(r, k)) / (1 - pow(r, N));
+}
+
+/* ------------------------------------------------------- Packages */
+
+bool truce_scenario_has_negotiation(const truce_scenario* sc) {
+  return truce__scenario_model(sc)->nego.present;
+}
+
+int truce_bargain_package_count(const truce_scenario* sc) {
+  const truce__nego* n = &truce__scenario_model(sc)->nego;
+  int c = 1;
+  for (int k = 0; k < n->n_issues; k++) c *= n->issue[k].n_options;
+  return c;
+}
+
+static int option_of(const truce__nego* n, int combo, int k) {
+  for (int q = 0; q < k; q++) combo /= n->issue[q].n_options;
+  return combo % n->issue[k].n_options;
+}
+
+void truce_bargain_package_name(const truce_scenario* sc, int combo,
+                                char* buf, size_t len) {
+  const truce__nego* n = &truce__scenario_model(sc)->nego;
+  buf[0] = '\0';
+  if (n->n_issues == 0) {
+    snprintf(buf, len, "territory only");
+    return;
+  }
+  for (int k = 0; k < n->n_issues; k++) {
+    size_t l = strlen(buf);
+    snprintf(buf + l, len - l, "%s%s=%s", k ? ", " : "", n->issue[k].name,
+             n->issue[k].option[option_of(n, combo, k)]);
+  }
+}
+
+/* Utility side i draws from the discrete part of package `combo`, with
+ * the guarantee (if any) at credibility q. */
+static double discrete_utility(const truce__nego* n, int i, int combo,
+                               double q) {
+  const truce__nego_side* s = &n->side[i];
+  double u = 0;
+  for (int k = 0; k < n->n_issues; k++) {
+    int o = option_of(n, combo, k);
+    double v = s->value[k][o];
+    if (n->has_guarantee && k == n->g_issue && o == n->g_option)
+      v = q * n->g_full[i];
+    u += s->w[k] * v;
+  }
+  return u;
+}
+
+static int status_quo_combo(const truce__nego* n) {
+  int c = 0, mul = 1;
+  for (int k = 0; k < n->n_issues; k++) {
+    c += n->issue[k].status_quo * mul;
+    mul *= n->issue[k].n_options;
+  }
+  return c;
+}
+
+/* --------------------------------------------------------- Solving */
+
+typedef struct {
+  const truce_scenario* sc;
+  const truce__nego* n;
+  const truce_war_values* war;
+} problem;
+
+/* The acceptable intervals of every package at credibility q. */
+static void ranges(const problem* P, double q, truce_package_range* pk,
+                   int ncombo) {
+  const truce__nego* n = P->n;
+  for (int c = 0; c < ncombo; c++) {
+    truce_package_range* r = &pk[c];
+    r->combo = c;
+    for (int i = 0; i < 2; i++) {
+      double wt = n->side[i].w_territory, a = discrete_utility(n, i, c, q);
+      double need = P->war->threshold[i] - a; /* from territory */
+      double lo = 0, hi = 1;
+      if (wt > 0) {
+        /* side 0 gets x, side 1 gets 1 - x */
+        double edge = need / wt;
+        if (i == 0) lo = edge > 0 ? edge : 0;
+        else hi = 1 - edge < 1 ? 1 - edge : 1;
+      } else if (need > 0) {
+        lo = 1;
+        hi = 0; /* territory cannot compensate: never */
+      }
+      r->lo[i] = lo;
+      r->hi[i] = hi;
+    }
+    r->both_lo = r->lo[0] > r->lo[1] ? r->lo[0] : r->lo[1];
+    r->both_hi = r->hi[0] < r->hi[1] ? r->hi[0] : r->hi[1];
+  }
+}
+
+static double widest(const problem* P, double q, truce_package_range* pk,
+                     int ncombo) {
+  ranges(P, q, pk, ncombo);
+  double best = -HUGE_VAL;
+  for (int c = 0; c < ncombo; c++) {
+    double w = pk[c].both_hi - pk[c].both_lo;
+    if (w > best) best = w;
+  }
+  return best;
+}
+
+static double utility(const problem* P, int i, int combo, double x, double q) {
+  const truce__nego_side* s = &P->n->side[i];
+  return s->w_territory * (i == 0 ? x : 1 - x) +
+         discrete_utility(P->n, i, combo, q);
+}
+
+typedef struct {
+  const problem* P;
+  truce_package_range* pk;
+  int ncombo;
+} gfun;
+
+static double g_of_q(double q, void* user) {
+  gfun* g = user;
+  return widest(g->P, q, g->pk, g->ncombo);
+}
+
+/* Smallest credibility in [0, 1] at which some package is acceptable to
+ * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver on the
+ * bracketing cell. */
+static double min_guarantee(const problem* P, truce_package_range* pk,
+                            int ncombo) {
+  gfun g = {P, pk, ncombo};
+  double prev = 0;
+  if (g_of_q(0, &g) >= 0) return 0;
+  for (int k = 1; k <= 100; k++) {
+    double q = k / 100.0;
+    if (g_of_q(q, &g) >= 0) {
+      gsl_function F = {g_of_q, &g};
+      gsl_root_fsolver* s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+      double root = q;
+      if (s && gsl_root_fsolver_set(s, &F, prev, q) == GSL_SUCCESS) {
+        for (int it = 0; it < 100; it++) {
+          gsl_root_fsolver_iterate(s);
+          double lo = gsl_root_fsolver_x_lower(s);
+          double hi = gsl_root_fsolver_x_upper(s);
+          root = hi;
+          if (gsl_root_test_interval(lo, hi, 1e-12, 0) == GSL_SUCCESS) break;
+        }
+      }
+      gsl_root_fsolver_free(s);
+      /* the upper end of the bracket, nudged so the range is non-empty */
+      while (g_of_q(root, &g) < 0 && root < q) root += 1e-10;
+      return root;
+    }
+    prev = q;
+  }
+  return -1;
+}
+
+void truce_bargain_day_free(truce_bargain_day* d) {
+  if (!d) return;
+  truce__free(d->ctx, d->packages, 0);
+  truce__free(d->ctx, d->frontier, 0);
+  truce__free(d->ctx, d, sizeof *d);
+}
+
+/* Fill d (arrays allocated by the caller with room for every package and
+ * 2 frontier points per package). `full` adds the frontier, the KS point,
+ * Rubinstein and the minimal guarantee. */
+static void solve_into(const problem* P, double q, truce_bargain_day* d,
+                       bool full) {
+  const truce__nego* n = P->n;
+  int nc = truce_bargain_package_count(P->sc);
+  d->war = *P->war;
+  d->n_packages = (size_t)nc;
+  ranges(P, q, d->packages, nc);
+  d->open = false;
+  double alpha = n->side[0].power + n->side[1].power > 0
+                     ? n->side[0].power / (n->side[0].power + n->side[1].power)
+                     : 0.5;
+  double best = -HUGE_VAL;
+  d->nash_combo = d->ks_combo = d->rub_combo = -1;
+  d->nash_x = d->ks_x = d->rub_x = NAN;
+  const double* T = P->war->threshold;
+  for (int c = 0; c < nc; c++) {
+    truce_package_range* r = &d->packages[c];
+    if (r->both_lo > r->both_hi) continue;
+    d->open = true;
+    double w0 = n->side[0].w_territory, w1 = n->side[1].w_territory;
+    double gA = discrete_utility(n, 0, c, q) - T[0];
+    double gB = discrete_utility(n, 1, c, q) + w1 - T[1];
+    double x;
+    if (w0 > 0 && w1 > 0)
+      x = (alpha * w0 * gB - (1 - alpha) * w1 * gA) / (w0 * w1);
+    else if (w0 > 0)
+      x = r->both_hi;
+    else if (w1 > 0)
+      x = r->both_lo;
+    else
+      x = 0.5 * (r->both_lo + r->both_hi);
+    if (x < r->both_lo) x = r->both_lo;
+    if (x > r->both_hi) x = r->both_hi;
+    double u0 = utility(P, 0, c, x, q) - T[0], u1 = utility(P, 1, c, x, q) - T[1];
+    double v = alpha * log(u0 > 0 ? u0 : 1e-300) +
+               (1 - alpha) * log(u1 > 0 ? u1 : 1e-300);
+    if (v > best + 1e-12) {
+      best = v;
+      d->nash_combo = c;
+      d->nash_x = x;
+    }
+  }
+  if (d->nash_combo >= 0) {
+    d->nash_u[0] = utility(P, 0, d->nash_combo, d->nash_x, q);
+    d->nash_u[1] = utility(P, 1, d->nash_combo, d->nash_x, q);
+  }
+  if (!full) return;
+  d->n_frontier = 0;
+  if (d->open) {
+    /* Kalai-Smorodinsky: equal shares of each side's best acceptable gain */
+    double U0 = -HUGE_VAL, U1 = -HUGE_VAL;
+    for (int c = 0; c < nc; c++) {
+      truce_package_range* r = &d->packages[c];
+      if (r->both_lo > r->both_hi) continue;
+      double a = utility(P, 0, c, r->both_hi, q), b = utility(P, 1, c,
+                                                              r->both_lo, q);
+      if (a > U0) U0 = a;
+      if (b > U1) U1 = b;
+    }
+    double D0 = U0 - T[0] > 1e-15 ? U0 - T[0] : 1e-15;
+    double D1 = U1 - T[1] > 1e-15 ? U1 - T[1] : 1e-15;
+    double bestr = -HUGE_VAL;
+    for (int c = 0; c < nc; c++) {
+      truce_package_range* r = &d->packages[c];
+      if (r->both_lo > r->both_hi) continue;
+      double w0 = n->side[0].w_territory, w1 = n->side[1].w_territory;
+      double gA = discrete_utility(n, 0, c, q) - T[0];
+      double gB = discrete_utility(n, 1, c, q) + w1 - T[1];
+      double x = w0 / D0 + w1 / D1 > 0
+                     ? (gB / D1 - gA / D0) / (w0 / D0 + w1 / D1)
+                     : 0.5 * (r->both_lo + r->both_hi);
+      if (x < r->both_lo) x = r->both_lo;
+      if (x > r->both_hi) x = r->both_hi;
+      double r0 = (utility(P, 0, c, x, q) - T[0]) / D0;
+      double r1 = (utility(P, 1, c, x, q) - T[1]) / D1;
+      double m = r0 < r1 ? r0 : r1;
+      if (m > bestr + 1e-12) {
+        bestr = m;
+        d->ks_combo = c;
+        d->ks_x = x;
+      }
+    }
+    d->ks_u[0] = utility(P, 0, d->ks_combo, d->ks_x, q);
+    d->ks_u[1] = utility(P, 1, d->ks_combo, d->ks_x, q);
+    /* Rubinstein on the status-quo package, side 0 proposing first */
+    int sq = status_quo_combo(n);
+    truce_package_range* r = &d->packages[sq];
+    if (r->both_lo <= r->both_hi) {
+      double per = n->every / 365.0;
+      double dA = pow(1 - n->side[0].discount_per_year, per);
+      double dB = pow(1 - n->side[1].discount_per_year, per);
+      d->rub_combo = sq;
+      d->rub_x = r->both_lo +
+                 truce_rubinstein_share(dA, dB) * (r->both_hi - r->both_lo);
+    }
+    /* Pareto vertices among the acceptable segments' end points */
+    for (int c = 0; c < nc; c++) {
+      truce_package_range* rr = &d->packages[c];
+      if (rr->both_lo > rr->both_hi) continue;
+      double xs[2] = {rr->both_lo, rr->both_hi};
+      for (int e = 0; e < 2; e++) {
+        double u0 = utility(P, 0, c, xs[e], q), u1 = utility(P, 1, c, xs[e], q);
+        bool dominated = false;
+        for (int c2 = 0; c2 < nc && !dominated; c2++) {
+          truce_package_range* r2 = &d->packages[c2];
+          if (r2->both_lo > r2->both_hi) continue;
+          double ys[2] = {r2->both_lo, r2->both_hi};
+          for (int e2 = 0; e2 < 2; e2++) {
+            double v0 = utility(P, 0, c2, ys[e2], q),
+                   v1 = utility(P, 1, c2, ys[e2], q);
+            if (v0 >= u0 - 1e-12 && v1 >= u1 - 1e-12 &&
+                (v0 > u0 + 1e-12 || v1 > u1 + 1e-12))
+              dominated = true;
+          }
+        }
+        if (!dominated) {
+          double* f = d->frontier + 4 * d->n_frontier++;
+          f[0] = u0;
+          f[1] = u1;
+          f[2] = c;
+          f[3] = xs[e];
+        }
+      }
+    }
+  }
+  for (int c = 0; c < nc; c++)
+    truce_bargain_package_name(P->sc, c, d->packages[c].name,
+                               sizeof d->packages[c].name);
+  if (n->has_guarantee) {
+    truce_package_range* tmp = d->packages + nc; /* scratch half */
+    d->min_guarantee = min_guarantee(P, tmp, nc);
+  } else {
+    d->min_guarantee = NAN;
+  }
+}
+
+static int day_alloc(truce_ctx* ctx, int nc, truce_bargain_day** out) {
+  truce_bargain_day* d = truce__calloc(ctx, 1, sizeof *d);
+  if (!d) return TRUCE_ENOMEM;
+  d->ctx = ctx;
+  d->packages = truce__calloc(ctx, 2 * (size_t)nc, sizeof *d->packages);
+  d->frontier = truce__calloc(ctx, 8 * (size_t)nc, sizeof(double));
+  if (!d->packages || !d->frontier) {
+    truce_bargain_day_free(d);
+    return TRUCE_ENOMEM;
+  }
+  *out = d;
+  return 0;
+}
+
+int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
+                        const truce_war_values* war, double credibility,
+                        truce_bargain_day** out) {
+  if (!ctx || !sc || !war || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  const truce__nego* n = &truce__scenario_model(sc)->nego;
+  if (!n->present)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
+                      truce_scenario_file(sc));
+  int nc = truce_bargain_package_count(sc);
+  if (nc > MAX_COMBOS)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%d packages; expected at most %d "
+                      "combinations of discrete options", nc, MAX_COMBOS);
+  int rc = day_alloc(ctx, nc, out);
+  if (rc) return rc;
+  problem P = {sc, n, war};
+  solve_into(&P, credibility, *out, true);
+  return 0;
+}
+
+/* ---------------------------------------------------------- Beliefs */
+
+struct truce_bargain_tracker {
+  truce_ctx* ctx;
+  const truce_scenario* sc;
+  const truce__model* m;
+  truce_rng* rng;
+  truce_bargain_day* day;
+  /* snapshots at past decisions (ring), for rates over >= WINDOW days */
+  struct {
+    double t, cas[2], force[2], terr;
+  } snap[64];
+  int n_snap;
+  bool have_belief;
+  double mu[2], sd[2];
+  truce_war_values last;
+  double out[TRUCE_BX_COUNT];
+};
+
+int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
+                              truce_bargain_tracker** out) {
+  *out = NULL;
+  const truce__model* m = truce__scenario_model(sc);
+  if (!m->nego.present)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
+                      truce_scenario_file(sc));
+  int nc = truce_bargain_package_count(sc);
+  if (nc > MAX_COMBOS)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%d packages; expected at most %d",
+                      nc, MAX_COMBOS);
+  truce_bargain_tracker* t = truce__calloc(ctx, 1, sizeof *t);
+  if (!t) return TRUCE_ENOMEM;
+  t->ctx = ctx;
+  t->sc = sc;
+  t->m = m;
+  int rc = truce_rng_new(ctx, m->seed, 0, 0, &t->rng);
+  if (!rc) rc = day_alloc(ctx, nc, &t->day);
+  if (rc) {
+    truce_bargain_tracker_free(t);
+    return rc;
+  }
+  *out = t;
+  return 0;
+}
+
+void truce_bargain_tracker_free(truce_bargain_tracker* t) {
+  if (!t) return;
+  truce_rng_free(t->rng);
+  truce_bargain_day_free(t->day);
+  truce__free(t->ctx, t, sizeof *t);
+}
+
+int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run) {
+  truce_rng_reset(t->rng, t->m->seed, run, 0x4000000000000000ULL);
+  t->n_snap = 0;
+  t->have_belief = false;
+  for (int k = 0; k < TRUCE_BX_COUNT; k++) t->out[k] = -1;
+  t->out[TRUCE_BX_NASH_X] = NAN;
+  t->out[TRUCE_BX_BOTH_MASK] = 0;
+  t->out[TRUCE_BX_GAP_FIRST] = t->out[TRUCE_BX_GAP_LAST] = NAN;
+  memset(&t->last, 0, sizeof t->last);
+  return 0;
+}
+
+static double normal_sf(double z) { return gsl_cdf_ugaussian_Q(z); }
+
+/* Side i's value of fighting on (docs/bargaining.md, "The value of
+ * fighting on"). Per side (indexed 0, 1): k casualties per day and io net
+ * inflow to the front per day over the last period; F fronts now. */
+static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
+                      const double io[2], const double F[2], double terr,
+                      double drift, double truth, int day,
+                      truce_war_values* w) {
+  const truce__nego* n = &t->m->nego;
+  const truce__nego_side* s = &n->side[i];
+  int j = 1 - i;
+  double H = n->projection;
+  double th_i = t->m->params.side[i].exhaustion_threshold;
+  double th_j = t->m->params.side[j].exhaustion_threshold;
+  double mu = t->mu[i], sd = t->sd[i];
+  double to; /* own exhaustion time */
+  if (F[i] <= th_i) to = 0;
+  else if (k[i] > io[i]) to = (F[i] - th_i) / (k[i] - io[i]);
+  else to = HUGE_VAL;
+  double m = to < H ? to : H;
+  double pw = 0, pl = 0;
+  if (F[i] <= th_i) {
+    pl = 1;
+  } else if (F[j] <= th_j) {
+    pw = 1;
+  } else if (k[i] > 0) {
+    double rs = (io[j] + (F[j] - th_j) / m) / k[i];
+    pw = rs <= 0 ? 1 : normal_sf((log(rs) - mu) / sd);
+    if (to < H) {
+      double rss = (io[j] + (F[j] - th_j) / to) / k[i];
+      pl = rss <= 0 ? 0 : 1 - normal_sf((log(rss) - mu) / sd);
+    }
+  }
+  /* the front drifts as observed, plus the side's believed advantage over
+   * what it observed, in its favour */
+  double edge = n->sensitivity * (mu - truth) * H / 365.0;
+  double tH = terr + drift * H + (i == 0 ? edge : -edge);
+  tH = tH < 0 ? 0 : (tH > 1 ? 1 : tH);
+  int sq = status_quo_combo(n);
+  double usq = s->w_territory * (i == 0 ? tH : 1 - tH) +
+               discrete_utility(n, i, sq, n->g_credibility);
+  double disc = pow(1 - s->discount_per_year, H / 365.0);
+  double cost = s->cost_per_year * H / 365 + s->cost_per_100k * k[i] * H / 1e5;
+  w->p_win[i] = pw;
+  w->p_lose[i] = pl;
+  w->cost[i] = cost;
+  w->W[i] = disc * (pw + (1 - pw - pl) * usq) - cost;
+  bool decree = s->has_decree && day < s->decree_lifted_day;
+  w->threshold[i] = w->W[i] + (decree ? s->audience_cost : 0);
+  w->belief_mean[i] = mu;
+  w->belief_sd[i] = sd;
+}
+
+#define WINDOW 28 /* days over which rates are observed (at least) */
+
+int truce_bargain_tracker_day(void* vt, const truce_day* d) {
+  truce_bargain_tracker* t = vt;
+  const truce__nego* n = &t->m->nego;
+  if (t->n_snap > 0 && d->day % n->every != 0) return 0;
+  /* The force a side can count on: the front, recruits in training, and
+   * the wounded expected back. */
+  double cas[2], force[2], front[2] = {d->side[0].front, d->side[1].front};
+  for (int i = 0; i < 2; i++) {
+    cas[i] = d->side[i].casualties;
+    force[i] = d->side[i].front + d->side[i].training +
+               t->m->params.side[i].wounded_return_share * d->side[i].wounded;
+  }
+  int slot = t->n_snap % 64;
+  if (t->n_snap == 0) {
+    t->snap[0].t = d->day;
+    memcpy(t->snap[0].cas, cas, sizeof cas);
+    memcpy(t->snap[0].force, force, sizeof force);
+    t->snap[0].terr = d->side[0].territory;
+    t->n_snap = 1;
+    return 0;
+  }
+  /* the oldest snapshot within the window, else the latest before it */
+  int back = t->n_snap - 1, use = back;
+  for (int q = back; q >= 0 && q > t->n_snap - 64; q--) {
+    use = q;
+    if (d->day - t->snap[q % 64].t >= WINDOW) break;
+  }
+  const double* cas0 = t->snap[use % 64].cas;
+  const double* force0 = t->snap[use % 64].force;
+  double dt = d->day - t->snap[use % 64].t;
+  double k[2], io[2];
+  for (int i = 0; i < 2; i++) {
+    k[i] = (cas[i] - cas0[i]) / dt;
+    io[i] = (force[i] - force0[i]) / dt + k[i];
+  }
+  double drift = (d->side[0].territory - t->snap[use % 64].terr) / dt;
+  t->snap[slot].t = d->day;
+  memcpy(t->snap[slot].cas, cas, sizeof cas);
+  memcpy(t->snap[slot].force, force, sizeof force);
+  t->snap[slot].terr = d->side[0].territory;
+  t->n_snap++;
+  /* Beliefs about the own exchange ratio (enemy per own casualty):
+   * normal prior on its log, anchored at the first observation plus the
+   * side's optimism; each period a noisy observation updates it. */
+  double truth[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    int j = 1 - i;
+    if (!(k[i] > 0 && k[j] > 0)) continue;
+    truth[i] = log(k[j] / k[i]);
+    double y =
+        truth[i] + n->noise * gsl_cdf_ugaussian_Pinv(truce_rng_uniform(t->rng));
+    if (!t->have_belief) {
+      t->mu[i] = truth[i] + n->side[i].optimism;
+      t->sd[i] = n->side[i].prior_sd;
+    }
+    double p0 = 1 / (t->sd[i] * t->sd[i]), p1 = 1 / (n->noise * n->noise);
+    t->mu[i] = (t->mu[i] * p0 + y * p1) / (p0 + p1);
+    t->sd[i] = sqrt(1 / (p0 + p1));
+  }
+  if (k[0] > 0 && k[1] > 0) t->have_belief = true;
+  if (t->have_belief) {
+    truce_war_values w;
+    memset(&w, 0, sizeof w);
+    for (int i = 0; i < 2; i++)
+      war_value(t, i, k, io, front, d->side[0].territory, drift, truth[i],
+                d->day, &w);
+    w.ripe = true;
+    for (int i = 0; i < 2; i++) {
+      const truce__nego_side* s = &n->side[i];
+      double annual = s->cost_per_year + s->cost_per_100k * k[i] * 365 / 1e5;
+      if (!(w.p_win[i] < n->ripe_p && annual > n->ripe_cost)) w.ripe = false;
+    }
+    /* gap between beliefs about side 0's ratio: mu0 vs -mu1 */
+    double gap = t->mu[0] + t->mu[1];
+    if (isnan(t->out[TRUCE_BX_GAP_FIRST])) t->out[TRUCE_BX_GAP_FIRST] = gap;
+    t->out[TRUCE_BX_GAP_LAST] = gap;
+    if (w.ripe && t->out[TRUCE_BX_RIPE_DAY] < 0)
+      t->out[TRUCE_BX_RIPE_DAY] = d->day;
+    t->last = w;
+    if (t->out[TRUCE_BX_OPEN_DAY] < 0) {
+      problem P = {t->sc, n, &w};
+      solve_into(&P, n->g_credibility, t->day, false);
+      if (t->day->open) {
+        t->out[TRUCE_BX_OPEN_DAY] = d->day;
+        t->out[TRUCE_BX_NASH_COMBO] = t->day->nash_combo;
+        t->out[TRUCE_BX_NASH_X] = t->day->nash_x;
+        double mask = 0;
+        for (size_t c = 0; c < t->day->n_packages && c < 52; c++)
+          if (t->day->packages[c].both_lo <= t->day->packages[c].both_hi)
+            mask += ldexp(1, (int)c);
+        t->out[TRUCE_BX_BOTH_MASK] = mask;
+      }
+    }
+  }
+  return 0;
+}
+
+void truce_bargain_tracker_result(const truce_bargain_tracker* t, double* out,
+                                  truce_war_values* last) {
+  if (out) memcpy(out, t->out, sizeof t->out);
+  if (last) *last = t->last;
+}
+
+/* ------------------------------------------------------------ Hook */
+
+static int hook_new(void* user, truce_ctx* tctx, void** state) {
+  return truce_bargain_tracker_new(tctx, user,
+                                   (truce_bargain_tracker**)state);
+}
+static int hook_begin(void* st, uint64_t run) {
+  return truce_bargain_tracker_begin(st, run);
+}
+static int hook_end(void* st, uint64_t run, double* out) {
+  (void)run;
+  truce_bargain_tracker_result(st, out, NULL);
+  return 0;
+}
+static void hook_free(void* st) { truce_bargain_tracker_free(st); }
+
+int truce_bargain_hook(truce_ctx* ctx, const truce_scenario* sc,
+                       truce_ensemble_hook* out) {
+  if (!truce_scenario_has_negotiation(sc))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
+                      truce_scenario_file(sc));
+  truce_ensemble_hook h = {TRUCE_BX_COUNT, (void*)sc, hook_new, hook_begin,
+                           truce_bargain_tracker_day, hook_end, hook_free};
+  *out = h;
+  return 0;
+}
+
+/* ----------------------------------------------------------- Analyse */
+
+typedef struct {
+  truce_bargain_tracker* t;
+  int until;
+} upto;
+
+static int analyse_day(void* u, const truce_day* d) {
+  upto* x = u;
+  if (d->day > x->until) return 1; /* stop the run */
+  return truce_bargain_tracker_day(x->t, d);
+}
+
+int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
+                          truce_bargain_day** out) {
+  if (!ctx || !sc || !out) return TRUCE_EINVAL;
+  *out = NULL;
+  const truce__model* m = truce__scenario_model(sc);
+  if (day < 1 || day > (int)m->horizon_days)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "day %d is outside the scenario "
+                      "(1 to %d)", day, (int)m->horizon_days);
+  truce_bargain_tracker* t;
+  int rc = truce_bargain_tracker_new(ctx, sc, &t);
+  if (rc) return rc;
+  truce_sim* sim = NULL;
+  rc = truce_sim_new(ctx, sc, &sim);
+  if (!rc) {
+    truce_bargain_tracker_begin(t, 0);
+    upto u = {t, day};
+    rc = truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, analyse_day, &u);
+    if (rc == 1) rc = 0;
+  }
+  if (!rc && !t->have_belief)
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "no decision before day %d (the first "
+                    "comes after %d days of fighting)", day, m->nego.every);
+  if (!rc) {
+    truce_war_values w = t->last;
+    rc = truce_bargain_solve(ctx, sc, &w, m->nego.g_credibility, out);
+    if (!rc) (*out)->day = day;
+  }
+  truce_sim_free(sim);
+  truce_bargain_tracker_free(t);
+  return rc;
+}
+
+/* ------------------------------------------------------- Summaries */
+
+static int cmp_double(const void* a, const void* b) {
+  double x = *(const double*)a, y = *(const double*)b;
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
+                            const truce_ensemble* e,
+                            truce_bargain_summary* out) {
+  memset(out, 0, sizeof *out);
+  uint64_t R = truce_ensemble_runs(e);
+  if (!truce_ensemble_extras(e, 0))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the ensemble ran without the "
+                      "bargaining hook");
+  int H = truce_scenario_horizon_days(sc);
+  int months = (int)ceil(H / 30.436875);
+  if (months < 12) months = 12;
+  if (months > TRUCE_BARGAIN_MAX_MONTHS) months = TRUCE_BARGAIN_MAX_MONTHS;
+  out->runs = R;
+  out->months = months;
+  int nc = truce_bargain_package_count(sc);
+  double* days = truce__calloc(ctx, R, sizeof(double));
+  double* xs = truce__calloc(ctx, R, sizeof(double));
+  double* both = truce__calloc(ctx, (size_t)nc, sizeof(double));
+  double* nash = truce__calloc(ctx, (size_t)nc, sizeof(double));
+  if (!days || !xs || !both || !nash) {
+    truce__free(ctx, days, 0);
+    truce__free(ctx, xs, 0);
+    truce__free(ctx, both, 0);
+    truce__free(ctx, nash, 0);
+    return TRUCE_ENOMEM;
+  }
+  size_t opened = 0, nx = 0;
+  double g0 = 0, g1 = 0;
+  size_t ng = 0;
+  for (uint64_t r = 0; r < R; r++) {
+    const double* x = truce_ensemble_extras(e, r);
+    double od = x[TRUCE_BX_OPEN_DAY], rd = x[TRUCE_BX_RIPE_DAY];
+    for (int m = 0; m < months; m++) {
+      double end = (m + 1) * 30.436875;
+      if (od >= 0 && od <= end) out->p_open_by_month[m] += 1;
+      if (rd >= 0 && rd <= end) out->p_ripe_by_month[m] += 1;
+    }
+    if (!isnan(x[TRUCE_BX_GAP_FIRST])) {
+      g0 += x[TRUCE_BX_GAP_FIRST];
+      g1 += x[TRUCE_BX_GAP_LAST];
+      ng++;
+    }
+    if (od < 0) continue;
+    days[opened++] = od;
+    double mask = x[TRUCE_BX_BOTH_MASK];
+    for (int c = nc < 52 ? nc - 1 : 51; c >= 0; c--) {
+      double bit = ldexp(1, c);
+      if (mask >= bit) {
+        both[c] += 1;
+        mask -= bit;
+      }
+    }
+    int nc0 = (int)x[TRUCE_BX_NASH_COMBO];
+    if (nc0 >= 0 && nc0 < nc) nash[nc0] += 1;
+    if (!isnan(x[TRUCE_BX_NASH_X])) xs[nx++] = x[TRUCE_BX_NASH_X];
+  }
+  for (int m = 0; m < months; m++) {
+    out->p_open_by_month[m] /= (double)R;
+    out->p_ripe_by_month[m] /= (double)R;
+  }
+  out->never_fraction = 1 - (double)opened / (double)R;
+  out->open_mean = NAN;
+  for (int q = 0; q < 5; q++) out->open_q[q] = NAN;
+  if (opened) {
+    qsort(days, opened, sizeof *days, cmp_double);
+    double s = 0;
+    for (size_t i = 0; i < opened; i++) s += days[i];
+    out->open_mean = s / (double)opened;
+    static const double qs[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+    for (int q = 0; q < 5; q++) {
+      double pos = qs[q] * (double)(opened - 1);
+      size_t lo = (size_t)floor(pos), hi = (size_t)ceil(pos);
+      out->open_q[q] = days[lo] + (pos - (double)lo) * (days[hi] - days[lo]);
+    }
+  }
+  /* the five packages most often acceptable to both at opening */
+  for (int k = 0; k < 5; k++) {
+    int best = -1;
+    for (int c = 0; c < nc; c++) {
+      bool used = false;
+      for (int q = 0; q < out->n_top; q++) used |= out->top_combo[q] == c;
+      if (!used && both[c] > 0 && (best < 0 || both[c] > both[best])) best = c;
+    }
+    if (best < 0) break;
+    out->top_combo[out->n_top] = best;
+    out->top_share[out->n_top++] = both[best] / (double)(opened ? opened : 1);
+  }
+  out->nash_combo = -1;
+  for (int c = 0; c < nc; c++)
+    if (nash[c] > 0 && (out->nash_combo < 0 || nash[c] > nash[out->nash_combo]))
+      out->nash_combo = c;
+  out->nash_share =
+      out->nash_combo >= 0 ? nash[out->nash_combo] / (double)opened : 0;
+  out->nash_x_median = NAN;
+  if (nx) {
+    qsort(xs, nx, sizeof *xs, cmp_double);
+    out->nash_x_median = nx % 2 ? xs[nx / 2] : 0.5 * (xs[nx / 2 - 1] + xs[nx / 2]);
+  }
+  out->gap_first = ng ? g0 / (double)ng : (double)NAN;
+  out->gap_last = ng ? g1 / (double)ng : (double)NAN;
+  truce__free(ctx, days, 0);
+  truce__free(ctx, xs, 0);
+  truce__free(ctx, both, 0);
+  truce__free(ctx, nash, 0);
+  return 0;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The negotiation section of a scenario as the bargaining layer reads it
+ * (docs/bargaining.md). Territory is always the continuous issue: the
+ * settlement line as side 0's share of the contested area. Other issues
+ * are discrete, each with named options and the option that holds while
+ * the war goes on (status_quo).
+ */
+#ifndef TRUCE_NEGO_H
+#define TRUCE_NEGO_H
+
+#include <stdbool.h>
+
+#define TRUCE_MAX_ISSUES 6
+#define TRUCE_MAX_OPTIONS 6
+#define TRUCE_NAME_MAX 32
+
+typedef struct {
+  char name[TRUCE_NAME_MAX];
+  int n_options;
+  char option[TRUCE_MAX_OPTIONS][TRUCE_NAME_MAX];
+  int status_quo;
+} truce__issue;
+
+typedef struct {
+  double w_territory;
+  double w[TRUCE_MAX_ISSUES];                        /* weight per issue */
+  double value[TRUCE_MAX_ISSUES][TRUCE_MAX_OPTIONS]; /* 0..1 per option */
+  double cost_per_year, cost_per_100k, discount_per_year;
+  double optimism, prior_sd, power;
+  bool has_decree;
+  double audience_cost;
+  int decree_lifted_day; /* talks allowed (without the cost) from this day */
+} truce__nego_side;
+
+typedef struct {
+  bool present;
+  int every;          /* decision every N days */
+  int projection;     /* days projected for the value of fighting on */
+  double noise;       /* sd of an observed log exchange ratio */
+  double sensitivity; /* territory share per year per unit of believed
+                         log-ratio advantage over the observed one */
+  double ripe_p, ripe_cost;
+  int n_issues;
+  truce__issue issue[TRUCE_MAX_ISSUES];
+  truce__nego_side side[2];
+  bool has_guarantee;
+  int g_issue, g_option;
+  double g_credibility, g_full[2];
+} truce__nego;
+
+#endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Bargaining: closed forms (Fearon, Nash, Rubinstein, Slantchev), the
+ * engine's ranges and solutions against them and against brute force,
+ * the minimal guarantee, and beliefs that learn. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "support.h"
+
+static truce_ctx* ctx;
+static int setup(void** s) {
+  (void)s;
+  return truce_ctx_new(&ctx, NULL, NULL);
+}
+static int teardown(void** s) {
+  (void)s;
+  truce_ctx_free(ctx);
+  return 0;
+}
+
+#define WAR                                                        \
+  "sides:\n"                                                       \
+  "  - id: a\n    personnel: {front: 1000}\n"                      \
+  "  - id: b\n    personnel: {front: 1000}\n"                      \
+  "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
+
+static void test_closed_forms(void** s) {
+  (void)s;
+  double lo, hi;
+  truce_fearon_range(0.6, 0.05, 0.1, &lo, &hi);
+  assert_true(fabs(lo - 0.55) < 1e-15 && fabs(hi - 0.7) < 1e-15);
+  assert_true(truce_fearon_open(0.7, 0.6, 0.05, 0.05));   /* gap 0.1 */
+  assert_false(truce_fearon_open(0.75, 0.6, 0.05, 0.05)); /* gap 0.15 */
+  assert_true(fabs(truce_nash_split(0.6, 0.05, 0.1, 0.3) - 0.595) < 1e-15);
+  assert_true(fabs(truce_rubinstein_share(0.9, 0.9) - 1 / 1.9) < 1e-15);
+  assert_true(fabs(truce_rubinstein_share(0.95, 0.8) - 0.2 / 0.24) < 1e-12);
+  assert_true(fabs(truce_slantchev(0.5, 3, 10) - 0.3) < 1e-15);
+  double r = 0.4 / 0.6;
+  assert_true(fabs(truce_slantchev(0.6, 3, 10) -
+                   (1 - pow(r, 3)) / (1 - pow(r, 10))) < 1e-15);
+  assert_true(truce_slantchev(0.6, 0, 10) == 0 &&
+              truce_slantchev(0.6, 10, 10) == 1);
+}
+
+/* Territory only, weights 1: the engine's range is Fearon's
+ * [p - cA, p + cB] and its Nash point p - cA + alpha (cA + cB). */
+static void test_fearon_and_nash_through_engine(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx, "truce: 1\n" WAR
+           "negotiation:\n  sides:\n"
+           "    a: {weights: {territory: 1}, bargaining_power: 0.3}\n"
+           "    b: {weights: {territory: 1}, bargaining_power: 0.7}\n");
+  double p = 0.6, cA = 0.05, cB = 0.1;
+  truce_war_values w;
+  memset(&w, 0, sizeof w);
+  w.threshold[0] = w.W[0] = p - cA;
+  w.threshold[1] = w.W[1] = 1 - p - cB;
+  truce_bargain_day* d;
+  assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
+  assert_int_equal(d->n_packages, 1);
+  assert_true(d->open);
+  assert_true(fabs(d->packages[0].both_lo - (p - cA)) < 1e-12);
+  assert_true(fabs(d->packages[0].both_hi - (p + cB)) < 1e-12);
+  assert_true(fabs(d->nash_x - truce_nash_split(p, cA, cB, 0.3)) < 1e-12);
+  /* KS with linear utilities on a segment: equal shares of the surplus */
+  assert_true(fabs(d->ks_x - (p - cA + 0.5 * (cA + cB))) < 1e-12);
+  /* Rubinstein: A's proposer share of the range */
+  double dd = pow(0.95, 7 / 365.0);
+  assert_true(fabs(d->rub_x - (p - cA + truce_rubinstein_share(dd, dd) *
+                                             (cA + cB))) < 1e-12);
+  truce_bargain_day_free(d);
+  /* divergent beliefs: open iff pA - pB <= cA + cB */
+  for (double gap = 0.05; gap < 0.3; gap += 0.05) {
+    double pA = 0.6 + gap / 2, pB = 0.6 - gap / 2;
+    w.threshold[0] = pA - cA;
+    w.threshold[1] = 1 - pB - cB;
+    assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
+    assert_int_equal(d->open, truce_fearon_open(pA, pB, cA, cB));
+    truce_bargain_day_free(d);
+  }
+  truce_scenario_free(sc);
+}
+
+/* Discrete issues only: Nash and KS equal brute-force enumeration. */
+static void test_discrete_brute_force(void** s) {
+  (void)s;
+  const char* y =
+      "truce: 1\n" WAR
+      "negotiation:\n"
+      "  issues:\n"
+      "    x: {options: [x0, x1, x2], status_quo: x0}\n"
+      "    z: {options: [z0, z1], status_quo: z0}\n"
+      "  sides:\n"
+      "    a: {weights: {x: 0.7, z: 0.3}, bargaining_power: 0.6,\n"
+      "        values: {x: {x0: 0.1, x1: 0.8, x2: 0.5}, z: {z0: 0.2, z1: 0.9}}}\n"
+      "    b: {weights: {x: 0.4, z: 0.6}, bargaining_power: 0.4,\n"
+      "        values: {x: {x0: 0.9, x1: 0.3, x2: 0.6}, z: {z0: 0.7, z1: 0.1}}}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  const double va[2][3] = {{0.1, 0.8, 0.5}, {0.2, 0.9, 0}};
+  const double vb[2][3] = {{0.9, 0.3, 0.6}, {0.7, 0.1, 0}};
+  for (double t0 = 0.1; t0 < 0.6; t0 += 0.11)
+    for (double t1 = 0.1; t1 < 0.6; t1 += 0.13) {
+      truce_war_values w;
+      memset(&w, 0, sizeof w);
+      w.threshold[0] = w.W[0] = t0;
+      w.threshold[1] = w.W[1] = t1;
+      truce_bargain_day* d;
+      assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
+      /* brute force: package c = x + 3 z */
+      int nash = -1, ks = -1;
+      double bn = -HUGE_VAL, U0 = -HUGE_VAL, U1 = -HUGE_VAL;
+      double u[6][2];
+      for (int c = 0; c < 6; c++) {
+        int xi = c % 3, zi = c / 3;
+        u[c][0] = 0.7 * va[0][xi] + 0.3 * va[1][zi];
+        u[c][1] = 0.4 * vb[0][xi] + 0.6 * vb[1][zi];
+        if (u[c][0] < t0 || u[c][1] < t1) continue;
+        U0 = fmax(U0, u[c][0]);
+        U1 = fmax(U1, u[c][1]);
+        double v = 0.6 * log(fmax(u[c][0] - t0, 1e-300)) +
+                   0.4 * log(fmax(u[c][1] - t1, 1e-300));
+        if (v > bn + 1e-12) {
+          bn = v;
+          nash = c;
+        }
+      }
+      double bk = -HUGE_VAL;
+      for (int c = 0; c < 6; c++) {
+        if (u[c][0] < t0 || u[c][1] < t1) continue;
+        double r0 = (u[c][0] - t0) / fmax(U0 - t0, 1e-15);
+        double r1 = (u[c][1] - t1) / fmax(U1 - t1, 1e-15);
+        double m = fmin(r0, r1);
+        if (m > bk + 1e-12) {
+          bk = m;
+          ks = c;
+        }
+      }
+      assert_int_equal(d->open, nash >= 0);
+      assert_int_equal(d->nash_combo, nash);
+      assert_int_equal(d->ks_combo, ks);
+      truce_bargain_day_free(d);
+    }
+  truce_scenario_free(sc);
+}
+
+/* The range is empty without a guarantee, open at the computed minimal
+ * credibility, empty just below it. */
+static void test_minimal_guarantee(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx,
+      "truce: 1\n" WAR
+      "negotiation:\n"
+      "  issues:\n"
+      "    alliance: {options: [membership, guarantees, neutrality], "
+      "status_quo: neutrality}\n"
+      "  guarantee: {issue: alliance, option: guarantees, credibility: 0,\n"
+      "              full_value: {a: 1.0, b: 0.4}}\n"
+      "  sides:\n"
+      "    a: {weights: {territory: 0.5, alliance: 0.5},\n"
+      "        values: {alliance: {membership: 1, guarantees: 0, "
+      "neutrality: 0}}}\n"
+      "    b: {weights: {territory: 0.5, alliance: 0.5},\n"
+      "        values: {alliance: {membership: 0, guarantees: 0, "
+      "neutrality: 1}}}\n");
+  truce_war_values w;
+  memset(&w, 0, sizeof w);
+  w.threshold[0] = 0.6; /* a needs 0.6: territory alone gives at most 0.5 */
+  w.threshold[1] = 0.45;
+  truce_bargain_day* d;
+  assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
+  assert_false(d->open);
+  double q = d->min_guarantee;
+  truce_bargain_day_free(d);
+  /* a: 0.5 x + 0.5 q >= 0.6; b: 0.5 (1 - x) + 0.5 * 0.4 q >= 0.45 */
+
+  /* x >= 1.2 - q and x <= 0.1 + 0.4 q  =>  q >= 1.1 / 1.4 */
+  assert_true(fabs(q - 1.1 / 1.4) < 1e-6);
+  assert_int_equal(truce_bargain_solve(ctx, sc, &w, q, &d), 0);
+  assert_true(d->open);
+  truce_bargain_day_free(d);
+  assert_int_equal(truce_bargain_solve(ctx, sc, &w, q - 1e-6, &d), 0);
+  assert_false(d->open);
+  truce_bargain_day_free(d);
+  /* never: a needs more than any guarantee gives */
+  w.threshold[0] = 1.2;
+  assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
+  assert_true(d->min_guarantee == -1);
+  truce_bargain_day_free(d);
+  truce_scenario_free(sc);
+}
+
+/* Learning: both sides start optimistic by `gap`/2 each. The gap between
+ * their beliefs shrinks, and the range opens later as the gap grows. */
+static void run_gap(double gap, int runs, double* mean_open, double* se,
+                    double* gap_first, double* gap_last) {
+  char y[2048];
+  snprintf(y, sizeof y,
+           "truce: 1\nhorizon_days: 730\nseed: 3\n"
+           "sides:\n"
+           "  - id: a\n    personnel: {front: 100000, pool: 1e6, "
+           "recruits_per_month: 30000, training_days: 10}\n"
+           "  - id: b\n    personnel: {front: 100000, pool: 1e6, "
+           "recruits_per_month: 30000, training_days: 10}\n"
+           "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
+           "negotiation:\n"
+           "  observation_noise: 0.6\n  territory_per_log_ratio: 1.0\n"
+           "  sides:\n"
+           "    a: {weights: {territory: 1}, cost_per_year: 0.05, "
+           "optimism: %g, prior_sd: 0.3}\n"
+           "    b: {weights: {territory: 1}, cost_per_year: 0.05, "
+           "optimism: %g, prior_sd: 0.3}\n",
+           gap / 2, gap / 2);
+  truce_scenario* sc = ts_load(ctx, y);
+  truce_sim* sim;
+  truce_bargain_tracker* t;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
+  double s = 0, s2 = 0, g0 = 0, g1 = 0;
+  for (int r = 0; r < runs; r++) {
+    truce_bargain_tracker_begin(t, (uint64_t)r);
+    assert_int_equal(
+        truce_sim_run(sim, (uint64_t)r, 0, truce_bargain_tracker_day, t), 0);
+    double out[TRUCE_BX_COUNT];
+    truce_bargain_tracker_result(t, out, NULL);
+    double od = out[TRUCE_BX_OPEN_DAY] < 0 ? 731 : out[TRUCE_BX_OPEN_DAY];
+    s += od;
+    s2 += od * od;
+    g0 += fabs(out[TRUCE_BX_GAP_FIRST]);
+    g1 += fabs(out[TRUCE_BX_GAP_LAST]);
+  }
+  *mean_open = s / runs;
+  *se = sqrt((s2 / runs - *mean_open * *mean_open) / (runs - 1));
+  *gap_first = g0 / runs;
+  *gap_last = g1 / runs;
+  truce_bargain_tracker_free(t);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+static void test_learning(void** s) {
+  (void)s;
+  const double gaps[] = {0.1, 0.4, 0.8};
+  double m[3], se[3];
+  for (int k = 0; k < 3; k++) {
+    double g0, g1;
+    run_gap(gaps[k], 200, &m[k], &se[k], &g0, &g1);
+    /* the gap between beliefs shrinks */
+    if (!(g1 < 0.5 * g0))
+      fail_msg("gap %g: first %g last %g", gaps[k], g0, g1);
+  }
+  print_message("opening day by gap: %.1f (%.2f) %.1f (%.2f) %.1f (%.2f)\n",
+                m[0], gaps[0], m[1], gaps[1], m[2], gaps[2]);
+  /* the window opens later as the initial gap grows, beyond 3 SE */
+  for (int k = 1; k < 3; k++)
+    if (!(m[k] - m[k - 1] > 3 * sqrt(se[k] * se[k] + se[k - 1] * se[k - 1])))
+      fail_msg("opening days %g (gap %g) vs %g (gap %g)", m[k - 1],
+               gaps[k - 1], m[k], gaps[k]);
+}
+
+/* Negotiation errors come with positions. */
+static void test_errors(void** s) {
+  (void)s;
+  truce_scenario* sc = NULL;
+  const char* y = "truce: 1\n" WAR
+                  "negotiation:\n  sides:\n"
+                  "    a: {weights: {territory: 0.9}}\n"
+                  "    b: {weights: {territory: 1}}\n";
+  assert_int_equal(truce_scenario_load_string(ctx, "n.yaml", y, strlen(y), &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "n.yaml:10:9: error: the "
+                                                 "weights in"));
+  y = "truce: 1\n" WAR
+      "negotiation:\n  sides:\n"
+      "    a: {weights: {territory: 1}, optimsm: 1}\n"
+      "    b: {weights: {territory: 1}}\n";
+  assert_int_equal(truce_scenario_load_string(ctx, "n.yaml", y, strlen(y), &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'optimism'"));
+  y = "truce: 1\n" WAR
+      "negotiation:\n  sides:\n"
+      "    a: {weights: {territory: 1}}\n"
+      "    c: {weights: {territory: 1}}\n";
+  assert_int_equal(truce_scenario_load_string(ctx, "n.yaml", y, strlen(y), &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "n.yaml:11:5: error: "
+                                                 "reference to an unknown "
+                                                 "side 'c'"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_closed_forms),
+      cmocka_unit_test(test_fearon_and_nash_through_engine),
+      cmocka_unit_test(test_discrete_brute_force),
+      cmocka_unit_test(test_minimal_guarantee),
+      cmocka_unit_test(test_learning),
+      cmocka_unit_test(test_errors),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

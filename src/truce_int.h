@@ -74,4 +74,10 @@ bool truce__date_valid(const char* s);
 long truce__date_to_days(const char* s);
 void truce__date_from_days(long days, char out[11]);
 
+/* Read a whole file into a NUL-terminated buffer (free with truce__free,
+ * size len + 1). Errors: "PATH:1:1: error: cannot read the file (...);
+ * expected WHAT". */
+int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
+                     char** out, size_t* len);
+
 #endif

@@ -120,3 +120,18 @@ bool truce__yaml_text(struct fy_node* n, char* buf, size_t cap) {
   buf[len] = '\0';
   return true;
 }
+
+struct fy_node* truce__yaml_lookup(struct fy_node* map, const char* key,
+                                   mark* km) {
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(map, &it))) {
+    char k[64];
+    if (truce__yaml_text(fy_node_pair_key(pr), k, sizeof k) &&
+        !strcmp(k, key)) {
+      *km = truce__yaml_mark(fy_node_pair_key(pr), *km);
+      return fy_node_pair_value(pr);
+    }
+  }
+  return NULL;
+}

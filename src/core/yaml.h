@@ -21,6 +21,10 @@ mark truce__yaml_mark(struct fy_node* n, mark fallback);
 bool truce__yaml_is_null(struct fy_node* n);
 /* "a mapping", "a list", "a quoted string" or "a plain scalar". */
 const char* truce__yaml_kind(struct fy_node* n);
+/* The value under `key` in mapping `map` (NULL if absent); *km becomes
+ * the key's position. */
+struct fy_node* truce__yaml_lookup(struct fy_node* map, const char* key,
+                                   mark* km);
 /* Copy a scalar's text (truncating); false if not a scalar. */
 bool truce__yaml_text(struct fy_node* n, char* buf, size_t cap);
 #endif

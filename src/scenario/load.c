@@ -537,20 +537,6 @@ static bool valid_id(const char* s) {
   return true;
 }
 
-static struct fy_node* lookup(struct fy_node* map, const char* key,
-                              mark* km) {
-  void* it = NULL;
-  struct fy_node_pair* pr;
-  while ((pr = fy_node_mapping_iterate(map, &it))) {
-    char k[64];
-    if (truce__yaml_text(fy_node_pair_key(pr), k, sizeof k) && !strcmp(k, key)) {
-      *km = truce__yaml_mark(fy_node_pair_key(pr), *km);
-      return fy_node_pair_value(pr);
-    }
-  }
-  return NULL;
-}
-
 /* Per-side maps keyed by side id (combat.coefficients, front.territory). */
 static int side_map(loader* L, struct fy_node* v, mark km, const char* path,
                     const truce__field* f, bool* seen2) {
@@ -745,7 +731,7 @@ static int sides(loader* L, struct fy_node* v, mark km) {
                   "with an id",
                   i, truce__yaml_kind(items[i]));
     mark im = marks[i];
-    struct fy_node* idn = lookup(items[i], "id", &im);
+    struct fy_node* idn = truce__yaml_lookup(items[i], "id", &im);
     if (!idn)
       return perr(L, TRUCE_EINVAL, marks[i],
                   "missing required field 'sides[%d].id'; expected a short "
@@ -782,7 +768,7 @@ static int sides(loader* L, struct fy_node* v, mark km) {
                         seen, u.path);
     if (rc) return rc;
     mark pm = marks[i];
-    if (lookup(items[i], "personnel", &pm)) L->share_mark[i] = pm;
+    if (truce__yaml_lookup(items[i], "personnel", &pm)) L->share_mark[i] = pm;
     else L->share_mark[i] = marks[i];
   }
   return 0;
@@ -1026,7 +1012,7 @@ static int events(loader* L, struct fy_node* v, mark km) {
     cap++;
     if (fy_node_is_mapping(item)) cap += (size_t)fy_node_mapping_item_count(item);
     mark dm = km;
-    struct fy_node* s = fy_node_is_mapping(item) ? lookup(item, "set", &dm) : NULL;
+    struct fy_node* s = fy_node_is_mapping(item) ? truce__yaml_lookup(item, "set", &dm) : NULL;
     if (s && fy_node_is_mapping(s)) cap += (size_t)fy_node_mapping_item_count(s);
   }
   truce__event* ev = truce__calloc(L->ctx, cap ? cap : 1, sizeof *ev);
@@ -1136,7 +1122,7 @@ static int nego_issues(loader* L, truce__nego* n, struct fy_node* v,
     int rc = nkeys(L, iv, m, path, ik, 3);
     if (rc) return rc;
     mark om = m, sm = m;
-    struct fy_node* opts = lookup(iv, "options", &om);
+    struct fy_node* opts = truce__yaml_lookup(iv, "options", &om);
     if (!opts || !fy_node_is_sequence(opts) ||
         fy_node_sequence_item_count(opts) < 2 ||
         fy_node_sequence_item_count(opts) > TRUCE_MAX_OPTIONS)
@@ -1155,7 +1141,7 @@ static int nego_issues(loader* L, truce__nego* n, struct fy_node* v,
                     "option '%s' in '%s'", dst, path);
       is->n_options++;
     }
-    struct fy_node* sq = lookup(iv, "status_quo", &sm);
+    struct fy_node* sq = truce__yaml_lookup(iv, "status_quo", &sm);
     char t[TRUCE_NAME_MAX] = "";
     if (!sq || !truce__yaml_text(sq, t, sizeof t) ||
         (is->status_quo = option_index(is, t)) < 0)
@@ -1269,8 +1255,8 @@ static int nego_side(loader* L, truce__nego* n, int s, struct fy_node* v,
       ns->has_decree = true;
       ns->decree_lifted_day = 1 << 30;
       mark am = m, lm = m;
-      struct fy_node* a = lookup(val, "audience_cost", &am);
-      struct fy_node* l = lookup(val, "lifted_day", &lm);
+      struct fy_node* a = truce__yaml_lookup(val, "audience_cost", &am);
+      struct fy_node* l = truce__yaml_lookup(val, "lifted_day", &lm);
       char full[200];
       snprintf(full, sizeof full, "%s.audience_cost", sub);
       if (!a)
@@ -1335,8 +1321,8 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
   double d;
 #define NUM_OPT(key, lo, hi, integer, dst)                                  \
   m = km;                                                                   \
-  if (lookup(v, key, &m)) {                                                 \
-    if ((rc = nnum(L, lookup(v, key, &m), m, "negotiation." key, lo, hi,   \
+  if (truce__yaml_lookup(v, key, &m)) {                                                 \
+    if ((rc = nnum(L, truce__yaml_lookup(v, key, &m), m, "negotiation." key, lo, hi,   \
                    integer, &d)))                                           \
       return rc;                                                            \
     dst = d;                                                                \
@@ -1347,26 +1333,26 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
   NUM_OPT("territory_per_log_ratio", 0, 10, false, n->sensitivity);
 #undef NUM_OPT
   m = km;
-  struct fy_node* rp = lookup(v, "ripeness", &m);
+  struct fy_node* rp = truce__yaml_lookup(v, "ripeness", &m);
   if (rp) {
     static const char* const rk[] = {"decisive_probability", "cost_per_year"};
     if ((rc = nkeys(L, rp, m, "negotiation.ripeness", rk, 2))) return rc;
     mark m2 = m;
-    struct fy_node* x = lookup(rp, "decisive_probability", &m2);
+    struct fy_node* x = truce__yaml_lookup(rp, "decisive_probability", &m2);
     if (x && (rc = nnum(L, x, m2, "negotiation.ripeness.decisive_probability",
                         0, 1, false, &n->ripe_p)))
       return rc;
     m2 = m;
-    x = lookup(rp, "cost_per_year", &m2);
+    x = truce__yaml_lookup(rp, "cost_per_year", &m2);
     if (x && (rc = nnum(L, x, m2, "negotiation.ripeness.cost_per_year", 0, 10,
                         false, &n->ripe_cost)))
       return rc;
   }
   m = km;
-  struct fy_node* is = lookup(v, "issues", &m);
+  struct fy_node* is = truce__yaml_lookup(v, "issues", &m);
   if (is && (rc = nego_issues(L, n, is, m))) return rc;
   m = km;
-  struct fy_node* sd = lookup(v, "sides", &m);
+  struct fy_node* sd = truce__yaml_lookup(v, "sides", &m);
   if (!sd || !fy_node_is_mapping(sd))
     return perr(L, TRUCE_EINVAL, sd ? truce__yaml_mark(sd, m) : km,
                 "'negotiation.sides' must give each side's weights, values "
@@ -1391,7 +1377,7 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
       return perr(L, TRUCE_EINVAL, m, "missing required field "
                   "'negotiation.sides.%s'", L->sc->side_id[s]);
   m = km;
-  struct fy_node* g = lookup(v, "guarantee", &m);
+  struct fy_node* g = truce__yaml_lookup(v, "guarantee", &m);
   if (g) {
     static const char* const gk[] = {"issue",  "option", "credibility",
                                       "full_value", "note", "source",
@@ -1399,26 +1385,26 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
     if ((rc = nkeys(L, g, m, "negotiation.guarantee", gk, 7))) return rc;
     char t[64] = "";
     mark m2 = m;
-    struct fy_node* x = lookup(g, "issue", &m2);
+    struct fy_node* x = truce__yaml_lookup(g, "issue", &m2);
     if (!x || !truce__yaml_text(x, t, sizeof t) ||
         (n->g_issue = issue_index(n, t)) < 0)
       return perr(L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
                   "'negotiation.guarantee.issue' must name a discrete issue");
     m2 = m;
-    x = lookup(g, "option", &m2);
+    x = truce__yaml_lookup(g, "option", &m2);
     if (!x || !truce__yaml_text(x, t, sizeof t) ||
         (n->g_option = option_index(&n->issue[n->g_issue], t)) < 0)
       return perr(L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
                   "'negotiation.guarantee.option' must name an option of "
                   "'%s'", n->issue[n->g_issue].name);
     m2 = m;
-    x = lookup(g, "credibility", &m2);
+    x = truce__yaml_lookup(g, "credibility", &m2);
     if (!x || (rc = nnum(L, x, m2, "negotiation.guarantee.credibility", 0, 1,
                          false, &n->g_credibility)))
       return rc ? rc : perr(L, TRUCE_EINVAL, m, "'negotiation.guarantee' "
                             "needs credibility (0 to 1)");
     m2 = m;
-    x = lookup(g, "full_value", &m2);
+    x = truce__yaml_lookup(g, "full_value", &m2);
     if (!x || !fy_node_is_mapping(x))
       return perr(L, TRUCE_EINVAL, m, "'negotiation.guarantee' needs "
                   "full_value: {side: value of a fully credible guarantee}");
@@ -1697,7 +1683,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
     goto done;
   }
   mark vm = top;
-  struct fy_node* ver = lookup(root, "truce", &vm);
+  struct fy_node* ver = truce__yaml_lookup(root, "truce", &vm);
   char vbuf[32];
   if (!ver) {
     rc = perr(&L, TRUCE_EINVAL, top,
@@ -1718,7 +1704,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   rc = check_keys(&L, root, top, specials, 11);
   if (rc) goto done;
   mark rm = top;
-  struct fy_node* rv = lookup(root, "ranges", &rm);
+  struct fy_node* rv = truce__yaml_lookup(root, "ranges", &rm);
   if (rv) {
     static const char* const rn[] = {"pert", "uniform", "triangular", "fixed",
                                      NULL};
@@ -1739,7 +1725,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
     sc->ranges = idx;
   }
   mark sm = top;
-  struct fy_node* sv = lookup(root, "sides", &sm);
+  struct fy_node* sv = truce__yaml_lookup(root, "sides", &sm);
   if (!sv) {
     rc = perr(&L, TRUCE_EINVAL, top,
               "missing required field 'sides'; expected a list of two sides");
@@ -1747,7 +1733,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   }
   if ((rc = sides(&L, sv, sm))) goto done;
   mark cm = top;
-  if (!lookup(root, "combat", &cm)) {
+  if (!truce__yaml_lookup(root, "combat", &cm)) {
     rc = perr(&L, TRUCE_EINVAL, top,
               "missing required field 'combat'; expected a mapping with at "
               "least 'law' and 'coefficients'");
@@ -1761,7 +1747,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   sc->model.seed = 1;
   /* The start date first: events may be dated relative to it. */
   mark stm = top;
-  struct fy_node* st = lookup(root, "start", &stm);
+  struct fy_node* st = truce__yaml_lookup(root, "start", &stm);
   top_user u;
   memset(&u, 0, sizeof u);
   if (st && (rc = top_special(&L, "start", st, stm, &u))) goto done;
@@ -1770,7 +1756,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
             "", seen, specials, 11, top_special, &u);
   if (rc) goto done;
   mark tsm = top;
-  if (lookup(root, "time_step", &tsm)) L.step_mark = tsm;
+  if (truce__yaml_lookup(root, "time_step", &tsm)) L.step_mark = tsm;
   char why[300];
   int which = truce__model_check(sc, why, sizeof why);
   if (which) {

@@ -47,39 +47,12 @@ int truce_scenario_load(truce_ctx* ctx, const char* path,
                         truce_scenario** out) {
   if (!ctx || !path || !out) return TRUCE_EINVAL;
   *out = NULL;
-  FILE* f = fopen(path, "rb");
-  if (!f)
-    return TRUCE_FAIL(ctx, TRUCE_EIO,
-                      "%s:1:1: error: cannot read the file (%s); expected a "
-                      "readable scenario file",
-                      path, strerror(errno));
-  size_t cap = 1 << 16, len = 0;
-  char* buf = truce__malloc(ctx, cap);
-  int rc = buf ? 0 : TRUCE_ENOMEM;
-  while (!rc) {
-    if (len == cap) {
-      char* nb = truce__realloc(ctx, buf, cap, cap * 2);
-      if (!nb) {
-        rc = TRUCE_ENOMEM;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t n = fread(buf + len, 1, cap - len, f);
-    len += n;
-    if (n == 0) {
-      if (ferror(f))
-        rc = TRUCE_FAIL(ctx, TRUCE_EIO,
-                        "%s:1:1: error: cannot read the file (%s); expected "
-                        "a readable scenario file",
-                        path, strerror(errno));
-      break;
-    }
-  }
-  fclose(f);
-  if (!rc) rc = finish_load(ctx, path, buf, len, out);
-  truce__free(ctx, buf, cap);
+  char* buf;
+  size_t len;
+  int rc = truce__read_file(ctx, path, "a readable scenario file", &buf, &len);
+  if (rc) return rc;
+  rc = finish_load(ctx, path, buf, len, out);
+  truce__free(ctx, buf, len + 1);
   return rc;
 }
 

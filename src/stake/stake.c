@@ -305,20 +305,6 @@ static int ynum(yl* Y, struct fy_node* n, mark km, const char* what,
   return 0;
 }
 
-static struct fy_node* ylookup(struct fy_node* map, const char* key,
-                               mark* km) {
-  void* it = NULL;
-  struct fy_node_pair* p;
-  while ((p = fy_node_mapping_iterate(map, &it))) {
-    char k[64];
-    if (truce__yaml_text(fy_node_pair_key(p), k, sizeof k) && !strcmp(k, key)) {
-      *km = truce__yaml_mark(fy_node_pair_key(p), *km);
-      return fy_node_pair_value(p);
-    }
-  }
-  return NULL;
-}
-
 static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
                      truce_stake** out) {
   yl Y = {ctx, path};
@@ -355,7 +341,7 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
     }
   }
   mark vm = top, dm = top, am = top, sm = top, nm = top;
-  struct fy_node* ver = ylookup(root, "truce_stake", &vm);
+  struct fy_node* ver = truce__yaml_lookup(root, "truce_stake", &vm);
   char t[256];
   if (!ver || !truce__yaml_text(ver, t, sizeof t) || strcmp(t, "1")) {
     rc = yerr(&Y, ver ? truce__yaml_mark(ver, vm) : top,
@@ -363,8 +349,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
               "'truce_stake: 1'");
     goto done;
   }
-  struct fy_node* dims = ylookup(root, "dimensions", &dm);
-  struct fy_node* acts = ylookup(root, "actors", &am);
+  struct fy_node* dims = truce__yaml_lookup(root, "dimensions", &dm);
+  struct fy_node* acts = truce__yaml_lookup(root, "actors", &am);
   if (!dims || !fy_node_is_sequence(dims) ||
       fy_node_sequence_item_count(dims) < 1) {
     rc = yerr(&Y, dims ? truce__yaml_mark(dims, dm) : top,
@@ -380,13 +366,13 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
   size_t d = (size_t)fy_node_sequence_item_count(dims);
   size_t n = (size_t)fy_node_sequence_item_count(acts);
   if ((rc = truce__stake_alloc(ctx, n, d, &st))) goto done;
-  struct fy_node* nmn = ylookup(root, "name", &nm);
+  struct fy_node* nmn = truce__yaml_lookup(root, "name", &nm);
   if (nmn && truce__yaml_text(nmn, t, sizeof t) &&
       !(st->name = truce__strdup(ctx, t))) {
     rc = TRUCE_ENOMEM;
     goto done;
   }
-  struct fy_node* sc = ylookup(root, "scale", &sm);
+  struct fy_node* sc = truce__yaml_lookup(root, "scale", &sm);
   if (sc) {
     if (!fy_node_is_sequence(sc) || fy_node_sequence_item_count(sc) != 2) {
       rc = yerr(&Y, truce__yaml_mark(sc, sm), "wrong type for 'scale'; "
@@ -442,7 +428,7 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
       }
     }
     mark km = im;
-    struct fy_node* nn = ylookup(an, "name", &km);
+    struct fy_node* nn = truce__yaml_lookup(an, "name", &km);
     if (!nn || !truce__yaml_text(nn, t, sizeof t)) {
       rc = yerr(&Y, im, "actor %zu has no name", i + 1);
       goto done;
@@ -453,7 +439,7 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
     }
     char what[128];
     km = im;
-    struct fy_node* cn = ylookup(an, "capability", &km);
+    struct fy_node* cn = truce__yaml_lookup(an, "capability", &km);
     snprintf(what, sizeof what, "the capability of '%s'", st->actor[i]);
     if (!cn) {
       rc = yerr(&Y, im, "actor '%s' has no capability", st->actor[i]);
@@ -463,7 +449,7 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
     static const char* const vecs[] = {"position", "salience"};
     for (int v = 0; v < 2; v++) {
       km = im;
-      struct fy_node* vn = ylookup(an, vecs[v], &km);
+      struct fy_node* vn = truce__yaml_lookup(an, vecs[v], &km);
       if (!vn || !fy_node_is_sequence(vn) ||
           (size_t)fy_node_sequence_item_count(vn) != d) {
         rc = yerr(&Y, vn ? truce__yaml_mark(vn, km) : im,
@@ -496,34 +482,14 @@ done:
 int truce_stake_load(truce_ctx* ctx, const char* path, truce_stake** out) {
   if (!ctx || !path || !out) return TRUCE_EINVAL;
   *out = NULL;
-  FILE* f = fopen(path, "rb");
-  if (!f)
-    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot read the file "
-                      "(%s)", path, strerror(errno));
-  size_t cap = 1 << 16, len = 0;
-  char* buf = truce__malloc(ctx, cap + 1);
-  int rc = buf ? 0 : TRUCE_ENOMEM;
-  while (!rc) {
-    if (len == cap) {
-      char* nb = truce__realloc(ctx, buf, cap + 1, 2 * cap + 1);
-      if (!nb) {
-        rc = TRUCE_ENOMEM;
-        break;
-      }
-      buf = nb;
-      cap *= 2;
-    }
-    size_t r = fread(buf + len, 1, cap - len, f);
-    len += r;
-    if (r == 0) break;
-  }
-  fclose(f);
-  if (!rc) {
-    buf[len] = '\0';
-    size_t pl = strlen(path);
-    bool csv = pl > 4 && !strcasecmp(path + pl - 4, ".csv");
-    rc = csv ? load_csv(ctx, path, buf, out) : load_yaml(ctx, path, buf, out);
-  }
-  truce__free(ctx, buf, cap + 1);
+  char* buf;
+  size_t len;
+  int rc = truce__read_file(ctx, path, "a KTAB CSV or truce YAML file", &buf,
+                            &len);
+  if (rc) return rc;
+  size_t pl = strlen(path);
+  bool csv = pl > 4 && !strcasecmp(path + pl - 4, ".csv");
+  rc = csv ? load_csv(ctx, path, buf, out) : load_yaml(ctx, path, buf, out);
+  truce__free(ctx, buf, len + 1);
   return rc;
 }

@@ -47,3 +47,17 @@ const char* ts_source_path(const char* rel) {
   snprintf(buf, sizeof buf, "%s/%s", root ? root : "..", rel);
   return buf;
 }
+
+truce_ctx* ctx;
+
+int ts_ctx_setup(void** state) {
+  (void)state;
+  return truce_ctx_new(&ctx, NULL, NULL);
+}
+
+int ts_ctx_teardown(void** state) {
+  (void)state;
+  truce_ctx_free(ctx);
+  ctx = NULL;
+  return 0;
+}

@@ -26,4 +26,9 @@ truce_scenario* ts_load(truce_ctx* ctx, const char* yaml);
 int ts_load_fail(truce_ctx* ctx, const char* yaml);
 /* Path of a file in the source tree (TRUCE_SOURCE_DIR). Static buffer. */
 const char* ts_source_path(const char* rel);
+/* A context shared by a test program's cases: pass these as the group's
+ * setup and teardown. */
+extern truce_ctx* ctx;
+int ts_ctx_setup(void** state);
+int ts_ctx_teardown(void** state);
 #endif

@@ -22,25 +22,25 @@ static void test_error_table(void** state) {
 
 static void test_ctx_records_errors(void** state) {
   (void)state;
-  truce_ctx* ctx;
-  assert_int_equal(truce_ctx_new(&ctx, NULL, NULL), 0);
-  assert_int_equal(truce_ctx_code(ctx), 0);
-  assert_int_equal(TRUCE_FAIL(ctx, TRUCE_EDOM, "x = %d", 7), TRUCE_EDOM);
-  assert_int_equal(truce_ctx_code(ctx), TRUCE_EDOM);
-  assert_string_equal(truce_ctx_message(ctx), "x = 7");
-  assert_non_null(strstr(truce_ctx_origin(ctx), "test_core.c"));
-  truce_ctx_clear(ctx);
-  assert_string_equal(truce_ctx_message(ctx), "");
-  truce_ctx_free(ctx);
+  truce_ctx* lctx;
+  assert_int_equal(truce_ctx_new(&lctx, NULL, NULL), 0);
+  assert_int_equal(truce_ctx_code(lctx), 0);
+  assert_int_equal(TRUCE_FAIL(lctx, TRUCE_EDOM, "x = %d", 7), TRUCE_EDOM);
+  assert_int_equal(truce_ctx_code(lctx), TRUCE_EDOM);
+  assert_string_equal(truce_ctx_message(lctx), "x = 7");
+  assert_non_null(strstr(truce_ctx_origin(lctx), "test_core.c"));
+  truce_ctx_clear(lctx);
+  assert_string_equal(truce_ctx_message(lctx), "");
+  truce_ctx_free(lctx);
   truce_ctx_free(NULL);
 }
 
 static void test_ctx_oom(void** state) {
   (void)state;
   ts_alloc a = {1, 0, 0};
-  truce_ctx* ctx = (truce_ctx*)0x1;
-  assert_int_equal(truce_ctx_new(&ctx, ts_alloc_fn, &a), TRUCE_ENOMEM);
-  assert_null(ctx);
+  truce_ctx* lctx = (truce_ctx*)0x1;
+  assert_int_equal(truce_ctx_new(&lctx, ts_alloc_fn, &a), TRUCE_ENOMEM);
+  assert_null(lctx);
   assert_int_equal(a.live, 0);
 }
 
@@ -88,10 +88,10 @@ static void test_philox_kat(void** state) {
  * Philox4x64-10 at counter (run, k/4, 0, 0) and key (seed, id). */
 static void test_stream_mapping(void** state) {
   (void)state;
-  truce_ctx* ctx;
-  truce_ctx_new(&ctx, NULL, NULL);
+  truce_ctx* lctx;
+  truce_ctx_new(&lctx, NULL, NULL);
   truce_rng* g;
-  assert_int_equal(truce_rng_new(ctx, 0, 0, 0, &g), 0);
+  assert_int_equal(truce_rng_new(lctx, 0, 0, 0, &g), 0);
   assert_true(truce_rng_u64(g) == 0x16554d9eca36314cULL);
   assert_true(truce_rng_u64(g) == 0xdb20fe9d672d0fdcULL);
   uint64_t seed = 20231104, run = 17, id = 3;
@@ -114,15 +114,15 @@ static void test_stream_mapping(void** state) {
   uint64_t b = truce_rng_u64(g);
   assert_true(a != TS_KAT_42_7_1_0 && b != TS_KAT_42_7_1_0 && a != b);
   truce_rng_free(g);
-  truce_ctx_free(ctx);
+  truce_ctx_free(lctx);
 }
 
 static void test_uniform_open_interval(void** state) {
   (void)state;
-  truce_ctx* ctx;
-  truce_ctx_new(&ctx, NULL, NULL);
+  truce_ctx* lctx;
+  truce_ctx_new(&lctx, NULL, NULL);
   truce_rng* g;
-  truce_rng_new(ctx, 5, 0, 0, &g);
+  truce_rng_new(lctx, 5, 0, 0, &g);
   double sum = 0;
   int n = 200000;
   for (int i = 0; i < n; i++) {
@@ -133,7 +133,7 @@ static void test_uniform_open_interval(void** state) {
   /* mean 1/2, sd of the mean sqrt(1/12/n) = 6.5e-4: 5 sd */
   assert_true(fabs(sum / n - 0.5) < 5 * sqrt(1.0 / 12 / n));
   truce_rng_free(g);
-  truce_ctx_free(ctx);
+  truce_ctx_free(lctx);
 }
 
 static void check_moments(truce_rng* g, double (*draw)(truce_rng*, double,
@@ -163,10 +163,10 @@ static double binom2(truce_rng* g, double p, double n) {
 
 static void test_samplers(void** state) {
   (void)state;
-  truce_ctx* ctx;
-  truce_ctx_new(&ctx, NULL, NULL);
+  truce_ctx* lctx;
+  truce_ctx_new(&lctx, NULL, NULL);
   truce_rng* g;
-  truce_rng_new(ctx, 11, 3, 2, &g);
+  truce_rng_new(lctx, 11, 3, 2, &g);
   check_moments(g, poisson2, 2.385, 0, 2.385, 2.385);
   check_moments(g, poisson2, 1234.5, 0, 1234.5, 1234.5);
   check_moments(g, binom2, 0.3, 1000, 300, 210);
@@ -175,7 +175,7 @@ static void test_samplers(void** state) {
   assert_true(truce_rng_binomial(g, 1, 42) == 42);
   assert_true(truce_rng_binomial(g, 0.5, 0) == 0);
   truce_rng_free(g);
-  truce_ctx_free(ctx);
+  truce_ctx_free(lctx);
 }
 
 static void test_dates_and_distance(void** state) {

@@ -11,16 +11,6 @@
 #include "../../src/ensemble/summary.h"
 #include "support.h"
 
-static truce_ctx* ctx;
-static int setup(void** s) {
-  (void)s;
-  return truce_ctx_new(&ctx, NULL, NULL);
-}
-static int teardown(void** s) {
-  (void)s;
-  truce_ctx_free(ctx);
-  return 0;
-}
 
 /* 10^5 samples spanning six orders of magnitude (and some zeros): every
  * quantile of the sketch lies within 1/256 (relative) of the exact one. */
@@ -227,5 +217,5 @@ int main(void) {
       cmocka_unit_test(test_threads_do_not_matter),
       cmocka_unit_test(test_stalemate_and_bands),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -9,18 +9,11 @@
 
 #include "support.h"
 
-static truce_ctx* ctx;
 static char dir[256];
 
 static int setup(void** s) {
-  (void)s;
   snprintf(dir, sizeof dir, "io-test-%ld", (long)getpid());
-  return truce_ctx_new(&ctx, NULL, NULL);
-}
-static int teardown(void** s) {
-  (void)s;
-  truce_ctx_free(ctx);
-  return 0;
+  return ts_ctx_setup(s);
 }
 /* Per test: remove the output directory. */
 static int rm_dir(void** s) {
@@ -160,5 +153,5 @@ int main(void) {
       cmocka_unit_test_teardown(test_daily_dates, rm_dir),
       cmocka_unit_test(test_bad_directory),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, setup, ts_ctx_teardown);
 }

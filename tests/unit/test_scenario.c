@@ -18,17 +18,6 @@
   "  law: square\n"                   \
   "  coefficients: {a: 0.01, b: 0.02}\n"
 
-static truce_ctx* ctx;
-
-static int setup(void** state) {
-  (void)state;
-  return truce_ctx_new(&ctx, NULL, NULL);
-}
-static int teardown(void** state) {
-  (void)state;
-  truce_ctx_free(ctx);
-  return 0;
-}
 
 /* The load must fail with a message starting with `where` (FILE:LINE:COL:
  * error:) and containing `what`. */
@@ -582,5 +571,5 @@ int main(void) {
       cmocka_unit_test(test_stakeholder_links),
       cmocka_unit_test(test_oom_sweep),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -8,16 +8,6 @@
 
 #include "support.h"
 
-static truce_ctx* ctx;
-static int setup(void** s) {
-  (void)s;
-  return truce_ctx_new(&ctx, NULL, NULL);
-}
-static int teardown(void** s) {
-  (void)s;
-  truce_ctx_free(ctx);
-  return 0;
-}
 
 /* A recorder: the whole path of one run. */
 #define MAXDAYS 800
@@ -499,5 +489,5 @@ int main(void) {
       cmocka_unit_test(test_reproducible),
       cmocka_unit_test(test_exhaustion_day),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -8,16 +8,6 @@
 #include "../../src/stake/stake_int.h"
 #include "support.h"
 
-static truce_ctx* ctx;
-static int setup(void** s) {
-  (void)s;
-  return truce_ctx_new(&ctx, NULL, NULL);
-}
-static int teardown(void** s) {
-  (void)s;
-  truce_ctx_free(ctx);
-  return 0;
-}
 
 static double solve1(truce_stake* st, int model, size_t k) {
   truce_stake_result* r;
@@ -247,5 +237,5 @@ int main(void) {
       cmocka_unit_test(test_yaml_with_provenance),
       cmocka_unit_test(test_deu3),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

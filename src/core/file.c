@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Reading a whole input file, for the loaders. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "truce_int.h"
+
+int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
+                     char** out, size_t* len_out) {
+  *out = NULL;
+  *len_out = 0;
+  FILE* f = fopen(path, "rb");
+  if (!f)
+    return TRUCE_FAIL(ctx, TRUCE_EIO,
+                      "%s:1:1: error: cannot read the file (%s); expected %s",
+                      path, strerror(errno), what);
+  size_t cap = 1 << 16, len = 0;
+  char* buf = truce__malloc(ctx, cap + 1);
+  int rc = buf ? 0 : TRUCE_ENOMEM;
+  while (!rc) {
+    if (len == cap) {
+      char* nb = truce__realloc(ctx, buf, cap + 1, 2 * cap + 1);
+      if (!nb) {
+        rc = TRUCE_ENOMEM;
+        break;
+      }
+      buf = nb;
+      cap *= 2;
+    }
+    size_t n = fread(buf + len, 1, cap - len, f);
+    len += n;
+    if (n == 0) {
+      if (ferror(f))
+        rc = TRUCE_FAIL(ctx, TRUCE_EIO,
+                        "%s:1:1: error: cannot read the file (%s); expected "
+                        "%s",
+                        path, strerror(errno), what);
+      break;
+    }
+  }
+  fclose(f);
+  if (rc) {
+    truce__free(ctx, buf, cap + 1);
+    return rc;
+  }
+  buf[len] = '\0';
+  *out = buf;
+  *len_out = len;
+  return 0;
+}

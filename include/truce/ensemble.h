@@ -93,6 +93,13 @@ TRUCE_API int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
                                      truce_side_outcome out[2]);
 TRUCE_API const double* truce_ensemble_params(const truce_ensemble* e,
                                               uint64_t r);
+/* Backer b's committed (k = 0) or delivered (k = 1) cumulative value on
+ * `day`, across runs; and run r's totals. */
+TRUCE_API int truce_ensemble_backer_band(const truce_ensemble* e, int day,
+                                         size_t b, int k, truce_band* out);
+TRUCE_API int truce_ensemble_backer_outcome(const truce_ensemble* e,
+                                            uint64_t r, size_t b,
+                                            truce_backer_outcome* out);
 /* The hook's numbers for run r (NULL without a hook). */
 TRUCE_API const double* truce_ensemble_extras(const truce_ensemble* e,
                                               uint64_t r);

@@ -68,6 +68,12 @@ TRUCE_API size_t truce_scenario_side_count(const truce_scenario* sc);
 TRUCE_API const char* truce_scenario_side_id(const truce_scenario* sc,
                                              size_t i);
 TRUCE_API const char* truce_scenario_law_name(const truce_scenario* sc);
+/* Backers (donors) and the side each supports. */
+TRUCE_API size_t truce_scenario_backer_count(const truce_scenario* sc);
+TRUCE_API const char* truce_scenario_backer_id(const truce_scenario* sc,
+                                               size_t b);
+TRUCE_API size_t truce_scenario_backer_side(const truce_scenario* sc,
+                                            size_t b);
 TRUCE_API size_t truce_scenario_event_count(const truce_scenario* sc);
 /* Overrides applied with truce_scenario_set, in order ("PATH=VALUE"). */
 TRUCE_API size_t truce_scenario_override_count(const truce_scenario* sc);

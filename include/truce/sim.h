@@ -38,11 +38,31 @@ typedef struct {
   int exhausted;      /* front below the exhaustion threshold now */
 } truce_side_state;
 
+#define TRUCE_BACKERS_MAX 8
+
+/* A backer at the end of a day (read-only). Values are in the scenario's
+ * money unit; committed = delivered + pending at all times. */
+typedef struct {
+  double committed;   /* cumulative value of approved packages */
+  double delivered;   /* cumulative value delivered (money: at once) */
+  double pending;     /* approved, not yet delivered */
+  double will, attention;
+  int packages;       /* packages approved so far */
+} truce_backer_state;
+
 typedef struct {
   int day;            /* 0 = initial state; d = after d days */
   double t;           /* time in days */
   truce_side_state side[2];
+  int n_backers;
+  truce_backer_state backer[TRUCE_BACKERS_MAX];
 } truce_day;
+
+typedef struct {
+  double committed_total, delivered_total;
+  int longest_gap_days; /* longest stretch without a new package */
+  int packages;
+} truce_backer_outcome;
 
 /* Called after day 0 and each day; a non-zero return stops the run and is
  * returned by truce_sim_run. */
@@ -65,6 +85,9 @@ TRUCE_API int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
 /* Outcome of the last run for side i (0 or 1). */
 TRUCE_API int truce_sim_outcome(const truce_sim* sim, size_t i,
                                 truce_side_outcome* out);
+/* Outcome of the last run for backer b. */
+TRUCE_API int truce_sim_backer_outcome(const truce_sim* sim, size_t b,
+                                       truce_backer_outcome* out);
 /* The uncertain parameters' values in the last run (in the order of
  * truce_scenario_uncertain_path); point values in deterministic mode. */
 TRUCE_API const double* truce_sim_param_values(const truce_sim* sim);

@@ -31,7 +31,12 @@ struct truce_ensemble {
   double* params;    /* runs x n_params */
   size_t n_extras;
   double* extras;    /* runs x n_extras (the hook's) */
+  size_t nb;         /* backers */
+  size_t stride;     /* cells per day: 2 sides x NS + 2 per backer */
+  double* bout;      /* runs x nb x BOUTV */
 };
+
+#define BOUTV 4 /* committed, delivered, longest gap, packages */
 
 const char* truce_series_name(int s) {
   static const char* const names[] = {"front",      "power",     "training",
@@ -40,8 +45,12 @@ const char* truce_series_name(int s) {
   return s >= 0 && s < NS ? names[s] : "?";
 }
 
-static size_t cell_of(int day, size_t side, int series) {
-  return ((size_t)day * 2 + side) * NS + (size_t)series;
+static size_t cell_of(size_t stride, int day, size_t side, int series) {
+  return (size_t)day * stride + side * NS + (size_t)series;
+}
+
+static size_t backer_cell(size_t stride, int day, size_t b, int k) {
+  return (size_t)day * stride + 2 * NS + 2 * b + (size_t)k;
 }
 
 /* Runs buffered per thread before their values enter the summaries:
@@ -55,7 +64,7 @@ typedef struct {
   truce__summary* sum;
   double* buf;   /* [cell][BATCH] values of the buffered runs */
   int nbuf;      /* runs buffered */
-  size_t ncells;
+  size_t ncells, stride;
   uint64_t* stale;
   double* terr; /* ring of side 0's territory, window + 1 days */
   int window;
@@ -74,8 +83,14 @@ static int on_day(void* user, const truce_day* d) {
     const double v[NS] = {s->front,      s->power,     s->training,
                           s->pool,       s->casualties, s->equipment,
                           s->ammunition, s->territory};
-    double* b = o->buf + cell_of(d->day, i, 0) * BATCH + o->nbuf;
+    double* b = o->buf + cell_of(o->stride, d->day, i, 0) * BATCH + o->nbuf;
     for (int k = 0; k < NS; k++) b[k * BATCH] = v[k];
+  }
+  for (int bk = 0; bk < d->n_backers; bk++) {
+    double* b = o->buf + backer_cell(o->stride, d->day, (size_t)bk, 0) * BATCH +
+                o->nbuf;
+    b[0] = d->backer[bk].committed;
+    b[BATCH] = d->backer[bk].delivered;
   }
   /* Stalemate: the front moved less than km2 over the window and neither
    * side is exhausted. */
@@ -109,6 +124,7 @@ void truce_ensemble_free(truce_ensemble* e) {
   truce__free(ctx, e->outcomes, e->runs * 2 * OUTV * sizeof(double));
   truce__free(ctx, e->params, e->runs * e->n_params * sizeof(double));
   truce__free(ctx, e->extras, 0);
+  truce__free(ctx, e->bout, 0);
   truce__free(ctx, e, sizeof *e);
 }
 
@@ -139,7 +155,8 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   ob.hook = jb->opts->hook;
   if (!rc && ob.hook && ob.hook->thread_new)
     rc = ob.hook->thread_new(ob.hook->user, tctx, &ob.hstate);
-  ob.ncells = (size_t)e->days * 2 * NS;
+  ob.stride = e->stride;
+  ob.ncells = (size_t)e->days * e->stride;
   if (!rc) rc = truce__summary_new(tctx, ob.ncells, &sum);
   ob.sum = sum;
   if (!rc) {
@@ -174,6 +191,15 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
       if (e->n_params)
         memcpy(e->params + r * e->n_params, truce_sim_param_values(sim),
                e->n_params * sizeof(double));
+      for (size_t b = 0; b < e->nb; b++) {
+        truce_backer_outcome bo;
+        truce_sim_backer_outcome(sim, b, &bo);
+        double* x = e->bout + (r * e->nb + b) * BOUTV;
+        x[0] = bo.committed_total;
+        x[1] = bo.delivered_total;
+        x[2] = bo.longest_gap_days;
+        x[3] = bo.packages;
+      }
 #ifdef _OPENMP
 #pragma omp atomic
 #endif
@@ -214,14 +240,17 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   e->ranks = 1;
   int rc = 0;
   if (opts->use_mpi) rc = truce__mpi_rank_size(ctx, &e->rank, &e->ranks);
-  if (!rc) rc = truce__summary_new(ctx, (size_t)e->days * 2 * NS, &e->sum);
+  e->nb = truce_scenario_backer_count(sc);
+  e->stride = 2 * NS + 2 * e->nb;
+  if (!rc) rc = truce__summary_new(ctx, (size_t)e->days * e->stride, &e->sum);
   if (!rc) {
     e->stale = truce__calloc(ctx, (size_t)e->days, sizeof(uint64_t));
     e->outcomes = truce__calloc(ctx, e->runs * 2 * OUTV, sizeof(double));
     e->params = truce__calloc(ctx, e->runs * e->n_params + 1, sizeof(double));
     e->n_extras = opts->hook ? opts->hook->extras : 0;
     e->extras = truce__calloc(ctx, e->runs * e->n_extras + 1, sizeof(double));
-    if (!e->stale || !e->outcomes || !e->params || !e->extras)
+    e->bout = truce__calloc(ctx, e->runs * e->nb * BOUTV + 1, sizeof(double));
+    if (!e->stale || !e->outcomes || !e->params || !e->extras || !e->bout)
       rc = TRUCE_ENOMEM;
   }
   if (rc) {
@@ -279,8 +308,8 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   if (!rc && e->ranks > 1)
     rc = truce__mpi_gather(ctx, e->sum, e->stale, (size_t)e->days,
                            e->outcomes, 2 * OUTV, e->params, e->n_params,
-                           e->extras, e->n_extras, e->runs, e->rank,
-                           e->ranks);
+                           e->extras, e->n_extras, e->bout, e->nb * BOUTV,
+                           e->runs, e->rank, e->ranks);
   if (rc) {
     truce_ensemble_free(e);
     return rc;
@@ -300,7 +329,28 @@ int truce_ensemble_band(const truce_ensemble* e, int day, size_t side,
   if (day < 0 || day >= e->days || side > 1 || series < 0 || series >= NS)
     return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no band for day %d side %zu "
                       "series %d", day, side, series);
-  truce__summary_band(e->sum, cell_of(day, side, series), out);
+  truce__summary_band(e->sum, cell_of(e->stride, day, side, series), out);
+  return 0;
+}
+
+int truce_ensemble_backer_band(const truce_ensemble* e, int day, size_t b,
+                               int k, truce_band* out) {
+  if (day < 0 || day >= e->days || b >= e->nb || k < 0 || k > 1)
+    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no backer band for day %d "
+                      "backer %zu", day, b);
+  truce__summary_band(e->sum, backer_cell(e->stride, day, b, k), out);
+  return 0;
+}
+
+int truce_ensemble_backer_outcome(const truce_ensemble* e, uint64_t r,
+                                  size_t b, truce_backer_outcome* out) {
+  if (r >= e->runs || b >= e->nb)
+    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no backer outcome");
+  const double* x = e->bout + (r * e->nb + b) * BOUTV;
+  out->committed_total = x[0];
+  out->delivered_total = x[1];
+  out->longest_gap_days = (int)x[2];
+  out->packages = (int)x[3];
   return 0;
 }
 

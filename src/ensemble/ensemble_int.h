@@ -15,5 +15,6 @@ int truce__mpi_any_error(truce_ctx* ctx, int local_rc);
 int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
                       size_t days, double* outcomes, size_t ocols,
                       double* params, size_t pcols, double* extras,
-                      size_t xcols, uint64_t runs, int rank, int size);
+                      size_t xcols, double* bout, size_t bcols, uint64_t runs,
+                      int rank, int size);
 #endif

@@ -98,12 +98,14 @@ static int gather_rows(truce_ctx* ctx, double* m, size_t cols, uint64_t runs,
 int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
                       size_t days, double* outcomes, size_t ocols,
                       double* params, size_t pcols, double* extras,
-                      size_t xcols, uint64_t runs, int rank, int size) {
+                      size_t xcols, double* bout, size_t bcols, uint64_t runs,
+                      int rank, int size) {
   if (runs * (ocols > pcols ? ocols : pcols) > 2147483647u)
     return TRUCE_FAIL(ctx, TRUCE_EMPI, "too many runs for one MPI gather");
   int rc = gather_rows(ctx, outcomes, ocols, runs, rank, size);
   if (!rc) rc = gather_rows(ctx, params, pcols, runs, rank, size);
   if (!rc) rc = gather_rows(ctx, extras, xcols, runs, rank, size);
+  if (!rc) rc = gather_rows(ctx, bout, bcols, runs, rank, size);
   if (rc) return rc;
   int e = MPI_Reduce(rank == 0 ? MPI_IN_PLACE : stale, stale, (int)days,
                      MPI_UINT64_T, MPI_SUM, 0, MPI_COMM_WORLD);
@@ -175,10 +177,11 @@ int truce__mpi_rank_size(truce_ctx* ctx, int* rank, int* size) {
 int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
                       size_t days, double* outcomes, size_t ocols,
                       double* params, size_t pcols, double* extras,
-                      size_t xcols, uint64_t runs, int rank, int size) {
+                      size_t xcols, double* bout, size_t bcols, uint64_t runs,
+                      int rank, int size) {
   (void)sum; (void)stale; (void)days; (void)outcomes; (void)ocols;
   (void)params; (void)pcols; (void)runs; (void)rank; (void)size;
-  (void)extras; (void)xcols;
+  (void)extras; (void)xcols; (void)bout; (void)bcols;
   return TRUCE_FAIL(ctx, TRUCE_EMPI, "truce was built without MPI");
 }
 #endif

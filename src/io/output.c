@@ -164,6 +164,18 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
           return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'",
                             o->daily_tmp);
       }
+    for (size_t b = 0; b < truce_scenario_backer_count(o->sc); b++)
+      for (int k = 0; k < 2; k++) {
+        truce_band bd;
+        truce_ensemble_backer_band(e, d, b, k, &bd);
+        if (fprintf(o->daily_f,
+                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
+                    d, date, truce_scenario_backer_id(o->sc, b),
+                    k ? "delivered" : "committed", (unsigned long long)bd.n,
+                    bd.mean, bd.p05, bd.p25, bd.p50, bd.p75, bd.p95) < 0)
+          return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'",
+                            o->daily_tmp);
+      }
   }
   o->daily_done = true;
   return 0;
@@ -183,6 +195,12 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
   for (size_t i = 0; i < 2; i++)
     for (int c = 0; c < 4; c++)
       fprintf(f, ",%s.%s", truce_scenario_side_id(o->sc, i), cols[c]);
+  size_t nb = truce_scenario_backer_count(o->sc);
+  for (size_t b = 0; b < nb; b++)
+    fprintf(f, ",%s.committed_total,%s.delivered_total,%s.longest_gap_days",
+            truce_scenario_backer_id(o->sc, b),
+            truce_scenario_backer_id(o->sc, b),
+            truce_scenario_backer_id(o->sc, b));
   fputc('\n', f);
   int rc = 0;
   for (uint64_t r = 0; r < truce_ensemble_runs(e) && !rc; r++) {
@@ -195,6 +213,12 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
       fprintf(f, ",%.12g,%.12g,", oc[i].front_end, oc[i].casualties_total);
       if (oc[i].exhaustion_day >= 0) fprintf(f, "%d", oc[i].exhaustion_day);
       fprintf(f, ",%.12g", oc[i].territory_end);
+    }
+    for (size_t b = 0; b < nb; b++) {
+      truce_backer_outcome bo;
+      truce_ensemble_backer_outcome(e, r, b, &bo);
+      fprintf(f, ",%.12g,%.12g,%d", bo.committed_total, bo.delivered_total,
+              bo.longest_gap_days);
     }
     if (fputc('\n', f) == EOF) rc = TRUCE_EIO;
     if (!rc) rc = truce_output_run_end(o, r, oc);
@@ -270,6 +294,39 @@ static int jquant(truce_output* o, double* x, size_t n) {
     if (!rc) rc = jnum(o, gsl_stats_quantile_from_sorted_data(x, 1, n, qs[i]));
   }
   return rc ? rc : jprintf(o, "}");
+}
+
+static int write_backers(truce_output* o) {
+  size_t nb = truce_scenario_backer_count(o->sc);
+  uint64_t R = truce_ensemble_runs(o->ens);
+  double* tmp = truce__calloc(o->ctx, R, sizeof(double));
+  if (!tmp) return TRUCE_ENOMEM;
+  int rc = jprintf(o, "  \"backers\": {\n");
+  static const char* const names[] = {"committed_total", "delivered_total",
+                                      "longest_gap_days", "packages"};
+  for (size_t b = 0; b < nb && !rc; b++) {
+    rc = jprintf(o, "    ");
+    if (!rc) rc = jstr(o, truce_scenario_backer_id(o->sc, b));
+    if (!rc) rc = jprintf(o, ": {\"supports\": ");
+    if (!rc)
+      rc = jstr(o, truce_scenario_side_id(o->sc,
+                                          truce_scenario_backer_side(o->sc, b)));
+    for (int k = 0; k < 4 && !rc; k++) {
+      for (uint64_t r = 0; r < R; r++) {
+        truce_backer_outcome bo;
+        truce_ensemble_backer_outcome(o->ens, r, b, &bo);
+        tmp[r] = k == 0 ? bo.committed_total
+                 : k == 1 ? bo.delivered_total
+                 : k == 2 ? bo.longest_gap_days
+                          : bo.packages;
+      }
+      rc = jprintf(o, ",\n      \"%s\": ", names[k]);
+      if (!rc) rc = jquant(o, tmp, R);
+    }
+    if (!rc) rc = jprintf(o, "}%s\n", b + 1 < nb ? "," : "");
+  }
+  truce__free(o->ctx, tmp, 0);
+  return rc ? rc : jprintf(o, "  },\n");
 }
 
 static int write_bargaining(truce_output* o) {
@@ -409,6 +466,8 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     }
     if (!rc) rc = jprintf(o, "],\n");
   }
+  if (!rc && o->ens && truce_scenario_backer_count(o->sc))
+    rc = write_backers(o);
   if (!rc && o->ens && truce_scenario_has_negotiation(o->sc) &&
       truce_ensemble_extras(o->ens, 0))
     rc = write_bargaining(o);

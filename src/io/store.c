@@ -25,6 +25,9 @@ static const char* const schema =
     "CREATE TABLE stalemate(day INTEGER PRIMARY KEY, share REAL);"
     "CREATE TABLE assumptions(path TEXT, value REAL, unit TEXT, source TEXT,"
     " claimant TEXT, date TEXT, distribution TEXT, line INTEGER);"
+    "CREATE TABLE backer_runs(run INTEGER NOT NULL, backer TEXT NOT NULL,"
+    " committed_total REAL, delivered_total REAL, longest_gap_days INTEGER,"
+    " packages INTEGER, PRIMARY KEY(run, backer));"
     "CREATE TABLE bargaining_runs(run INTEGER PRIMARY KEY, open_day INTEGER,"
     " ripe_day INTEGER, nash_package TEXT, nash_territory REAL,"
     " belief_gap_first REAL, belief_gap_last REAL);"
@@ -165,6 +168,46 @@ static void write_all(store* s, const truce_scenario* sc,
   }
   sqlite3_finalize(st);
   sqlite3_finalize(ss);
+
+  if (truce_scenario_backer_count(sc)) {
+    st = prep(s, "INSERT INTO backer_runs VALUES(?,?,?,?,?,?)");
+    for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++)
+      for (size_t b = 0; b < truce_scenario_backer_count(sc); b++) {
+        truce_backer_outcome bo;
+        truce_ensemble_backer_outcome(e, r, b, &bo);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)r);
+        bind_text(st, 2, truce_scenario_backer_id(sc, b));
+        bind_num(st, 3, bo.committed_total);
+        bind_num(st, 4, bo.delivered_total);
+        sqlite3_bind_int(st, 5, bo.longest_gap_days);
+        sqlite3_bind_int(st, 6, bo.packages);
+        step(s, st);
+      }
+    sqlite3_finalize(st);
+    st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+    for (int d = 0; d < truce_ensemble_days(e) && !s->rc; d++) {
+      char date[11] = "";
+      if (start) truce__date_from_days(start_days + d, date);
+      for (size_t b = 0; b < truce_scenario_backer_count(sc); b++)
+        for (int k = 0; k < 2; k++) {
+          truce_band bd;
+          truce_ensemble_backer_band(e, d, b, k, &bd);
+          sqlite3_bind_int(st, 1, d);
+          bind_text(st, 2, start ? date : NULL);
+          bind_text(st, 3, truce_scenario_backer_id(sc, b));
+          bind_text(st, 4, k ? "delivered" : "committed");
+          sqlite3_bind_int64(st, 5, (sqlite3_int64)bd.n);
+          bind_num(st, 6, bd.mean);
+          bind_num(st, 7, bd.p05);
+          bind_num(st, 8, bd.p25);
+          bind_num(st, 9, bd.p50);
+          bind_num(st, 10, bd.p75);
+          bind_num(st, 11, bd.p95);
+          step(s, st);
+        }
+    }
+    sqlite3_finalize(st);
+  }
 
   if (truce_scenario_has_negotiation(sc) && truce_ensemble_extras(e, 0)) {
     st = prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");

@@ -788,6 +788,273 @@ static int front_special(loader* L, const char* rel, struct fy_node* v,
   return side_map(L, v, km, "front.territory", &truce__territory_field, user);
 }
 
+/* A number in [lo, hi] (plain or with provenance) at `path`. */
+static int nnum(loader* L, struct fy_node* v, mark km, const char* path,
+                double lo, double hi, bool integer, double* out) {
+  char expect[96];
+  snprintf(expect, sizeof expect, "a %snumber from %g to %g",
+           integer ? "whole " : "", lo, hi);
+  truce__field f = {path, TRUCE_FK_NUM, 0, lo, hi, integer ? TRUCE_F_INT : 0u,
+                    0, NULL, expect};
+  return get_number(L, v, km, path, &f, out);
+}
+
+/* Check the keys of mapping m against `keys` (suggesting the nearest). */
+static int nkeys(loader* L, struct fy_node* m, mark km, const char* path,
+                 const char* const* keys, size_t nk) {
+  if (!fy_node_is_mapping(m))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(m, km),
+                "wrong type for '%s': found %s; expected a mapping", path,
+                truce__yaml_kind(m));
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(m, &it))) {
+    char key[64];
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
+    bool ok = false;
+    for (size_t i = 0; i < nk; i++) ok |= !strcmp(keys[i], key);
+    if (ok) continue;
+    char list[400] = "";
+    for (size_t i = 0; i < nk; i++) {
+      size_t l = strlen(list);
+      snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", keys[i]);
+    }
+    const char* sg = truce__suggest(key, keys, nk);
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(fy_node_pair_key(pr), km),
+                "unknown key '%s' in '%s'%s%s%s; expected one of: %s", key,
+                path, sg ? " (did you mean '" : "", sg ? sg : "",
+                sg ? "'?)" : "", list);
+  }
+  return 0;
+}
+
+static int side_index(loader* L, const char* id) {
+  for (int i = 0; i < 2; i++)
+    if (!strcmp(L->sc->side_id[i], id)) return i;
+  return -1;
+}
+
+/* ----------------------------------------------------------- Backers */
+
+static int backer_index(loader* L, const char* id) {
+  for (size_t b = 0; b < L->sc->model.n_backers; b++)
+    if (!strcmp(L->sc->backer_id[b], id)) return (int)b;
+  return -1;
+}
+
+static int backer_ref(loader* L, struct fy_node* v, mark km, const char* path,
+                      int* out) {
+  char id[64];
+  int rc = get_string(L, v, km, path, id, sizeof id);
+  if (rc) return rc;
+  *out = backer_index(L, id);
+  if (*out < 0) {
+    const char* ids[TRUCE_MAX_BACKERS];
+    for (size_t b = 0; b < L->sc->model.n_backers; b++)
+      ids[b] = L->sc->backer_id[b];
+    const char* sg = truce__suggest(id, ids, L->sc->model.n_backers);
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
+                "reference to an unknown backer '%s' in '%s'%s%s%s; expected "
+                "an id listed under backers",
+                id, path, sg ? " (did you mean '" : "", sg ? sg : "",
+                sg ? "'?)" : "");
+  }
+  return 0;
+}
+
+/* crisis {duration_days, attention: {backer: share}}, block {backer,
+ * until_day | until}, enter {backer}, exit {backer}. */
+static int backer_event(loader* L, struct fy_node* a, mark am,
+                        const char* path, const char* kind, int day,
+                        truce__event* out, size_t* nout, size_t cap) {
+  if (*nout == cap) return perr(L, TRUCE_EINVAL, am, "too many events");
+  truce__event* e = &out[(*nout)++];
+  memset(e, 0, sizeof *e);
+  e->day = day;
+  e->side = -1;
+  e->backer = -1;
+  char full[256];
+  snprintf(full, sizeof full, "%s.%s", path, kind);
+  int rc;
+  if (!strcmp(kind, "crisis")) {
+    static const char* const ck[] = {"name", "duration_days", "attention",
+                                     "note"};
+    if ((rc = nkeys(L, a, am, full, ck, 4))) return rc;
+    e->kind = TRUCE_EV_CRISIS;
+    mark m = am;
+    struct fy_node* d = truce__yaml_lookup(a, "duration_days", &m);
+    char sub[300];
+    snprintf(sub, sizeof sub, "%s.duration_days", full);
+    if (!d) return perr(L, TRUCE_EINVAL, am, "'%s' needs duration_days", full);
+    if ((rc = nnum(L, d, m, sub, 1, 100000, true, &e->duration_days)))
+      return rc;
+    m = am;
+    struct fy_node* at = truce__yaml_lookup(a, "attention", &m);
+    if (!at || !fy_node_is_mapping(at))
+      return perr(L, TRUCE_EINVAL, am, "'%s' needs attention: {backer: share "
+                  "of attention taken}", full);
+    void* it = NULL;
+    struct fy_node_pair* pr;
+    while ((pr = fy_node_mapping_iterate(at, &it))) {
+      int b;
+      mark bm = truce__yaml_mark(fy_node_pair_key(pr), m);
+      snprintf(sub, sizeof sub, "%s.attention", full);
+      if ((rc = backer_ref(L, fy_node_pair_key(pr), bm, sub, &b))) return rc;
+      char v[300];
+      snprintf(v, sizeof v, "%s.attention.%s", full, L->sc->backer_id[b]);
+      if ((rc = nnum(L, fy_node_pair_value(pr), bm, v, 0, 1, false,
+                     &e->taken[b])))
+        return rc;
+    }
+    return 0;
+  }
+  static const char* const bk[] = {"backer", "until_day", "until", "note"};
+  if ((rc = nkeys(L, a, am, full, bk, 4))) return rc;
+  mark m = am;
+  struct fy_node* b = truce__yaml_lookup(a, "backer", &m);
+  char sub[300];
+  snprintf(sub, sizeof sub, "%s.backer", full);
+  if (!b) return perr(L, TRUCE_EINVAL, am, "'%s' needs backer", full);
+  if ((rc = backer_ref(L, b, m, sub, &e->backer))) return rc;
+  if (!strcmp(kind, "block")) {
+    e->kind = TRUCE_EV_BLOCK;
+    mark um = am;
+    struct fy_node* u = truce__yaml_lookup(a, "until_day", &um);
+    if (u) {
+      double d;
+      snprintf(sub, sizeof sub, "%s.until_day", full);
+      if ((rc = nnum(L, u, um, sub, 0, 100000, true, &d))) return rc;
+      e->until_day = (int)d;
+    } else if ((u = truce__yaml_lookup(a, "until", &um))) {
+      char ds[32];
+      snprintf(sub, sizeof sub, "%s.until", full);
+      if ((rc = get_string(L, u, um, sub, ds, sizeof ds))) return rc;
+      if (!truce__date_valid(ds) || !L->sc->start[0])
+        return perr(L, TRUCE_EINVAL, truce__yaml_mark(u, um), "bad date '%s' "
+                    "in '%s'; expected YYYY-MM-DD and a scenario start", ds,
+                    sub);
+      e->until_day = (int)(truce__date_to_days(ds) -
+                           truce__date_to_days(L->sc->start));
+    } else {
+      return perr(L, TRUCE_EINVAL, am, "'%s' needs until (a date) or "
+                  "until_day", full);
+    }
+    if (e->until_day <= day)
+      return perr(L, TRUCE_EINVAL, am, "'%s' ends before it starts", full);
+  } else {
+    e->kind = !strcmp(kind, "enter") ? TRUCE_EV_ENTER : TRUCE_EV_EXIT;
+  }
+  return 0;
+}
+
+typedef struct {
+  size_t b;
+  char path[64];
+} backer_user;
+
+static int backer_special(loader* L, const char* rel, struct fy_node* v,
+                          mark km, void* user) {
+  backer_user* u = user;
+  truce_scenario* sc = L->sc;
+  char path[160];
+  snprintf(path, sizeof path, "%s.%s", u->path, rel);
+  if (!strcmp(rel, "id") || !strcmp(rel, "supports")) return 0; /* first */
+  if (!strcmp(rel, "note") || !strcmp(rel, "name")) return 0;
+  /* buys: item -> {share, unit_cost, capacity_per_month} */
+  if (!fy_node_is_mapping(v))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km), "wrong type for "
+                "'%s'; expected item: {share, unit_cost, capacity_per_month}",
+                path);
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  double total = 0;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char name[64], ipath[256];
+    mark im = truce__yaml_mark(fy_node_pair_key(pr), km);
+    truce__yaml_text(fy_node_pair_key(pr), name, sizeof name);
+    int item = truce__buy_item(sc, u->b, name, strlen(name));
+    if (item < 0)
+      return perr(L, TRUCE_EINVAL, im, "unknown item '%s' in '%s'; expected "
+                  "ammunition, recruitment or an equipment class of '%s'",
+                  name, path, sc->side_id[sc->model.backer_side[u->b]]);
+    snprintf(ipath, sizeof ipath, "%s.%s", path, name);
+    size_t base = truce__buy_base(u->b, (size_t)item);
+    unsigned char seen[4] = {0};
+    int rc = walk(L, fy_node_pair_value(pr), im, truce__buy_fields,
+                  truce__n_buy_fields, base, NULL, ipath, seen, NULL, 0, NULL,
+                  NULL);
+    if (rc) return rc;
+    sc->model.backer_buys[u->b][item] = true;
+    total += sc->model.params.backer[u->b].buy[item].share;
+  }
+  if (total > 1 + 1e-9)
+    return perr(L, TRUCE_EINVAL, km, "the shares in '%s' sum to %g; expected "
+                "at most 1", path, total);
+  return 0;
+}
+
+static int backers(loader* L, struct fy_node* v, mark km) {
+  truce_scenario* sc = L->sc;
+  if (!fy_node_is_sequence(v))
+    return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, km), "wrong type for "
+                "'backers': found %s; expected a list of backers",
+                truce__yaml_kind(v));
+  void* it = NULL;
+  struct fy_node* item;
+  static const char* const specials[] = {"id", "supports", "buys", "note",
+                                         "name"};
+  while ((item = fy_node_sequence_iterate(v, &it))) {
+    mark im = truce__yaml_mark(item, km);
+    size_t b = sc->model.n_backers;
+    if (b == TRUCE_MAX_BACKERS)
+      return perr(L, TRUCE_EINVAL, im, "too many backers; expected at most %d",
+                  TRUCE_MAX_BACKERS);
+    if (!fy_node_is_mapping(item))
+      return perr(L, TRUCE_EINVAL, im, "wrong type for 'backers[%zu]'; "
+                  "expected a mapping with id and supports", b);
+    char id[64], p[64];
+    mark m = im;
+    struct fy_node* idn = truce__yaml_lookup(item, "id", &m);
+    snprintf(p, sizeof p, "backers[%zu].id", b);
+    if (!idn) return perr(L, TRUCE_EINVAL, im, "missing required field '%s'", p);
+    int rc = get_string(L, idn, m, p, id, sizeof id);
+    if (rc) return rc;
+    if (!valid_id(id) || backer_index(L, id) >= 0)
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(idn, m), "bad or "
+                  "duplicate backer id '%s'; expected a new short name", id);
+    memcpy(sc->backer_id[b], id, strlen(id) + 1);
+    m = im;
+    struct fy_node* sp = truce__yaml_lookup(item, "supports", &m);
+    char side[64];
+    snprintf(p, sizeof p, "backers.%s.supports", id);
+    if (!sp) return perr(L, TRUCE_EINVAL, im, "missing required field '%s'", p);
+    if ((rc = get_string(L, sp, m, p, side, sizeof side))) return rc;
+    int s = side_index(L, side);
+    if (s < 0)
+      return perr(L, TRUCE_EINVAL, truce__yaml_mark(sp, m), "reference to an "
+                  "unknown side '%s' in '%s'; expected '%s' or '%s'", side, p,
+                  sc->side_id[0], sc->side_id[1]);
+    sc->model.backer_side[b] = s;
+    sc->model.n_backers++;
+    backer_user u = {b, ""};
+    snprintf(u.path, sizeof u.path, "backers.%s", id);
+    size_t base = truce__backer_base(b);
+    set_defaults(L, truce__backer_fields, truce__n_backer_fields, base);
+    for (size_t k = 0; k < TRUCE_BACKER_ITEMS; k++)
+      set_defaults(L, truce__buy_fields, truce__n_buy_fields,
+                   truce__buy_base(b, k));
+    sc->model.params.backer[b].active = 1;
+    unsigned char seen[32] = {0};
+    if ((rc = walk(L, item, im, truce__backer_fields, truce__n_backer_fields,
+                   base, NULL, u.path, seen, specials, 5, backer_special, &u)))
+      return rc;
+    if ((rc = check_required(L, im, truce__backer_fields,
+                             truce__n_backer_fields, seen, u.path)))
+      return rc;
+  }
+  return 0;
+}
+
 /* One event: when (day or date), then exactly one action. */
 static int event(loader* L, struct fy_node* item, mark im, size_t idx,
                  truce__event* out, size_t* nout, size_t cap) {
@@ -798,9 +1065,10 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
                 "wrong type for '%s': found %s; expected a mapping with day "
                 "or date and one of set, offensive, mobilisation",
                 path, truce__yaml_kind(item));
-  static const char* const keys[] = {"day",      "date",      "set",
-                                     "offensive", "mobilisation", "name",
-                                     "note",     "source",    "claimant"};
+  static const char* const keys[] = {
+      "day",  "date",   "set",  "offensive", "mobilisation", "crisis",
+      "block", "enter", "exit", "name",      "note",         "source",
+      "claimant"};
   int day = -1;
   struct fy_node *action = NULL;
   char action_key[64] = "";
@@ -847,7 +1115,9 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
         day = (int)d;
       }
     } else if (!strcmp(key, "set") || !strcmp(key, "offensive") ||
-               !strcmp(key, "mobilisation")) {
+               !strcmp(key, "mobilisation") || !strcmp(key, "crisis") ||
+               !strcmp(key, "block") || !strcmp(key, "enter") ||
+               !strcmp(key, "exit")) {
       if (action)
         return perr(L, TRUCE_EINVAL, km,
                     "'%s' has both '%s' and '%s'; expected exactly one action "
@@ -863,11 +1133,11 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
                     "wrong type for '%s': found %s; expected a string", kpath,
                     truce__yaml_kind(v));
     } else {
-      const char* sg = truce__suggest(key, keys, 9);
+      const char* sg = truce__suggest(key, keys, 13);
       return perr(L, TRUCE_EINVAL, km,
                   "unknown key '%s' in '%s'%s%s%s; expected day or date, one "
-                  "of set, offensive, mobilisation, and optional name, note, "
-                  "source, claimant",
+                  "of set, offensive, mobilisation, crisis, block, enter, "
+                  "exit, and optional name, note, source, claimant",
                   key, path, sg ? " (did you mean '" : "", sg ? sg : "",
                   sg ? "'?)" : "");
     }
@@ -921,6 +1191,9 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
     }
     return 0;
   }
+  if (!strcmp(action_key, "crisis") || !strcmp(action_key, "block") ||
+      !strcmp(action_key, "enter") || !strcmp(action_key, "exit"))
+    return backer_event(L, action, am, path, action_key, day, out, nout, cap);
   /* offensive / mobilisation: a side and a few numbers. */
   bool off_ = !strcmp(action_key, "offensive");
   static const truce__field of[] = {
@@ -1039,52 +1312,6 @@ static int events(loader* L, struct fy_node* v, mark km) {
 }
 
 /* ------------------------------------------------------- Negotiation */
-
-/* A number in [lo, hi] (plain or with provenance) at `path`. */
-static int nnum(loader* L, struct fy_node* v, mark km, const char* path,
-                double lo, double hi, bool integer, double* out) {
-  char expect[96];
-  snprintf(expect, sizeof expect, "a %snumber from %g to %g",
-           integer ? "whole " : "", lo, hi);
-  truce__field f = {path, TRUCE_FK_NUM, 0, lo, hi, integer ? TRUCE_F_INT : 0u,
-                    0, NULL, expect};
-  return get_number(L, v, km, path, &f, out);
-}
-
-/* Check the keys of mapping m against `keys` (suggesting the nearest). */
-static int nkeys(loader* L, struct fy_node* m, mark km, const char* path,
-                 const char* const* keys, size_t nk) {
-  if (!fy_node_is_mapping(m))
-    return perr(L, TRUCE_EINVAL, truce__yaml_mark(m, km),
-                "wrong type for '%s': found %s; expected a mapping", path,
-                truce__yaml_kind(m));
-  void* it = NULL;
-  struct fy_node_pair* pr;
-  while ((pr = fy_node_mapping_iterate(m, &it))) {
-    char key[64];
-    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
-    bool ok = false;
-    for (size_t i = 0; i < nk; i++) ok |= !strcmp(keys[i], key);
-    if (ok) continue;
-    char list[400] = "";
-    for (size_t i = 0; i < nk; i++) {
-      size_t l = strlen(list);
-      snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", keys[i]);
-    }
-    const char* sg = truce__suggest(key, keys, nk);
-    return perr(L, TRUCE_EINVAL, truce__yaml_mark(fy_node_pair_key(pr), km),
-                "unknown key '%s' in '%s'%s%s%s; expected one of: %s", key,
-                path, sg ? " (did you mean '" : "", sg ? sg : "",
-                sg ? "'?)" : "", list);
-  }
-  return 0;
-}
-
-static int side_index(loader* L, const char* id) {
-  for (int i = 0; i < 2; i++)
-    if (!strcmp(L->sc->side_id[i], id)) return i;
-  return -1;
-}
 
 static int issue_index(const truce__nego* n, const char* name) {
   for (int k = 0; k < n->n_issues; k++)
@@ -1548,7 +1775,7 @@ static int top_special(loader* L, const char* rel, struct fy_node* v, mark km,
   top_user* u = user;
   truce_scenario* sc = L->sc;
   if (!strcmp(rel, "sides") || !strcmp(rel, "truce") ||
-      !strcmp(rel, "ranges"))
+      !strcmp(rel, "ranges") || !strcmp(rel, "backers"))
     return 0; /* read first */
   if (!strcmp(rel, "name")) {
     char buf[256];
@@ -1698,10 +1925,11 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   }
   static const char* const specials[] = {
       "truce",  "name",   "start",  "seed",         "sides",
-      "combat", "front",  "events", "ranges", "stakeholders", "negotiation"};
+      "combat", "front",  "events", "ranges", "stakeholders", "negotiation",
+      "backers"};
   /* Unknown top-level keys first, in file order, before anything else is
    * reported missing. */
-  rc = check_keys(&L, root, top, specials, 11);
+  rc = check_keys(&L, root, top, specials, 12);
   if (rc) goto done;
   mark rm = top;
   struct fy_node* rv = truce__yaml_lookup(root, "ranges", &rm);
@@ -1751,9 +1979,12 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
   top_user u;
   memset(&u, 0, sizeof u);
   if (st && (rc = top_special(&L, "start", st, stm, &u))) goto done;
+  mark bkm = top;
+  struct fy_node* bk = truce__yaml_lookup(root, "backers", &bkm);
+  if (bk && (rc = backers(&L, bk, bkm))) goto done;
   unsigned char seen[8] = {0};
   rc = walk(&L, root, top, truce__top_fields, truce__n_top_fields, 0, NULL,
-            "", seen, specials, 11, top_special, &u);
+            "", seen, specials, 12, top_special, &u);
   if (rc) goto done;
   mark tsm = top;
   if (truce__yaml_lookup(root, "time_step", &tsm)) L.step_mark = tsm;

@@ -45,6 +45,26 @@ typedef struct {
   truce__equip equip[TRUCE_MAX_EQUIP];
 } truce__side;
 
+#define TRUCE_MAX_BACKERS 8
+/* What a backer's money buys: item 0 is ammunition, 1.. the recipient's
+ * equipment classes (in its order), the last one recruitment. */
+#define TRUCE_BACKER_ITEMS (TRUCE_MAX_EQUIP + 2)
+#define TRUCE_ITEM_AMMO 0
+#define TRUCE_ITEM_RECRUIT (TRUCE_BACKER_ITEMS - 1)
+
+typedef struct {
+  double share, unit_cost, capacity_per_month;
+} truce__buy;
+
+typedef struct {
+  double budget_per_month, budget_scale;
+  double will_initial, will_mean, will_reversion, will_volatility;
+  double attention, approval_threshold, approval_per_month;
+  double package_months, delivery_days, recruits_per_million;
+  double active; /* 1 while the backer takes part */
+  truce__buy buy[TRUCE_BACKER_ITEMS];
+} truce__backer;
+
 typedef struct {
   double law, W, p, q, defender_advantage, intensity;
   double ces_alpha, ces_rho, ces_scale;
@@ -52,9 +72,11 @@ typedef struct {
   double breakthrough_km_per_day;
   double stalemate_window_days, stalemate_km2;
   truce__side side[2];
+  truce__backer backer[TRUCE_MAX_BACKERS];
 } truce__params;
 
-enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION };
+enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION,
+       TRUCE_EV_CRISIS, TRUCE_EV_BLOCK, TRUCE_EV_ENTER, TRUCE_EV_EXIT };
 
 typedef struct {
   int day;
@@ -64,6 +86,9 @@ typedef struct {
   double value;    /* TRUCE_EV_SET: new value */
   double intensity, duration_days;   /* offensive */
   double pool_add, recruits_per_month; /* mobilisation; recruits < 0: keep */
+  int backer;                  /* block / enter / exit */
+  int until_day;               /* block: packages blocked until this day */
+  double taken[TRUCE_MAX_BACKERS]; /* crisis: attention share taken */
 } truce__event;
 
 /* The parts of a scenario the engine needs (scenario.c owns the rest). */
@@ -72,6 +97,9 @@ typedef struct {
   size_t n_equip[2];
   size_t n_arrivals[2];
   truce__arrival arrivals[2][TRUCE_MAX_ARRIVALS];
+  size_t n_backers;
+  int backer_side[TRUCE_MAX_BACKERS];     /* the side each supports */
+  bool backer_buys[TRUCE_MAX_BACKERS][TRUCE_BACKER_ITEMS];
   truce__event* events; /* sorted by day, stable */
   size_t n_events;
   double horizon_days; /* whole days, stored as double like every field */

@@ -241,6 +241,15 @@ const char* truce_scenario_law_name(const truce_scenario* sc) {
   int law = (int)sc->model.params.law;
   return law >= 0 && law < TRUCE_LAW_COUNT ? names[law] : "?";
 }
+size_t truce_scenario_backer_count(const truce_scenario* sc) {
+  return sc->model.n_backers;
+}
+const char* truce_scenario_backer_id(const truce_scenario* sc, size_t b) {
+  return b < sc->model.n_backers ? sc->backer_id[b] : NULL;
+}
+size_t truce_scenario_backer_side(const truce_scenario* sc, size_t b) {
+  return b < sc->model.n_backers ? (size_t)sc->model.backer_side[b] : 0;
+}
 size_t truce_scenario_event_count(const truce_scenario* sc) {
   return sc->model.n_events;
 }

@@ -91,6 +91,7 @@ struct truce_scenario {
   char sha256[65];
   char side_id[2][TRUCE_ID_MAX];
   char equip_name[2][TRUCE_MAX_EQUIP][TRUCE_ID_MAX];
+  char backer_id[TRUCE_MAX_BACKERS][TRUCE_ID_MAX];
   truce__prov* prov;
   size_t n_prov, cap_prov;
   char** overrides;

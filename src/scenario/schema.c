@@ -137,6 +137,71 @@ const truce__field truce__equip_fields[] = {
 const size_t truce__n_equip_fields =
     sizeof truce__equip_fields / sizeof truce__equip_fields[0];
 
+#define BK(m) offsetof(truce__backer, m)
+#define BU(m) offsetof(truce__buy, m)
+const truce__field truce__backer_fields[] = {
+    {"budget_per_month", TRUCE_FK_NUM, BK(budget_per_month), 0, 1e13,
+     TRUCE_F_REQ, 0, NULL, "money per month when approved, >= 0"},
+    {"budget_scale", TRUCE_FK_NUM, BK(budget_scale), 0, 100, 0, 1, NULL,
+     "a multiplier on the budget >= 0 (1 = as given)"},
+    {"will.initial", TRUCE_FK_NUM, BK(will_initial), 0, 1, 0, 0.7, NULL,
+     "political will from 0 to 1"},
+    {"will.mean", TRUCE_FK_NUM, BK(will_mean), 0, 1, 0, 0.7, NULL,
+     "the level will reverts to, from 0 to 1"},
+    {"will.reversion_per_year", TRUCE_FK_NUM, BK(will_reversion), 0, 100, 0, 1,
+     NULL, "a mean-reversion rate per year >= 0"},
+    {"will.volatility_per_year", TRUCE_FK_NUM, BK(will_volatility), 0, 10, 0,
+     0.2, NULL, "a volatility per sqrt(year) >= 0"},
+    {"attention", TRUCE_FK_NUM, BK(attention), 0, 1, 0, 1, NULL,
+     "the share of attention on this war, from 0 to 1"},
+    {"approval.threshold", TRUCE_FK_NUM, BK(approval_threshold), 0, 1, 0, 0.5,
+     NULL, "the will x attention needed to approve, from 0 to 1"},
+    {"approval.probability_per_month", TRUCE_FK_NUM, BK(approval_per_month), 0,
+     1, 0, 0.5, NULL, "a probability per month from 0 to 1"},
+    {"package_months", TRUCE_FK_NUM, BK(package_months), 0.1, 120, 0, 3, NULL,
+     "months of budget in one package, from 0.1 to 120"},
+    {"delivery_days", TRUCE_FK_NUM, BK(delivery_days), 0, TRUCE_MAX_DELAY_DAYS,
+     TRUCE_F_INT, 60, NULL, "a whole number of days from 0 to 3650"},
+    {"recruits_per_million", TRUCE_FK_NUM, BK(recruits_per_million), 0, 1e6, 0,
+     0, NULL, "recruits per month per million of financial aid per month"},
+};
+const size_t truce__n_backer_fields =
+    sizeof truce__backer_fields / sizeof truce__backer_fields[0];
+
+const truce__field truce__buy_fields[] = {
+    {"share", TRUCE_FK_NUM, BU(share), 0, 1, 0, 0, NULL,
+     "a share of the budget from 0 to 1"},
+    {"unit_cost", TRUCE_FK_NUM, BU(unit_cost), 0, 1e12, TRUCE_F_LO_OPEN, 1,
+     NULL, "money per unit > 0"},
+    {"capacity_per_month", TRUCE_FK_NUM, BU(capacity_per_month), 0, 1e12, 0,
+     1e12, NULL, "units the backer can deliver per month >= 0"},
+};
+const size_t truce__n_buy_fields =
+    sizeof truce__buy_fields / sizeof truce__buy_fields[0];
+
+size_t truce__backer_base(size_t b) {
+  return PAR(backer) + b * sizeof(truce__backer);
+}
+
+size_t truce__buy_base(size_t b, size_t item) {
+  return truce__backer_base(b) + BK(buy) + item * sizeof(truce__buy);
+}
+
+/* Item index of `name` for backer b: ammunition, recruitment, or one of
+ * the supported side's equipment classes; -1 if none. */
+int truce__buy_item(const truce_scenario* sc, size_t b, const char* name,
+                    size_t len) {
+  if (len == 10 && !strncmp(name, "ammunition", len)) return TRUCE_ITEM_AMMO;
+  if (len == 11 && !strncmp(name, "recruitment", len))
+    return TRUCE_ITEM_RECRUIT;
+  int s = sc->model.backer_side[b];
+  for (size_t k = 0; k < sc->model.n_equip[s]; k++)
+    if (strlen(sc->equip_name[s][k]) == len &&
+        !strncmp(sc->equip_name[s][k], name, len))
+      return 1 + (int)k;
+  return -1;
+}
+
 const truce__field truce__coefficient_field = {
     "coefficients", TRUCE_FK_NUM, SID(coefficient), 0, 1e6, TRUCE_F_REQ, 0,
     NULL, "an attrition coefficient >= 0 (per day)"};
@@ -292,11 +357,45 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                                  truce__n_side_fields));
   }
 #undef HEAD
+  if (hl == 7 && !strncmp(path, "backers", 7) && dot) {
+    const char* d2 = strchr(rest, '.');
+    size_t b = 0;
+    while (b < sc->model.n_backers &&
+           !(d2 && strlen(sc->backer_id[b]) == (size_t)(d2 - rest) &&
+             !strncmp(sc->backer_id[b], rest, (size_t)(d2 - rest))))
+      b++;
+    if (!d2 || b == sc->model.n_backers)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown backer in '%s'", path);
+    const char* sub = d2 + 1;
+    if (!strncmp(sub, "buys.", 5)) {
+      const char* item = sub + 5;
+      const char* d3 = strchr(item, '.');
+      int it = d3 ? truce__buy_item(sc, b, item, (size_t)(d3 - item)) : -1;
+      if (it < 0)
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown item in '%s'; expected "
+                          "ammunition, recruitment or an equipment class",
+                          path);
+      *f = truce__field_find(truce__buy_fields, truce__n_buy_fields, d3 + 1);
+      if (!*f)
+        return unknown(ctx, path, "parameter",
+                       suggest_field(d3 + 1, truce__buy_fields,
+                                     truce__n_buy_fields));
+      *off = truce__buy_base(b, (size_t)it) + (*f)->off;
+      return 0;
+    }
+    *f = truce__field_find(truce__backer_fields, truce__n_backer_fields, sub);
+    if (!*f)
+      return unknown(ctx, path, "parameter",
+                     suggest_field(sub, truce__backer_fields,
+                                   truce__n_backer_fields));
+    *off = truce__backer_base(b) + (*f)->off;
+    return 0;
+  }
   static const char* const heads[] = {"horizon_days", "time_step", "combat",
-                                      "front", "sides"};
+                                      "front", "sides", "backers"};
   char head[64];
   snprintf(head, sizeof head, "%.*s", (int)(hl < 63 ? hl : 63), path);
-  return unknown(ctx, path, "parameter", truce__suggest(head, heads, 5));
+  return unknown(ctx, path, "parameter", truce__suggest(head, heads, 6));
 }
 
 int truce__model_check(const truce_scenario* sc, char* buf, size_t n) {

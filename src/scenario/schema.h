@@ -17,6 +17,14 @@ extern const size_t truce__n_equip_fields;
 extern const truce__field truce__coefficient_field;
 extern const truce__field truce__territory_field;
 
+extern const truce__field truce__backer_fields[];
+extern const size_t truce__n_backer_fields;
+extern const truce__field truce__buy_fields[];
+extern const size_t truce__n_buy_fields;
+size_t truce__backer_base(size_t b);
+size_t truce__buy_base(size_t b, size_t item);
+int truce__buy_item(const truce_scenario* sc, size_t b, const char* name,
+                    size_t len);
 size_t truce__side_base(size_t side);
 size_t truce__equip_base(size_t side, size_t k);
 const truce__field* truce__field_find(const truce__field* t, size_t n,

@@ -10,6 +10,7 @@
  * tau-leaping). Conservation of persons is checked on every step. The
  * equations, with citations, are in docs/model.md.
  */
+#include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <string.h>
 
@@ -37,8 +38,30 @@ typedef struct {
   int exhaustion_day;
 } side_state;
 
+#define MAX_CRISES 16
+#define NB TRUCE_MAX_BACKERS
+#define NI TRUCE_BACKER_ITEMS
+
+typedef struct {
+  double will, committed, delivered, pending, boost;
+  int blocked_until, last_package, longest_gap, packages;
+  double backlog[NI];
+  double* queue;     /* RING x NI: quantities due by day */
+  double* boost_end; /* RING: recruit-rate boosts ending by day */
+} backer_state;
+
+typedef struct {
+  int until;
+  double taken[NB];
+} crisis;
+
 struct truce_sim {
   truce_ctx* ctx;
+  backer_state b[NB];
+  crisis crises[MAX_CRISES];
+  int n_crises;
+  truce_rng* brng[NB][2]; /* will, approval */
+  double* bqueues;
   const truce_scenario* sc;
   const truce__model* m;
   truce_rng* prng;  /* scratch stream for parameter draws */
@@ -219,6 +242,22 @@ static void apply_event(truce_sim* sim, const truce__event* e) {
         sim->p.side[e->side].recruits_per_month = e->recruits_per_month;
       break;
     }
+    case TRUCE_EV_CRISIS:
+      if (sim->n_crises < MAX_CRISES) {
+        crisis* c = &sim->crises[sim->n_crises++];
+        c->until = e->day + (int)e->duration_days;
+        memcpy(c->taken, e->taken, sizeof c->taken);
+      }
+      break;
+    case TRUCE_EV_BLOCK:
+      sim->b[e->backer].blocked_until = e->until_day;
+      break;
+    case TRUCE_EV_ENTER:
+      sim->p.backer[e->backer].active = 1;
+      break;
+    case TRUCE_EV_EXIT:
+      sim->p.backer[e->backer].active = 0;
+      break;
     default: break;
   }
 }
@@ -232,8 +271,12 @@ static void step(truce_sim* sim, double t, double dt) {
   for (int i = 0; i < 2; i++) {
     side_state* s = &sim->s[i];
     truce__side* sp = &p->side[i];
+    double boost = 0;
+    for (size_t b = 0; b < m->n_backers; b++)
+      if (m->backer_side[b] == i) boost += sim->b[b].boost;
     double r = draw_poisson(sim, i, ST_RECRUIT,
-                            sp->recruits_per_month / DAYS_PER_MONTH * dt);
+                            (sp->recruits_per_month + boost) / DAYS_PER_MONTH *
+                                dt);
     if (r > s->pool) r = s->pool;
     s->pool -= r;
     int td = (int)sp->training_days;
@@ -372,6 +415,93 @@ static void step(truce_sim* sim, double t, double dt) {
   }
 }
 
+/* ------------------------------------------------------------ Backers */
+
+static double backer_attention(const truce_sim* sim, size_t b) {
+  double a = sim->p.backer[b].attention;
+  for (int c = 0; c < sim->n_crises; c++)
+    if (sim->day < sim->crises[c].until) a *= 1 - sim->crises[c].taken[b];
+  return a;
+}
+
+/* One day of backer b: deliveries due (capacity-limited), will, and a
+ * possible new package (docs/model.md, "Backers"). */
+static void backer_day(truce_sim* sim, size_t b) {
+  const truce__model* m = sim->m;
+  const truce__backer* bp = &sim->p.backer[b];
+  backer_state* bs = &sim->b[b];
+  int day = sim->day, slot = day % RING;
+  side_state* rec = &sim->s[m->backer_side[b]];
+  bs->boost -= bs->boost_end[slot];
+  bs->boost_end[slot] = 0;
+  if (bs->boost < 1e-9) bs->boost = bs->boost < 0 ? 0 : bs->boost;
+  for (int it = 0; it < NI - 1; it++) {
+    if (!m->backer_buys[b][it]) continue;
+    const truce__buy* u = &bp->buy[it];
+    bs->backlog[it] += bs->queue[(size_t)slot * NI + (size_t)it];
+    bs->queue[(size_t)slot * NI + (size_t)it] = 0;
+    double cap = u->capacity_per_month / DAYS_PER_MONTH;
+    double d = bs->backlog[it] < cap ? bs->backlog[it] : cap;
+    if (d <= 0) continue;
+    bs->backlog[it] -= d;
+    if (it == TRUCE_ITEM_AMMO) rec->ammo += d;
+    else rec->equip[it - 1] += d;
+    bs->delivered += d * u->unit_cost;
+    bs->pending -= d * u->unit_cost;
+  }
+  if (!(bp->active > 0.5)) return;
+  /* will: an Ornstein-Uhlenbeck process, clamped to [0, 1] */
+  double z = sim->stochastic
+                 ? gsl_cdf_ugaussian_Pinv(truce_rng_uniform(sim->brng[b][0]))
+                 : 0;
+  bs->will += bp->will_reversion * (bp->will_mean - bs->will) / 365.0 +
+              bp->will_volatility * sqrt(1 / 365.0) * z;
+  bs->will = bs->will < 0 ? 0 : (bs->will > 1 ? 1 : bs->will);
+  if (day < bs->blocked_until) return;
+  if (bs->will * backer_attention(sim, b) < bp->approval_threshold) return;
+  double p = 1 - pow(1 - bp->approval_per_month, 1 / DAYS_PER_MONTH);
+  double frac; /* expected package in deterministic mode */
+  if (sim->stochastic) {
+    if (truce_rng_uniform(sim->brng[b][1]) >= p) return;
+    frac = 1;
+  } else {
+    frac = p;
+  }
+  double V = bp->budget_per_month * bp->budget_scale * bp->package_months * frac;
+  if (V <= 0) return;
+  bs->committed += V;
+  if (frac == 1) {
+    int gap = day - bs->last_package;
+    if (gap > bs->longest_gap) bs->longest_gap = gap;
+    bs->last_package = day;
+    bs->packages++;
+  }
+  int lag = (int)bp->delivery_days;
+  /* the remainder buys what the model does not track: delivered at once */
+  double other = 1;
+  for (int it = 0; it < NI; it++)
+    if (m->backer_buys[b][it]) other -= bp->buy[it].share;
+  if (other > 0) bs->delivered += V * other;
+  for (int it = 0; it < NI; it++) {
+    if (!m->backer_buys[b][it]) continue;
+    const truce__buy* u = &bp->buy[it];
+    double money = V * u->share;
+    if (it == TRUCE_ITEM_RECRUIT) { /* money at once; recruits for months */
+      bs->delivered += money;
+      double rate = money / bp->package_months / 1e6 * bp->recruits_per_million;
+      int end = (int)(bp->package_months * DAYS_PER_MONTH + 0.5);
+      if (end < 1) end = 1;
+      if (end > TRUCE_MAX_DELAY_DAYS) end = TRUCE_MAX_DELAY_DAYS;
+      bs->boost += rate;
+      bs->boost_end[(day + end) % RING] += rate;
+      continue;
+    }
+    bs->pending += money;
+    bs->queue[(size_t)((day + lag) % RING) * NI + (size_t)it] +=
+        money / u->unit_cost;
+  }
+}
+
 /* Graduates, returning and discharged wounded due today. */
 static void start_of_day(truce_sim* sim) {
   int slot = sim->day % RING;
@@ -415,6 +545,17 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     o->power = power(sim, i, s->front, equipped(sim, i));
     o->exhausted = s->front < sim->p.side[i].exhaustion_threshold;
   }
+  out->n_backers = (int)sim->m->n_backers;
+  for (size_t b = 0; b < sim->m->n_backers; b++) {
+    const backer_state* bs = &sim->b[b];
+    truce_backer_state* o = &out->backer[b];
+    o->committed = bs->committed;
+    o->delivered = bs->delivered;
+    o->pending = bs->pending;
+    o->will = bs->will;
+    o->attention = backer_attention(sim, b);
+    o->packages = bs->packages;
+  }
 }
 
 static void check_exhaustion(truce_sim* sim, int day) {
@@ -439,6 +580,19 @@ int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc, truce_sim** out) {
   sim->values = truce__calloc(ctx, sim->n_values + 1, sizeof(double));
   int rc = sim->queues && sim->values ? 0 : TRUCE_ENOMEM;
   if (!rc) rc = truce_rng_new(ctx, 0, 0, 0, &sim->prng);
+  size_t nb = sim->m->n_backers;
+  if (!rc && nb) {
+    sim->bqueues = truce__calloc(ctx, nb * (size_t)RING * (NI + 1),
+                                 sizeof(double));
+    if (!sim->bqueues) rc = TRUCE_ENOMEM;
+  }
+  for (size_t b = 0; b < nb && !rc; b++) {
+    sim->b[b].queue = sim->bqueues + b * (size_t)RING * (NI + 1);
+    sim->b[b].boost_end = sim->b[b].queue + (size_t)RING * NI;
+    for (int k = 0; k < 2 && !rc; k++)
+      rc = truce_rng_new(ctx, sim->m->seed, 0, 64 + 2 * b + (size_t)k,
+                         &sim->brng[b][k]);
+  }
   for (int i = 0; i < 2 && !rc; i++) {
     sim->s[i].train_q = sim->queues + (size_t)(3 * i) * RING;
     sim->s[i].ret_q = sim->queues + (size_t)(3 * i + 1) * RING;
@@ -460,6 +614,9 @@ void truce_sim_free(truce_sim* sim) {
   for (int i = 0; i < 2; i++)
     for (int st = 0; st < ST_COUNT; st++) truce_rng_free(sim->rng[i][st]);
   truce_rng_free(sim->prng);
+  for (size_t b = 0; b < NB; b++)
+    for (int k = 0; k < 2; k++) truce_rng_free(sim->brng[b][k]);
+  truce__free(sim->ctx, sim->bqueues, 0);
   truce__free(sim->ctx, sim->values, (sim->n_values + 1) * sizeof(double));
   truce__free(sim->ctx, sim->queues, 6 * (size_t)RING * sizeof(double));
   truce__free(sim->ctx, sim, sizeof *sim);
@@ -483,7 +640,22 @@ static void reset(truce_sim* sim, uint64_t run) {
     }
   }
   sim->day = 0;
+  sim->n_crises = 0;
   memset(sim->queues, 0, 6 * (size_t)RING * sizeof(double));
+  if (m->n_backers)
+    memset(sim->bqueues, 0,
+           m->n_backers * (size_t)RING * (NI + 1) * sizeof(double));
+  for (size_t b = 0; b < m->n_backers; b++) {
+    backer_state* bs = &sim->b[b];
+    double* q = bs->queue;
+    double* be = bs->boost_end;
+    memset(bs, 0, sizeof *bs);
+    bs->queue = q;
+    bs->boost_end = be;
+    bs->will = sim->p.backer[b].will_initial;
+    for (int k = 0; k < 2; k++)
+      truce_rng_reset(sim->brng[b][k], m->seed, run, 64 + 2 * b + (size_t)k);
+  }
   for (int i = 0; i < 2; i++) {
     side_state* s = &sim->s[i];
     const truce__side* sp = &sim->p.side[i];
@@ -529,6 +701,7 @@ int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
     start_of_day(sim);
     while (ev < m->n_events && m->events[ev].day == day)
       apply_event(sim, &m->events[ev++]);
+    for (size_t b = 0; b < m->n_backers; b++) backer_day(sim, b);
     for (int k = 0; k < steps; k++) {
       double t = day + (double)k / steps;
       step(sim, t, dt);
@@ -540,6 +713,18 @@ int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
       if ((rc = fn(user, &rec))) return rc;
     }
   }
+  return 0;
+}
+
+int truce_sim_backer_outcome(const truce_sim* sim, size_t b,
+                             truce_backer_outcome* out) {
+  if (!sim || b >= sim->m->n_backers || !out) return TRUCE_EINVAL;
+  const backer_state* bs = &sim->b[b];
+  out->committed_total = bs->committed;
+  out->delivered_total = bs->delivered;
+  int tail = (int)sim->m->horizon_days - bs->last_package;
+  out->longest_gap_days = tail > bs->longest_gap ? tail : bs->longest_gap;
+  out->packages = bs->packages;
   return 0;
 }
 

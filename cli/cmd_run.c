@@ -99,7 +99,7 @@ static void print_summary(const truce_scenario* sc, const truce_ensemble* e,
     else if (runs == 1)
       printf("exhausted on day %d\n", first_day);
     else
-      printf("exhausted in %.0f%% of runs\n", 100.0 * (double)exhausted /
+      printf("exhausted in %.1f%% of runs\n", 100.0 * (double)exhausted /
                                                 (double)runs);
   }
   printf("  wrote %s/{daily.csv,runs.csv,results.db,summary.json}\n", outdir);

@@ -54,6 +54,7 @@ typedef struct {
 
 typedef struct {
   double share, unit_cost, capacity_per_month;
+  double releasable_stock; /* units deliverable beyond capacity, once */
 } truce__buy;
 
 typedef struct {

@@ -175,6 +175,9 @@ const truce__field truce__buy_fields[] = {
      NULL, "money per unit > 0"},
     {"capacity_per_month", TRUCE_FK_NUM, BU(capacity_per_month), 0, 1e12, 0,
      1e12, NULL, "units the backer can deliver per month >= 0"},
+    {"releasable_stock", TRUCE_FK_NUM, BU(releasable_stock), 0, 1e12,
+     TRUCE_F_INIT, 0, NULL,
+     "units it can release from stocks beyond its capacity, >= 0"},
 };
 const size_t truce__n_buy_fields =
     sizeof truce__buy_fields / sizeof truce__buy_fields[0];

@@ -46,6 +46,7 @@ typedef struct {
   double will, committed, delivered, pending, boost;
   int blocked_until, last_package, longest_gap, packages;
   double backlog[NI];
+  double stock[NI];  /* releasable stocks left */
   double* queue;     /* RING x NI: quantities due by day */
   double* boost_end; /* RING: recruit-rate boosts ending by day */
 } backer_state;
@@ -440,8 +441,15 @@ static void backer_day(truce_sim* sim, size_t b) {
     const truce__buy* u = &bp->buy[it];
     bs->backlog[it] += bs->queue[(size_t)slot * NI + (size_t)it];
     bs->queue[(size_t)slot * NI + (size_t)it] = 0;
+    /* new production first, then releasable stocks */
     double cap = u->capacity_per_month / DAYS_PER_MONTH;
     double d = bs->backlog[it] < cap ? bs->backlog[it] : cap;
+    double from_stock = bs->backlog[it] - d;
+    if (from_stock > bs->stock[it]) from_stock = bs->stock[it];
+    if (from_stock > 0) {
+      bs->stock[it] -= from_stock;
+      d += from_stock;
+    }
     if (d <= 0) continue;
     bs->backlog[it] -= d;
     if (it == TRUCE_ITEM_AMMO) rec->ammo += d;
@@ -653,6 +661,8 @@ static void reset(truce_sim* sim, uint64_t run) {
     bs->queue = q;
     bs->boost_end = be;
     bs->will = sim->p.backer[b].will_initial;
+    for (int it = 0; it < NI; it++)
+      bs->stock[it] = sim->p.backer[b].buy[it].releasable_stock;
     for (int k = 0; k < 2; k++)
       truce_rng_reset(sim->brng[b][k], m->seed, run, 64 + 2 * b + (size_t)k);
   }

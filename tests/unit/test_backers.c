@@ -123,6 +123,32 @@ static void test_capacity_binds(void** s) {
   truce_scenario_free(sc);
 }
 
+/* Releasable stocks deliver beyond capacity until they run out. */
+static void test_releasable_stock(void** s) {
+  (void)s;
+  truce_scenario* sc = make(
+      "  - id: x\n    supports: a\n    budget_per_month: 3e6\n"
+      "    will: {initial: 0.8, mean: 0.8}\n"
+      "    approval: {threshold: 0.5, probability_per_month: 0.9}\n"
+      "    delivery_days: 10\n"
+      "    buys: {ammunition: {share: 1, unit_cost: 100, capacity_per_month: "
+      "3000, releasable_stock: 20000}}\n",
+      "");
+  static path p, q;
+  run(sc, 1, 0, &p);
+  assert_int_equal(truce_scenario_set(ctx, sc,
+                                      "backers.x.buys.ammunition."
+                                      "releasable_stock=0"),
+                   0);
+  run(sc, 1, 0, &q);
+  /* same approvals (same streams); 20,000 more units delivered */
+  assert_true(fabs(p.d[360].backer[0].committed - q.d[360].backer[0].committed)
+              < 1e-6);
+  assert_true(fabs(p.d[360].backer[0].delivered - q.d[360].backer[0].delivered -
+                   20000 * 100) < 1e-3);
+  truce_scenario_free(sc);
+}
+
 /* A crisis that pulls attention below the threshold stops approvals for
  * its duration; before and after, packages come at the same rate. */
 static void test_crisis(void** s) {
@@ -230,6 +256,7 @@ int main(void) {
       cmocka_unit_test(test_conservation),
       cmocka_unit_test(test_lag_exact),
       cmocka_unit_test(test_capacity_binds),
+      cmocka_unit_test(test_releasable_stock),
       cmocka_unit_test(test_crisis),
       cmocka_unit_test(test_budget_scale_direction),
       cmocka_unit_test(test_backer_errors),

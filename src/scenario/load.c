@@ -949,7 +949,7 @@ static int backer_event(loader* L, struct fy_node* a, mark am,
 
 typedef struct {
   size_t b;
-  char path[64];
+  char path[96];
 } backer_user;
 
 static int backer_special(loader* L, const char* rel, struct fy_node* v,
@@ -1012,7 +1012,7 @@ static int backers(loader* L, struct fy_node* v, mark km) {
     if (!fy_node_is_mapping(item))
       return perr(L, TRUCE_EINVAL, im, "wrong type for 'backers[%zu]'; "
                   "expected a mapping with id and supports", b);
-    char id[64], p[64];
+    char id[64], p[128];
     mark m = im;
     struct fy_node* idn = truce__yaml_lookup(item, "id", &m);
     snprintf(p, sizeof p, "backers[%zu].id", b);

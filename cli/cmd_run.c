@@ -31,6 +31,7 @@ static void help(FILE* f) {
           "                    --set sides.ua.personnel.recruits_per_month=30000\n"
           "  --out DIR         output directory (default out/<scenario file>)\n"
           "  --deterministic   expected values (RK4), no random draws\n"
+          "  --no-report       do not write DIR/report.html\n"
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        show this help\n");
 }
@@ -173,6 +174,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"out", required_argument, NULL, 'o'},
       {"deterministic", no_argument, NULL, 'd'},
       {"quiet", no_argument, NULL, 'q'},
+      {"no-report", no_argument, NULL, 'R'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   char* cmdline = join_args(argc, argv); /* before getopt permutes argv */
@@ -182,7 +184,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     free(cmdline);
     return CLI_FAIL;
   }
-  int nsets = 0, c, det = 0, quiet = 0, have_seed = 0;
+  int nsets = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1;
   uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
   optind = 1;
@@ -225,6 +227,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       case 'o': outdir = optarg; break;
       case 'd': det = 1; break;
       case 'q': quiet = 1; break;
+      case 'R': report = 0; break;
       case 'h':
         help(stdout);
         free(sets);
@@ -300,6 +303,16 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   if (truce_output_commit(out, &meta)) goto fail;
   if (!quiet) print_summary(sc, ens, runs, det, outdir);
   if (!quiet && nego) print_bargaining(ctx, sc, ens);
+  if (report) {
+    char html[1100];
+    snprintf(html, sizeof html, "%s/report.html", outdir);
+    /* the outputs are complete; a missing report is only a warning */
+    if (truce_report_write(ctx, outdir, html))
+      fprintf(stderr, "truce: warning: report not written: %s\n",
+              truce_ctx_message(ctx));
+    else if (!quiet)
+      printf("  report: %s\n", html);
+  }
   free(cmdline);
   truce_ensemble_free(ens);
   truce_output_free(out);

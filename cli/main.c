@@ -19,6 +19,8 @@ static void usage(FILE* f) {
           "  check FILE        validate a scenario and summarise it\n"
           "  run FILE          simulate a scenario and write its outputs\n"
           "  bargain FILE      the negotiation on one day of the war\n"
+          "  report DIR        the HTML report of a run's outputs\n"
+          "  compare A B       what changed between two runs\n"
           "  stake FILE        where a group of many actors lands\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
@@ -90,6 +92,10 @@ int main(int argc, char** argv) {
     rc = cmd_run(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "check")) {
     rc = cmd_check(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "compare")) {
+    rc = cmd_compare(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "report")) {
+    rc = cmd_report(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "bargain")) {
     rc = cmd_bargain(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "stake")) {

@@ -50,6 +50,40 @@ TRUCE_API int truce_output_commit(truce_output* o, const truce_run_meta* m);
 /* Free; removes the temporary files unless committed. NULL accepted. */
 TRUCE_API void truce_output_free(truce_output* o);
 
+/* Write the self-contained HTML report of the outputs in `dir` to
+ * `out` (docs/outputs.md). Needs the web assets (web/ and its npm
+ * packages; TRUCE_WEB_DIR overrides where they are). */
+TRUCE_API int truce_report_write(truce_ctx* ctx, const char* dir,
+                                 const char* out);
+
+/* Two runs compared from their results.db: assumptions that differ and
+ * how the headline outcomes moved. */
+typedef struct {
+  char path[128];
+  double a, b;            /* NAN where absent */
+  char dist_a[96], dist_b[96];
+  char source_b[256];
+  int in_a, in_b;
+} truce_assumption_diff;
+typedef struct {
+  char what[96];
+  double a, b;
+} truce_outcome_shift;
+typedef struct {
+  size_t n_diff;
+  truce_assumption_diff diff[256];
+  size_t n_shift;
+  truce_outcome_shift shift[64];
+} truce_comparison;
+
+TRUCE_API int truce_compare(truce_ctx* ctx, const char* dir_a,
+                            const char* dir_b, truce_comparison* out);
+/* The comparison as a self-contained HTML page with charts. */
+TRUCE_API int truce_compare_write_html(truce_ctx* ctx,
+                                       const truce_comparison* c,
+                                       const char* dir_a, const char* dir_b,
+                                       const char* out);
+
 /* The summary of the committed outputs as a JSON text owned by o. */
 TRUCE_API const char* truce_output_summary_json(const truce_output* o);
 

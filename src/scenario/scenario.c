@@ -195,6 +195,21 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
       break;
     }
   }
+  bool listed = false;
+  for (size_t i = 0; i < sc->n_prov; i++)
+    if (!strcmp(sc->prov[i].path, path)) listed = true;
+  if (!listed) { /* a number the file left at its default: register it */
+    truce__prov* np = truce__realloc(ctx, sc->prov,
+                                     sc->cap_prov * sizeof *np,
+                                     (sc->n_prov + 1) * sizeof *np);
+    if (!np) return TRUCE_ENOMEM;
+    sc->prov = np;
+    sc->cap_prov = sc->n_prov + 1;
+    truce__prov* e = &sc->prov[sc->n_prov];
+    memset(e, 0, sizeof *e);
+    sc->n_prov++;
+    if (!(e->path = truce__strdup(ctx, path))) return TRUCE_ENOMEM;
+  }
   for (size_t i = 0; i < sc->n_prov; i++) {
     truce__prov* p = &sc->prov[i];
     if (!strcmp(p->path, path)) {

@@ -265,6 +265,12 @@ grep -q '"p_open_by_month": \[\[1, ' "$T/art/summary.json" && grep -q '"window_o
 n=$(sqlite3 "$T/art/results.db" "select count(*) from bargaining_runs" 2>/dev/null)
 [ "$n" = 100 ] && ok || bad "results.db bargaining_runs: $n"
 
+# report and compare: help, errors
+for c in report compare; do "$TRUCE" $c --help | grep -q "usage: truce $c" && ok || bad "$c --help"; done
+"$TRUCE" report "$T/nowhere" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "summary.json" "$T/stderr" && ok || bad "report of a missing dir: $(cat "$T/stderr")"
+"$TRUCE" compare "$T/nowhere" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no results.db" "$T/stderr" && ok || bad "compare of a missing dir: $(cat "$T/stderr")"
+"$TRUCE" compare "$T/t1" "$T/t2" -o "$T/cmp.html" >"$T/cmp.txt" && grep -q "assumptions that differ (0)" "$T/cmp.txt" && [ -s "$T/cmp.html" ] && ok || bad "compare of identical runs"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

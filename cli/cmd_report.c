@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * truce report DIR: the self-contained HTML report of a run's outputs. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "cli.h"
+
+static void help(FILE* f) {
+  fprintf(f,
+          "usage: truce report DIR [-o FILE]\n"
+          "\n"
+          "Write one self-contained HTML file (no network needed) with the\n"
+          "charts of the outputs in DIR (written by truce run): fan charts\n"
+          "of each side's strength, casualties, equipment, ammunition and\n"
+          "territory, exhaustion days, aid, the bargaining window and\n"
+          "packages, the assumptions register and the run's metadata.\n"
+          "\n"
+          "  -o FILE     output file (default DIR/report.html)\n"
+          "  -h, --help  show this help\n");
+}
+
+int cmd_report(truce_ctx* ctx, int argc, char** argv) {
+  static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char* out = NULL;
+  int c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    if (c == 'o') out = optarg;
+    else if (c == 'h') {
+      help(stdout);
+      return CLI_OK;
+    } else {
+      help(stderr);
+      return CLI_USAGE;
+    }
+  }
+  if (optind != argc - 1) {
+    help(stderr);
+    return CLI_USAGE;
+  }
+  char def[1100];
+  if (!out) {
+    snprintf(def, sizeof def, "%s/report.html", argv[optind]);
+    out = def;
+  }
+  if (truce_report_write(ctx, argv[optind], out)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  printf("wrote %s\n", out);
+  return CLI_OK;
+}

@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Comparing two runs from their results stores: the assumptions that
+ * differ (values, distributions, sources) and how the headline outcomes
+ * moved (strength, exhaustion, the bargaining window, aid), for the
+ * terminal and as a self-contained HTML page with charts.
+ */
+#include <errno.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "truce_config.h"
+#include "truce_int.h"
+
+static int open_db(truce_ctx* ctx, const char* dir, sqlite3** db) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/results.db", dir);
+  if (access(path, R_OK) != 0)
+    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s: no results.db (%s); expected the "
+                      "output directory of truce run", dir, strerror(errno));
+  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    int rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s: %s", path, sqlite3_errmsg(*db));
+    sqlite3_close(*db);
+    return rc;
+  }
+  return 0;
+}
+
+/* One number from a query (NAN when there is none). */
+static double one(sqlite3* db, const char* sql, const char* arg) {
+  sqlite3_stmt* st;
+  double v = NAN;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NAN;
+  if (arg) sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(st) == SQLITE_ROW &&
+      sqlite3_column_type(st, 0) != SQLITE_NULL)
+    v = sqlite3_column_double(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+static void add_shift(truce_comparison* c, const char* what, double a,
+                      double b) {
+  if (c->n_shift >= sizeof c->shift / sizeof c->shift[0]) return;
+  truce_outcome_shift* s = &c->shift[c->n_shift++];
+  snprintf(s->what, sizeof s->what, "%s", what);
+  s->a = a;
+  s->b = b;
+}
+
+static const char* const med_front =
+    "select front_end from runs where side = ?1 order by front_end limit 1 "
+    "offset (select (count(*) - 1) / 2 from runs where side = ?1)";
+static const char* const med_open =
+    "select open_day from bargaining_runs where open_day is not null order "
+    "by open_day limit 1 offset (select (count(*) - 1) / 2 from "
+    "bargaining_runs where open_day is not null)";
+
+int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
+                  truce_comparison* c) {
+  memset(c, 0, sizeof *c);
+  sqlite3 *a = NULL, *b = NULL;
+  int rc = open_db(ctx, dir_a, &a);
+  if (!rc) rc = open_db(ctx, dir_b, &b);
+  if (rc) {
+    sqlite3_close(a);
+    return rc;
+  }
+  /* assumptions: every path in either run whose value, distribution or
+   * source differs */
+  sqlite3_exec(a, "", NULL, NULL, NULL);
+  char attach[1300];
+  char* q = sqlite3_mprintf("attach database '%q/results.db' as b", dir_b);
+  snprintf(attach, sizeof attach, "%s", q ? q : "");
+  sqlite3_free(q);
+  if (sqlite3_exec(a, attach, NULL, NULL, NULL) != SQLITE_OK) {
+    rc = TRUCE_FAIL(ctx, TRUCE_EDB, "cannot read both stores: %s",
+                    sqlite3_errmsg(a));
+    goto done;
+  }
+  static const char* const diff_sql =
+      "select coalesce(x.path, y.path), x.value, y.value, x.distribution, "
+      "y.distribution, y.source, x.path is not null, y.path is not null "
+      "from assumptions x full outer join b.assumptions y on x.path = y.path "
+      "where x.path is null or y.path is null or x.value is not y.value or "
+      "x.distribution is not y.distribution or x.source is not y.source "
+      "order by 1";
+  sqlite3_stmt* st;
+  if (sqlite3_prepare_v2(a, diff_sql, -1, &st, NULL) != SQLITE_OK) {
+    /* full outer join needs SQLite 3.39; fall back to a union of joins */
+    static const char* const diff_sql2 =
+        "select x.path, x.value, y.value, x.distribution, y.distribution, "
+        "y.source, 1, y.path is not null from assumptions x left join "
+        "b.assumptions y on x.path = y.path where y.path is null or x.value "
+        "is not y.value or x.distribution is not y.distribution or x.source "
+        "is not y.source union all select y.path, null, y.value, null, "
+        "y.distribution, y.source, 0, 1 from b.assumptions y where y.path "
+        "not in (select path from assumptions) order by 1";
+    if (sqlite3_prepare_v2(a, diff_sql2, -1, &st, NULL) != SQLITE_OK) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EDB, "cannot compare: %s", sqlite3_errmsg(a));
+      goto done;
+    }
+  }
+  while (sqlite3_step(st) == SQLITE_ROW &&
+         c->n_diff < sizeof c->diff / sizeof c->diff[0]) {
+    truce_assumption_diff* d = &c->diff[c->n_diff++];
+    const unsigned char* t;
+    snprintf(d->path, sizeof d->path, "%s", sqlite3_column_text(st, 0));
+    d->a = sqlite3_column_type(st, 1) == SQLITE_NULL
+               ? (double)NAN
+               : sqlite3_column_double(st, 1);
+    d->b = sqlite3_column_type(st, 2) == SQLITE_NULL
+               ? (double)NAN
+               : sqlite3_column_double(st, 2);
+    t = sqlite3_column_text(st, 3);
+    snprintf(d->dist_a, sizeof d->dist_a, "%s", t ? (const char*)t : "");
+    t = sqlite3_column_text(st, 4);
+    snprintf(d->dist_b, sizeof d->dist_b, "%s", t ? (const char*)t : "");
+    t = sqlite3_column_text(st, 5);
+    snprintf(d->source_b, sizeof d->source_b, "%s", t ? (const char*)t : "");
+    d->in_a = sqlite3_column_int(st, 6);
+    d->in_b = sqlite3_column_int(st, 7);
+  }
+  sqlite3_finalize(st);
+  /* headline outcomes */
+  sqlite3_stmt* sides;
+  if (sqlite3_prepare_v2(a, "select distinct side from runs order by rowid",
+                         -1, &sides, NULL) == SQLITE_OK) {
+    while (sqlite3_step(sides) == SQLITE_ROW) {
+      char side[32], what[96];
+      snprintf(side, sizeof side, "%s", sqlite3_column_text(sides, 0));
+      snprintf(what, sizeof what, "%s: median front at the horizon", side);
+      add_shift(c, what, one(a, med_front, side), one(b, med_front, side));
+      static const char* const ex =
+          "select avg(exhaustion_day is not null) from runs where side = ?1";
+      snprintf(what, sizeof what, "%s: share of runs exhausted", side);
+      add_shift(c, what, one(a, ex, side), one(b, ex, side));
+      static const char* const exd =
+          "select avg(exhaustion_day) from runs where side = ?1 and "
+          "exhaustion_day is not null";
+      snprintf(what, sizeof what, "%s: mean exhaustion day (if exhausted)",
+               side);
+      add_shift(c, what, one(a, exd, side), one(b, exd, side));
+      static const char* const cas =
+          "select avg(casualties_total) from runs where side = ?1";
+      snprintf(what, sizeof what, "%s: mean casualties", side);
+      add_shift(c, what, one(a, cas, side), one(b, cas, side));
+    }
+    sqlite3_finalize(sides);
+  }
+  static const int months[] = {3, 6, 12};
+  for (int k = 0; k < 3; k++) {
+    char sql[128], what[96];
+    snprintf(sql, sizeof sql,
+             "select p_open from bargaining_months where month = %d",
+             months[k]);
+    snprintf(what, sizeof what, "bargaining range open by month %d",
+             months[k]);
+    double x = one(a, sql, NULL), y = one(b, sql, NULL);
+    if (!isnan(x) || !isnan(y)) add_shift(c, what, x, y);
+  }
+  double oa = one(a, med_open, NULL), ob = one(b, med_open, NULL);
+  if (!isnan(oa) || !isnan(ob))
+    add_shift(c, "median day the range opens", oa, ob);
+  sqlite3_stmt* bk;
+  if (sqlite3_prepare_v2(a, "select distinct backer from backer_runs", -1,
+                         &bk, NULL) == SQLITE_OK) {
+    while (sqlite3_step(bk) == SQLITE_ROW) {
+      char id[32], what[96];
+      snprintf(id, sizeof id, "%s", sqlite3_column_text(bk, 0));
+      static const char* const del =
+          "select avg(delivered_total) from backer_runs where backer = ?1";
+      snprintf(what, sizeof what, "%s: mean aid delivered", id);
+      add_shift(c, what, one(a, del, id), one(b, del, id));
+    }
+    sqlite3_finalize(bk);
+  }
+done:
+  sqlite3_close(a);
+  sqlite3_close(b);
+  return rc;
+}
+
+/* ------------------------------------------------------------- HTML */
+
+static void html_text(FILE* f, const char* s) {
+  for (; *s; s++) {
+    if (*s == '<') fputs("&lt;", f);
+    else if (*s == '>') fputs("&gt;", f);
+    else if (*s == '&') fputs("&amp;", f);
+    else fputc(*s, f);
+  }
+}
+
+static void html_num(FILE* f, double v) {
+  if (isnan(v)) fputs("&ndash;", f);
+  else fprintf(f, "%.6g", v);
+}
+
+/* Per-run exhaustion days and the monthly window of one store, as JSON. */
+static void series_json(FILE* f, const char* dir, const char* label) {
+  sqlite3* db;
+  char path[1200];
+  snprintf(path, sizeof path, "%s/results.db", dir);
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    sqlite3_close(db);
+    return;
+  }
+  sqlite3_stmt* st;
+  if (sqlite3_prepare_v2(db, "select side, exhaustion_day from runs where "
+                         "exhaustion_day is not null", -1, &st,
+                         NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW)
+      fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":\"%s\","
+              "\"day\":%d},", label, sqlite3_column_text(st, 0),
+              sqlite3_column_int(st, 1));
+    sqlite3_finalize(st);
+  }
+  if (sqlite3_prepare_v2(db, "select month, p_open from bargaining_months",
+                         -1, &st, NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW)
+      fprintf(f, "{\"run\":\"%s\",\"kind\":\"window\",\"month\":%d,"
+              "\"p\":%.6g},", label, sqlite3_column_int(st, 0),
+              sqlite3_column_double(st, 1));
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+}
+
+static const char* const compare_js =
+    "const D=JSON.parse(document.getElementById('d').textContent);\n"
+    "const opt={renderer:'svg',actions:{export:true,source:false,"
+    "compiled:false,editor:false}};const V=[];\n"
+    "const ex=D.filter(d=>d.kind==='exhaustion');\n"
+    "V.push(vegaEmbed('#c1',{width:'container',height:220,title:"
+    "'Exhaustion day, A vs B (runs that reach it)',data:{values:ex.length?ex:"
+    "[{run:'A',side:'-',day:0}]},mark:ex.length?'bar':{type:'text',text:"
+    "'no run reached exhaustion'},encoding:ex.length?{x:{field:'day',bin:"
+    "{maxbins:40},type:'quantitative'},y:{aggregate:'count',type:"
+    "'quantitative',title:'runs'},color:{field:'run',type:'nominal'},"
+    "row:{field:'side',type:'nominal'}}:{}},opt));\n"
+    "const w=D.filter(d=>d.kind==='window');\n"
+    "if(w.length)V.push(vegaEmbed('#c2',{width:'container',height:220,title:"
+    "'Probability that a bargaining range has opened, by month',data:{values:"
+    "w},mark:{type:'line',point:true},encoding:{x:{field:'month',type:"
+    "'quantitative'},y:{field:'p',type:'quantitative',scale:{domain:[0,1]},"
+    "title:null},color:{field:'run',type:'nominal'}}},opt));\n"
+    "Promise.all(V).then(()=>{window.__truceReady=true;});\n";
+
+int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
+                             const char* dir_a, const char* dir_b,
+                             const char* out) {
+  const char* web = getenv("TRUCE_WEB_DIR");
+  if (!web || !*web) web = TRUCE_WEB_DIR;
+  static const char* const libs[] = {
+      "node_modules/vega/build/vega.min.js",
+      "node_modules/vega-lite/build/vega-lite.min.js",
+      "node_modules/vega-embed/build/vega-embed.min.js", "report.css"};
+  char* text[4] = {NULL};
+  size_t len[4] = {0};
+  int rc = 0;
+  for (int i = 0; i < 4 && !rc; i++) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s", web, libs[i]);
+    rc = truce__read_file(ctx, path, "the report's web assets", &text[i],
+                          &len[i]);
+  }
+  char tmp[1300];
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
+  FILE* f = NULL;
+  if (!rc && !(f = fopen(tmp, "w")))
+    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", tmp,
+                    strerror(errno));
+  if (!rc) {
+    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+          "<title>truce compare</title><style>", f);
+    fwrite(text[3], 1, len[3], f);
+    fputs("</style>", f);
+    for (int i = 0; i < 3; i++) {
+      fputs("<script>\n", f);
+      fwrite(text[i], 1, len[i], f); /* vendored builds, no </script> */
+      fputs("\n</script>\n", f);
+    }
+    fputs("</head><body><header><h1>truce compare</h1><p>A: ", f);
+    html_text(f, dir_a);
+    fputs(" &nbsp; B: ", f);
+    html_text(f, dir_b);
+    fputs("</p></header><main><section><h2>Assumptions that differ</h2>"
+          "<table><tr><th>number</th><th>A</th><th>B</th><th>B's source"
+          "</th></tr>", f);
+    for (size_t i = 0; i < c->n_diff; i++) {
+      const truce_assumption_diff* d = &c->diff[i];
+      fputs("<tr><td>", f);
+      html_text(f, d->path);
+      fputs("</td><td>", f);
+      html_num(f, d->a);
+      fputs(" ", f);
+      html_text(f, d->dist_a);
+      fputs("</td><td>", f);
+      html_num(f, d->b);
+      fputs(" ", f);
+      html_text(f, d->dist_b);
+      fputs("</td><td>", f);
+      html_text(f, d->source_b);
+      fputs("</td></tr>", f);
+    }
+    fputs("</table></section><section><h2>How the outcomes moved</h2><table>"
+          "<tr><th>outcome</th><th>A</th><th>B</th><th>change</th></tr>", f);
+    for (size_t i = 0; i < c->n_shift; i++) {
+      const truce_outcome_shift* s = &c->shift[i];
+      fputs("<tr><td>", f);
+      html_text(f, s->what);
+      fputs("</td><td>", f);
+      html_num(f, s->a);
+      fputs("</td><td>", f);
+      html_num(f, s->b);
+      fputs("</td><td>", f);
+      html_num(f, s->b - s->a);
+      fputs("</td></tr>", f);
+    }
+    fputs("</table></section><section><h2>Distributions</h2><div "
+          "class=\"charts\"><div class=\"chart\" id=\"c1\"></div><div "
+          "class=\"chart\" id=\"c2\"></div></div></section></main>"
+          "<script type=\"application/json\" id=\"d\">[", f);
+    series_json(f, dir_a, "A");
+    series_json(f, dir_b, "B");
+    fputs("{\"kind\":\"end\"}]</script><script>\n", f);
+    fputs(compare_js, f);
+    fputs("</script></body></html>\n", f);
+    if (fclose(f) != 0) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s'", tmp);
+      remove(tmp);
+    } else if (rename(tmp, out) != 0) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", out,
+                      strerror(errno));
+      remove(tmp);
+    }
+  }
+  for (int i = 0; i < 4; i++) truce__free(ctx, text[i], len[i] + 1);
+  return rc;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The HTML report: one self-contained file (no network needed) holding the
+ * run's own outputs (summary.json, daily.csv, runs.csv) and the Vega,
+ * Vega-Lite and Vega-Embed libraries (npm), with web/report.js drawing the
+ * charts in the browser. The C side only inlines files, so the report
+ * shows exactly what the outputs say. Written to a temporary file and
+ * renamed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "truce_config.h"
+#include "truce_int.h"
+
+static const char* web_dir(void) {
+  const char* e = getenv("TRUCE_WEB_DIR");
+  return e && *e ? e : TRUCE_WEB_DIR;
+}
+
+/* Write text into an inline <script> or <style>: only "</script" or
+ * "</style" (any case) could end the element early, so those become
+ * "<\/script" ("<\/" means the same in JS and JSON strings, regular
+ * expressions and CSS); in CSV data, where no escape exists, a "<"
+ * starting such a tag becomes a space. */
+static int put_inline(FILE* f, const char* s, size_t n, bool csv) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '<' && i + 1 < n && s[i + 1] == '/' &&
+        (!strncasecmp(s + i + 2, "script", n - i - 2 < 6 ? n - i - 2 : 6) ||
+         !strncasecmp(s + i + 2, "style", n - i - 2 < 5 ? n - i - 2 : 5))) {
+      if (fputs(csv ? " /" : "<\\/", f) == EOF) return -1;
+      i++;
+      continue;
+    }
+    if (fputc(s[i], f) == EOF) return -1;
+  }
+  return 0;
+}
+
+typedef struct {
+  const char* rel; /* under the web directory */
+  char* text;
+  size_t len;
+} asset;
+
+int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
+  if (!ctx || !dir || !out) return TRUCE_EINVAL;
+  char path[1200];
+  asset lib[] = {{"node_modules/vega/build/vega.min.js", NULL, 0},
+                 {"node_modules/vega-lite/build/vega-lite.min.js", NULL, 0},
+                 {"node_modules/vega-embed/build/vega-embed.min.js", NULL, 0},
+                 {"report.css", NULL, 0},
+                 {"report.js", NULL, 0}};
+  enum { NLIB = 5 };
+  static const char* const data_files[] = {"summary.json", "daily.csv",
+                                           "runs.csv"};
+  char* data[3] = {NULL, NULL, NULL};
+  size_t dlen[3] = {0, 0, 0};
+  int rc = 0;
+  for (int i = 0; i < NLIB && !rc; i++) {
+    snprintf(path, sizeof path, "%s/%s", web_dir(), lib[i].rel);
+    rc = truce__read_file(ctx, path,
+                          "the report's web assets (run scripts/install-deps, "
+                          "or set TRUCE_WEB_DIR)",
+                          &lib[i].text, &lib[i].len);
+  }
+  for (int i = 0; i < 3 && !rc; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, data_files[i]);
+    if (i == 2 && access(path, R_OK) != 0) continue; /* runs.csv optional */
+    rc = truce__read_file(ctx, path, "the outputs of truce run", &data[i],
+                          &dlen[i]);
+  }
+  char tmp[1300];
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
+  FILE* f = NULL;
+  if (!rc && !(f = fopen(tmp, "w")))
+    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", tmp,
+                    strerror(errno));
+  if (!rc) {
+    int e = 0;
+    e |= fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+               "<meta charset=\"utf-8\">\n<meta name=\"generator\" "
+               "content=\"truce " TRUCE_VERSION "\">\n"
+               "<title>truce report</title>\n<style>\n", f) == EOF;
+    e |= put_inline(f, lib[3].text, lib[3].len, false);
+    e |= fputs("</style>\n", f) == EOF;
+    for (int i = 0; i < 3; i++) {
+      e |= fputs("<script>\n", f) == EOF;
+      e |= put_inline(f, lib[i].text, lib[i].len, false);
+      e |= fputs("\n</script>\n", f) == EOF;
+    }
+    e |= fputs("</head>\n<body>\n<header><h1 id=\"title\"></h1><p id=\"subtitle\">"
+               "</p></header>\n<main>\n"
+               "<section><h2>Headline</h2><div class=\"headline\" "
+               "id=\"headline\"></div></section>\n"
+               "<section><h2>The war, run by run</h2><p class=\"note\">Bands: "
+               "5-95% and 25-75% of runs; line: median. Each chart's menu "
+               "exports SVG and PNG.</p><div class=\"charts\" id=\"charts\">"
+               "</div></section>\n"
+               "<section><h2>Assumptions register</h2><p class=\"note\">Every "
+               "number of the scenario with its value or range, unit, source, "
+               "claimant and date.</p><div class=\"scroll\" "
+               "id=\"assumptions\"></div></section>\n"
+               "<section><h2>This run</h2><div id=\"meta\"></div></section>\n"
+               "</main>\n",
+               f) == EOF;
+    static const char* const ids[] = {"truce-summary", "truce-daily",
+                                      "truce-runs"};
+    static const char* const types[] = {"application/json", "text/csv",
+                                        "text/csv"};
+    for (int i = 0; i < 3; i++) {
+      e |= fprintf(f, "<script type=\"%s\" id=\"%s\">", types[i], ids[i]) < 0;
+      if (data[i]) e |= put_inline(f, data[i], dlen[i], i > 0);
+      e |= fputs("</script>\n", f) == EOF;
+    }
+    e |= fputs("<script>\n", f) == EOF;
+    e |= put_inline(f, lib[4].text, lib[4].len, false);
+    e |= fputs("\n</script>\n</body>\n</html>\n", f) == EOF;
+    if (fclose(f) != 0 || e) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s'", tmp);
+      remove(tmp);
+    } else if (rename(tmp, out) != 0) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot rename '%s' to '%s': %s", tmp,
+                      out, strerror(errno));
+      remove(tmp);
+    }
+  }
+  for (int i = 0; i < NLIB; i++) truce__free(ctx, lib[i].text, lib[i].len + 1);
+  for (int i = 0; i < 3; i++) truce__free(ctx, data[i], dlen[i] + 1);
+  return rc;
+}

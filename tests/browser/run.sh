@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Runs the article scenario, writes its report and opens it in headless
+# Chromium (report_test.mjs); then the comparison page with US aid halved.
+# usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
+set -euo pipefail
+TRUCE=$1 SRC=$2 WEB=$3 OUT=$4
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 200 --out "$T/a" -q
+"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 200 --out "$T/b" -q \
+  --set backers.us.budget_scale=0.5 --no-report
+"$TRUCE" compare "$T/a" "$T/b" >"$T/compare.txt"
+grep -q "backers.us.budget_scale" "$T/compare.txt"
+node "$SRC/tests/browser/report_test.mjs" "$T/a/report.html" \
+  "$OUT/report-screenshot.png" "$WEB"

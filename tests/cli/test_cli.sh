@@ -262,6 +262,11 @@ done
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" >"$T/art.txt" || bad "article run"
 grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
 grep -q '"p_open_by_month": \[\[1, ' "$T/art/summary.json" && grep -q '"window_open_day": {"mean": ' "$T/art/summary.json" && ok || bad "summary lacks bargaining"
+# every number of the article scenario carries its provenance (a source or
+# a claimant), except settings: postures, the law, the horizon, event days
+unsourced=$(grep '"source": null, "claimant": null' "$T/art/summary.json" | grep -o '"path": "[^"]*"' \
+  | grep -v -e '\.posture"' -e '"combat.law"' -e '"horizon_days"' -e '\.day"' || true)
+[ -z "$unsourced" ] && ok || bad "numbers without provenance: $unsourced"
 n=$(sqlite3 "$T/art/results.db" "select count(*) from bargaining_runs" 2>/dev/null)
 [ "$n" = 100 ] && ok || bad "results.db bargaining_runs: $n"
 

@@ -93,8 +93,12 @@ TRUCE_API int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
                                      truce_side_outcome out[2]);
 TRUCE_API const double* truce_ensemble_params(const truce_ensemble* e,
                                               uint64_t r);
-/* Backer b's committed (k = 0) or delivered (k = 1) cumulative value on
- * `day`, across runs; and run r's totals. */
+/* Backer b's series k on `day` across runs (cumulative): 0 value
+ * committed, 1 value delivered, 2/3 ammunition committed/delivered
+ * (rounds), 4/5 equipment committed/delivered (items); and run r's
+ * totals. */
+#define TRUCE_BACKER_SERIES 6
+TRUCE_API const char* truce_backer_series_name(int k);
 TRUCE_API int truce_ensemble_backer_band(const truce_ensemble* e, int day,
                                          size_t b, int k, truce_band* out);
 TRUCE_API int truce_ensemble_backer_outcome(const truce_ensemble* e,

@@ -48,6 +48,8 @@ typedef struct {
   double pending;     /* approved, not yet delivered */
   double will, attention;
   int packages;       /* packages approved so far */
+  double ammunition_committed, ammunition_delivered; /* rounds */
+  double equipment_committed, equipment_delivered;   /* items, all classes */
 } truce_backer_state;
 
 typedef struct {

@@ -32,11 +32,19 @@ struct truce_ensemble {
   size_t n_extras;
   double* extras;    /* runs x n_extras (the hook's) */
   size_t nb;         /* backers */
-  size_t stride;     /* cells per day: 2 sides x NS + 2 per backer */
+  size_t stride;     /* cells per day: 2 sides x NS + BSERIES per backer */
   double* bout;      /* runs x nb x BOUTV */
 };
 
 #define BOUTV 4 /* committed, delivered, longest gap, packages */
+#define BSERIES 6 /* value and units committed and delivered */
+
+const char* truce_backer_series_name(int k) {
+  static const char* const names[] = {
+      "committed",           "delivered",           "ammunition_committed",
+      "ammunition_delivered", "equipment_committed", "equipment_delivered"};
+  return k >= 0 && k < BSERIES ? names[k] : "?";
+}
 
 const char* truce_series_name(int s) {
   static const char* const names[] = {"front",      "power",     "training",
@@ -50,7 +58,7 @@ static size_t cell_of(size_t stride, int day, size_t side, int series) {
 }
 
 static size_t backer_cell(size_t stride, int day, size_t b, int k) {
-  return (size_t)day * stride + 2 * NS + 2 * b + (size_t)k;
+  return (size_t)day * stride + 2 * NS + BSERIES * b + (size_t)k;
 }
 
 /* Runs buffered per thread before their values enter the summaries:
@@ -89,8 +97,14 @@ static int on_day(void* user, const truce_day* d) {
   for (int bk = 0; bk < d->n_backers; bk++) {
     double* b = o->buf + backer_cell(o->stride, d->day, (size_t)bk, 0) * BATCH +
                 o->nbuf;
-    b[0] = d->backer[bk].committed;
-    b[BATCH] = d->backer[bk].delivered;
+    const truce_backer_state* x = &d->backer[bk];
+    const double v[BSERIES] = {x->committed,
+                               x->delivered,
+                               x->ammunition_committed,
+                               x->ammunition_delivered,
+                               x->equipment_committed,
+                               x->equipment_delivered};
+    for (int k = 0; k < BSERIES; k++) b[k * BATCH] = v[k];
   }
   /* Stalemate: the front moved less than km2 over the window and neither
    * side is exhausted. */
@@ -241,7 +255,7 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   int rc = 0;
   if (opts->use_mpi) rc = truce__mpi_rank_size(ctx, &e->rank, &e->ranks);
   e->nb = truce_scenario_backer_count(sc);
-  e->stride = 2 * NS + 2 * e->nb;
+  e->stride = 2 * NS + BSERIES * e->nb;
   if (!rc) rc = truce__summary_new(ctx, (size_t)e->days * e->stride, &e->sum);
   if (!rc) {
     e->stale = truce__calloc(ctx, (size_t)e->days, sizeof(uint64_t));
@@ -335,7 +349,7 @@ int truce_ensemble_band(const truce_ensemble* e, int day, size_t side,
 
 int truce_ensemble_backer_band(const truce_ensemble* e, int day, size_t b,
                                int k, truce_band* out) {
-  if (day < 0 || day >= e->days || b >= e->nb || k < 0 || k > 1)
+  if (day < 0 || day >= e->days || b >= e->nb || k < 0 || k >= BSERIES)
     return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no backer band for day %d "
                       "backer %zu", day, b);
   truce__summary_band(e->sum, backer_cell(e->stride, day, b, k), out);

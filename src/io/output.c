@@ -165,13 +165,13 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
                             o->daily_tmp);
       }
     for (size_t b = 0; b < truce_scenario_backer_count(o->sc); b++)
-      for (int k = 0; k < 2; k++) {
+      for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
         truce_band bd;
         truce_ensemble_backer_band(e, d, b, k, &bd);
         if (fprintf(o->daily_f,
                     "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
                     d, date, truce_scenario_backer_id(o->sc, b),
-                    k ? "delivered" : "committed", (unsigned long long)bd.n,
+                    truce_backer_series_name(k), (unsigned long long)bd.n,
                     bd.mean, bd.p05, bd.p25, bd.p50, bd.p75, bd.p95) < 0)
           return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'",
                             o->daily_tmp);

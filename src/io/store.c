@@ -189,13 +189,13 @@ static void write_all(store* s, const truce_scenario* sc,
       char date[11] = "";
       if (start) truce__date_from_days(start_days + d, date);
       for (size_t b = 0; b < truce_scenario_backer_count(sc); b++)
-        for (int k = 0; k < 2; k++) {
+        for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
           truce_band bd;
           truce_ensemble_backer_band(e, d, b, k, &bd);
           sqlite3_bind_int(st, 1, d);
           bind_text(st, 2, start ? date : NULL);
           bind_text(st, 3, truce_scenario_backer_id(sc, b));
-          bind_text(st, 4, k ? "delivered" : "committed");
+          bind_text(st, 4, truce_backer_series_name(k));
           sqlite3_bind_int64(st, 5, (sqlite3_int64)bd.n);
           bind_num(st, 6, bd.mean);
           bind_num(st, 7, bd.p05);

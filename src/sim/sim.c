@@ -44,6 +44,7 @@ typedef struct {
 
 typedef struct {
   double will, committed, delivered, pending, boost;
+  double units_committed[2], units_delivered[2]; /* ammunition, equipment */
   int blocked_until, last_package, longest_gap, packages;
   double backlog[NI];
   double stock[NI];  /* releasable stocks left */
@@ -456,6 +457,7 @@ static void backer_day(truce_sim* sim, size_t b) {
     else rec->equip[it - 1] += d;
     bs->delivered += d * u->unit_cost;
     bs->pending -= d * u->unit_cost;
+    bs->units_delivered[it == TRUCE_ITEM_AMMO ? 0 : 1] += d;
   }
   if (!(bp->active > 0.5)) return;
   /* will: an Ornstein-Uhlenbeck process, clamped to [0, 1] */
@@ -507,6 +509,7 @@ static void backer_day(truce_sim* sim, size_t b) {
     bs->pending += money;
     bs->queue[(size_t)((day + lag) % RING) * NI + (size_t)it] +=
         money / u->unit_cost;
+    bs->units_committed[it == TRUCE_ITEM_AMMO ? 0 : 1] += money / u->unit_cost;
   }
 }
 
@@ -563,6 +566,10 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     o->will = bs->will;
     o->attention = backer_attention(sim, b);
     o->packages = bs->packages;
+    o->ammunition_committed = bs->units_committed[0];
+    o->ammunition_delivered = bs->units_delivered[0];
+    o->equipment_committed = bs->units_committed[1];
+    o->equipment_delivered = bs->units_delivered[1];
   }
 }
 

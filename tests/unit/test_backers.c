@@ -95,8 +95,15 @@ static void test_lag_exact(void** s) {
   run(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
   assert_true(p.d[360].backer[0].committed > 0);
   for (int t = 0; t <= 360; t++) {
+    const truce_backer_state* b = &p.d[t].backer[0];
     double due = t >= 37 ? p.d[t - 37].backer[0].committed : 0;
-    assert_true(fabs(p.d[t].backer[0].delivered - due) <= 1e-9 * fmax(1, due));
+    assert_true(fabs(b->delivered - due) <= 1e-9 * fmax(1, due));
+    /* quantities follow the value at the unit cost */
+    assert_true(fabs(b->ammunition_committed * 100 - b->committed) <=
+                1e-9 * fmax(1, b->committed));
+    assert_true(fabs(b->ammunition_delivered * 100 - b->delivered) <=
+                1e-9 * fmax(1, b->delivered));
+    assert_true(b->equipment_committed == 0);
   }
   truce_scenario_free(sc);
 }

@@ -45,6 +45,7 @@ typedef struct {
 typedef struct {
   double will, committed, delivered, pending, boost;
   double units_committed[2], units_delivered[2]; /* ammunition, equipment */
+  double p_month, p_day; /* approval probability per month and its daily */
   int blocked_until, last_package, longest_gap, packages;
   double backlog[NI];
   double stock[NI];  /* releasable stocks left */
@@ -461,7 +462,7 @@ static void backer_day(truce_sim* sim, size_t b) {
   }
   if (!(bp->active > 0.5)) return;
   /* will: an Ornstein-Uhlenbeck process, clamped to [0, 1] */
-  double z = sim->stochastic
+  double z = sim->stochastic && bp->will_volatility > 0
                  ? gsl_cdf_ugaussian_Pinv(truce_rng_uniform(sim->brng[b][0]))
                  : 0;
   bs->will += bp->will_reversion * (bp->will_mean - bs->will) / 365.0 +
@@ -469,7 +470,11 @@ static void backer_day(truce_sim* sim, size_t b) {
   bs->will = bs->will < 0 ? 0 : (bs->will > 1 ? 1 : bs->will);
   if (day < bs->blocked_until) return;
   if (bs->will * backer_attention(sim, b) < bp->approval_threshold) return;
-  double p = 1 - pow(1 - bp->approval_per_month, 1 / DAYS_PER_MONTH);
+  if (bp->approval_per_month != bs->p_month) { /* cached: pow is slow */
+    bs->p_month = bp->approval_per_month;
+    bs->p_day = 1 - pow(1 - bp->approval_per_month, 1 / DAYS_PER_MONTH);
+  }
+  double p = bs->p_day;
   double frac; /* expected package in deterministic mode */
   if (sim->stochastic) {
     if (truce_rng_uniform(sim->brng[b][1]) >= p) return;
@@ -668,6 +673,7 @@ static void reset(truce_sim* sim, uint64_t run) {
     bs->queue = q;
     bs->boost_end = be;
     bs->will = sim->p.backer[b].will_initial;
+    bs->p_month = -1;
     for (int it = 0; it < NI; it++)
       bs->stock[it] = sim->p.backer[b].buy[it].releasable_stock;
     for (int k = 0; k < 2; k++)

@@ -80,4 +80,8 @@ void truce__date_from_days(long days, char out[11]);
 int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
                      char** out, size_t* len);
 
+/* Read a file of the report's web assets (web/ or TRUCE_WEB_DIR). */
+int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
+                     size_t* len);
+
 #endif

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "truce_config.h"
 #include "truce_int.h"
 
 static int open_db(truce_ctx* ctx, const char* dir, sqlite3** db) {
@@ -254,8 +253,6 @@ static const char* const compare_js =
 int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
                              const char* dir_a, const char* dir_b,
                              const char* out) {
-  const char* web = getenv("TRUCE_WEB_DIR");
-  if (!web || !*web) web = TRUCE_WEB_DIR;
   static const char* const libs[] = {
       "node_modules/vega/build/vega.min.js",
       "node_modules/vega-lite/build/vega-lite.min.js",
@@ -263,12 +260,8 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
   char* text[4] = {NULL};
   size_t len[4] = {0};
   int rc = 0;
-  for (int i = 0; i < 4 && !rc; i++) {
-    char path[1200];
-    snprintf(path, sizeof path, "%s/%s", web, libs[i]);
-    rc = truce__read_file(ctx, path, "the report's web assets", &text[i],
-                          &len[i]);
-  }
+  for (int i = 0; i < 4 && !rc; i++)
+    rc = truce__web_asset(ctx, libs[i], &text[i], &len[i]);
   char tmp[1300];
   snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
   FILE* f = NULL;

@@ -22,6 +22,16 @@ static const char* web_dir(void) {
   return e && *e ? e : TRUCE_WEB_DIR;
 }
 
+int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
+                     size_t* len) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/%s", web_dir(), rel);
+  return truce__read_file(ctx, path,
+                          "the report's web assets (run scripts/install-deps, "
+                          "or set TRUCE_WEB_DIR)",
+                          text, len);
+}
+
 /* Write text into an inline <script> or <style>: only "</script" or
  * "</style" (any case) could end the element early, so those become
  * "<\/script" ("<\/" means the same in JS and JSON strings, regular
@@ -61,13 +71,8 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
   char* data[3] = {NULL, NULL, NULL};
   size_t dlen[3] = {0, 0, 0};
   int rc = 0;
-  for (int i = 0; i < NLIB && !rc; i++) {
-    snprintf(path, sizeof path, "%s/%s", web_dir(), lib[i].rel);
-    rc = truce__read_file(ctx, path,
-                          "the report's web assets (run scripts/install-deps, "
-                          "or set TRUCE_WEB_DIR)",
-                          &lib[i].text, &lib[i].len);
-  }
+  for (int i = 0; i < NLIB && !rc; i++)
+    rc = truce__web_asset(ctx, lib[i].rel, &lib[i].text, &lib[i].len);
   for (int i = 0; i < 3 && !rc; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, data_files[i]);
     if (i == 2 && access(path, R_OK) != 0) continue; /* runs.csv optional */

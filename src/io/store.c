@@ -71,6 +71,23 @@ static void bind_num(sqlite3_stmt* st, int i, double v) {
   else sqlite3_bind_null(st, i);
 }
 
+/* One row of the daily table. */
+static void band_row(store* s, sqlite3_stmt* st, int day, const char* date,
+                     const char* who, const char* series, const truce_band* b) {
+  sqlite3_bind_int(st, 1, day);
+  bind_text(st, 2, date);
+  bind_text(st, 3, who);
+  bind_text(st, 4, series);
+  sqlite3_bind_int64(st, 5, (sqlite3_int64)b->n);
+  bind_num(st, 6, b->mean);
+  bind_num(st, 7, b->p05);
+  bind_num(st, 8, b->p25);
+  bind_num(st, 9, b->p50);
+  bind_num(st, 10, b->p75);
+  bind_num(st, 11, b->p95);
+  step(s, st);
+}
+
 static void meta_kv(store* s, sqlite3_stmt* st, const char* k,
                     const char* v) {
   bind_text(st, 1, k);
@@ -149,18 +166,16 @@ static void write_all(store* s, const truce_scenario* sc,
       for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
         truce_band b;
         truce_ensemble_band(e, d, i, k, &b);
-        sqlite3_bind_int(st, 1, d);
-        bind_text(st, 2, start ? date : NULL);
-        bind_text(st, 3, truce_scenario_side_id(sc, i));
-        bind_text(st, 4, truce_series_name(k));
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)b.n);
-        bind_num(st, 6, b.mean);
-        bind_num(st, 7, b.p05);
-        bind_num(st, 8, b.p25);
-        bind_num(st, 9, b.p50);
-        bind_num(st, 10, b.p75);
-        bind_num(st, 11, b.p95);
-        step(s, st);
+        band_row(s, st, d, start ? date : NULL, truce_scenario_side_id(sc, i),
+                 truce_series_name(k), &b);
+      }
+    for (size_t b = 0; b < truce_scenario_backer_count(sc); b++)
+      for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
+        truce_band bd;
+        truce_ensemble_backer_band(e, d, b, k, &bd);
+        band_row(s, st, d, start ? date : NULL,
+                 truce_scenario_backer_id(sc, b), truce_backer_series_name(k),
+                 &bd);
       }
     sqlite3_bind_int(ss, 1, d);
     bind_num(ss, 2, truce_ensemble_stalemate(e, d));
@@ -183,29 +198,6 @@ static void write_all(store* s, const truce_scenario* sc,
         sqlite3_bind_int(st, 6, bo.packages);
         step(s, st);
       }
-    sqlite3_finalize(st);
-    st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
-    for (int d = 0; d < truce_ensemble_days(e) && !s->rc; d++) {
-      char date[11] = "";
-      if (start) truce__date_from_days(start_days + d, date);
-      for (size_t b = 0; b < truce_scenario_backer_count(sc); b++)
-        for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
-          truce_band bd;
-          truce_ensemble_backer_band(e, d, b, k, &bd);
-          sqlite3_bind_int(st, 1, d);
-          bind_text(st, 2, start ? date : NULL);
-          bind_text(st, 3, truce_scenario_backer_id(sc, b));
-          bind_text(st, 4, truce_backer_series_name(k));
-          sqlite3_bind_int64(st, 5, (sqlite3_int64)bd.n);
-          bind_num(st, 6, bd.mean);
-          bind_num(st, 7, bd.p05);
-          bind_num(st, 8, bd.p25);
-          bind_num(st, 9, bd.p50);
-          bind_num(st, 10, bd.p75);
-          bind_num(st, 11, bd.p95);
-          step(s, st);
-        }
-    }
     sqlite3_finalize(st);
   }
 

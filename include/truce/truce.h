@@ -9,5 +9,6 @@
 #include "truce/stake.h"
 #include "truce/ensemble.h"
 #include "truce/bargain.h"
+#include "truce/calib.h"
 #include "truce/io.h"
 #endif

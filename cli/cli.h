@@ -14,6 +14,7 @@ int cmd_stake(truce_ctx* ctx, int argc, char** argv);
 int cmd_bargain(truce_ctx* ctx, int argc, char** argv);
 int cmd_report(truce_ctx* ctx, int argc, char** argv);
 int cmd_compare(truce_ctx* ctx, int argc, char** argv);
+int cmd_calibrate(truce_ctx* ctx, int argc, char** argv);
 
 /* Print the context's last error to stderr. */
 void cli_report(const truce_ctx* ctx);

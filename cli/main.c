@@ -21,6 +21,7 @@ static void usage(FILE* f) {
           "  bargain FILE      the negotiation on one day of the war\n"
           "  report DIR        the HTML report of a run's outputs\n"
           "  compare A B       what changed between two runs\n"
+          "  calibrate FILE    fit attrition coefficients to observed data\n"
           "  stake FILE        where a group of many actors lands\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
     rc = cmd_run(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "check")) {
     rc = cmd_check(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "calibrate")) {
+    rc = cmd_calibrate(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "compare")) {
     rc = cmd_compare(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "report")) {

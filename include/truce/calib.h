@@ -7,6 +7,7 @@
 #define TRUCE_CALIB_H
 
 #include "truce/core.h"
+#include "truce/scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -39,6 +40,20 @@ TRUCE_API const char* truce_fit_law_name(int law);
 TRUCE_API int truce_fit(truce_ctx* ctx, int law, const double* x,
                         const double* cx, const double* y, const double* cy,
                         size_t n, double coef[2], double se[2], double* ssr);
+
+/* Observed series: a CSV of day,side,variable,value,source rows
+ * (variables: front, casualties per day) for the scenario's sides. */
+typedef struct truce_observed truce_observed;
+TRUCE_API int truce_observed_load(truce_ctx* ctx, const char* path,
+                                  const truce_scenario* sc,
+                                  truce_observed** out);
+/* Days on which both sides report both variables. */
+TRUCE_API size_t truce_observed_days(const truce_observed* o);
+/* Column k (0 side-0 front, 1 side-0 casualties, 2 side-1 front, 3 side-1
+ * casualties) into out[0..days). */
+TRUCE_API void truce_observed_column(const truce_observed* o, int k,
+                                     double* out);
+TRUCE_API void truce_observed_free(truce_observed* o);
 
 #ifdef __cplusplus
 }

@@ -276,6 +276,19 @@ for c in report compare; do "$TRUCE" $c --help | grep -q "usage: truce $c" && ok
 "$TRUCE" compare "$T/nowhere" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no results.db" "$T/stderr" && ok || bad "compare of a missing dir: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/t1" "$T/t2" -o "$T/cmp.html" >"$T/cmp.txt" && grep -q "assumptions that differ (0)" "$T/cmp.txt" && [ -s "$T/cmp.html" ] && ok || bad "compare of identical runs"
 
+# calibrate: the Ardennes ranks linear < logarithmic < square (by AIC too)
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" \
+  --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" --json >"$T/cal.json" 2>"$T/stderr" || bad "calibrate: $(cat "$T/stderr")"
+grep -q '"law": "linear"' "$T/cal.json" && grep -q '"ranking": \[{"law": "linear".*"law": "logarithmic".*"law": "square"' "$T/cal.json" \
+  && ok || bad "calibrate ranking: $(cat "$T/cal.json")"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --law square \
+  --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" --json | grep -q '"combat.coefficients.germans": {"estimate": 0.00389' \
+  && ok || bad "calibrate square coefficient"
+printf 'day,side,variable,value,source\n1,allies,front,5,x\n1,soviets,front,5,x\n' >"$T/obs.csv"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/obs.csv" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "obs.csv:3:3: error: unknown side 'soviets'" "$T/stderr" && ok || bad "calibrate bad side: $(cat "$T/stderr")"
+"$TRUCE" calibrate --help | grep -q "usage: truce calibrate" && ok || bad "calibrate --help"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

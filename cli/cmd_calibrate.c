@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * truce calibrate SCENARIO --observed FILE: attrition coefficients from
+ * observed daily series, one law or all of them ranked by AIC. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static void help(FILE* f) {
+  fprintf(f,
+          "usage: truce calibrate SCENARIO --observed FILE.csv\n"
+          "                       [--law square|linear|logarithmic|auto] "
+          "[--json]\n"
+          "\n"
+          "Fit each side's attrition coefficient to observed daily front\n"
+          "strengths and casualties (least squares through the origin, one\n"
+          "coefficient per side): estimates with standard errors, the sum of\n"
+          "squared residuals and AIC; --law auto ranks the laws by AIC.\n"
+          "FILE.csv: day,side,variable,value,source with variables front and\n"
+          "casualties (per day). See docs/validation.md.\n"
+          "\n"
+          "  --observed FILE   the observed series (required)\n"
+          "  --law L           square, linear, logarithmic or auto (default)\n"
+          "  --json            machine-readable output\n"
+          "  -h, --help        show this help\n");
+}
+
+int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
+  static const struct option opts[] = {
+      {"observed", required_argument, NULL, 'O'},
+      {"law", required_argument, NULL, 'l'},
+      {"json", no_argument, NULL, 'j'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
+  const char *obs_path = NULL, *law_name = "auto";
+  int json = 0, c;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'O') obs_path = optarg;
+    else if (c == 'l') law_name = optarg;
+    else if (c == 'j') json = 1;
+    else if (c == 'h') {
+      help(stdout);
+      return CLI_OK;
+    } else {
+      help(stderr);
+      return CLI_USAGE;
+    }
+  }
+  int only = -1;
+  for (int l = 0; l < TRUCE_FIT_COUNT; l++)
+    if (!strcmp(law_name, truce_fit_law_name(l))) only = l;
+  if ((only < 0 && strcmp(law_name, "auto")) || !obs_path ||
+      optind != argc - 1) {
+    if (only < 0 && strcmp(law_name, "auto"))
+      fprintf(stderr, "truce: error: --law %s: expected square, linear, "
+              "logarithmic or auto\n", law_name);
+    help(stderr);
+    return CLI_USAGE;
+  }
+  truce_scenario* sc;
+  if (cli_load(ctx, argv[optind], NULL, 0, &sc)) return CLI_FAIL;
+  truce_observed* o;
+  if (truce_observed_load(ctx, obs_path, sc, &o)) {
+    cli_report(ctx);
+    truce_scenario_free(sc);
+    return CLI_FAIL;
+  }
+  size_t n = truce_observed_days(o);
+  double* col = malloc(4 * n * sizeof(double));
+  if (!col) return CLI_FAIL;
+  for (int k = 0; k < 4; k++) truce_observed_column(o, k, col + (size_t)k * n);
+  double coef[TRUCE_FIT_COUNT][2], se[TRUCE_FIT_COUNT][2], ssr[TRUCE_FIT_COUNT],
+      aic[TRUCE_FIT_COUNT];
+  int order[TRUCE_FIT_COUNT], m = 0, rc = CLI_OK;
+  for (int l = 0; l < TRUCE_FIT_COUNT; l++) {
+    if (only >= 0 && l != only) continue;
+    if (truce_fit(ctx, l, col, col + n, col + 2 * n, col + 3 * n, n, coef[l],
+                  se[l], &ssr[l])) {
+      cli_report(ctx);
+      rc = CLI_FAIL;
+      break;
+    }
+    double nobs = 2.0 * (double)n;
+    aic[l] = nobs * log(ssr[l] / nobs) + 2 * 2;
+    order[m++] = l;
+  }
+  for (int i = 1; i < m; i++) /* rank by AIC */
+    for (int j = i; j > 0 && aic[order[j]] < aic[order[j - 1]]; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  const char* id[2] = {truce_scenario_side_id(sc, 0),
+                       truce_scenario_side_id(sc, 1)};
+  if (!rc && json) {
+    int b = order[0];
+    printf("{\"law\": \"%s\", \"days\": %zu, \"parameters\": {", 
+           truce_fit_law_name(b), n);
+    /* coef[0]: side 1's effect on side 0 = side 1's coefficient */
+    printf("\"combat.coefficients.%s\": {\"estimate\": %.8g, \"se\": %.8g}, ",
+           id[1], coef[b][0], se[b][0]);
+    printf("\"combat.coefficients.%s\": {\"estimate\": %.8g, \"se\": %.8g}}",
+           id[0], coef[b][1], se[b][1]);
+    printf(", \"ssr\": %.8g, \"aic\": %.8g, \"ranking\": [", ssr[b], aic[b]);
+    for (int i = 0; i < m; i++)
+      printf("%s{\"law\": \"%s\", \"ssr\": %.8g, \"aic\": %.8g}", i ? ", " : "",
+             truce_fit_law_name(order[i]), ssr[order[i]], aic[order[i]]);
+    printf("]}\n");
+  } else if (!rc) {
+    printf("%s: %zu days observed (%s)\n", truce_scenario_name(sc), n,
+           obs_path);
+    printf("  %-12s %-28s %-28s %12s %10s\n", "law",
+           "coefficient of the first", "coefficient of the second", "SSR",
+           "AIC");
+    for (int i = 0; i < m; i++) {
+      int l = order[i];
+      printf("  %-12s %-4s %.4g +- %.2g %*s %-4s %.4g +- %.2g %*s %12.5g "
+             "%10.2f\n",
+             truce_fit_law_name(l), id[0], coef[l][1], se[l][1], 6, "", id[1],
+             coef[l][0], se[l][0], 6, "", ssr[l], aic[l]);
+    }
+    if (m > 1) printf("  best by AIC: %s\n", truce_fit_law_name(order[0]));
+  }
+  free(col);
+  truce_observed_free(o);
+  truce_scenario_free(sc);
+  return rc;
+}

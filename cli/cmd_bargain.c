@@ -72,11 +72,8 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
-  double first;
-  (void)first;
   truce_bargain_day* d;
-  if (day == 0) day = 7;
-  if (truce_bargain_analyse(ctx, sc, day, &d)) {
+  if (truce_bargain_analyse(ctx, sc, day, &d)) { /* day 0: first decision */
     cli_report(ctx);
     truce_scenario_free(sc);
     return CLI_FAIL;

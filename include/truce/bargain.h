@@ -76,8 +76,8 @@ typedef struct {
   truce_ctx* ctx;
 } truce_bargain_day;
 
-/* Simulate the scenario deterministically (point values) to `day` and
- * analyse the negotiation there. */
+/* Simulate the scenario deterministically (point values) to `day` (0:
+ * the first decision day) and analyse the negotiation there. */
 TRUCE_API int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc,
                                     int day, truce_bargain_day** out);
 TRUCE_API void truce_bargain_day_free(truce_bargain_day* d);

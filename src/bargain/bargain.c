@@ -653,6 +653,7 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   if (!ctx || !sc || !out) return TRUCE_EINVAL;
   *out = NULL;
   const truce__model* m = truce__scenario_model(sc);
+  if (day == 0) day = m->nego.every; /* the first decision day */
   if (day < 1 || day > (int)m->horizon_days)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "day %d is outside the scenario "
                       "(1 to %d)", day, (int)m->horizon_days);

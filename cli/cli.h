@@ -21,4 +21,10 @@ void cli_report(const truce_ctx* ctx);
 /* Load a scenario and apply --set overrides; reports errors itself. */
 int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
              truce_scenario** out);
+/* Parse the options of a command taking exactly npos positional
+ * arguments and an optional -o FILE: returns -1 to go on (with *out set,
+ * or left NULL, and optind at the first positional argument), else the
+ * exit status (after printing help). */
+int cli_output_args(int argc, char** argv, int npos, void (*help)(FILE*),
+                    const char** out);
 #endif

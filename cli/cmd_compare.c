@@ -26,26 +26,9 @@ static void num(double v) {
 }
 
 int cmd_compare(truce_ctx* ctx, int argc, char** argv) {
-  static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  const char* out = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-    if (c == 'o') out = optarg;
-    else if (c == 'h') {
-      help(stdout);
-      return CLI_OK;
-    } else {
-      help(stderr);
-      return CLI_USAGE;
-    }
-  }
-  if (optind != argc - 2) {
-    help(stderr);
-    return CLI_USAGE;
-  }
+  const char* out;
+  int st = cli_output_args(argc, argv, 2, help, &out);
+  if (st >= 0) return st;
   const char *a = argv[optind], *b = argv[optind + 1];
   truce_comparison* cmp = malloc(sizeof *cmp);
   if (!cmp) return CLI_FAIL;

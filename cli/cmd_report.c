@@ -20,26 +20,9 @@ static void help(FILE* f) {
 }
 
 int cmd_report(truce_ctx* ctx, int argc, char** argv) {
-  static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
-  const char* out = NULL;
-  int c;
-  optind = 1;
-  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-    if (c == 'o') out = optarg;
-    else if (c == 'h') {
-      help(stdout);
-      return CLI_OK;
-    } else {
-      help(stderr);
-      return CLI_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    help(stderr);
-    return CLI_USAGE;
-  }
+  const char* out;
+  int st = cli_output_args(argc, argv, 1, help, &out);
+  if (st >= 0) return st;
   char def[1100];
   if (!out) {
     snprintf(def, sizeof def, "%s/report.html", argv[optind]);

@@ -3,6 +3,7 @@
  * truce: the command-line front end. main() creates the context, hands the
  * arguments to one command and turns its result into an exit status.
  */
+#include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,6 +27,31 @@ static void usage(FILE* f) {
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
           "  --version         print the version\n");
+}
+
+int cli_output_args(int argc, char** argv, int npos, void (*help)(FILE*),
+                    const char** out) {
+  static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  int c;
+  *out = NULL;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    if (c == 'o') *out = optarg;
+    else if (c == 'h') {
+      help(stdout);
+      return CLI_OK;
+    } else {
+      help(stderr);
+      return CLI_USAGE;
+    }
+  }
+  if (optind != argc - npos) {
+    help(stderr);
+    return CLI_USAGE;
+  }
+  return -1;
 }
 
 void cli_report(const truce_ctx* ctx) {

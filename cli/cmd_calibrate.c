@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -14,6 +15,7 @@ static void help(FILE* f) {
           "usage: truce calibrate SCENARIO --observed FILE.csv\n"
           "                       [--law square|linear|logarithmic|auto] "
           "[--json]\n"
+          "                       [--write-scenario OUT.yaml]\n"
           "\n"
           "Fit each side's attrition coefficient to observed daily front\n"
           "strengths and casualties (least squares through the origin, one\n"
@@ -25,7 +27,43 @@ static void help(FILE* f) {
           "  --observed FILE   the observed series (required)\n"
           "  --law L           square, linear, logarithmic or auto (default)\n"
           "  --json            machine-readable output\n"
+          "  --write-scenario OUT.yaml\n"
+          "                    write SCENARIO with the best law and its fitted\n"
+          "                    coefficients, each with its provenance and a 90%%\n"
+          "                    range (estimate +- 1.645 SE, floored at 0)\n"
           "  -h, --help        show this help\n");
+}
+
+/* The scenario with law `law` and the fitted coefficients (coef[0] is
+ * side 1's, coef[1] side 0's), each a provenance record. */
+static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
+                          const char* out, const char* obs, int law,
+                          const double coef[2], const double se[2]) {
+  char today[11], law_v[64], pv[2][1400], path[2][160];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(today, sizeof today, "%Y-%m-%d", &tm);
+  snprintf(law_v, sizeof law_v, "%s", truce_fit_law_name(law));
+  for (int s = 0; s < 2; s++) {
+    double est = coef[1 - s], sd = se[1 - s];
+    double lo = est - 1.645 * sd, hi = est + 1.645 * sd;
+    snprintf(path[s], sizeof path[s], "combat.coefficients.%s",
+             truce_scenario_side_id(sc, (size_t)s));
+    snprintf(pv[s], sizeof pv[s],
+             "{value: %.8g, low: %.8g, high: %.8g, unit: per day, source: "
+             "\"truce calibrate, %s law, least squares on %s (SE %.3g; range "
+             "+-1.645 SE)\", claimant: truce calibration, date: %s}",
+             est, lo > 0 ? lo : 0.0, hi, law_v, obs, sd, today);
+  }
+  const char* paths[3] = {"combat.law", path[0], path[1]};
+  const char* values[3] = {law_v, pv[0], pv[1]};
+  if (truce_scenario_write_with(ctx, sc, out, 3, paths, values)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  fprintf(stderr, "wrote %s\n", out);
+  return CLI_OK;
 }
 
 int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
@@ -33,15 +71,17 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       {"observed", required_argument, NULL, 'O'},
       {"law", required_argument, NULL, 'l'},
       {"json", no_argument, NULL, 'j'},
+      {"write-scenario", required_argument, NULL, 'w'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  const char *obs_path = NULL, *law_name = "auto";
+  const char *obs_path = NULL, *law_name = "auto", *write_path = NULL;
   int json = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 'O') obs_path = optarg;
     else if (c == 'l') law_name = optarg;
     else if (c == 'j') json = 1;
+    else if (c == 'w') write_path = optarg;
     else if (c == 'h') {
       help(stdout);
       return CLI_OK;
@@ -125,6 +165,9 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     }
     if (m > 1) printf("  best by AIC: %s\n", truce_fit_law_name(order[0]));
   }
+  if (!rc && write_path) rc = write_scenario(ctx, sc, write_path, obs_path,
+                                             order[0], coef[order[0]],
+                                             se[order[0]]);
   free(col);
   truce_observed_free(o);
   truce_scenario_free(sc);

@@ -54,6 +54,19 @@ TRUCE_API int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
 TRUCE_API int truce_scenario_get(truce_ctx* ctx, const truce_scenario* sc,
                                  const char* path, double* out);
 TRUCE_API void truce_scenario_free(truce_scenario* sc);
+/* Write sc's file to `out` with n values replaced: paths[i] is a dotted
+ * path ("combat.coefficients.allies", "combat.law") whose parent mapping
+ * exists; values[i] is YAML text (a scalar or a flow mapping such as a
+ * provenance record); each path must already be set in the file, as a
+ * scalar or a mapping of scalars. The new text is spliced into the file's
+ * own, so everything else (comments, layout) is kept byte for byte. The
+ * result is loaded and validated before it is written (to a temporary
+ * file, then renamed); on failure nothing is written. */
+TRUCE_API int truce_scenario_write_with(truce_ctx* ctx,
+                                        const truce_scenario* sc,
+                                        const char* out, size_t n,
+                                        const char* const* paths,
+                                        const char* const* values);
 
 TRUCE_API const char* truce_scenario_name(const truce_scenario* sc);
 TRUCE_API const char* truce_scenario_file(const truce_scenario* sc);

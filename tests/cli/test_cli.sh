@@ -288,6 +288,24 @@ printf 'day,side,variable,value,source\n1,allies,front,5,x\n1,soviets,front,5,x\
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/obs.csv" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "obs.csv:3:3: error: unknown side 'soviets'" "$T/stderr" && ok || bad "calibrate bad side: $(cat "$T/stderr")"
 "$TRUCE" calibrate --help | grep -q "usage: truce calibrate" && ok || bad "calibrate --help"
+# --write-scenario: fitted values spliced in with provenance, the rest kept
+# byte for byte; the written scenario loads and fits to the same values
+ARD="$SRC/scenarios/historical/ardennes-1944.yaml"
+ARDOBS="$SRC/data/historical/ardennes/ardennes-observed.csv"
+"$TRUCE" calibrate "$ARD" --observed "$ARDOBS" --law square --write-scenario "$T/fit.yaml" >/dev/null 2>"$T/stderr" \
+  && [ "$(head -18 "$ARD")" = "$(head -18 "$T/fit.yaml")" ] && grep -q '^  law: square$' "$T/fit.yaml" \
+  && grep -q 'germans: {value: 0.003893.*low: .*high: .*source: "truce calibrate, square law' "$T/fit.yaml" \
+  && "$TRUCE" check "$T/fit.yaml" >/dev/null \
+  && "$TRUCE" calibrate "$T/fit.yaml" --law square --observed "$ARDOBS" --json | grep -q '"combat.coefficients.germans": {"estimate": 0.00389' \
+  && ok || bad "calibrate --write-scenario: $(cat "$T/stderr")"
+sed 's/^    allies: {.*}$/    allies:\n      value: 0.004\n      unit: per day/' "$ARD" >"$T/block.yaml"
+"$TRUCE" calibrate "$T/block.yaml" --observed "$ARDOBS" --write-scenario "$T/fit2.yaml" >/dev/null 2>"$T/stderr" \
+  && grep -q '^  law: linear$' "$T/fit2.yaml" && "$TRUCE" check "$T/fit2.yaml" | grep -q "law:       linear" \
+  && [ "$(grep -c 'truce calibrate, linear law' "$T/fit2.yaml")" = 2 ] \
+  && ok || bad "calibrate --write-scenario over a block mapping: $(cat "$T/stderr")"
+"$TRUCE" calibrate "$ARD" --observed "$ARDOBS" --write-scenario "$T/nodir/x.yaml" >/dev/null 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "nodir/x.yaml:1:1: error: cannot write" "$T/stderr" && [ ! -e "$T/nodir" ] \
+  && ok || bad "calibrate --write-scenario to a missing dir: $(cat "$T/stderr")"
 
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * Writing a scenario back with some values replaced (e.g. fitted
+ * coefficients with their provenance), validated before it is written.
+ * The new values are spliced into the original text, so comments, order
+ * and layout elsewhere are kept byte for byte. */
+#include <errno.h>
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/yaml.h"
+#include "scenario_int.h"
+#include "truce_int.h"
+
+/* The byte span [*b, *e) of a node's text: a scalar's token; a mapping
+ * from its first key (or its '{') to its last value (or its '}'). */
+static int span(const char* text, size_t len, struct fy_node* n, size_t* b,
+                size_t* e) {
+  struct fy_token* t0 = NULL;
+  struct fy_token* t1 = NULL;
+  if (fy_node_is_scalar(n)) {
+    t0 = t1 = fy_node_get_scalar_token(n);
+  } else if (fy_node_is_mapping(n) && fy_node_mapping_item_count(n) > 0) {
+    struct fy_node* k = fy_node_pair_key(fy_node_mapping_get_by_index(n, 0));
+    struct fy_node* v = fy_node_pair_value(
+        fy_node_mapping_get_by_index(n, fy_node_mapping_item_count(n) - 1));
+    if (k && v && fy_node_is_scalar(k) && fy_node_is_scalar(v)) {
+      t0 = fy_node_get_scalar_token(k);
+      t1 = fy_node_get_scalar_token(v);
+    }
+  }
+  const struct fy_mark* m0 = t0 ? fy_token_start_mark(t0) : NULL;
+  const struct fy_mark* m1 = t1 ? fy_token_end_mark(t1) : NULL;
+  if (!m0 || !m1 || m0->input_pos > m1->input_pos || m1->input_pos > len)
+    return -1;
+  *b = m0->input_pos;
+  *e = m1->input_pos;
+  if (t0 != t1) { /* a flow mapping's braces belong to the span */
+    size_t i = *b;
+    while (i > 0 && strchr(" \t\r\n", text[i - 1])) i--;
+    if (i > 0 && text[i - 1] == '{') {
+      size_t j = *e;
+      while (j < len && strchr(" \t\r\n,", text[j])) j++;
+      if (j >= len || text[j] != '}') return -1;
+      *b = i - 1;
+      *e = j + 1;
+    }
+  }
+  return 0;
+}
+
+typedef struct {
+  size_t b, e;
+  const char* value;
+} edit;
+
+static int by_pos(const void* a, const void* b) {
+  const edit *x = a, *y = b;
+  return x->b < y->b ? -1 : x->b > y->b;
+}
+
+/* Find where one dotted path's value is written in the text. */
+static int locate(truce_ctx* ctx, const truce_scenario* sc,
+                  struct fy_document* doc, const char* text, size_t len,
+                  const char* path, edit* ed) {
+  char p[512];
+  size_t pl = strlen(path);
+  if (pl == 0 || pl >= sizeof p - 1)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bad path '%s'", path);
+  p[0] = '/';
+  for (size_t i = 0; i <= pl; i++) p[i + 1] = path[i] == '.' ? '/' : path[i];
+  struct fy_node* n =
+      fy_node_by_path(fy_document_root(doc), p, FY_NT, FYNWF_DONT_FOLLOW);
+  if (!n)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s: cannot write '%s': the scenario does not set it",
+                      sc->file, path);
+  if (span(text, len, n, &ed->b, &ed->e))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s: cannot write '%s': expected a number, a word or a "
+                      "mapping of them there",
+                      sc->file, path);
+  return 0;
+}
+
+int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
+                              const char* out, size_t n,
+                              const char* const* paths,
+                              const char* const* values) {
+  if (!sc || !out || (n && (!paths || !values)))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "truce_scenario_write_with: NULL");
+  char* text;
+  size_t len;
+  int rc = truce__read_file(ctx, sc->file, "a scenario file", &text, &len);
+  if (rc) return rc;
+  char ymsg[300];
+  mark ym;
+  struct fy_document* doc = truce__yaml_parse(text, len, &ym, ymsg,
+                                              sizeof ymsg);
+  char* emitted = NULL;
+  edit* eds = calloc(n ? n : 1, sizeof *eds);
+  if (!doc || !eds)
+    rc = TRUCE_FAIL(ctx, doc ? TRUCE_ENOMEM : TRUCE_EPARSE,
+                    "%s: cannot read the scenario again", sc->file);
+  for (size_t i = 0; !rc && i < n; i++) {
+    rc = locate(ctx, sc, doc, text, len, paths[i], &eds[i]);
+    eds[i].value = values[i];
+  }
+  size_t total = len + 1;
+  if (!rc) {
+    qsort(eds, n, sizeof *eds, by_pos);
+    for (size_t i = 0; i < n; i++) {
+      if (i && eds[i].b < eds[i - 1].e)
+        rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "overlapping values to write");
+      total += strlen(eds[i].value);
+    }
+  }
+  if (!rc && !(emitted = malloc(total)))
+    rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory");
+  if (!rc) {
+    size_t at = 0, w = 0;
+    for (size_t i = 0; i < n; i++) {
+      memcpy(emitted + w, text + at, eds[i].b - at);
+      w += eds[i].b - at;
+      size_t vl = strlen(eds[i].value);
+      memcpy(emitted + w, eds[i].value, vl);
+      w += vl;
+      at = eds[i].e;
+    }
+    memcpy(emitted + w, text + at, len - at);
+    emitted[w + len - at] = '\0';
+  }
+  if (!rc) { /* what we write must load */
+    truce_scenario* check;
+    rc = truce_scenario_load_string(ctx, out, emitted, strlen(emitted),
+                                    &check);
+    truce_scenario_free(check);
+  }
+  if (!rc) {
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", out);
+    FILE* f = fopen(tmp, "wb");
+    size_t el = strlen(emitted);
+    int ok = f && fwrite(emitted, 1, el, f) == el;
+    if (f && fclose(f) != 0) ok = 0;
+    if (!ok || rename(tmp, out) != 0) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
+                      strerror(errno));
+      remove(tmp);
+    }
+  }
+  free(emitted);
+  free(eds);
+  if (doc) fy_document_destroy(doc);
+  truce__free(ctx, text, len + 1);
+  return rc;
+}

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "truce/truce.h"
 
@@ -83,5 +84,19 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
 /* Read a file of the report's web assets (web/ or TRUCE_WEB_DIR). */
 int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
                      size_t* len);
+/* Write an HTML page's opening up to its <head>'s end (exclusive): the
+ * title, web/report.css and the Vega, Vega-Lite and Vega-Embed builds,
+ * inlined. */
+int truce__web_head(truce_ctx* ctx, FILE* f, const char* title);
+
+/* Write a file whole or not at all: truce__tmp_open opens "OUT.PID.tmp"
+ * (its name into tmp[cap]); truce__tmp_commit closes it and, when ok and
+ * the close succeeds, renames it to out, else removes it; errors read
+ * "OUT:1:1: error: cannot write (...)". truce__tmp_abandon closes and
+ * removes it after a failure already recorded in the context. */
+FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp, size_t cap);
+int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
+                      const char* out, bool ok);
+void truce__tmp_abandon(FILE* f, const char* tmp);
 
 #endif

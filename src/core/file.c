@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * Reading a whole input file, for the loaders. */
+ * Reading a whole input file; writing an output file whole or not at all. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "truce_int.h"
 
@@ -48,4 +49,33 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
   *out = buf;
   *len_out = len;
   return 0;
+}
+
+FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp,
+                      size_t cap) {
+  snprintf(tmp, cap, "%s.%ld.tmp", out, (long)getpid());
+  FILE* f = fopen(tmp, "wb");
+  if (!f)
+    TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
+               strerror(errno));
+  return f;
+}
+
+int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
+                      const char* out, bool ok) {
+  int rc = 0;
+  errno = 0;
+  if (fclose(f) != 0 || !ok)
+    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
+                    errno ? strerror(errno) : "write failed");
+  else if (rename(tmp, out) != 0)
+    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (rename "
+                    "from %s: %s)", out, tmp, strerror(errno));
+  if (rc) remove(tmp);
+  return rc;
+}
+
+void truce__tmp_abandon(FILE* f, const char* tmp) {
+  if (f) fclose(f);
+  remove(tmp);
 }

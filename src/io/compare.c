@@ -253,31 +253,11 @@ static const char* const compare_js =
 int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
                              const char* dir_a, const char* dir_b,
                              const char* out) {
-  static const char* const libs[] = {
-      "node_modules/vega/build/vega.min.js",
-      "node_modules/vega-lite/build/vega-lite.min.js",
-      "node_modules/vega-embed/build/vega-embed.min.js", "report.css"};
-  char* text[4] = {NULL};
-  size_t len[4] = {0};
-  int rc = 0;
-  for (int i = 0; i < 4 && !rc; i++)
-    rc = truce__web_asset(ctx, libs[i], &text[i], &len[i]);
   char tmp[1300];
-  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
-  FILE* f = NULL;
-  if (!rc && !(f = fopen(tmp, "w")))
-    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", tmp,
-                    strerror(errno));
+  FILE* f = truce__tmp_open(ctx, out, tmp, sizeof tmp);
+  if (!f) return TRUCE_EIO;
+  int rc = truce__web_head(ctx, f, "truce compare");
   if (!rc) {
-    fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-          "<title>truce compare</title><style>", f);
-    fwrite(text[3], 1, len[3], f);
-    fputs("</style>", f);
-    for (int i = 0; i < 3; i++) {
-      fputs("<script>\n", f);
-      fwrite(text[i], 1, len[i], f); /* vendored builds, no </script> */
-      fputs("\n</script>\n", f);
-    }
     fputs("</head><body><header><h1>truce compare</h1><p>A: ", f);
     html_text(f, dir_a);
     fputs(" &nbsp; B: ", f);
@@ -324,15 +304,9 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
     fputs("{\"kind\":\"end\"}]</script><script>\n", f);
     fputs(compare_js, f);
     fputs("</script></body></html>\n", f);
-    if (fclose(f) != 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s'", tmp);
-      remove(tmp);
-    } else if (rename(tmp, out) != 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", out,
-                      strerror(errno));
-      remove(tmp);
-    }
+    rc = truce__tmp_commit(ctx, f, tmp, out, !ferror(f));
+  } else {
+    truce__tmp_abandon(f, tmp);
   }
-  for (int i = 0; i < 4; i++) truce__free(ctx, text[i], len[i] + 1);
   return rc;
 }

@@ -7,7 +7,6 @@
  * shows exactly what the outputs say. Written to a temporary file and
  * renamed.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,28 +50,40 @@ static int put_inline(FILE* f, const char* s, size_t n, bool csv) {
   return 0;
 }
 
-typedef struct {
-  const char* rel; /* under the web directory */
-  char* text;
-  size_t len;
-} asset;
+int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
+  static const char* const lib[] = {
+      "report.css", "node_modules/vega/build/vega.min.js",
+      "node_modules/vega-lite/build/vega-lite.min.js",
+      "node_modules/vega-embed/build/vega-embed.min.js"};
+  if (fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+              "<meta charset=\"utf-8\">\n<meta name=\"generator\" "
+              "content=\"truce " TRUCE_VERSION "\">\n<title>%s</title>\n",
+              title) < 0)
+    return TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write the page");
+  int rc = 0;
+  for (int i = 0; i < 4 && !rc; i++) {
+    char* text;
+    size_t len;
+    if ((rc = truce__web_asset(ctx, lib[i], &text, &len))) break;
+    const char* tag = i ? "script" : "style";
+    if (fprintf(f, "<%s>\n", tag) < 0 || put_inline(f, text, len, false) ||
+        fprintf(f, "\n</%s>\n", tag) < 0)
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write the page");
+    truce__free(ctx, text, len + 1);
+  }
+  return rc;
+}
 
 int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
   if (!ctx || !dir || !out) return TRUCE_EINVAL;
   char path[1200];
-  asset lib[] = {{"node_modules/vega/build/vega.min.js", NULL, 0},
-                 {"node_modules/vega-lite/build/vega-lite.min.js", NULL, 0},
-                 {"node_modules/vega-embed/build/vega-embed.min.js", NULL, 0},
-                 {"report.css", NULL, 0},
-                 {"report.js", NULL, 0}};
-  enum { NLIB = 5 };
+  char* js = NULL;
+  size_t js_len = 0;
   static const char* const data_files[] = {"summary.json", "daily.csv",
                                            "runs.csv"};
   char* data[3] = {NULL, NULL, NULL};
   size_t dlen[3] = {0, 0, 0};
-  int rc = 0;
-  for (int i = 0; i < NLIB && !rc; i++)
-    rc = truce__web_asset(ctx, lib[i].rel, &lib[i].text, &lib[i].len);
+  int rc = truce__web_asset(ctx, "report.js", &js, &js_len);
   for (int i = 0; i < 3 && !rc; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, data_files[i]);
     if (i == 2 && access(path, R_OK) != 0) continue; /* runs.csv optional */
@@ -80,24 +91,11 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
                           &dlen[i]);
   }
   char tmp[1300];
-  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", out, (long)getpid());
   FILE* f = NULL;
-  if (!rc && !(f = fopen(tmp, "w")))
-    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s': %s", tmp,
-                    strerror(errno));
-  if (!rc) {
+  if (!rc && !(f = truce__tmp_open(ctx, out, tmp, sizeof tmp)))
+    rc = TRUCE_EIO;
+  if (!rc && !(rc = truce__web_head(ctx, f, "truce report"))) {
     int e = 0;
-    e |= fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-               "<meta charset=\"utf-8\">\n<meta name=\"generator\" "
-               "content=\"truce " TRUCE_VERSION "\">\n"
-               "<title>truce report</title>\n<style>\n", f) == EOF;
-    e |= put_inline(f, lib[3].text, lib[3].len, false);
-    e |= fputs("</style>\n", f) == EOF;
-    for (int i = 0; i < 3; i++) {
-      e |= fputs("<script>\n", f) == EOF;
-      e |= put_inline(f, lib[i].text, lib[i].len, false);
-      e |= fputs("\n</script>\n", f) == EOF;
-    }
     e |= fputs("</head>\n<body>\n<header><h1 id=\"title\"></h1><p id=\"subtitle\">"
                "</p></header>\n<main>\n"
                "<section><h2>Headline</h2><div class=\"headline\" "
@@ -123,18 +121,13 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
       e |= fputs("</script>\n", f) == EOF;
     }
     e |= fputs("<script>\n", f) == EOF;
-    e |= put_inline(f, lib[4].text, lib[4].len, false);
+    e |= put_inline(f, js, js_len, false);
     e |= fputs("\n</script>\n</body>\n</html>\n", f) == EOF;
-    if (fclose(f) != 0 || e) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write '%s'", tmp);
-      remove(tmp);
-    } else if (rename(tmp, out) != 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot rename '%s' to '%s': %s", tmp,
-                      out, strerror(errno));
-      remove(tmp);
-    }
+    rc = truce__tmp_commit(ctx, f, tmp, out, !e);
+  } else if (f) {
+    truce__tmp_abandon(f, tmp);
   }
-  for (int i = 0; i < NLIB; i++) truce__free(ctx, lib[i].text, lib[i].len + 1);
+  truce__free(ctx, js, js_len + 1);
   for (int i = 0; i < 3; i++) truce__free(ctx, data[i], dlen[i] + 1);
   return rc;
 }

@@ -3,7 +3,6 @@
  * coefficients with their provenance), validated before it is written.
  * The new values are spliced into the original text, so comments, order
  * and layout elsewhere are kept byte for byte. */
-#include <errno.h>
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,60 +97,54 @@ int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
   mark ym;
   struct fy_document* doc = truce__yaml_parse(text, len, &ym, ymsg,
                                               sizeof ymsg);
-  char* emitted = NULL;
-  edit* eds = calloc(n ? n : 1, sizeof *eds);
-  if (!doc || !eds)
-    rc = TRUCE_FAIL(ctx, doc ? TRUCE_ENOMEM : TRUCE_EPARSE,
-                    "%s: cannot read the scenario again", sc->file);
+  if (!doc)
+    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s: cannot read the scenario again",
+                    sc->file);
+  edit* eds = rc ? NULL : truce__calloc(ctx, n ? n : 1, sizeof *eds);
+  if (!rc && !eds) rc = TRUCE_ENOMEM;
   for (size_t i = 0; !rc && i < n; i++) {
     rc = locate(ctx, sc, doc, text, len, paths[i], &eds[i]);
     eds[i].value = values[i];
   }
-  size_t total = len + 1;
+  size_t cap = len + 1; /* the new text's length is at most this */
   if (!rc) {
     qsort(eds, n, sizeof *eds, by_pos);
     for (size_t i = 0; i < n; i++) {
       if (i && eds[i].b < eds[i - 1].e)
         rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "overlapping values to write");
-      total += strlen(eds[i].value);
+      cap += strlen(eds[i].value);
     }
   }
-  if (!rc && !(emitted = malloc(total)))
-    rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory");
+  char* res = rc ? NULL : truce__malloc(ctx, cap);
+  if (!rc && !res) rc = TRUCE_ENOMEM;
+  size_t w = 0; /* the new text: the old with each edit's span replaced */
   if (!rc) {
-    size_t at = 0, w = 0;
+    size_t at = 0;
     for (size_t i = 0; i < n; i++) {
-      memcpy(emitted + w, text + at, eds[i].b - at);
+      memcpy(res + w, text + at, eds[i].b - at);
       w += eds[i].b - at;
       size_t vl = strlen(eds[i].value);
-      memcpy(emitted + w, eds[i].value, vl);
+      memcpy(res + w, eds[i].value, vl);
       w += vl;
       at = eds[i].e;
     }
-    memcpy(emitted + w, text + at, len - at);
-    emitted[w + len - at] = '\0';
+    memcpy(res + w, text + at, len - at);
+    w += len - at;
+    res[w] = '\0';
   }
   if (!rc) { /* what we write must load */
     truce_scenario* check;
-    rc = truce_scenario_load_string(ctx, out, emitted, strlen(emitted),
-                                    &check);
+    rc = truce_scenario_load_string(ctx, out, res, w, &check);
     truce_scenario_free(check);
   }
   if (!rc) {
     char tmp[4200];
-    snprintf(tmp, sizeof tmp, "%s.tmp", out);
-    FILE* f = fopen(tmp, "wb");
-    size_t el = strlen(emitted);
-    int ok = f && fwrite(emitted, 1, el, f) == el;
-    if (f && fclose(f) != 0) ok = 0;
-    if (!ok || rename(tmp, out) != 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
-                      strerror(errno));
-      remove(tmp);
-    }
+    FILE* f = truce__tmp_open(ctx, out, tmp, sizeof tmp);
+    rc = f ? truce__tmp_commit(ctx, f, tmp, out, fwrite(res, 1, w, f) == w)
+           : TRUCE_EIO;
   }
-  free(emitted);
-  free(eds);
+  truce__free(ctx, res, cap);
+  truce__free(ctx, eds, (n ? n : 1) * sizeof *eds);
   if (doc) fy_document_destroy(doc);
   truce__free(ctx, text, len + 1);
   return rc;

@@ -16,6 +16,9 @@ static void help(FILE* f) {
           "                       [--law square|linear|logarithmic|auto] "
           "[--json]\n"
           "                       [--write-scenario OUT.yaml]\n"
+          "       truce calibrate --battles FILE.csv [--runs N] "
+          "[--tolerance T]\n"
+          "                       [--seed S] [--threads T] [--json]\n"
           "\n"
           "Fit each side's attrition coefficient to observed daily front\n"
           "strengths and casualties (least squares through the origin, one\n"
@@ -31,7 +34,73 @@ static void help(FILE* f) {
           "                    write SCENARIO with the best law and its fitted\n"
           "                    coefficients, each with its provenance and a 90%%\n"
           "                    range (estimate +- 1.645 SE, floored at 0)\n"
+          "\n"
+          "With --battles, select among the linear, square, logarithmic and\n"
+          "fatigue laws on battle outcomes (year;R0;Rc;B0;Bc rows) by rejection\n"
+          "ABC after Rubio-Campillo (2016): the share of each law among the\n"
+          "accepted runs estimates its posterior probability.\n"
+          "  --battles FILE    the battles (e.g. data/historical/rubio_campillo/"
+          "03.csv)\n"
+          "  --runs N          ABC runs (default 10000)\n"
+          "  --tolerance T     share of runs accepted (default 0.01)\n"
+          "  --seed S          random seed (default 1)\n"
+          "  --threads T       OpenMP threads (default: all; results do not "
+          "depend on it)\n"
           "  -h, --help        show this help\n");
+}
+
+/* truce calibrate --battles FILE: ABC model selection on battle outcomes. */
+static int battles_abc(truce_ctx* ctx, const char* path,
+                       const truce_abc_opts* o, int json) {
+  truce_battle* b;
+  size_t n;
+  if (truce_battles_load(ctx, path, &b, &n)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  truce_abc_result r;
+  struct timespec t0, t1;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int rc = truce_abc_select(ctx, b, n, o, &r);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  truce_battles_free(ctx, b, n);
+  if (rc) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  double secs = (double)(t1.tv_sec - t0.tv_sec) +
+                1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+  if (json) {
+    printf("{\"battles\": %zu, \"runs\": %zu, \"accepted\": %zu, "
+           "\"seed\": %llu, \"threshold\": %.8g, \"laws\": [",
+           n, r.runs, r.accepted, (unsigned long long)o->seed, r.threshold);
+    for (int l = 0; l < TRUCE_BATTLE_LAWS; l++)
+      printf("%s{\"law\": \"%s\", \"accepted\": %zu, \"share\": %.6g, "
+             "\"mu_mean\": %.6g, \"sd_mean\": %.6g, \"best_distance\": %.8g}",
+             l ? ", " : "", truce_battle_law_name(l), r.count[l],
+             (double)r.count[l] / (double)r.accepted, r.mu_mean[l],
+             r.sd_mean[l], r.best[l]);
+    printf("]}\n");
+  } else {
+    printf("%s: %zu battles, %zu ABC runs, %zu accepted (distance <= %.2f)\n",
+           path, n, r.runs, r.accepted, r.threshold);
+    printf("  %-12s %8s %7s %14s %10s\n", "law", "accepted", "share",
+           "ratio mu (sd)", "best dist");
+    for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) {
+      if (r.count[l])
+        printf("  %-12s %8zu %6.1f%% %7.2f (%4.2f) %10.2f\n",
+               truce_battle_law_name(l), r.count[l],
+               100.0 * (double)r.count[l] / (double)r.accepted, r.mu_mean[l],
+               r.sd_mean[l], r.best[l]);
+      else
+        printf("  %-12s %8zu %6.1f%% %14s %10.2f\n", truce_battle_law_name(l),
+               (size_t)0, 0.0, "-", r.best[l]);
+    }
+  }
+  fflush(stdout);
+  fprintf(stderr, "%.0f battle simulations in %.2f s (%.3g per second)\n",
+          r.battles, secs, secs > 0 ? r.battles / secs : 0.0);
+  return CLI_OK;
 }
 
 /* The scenario with law `law` and the fitted coefficients (coef[0] is
@@ -72,13 +141,34 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       {"law", required_argument, NULL, 'l'},
       {"json", no_argument, NULL, 'j'},
       {"write-scenario", required_argument, NULL, 'w'},
+      {"battles", required_argument, NULL, 'B'},
+      {"runs", required_argument, NULL, 'r'},
+      {"tolerance", required_argument, NULL, 't'},
+      {"seed", required_argument, NULL, 's'},
+      {"threads", required_argument, NULL, 'T'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  const char *obs_path = NULL, *law_name = "auto", *write_path = NULL;
-  int json = 0, c;
+  const char *obs_path = NULL, *law_name = "auto", *write_path = NULL,
+             *battles = NULL;
+  truce_abc_opts ao = {1, 10000, 0.01, 5, 5, 0};
+  int json = 0, c, bad = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'O') obs_path = optarg;
+    char* end = NULL;
+    if (c == 'B') battles = optarg;
+    else if (c == 'r') {
+      ao.runs = (size_t)strtoull(optarg, &end, 10);
+      bad |= *end || ao.runs < 1 || optarg[0] == '-';
+    } else if (c == 't') {
+      ao.tolerance = strtod(optarg, &end);
+      bad |= *end || !(ao.tolerance > 0 && ao.tolerance <= 1);
+    } else if (c == 's') {
+      ao.seed = strtoull(optarg, &end, 10);
+      bad |= *end || optarg[0] == '-';
+    } else if (c == 'T') {
+      ao.threads = (int)strtol(optarg, &end, 10);
+      bad |= *end || ao.threads < 1;
+    } else if (c == 'O') obs_path = optarg;
     else if (c == 'l') law_name = optarg;
     else if (c == 'j') json = 1;
     else if (c == 'w') write_path = optarg;
@@ -89,6 +179,18 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       help(stderr);
       return CLI_USAGE;
     }
+  }
+  if (bad) {
+    fprintf(stderr, "truce: error: bad option value; expected --runs N >= 1, "
+            "--tolerance in (0, 1], --seed S >= 0, --threads T >= 1\n");
+    return CLI_USAGE;
+  }
+  if (battles) {
+    if (optind != argc) {
+      help(stderr);
+      return CLI_USAGE;
+    }
+    return battles_abc(ctx, battles, &ao, json);
   }
   int only = -1;
   for (int l = 0; l < TRUCE_FIT_COUNT; l++)

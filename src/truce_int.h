@@ -44,11 +44,6 @@ int truce__error(truce_ctx* ctx, int code, const char* func,
   } while (0)
 #else
 #define TRUCE_ASSERT(ctx, cond) ((void)0)
-/* Dates "YYYY-MM-DD" (proleptic Gregorian) and days since 1970-01-01. */
-bool truce__date_valid(const char* s);
-long truce__date_to_days(const char* s);
-void truce__date_from_days(long days, char out[11]);
-
 #endif
 
 /* Allocation through the context's allocator. The _e variants record
@@ -70,10 +65,9 @@ bool truce__date_valid(const char* s);
 long truce__date_to_days(const char* s);
 void truce__date_from_days(long days, char out[11]);
 
-/* Dates "YYYY-MM-DD" (proleptic Gregorian) and days since 1970-01-01. */
-bool truce__date_valid(const char* s);
-long truce__date_to_days(const char* s);
-void truce__date_from_days(long days, char out[11]);
+/* A gamma variate (GSL's gsl_ran_gamma, Marsaglia-Tsang) from a stream;
+ * it takes a variable number of the stream's draws. */
+double truce__rng_gamma(truce_rng* r, double shape, double scale);
 
 /* Read a whole file into a NUL-terminated buffer (free with truce__free,
  * size len + 1). Errors: "PATH:1:1: error: cannot read the file (...);

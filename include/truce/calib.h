@@ -55,6 +55,72 @@ TRUCE_API void truce_observed_column(const truce_observed* o, int k,
                                      double* out);
 TRUCE_API void truce_observed_free(truce_observed* o);
 
+/* ---- Battle-outcome model selection (Rubio-Campillo 2016) ----------
+ * A battle: year, each side's initial strength and casualties (sides R
+ * and B in the source's order). */
+typedef struct {
+  int year;
+  double r0, rc, b0, bc;
+} truce_battle;
+
+/* Battles from a `year;R0;Rc;B0;Bc` file (Rubio-Campillo's format), with
+ * FILE:LINE:COL errors. Free with truce_battles_free. */
+TRUCE_API int truce_battles_load(truce_ctx* ctx, const char* path,
+                                 truce_battle** out, size_t* n);
+TRUCE_API void truce_battles_free(truce_ctx* ctx, truce_battle* b, size_t n);
+
+/* The four laws compared, in the source's order. */
+typedef enum {
+  TRUCE_BATTLE_LINEAR,
+  TRUCE_BATTLE_SQUARE,
+  TRUCE_BATTLE_LOGARITHMIC,
+  TRUCE_BATTLE_FATIGUE,
+  TRUCE_BATTLE_LAWS
+} truce_battle_law;
+TRUCE_API const char* truce_battle_law_name(int law);
+
+/* One battle fought in whole-soldier steps until a side is down to its
+ * historical survivors (docs/validation.md s3): with the step factor
+ * k = 100 / max(R0, B0) (linear: 100 / (R0 B0)) for R and k x ratio for B,
+ *   linear  R' = R - k B R         square  R' = R - k B
+ *   log     R' = R - k R           fatigue R' = R - k R / ln(e + step)
+ * each truncated toward zero. cas[0], cas[1]: R's and B's simulated
+ * casualties. Returns the number of steps. */
+TRUCE_API long truce_battle_simulate(int law, double ratio,
+                                     const truce_battle* b, double cas[2]);
+/* n battles with ratios ratio[k], several at a time (the same results as
+ * one by one); cas[2k], cas[2k + 1]: battle k's. Returns the total steps. */
+TRUCE_API long truce_battles_simulate(int law, const double* ratio,
+                                      const truce_battle* b, size_t n,
+                                      double* cas);
+
+/* Rejection ABC over the laws: each run draws a law uniformly, mu ~
+ * U(0, mu_max) and sd ~ U(0, sd_max), then per battle a power ratio ~
+ * Gamma(mean mu, sd sd); its distance is the sum over battles and sides of
+ * |simulated - historical| / historical casualties. The `accepted` runs
+ * of smallest distance (ties by run number) form the posterior. Run i
+ * draws from stream (seed, i), so the result does not depend on threads. */
+typedef struct {
+  uint64_t seed;
+  size_t runs;
+  double tolerance; /* accepted = floor(runs x tolerance), at least 1 */
+  double mu_max, sd_max; /* 5 and 5 in the source */
+  int threads;           /* 0: OpenMP's default */
+} truce_abc_opts;
+
+typedef struct {
+  size_t runs, accepted;
+  double threshold;                 /* largest accepted distance */
+  size_t count[TRUCE_BATTLE_LAWS];  /* accepted runs per law */
+  double mu_mean[TRUCE_BATTLE_LAWS], sd_mean[TRUCE_BATTLE_LAWS];
+  double best[TRUCE_BATTLE_LAWS];   /* each law's smallest distance */
+  double battles;                   /* battle simulations performed */
+} truce_abc_result;
+
+TRUCE_API int truce_abc_select(truce_ctx* ctx, const truce_battle* b,
+                               size_t n, const truce_abc_opts* opts,
+                               truce_abc_result* out);
+
 #ifdef __cplusplus
 }
 #endif

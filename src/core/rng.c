@@ -9,6 +9,7 @@
 #include <Random123/philox.h>
 #include <gsl/gsl_cdf.h>
 #include <stdbool.h>
+#include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
 #include <string.h>
@@ -141,6 +142,10 @@ double truce_rng_binomial(truce_rng* r, double p, double n) {
     }
   }
   return flip ? n - k : k;
+}
+
+double truce__rng_gamma(truce_rng* r, double shape, double scale) {
+  return gsl_ran_gamma(&r->g, shape, scale);
 }
 
 void truce_rng_free(truce_rng* r) {

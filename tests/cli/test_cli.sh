@@ -288,6 +288,26 @@ printf 'day,side,variable,value,source\n1,allies,front,5,x\n1,soviets,front,5,x\
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/obs.csv" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "obs.csv:3:3: error: unknown side 'soviets'" "$T/stderr" && ok || bad "calibrate bad side: $(cat "$T/stderr")"
 "$TRUCE" calibrate --help | grep -q "usage: truce calibrate" && ok || bad "calibrate --help"
+# calibrate --battles: ABC model selection (Rubio-Campillo 2016); the same
+# result with 1 and 2 threads; bad rows get FILE:LINE:COL and status 1
+RC="$SRC/data/historical/rubio_campillo/02.csv"
+"$TRUCE" calibrate --battles "$RC" --runs 600 --tolerance 0.05 --threads 1 --json >"$T/abc1.json" 2>/dev/null \
+  && "$TRUCE" calibrate --battles "$RC" --runs 600 --tolerance 0.05 --threads 2 --json >"$T/abc2.json" 2>/dev/null \
+  && cmp -s "$T/abc1.json" "$T/abc2.json" \
+  && /usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+share = {l["law"]: l["share"] for l in r["laws"]}
+assert r["accepted"] == 30 and r["battles"] == 251, r
+assert abs(sum(share.values()) - 1) < 1e-9, share
+assert max(share, key=share.get) == "fatigue" and share["square"] == 0, share' "$T/abc1.json" \
+  && ok || bad "calibrate --battles: $(cat "$T/abc1.json")"
+printf 'year;R0;Rc;B0;Bc\n1800;100;10;50;5\n1801;100;-3;50;5\n' >"$T/battles.csv"
+"$TRUCE" calibrate --battles "$T/battles.csv" >"$T/stdout" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "battles.csv:3:10: error: bad Rc '-3'" "$T/stderr" && [ ! -s "$T/stdout" ] \
+  && ok || bad "calibrate --battles bad row: $(cat "$T/stderr")"
+"$TRUCE" calibrate --battles "$RC" --tolerance 2 >/dev/null 2>"$T/stderr"
+[ $? -eq 2 ] && grep -q "tolerance in (0, 1]" "$T/stderr" && ok || bad "calibrate --tolerance 2: $(cat "$T/stderr")"
 # --write-scenario: fitted values spliced in with provenance, the rest kept
 # byte for byte; the written scenario loads and fits to the same values
 ARD="$SRC/scenarios/historical/ardennes-1944.yaml"

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
- * truce calibrate SCENARIO --observed FILE: attrition coefficients from
- * observed daily series, one law or all of them ranked by AIC. */
+ * truce calibrate SCENARIO --observed FILE: an attrition law fitted to
+ * observed (partisan, noisy) daily series, one law or all of them ranked
+ * by AIC; truce calibrate --battles FILE: ABC model selection on battle
+ * outcomes. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -10,30 +12,40 @@
 
 #include "cli.h"
 
+#define MAXBIAS 32
+
 static void help(FILE* f) {
   fprintf(f,
-          "usage: truce calibrate SCENARIO --observed FILE.csv\n"
-          "                       [--law square|linear|logarithmic|auto] "
-          "[--json]\n"
-          "                       [--write-scenario OUT.yaml]\n"
+          "usage: truce calibrate SCENARIO --observed FILE.csv [--law LAW|auto]\n"
+          "                       [--bias SOURCE[:SIDE]=MEDIAN[,SDLOG]]... "
+          "[--pooled-noise]\n"
+          "                       [--json] [--write-scenario OUT.yaml]\n"
           "       truce calibrate --battles FILE.csv [--runs N] "
           "[--tolerance T]\n"
           "                       [--seed S] [--threads T] [--json]\n"
           "\n"
-          "Fit each side's attrition coefficient to observed daily front\n"
-          "strengths and casualties (least squares through the origin, one\n"
-          "coefficient per side): estimates with standard errors, the sum of\n"
-          "squared residuals and AIC; --law auto ranks the laws by AIC.\n"
-          "FILE.csv: day,side,variable,value,source with variables front and\n"
-          "casualties (per day). See docs/validation.md.\n"
+          "Fit an attrition law to observed casualties per day, driven by the\n"
+          "observed front strengths: both sides' coefficients (and the law's\n"
+          "exponents: helmbold W, power p and q) by maximum likelihood with a\n"
+          "residual sd per source, with standard errors and 90%% intervals, the\n"
+          "sum of squared residuals, log-likelihood and AIC; --law auto ranks\n"
+          "all laws by AIC. FILE.csv: day,side,variable,value,source with\n"
+          "variables front and casualties (per day). See docs/validation.md.\n"
           "\n"
           "  --observed FILE   the observed series (required)\n"
-          "  --law L           square, linear, logarithmic or auto (default)\n"
+          "  --law L           square, linear, logarithmic, helmbold, power,\n"
+          "                    fatigue or auto (default)\n"
+          "  --bias SOURCE[:SIDE]=MEDIAN[,SDLOG]\n"
+          "                    SOURCE's casualty figures (for SIDE only, if\n"
+          "                    given) are the truth times a factor with a\n"
+          "                    lognormal prior (MEDIAN, SDLOG), estimated jointly;\n"
+          "                    without SDLOG the factor is fixed at MEDIAN\n"
+          "  --pooled-noise    one residual sd for all sources (default: one each)\n"
           "  --json            machine-readable output\n"
           "  --write-scenario OUT.yaml\n"
           "                    write SCENARIO with the best law and its fitted\n"
-          "                    coefficients, each with its provenance and a 90%%\n"
-          "                    range (estimate +- 1.645 SE, floored at 0)\n"
+          "                    parameters, each with its provenance and 90%%\n"
+          "                    interval as its range\n"
           "\n"
           "With --battles, select among the linear, square, logarithmic and\n"
           "fatigue laws on battle outcomes (year;R0;Rc;B0;Bc rows) by rejection\n"
@@ -103,31 +115,41 @@ static int battles_abc(truce_ctx* ctx, const char* path,
   return CLI_OK;
 }
 
-/* The scenario with law `law` and the fitted coefficients (coef[0] is
- * side 1's, coef[1] side 0's), each a provenance record. */
+/* The scenario with the fitted law and its parameters (those that are
+ * scenario fields), each a provenance record with its 90% interval. */
 static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
-                          const char* out, const char* obs, int law,
-                          const double coef[2], const double se[2]) {
-  char today[11], law_v[64], pv[2][1400], path[2][160];
+                          const char* out, const char* obs,
+                          const truce_calib_result* r) {
+  char today[11], law_v[32], pv[TRUCE_CALIB_MAXPAR][1400];
+  const char* paths[TRUCE_CALIB_MAXPAR + 1];
+  const char* values[TRUCE_CALIB_MAXPAR + 1];
   time_t now = time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(today, sizeof today, "%Y-%m-%d", &tm);
-  snprintf(law_v, sizeof law_v, "%s", truce_fit_law_name(law));
-  for (int s = 0; s < 2; s++) {
-    double est = coef[1 - s], sd = se[1 - s];
-    double lo = est - 1.645 * sd, hi = est + 1.645 * sd;
-    snprintf(path[s], sizeof path[s], "combat.coefficients.%s",
-             truce_scenario_side_id(sc, (size_t)s));
-    snprintf(pv[s], sizeof pv[s],
-             "{value: %.8g, low: %.8g, high: %.8g, unit: per day, source: "
-             "\"truce calibrate, %s law, least squares on %s (SE %.3g; range "
-             "+-1.645 SE)\", claimant: truce calibration, date: %s}",
-             est, lo > 0 ? lo : 0.0, hi, law_v, obs, sd, today);
+  snprintf(law_v, sizeof law_v, "%s", truce_fit_law_name(r->law));
+  size_t n = 0;
+  paths[n] = "combat.law";
+  values[n++] = law_v;
+  for (size_t j = 0; j < r->n_par; j++) {
+    const truce_calib_param* p = &r->par[j];
+    if (strncmp(p->name, "combat.", 7)) continue; /* bias factors */
+    int coef = !strncmp(p->name, "combat.coefficients.", 20);
+    double lo = p->low, hi = p->high;
+    if (!coef) { /* exponents: the engine's range is [0, 4] */
+      lo = lo < 0 ? 0 : lo;
+      hi = hi > 4 ? 4 : hi;
+    }
+    snprintf(pv[j], sizeof pv[j],
+             "{value: %.8g, low: %.8g, high: %.8g, unit: %s, source: "
+             "\"truce calibrate, %s law, maximum likelihood on %s (SE %.3g; "
+             "90%% interval)\", claimant: truce calibration, date: %s}",
+             p->estimate, lo, hi, coef ? "per day" : "exponent",
+             law_v, obs, p->se, today);
+    paths[n] = p->name;
+    values[n++] = pv[j];
   }
-  const char* paths[3] = {"combat.law", path[0], path[1]};
-  const char* values[3] = {law_v, pv[0], pv[1]};
-  if (truce_scenario_write_with(ctx, sc, out, 3, paths, values)) {
+  if (truce_scenario_write_with(ctx, sc, out, n, paths, values)) {
     cli_report(ctx);
     return CLI_FAIL;
   }
@@ -135,10 +157,45 @@ static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
   return CLI_OK;
 }
 
+/* --bias SOURCE[:SIDE]=MEDIAN[,SDLOG] */
+static int parse_bias(const char* arg, const truce_scenario* sc,
+                      truce_source_bias* b, char* name, size_t cap) {
+  const char* eq = strchr(arg, '=');
+  if (!eq || eq == arg || (size_t)(eq - arg) >= cap) return -1;
+  memcpy(name, arg, (size_t)(eq - arg));
+  name[eq - arg] = '\0';
+  b->side = -1;
+  char* colon = strchr(name, ':');
+  if (colon) {
+    *colon = '\0';
+    for (size_t s = 0; s < 2; s++)
+      if (!strcmp(colon + 1, truce_scenario_side_id(sc, s))) b->side = (int)s;
+    if (b->side < 0) return -1;
+  }
+  b->source = name;
+  char* end;
+  b->median = strtod(eq + 1, &end);
+  b->sdlog = 0;
+  if (*end == ',') b->sdlog = strtod(end + 1, &end);
+  return (*end || !(b->median > 0) || !(b->sdlog >= 0)) ? -1 : 0;
+}
+
+static void print_param(const truce_calib_param* p, int json, int last) {
+  if (json)
+    printf("\"%s\": {\"estimate\": %.8g, \"se\": %.8g, \"low\": %.8g, "
+           "\"high\": %.8g}%s", p->name, p->estimate, p->se, p->low, p->high,
+           last ? "" : ", ");
+  else
+    printf("    %-36s %12.6g +- %-10.3g [%.6g, %.6g]\n", p->name, p->estimate,
+           p->se, p->low, p->high);
+}
+
 int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   static const struct option opts[] = {
       {"observed", required_argument, NULL, 'O'},
       {"law", required_argument, NULL, 'l'},
+      {"bias", required_argument, NULL, 'b'},
+      {"pooled-noise", no_argument, NULL, 'P'},
       {"json", no_argument, NULL, 'j'},
       {"write-scenario", required_argument, NULL, 'w'},
       {"battles", required_argument, NULL, 'B'},
@@ -149,9 +206,9 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *obs_path = NULL, *law_name = "auto", *write_path = NULL,
-             *battles = NULL;
+             *battles = NULL, *bias_arg[MAXBIAS];
   truce_abc_opts ao = {1, 10000, 0.01, 5, 5, 0};
-  int json = 0, c, bad = 0;
+  int json = 0, c, bad = 0, nbias = 0, pooled = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end = NULL;
@@ -168,7 +225,11 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     } else if (c == 'T') {
       ao.threads = (int)strtol(optarg, &end, 10);
       bad |= *end || ao.threads < 1;
-    } else if (c == 'O') obs_path = optarg;
+    } else if (c == 'b') {
+      if (nbias == MAXBIAS) bad = 1;
+      else bias_arg[nbias++] = optarg;
+    } else if (c == 'P') pooled = 1;
+    else if (c == 'O') obs_path = optarg;
     else if (c == 'l') law_name = optarg;
     else if (c == 'j') json = 1;
     else if (c == 'w') write_path = optarg;
@@ -182,7 +243,8 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   }
   if (bad) {
     fprintf(stderr, "truce: error: bad option value; expected --runs N >= 1, "
-            "--tolerance in (0, 1], --seed S >= 0, --threads T >= 1\n");
+            "--tolerance in (0, 1], --seed S >= 0, --threads T >= 1, at most "
+            "%d --bias\n", MAXBIAS);
     return CLI_USAGE;
   }
   if (battles) {
@@ -199,78 +261,99 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       optind != argc - 1) {
     if (only < 0 && strcmp(law_name, "auto"))
       fprintf(stderr, "truce: error: --law %s: expected square, linear, "
-              "logarithmic or auto\n", law_name);
+              "logarithmic, helmbold, power, fatigue or auto\n", law_name);
     help(stderr);
     return CLI_USAGE;
   }
   truce_scenario* sc;
   if (cli_load(ctx, argv[optind], NULL, 0, &sc)) return CLI_FAIL;
+  truce_source_bias bias[MAXBIAS];
+  char bname[MAXBIAS][128];
+  for (int i = 0; i < nbias; i++)
+    if (parse_bias(bias_arg[i], sc, &bias[i], bname[i], sizeof bname[i])) {
+      fprintf(stderr, "truce: error: --bias %s: expected SOURCE[:SIDE]="
+              "MEDIAN[,SDLOG] with SIDE '%s' or '%s', MEDIAN > 0, SDLOG >= 0\n",
+              bias_arg[i], truce_scenario_side_id(sc, 0),
+              truce_scenario_side_id(sc, 1));
+      truce_scenario_free(sc);
+      return CLI_USAGE;
+    }
   truce_observed* o;
   if (truce_observed_load(ctx, obs_path, sc, &o)) {
     cli_report(ctx);
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
-  size_t n = truce_observed_days(o);
-  double* col = malloc(4 * n * sizeof(double));
-  if (!col) return CLI_FAIL;
-  for (int k = 0; k < 4; k++) truce_observed_column(o, k, col + (size_t)k * n);
-  double coef[TRUCE_FIT_COUNT][2], se[TRUCE_FIT_COUNT][2], ssr[TRUCE_FIT_COUNT],
-      aic[TRUCE_FIT_COUNT];
+  static truce_calib_result res[TRUCE_FIT_COUNT];
   int order[TRUCE_FIT_COUNT], m = 0, rc = CLI_OK;
   for (int l = 0; l < TRUCE_FIT_COUNT; l++) {
     if (only >= 0 && l != only) continue;
-    if (truce_fit(ctx, l, col, col + n, col + 2 * n, col + 3 * n, n, coef[l],
-                  se[l], &ssr[l])) {
-      cli_report(ctx);
-      rc = CLI_FAIL;
-      break;
+    truce_calib_spec spec = {l, bias, (size_t)nbias, pooled};
+    if (truce_calibrate(ctx, o, sc, &spec, &res[l])) {
+      if (only >= 0 || truce_ctx_code(ctx) != TRUCE_EDOM) {
+        cli_report(ctx);
+        rc = CLI_FAIL;
+        break;
+      }
+      fprintf(stderr, "truce: note: %s law left out: %s\n",
+              truce_fit_law_name(l), truce_ctx_message(ctx));
+      continue;
     }
-    double nobs = 2.0 * (double)n;
-    aic[l] = nobs * log(ssr[l] / nobs) + 2 * 2;
     order[m++] = l;
   }
+  if (!rc && m == 0) {
+    fprintf(stderr, "truce: error: no law could be fitted\n");
+    rc = CLI_FAIL;
+  }
   for (int i = 1; i < m; i++) /* rank by AIC */
-    for (int j = i; j > 0 && aic[order[j]] < aic[order[j - 1]]; j--) {
+    for (int j = i; j > 0 && res[order[j]].aic < res[order[j - 1]].aic; j--) {
       int t = order[j];
       order[j] = order[j - 1];
       order[j - 1] = t;
     }
-  const char* id[2] = {truce_scenario_side_id(sc, 0),
-                       truce_scenario_side_id(sc, 1)};
+  const truce_calib_result* best = m ? &res[order[0]] : NULL;
   if (!rc && json) {
-    int b = order[0];
-    printf("{\"law\": \"%s\", \"days\": %zu, \"parameters\": {", 
-           truce_fit_law_name(b), n);
-    /* coef[0]: side 1's effect on side 0 = side 1's coefficient */
-    printf("\"combat.coefficients.%s\": {\"estimate\": %.8g, \"se\": %.8g}, ",
-           id[1], coef[b][0], se[b][0]);
-    printf("\"combat.coefficients.%s\": {\"estimate\": %.8g, \"se\": %.8g}}",
-           id[0], coef[b][1], se[b][1]);
-    printf(", \"ssr\": %.8g, \"aic\": %.8g, \"ranking\": [", ssr[b], aic[b]);
-    for (int i = 0; i < m; i++)
-      printf("%s{\"law\": \"%s\", \"ssr\": %.8g, \"aic\": %.8g}", i ? ", " : "",
-             truce_fit_law_name(order[i]), ssr[order[i]], aic[order[i]]);
+    printf("{\"law\": \"%s\", \"days\": %zu, \"observations\": %zu, "
+           "\"parameters\": {", truce_fit_law_name(best->law),
+           truce_observed_days(o), best->n_obs);
+    for (size_t j = 0; j < best->n_par; j++)
+      print_param(&best->par[j], 1, j + 1 == best->n_par);
+    printf("}, \"noise_sd\": {");
+    for (size_t j = 0; j < best->n_noise; j++)
+      printf("%s\"%s\": %.8g", j ? ", " : "", best->noise[j].name,
+             best->noise[j].estimate);
+    printf("}, \"ssr\": %.8g, \"loglik\": %.8g, \"aic\": %.8g, "
+           "\"converged\": %s, \"ranking\": [", best->ssr, best->loglik,
+           best->aic, best->converged ? "true" : "false");
+    for (int i = 0; i < m; i++) {
+      const truce_calib_result* r = &res[order[i]];
+      printf("%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
+             "\"loglik\": %.8g, \"aic\": %.8g}", i ? ", " : "",
+             truce_fit_law_name(r->law), r->n_par + r->n_noise, r->ssr,
+             r->loglik, r->aic);
+    }
     printf("]}\n");
   } else if (!rc) {
-    printf("%s: %zu days observed (%s)\n", truce_scenario_name(sc), n,
-           obs_path);
-    printf("  %-12s %-28s %-28s %12s %10s\n", "law",
-           "coefficient of the first", "coefficient of the second", "SSR",
+    printf("%s: %zu days observed, %zu casualty figures from %zu source(s) "
+           "(%s)\n", truce_scenario_name(sc), truce_observed_days(o),
+           best->n_obs, truce_observed_sources(o), obs_path);
+    printf("  %-12s %5s %14s %14s %12s\n", "law", "k", "SSR", "log-lik",
            "AIC");
     for (int i = 0; i < m; i++) {
-      int l = order[i];
-      printf("  %-12s %-4s %.4g +- %.2g %*s %-4s %.4g +- %.2g %*s %12.5g "
-             "%10.2f\n",
-             truce_fit_law_name(l), id[0], coef[l][1], se[l][1], 6, "", id[1],
-             coef[l][0], se[l][0], 6, "", ssr[l], aic[l]);
+      const truce_calib_result* r = &res[order[i]];
+      printf("  %-12s %5zu %14.6g %14.2f %12.2f%s\n",
+             truce_fit_law_name(r->law), r->n_par + r->n_noise, r->ssr,
+             r->loglik, r->aic, r->converged ? "" : "  (not converged)");
     }
-    if (m > 1) printf("  best by AIC: %s\n", truce_fit_law_name(order[0]));
+    printf("  %s law (%s): estimate +- SE [90%% interval]\n",
+           truce_fit_law_name(best->law), m > 1 ? "best by AIC" : "as asked");
+    for (size_t j = 0; j < best->n_par; j++) print_param(&best->par[j], 0, 0);
+    for (size_t j = 0; j < best->n_noise; j++)
+      printf("    %-36s %12.6g (residual sd)\n", best->noise[j].name,
+             best->noise[j].estimate);
   }
-  if (!rc && write_path) rc = write_scenario(ctx, sc, write_path, obs_path,
-                                             order[0], coef[order[0]],
-                                             se[order[0]]);
-  free(col);
+  if (!rc && write_path)
+    rc = write_scenario(ctx, sc, write_path, obs_path, best);
   truce_observed_free(o);
   truce_scenario_free(sc);
   return rc;

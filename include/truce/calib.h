@@ -22,18 +22,25 @@ TRUCE_API int truce_engel(truce_ctx* ctx, const double* x, const double* y,
                           size_t n, double cx, double cy, double* a,
                           double* b);
 
-/* The laws a one-coefficient-per-side fit can take. */
+/* The laws the calibration fits (the scenario's combat.law names). The
+ * first three also have the closed-form fit truce_fit. Casualties of x
+ * per day, with y the enemy (docs/model.md s2):
+ *   square a y; linear a x y; logarithmic a x; helmbold a y^W x^(1-W);
+ *   power a y^p x^q; fatigue a x / ln(e + day). */
 typedef enum {
-  TRUCE_FIT_SQUARE,      /* casualties of x per day = a * y     */
-  TRUCE_FIT_LINEAR,      /*                           a * x * y */
-  TRUCE_FIT_LOGARITHMIC, /*                           a * x     */
+  TRUCE_FIT_SQUARE,
+  TRUCE_FIT_LINEAR,
+  TRUCE_FIT_LOGARITHMIC,
+  TRUCE_FIT_HELMBOLD,
+  TRUCE_FIT_POWER,
+  TRUCE_FIT_FATIGUE,
   TRUCE_FIT_COUNT
 } truce_fit_law;
 
 TRUCE_API const char* truce_fit_law_name(int law);
 
-/* Least squares through the origin (GSL's gsl_fit_mul), one coefficient
- * per side, of daily casualties cx[i], cy[i] on the law's driver of the
+/* Square, linear or logarithmic law: least squares through the origin
+ * (GSL's gsl_fit_mul), one coefficient per side, of daily casualties cx[i], cy[i] on the law's driver of the
  * daily strengths x[i], y[i] (i < n). coef[0] is y's effect on x, coef[1]
  * x's on y; ssr is the sum of both sides' squared residuals; se[] the
  * coefficients' standard errors (may be NULL). */
@@ -47,13 +54,84 @@ typedef struct truce_observed truce_observed;
 TRUCE_API int truce_observed_load(truce_ctx* ctx, const char* path,
                                   const truce_scenario* sc,
                                   truce_observed** out);
+/* Observations from memory (rows as truce_observed_rows gives them;
+ * sources[k] names source index k). */
+typedef struct truce_obs truce_obs;
+TRUCE_API int truce_observed_new(truce_ctx* ctx, const truce_obs* rows,
+                                 size_t n, const char* const* sources,
+                                 size_t n_sources, truce_observed** out);
 /* Days on which both sides report both variables. */
 TRUCE_API size_t truce_observed_days(const truce_observed* o);
+/* The day of column entry i (i < truce_observed_days). */
+TRUCE_API int truce_observed_day(const truce_observed* o, size_t i);
+/* Every row as read: day, side (0/1), variable (0 front, 1 casualties per
+ * day), value and source (an index for truce_observed_source). */
+struct truce_obs {
+  int day, side, var;
+  double value;
+  int source;
+};
+TRUCE_API const truce_obs* truce_observed_rows(const truce_observed* o,
+                                              size_t* n);
+TRUCE_API size_t truce_observed_sources(const truce_observed* o);
+TRUCE_API const char* truce_observed_source(const truce_observed* o,
+                                            size_t k);
 /* Column k (0 side-0 front, 1 side-0 casualties, 2 side-1 front, 3 side-1
  * casualties) into out[0..days). */
 TRUCE_API void truce_observed_column(const truce_observed* o, int k,
                                      double* out);
 TRUCE_API void truce_observed_free(truce_observed* o);
+
+/* ---- Fitting a law to partisan, noisy observations ------------------
+ * A source's bias: its casualty figures for `side` (-1: both sides) are
+ * the truth times an unknown factor with a lognormal prior (median,
+ * sdlog); sdlog 0 fixes the factor at the median (e.g. 1 for a source
+ * taken as unbiased). Sources without an entry have factor 1. */
+typedef struct {
+  const char* source;
+  int side;
+  double median, sdlog;
+} truce_source_bias;
+
+typedef struct {
+  int law;                       /* a truce_fit_law */
+  const truce_source_bias* bias; /* n_bias entries */
+  size_t n_bias;
+  int pooled_noise; /* 1: one residual sd for all sources; 0: one each */
+} truce_calib_spec;
+
+#define TRUCE_CALIB_MAXPAR 40
+
+typedef struct {
+  char name[128];      /* e.g. combat.coefficients.germans, bias.mod.b */
+  double estimate, se; /* se by the delta method */
+  double low, high;    /* 90% interval (log scale for positive ones) */
+} truce_calib_param;
+
+typedef struct {
+  int law;
+  size_t n_obs;  /* casualty observations used */
+  size_t n_par;  /* parameters fitted (noise sds excluded) */
+  truce_calib_param par[TRUCE_CALIB_MAXPAR];
+  size_t n_noise; /* one residual sd per source (or one pooled) */
+  truce_calib_param noise[TRUCE_CALIB_MAXPAR];
+  double ssr;     /* unweighted sum of squared residuals */
+  double loglik;  /* Gaussian, at the ML residual sds */
+  double aic;     /* 2 (n_par + n_noise) - 2 loglik */
+  int converged;
+} truce_calib_result;
+
+/* Maximum likelihood (a posteriori, with bias priors) fit of a law to the
+ * observed casualties per day, on the days both sides' fronts are
+ * observed, with GSL's gsl_multifit_nlinear (trust region) and feasible
+ * weighted least squares for the sources' residual sds
+ * (docs/validation.md s2). Parameters: both sides' coefficients, the
+ * law's exponents (helmbold W; power p, q), one log factor per biased
+ * source. */
+TRUCE_API int truce_calibrate(truce_ctx* ctx, const truce_observed* o,
+                              const truce_scenario* sc,
+                              const truce_calib_spec* spec,
+                              truce_calib_result* out);
 
 /* ---- Battle-outcome model selection (Rubio-Campillo 2016) ----------
  * A battle: year, each side's initial strength and casualties (sides R

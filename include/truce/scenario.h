@@ -57,8 +57,9 @@ TRUCE_API void truce_scenario_free(truce_scenario* sc);
 /* Write sc's file to `out` with n values replaced: paths[i] is a dotted
  * path ("combat.coefficients.allies", "combat.law") whose parent mapping
  * exists; values[i] is YAML text (a scalar or a flow mapping such as a
- * provenance record); each path must already be set in the file, as a
- * scalar or a mapping of scalars. The new text is spliced into the file's
+ * provenance record); a path set in the file must be a scalar or a
+ * mapping of scalars; one it does not set is inserted at the top of its
+ * parent mapping, which must be set. The new text is spliced into the file's
  * own, so everything else (comments, layout) is kept byte for byte. The
  * result is loaded and validated before it is written (to a temporary
  * file, then renamed); on failure nothing is written. */

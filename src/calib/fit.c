@@ -30,7 +30,8 @@ int truce_engel(truce_ctx* ctx, const double* x, const double* y, size_t n,
 }
 
 const char* truce_fit_law_name(int law) {
-  static const char* const n[] = {"square", "linear", "logarithmic"};
+  static const char* const n[] = {"square",   "linear", "logarithmic",
+                                  "helmbold", "power",  "fatigue"};
   return law >= 0 && law < TRUCE_FIT_COUNT ? n[law] : "?";
 }
 
@@ -38,9 +39,10 @@ int truce_fit(truce_ctx* ctx, int law, const double* x, const double* cx,
               const double* y, const double* cy, size_t n, double coef[2],
               double se[2], double* ssr) {
   if (!ctx || !x || !cx || !y || !cy || !coef || !ssr || n < 2 ||
-      law < 0 || law >= TRUCE_FIT_COUNT)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a fit needs a law and at least two "
-                      "days of both series");
+      law < 0 || law > TRUCE_FIT_LOGARITHMIC)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a closed-form fit needs the square, "
+                      "linear or logarithmic law and at least two days of "
+                      "both series");
   double* d = truce__calloc(ctx, n, sizeof(double));
   if (!d) return TRUCE_ENOMEM;
   *ssr = 0;

@@ -3,7 +3,9 @@
  * Observed series for calibration (docs/validation.md): a CSV of
  * `day,side,variable,value,source` rows (variables: front, casualties per
  * day), checked against a scenario's sides, with FILE:LINE:COL errors.
- * The days on which both sides report both variables form the series.
+ * Every row is kept with its source; the days on which both sides report
+ * both variables form the columns (the mean over sources where several
+ * report the same value).
  */
 #include <math.h>
 #include <stdio.h>
@@ -14,16 +16,104 @@
 
 #define MAXDAYS 100000
 
+#define MAXSOURCES 64
+
 struct truce_observed {
   truce_ctx* ctx;
   size_t n;
   double* v; /* n x 4: front0, cas0, front1, cas1 */
+  int* day;  /* n: the day of each column entry */
+  truce_obs* rows;
+  size_t n_rows, n_src;
+  char* src[MAXSOURCES];
 };
 
 void truce_observed_free(truce_observed* o) {
   if (!o) return;
   truce__free(o->ctx, o->v, 0);
+  truce__free(o->ctx, o->day, 0);
+  truce__free(o->ctx, o->rows, 0);
+  for (size_t k = 0; k < o->n_src; k++) truce__strfree(o->ctx, o->src[k]);
   truce__free(o->ctx, o, sizeof *o);
+}
+
+/* The index of a source name, added if new; -1 when there are too many. */
+static int source_index(truce_observed* o, const char* name) {
+  for (size_t k = 0; k < o->n_src; k++)
+    if (!strcmp(o->src[k], name)) return (int)k;
+  if (o->n_src == MAXSOURCES) return -1;
+  o->src[o->n_src] = truce__strdup(o->ctx, name);
+  return o->src[o->n_src] ? (int)o->n_src++ : -2;
+}
+
+/* The columns: the days on which both sides report both variables, each
+ * value the mean over the sources that report it. */
+static int columns(truce_observed* o, const char* what) {
+  int maxday = -1;
+  for (size_t r = 0; r < o->n_rows; r++)
+    if (o->rows[r].day > maxday) maxday = o->rows[r].day;
+  size_t nd = (size_t)(maxday + 1);
+  double* by = truce__calloc(o->ctx, nd * 8 + 1, sizeof(double));
+  o->v = truce__calloc(o->ctx, nd * 4 + 1, sizeof(double));
+  o->day = truce__calloc(o->ctx, nd + 1, sizeof(int));
+  if (!by || !o->v || !o->day) {
+    truce__free(o->ctx, by, 0);
+    return TRUCE_ENOMEM;
+  }
+  for (size_t r = 0; r < o->n_rows; r++) {
+    const truce_obs* w = &o->rows[r];
+    by[(size_t)w->day * 8 + (size_t)(2 * w->side + w->var)] += w->value;
+    by[(size_t)w->day * 8 + 4 + (size_t)(2 * w->side + w->var)] += 1;
+  }
+  for (size_t d = 0; d < nd; d++) {
+    const double* r = by + d * 8;
+    if (!r[4] || !r[5] || !r[6] || !r[7]) continue;
+    for (int k = 0; k < 4; k++) o->v[o->n * 4 + (size_t)k] = r[k] / r[4 + k];
+    o->day[o->n++] = (int)d;
+  }
+  truce__free(o->ctx, by, 0);
+  if (o->n < 2)
+    return TRUCE_FAIL(o->ctx, TRUCE_EINVAL, "%s: fewer than 2 days with "
+                      "both sides' front and casualties", what);
+  return 0;
+}
+
+int truce_observed_new(truce_ctx* ctx, const truce_obs* rows, size_t n,
+                       const char* const* sources, size_t n_sources,
+                       truce_observed** out) {
+  *out = NULL;
+  if (!rows || (n_sources && !sources) || n_sources > MAXSOURCES)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "observations need rows and at most "
+                      "%d sources", MAXSOURCES);
+  for (size_t r = 0; r < n; r++)
+    if (rows[r].day < 0 || rows[r].day >= MAXDAYS || rows[r].side < 0 ||
+        rows[r].side > 1 || rows[r].var < 0 || rows[r].var > 1 ||
+        !(rows[r].value >= 0) || !isfinite(rows[r].value) ||
+        rows[r].source < 0 || (size_t)rows[r].source >= n_sources)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "observation %zu: expected a day "
+                        "from 0, side 0 or 1, variable 0 or 1, a value >= 0 "
+                        "and a known source", r);
+  truce_observed* o = truce__calloc(ctx, 1, sizeof *o);
+  if (!o) return TRUCE_ENOMEM;
+  o->ctx = ctx;
+  o->rows = truce__calloc(ctx, n ? n : 1, sizeof *o->rows);
+  int rc = o->rows ? 0 : TRUCE_ENOMEM;
+  if (!rc) {
+    memcpy(o->rows, rows, n * sizeof *rows);
+    o->n_rows = n;
+  }
+  for (size_t k = 0; k < n_sources && !rc; k++)
+    rc = source_index(o, sources[k]) == -2 ? TRUCE_ENOMEM : 0;
+  if (!rc && o->n_src != n_sources)
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "observations: a source name appears "
+                    "twice; expected distinct names");
+  if (!rc) rc = columns(o, "observations");
+  if (rc) {
+    truce_observed_free(o);
+    return rc;
+  }
+  *out = o;
+  return 0;
 }
 
 int truce_observed_load(truce_ctx* ctx, const char* path,
@@ -33,18 +123,19 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
   size_t len;
   int rc = truce__read_file(ctx, path, "an observed-data CSV", &text, &len);
   if (rc) return rc;
-  /* by day: 4 values, NAN when absent */
-  double* by = truce__malloc(ctx, (size_t)MAXDAYS * 4 * sizeof(double));
   truce_observed* o = truce__calloc(ctx, 1, sizeof *o);
-  if (!by || !o) {
+  size_t cap = 1;
+  for (size_t i = 0; i < len; i++) cap += text[i] == '\n';
+  truce_obs* rows = o ? truce__calloc(ctx, cap, sizeof *rows) : NULL;
+  if (!o || !rows) {
+    truce__free(ctx, rows, 0);
     truce__free(ctx, text, len + 1);
-    truce__free(ctx, by, 0);
     truce__free(ctx, o, 0);
     return TRUCE_ENOMEM;
   }
   o->ctx = ctx;
-  for (size_t i = 0; i < (size_t)MAXDAYS * 4; i++) by[i] = NAN;
-  int line = 0, maxday = -1;
+  o->rows = rows;
+  int line = 0;
   char* save = NULL;
   for (char* ln = strtok_r(text, "\n", &save); ln && !rc;
        ln = strtok_r(NULL, "\n", &save)) {
@@ -108,24 +199,25 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
                       "expected a number >= 0", path, line, cols[3], f[3]);
       break;
     }
-    by[(size_t)day * 4 + (size_t)(2 * side + var)] = v;
-    if (day > maxday) maxday = (int)day;
+    char* sname = (p != f[3] && *p) ? p : (char*)"unknown";
+    size_t sl = strlen(sname);
+    if (sl >= 2 && sname[0] == '"' && sname[sl - 1] == '"') {
+      sname[sl - 1] = '\0'; /* a quoted source: its text */
+      sname++;
+    }
+    int src = source_index(o, sname);
+    if (src < 0) {
+      rc = src == -2 ? TRUCE_ENOMEM
+                     : TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: more "
+                                  "than %d sources; expected at most %d",
+                                  path, line, (int)(end - ln) + 2, MAXSOURCES,
+                                  MAXSOURCES);
+      break;
+    }
+    rows[o->n_rows++] = (truce_obs){(int)day, side, var, v, src};
   }
   truce__free(ctx, text, len + 1);
-  if (!rc) {
-    o->v = truce__calloc(ctx, (size_t)(maxday + 1) * 4 + 1, sizeof(double));
-    if (!o->v) rc = TRUCE_ENOMEM;
-    for (int d = 0; d <= maxday && !rc; d++) {
-      const double* r = by + (size_t)d * 4;
-      if (isnan(r[0]) || isnan(r[1]) || isnan(r[2]) || isnan(r[3])) continue;
-      memcpy(o->v + o->n * 4, r, 4 * sizeof(double));
-      o->n++;
-    }
-    if (!rc && o->n < 2)
-      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s: fewer than 2 days with both "
-                      "sides' front and casualties", path);
-  }
-  truce__free(ctx, by, 0);
+  if (!rc) rc = columns(o, path);
   if (rc) {
     truce_observed_free(o);
     return rc;
@@ -135,6 +227,19 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
 }
 
 size_t truce_observed_days(const truce_observed* o) { return o->n; }
+
+int truce_observed_day(const truce_observed* o, size_t i) { return o->day[i]; }
+
+const truce_obs* truce_observed_rows(const truce_observed* o, size_t* n) {
+  *n = o->n_rows;
+  return o->rows;
+}
+
+size_t truce_observed_sources(const truce_observed* o) { return o->n_src; }
+
+const char* truce_observed_source(const truce_observed* o, size_t k) {
+  return k < o->n_src ? o->src[k] : NULL;
+}
 
 void truce_observed_column(const truce_observed* o, int k, double* out) {
   for (size_t i = 0; i < o->n; i++) out[i] = o->v[i * 4 + (size_t)k];

@@ -2,7 +2,8 @@
  * Writing a scenario back with some values replaced (e.g. fitted
  * coefficients with their provenance), validated before it is written.
  * The new values are spliced into the original text, so comments, order
- * and layout elsewhere are kept byte for byte. */
+ * and layout elsewhere are kept byte for byte; a key the scenario does not
+ * set yet is inserted at the top of the mapping that should hold it. */
 #include <libfyaml.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ static int span(const char* text, size_t len, struct fy_node* n, size_t* b,
 typedef struct {
   size_t b, e;
   const char* value;
+  char key[160], after[208]; /* around value when inserting a new key */
 } edit;
 
 static int by_pos(const void* a, const void* b) {
@@ -59,22 +61,57 @@ static int by_pos(const void* a, const void* b) {
   return x->b < y->b ? -1 : x->b > y->b;
 }
 
-/* Find where one dotted path's value is written in the text. */
+/* The node at a dotted path, or NULL. */
+static struct fy_node* at_path(struct fy_document* doc, const char* path,
+                               size_t upto) {
+  char p[512];
+  if (upto == 0 || upto >= sizeof p - 1) return NULL;
+  p[0] = '/';
+  for (size_t i = 0; i < upto; i++) p[i + 1] = path[i] == '.' ? '/' : path[i];
+  p[upto + 1] = '\0';
+  return fy_node_by_path(fy_document_root(doc), p, FY_NT, FYNWF_DONT_FOLLOW);
+}
+
+/* Find where one dotted path's value is written in the text. A path the
+ * scenario does not set, in a mapping it does, is inserted before that
+ * mapping's first key ("KEY: VALUE" and a new line at its indentation in
+ * a block mapping, "KEY: VALUE, " in a flow one); *ins then holds the text
+ * to insert before the value and *ins_after after it. */
 static int locate(truce_ctx* ctx, const truce_scenario* sc,
                   struct fy_document* doc, const char* text, size_t len,
                   const char* path, edit* ed) {
-  char p[512];
   size_t pl = strlen(path);
-  if (pl == 0 || pl >= sizeof p - 1)
+  if (pl == 0 || pl >= 500)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bad path '%s'", path);
-  p[0] = '/';
-  for (size_t i = 0; i <= pl; i++) p[i + 1] = path[i] == '.' ? '/' : path[i];
-  struct fy_node* n =
-      fy_node_by_path(fy_document_root(doc), p, FY_NT, FYNWF_DONT_FOLLOW);
-  if (!n)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                      "%s: cannot write '%s': the scenario does not set it",
-                      sc->file, path);
+  struct fy_node* n = at_path(doc, path, pl);
+  if (!n) {
+    const char* dot = strrchr(path, '.');
+    struct fy_node* parent = dot ? at_path(doc, path, (size_t)(dot - path))
+                                 : fy_document_root(doc);
+    struct fy_node* first =
+        parent && fy_node_is_mapping(parent) &&
+                fy_node_mapping_item_count(parent) > 0
+            ? fy_node_pair_key(fy_node_mapping_get_by_index(parent, 0))
+            : NULL;
+    struct fy_token* t = first && fy_node_is_scalar(first)
+                             ? fy_node_get_scalar_token(first)
+                             : NULL;
+    const struct fy_mark* m = t ? fy_token_start_mark(t) : NULL;
+    if (!m || m->input_pos > len)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "%s: cannot write '%s': the scenario sets neither it "
+                        "nor the mapping that holds it",
+                        sc->file, path);
+    ed->b = ed->e = m->input_pos;
+    snprintf(ed->key, sizeof ed->key, "%s: ", dot ? dot + 1 : path);
+    if (fy_node_get_style(parent) == FYNS_FLOW) {
+      snprintf(ed->after, sizeof ed->after, ", ");
+    } else {
+      int col = m->column < 200 ? m->column : 200;
+      snprintf(ed->after, sizeof ed->after, "\n%*s", col, "");
+    }
+    return 0;
+  }
   if (span(text, len, n, &ed->b, &ed->e))
     return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                       "%s: cannot write '%s': expected a number, a word or a "
@@ -112,7 +149,7 @@ int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
     for (size_t i = 0; i < n; i++) {
       if (i && eds[i].b < eds[i - 1].e)
         rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "overlapping values to write");
-      cap += strlen(eds[i].value);
+      cap += strlen(eds[i].key) + strlen(eds[i].value) + strlen(eds[i].after);
     }
   }
   char* res = rc ? NULL : truce__malloc(ctx, cap);
@@ -123,9 +160,12 @@ int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
     for (size_t i = 0; i < n; i++) {
       memcpy(res + w, text + at, eds[i].b - at);
       w += eds[i].b - at;
-      size_t vl = strlen(eds[i].value);
-      memcpy(res + w, eds[i].value, vl);
-      w += vl;
+      const char* part[3] = {eds[i].key, eds[i].value, eds[i].after};
+      for (int k = 0; k < 3; k++) {
+        size_t vl = strlen(part[k]);
+        memcpy(res + w, part[k], vl);
+        w += vl;
+      }
       at = eds[i].e;
     }
     memcpy(res + w, text + at, len - at);

@@ -279,7 +279,14 @@ for c in report compare; do "$TRUCE" $c --help | grep -q "usage: truce $c" && ok
 # calibrate: the Ardennes ranks linear < logarithmic < square (by AIC too)
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" \
   --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" --json >"$T/cal.json" 2>"$T/stderr" || bad "calibrate: $(cat "$T/stderr")"
-grep -q '"law": "linear"' "$T/cal.json" && grep -q '"ranking": \[{"law": "linear".*"law": "logarithmic".*"law": "square"' "$T/cal.json" \
+/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+rank = [x["law"] for x in r["ranking"]]
+assert rank.index("linear") < rank.index("logarithmic") < rank.index("square"), rank
+assert sorted(rank) == ["fatigue", "helmbold", "linear", "logarithmic", "power", "square"], rank
+aic = [x["aic"] for x in r["ranking"]]
+assert aic == sorted(aic) and r["law"] == rank[0], r' "$T/cal.json" \
   && ok || bad "calibrate ranking: $(cat "$T/cal.json")"
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --law square \
   --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" --json | grep -q '"combat.coefficients.germans": {"estimate": 0.00389' \
@@ -319,10 +326,19 @@ ARDOBS="$SRC/data/historical/ardennes/ardennes-observed.csv"
   && "$TRUCE" calibrate "$T/fit.yaml" --law square --observed "$ARDOBS" --json | grep -q '"combat.coefficients.germans": {"estimate": 0.00389' \
   && ok || bad "calibrate --write-scenario: $(cat "$T/stderr")"
 sed 's/^    allies: {.*}$/    allies:\n      value: 0.004\n      unit: per day/' "$ARD" >"$T/block.yaml"
-"$TRUCE" calibrate "$T/block.yaml" --observed "$ARDOBS" --write-scenario "$T/fit2.yaml" >/dev/null 2>"$T/stderr" \
+"$TRUCE" calibrate "$T/block.yaml" --observed "$ARDOBS" --law linear --write-scenario "$T/fit2.yaml" >/dev/null 2>"$T/stderr" \
   && grep -q '^  law: linear$' "$T/fit2.yaml" && "$TRUCE" check "$T/fit2.yaml" | grep -q "law:       linear" \
   && [ "$(grep -c 'truce calibrate, linear law' "$T/fit2.yaml")" = 2 ] \
   && ok || bad "calibrate --write-scenario over a block mapping: $(cat "$T/stderr")"
+# a law with exponents the scenario does not set: p and q are inserted at
+# the top of the combat mapping
+"$TRUCE" calibrate "$ARD" --observed "$ARDOBS" --law power --write-scenario "$T/fit3.yaml" >/dev/null 2>"$T/stderr" \
+  && grep -A2 '^combat:$' "$T/fit3.yaml" | grep -q '^  p: {value: 3.47' \
+  && grep -A2 '^combat:$' "$T/fit3.yaml" | grep -q '^  q: {value: 1.50.*low: 0,' \
+  && [ "$(grep -c 'truce calibrate, power law' "$T/fit3.yaml")" = 4 ] \
+  && "$TRUCE" check "$T/fit3.yaml" >/dev/null \
+  && "$TRUCE" calibrate "$T/fit3.yaml" --law power --observed "$ARDOBS" --json | grep -q '"combat.p": {"estimate": 3.47' \
+  && ok || bad "calibrate --write-scenario inserting p and q: $(cat "$T/stderr") $(grep -A3 '^combat:' "$T/fit3.yaml")"
 "$TRUCE" calibrate "$ARD" --observed "$ARDOBS" --write-scenario "$T/nodir/x.yaml" >/dev/null 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "nodir/x.yaml:1:1: error: cannot write" "$T/stderr" && [ ! -e "$T/nodir" ] \
   && ok || bad "calibrate --write-scenario to a missing dir: $(cat "$T/stderr")"

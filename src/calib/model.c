@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Fitting an attrition law to partisan, noisy observations
+ * (docs/validation.md s2). The model for a casualty figure reported by
+ * source k for side s on day d is
+ *   value = beta_{k,s} x k_e x D_s(d) + e,   e ~ N(0, sigma_k^2)
+ * with k_e the enemy's coefficient, D_s the law's driver of the day's
+ * observed fronts and beta a source's bias factor (1 unless given a
+ * prior). Parameters are fitted by GSL's gsl_multifit_nlinear (trust
+ * region, finite-difference Jacobian) on residuals standardised by the
+ * sources' sds, which are re-estimated from the residuals until they
+ * settle (feasible weighted least squares; at convergence the Gaussian
+ * maximum likelihood). Bias priors enter as pseudo-residuals
+ * (ln beta - ln median) / sdlog, so the fit is then a posterior mode.
+ */
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <gsl/gsl_vector.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "truce_int.h"
+
+#define E_CONST 2.718281828459045
+#define Z90 1.6448536269514722 /* the normal's 95th percentile */
+
+typedef struct {
+  int day, side, src, bias; /* bias: index into the factors, -1 none */
+  double value, x, y;       /* x: own front, y: enemy's */
+} cas_obs;
+
+typedef struct {
+  int law;
+  size_t n, n_prior, n_bias_par;
+  const cas_obs* obs;
+  const double* sigma;   /* per source */
+  const double* fixed;   /* per bias entry: ln median when fixed, else NAN */
+  const int* bias_par;   /* per bias entry: its parameter index, or -1 */
+  const double* prior_m; /* per bias entry */
+  const double* prior_s;
+  size_t n_entries;
+  size_t first_bias; /* index of the first bias parameter */
+} model;
+
+static double logistic(double t) { return 1 / (1 + exp(-t)); }
+
+/* The expected casualty figure of one observation. */
+static double predict(const model* m, const double* th, const cas_obs* o) {
+  double lnk = th[o->side ? 1 : 0]; /* side 0 is hit by side 1's coef */
+  double p, q, f = 1;
+  switch (m->law) {
+    case TRUCE_FIT_SQUARE: p = 1, q = 0; break;
+    case TRUCE_FIT_LINEAR: p = 1, q = 1; break;
+    case TRUCE_FIT_LOGARITHMIC: p = 0, q = 1; break;
+    case TRUCE_FIT_HELMBOLD: p = logistic(th[2]), q = 1 - p; break;
+    case TRUCE_FIT_POWER: p = th[2], q = th[3]; break;
+    default: p = 0, q = 1, f = log(E_CONST + o->day); break;
+  }
+  double lnb = 0;
+  if (o->bias >= 0)
+    lnb = m->bias_par[o->bias] >= 0 ? th[m->bias_par[o->bias]]
+                                    : m->fixed[o->bias];
+  return exp(lnk + lnb + p * log(o->y) + q * log(o->x)) / f;
+}
+
+static int residuals(const gsl_vector* x, void* user, gsl_vector* f) {
+  const model* m = user;
+  const double* th = x->data;
+  for (size_t i = 0; i < m->n; i++) {
+    const cas_obs* o = &m->obs[i];
+    gsl_vector_set(f, i, (o->value - predict(m, th, o)) / m->sigma[o->src]);
+  }
+  size_t r = m->n;
+  for (size_t e = 0; e < m->n_entries; e++)
+    if (m->bias_par[e] >= 0)
+      gsl_vector_set(f, r++,
+                     (th[m->bias_par[e]] - m->prior_m[e]) / m->prior_s[e]);
+  return GSL_SUCCESS;
+}
+
+static int n_law_par(int law) {
+  return law == TRUCE_FIT_HELMBOLD ? 3 : law == TRUCE_FIT_POWER ? 4 : 2;
+}
+
+static void set_par(truce_calib_param* p, const char* name, double est,
+                    double se, double lo, double hi) {
+  snprintf(p->name, sizeof p->name, "%s", name);
+  p->estimate = est;
+  p->se = se;
+  p->low = lo;
+  p->high = hi;
+}
+
+/* One least-squares solve from th (updated in place); its covariance of
+ * the standardised problem into cov. */
+static int solve(const model* m, size_t np, double* th, gsl_matrix* cov,
+                 int* converged) {
+  size_t nr = m->n + m->n_prior;
+  gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+  gsl_multifit_nlinear_workspace* w =
+      gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nr, np);
+  if (!w) return TRUCE_ENOMEM;
+  gsl_multifit_nlinear_fdf fdf = {0};
+  fdf.f = residuals;
+  fdf.n = nr;
+  fdf.p = np;
+  fdf.params = (void*)m;
+  gsl_vector_view x0 = gsl_vector_view_array(th, np);
+  int info = 0, st = gsl_multifit_nlinear_init(&x0.vector, &fdf, w);
+  if (st == GSL_SUCCESS)
+    st = gsl_multifit_nlinear_driver(500, 1e-10, 1e-10, 1e-12, NULL, NULL,
+                                     &info, w);
+  *converged = st == GSL_SUCCESS;
+  const gsl_vector* x = gsl_multifit_nlinear_position(w);
+  for (size_t j = 0; j < np; j++) th[j] = gsl_vector_get(x, j);
+  int cst = gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, cov);
+  gsl_multifit_nlinear_free(w);
+  return cst == GSL_SUCCESS ? 0 : TRUCE_EDOM;
+}
+
+int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
+                    const truce_scenario* sc, const truce_calib_spec* spec,
+                    truce_calib_result* out) {
+  if (!ctx || !ob || !sc || !spec || !out || spec->law < 0 ||
+      spec->law >= TRUCE_FIT_COUNT || (spec->n_bias && !spec->bias))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "truce_calibrate: bad arguments");
+  memset(out, 0, sizeof *out);
+  const int law = spec->law;
+  const size_t nsrc = truce_observed_sources(ob);
+  const size_t nd = truce_observed_days(ob);
+  size_t nrows;
+  const truce_obs* rows = truce_observed_rows(ob, &nrows);
+  /* bias entries: (source index, side) -> parameter */
+  size_t ne = spec->n_bias, nbp = 0;
+  if (2 + 2 + ne > TRUCE_CALIB_MAXPAR || nsrc > TRUCE_CALIB_MAXPAR)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "too many sources or bias factors; "
+                      "expected at most %d in all", TRUCE_CALIB_MAXPAR - 4);
+  int esrc[TRUCE_CALIB_MAXPAR], bpar[TRUCE_CALIB_MAXPAR];
+  double fixed[TRUCE_CALIB_MAXPAR], pm[TRUCE_CALIB_MAXPAR],
+      ps[TRUCE_CALIB_MAXPAR];
+  const int nlp = n_law_par(law);
+  for (size_t e = 0; e < ne; e++) {
+    const truce_source_bias* b = &spec->bias[e];
+    esrc[e] = -1;
+    for (size_t k = 0; k < nsrc; k++)
+      if (b->source && !strcmp(b->source, truce_observed_source(ob, k)))
+        esrc[e] = (int)k;
+    if (esrc[e] < 0)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bias for source '%s': the "
+                        "observed file has no such source", b->source);
+    if (!(b->median > 0) || !(b->sdlog >= 0) || b->side < -1 || b->side > 1)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bias for source '%s': expected a "
+                        "median > 0, an sdlog >= 0 and side -1, 0 or 1",
+                        b->source);
+    pm[e] = log(b->median);
+    ps[e] = b->sdlog;
+    fixed[e] = b->sdlog > 0 ? 0.0 : pm[e]; /* unused when fitted */
+    bpar[e] = b->sdlog > 0 ? nlp + (int)nbp++ : -1;
+  }
+  const size_t np = (size_t)nlp + nbp;
+  /* the casualty observations on days with both fronts */
+  int maxday = nd ? truce_observed_day(ob, nd - 1) : 0;
+  int* col = truce__malloc(ctx, ((size_t)maxday + 1) * sizeof(int));
+  cas_obs* obs = truce__calloc(ctx, nrows ? nrows : 1, sizeof *obs);
+  double* sigma = truce__calloc(ctx, nsrc ? nsrc : 1, sizeof(double));
+  double* fr = truce__malloc(ctx, (nd ? nd : 1) * 4 * sizeof(double));
+  gsl_matrix* cov = gsl_matrix_alloc(np, np);
+  int rc = (!col || !obs || !sigma || !fr || !cov) ? TRUCE_ENOMEM : 0;
+  size_t n = 0;
+  if (!rc) {
+    for (int k = 0; k < 4; k++) truce_observed_column(ob, k, fr + (size_t)k * nd);
+    for (int d = 0; d <= maxday; d++) col[d] = -1;
+    for (size_t i = 0; i < nd; i++)
+      if (fr[i] > 0 && fr[2 * nd + i] > 0) col[truce_observed_day(ob, i)] = (int)i;
+    for (size_t r = 0; r < nrows; r++) {
+      const truce_obs* w = &rows[r];
+      if (w->var != 1 || w->day > maxday || col[w->day] < 0) continue;
+      size_t i = (size_t)col[w->day];
+      cas_obs* o = &obs[n++];
+      o->day = w->day;
+      o->side = w->side;
+      o->src = w->source;
+      o->value = w->value;
+      o->x = fr[(size_t)(2 * w->side) * nd + i];
+      o->y = fr[(size_t)(2 * (1 - w->side)) * nd + i];
+      o->bias = -1;
+      for (size_t e = 0; e < ne; e++)
+        if (esrc[e] == w->source && (spec->bias[e].side < 0 ||
+                                     spec->bias[e].side == w->side))
+          o->bias = (int)e;
+    }
+    if (n < np + 1)
+      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu casualty observations on days "
+                      "with both fronts observed; the %s law needs more than "
+                      "%zu", n, truce_fit_law_name(law), np);
+  }
+  model m = {law, n, nbp, nbp, obs, sigma, fixed, bpar, pm, ps, ne,
+             (size_t)nlp};
+  double th[TRUCE_CALIB_MAXPAR];
+  if (!rc) {
+    /* start: each side's ratio estimator for the law's driver */
+    double sc0 = 0, sd0 = 0, sc1 = 0, sd1 = 0;
+    for (size_t i = 0; i < n; i++) {
+      double drv = law == TRUCE_FIT_SQUARE || law == TRUCE_FIT_HELMBOLD ||
+                           law == TRUCE_FIT_POWER
+                       ? obs[i].y
+                   : law == TRUCE_FIT_LINEAR ? obs[i].x * obs[i].y
+                   : law == TRUCE_FIT_LOGARITHMIC
+                       ? obs[i].x
+                       : obs[i].x / log(E_CONST + obs[i].day);
+      double bf = obs[i].bias >= 0 ? spec->bias[obs[i].bias].median : 1;
+      if (obs[i].side) sc1 += obs[i].value / bf, sd1 += drv;
+      else sc0 += obs[i].value / bf, sd0 += drv;
+    }
+    th[0] = log(sd0 > 0 && sc0 > 0 ? sc0 / sd0 : 1e-6);
+    th[1] = log(sd1 > 0 && sc1 > 0 ? sc1 / sd1 : 1e-6);
+    if (law == TRUCE_FIT_HELMBOLD) th[2] = 0; /* W = 0.5 */
+    if (law == TRUCE_FIT_POWER) th[2] = 1, th[3] = 0;
+    for (size_t e = 0; e < ne; e++)
+      if (bpar[e] >= 0) th[bpar[e]] = pm[e];
+    for (size_t k = 0; k < nsrc; k++) sigma[k] = 1;
+  }
+  /* feasible weighted least squares: solve, re-estimate the sds */
+  gsl_error_handler_t* old = gsl_set_error_handler_off();
+  double ssr_k[TRUCE_CALIB_MAXPAR];
+  size_t n_k[TRUCE_CALIB_MAXPAR];
+  for (int it = 0; !rc && it < 8; it++) {
+    rc = solve(&m, np, th, cov, &out->converged);
+    if (rc) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "the %s fit is degenerate (its "
+                      "parameters are not identified by these data)",
+                      truce_fit_law_name(law));
+      break;
+    }
+    memset(ssr_k, 0, sizeof ssr_k);
+    memset(n_k, 0, sizeof n_k);
+    for (size_t i = 0; i < n; i++) {
+      double r = obs[i].value - predict(&m, th, &obs[i]);
+      ssr_k[obs[i].src] += r * r;
+      n_k[obs[i].src]++;
+    }
+    /* ML sds, with degrees of freedom shared out by observations */
+    double dof = 1 - (double)np / (double)n, change = 0, pooled = 0;
+    for (size_t k = 0; k < nsrc; k++) pooled += ssr_k[k];
+    for (size_t k = 0; k < nsrc; k++) {
+      if (!n_k[k]) continue;
+      double v = spec->pooled_noise ? pooled / ((double)n * dof)
+                                    : ssr_k[k] / ((double)n_k[k] * dof);
+      double s = sqrt(v > 0 ? v : 1e-300);
+      change = fmax(change, fabs(s - sigma[k]) / s);
+      sigma[k] = s;
+    }
+    if (change < 1e-9) break;
+  }
+  gsl_set_error_handler(old);
+  if (!rc) {
+    out->law = law;
+    out->n_obs = n;
+    out->n_par = np;
+    const char* id0 = truce_scenario_side_id(sc, 0);
+    const char* id1 = truce_scenario_side_id(sc, 1);
+    char nm[128];
+    for (size_t j = 0; j < np; j++) {
+      double t = th[j], s = sqrt(gsl_matrix_get(cov, j, j));
+      truce_calib_param* p = &out->par[j];
+      if (j < 2) { /* th[0]: side 1's coefficient (it hits side 0) */
+        snprintf(nm, sizeof nm, "combat.coefficients.%s", j ? id0 : id1);
+        set_par(p, nm, exp(t), exp(t) * s, exp(t - Z90 * s), exp(t + Z90 * s));
+      } else if (law == TRUCE_FIT_HELMBOLD && j == 2) {
+        double W = logistic(t);
+        set_par(p, "combat.W", W, W * (1 - W) * s, logistic(t - Z90 * s),
+                logistic(t + Z90 * s));
+      } else if (law == TRUCE_FIT_POWER && j < 4) {
+        set_par(p, j == 2 ? "combat.p" : "combat.q", t, s, t - Z90 * s,
+                t + Z90 * s);
+      } else {
+        size_t e = 0;
+        while (bpar[e] != (int)j) e++;
+        const truce_source_bias* b = &spec->bias[e];
+        if (b->side < 0) snprintf(nm, sizeof nm, "bias.%s", b->source);
+        else snprintf(nm, sizeof nm, "bias.%s.%s", b->source,
+                      b->side ? id1 : id0);
+        set_par(p, nm, exp(t), exp(t) * s, exp(t - Z90 * s), exp(t + Z90 * s));
+      }
+    }
+    double ll = 0, ssr = 0;
+    for (size_t k = 0; k < nsrc; k++) {
+      if (!n_k[k]) continue;
+      ssr += ssr_k[k];
+      double v = sigma[k] * sigma[k];
+      ll += -0.5 * (double)n_k[k] * log(2 * 3.141592653589793 * v) - ssr_k[k] / (2 * v);
+      if (!spec->pooled_noise || out->n_noise == 0) {
+        snprintf(nm, sizeof nm, "noise.%s",
+                 spec->pooled_noise ? "pooled" : truce_observed_source(ob, k));
+        truce_calib_param* p = &out->noise[out->n_noise++];
+        set_par(p, nm, sigma[k], NAN, NAN, NAN);
+      }
+    }
+    out->ssr = ssr;
+    out->loglik = ll;
+    out->aic = 2.0 * (double)(np + out->n_noise) - 2 * ll;
+  }
+  if (cov) gsl_matrix_free(cov);
+  truce__free(ctx, fr, 0);
+  truce__free(ctx, sigma, 0);
+  truce__free(ctx, obs, 0);
+  truce__free(ctx, col, 0);
+  return rc;
+}

@@ -133,7 +133,7 @@ static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
   values[n++] = law_v;
   for (size_t j = 0; j < r->n_par; j++) {
     const truce_calib_param* p = &r->par[j];
-    if (strncmp(p->name, "combat.", 7)) continue; /* bias factors */
+    if (strncmp(p->name, "combat.", 7) || p->held) continue; /* bias */
     int coef = !strncmp(p->name, "combat.coefficients.", 20);
     double lo = p->low, hi = p->high;
     if (!coef) { /* exponents: the engine's range is [0, 4] */
@@ -183,8 +183,11 @@ static int parse_bias(const char* arg, const truce_scenario* sc,
 static void print_param(const truce_calib_param* p, int json, int last) {
   if (json)
     printf("\"%s\": {\"estimate\": %.8g, \"se\": %.8g, \"low\": %.8g, "
-           "\"high\": %.8g}%s", p->name, p->estimate, p->se, p->low, p->high,
-           last ? "" : ", ");
+           "\"high\": %.8g%s}%s", p->name, p->estimate, p->se, p->low,
+           p->high, p->held ? ", \"held\": true" : "", last ? "" : ", ");
+  else if (p->held)
+    printf("    %-36s %12.6g (held: no casualty figures for that side)\n",
+           p->name, p->estimate);
   else
     printf("    %-36s %12.6g +- %-10.3g [%.6g, %.6g]\n", p->name, p->estimate,
            p->se, p->low, p->high);
@@ -329,7 +332,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       const truce_calib_result* r = &res[order[i]];
       printf("%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
              "\"loglik\": %.8g, \"aic\": %.8g}", i ? ", " : "",
-             truce_fit_law_name(r->law), r->n_par + r->n_noise, r->ssr,
+             truce_fit_law_name(r->law), r->n_free + r->n_noise, r->ssr,
              r->loglik, r->aic);
     }
     printf("]}\n");
@@ -342,7 +345,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     for (int i = 0; i < m; i++) {
       const truce_calib_result* r = &res[order[i]];
       printf("  %-12s %5zu %14.6g %14.2f %12.2f%s\n",
-             truce_fit_law_name(r->law), r->n_par + r->n_noise, r->ssr,
+             truce_fit_law_name(r->law), r->n_free + r->n_noise, r->ssr,
              r->loglik, r->aic, r->converged ? "" : "  (not converged)");
     }
     printf("  %s law (%s): estimate +- SE [90%% interval]\n",

@@ -60,7 +60,7 @@ typedef struct truce_obs truce_obs;
 TRUCE_API int truce_observed_new(truce_ctx* ctx, const truce_obs* rows,
                                  size_t n, const char* const* sources,
                                  size_t n_sources, truce_observed** out);
-/* Days on which both sides report both variables. */
+/* Days on which both sides' fronts are reported. */
 TRUCE_API size_t truce_observed_days(const truce_observed* o);
 /* The day of column entry i (i < truce_observed_days). */
 TRUCE_API int truce_observed_day(const truce_observed* o, size_t i);
@@ -77,7 +77,8 @@ TRUCE_API size_t truce_observed_sources(const truce_observed* o);
 TRUCE_API const char* truce_observed_source(const truce_observed* o,
                                             size_t k);
 /* Column k (0 side-0 front, 1 side-0 casualties, 2 side-1 front, 3 side-1
- * casualties) into out[0..days). */
+ * casualties) into out[0..days); NaN where no source reports a casualty
+ * figure that day. */
 TRUCE_API void truce_observed_column(const truce_observed* o, int k,
                                      double* out);
 TRUCE_API void truce_observed_free(truce_observed* o);
@@ -106,18 +107,20 @@ typedef struct {
   char name[128];      /* e.g. combat.coefficients.germans, bias.mod.b */
   double estimate, se; /* se by the delta method */
   double low, high;    /* 90% interval (log scale for positive ones) */
+  int held;            /* not fitted: the scenario's value (se 0) */
 } truce_calib_param;
 
 typedef struct {
   int law;
   size_t n_obs;  /* casualty observations used */
-  size_t n_par;  /* parameters fitted (noise sds excluded) */
+  size_t n_par;  /* parameters reported (noise sds excluded) */
+  size_t n_free; /* of which fitted */
   truce_calib_param par[TRUCE_CALIB_MAXPAR];
   size_t n_noise; /* one residual sd per source (or one pooled) */
   truce_calib_param noise[TRUCE_CALIB_MAXPAR];
   double ssr;     /* unweighted sum of squared residuals */
   double loglik;  /* Gaussian, at the ML residual sds */
-  double aic;     /* 2 (n_par + n_noise) - 2 loglik */
+  double aic;     /* 2 (n_free + n_noise) - 2 loglik */
   int converged;
 } truce_calib_result;
 
@@ -127,7 +130,8 @@ typedef struct {
  * weighted least squares for the sources' residual sds
  * (docs/validation.md s2). Parameters: both sides' coefficients, the
  * law's exponents (helmbold W; power p, q), one log factor per biased
- * source. */
+ * source. A side without casualty figures keeps the scenario's
+ * coefficient (reported as held). */
 TRUCE_API int truce_calibrate(truce_ctx* ctx, const truce_observed* o,
                               const truce_scenario* sc,
                               const truce_calib_spec* spec,

@@ -43,6 +43,9 @@ typedef struct {
   const double* prior_s;
   size_t n_entries;
   size_t first_bias; /* index of the first bias parameter */
+  double* full;          /* all parameters, fitted or held */
+  const size_t* free_ix; /* the fitted ones' indices into full */
+  size_t n_free;
 } model;
 
 static double logistic(double t) { return 1 / (1 + exp(-t)); }
@@ -68,7 +71,9 @@ static double predict(const model* m, const double* th, const cas_obs* o) {
 
 static int residuals(const gsl_vector* x, void* user, gsl_vector* f) {
   const model* m = user;
-  const double* th = x->data;
+  for (size_t j = 0; j < m->n_free; j++)
+    m->full[m->free_ix[j]] = gsl_vector_get(x, j);
+  const double* th = m->full;
   for (size_t i = 0; i < m->n; i++) {
     const cas_obs* o = &m->obs[i];
     gsl_vector_set(f, i, (o->value - predict(m, th, o)) / m->sigma[o->src]);
@@ -94,10 +99,12 @@ static void set_par(truce_calib_param* p, const char* name, double est,
   p->high = hi;
 }
 
-/* One least-squares solve from th (updated in place); its covariance of
- * the standardised problem into cov. */
-static int solve(const model* m, size_t np, double* th, gsl_matrix* cov,
-                 int* converged) {
+/* One least-squares solve of the free parameters from m->full (updated in
+ * place); their covariance in the standardised problem into cov. */
+static int solve(const model* m, gsl_matrix* cov, int* converged) {
+  size_t np = m->n_free;
+  double th[TRUCE_CALIB_MAXPAR];
+  for (size_t j = 0; j < np; j++) th[j] = m->full[m->free_ix[j]];
   size_t nr = m->n + m->n_prior;
   gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
   gsl_multifit_nlinear_workspace* w =
@@ -115,7 +122,7 @@ static int solve(const model* m, size_t np, double* th, gsl_matrix* cov,
                                      &info, w);
   *converged = st == GSL_SUCCESS;
   const gsl_vector* x = gsl_multifit_nlinear_position(w);
-  for (size_t j = 0; j < np; j++) th[j] = gsl_vector_get(x, j);
+  for (size_t j = 0; j < np; j++) m->full[m->free_ix[j]] = gsl_vector_get(x, j);
   int cst = gsl_multifit_nlinear_covar(gsl_multifit_nlinear_jac(w), 0.0, cov);
   gsl_multifit_nlinear_free(w);
   return cst == GSL_SUCCESS ? 0 : TRUCE_EDOM;
@@ -160,15 +167,15 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
     fixed[e] = b->sdlog > 0 ? 0.0 : pm[e]; /* unused when fitted */
     bpar[e] = b->sdlog > 0 ? nlp + (int)nbp++ : -1;
   }
-  const size_t np = (size_t)nlp + nbp;
+  const size_t nfull = (size_t)nlp + nbp;
   /* the casualty observations on days with both fronts */
   int maxday = nd ? truce_observed_day(ob, nd - 1) : 0;
   int* col = truce__malloc(ctx, ((size_t)maxday + 1) * sizeof(int));
   cas_obs* obs = truce__calloc(ctx, nrows ? nrows : 1, sizeof *obs);
   double* sigma = truce__calloc(ctx, nsrc ? nsrc : 1, sizeof(double));
   double* fr = truce__malloc(ctx, (nd ? nd : 1) * 4 * sizeof(double));
-  gsl_matrix* cov = gsl_matrix_alloc(np, np);
-  int rc = (!col || !obs || !sigma || !fr || !cov) ? TRUCE_ENOMEM : 0;
+  gsl_matrix* cov = NULL;
+  int rc = (!col || !obs || !sigma || !fr) ? TRUCE_ENOMEM : 0;
   size_t n = 0;
   if (!rc) {
     for (int k = 0; k < 4; k++) truce_observed_column(ob, k, fr + (size_t)k * nd);
@@ -192,14 +199,32 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
                                      spec->bias[e].side == w->side))
           o->bias = (int)e;
     }
-    if (n < np + 1)
-      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu casualty observations on days "
-                      "with both fronts observed; the %s law needs more than "
-                      "%zu", n, truce_fit_law_name(law), np);
   }
-  model m = {law, n, nbp, nbp, obs, sigma, fixed, bpar, pm, ps, ne,
-             (size_t)nlp};
+  /* a side without casualty figures keeps the scenario's coefficient */
+  size_t free_ix[TRUCE_CALIB_MAXPAR], np = 0;
+  int held[2] = {1, 1};
   double th[TRUCE_CALIB_MAXPAR];
+  for (size_t i = 0; !rc && i < n; i++) held[obs[i].side ? 1 : 0] = 0;
+  for (int j = 0; !rc && j < 2; j++) {
+    char path[160];
+    snprintf(path, sizeof path, "combat.coefficients.%s",
+             truce_scenario_side_id(sc, (size_t)(1 - j)));
+    double v = 0;
+    if (held[j] && (truce_scenario_get(ctx, sc, path, &v) || !(v > 0)))
+      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "no casualty figures for side '%s' "
+                      "and no positive %s in the scenario to hold",
+                      truce_scenario_side_id(sc, (size_t)j), path);
+    th[j] = held[j] ? log(v) : 0;
+  }
+  for (size_t j = 0; j < nfull; j++)
+    if (j >= 2 || !held[j]) free_ix[np++] = j;
+  if (!rc && n < np + 1)
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu casualty observations on days "
+                    "with both fronts observed; the %s law needs more than "
+                    "%zu", n, truce_fit_law_name(law), np);
+  if (!rc && !(cov = gsl_matrix_alloc(np, np))) rc = TRUCE_ENOMEM;
+  model m = {law, n, nbp, nbp, obs, sigma, fixed, bpar, pm, ps, ne,
+             (size_t)nlp, th, free_ix, np};
   if (!rc) {
     /* start: each side's ratio estimator for the law's driver */
     double sc0 = 0, sd0 = 0, sc1 = 0, sd1 = 0;
@@ -215,8 +240,8 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
       if (obs[i].side) sc1 += obs[i].value / bf, sd1 += drv;
       else sc0 += obs[i].value / bf, sd0 += drv;
     }
-    th[0] = log(sd0 > 0 && sc0 > 0 ? sc0 / sd0 : 1e-6);
-    th[1] = log(sd1 > 0 && sc1 > 0 ? sc1 / sd1 : 1e-6);
+    if (!held[0]) th[0] = log(sd0 > 0 && sc0 > 0 ? sc0 / sd0 : 1e-6);
+    if (!held[1]) th[1] = log(sd1 > 0 && sc1 > 0 ? sc1 / sd1 : 1e-6);
     if (law == TRUCE_FIT_HELMBOLD) th[2] = 0; /* W = 0.5 */
     if (law == TRUCE_FIT_POWER) th[2] = 1, th[3] = 0;
     for (size_t e = 0; e < ne; e++)
@@ -228,7 +253,7 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   double ssr_k[TRUCE_CALIB_MAXPAR];
   size_t n_k[TRUCE_CALIB_MAXPAR];
   for (int it = 0; !rc && it < 8; it++) {
-    rc = solve(&m, np, th, cov, &out->converged);
+    rc = solve(&m, cov, &out->converged);
     if (rc) {
       rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "the %s fit is degenerate (its "
                       "parameters are not identified by these data)",
@@ -259,13 +284,17 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   if (!rc) {
     out->law = law;
     out->n_obs = n;
-    out->n_par = np;
+    out->n_par = nfull;
     const char* id0 = truce_scenario_side_id(sc, 0);
     const char* id1 = truce_scenario_side_id(sc, 1);
     char nm[128];
-    for (size_t j = 0; j < np; j++) {
-      double t = th[j], s = sqrt(gsl_matrix_get(cov, j, j));
+    size_t fj = 0; /* j's row in cov when fitted */
+    for (size_t j = 0; j < nfull; j++) {
+      int fitted = fj < np && free_ix[fj] == j;
+      double t = th[j], s = fitted ? sqrt(gsl_matrix_get(cov, fj, fj)) : 0;
+      fj += (size_t)fitted;
       truce_calib_param* p = &out->par[j];
+      p->held = !fitted;
       if (j < 2) { /* th[0]: side 1's coefficient (it hits side 0) */
         snprintf(nm, sizeof nm, "combat.coefficients.%s", j ? id0 : id1);
         set_par(p, nm, exp(t), exp(t) * s, exp(t - Z90 * s), exp(t + Z90 * s));
@@ -301,6 +330,7 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
     }
     out->ssr = ssr;
     out->loglik = ll;
+    out->n_free = np;
     out->aic = 2.0 * (double)(np + out->n_noise) - 2 * ll;
   }
   if (cov) gsl_matrix_free(cov);

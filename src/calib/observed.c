@@ -3,9 +3,9 @@
  * Observed series for calibration (docs/validation.md): a CSV of
  * `day,side,variable,value,source` rows (variables: front, casualties per
  * day), checked against a scenario's sides, with FILE:LINE:COL errors.
- * Every row is kept with its source; the days on which both sides report
- * both variables form the columns (the mean over sources where several
- * report the same value).
+ * Every row is kept with its source; the days on which both sides'
+ * fronts are reported form the columns (the mean over sources where
+ * several report the same value).
  */
 #include <math.h>
 #include <stdio.h>
@@ -46,8 +46,9 @@ static int source_index(truce_observed* o, const char* name) {
   return o->src[o->n_src] ? (int)o->n_src++ : -2;
 }
 
-/* The columns: the days on which both sides report both variables, each
- * value the mean over the sources that report it. */
+/* The columns: the days on which both sides' fronts are reported, each
+ * value the mean over the sources that report it (a casualty column is
+ * NaN on a day no source reports it). */
 static int columns(truce_observed* o, const char* what) {
   int maxday = -1;
   for (size_t r = 0; r < o->n_rows; r++)
@@ -67,14 +68,15 @@ static int columns(truce_observed* o, const char* what) {
   }
   for (size_t d = 0; d < nd; d++) {
     const double* r = by + d * 8;
-    if (!r[4] || !r[5] || !r[6] || !r[7]) continue;
-    for (int k = 0; k < 4; k++) o->v[o->n * 4 + (size_t)k] = r[k] / r[4 + k];
+    if (!r[4] || !r[6]) continue;
+    for (int k = 0; k < 4; k++)
+      o->v[o->n * 4 + (size_t)k] = r[4 + k] ? r[k] / r[4 + k] : (double)NAN;
     o->day[o->n++] = (int)d;
   }
   truce__free(o->ctx, by, 0);
   if (o->n < 2)
     return TRUCE_FAIL(o->ctx, TRUCE_EINVAL, "%s: fewer than 2 days with "
-                      "both sides' front and casualties", what);
+                      "both sides' fronts", what);
   return 0;
 }
 

@@ -239,6 +239,36 @@ static void test_calibration_source_bias(void** s) {
   truce_scenario_free(sc);
 }
 
+/* A side without casualty figures keeps the scenario's coefficient; the
+ * other is still fitted. */
+static void test_calibration_held(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, SYN_YAML);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  static syn_path p;
+  static truce_obs rows[4 * SYN_DAYS * 3];
+  assert_int_equal(truce_sim_run(sim, 5, TRUCE_SIM_STOCHASTIC, syn_rec, &p),
+                   0);
+  size_t n = syn_rows(&p, rows, 0), k = 0;
+  for (size_t i = 0; i < n; i++) /* drop side a's losses */
+    if (!(rows[i].side == 0 && rows[i].var == 1)) rows[k++] = rows[i];
+  const char* src[] = {"one"};
+  truce_observed* o;
+  assert_int_equal(truce_observed_new(ctx, rows, k, src, 1, &o), 0);
+  truce_calib_spec spec = {TRUCE_FIT_SQUARE, NULL, 0, 0};
+  truce_calib_result r;
+  assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);
+  assert_int_equal(r.n_free, 1);
+  assert_true(r.par[0].held && r.par[0].se == 0);
+  assert_true(fabs(r.par[0].estimate - 0.005) < 1e-15);
+  assert_false(r.par[1].held);
+  assert_true(r.par[1].low <= 0.004 && 0.004 <= r.par[1].high);
+  truce_observed_free(o);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
 /* Exponents are recovered from data made exactly by the law. */
 static void test_calibration_exponents(void** s) {
   (void)s;
@@ -418,6 +448,7 @@ int main(void) {
       cmocka_unit_test(test_calibration_coverage),
       cmocka_unit_test(test_calibration_source_bias),
       cmocka_unit_test(test_calibration_exponents),
+      cmocka_unit_test(test_calibration_held),
       cmocka_unit_test(test_battle_known_answers),
       cmocka_unit_test(test_abc_lanes_and_threads),
       cmocka_unit_test(test_abc_rubio_campillo_period_03),

@@ -20,8 +20,9 @@ static void help(FILE* f) {
           "  -h, --help  show this help\n");
 }
 
-static void num(double v) {
-  if (isnan(v)) printf("%14s", "(default)");
+/* absent: an assumption the run does not set, or an outcome no run has */
+static void num(double v, const char* absent) {
+  if (isnan(v)) printf("%14s", absent);
   else printf("%14.6g", v);
 }
 
@@ -42,9 +43,9 @@ int cmd_compare(truce_ctx* ctx, int argc, char** argv) {
   for (size_t i = 0; i < cmp->n_diff; i++) {
     const truce_assumption_diff* d = &cmp->diff[i];
     printf("  %-52s", d->path);
-    num(d->a);
+    num(d->a, "(not set)");
     printf(" ->");
-    num(d->b);
+    num(d->b, "(not set)");
     if (d->source_b[0]) printf("   (B: %s)", d->source_b);
     printf("\n");
   }
@@ -53,11 +54,11 @@ int cmd_compare(truce_ctx* ctx, int argc, char** argv) {
   for (size_t i = 0; i < cmp->n_shift; i++) {
     const truce_outcome_shift* s = &cmp->shift[i];
     printf("  %-44s", s->what);
-    num(s->a);
+    num(s->a, "-");
     printf(" ");
-    num(s->b);
+    num(s->b, "-");
     printf(" ");
-    num(s->b - s->a);
+    num(s->b - s->a, "-");
     printf("\n");
   }
   char def[1100];

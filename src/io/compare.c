@@ -125,23 +125,46 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     d->in_b = sqlite3_column_int(st, 7);
   }
   sqlite3_finalize(st);
-  /* headline outcomes */
+  /* headline outcomes: per side, capable strength (combat power, the
+   * daily median and 90% band), the exhaustion-day distribution, then
+   * the bargaining window by month */
+  int horizon = (int)one(a, "select max(day) from daily", NULL);
   sqlite3_stmt* sides;
   if (sqlite3_prepare_v2(a, "select distinct side from runs order by rowid",
                          -1, &sides, NULL) == SQLITE_OK) {
     while (sqlite3_step(sides) == SQLITE_ROW) {
-      char side[32], what[96];
+      char side[32], what[96], sql[200];
       snprintf(side, sizeof side, "%s", sqlite3_column_text(sides, 0));
+      static const int at[] = {182, 365, -1};
+      for (int k = 0; k < 3; k++) {
+        int d = at[k] < 0 || at[k] > horizon ? horizon : at[k];
+        if (k < 2 && at[k] > horizon) continue;
+        static const char* const pct[] = {"p05", "p50", "p95"};
+        for (int j = 0; j < 3; j++) {
+          if (k < 2 && j != 1) continue; /* the band at the horizon only */
+          snprintf(sql, sizeof sql, "select %s from daily where side = ?1 "
+                   "and series = 'power' and day = %d", pct[j], d);
+          snprintf(what, sizeof what, "%s: capable strength day %d, %s",
+                   side, d, pct[j]);
+          add_shift(c, what, one(a, sql, side), one(b, sql, side));
+        }
+      }
       snprintf(what, sizeof what, "%s: median front at the horizon", side);
       add_shift(c, what, one(a, med_front, side), one(b, med_front, side));
-      static const char* const ex =
-          "select avg(exhaustion_day is not null) from runs where side = ?1";
-      snprintf(what, sizeof what, "%s: share of runs exhausted", side);
-      add_shift(c, what, one(a, ex, side), one(b, ex, side));
+      static const int by[] = {182, 365, 730};
+      for (int k = 0; k < 3; k++) {
+        if (by[k] > horizon + 1) continue;
+        snprintf(sql, sizeof sql, "select avg(exhaustion_day is not null and "
+                 "exhaustion_day <= %d) from runs where side = ?1", by[k]);
+        snprintf(what, sizeof what, "%s: share exhausted by day %d", side,
+                 by[k]);
+        add_shift(c, what, one(a, sql, side), one(b, sql, side));
+      }
       static const char* const exd =
-          "select avg(exhaustion_day) from runs where side = ?1 and "
-          "exhaustion_day is not null";
-      snprintf(what, sizeof what, "%s: mean exhaustion day (if exhausted)",
+          "select exhaustion_day from runs where side = ?1 and exhaustion_day "
+          "is not null order by exhaustion_day limit 1 offset (select "
+          "(count(exhaustion_day) - 1) / 2 from runs where side = ?1)";
+      snprintf(what, sizeof what, "%s: median exhaustion day (if exhausted)",
                side);
       add_shift(c, what, one(a, exd, side), one(b, exd, side));
       static const char* const cas =
@@ -151,8 +174,8 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     }
     sqlite3_finalize(sides);
   }
-  static const int months[] = {3, 6, 12};
-  for (int k = 0; k < 3; k++) {
+  static const int months[] = {1, 3, 6, 12, 24};
+  for (int k = 0; k < 5; k++) {
     char sql[128], what[96];
     snprintf(sql, sizeof sql,
              "select p_open from bargaining_months where month = %d",
@@ -165,6 +188,12 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
   double oa = one(a, med_open, NULL), ob = one(b, med_open, NULL);
   if (!isnan(oa) || !isnan(ob))
     add_shift(c, "median day the range opens", oa, ob);
+  static const char* const never_open =
+      "select avg(open_day is null) from bargaining_runs";
+  oa = one(a, never_open, NULL);
+  ob = one(b, never_open, NULL);
+  if (!isnan(oa) || !isnan(ob))
+    add_shift(c, "share of runs where it never opens", oa, ob);
   sqlite3_stmt* bk;
   if (sqlite3_prepare_v2(a, "select distinct backer from backer_runs", -1,
                          &bk, NULL) == SQLITE_OK) {

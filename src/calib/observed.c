@@ -151,8 +151,8 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
       continue;
     }
     if (!l) continue;
-    char* f[4];
-    int cols[4];
+    char* f[4] = {NULL, NULL, NULL, NULL};
+    int cols[4] = {0, 0, 0, 0};
     char* p = ln;
     for (int k = 0; k < 4; k++) {
       cols[k] = (int)(p - ln) + 1;

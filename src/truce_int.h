@@ -75,6 +75,12 @@ double truce__rng_gamma(truce_rng* r, double shape, double scale);
 int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
                      char** out, size_t* len);
 
+/* The next line of a NUL-terminated text read with truce__read_file
+ * (changed in place: the newline and a trailing CR become NUL), or NULL
+ * at its end; *at is the position (start it at the text), *line counts
+ * lines from 1. Empty lines are returned too, so line numbers are true. */
+char* truce__next_line(char** at, int* line);
+
 /* Read a file of the report's web assets (web/ or TRUCE_WEB_DIR). */
 int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
                      size_t* len);

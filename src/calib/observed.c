@@ -138,12 +138,9 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
   o->ctx = ctx;
   o->rows = rows;
   int line = 0;
-  char* save = NULL;
-  for (char* ln = strtok_r(text, "\n", &save); ln && !rc;
-       ln = strtok_r(NULL, "\n", &save)) {
-    line++;
+  char* at = text;
+  for (char* ln; !rc && (ln = truce__next_line(&at, &line));) {
     size_t l = strlen(ln);
-    if (l && ln[l - 1] == '\r') ln[--l] = '\0';
     if (line == 1) {
       if (strncmp(ln, "day,side,variable,value", 23) != 0)
         rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: bad header; "

@@ -79,3 +79,19 @@ void truce__tmp_abandon(FILE* f, const char* tmp) {
   if (f) fclose(f);
   remove(tmp);
 }
+
+char* truce__next_line(char** at, int* line) {
+  char* s = *at;
+  if (!s || !*s) return NULL;
+  char* nl = strchr(s, '\n');
+  if (nl) {
+    *nl = '\0';
+    *at = nl + 1;
+  } else {
+    *at = s + strlen(s);
+  }
+  size_t l = strlen(s);
+  if (l && s[l - 1] == '\r') s[l - 1] = '\0';
+  ++*line;
+  return s;
+}

@@ -309,9 +309,9 @@ assert r["accepted"] == 30 and r["battles"] == 251, r
 assert abs(sum(share.values()) - 1) < 1e-9, share
 assert max(share, key=share.get) == "fatigue" and share["square"] == 0, share' "$T/abc1.json" \
   && ok || bad "calibrate --battles: $(cat "$T/abc1.json")"
-printf 'year;R0;Rc;B0;Bc\n1800;100;10;50;5\n1801;100;-3;50;5\n' >"$T/battles.csv"
+printf 'year;R0;Rc;B0;Bc\r\n1800;100;10;50;5\r\n\r\n1801;100;-3;50;5\r\n' >"$T/battles.csv"  # CRLF, a blank line
 "$TRUCE" calibrate --battles "$T/battles.csv" >"$T/stdout" 2>"$T/stderr"
-[ $? -eq 1 ] && grep -q "battles.csv:3:10: error: bad Rc '-3'" "$T/stderr" && [ ! -s "$T/stdout" ] \
+[ $? -eq 1 ] && grep -q "battles.csv:4:10: error: bad Rc '-3'" "$T/stderr" && [ ! -s "$T/stdout" ] \
   && ok || bad "calibrate --battles bad row: $(cat "$T/stderr")"
 "$TRUCE" calibrate --battles "$RC" --tolerance 2 >/dev/null 2>"$T/stderr"
 [ $? -eq 2 ] && grep -q "tolerance in (0, 1]" "$T/stderr" && ok || bad "calibrate --tolerance 2: $(cat "$T/stderr")"

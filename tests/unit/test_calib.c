@@ -157,6 +157,25 @@ static const char* const SYN_YAML =
     "  - {id: b, personnel: {front: 16000}}\n"
     "combat: {law: square, coefficients: {a: 0.004, b: 0.005}}\n";
 
+/* Run `run` of the synthetic scenario as observations: rows as syn_rows
+ * makes them (sources "oryx" and, when factor > 0, "mod"), without side
+ * a's losses when drop_a. */
+static truce_observed* syn_observed(truce_sim* sim, uint64_t run,
+                                    double factor, int drop_a) {
+  static syn_path p;
+  static truce_obs rows[4 * SYN_DAYS * 3];
+  assert_int_equal(truce_sim_run(sim, run, TRUCE_SIM_STOCHASTIC, syn_rec, &p),
+                   0);
+  size_t n = syn_rows(&p, rows, factor), k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!(drop_a && rows[i].side == 0 && rows[i].var == 1)) rows[k++] = rows[i];
+  const char* src[] = {"oryx", "mod"};
+  truce_observed* o;
+  assert_int_equal(
+      truce_observed_new(ctx, rows, k, src, factor > 0 ? 2 : 1, &o), 0);
+  return o;
+}
+
 /* The reported 90% intervals cover the true coefficients in at least 85
  * of 100 seeded trials (issue 7). */
 static void test_calibration_coverage(void** s) {
@@ -164,16 +183,9 @@ static void test_calibration_coverage(void** s) {
   truce_scenario* sc = ts_load(ctx, SYN_YAML);
   truce_sim* sim;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  static syn_path p;
-  static truce_obs rows[4 * SYN_DAYS * 3];
-  const char* src[] = {"synthetic"};
   int cover[2] = {0, 0};
   for (uint64_t trial = 0; trial < 100; trial++) {
-    assert_int_equal(
-        truce_sim_run(sim, trial, TRUCE_SIM_STOCHASTIC, syn_rec, &p), 0);
-    size_t n = syn_rows(&p, rows, 0);
-    truce_observed* o;
-    assert_int_equal(truce_observed_new(ctx, rows, n, src, 1, &o), 0);
+    truce_observed* o = syn_observed(sim, trial, 0, 0);
     truce_calib_spec spec = {TRUCE_FIT_SQUARE, NULL, 0, 0};
     truce_calib_result r;
     assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);
@@ -200,14 +212,7 @@ static void test_calibration_source_bias(void** s) {
   truce_scenario* sc = ts_load(ctx, SYN_YAML);
   truce_sim* sim;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  static syn_path p;
-  static truce_obs rows[4 * SYN_DAYS * 3];
-  assert_int_equal(truce_sim_run(sim, 3, TRUCE_SIM_STOCHASTIC, syn_rec, &p),
-                   0);
-  size_t n = syn_rows(&p, rows, 2.7);
-  const char* src[] = {"oryx", "mod"};
-  truce_observed* o;
-  assert_int_equal(truce_observed_new(ctx, rows, n, src, 2, &o), 0);
+  truce_observed* o = syn_observed(sim, 3, 2.7, 0);
   truce_source_bias bias = {"mod", 1, 2.0, 1.0};
   truce_calib_spec spec = {TRUCE_FIT_SQUARE, &bias, 1, 0};
   truce_calib_result r;
@@ -246,16 +251,7 @@ static void test_calibration_held(void** s) {
   truce_scenario* sc = ts_load(ctx, SYN_YAML);
   truce_sim* sim;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  static syn_path p;
-  static truce_obs rows[4 * SYN_DAYS * 3];
-  assert_int_equal(truce_sim_run(sim, 5, TRUCE_SIM_STOCHASTIC, syn_rec, &p),
-                   0);
-  size_t n = syn_rows(&p, rows, 0), k = 0;
-  for (size_t i = 0; i < n; i++) /* drop side a's losses */
-    if (!(rows[i].side == 0 && rows[i].var == 1)) rows[k++] = rows[i];
-  const char* src[] = {"one"};
-  truce_observed* o;
-  assert_int_equal(truce_observed_new(ctx, rows, k, src, 1, &o), 0);
+  truce_observed* o = syn_observed(sim, 5, 0, 1); /* no losses of a */
   truce_calib_spec spec = {TRUCE_FIT_SQUARE, NULL, 0, 0};
   truce_calib_result r;
   assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);

@@ -48,8 +48,10 @@ TRUCE_API int truce_fit(truce_ctx* ctx, int law, const double* x,
                         const double* cx, const double* y, const double* cy,
                         size_t n, double coef[2], double se[2], double* ssr);
 
-/* Observed series: a CSV of day,side,variable,value,source rows
- * (variables: front, casualties per day) for the scenario's sides. */
+/* Observed series: a CSV of day,side,variable,value,source rows (or
+ * date,...: dates from the scenario's start) with variables front,
+ * casualties per day and cumulative (running totals, differenced into
+ * casualties per day), for the scenario's sides. */
 typedef struct truce_observed truce_observed;
 TRUCE_API int truce_observed_load(truce_ctx* ctx, const char* path,
                                   const truce_scenario* sc,

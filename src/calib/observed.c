@@ -118,6 +118,42 @@ int truce_observed_new(truce_ctx* ctx, const truce_obs* rows, size_t n,
   return 0;
 }
 
+/* A cumulative figure as read. */
+typedef struct {
+  int day, side, src, line;
+  double value;
+} cum_row;
+
+static int by_series(const void* pa, const void* pb) {
+  const cum_row *a = pa, *b = pb;
+  if (a->src != b->src) return a->src < b->src ? -1 : 1;
+  if (a->side != b->side) return a->side < b->side ? -1 : 1;
+  return a->day < b->day ? -1 : a->day > b->day;
+}
+
+/* Cumulative casualty figures become casualties per day: between two
+ * consecutive reports of a source for a side, the increase over the days
+ * between, attributed to the first day (daily reports give each day's
+ * losses exactly). */
+static int difference(truce_observed* o, cum_row* c, size_t n,
+                      const char* path) {
+  qsort(c, n, sizeof *c, by_series);
+  for (size_t i = 1; i < n; i++) {
+    const cum_row *a = &c[i - 1], *b = &c[i];
+    if (a->src != b->src || a->side != b->side) continue;
+    if (b->day == a->day || b->value < a->value)
+      return TRUCE_FAIL(o->ctx, TRUCE_EPARSE, "%s:%d:1: error: cumulative "
+                        "figure %g on day %d %s line %d's %g; expected one "
+                        "figure a day, never decreasing", path, b->line,
+                        b->value, b->day, b->day == a->day ? "repeats" :
+                        "falls below", a->line, a->value);
+    o->rows[o->n_rows++] = (truce_obs){
+        a->day, a->side, 1, (b->value - a->value) / (b->day - a->day),
+        a->src};
+  }
+  return 0;
+}
+
 int truce_observed_load(truce_ctx* ctx, const char* path,
                         const truce_scenario* sc, truce_observed** out) {
   *out = NULL;
@@ -126,10 +162,14 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
   int rc = truce__read_file(ctx, path, "an observed-data CSV", &text, &len);
   if (rc) return rc;
   truce_observed* o = truce__calloc(ctx, 1, sizeof *o);
-  size_t cap = 1;
+  size_t cap = 1, ncum = 0;
   for (size_t i = 0; i < len; i++) cap += text[i] == '\n';
   truce_obs* rows = o ? truce__calloc(ctx, cap, sizeof *rows) : NULL;
-  if (!o || !rows) {
+  cum_row* cum = rows ? truce__calloc(ctx, cap, sizeof *cum) : NULL;
+  const char* start = truce_scenario_start(sc);
+  int by_date = 0;
+  if (!o || !rows || !cum) {
+    truce__free(ctx, cum, 0);
     truce__free(ctx, rows, 0);
     truce__free(ctx, text, len + 1);
     truce__free(ctx, o, 0);
@@ -142,9 +182,16 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
   for (char* ln; !rc && (ln = truce__next_line(&at, &line));) {
     size_t l = strlen(ln);
     if (line == 1) {
-      if (strncmp(ln, "day,side,variable,value", 23) != 0)
+      by_date = !strncmp(ln, "date,side,variable,value", 24);
+      if (!by_date && strncmp(ln, "day,side,variable,value", 23) != 0)
         rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: bad header; "
-                        "expected day,side,variable,value,source", path);
+                        "expected day,side,variable,value,source or "
+                        "date,side,variable,value,source", path);
+      else if (by_date && !start[0])
+        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: dates need the "
+                        "scenario's start date, which %s does not set; "
+                        "expected day numbers (a day header)", path,
+                        truce_scenario_name(sc));
       continue;
     }
     if (!l) continue;
@@ -168,12 +215,25 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
     }
     if (rc) break;
     char* end;
-    long day = strtol(f[0], &end, 10);
-    if (*end || day < 0 || day >= MAXDAYS) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad day '%s'; "
-                      "expected a whole number from 0", path, line, cols[0],
-                      f[0]);
-      break;
+    long day;
+    if (by_date) {
+      day = truce__date_valid(f[0])
+                ? truce__date_to_days(f[0]) - truce__date_to_days(start)
+                : -1;
+      if (!truce__date_valid(f[0]) || day < 0 || day >= MAXDAYS) {
+        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad date '%s'; "
+                        "expected YYYY-MM-DD from the scenario's start %s",
+                        path, line, cols[0], f[0], start);
+        break;
+      }
+    } else {
+      day = strtol(f[0], &end, 10);
+      if (*end || day < 0 || day >= MAXDAYS) {
+        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad day '%s'; "
+                        "expected a whole number from 0", path, line,
+                        cols[0], f[0]);
+        break;
+      }
     }
     int side = -1;
     for (size_t s = 0; s < 2; s++)
@@ -185,11 +245,14 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
                       truce_scenario_side_id(sc, 1));
       break;
     }
-    int var = !strcmp(f[2], "front") ? 0 : !strcmp(f[2], "casualties") ? 1 : -1;
+    int var = !strcmp(f[2], "front")        ? 0
+              : !strcmp(f[2], "casualties") ? 1
+              : !strcmp(f[2], "cumulative") ? 2
+                                            : -1;
     if (var < 0) {
       rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: unknown variable "
-                      "'%s'; expected front or casualties", path, line,
-                      cols[2], f[2]);
+                      "'%s'; expected front, casualties or cumulative", path,
+                      line, cols[2], f[2]);
       break;
     }
     double v = strtod(f[3], &end);
@@ -213,9 +276,14 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
                                   MAXSOURCES);
       break;
     }
-    rows[o->n_rows++] = (truce_obs){(int)day, side, var, v, src};
+    if (var == 2)
+      cum[ncum++] = (cum_row){(int)day, side, src, line, v};
+    else
+      rows[o->n_rows++] = (truce_obs){(int)day, side, var, v, src};
   }
   truce__free(ctx, text, len + 1);
+  if (!rc) rc = difference(o, cum, ncum, path);
+  truce__free(ctx, cum, 0);
   if (!rc) rc = columns(o, path);
   if (rc) {
     truce_observed_free(o);

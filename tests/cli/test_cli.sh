@@ -295,6 +295,25 @@ printf 'day,side,variable,value,source\n1,allies,front,5,x\n1,soviets,front,5,x\
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/obs.csv" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "obs.csv:3:3: error: unknown side 'soviets'" "$T/stderr" && ok || bad "calibrate bad side: $(cat "$T/stderr")"
 "$TRUCE" calibrate --help | grep -q "usage: truce calibrate" && ok || bad "calibrate --help"
+# dates and cumulative figures: the Ardennes series as dated running totals
+# fits to the same coefficients as the daily figures
+awk -F, 'NR == 1 { next }
+  { cmd = "date -u -d \"1944-12-17 + " $1 " days\" +%F"; cmd | getline d; close(cmd)
+    if ($3 == "front") print d "," $2 ",front," $4 ",acsdb"
+    else { if (!($2 in c)) { c[$2] = 0; print d "," $2 ",cumulative,0,acsdb" }
+           c[$2] += $4; cmd = "date -u -d \"1944-12-17 + " ($1 + 1) " days\" +%F"; cmd | getline e; close(cmd)
+           print e "," $2 ",cumulative," c[$2] ",acsdb" } }' \
+  "$SRC/data/historical/ardennes/ardennes-observed.csv" | sed '1i date,side,variable,value,source' >"$T/dated.csv"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --law square --observed "$T/dated.csv" --json 2>"$T/stderr" \
+  | grep -q '"combat.coefficients.germans": {"estimate": 0.00389' && ok || bad "calibrate dated cumulative: $(cat "$T/stderr")"
+printf 'date,side,variable,value,source\n1944-12-20,allies,cumulative,500,x\n1944-12-21,allies,cumulative,400,x\n' >"$T/dec.csv"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/dec.csv" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "dec.csv:3:1: error: cumulative figure 400 on day 4 falls below line 2's 500" "$T/stderr" \
+  && ok || bad "calibrate falling cumulative: $(cat "$T/stderr")"
+printf 'date,side,variable,value,source\n1944-12-01,allies,front,5,x\n' >"$T/early.csv"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/early.csv" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "early.csv:2:1: error: bad date '1944-12-01'; expected YYYY-MM-DD from the scenario's start 1944-12-17" "$T/stderr" \
+  && ok || bad "calibrate date before the start: $(cat "$T/stderr")"
 # calibrate --battles: ABC model selection (Rubio-Campillo 2016); the same
 # result with 1 and 2 threads; bad rows get FILE:LINE:COL and status 1
 RC="$SRC/data/historical/rubio_campillo/02.csv"

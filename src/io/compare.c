@@ -151,6 +151,11 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
       }
       snprintf(what, sizeof what, "%s: median front at the horizon", side);
       add_shift(c, what, one(a, med_front, side), one(b, med_front, side));
+      static const char* const terr =
+          "select avg(territory_end) from runs where side = ?1";
+      snprintf(what, sizeof what, "%s: mean territory share at the horizon",
+               side);
+      add_shift(c, what, one(a, terr, side), one(b, terr, side));
       static const int by[] = {182, 365, 730};
       for (int k = 0; k < 3; k++) {
         if (by[k] > horizon + 1) continue;

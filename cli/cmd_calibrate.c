@@ -20,6 +20,9 @@ static void help(FILE* f) {
           "                       [--bias SOURCE[:SIDE]=MEDIAN[,SDLOG]]... "
           "[--pooled-noise]\n"
           "                       [--json] [--write-scenario OUT.yaml]\n"
+          "       truce calibrate SCENARIO --observed FILE.csv --abc [--runs N]\n"
+          "                       [--tolerance T] [--seed S] [--threads T] "
+          "[--json]\n"
           "       truce calibrate --battles FILE.csv [--runs N] "
           "[--tolerance T]\n"
           "                       [--seed S] [--threads T] [--json]\n"
@@ -47,6 +50,12 @@ static void help(FILE* f) {
           "                    write SCENARIO with the best law and its fitted\n"
           "                    parameters, each with its provenance and 90%%\n"
           "                    interval as its range\n"
+          "\n"
+          "With --abc, calibrate every number the scenario gives as a range or\n"
+          "a distribution (the priors) through the whole stochastic engine, by\n"
+          "rejection ABC: the runs whose simulated fronts and daily casualties\n"
+          "come closest to the observed ones are the posterior sample (prior\n"
+          "and posterior mean, sd and 90%% interval per number).\n"
           "\n"
           "With --battles, select among the linear, square, logarithmic and\n"
           "fatigue laws on battle outcomes (year;R0;Rc;B0;Bc rows) by rejection\n"
@@ -158,6 +167,47 @@ static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
   return CLI_OK;
 }
 
+/* truce calibrate SCENARIO --observed FILE --abc */
+static int engine_abc(truce_ctx* ctx, const truce_scenario* sc,
+                      const truce_observed* o, const char* obs,
+                      const truce_abc_opts* ao, int json) {
+  truce_engine_abc_opts opt = {ao->runs, ao->tolerance, ao->threads};
+  static truce_engine_abc_result r;
+  if (truce_calibrate_abc(ctx, o, sc, &opt, &r)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  if (json) {
+    printf("{\"method\": \"abc\", \"runs\": %llu, \"accepted\": %zu, "
+           "\"observations\": %zu, \"seed\": %llu, \"best_distance\": %.8g, "
+           "\"threshold\": %.8g, \"parameters\": {",
+           (unsigned long long)r.runs, r.accepted, r.n_obs,
+           (unsigned long long)truce_scenario_seed(sc), r.best, r.threshold);
+    for (size_t j = 0; j < r.n_param; j++) {
+      const truce_engine_abc_param* p = &r.param[j];
+      printf("%s\"%s\": {\"prior_mean\": %.8g, \"prior_sd\": %.8g, "
+             "\"mean\": %.8g, \"sd\": %.8g, \"p05\": %.8g, \"p50\": %.8g, "
+             "\"p95\": %.8g}", j ? ", " : "", p->path, p->prior_mean,
+             p->prior_sd, p->mean, p->sd, p->p05, p->p50, p->p95);
+    }
+    printf("}}\n");
+    return CLI_OK;
+  }
+  printf("%s: ABC over %zu uncertain numbers, %llu runs, %zu accepted "
+         "(distance <= %.4g; best %.4g) against %zu observed figures (%s)\n",
+         truce_scenario_name(sc), r.n_param, (unsigned long long)r.runs,
+         r.accepted, r.threshold, r.best, r.n_obs, obs);
+  printf("  %-44s %22s %22s %26s\n", "number", "prior mean (sd)",
+         "posterior mean (sd)", "posterior 90% interval");
+  for (size_t j = 0; j < r.n_param; j++) {
+    const truce_engine_abc_param* p = &r.param[j];
+    printf("  %-44s %11.5g (%8.3g) %11.5g (%8.3g)   [%10.5g, %10.5g]\n",
+           p->path, p->prior_mean, p->prior_sd, p->mean, p->sd, p->p05,
+           p->p95);
+  }
+  return CLI_OK;
+}
+
 /* --bias SOURCE[:SIDE]=MEDIAN[,SDLOG] */
 static int parse_bias(const char* arg, const truce_scenario* sc,
                       truce_source_bias* b, char* name, size_t cap) {
@@ -207,12 +257,13 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       {"tolerance", required_argument, NULL, 't'},
       {"seed", required_argument, NULL, 's'},
       {"threads", required_argument, NULL, 'T'},
+      {"abc", no_argument, NULL, 'A'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   const char *obs_path = NULL, *law_name = "auto", *write_path = NULL,
              *battles = NULL, *bias_arg[MAXBIAS];
-  truce_abc_opts ao = {1, 10000, 0.01, 5, 5, 0};
-  int json = 0, c, bad = 0, nbias = 0, pooled = 0;
+  truce_abc_opts ao = {1, 10000, 0.01, 5, 5, 0}; /* --battles and --abc */
+  int json = 0, c, bad = 0, nbias = 0, pooled = 0, abc = 0, have_seed = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end = NULL;
@@ -226,6 +277,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     } else if (c == 's') {
       ao.seed = strtoull(optarg, &end, 10);
       bad |= *end || optarg[0] == '-';
+      have_seed = 1;
     } else if (c == 'T') {
       ao.threads = (int)strtol(optarg, &end, 10);
       bad |= *end || ao.threads < 1;
@@ -233,6 +285,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       if (nbias == MAXBIAS) bad = 1;
       else bias_arg[nbias++] = optarg;
     } else if (c == 'P') pooled = 1;
+    else if (c == 'A') abc = 1;
     else if (c == 'O') obs_path = optarg;
     else if (c == 'l') law_name = optarg;
     else if (c == 'j') json = 1;
@@ -269,8 +322,11 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     help(stderr);
     return CLI_USAGE;
   }
+  char seedset[64];
+  char* sets[1] = {seedset};
+  snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)ao.seed);
   truce_scenario* sc;
-  if (cli_load(ctx, argv[optind], NULL, 0, &sc)) return CLI_FAIL;
+  if (cli_load(ctx, argv[optind], sets, have_seed, &sc)) return CLI_FAIL;
   truce_source_bias bias[MAXBIAS];
   char bname[MAXBIAS][128];
   for (int i = 0; i < nbias; i++)
@@ -287,6 +343,12 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     cli_report(ctx);
     truce_scenario_free(sc);
     return CLI_FAIL;
+  }
+  if (abc) {
+    int arc = engine_abc(ctx, sc, o, obs_path, &ao, json);
+    truce_observed_free(o);
+    truce_scenario_free(sc);
+    return arc;
   }
   static truce_calib_result res[TRUCE_FIT_COUNT];
   int order[TRUCE_FIT_COUNT], m = 0, rc = CLI_OK;

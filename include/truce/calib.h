@@ -139,6 +139,43 @@ TRUCE_API int truce_calibrate(truce_ctx* ctx, const truce_observed* o,
                               const truce_calib_spec* spec,
                               truce_calib_result* out);
 
+/* ---- ABC on the stochastic engine ------------------------------------
+ * Rejection ABC over a scenario's uncertain numbers (its ranges and
+ * distributions are the priors): run i draws them and simulates
+ * stochastically (the ensemble's run i); its distance to the observations
+ * is the sum over observed figures of ((simulated - observed) / scale)^2,
+ * with scale the root mean square of the observed figures of that side
+ * and variable (casualties per day are compared with the simulated day's
+ * casualties). The runs of smallest distance (ties by run number) are the
+ * posterior sample; results do not depend on the thread count. */
+typedef struct {
+  uint64_t runs;
+  double tolerance; /* accepted = floor(runs x tolerance), at least 1 */
+  int threads;      /* 0: OpenMP's default */
+} truce_engine_abc_opts;
+
+typedef struct {
+  char path[128];
+  double prior_mean, prior_sd;
+  double mean, sd, p05, p50, p95; /* over the accepted runs */
+} truce_engine_abc_param;
+
+#define TRUCE_ABC_MAXPAR 128
+
+typedef struct {
+  uint64_t runs;
+  size_t accepted;
+  double threshold, best; /* largest accepted and smallest distance */
+  size_t n_obs;           /* observed figures compared */
+  size_t n_param;
+  truce_engine_abc_param param[TRUCE_ABC_MAXPAR];
+} truce_engine_abc_result;
+
+TRUCE_API int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
+                                  const truce_scenario* sc,
+                                  const truce_engine_abc_opts* opts,
+                                  truce_engine_abc_result* out);
+
 /* ---- Battle-outcome model selection (Rubio-Campillo 2016) ----------
  * A battle: year, each side's initial strength and casualties (sides R
  * and B in the source's order). */

@@ -253,7 +253,16 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   double ssr_k[TRUCE_CALIB_MAXPAR];
   size_t n_k[TRUCE_CALIB_MAXPAR];
   for (int it = 0; !rc && it < 8; it++) {
+    double before[TRUCE_CALIB_MAXPAR];
+    memcpy(before, th, sizeof before);
+    int was = out->converged;
     rc = solve(&m, cov, &out->converged);
+    /* a re-solve that starts at the optimum (the sds changed uniformly)
+     * may stop without a step: still converged */
+    int moved = 0;
+    for (size_t j = 0; j < nfull; j++)
+      moved |= fabs(th[j] - before[j]) > 1e-9 * (1 + fabs(before[j]));
+    if (it > 0 && was && !moved) out->converged = 1;
     if (rc) {
       rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "the %s fit is degenerate (its "
                       "parameters are not identified by these data)",

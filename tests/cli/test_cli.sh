@@ -295,15 +295,24 @@ printf 'day,side,variable,value,source\n1,allies,front,5,x\n1,soviets,front,5,x\
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/obs.csv" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "obs.csv:3:3: error: unknown side 'soviets'" "$T/stderr" && ok || bad "calibrate bad side: $(cat "$T/stderr")"
 "$TRUCE" calibrate --help | grep -q "usage: truce calibrate" && ok || bad "calibrate --help"
-# dates and cumulative figures: the Ardennes series as dated running totals
-# fits to the same coefficients as the daily figures
-awk -F, 'NR == 1 { next }
-  { cmd = "date -u -d \"1944-12-17 + " $1 " days\" +%F"; cmd | getline d; close(cmd)
-    if ($3 == "front") print d "," $2 ",front," $4 ",acsdb"
-    else { if (!($2 in c)) { c[$2] = 0; print d "," $2 ",cumulative,0,acsdb" }
-           c[$2] += $4; cmd = "date -u -d \"1944-12-17 + " ($1 + 1) " days\" +%F"; cmd | getline e; close(cmd)
-           print e "," $2 ",cumulative," c[$2] ",acsdb" } }' \
-  "$SRC/data/historical/ardennes/ardennes-observed.csv" | sed '1i date,side,variable,value,source' >"$T/dated.csv"
+# cumulative figures: the Ardennes series (dated) as running totals fits
+# to the same coefficients as the daily figures
+/usr/bin/python3 - "$SRC/data/historical/ardennes/ardennes-observed.csv" >"$T/dated.csv" <<'PY'
+import csv, datetime as dt, sys
+rows = list(csv.reader(open(sys.argv[1])))[1:]
+print("date,side,variable,value,source")
+total = {}
+for d, side, var, v, src in rows:
+    if var == "front":
+        print(f"{d},{side},front,{v},acsdb")
+        continue
+    if side not in total:
+        total[side] = 0
+        print(f"{d},{side},cumulative,0,acsdb")
+    total[side] += float(v)
+    nxt = dt.date.fromisoformat(d) + dt.timedelta(days=1)
+    print(f"{nxt},{side},cumulative,{total[side]},acsdb")
+PY
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --law square --observed "$T/dated.csv" --json 2>"$T/stderr" \
   | grep -q '"combat.coefficients.germans": {"estimate": 0.00389' && ok || bad "calibrate dated cumulative: $(cat "$T/stderr")"
 printf 'date,side,variable,value,source\n1944-12-20,allies,cumulative,500,x\n1944-12-21,allies,cumulative,400,x\n' >"$T/dec.csv"
@@ -314,6 +323,22 @@ printf 'date,side,variable,value,source\n1944-12-01,allies,front,5,x\n' >"$T/ear
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/early.csv" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "early.csv:2:1: error: bad date '1944-12-01'; expected YYYY-MM-DD from the scenario's start 1944-12-17" "$T/stderr" \
   && ok || bad "calibrate date before the start: $(cat "$T/stderr")"
+# calibrate --abc: ABC through the engine over the scenario's ranges
+sed -e 's/allies: {value: 0.00406,/allies: {value: 0.005, low: 0.002, high: 0.008,/' \
+    -e 's/germans: {value: 0.00386,/germans: {value: 0.005, low: 0.002, high: 0.008,/' \
+    "$SRC/scenarios/historical/ardennes-1944.yaml" >"$T/ard-ranges.yaml"
+"$TRUCE" calibrate "$T/ard-ranges.yaml" --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" \
+  --abc --runs 2000 --tolerance 0.02 --json >"$T/eabc.json" 2>"$T/stderr" \
+  && /usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+g = r["parameters"]["combat.coefficients.germans"]
+assert r["accepted"] == 40 and r["observations"] == 128, r
+assert g["p05"] < 0.0039 < g["p95"] and g["sd"] < g["prior_sd"] / 3, g' "$T/eabc.json" \
+  && ok || bad "calibrate --abc: $(cat "$T/stderr") $(cat "$T/eabc.json")"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --abc \
+  --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" >/dev/null 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "no uncertain numbers to calibrate" "$T/stderr" && ok || bad "calibrate --abc without ranges: $(cat "$T/stderr")"
 # calibrate --battles: ABC model selection (Rubio-Campillo 2016); the same
 # result with 1 and 2 threads; bad rows get FILE:LINE:COL and status 1
 RC="$SRC/data/historical/rubio_campillo/02.csv"

@@ -265,6 +265,52 @@ static void test_calibration_held(void** s) {
   truce_scenario_free(sc);
 }
 
+/* ABC through the whole stochastic engine: with the coefficients given as
+ * ranges (the priors), the posterior from one synthetic run made with
+ * known coefficients covers them and is much narrower than the prior; the
+ * result does not depend on the thread count. */
+static void test_calibration_engine_abc(void** s) {
+  (void)s;
+  truce_scenario* truth = ts_load(ctx, SYN_YAML);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, truth, &sim), 0);
+  truce_observed* o = syn_observed(sim, 11, 0, 0);
+  truce_sim_free(sim);
+  truce_scenario* sc = ts_load(
+      ctx,
+      "truce: 1\n"
+      "horizon_days: 30\n"
+      "sides:\n"
+      "  - {id: a, personnel: {front: 20000}}\n"
+      "  - {id: b, personnel: {front: 16000}}\n"
+      "combat: {law: square, coefficients: {a: {value: 0.005, low: 0.002, "
+      "high: 0.008}, b: {value: 0.005, low: 0.002, high: 0.008}}}\n");
+  truce_engine_abc_opts opt = {3000, 0.02, 1};
+  static truce_engine_abc_result r1, r2;
+  assert_int_equal(truce_calibrate_abc(ctx, o, sc, &opt, &r1), 0);
+  opt.threads = 2;
+  assert_int_equal(truce_calibrate_abc(ctx, o, sc, &opt, &r2), 0);
+  assert_memory_equal(&r1, &r2, sizeof r1);
+  assert_int_equal(r1.n_param, 2);
+  assert_int_equal(r1.accepted, 60);
+  assert_int_equal(r1.n_obs, 4 * SYN_DAYS);
+  const double want[2] = {0.004, 0.005};
+  for (int j = 0; j < 2; j++) {
+    const truce_engine_abc_param* p = &r1.param[j];
+    print_message("%s: prior %g (%g), posterior %g (%g) [%g, %g]\n", p->path,
+                  p->prior_mean, p->prior_sd, p->mean, p->sd, p->p05, p->p95);
+    assert_true(p->p05 <= want[j] && want[j] <= p->p95);
+    assert_true(p->sd < p->prior_sd / 3);
+  }
+  /* the truth's own scenario has nothing uncertain to calibrate */
+  assert_int_equal(truce_calibrate_abc(ctx, o, truth, &opt, &r1),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "no uncertain numbers"));
+  truce_observed_free(o);
+  truce_scenario_free(sc);
+  truce_scenario_free(truth);
+}
+
 /* Exponents are recovered from data made exactly by the law. */
 static void test_calibration_exponents(void** s) {
   (void)s;
@@ -445,6 +491,7 @@ int main(void) {
       cmocka_unit_test(test_calibration_source_bias),
       cmocka_unit_test(test_calibration_exponents),
       cmocka_unit_test(test_calibration_held),
+      cmocka_unit_test(test_calibration_engine_abc),
       cmocka_unit_test(test_battle_known_answers),
       cmocka_unit_test(test_abc_lanes_and_threads),
       cmocka_unit_test(test_abc_rubio_campillo_period_03),

@@ -13,7 +13,6 @@
  * maximum likelihood). Bias priors enter as pseudo-residuals
  * (ln beta - ln median) / sdlog, so the fit is then a posterior mode.
  */
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
@@ -34,15 +33,14 @@ typedef struct {
 
 typedef struct {
   int law;
-  size_t n, n_prior, n_bias_par;
+  size_t n, n_prior; /* observations; prior pseudo-residuals */
   const cas_obs* obs;
   const double* sigma;   /* per source */
-  const double* fixed;   /* per bias entry: ln median when fixed, else NAN */
+  const double* fixed;   /* per bias entry: ln median when fixed */
   const int* bias_par;   /* per bias entry: its parameter index, or -1 */
   const double* prior_m; /* per bias entry */
   const double* prior_s;
   size_t n_entries;
-  size_t first_bias; /* index of the first bias parameter */
   double* full;          /* all parameters, fitted or held */
   const size_t* free_ix; /* the fitted ones' indices into full */
   size_t n_free;
@@ -223,8 +221,8 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
                     "with both fronts observed; the %s law needs more than "
                     "%zu", n, truce_fit_law_name(law), np);
   if (!rc && !(cov = gsl_matrix_alloc(np, np))) rc = TRUCE_ENOMEM;
-  model m = {law, n, nbp, nbp, obs, sigma, fixed, bpar, pm, ps, ne,
-             (size_t)nlp, th, free_ix, np};
+  model m = {law, n, nbp, obs, sigma, fixed, bpar, pm, ps, ne, th, free_ix,
+             np};
   if (!rc) {
     /* start: each side's ratio estimator for the law's driver */
     double sc0 = 0, sd0 = 0, sc1 = 0, sd1 = 0;

@@ -112,12 +112,16 @@ static inline double whole(double v) {
  * inv[i] = 1 / ln(e + i) for i < ninv (else computed): the fatigue step
  * multiplies by it (the source divides; the two differ in the last bit at
  * most, which moves a truncated count only at an exact integer boundary).
- * cas[2k], cas[2k + 1]: battle k's casualties. Returns the total steps. */
+ * Items are battles of one or more runs: item `at` (< m) is battle at % n
+ * with power ratio ratio[at]; cas[2 at], cas[2 at + 1] its casualties.
+ * Returns the total steps. */
 #define LANES 4
+#define BLOCK 16 /* runs fought together */
 
 static inline __attribute__((always_inline)) long fight_lanes(
     const int law, const double* ratio, const truce_battle* bt, size_t n,
-    const size_t* order, const double* inv, long ninv, double* cas) {
+    size_t m, const size_t* order, const double* inv, long ninv,
+    double* cas) {
   double r[LANES], b[LANES], rrem[LANES], brem[LANES], kb[LANES], kr[LANES];
   long st[LANES];
   size_t which[LANES], next = 0;
@@ -126,12 +130,12 @@ static inline __attribute__((always_inline)) long fight_lanes(
   for (int j = 0; j < LANES; j++) { /* idle lanes step zeros, unread */
     r[j] = b[j] = rrem[j] = brem[j] = kb[j] = kr[j] = 0;
     st[j] = 0;
-    which[j] = n;
+    which[j] = m;
   }
 #define LOAD(j)                                                             \
   do {                                                                      \
     size_t at = order ? order[next] : next;                                 \
-    const truce_battle* t = &bt[at];                                        \
+    const truce_battle* t = &bt[at % n];                                    \
     which[j] = at;                                                          \
     r[j] = t->r0;                                                           \
     b[j] = t->b0;                                                           \
@@ -144,7 +148,7 @@ static inline __attribute__((always_inline)) long fight_lanes(
     st[j] = 0;                                                              \
     next++;                                                                 \
   } while (0)
-  for (int j = 0; j < LANES && next < n; j++, live++) LOAD(j);
+  for (int j = 0; j < LANES && next < m; j++, live++) LOAD(j);
   while (live) {
     for (int j = 0; j < LANES; j++) {
       double nr, nb;
@@ -168,15 +172,15 @@ static inline __attribute__((always_inline)) long fight_lanes(
       st[j]++;
     }
     for (int j = 0; j < LANES; j++) {
-      if (which[j] == n || (r[j] > rrem[j] && b[j] > brem[j])) continue;
-      const truce_battle* done = &bt[which[j]];
+      if (which[j] == m || (r[j] > rrem[j] && b[j] > brem[j])) continue;
+      const truce_battle* done = &bt[which[j] % n];
       cas[2 * which[j]] = done->r0 - r[j];
       cas[2 * which[j] + 1] = done->b0 - b[j];
       steps += st[j];
-      if (next < n) {
+      if (next < m) {
         LOAD(j);
       } else {
-        which[j] = n;
+        which[j] = m;
         live--;
       }
     }
@@ -185,35 +189,35 @@ static inline __attribute__((always_inline)) long fight_lanes(
   return steps;
 }
 
-/* order (NULL: as given) is the order in which battles enter the lanes;
+/* order (NULL: as given) is the order in which items enter the lanes;
  * the longest first keeps the lanes busy to the end. */
 static long fight(int law, const double* ratio, const truce_battle* bt,
-                  size_t n, const size_t* order, const double* inv,
+                  size_t n, size_t m, const size_t* order, const double* inv,
                   long ninv, double* cas) {
   switch (law) {
     case TRUCE_BATTLE_LINEAR:
-      return fight_lanes(TRUCE_BATTLE_LINEAR, ratio, bt, n, order, inv, ninv,
-                         cas);
-    case TRUCE_BATTLE_SQUARE:
-      return fight_lanes(TRUCE_BATTLE_SQUARE, ratio, bt, n, order, inv, ninv,
-                         cas);
-    case TRUCE_BATTLE_LOGARITHMIC:
-      return fight_lanes(TRUCE_BATTLE_LOGARITHMIC, ratio, bt, n, order, inv,
+      return fight_lanes(TRUCE_BATTLE_LINEAR, ratio, bt, n, m, order, inv,
                          ninv, cas);
+    case TRUCE_BATTLE_SQUARE:
+      return fight_lanes(TRUCE_BATTLE_SQUARE, ratio, bt, n, m, order, inv,
+                         ninv, cas);
+    case TRUCE_BATTLE_LOGARITHMIC:
+      return fight_lanes(TRUCE_BATTLE_LOGARITHMIC, ratio, bt, n, m, order,
+                         inv, ninv, cas);
     default:
-      return fight_lanes(TRUCE_BATTLE_FATIGUE, ratio, bt, n, order, inv, ninv,
-                         cas);
+      return fight_lanes(TRUCE_BATTLE_FATIGUE, ratio, bt, n, m, order, inv,
+                         ninv, cas);
   }
 }
 
 long truce_battle_simulate(int law, double ratio, const truce_battle* b,
                            double cas[2]) {
-  return fight(law, &ratio, b, 1, NULL, NULL, 0, cas);
+  return fight(law, &ratio, b, 1, 1, NULL, NULL, 0, cas);
 }
 
 long truce_battles_simulate(int law, const double* ratio,
                             const truce_battle* b, size_t n, double* cas) {
-  return fight(law, ratio, b, n, NULL, NULL, 0, cas);
+  return fight(law, ratio, b, n, n, NULL, NULL, 0, cas);
 }
 
 typedef struct {
@@ -251,10 +255,14 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
   abc_run* rs = truce__calloc(ctx, o->runs, sizeof *rs);
   truce_rng** rng = truce__calloc(ctx, (size_t)threads, sizeof *rng);
   double* lg = truce__malloc(ctx, LOG_TABLE * sizeof(double));
-  double* work = truce__malloc(ctx, (size_t)threads * 3 * n * sizeof(double));
+  double* work =
+      truce__malloc(ctx, (size_t)threads * 3 * BLOCK * n * sizeof(double));
+  size_t* ords = truce__malloc(ctx, (size_t)threads * BLOCK * n * sizeof(size_t));
   size_t* order = truce__malloc(ctx, TRUCE_BATTLE_LAWS * n * sizeof(size_t));
   battle_len* len = truce__malloc(ctx, n * sizeof *len);
-  int rc = (!rs || !rng || !lg || !work || !order || !len) ? TRUCE_ENOMEM : 0;
+  int rc = (!rs || !rng || !lg || !work || !ords || !order || !len)
+               ? TRUCE_ENOMEM
+               : 0;
   for (int t = 0; t < threads && !rc; t++)
     rc = truce_rng_new(ctx, o->seed, 0, ABC_STREAM, &rng[t]);
   if (!rc) {
@@ -267,9 +275,8 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
       qsort(len, n, sizeof *len, longest_first);
       for (size_t k = 0; k < n; k++) order[(size_t)l * n + k] = len[k].k;
     }
-    long long sims = 0;
-#pragma omp parallel for num_threads(threads) schedule(dynamic, 16) \
-    reduction(+ : sims)
+    /* each run's law and prior draws (the first three of its stream) */
+#pragma omp parallel for num_threads(threads) schedule(static)
     for (long long i = 0; i < (long long)o->runs; i++) {
       truce_rng* r = rng[omp_get_thread_num()];
       truce_rng_reset(r, o->seed, (uint64_t)i, ABC_STREAM);
@@ -278,21 +285,57 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
       x->law = (int)(truce_rng_uniform(r) * TRUCE_BATTLE_LAWS);
       x->mu = truce_rng_uniform(r) * o->mu_max;
       x->sd = truce_rng_uniform(r) * o->sd_max;
-      double shape = (x->mu / x->sd) * (x->mu / x->sd);
-      double scale = x->sd * x->sd / x->mu;
-      double* ratio = work + (size_t)omp_get_thread_num() * 3 * n;
-      double* cas = ratio + n;
-      for (size_t k = 0; k < n; k++)
-        ratio[k] = truce__rng_gamma(r, shape, scale);
-      fight(x->law, ratio, bt, n, order + (size_t)x->law * n, lg, LOG_TABLE,
-            cas);
-      double d = 0;
-      for (size_t k = 0; k < n; k++)
-        d += fabs(cas[2 * k] - bt[k].rc) / bt[k].rc +
-             fabs(cas[2 * k + 1] - bt[k].bc) / bt[k].bc;
-      x->dist = d;
-      sims += (long long)n;
     }
+    /* runs of one law are fought BLOCK at a time, their battles together
+     * in the lanes (longest first across the block), so one run's long
+     * battles overlap another's; each run's draws and sums are its own */
+    size_t nblk = 0;
+    size_t* byl = truce__malloc(ctx, o->runs * sizeof(size_t));
+    size_t* blk = truce__malloc(ctx, (o->runs + 1) * sizeof(size_t));
+    if (!byl || !blk) rc = TRUCE_ENOMEM;
+    size_t at = 0;
+    for (int l = 0; !rc && l < TRUCE_BATTLE_LAWS; l++)
+      for (size_t i = 0; i < o->runs; i++)
+        if (rs[i].law == l) {
+          if (!nblk || rs[byl[at - 1]].law != l || at - blk[nblk - 1] == BLOCK)
+            blk[nblk++] = at;
+          byl[at++] = i;
+        }
+    if (!rc) blk[nblk] = o->runs;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+    for (long long q = 0; q < (long long)nblk; q++) {
+      int t = omp_get_thread_num();
+      truce_rng* r = rng[t];
+      double* ratio = work + (size_t)t * 3 * BLOCK * n;
+      double* cas = ratio + BLOCK * n;
+      size_t* ord = ords + (size_t)t * BLOCK * n;
+      size_t b0 = blk[q], nb = blk[q + 1] - b0;
+      int law = rs[byl[b0]].law;
+      for (size_t b = 0; b < nb; b++) {
+        abc_run* x = &rs[byl[b0 + b]];
+        truce_rng_reset(r, o->seed, (uint64_t)x->run, ABC_STREAM);
+        for (int u = 0; u < 3; u++) (void)truce_rng_uniform(r);
+        double shape = (x->mu / x->sd) * (x->mu / x->sd);
+        double scale = x->sd * x->sd / x->mu;
+        for (size_t k = 0; k < n; k++)
+          ratio[b * n + k] = truce__rng_gamma(r, shape, scale);
+      }
+      for (size_t k = 0, w = 0; k < n; k++)
+        for (size_t b = 0; b < nb; b++)
+          ord[w++] = b * n + order[(size_t)law * n + k];
+      fight(law, ratio, bt, n, nb * n, ord, lg, LOG_TABLE, cas);
+      for (size_t b = 0; b < nb; b++) {
+        double d = 0;
+        const double* c = cas + 2 * b * n;
+        for (size_t k = 0; k < n; k++)
+          d += fabs(c[2 * k] - bt[k].rc) / bt[k].rc +
+               fabs(c[2 * k + 1] - bt[k].bc) / bt[k].bc;
+        rs[byl[b0 + b]].dist = d;
+      }
+    }
+    truce__free(ctx, byl, 0);
+    truce__free(ctx, blk, 0);
+    long long sims = rc ? 0 : (long long)(o->runs * n);
     out->battles = (double)sims;
     qsort(rs, o->runs, sizeof *rs, by_distance);
     size_t k = (size_t)floor((double)o->runs * o->tolerance);
@@ -318,6 +361,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
   truce__free(ctx, rng, 0);
   truce__free(ctx, lg, 0);
   truce__free(ctx, work, 0);
+  truce__free(ctx, ords, 0);
   truce__free(ctx, order, 0);
   truce__free(ctx, len, 0);
   truce__free(ctx, rs, 0);

@@ -323,6 +323,15 @@ printf 'date,side,variable,value,source\n1944-12-01,allies,front,5,x\n' >"$T/ear
 "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$T/early.csv" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "early.csv:2:1: error: bad date '1944-12-01'; expected YYYY-MM-DD from the scenario's start 1944-12-17" "$T/stderr" \
   && ok || bad "calibrate date before the start: $(cat "$T/stderr")"
+# --bias: a malformed spec is a usage error; an unknown source fails
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" \
+  --bias "acsdb:soviets=2,1" >/dev/null 2>"$T/stderr"
+[ $? -eq 2 ] && grep -q "expected SOURCE\[:SIDE\]=MEDIAN\[,SDLOG\] with SIDE 'allies' or 'germans'" "$T/stderr" \
+  && ok || bad "calibrate --bias bad side: $(cat "$T/stderr")"
+"$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --observed "$SRC/data/historical/ardennes/ardennes-observed.csv" \
+  --law square --bias "oryx=2,1" >/dev/null 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "bias for source 'oryx': the observed file has no such source" "$T/stderr" \
+  && ok || bad "calibrate --bias unknown source: $(cat "$T/stderr")"
 # calibrate --abc: ABC through the engine over the scenario's ranges
 sed -e 's/allies: {value: 0.00406,/allies: {value: 0.005, low: 0.002, high: 0.008,/' \
     -e 's/germans: {value: 0.00386,/germans: {value: 0.005, low: 0.002, high: 0.008,/' \

@@ -193,6 +193,14 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
   double oa = one(a, med_open, NULL), ob = one(b, med_open, NULL);
   if (!isnan(oa) || !isnan(ob))
     add_shift(c, "median day the range opens", oa, ob);
+  static const char* const med_line =
+      "select nash_territory from bargaining_runs where nash_territory is not "
+      "null order by nash_territory limit 1 offset (select "
+      "(count(nash_territory) - 1) / 2 from bargaining_runs)";
+  oa = one(a, med_line, NULL);
+  ob = one(b, med_line, NULL);
+  if (!isnan(oa) || !isnan(ob))
+    add_shift(c, "median Nash line (side 0's share) at opening", oa, ob);
   static const char* const never_open =
       "select avg(open_day is null) from bargaining_runs";
   oa = one(a, never_open, NULL);

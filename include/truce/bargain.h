@@ -114,8 +114,11 @@ typedef struct truce_bargain_tracker truce_bargain_tracker;
 TRUCE_API int truce_bargain_tracker_new(truce_ctx* ctx,
                                         const truce_scenario* sc,
                                         truce_bargain_tracker** out);
+/* flags as for truce_sim_run: the run's uncertain numbers (the
+ * negotiation's included) are drawn as the simulation draws them, or
+ * their point values with TRUCE_SIM_DETERMINISTIC. */
 TRUCE_API int truce_bargain_tracker_begin(truce_bargain_tracker* t,
-                                          uint64_t run);
+                                          uint64_t run, unsigned flags);
 TRUCE_API int truce_bargain_tracker_day(void* t, const truce_day* d);
 /* out[TRUCE_BX_COUNT]; also the last decision's war values. */
 TRUCE_API void truce_bargain_tracker_result(const truce_bargain_tracker* t,

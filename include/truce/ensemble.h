@@ -42,7 +42,7 @@ typedef struct {
   size_t extras;
   void* user;
   int (*thread_new)(void* user, truce_ctx* tctx, void** state);
-  int (*run_begin)(void* state, uint64_t run);
+  int (*run_begin)(void* state, uint64_t run, unsigned flags);
   int (*day)(void* state, const truce_day* d);
   int (*run_end)(void* state, uint64_t run, double* out);
   void (*thread_free)(void* state);

@@ -53,11 +53,11 @@ double truce_slantchev(double q, int k, int N) {
 /* ------------------------------------------------------- Packages */
 
 bool truce_scenario_has_negotiation(const truce_scenario* sc) {
-  return truce__scenario_model(sc)->nego.present;
+  return truce__scenario_model(sc)->params.nego.present;
 }
 
 int truce_bargain_package_count(const truce_scenario* sc) {
-  const truce__nego* n = &truce__scenario_model(sc)->nego;
+  const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   int c = 1;
   for (int k = 0; k < n->n_issues; k++) c *= n->issue[k].n_options;
   return c;
@@ -70,7 +70,7 @@ static int option_of(const truce__nego* n, int combo, int k) {
 
 void truce_bargain_package_name(const truce_scenario* sc, int combo,
                                 char* buf, size_t len) {
-  const truce__nego* n = &truce__scenario_model(sc)->nego;
+  const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   buf[0] = '\0';
   if (n->n_issues == 0) {
     snprintf(buf, len, "territory only");
@@ -370,7 +370,7 @@ int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                         truce_bargain_day** out) {
   if (!ctx || !sc || !war || !out) return TRUCE_EINVAL;
   *out = NULL;
-  const truce__nego* n = &truce__scenario_model(sc)->nego;
+  const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   if (!n->present)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
                       truce_scenario_file(sc));
@@ -391,6 +391,7 @@ struct truce_bargain_tracker {
   truce_ctx* ctx;
   const truce_scenario* sc;
   const truce__model* m;
+  truce__params* p; /* this run's parameters, as the simulation draws them */
   truce_rng* rng;
   truce_bargain_day* day;
   /* snapshots at past decisions (ring), for rates over >= WINDOW days */
@@ -408,7 +409,7 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
                               truce_bargain_tracker** out) {
   *out = NULL;
   const truce__model* m = truce__scenario_model(sc);
-  if (!m->nego.present)
+  if (!m->params.nego.present)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
                       truce_scenario_file(sc));
   int nc = truce_bargain_package_count(sc);
@@ -420,7 +421,8 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
   t->ctx = ctx;
   t->sc = sc;
   t->m = m;
-  int rc = truce_rng_new(ctx, m->seed, 0, 0, &t->rng);
+  t->p = truce__malloc(ctx, sizeof *t->p);
+  int rc = t->p ? truce_rng_new(ctx, m->seed, 0, 0, &t->rng) : TRUCE_ENOMEM;
   if (!rc) rc = day_alloc(ctx, nc, &t->day);
   if (rc) {
     truce_bargain_tracker_free(t);
@@ -434,10 +436,19 @@ void truce_bargain_tracker_free(truce_bargain_tracker* t) {
   if (!t) return;
   truce_rng_free(t->rng);
   truce_bargain_day_free(t->day);
+  truce__free(t->ctx, t->p, sizeof *t->p);
   truce__free(t->ctx, t, sizeof *t);
 }
 
-int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run) {
+int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
+                                unsigned flags) {
+  /* the run's draw of every uncertain number (the negotiation's too), as
+   * the simulation of that run makes it; then the belief stream */
+  *t->p = t->m->params;
+  if (flags & TRUCE_SIM_DETERMINISTIC)
+    truce__scenario_points(t->sc, t->p, NULL);
+  else
+    truce__scenario_sample(t->sc, t->rng, run, t->p, NULL);
   truce_rng_reset(t->rng, t->m->seed, run, 0x4000000000000000ULL);
   t->n_snap = 0;
   t->have_belief = false;
@@ -458,12 +469,12 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
                       const double io[2], const double F[2], double terr,
                       double drift, double truth, int day,
                       truce_war_values* w) {
-  const truce__nego* n = &t->m->nego;
+  const truce__nego* n = &t->p->nego;
   const truce__nego_side* s = &n->side[i];
   int j = 1 - i;
   double H = n->projection;
-  double th_i = t->m->params.side[i].exhaustion_threshold;
-  double th_j = t->m->params.side[j].exhaustion_threshold;
+  double th_i = t->p->side[i].exhaustion_threshold;
+  double th_j = t->p->side[j].exhaustion_threshold;
   double mu = t->mu[i], sd = t->sd[i];
   double to; /* own exhaustion time */
   if (F[i] <= th_i) to = 0;
@@ -507,7 +518,7 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
 
 int truce_bargain_tracker_day(void* vt, const truce_day* d) {
   truce_bargain_tracker* t = vt;
-  const truce__nego* n = &t->m->nego;
+  const truce__nego* n = &t->p->nego;
   if (t->n_snap > 0 && d->day % n->every != 0) return 0;
   /* The force a side can count on: the front, recruits in training, and
    * the wounded expected back. */
@@ -515,7 +526,7 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
   for (int i = 0; i < 2; i++) {
     cas[i] = d->side[i].casualties;
     force[i] = d->side[i].front + d->side[i].training +
-               t->m->params.side[i].wounded_return_share * d->side[i].wounded;
+               t->p->side[i].wounded_return_share * d->side[i].wounded;
   }
   int slot = t->n_snap % 64;
   if (t->n_snap == 0) {
@@ -614,8 +625,8 @@ static int hook_new(void* user, truce_ctx* tctx, void** state) {
   return truce_bargain_tracker_new(tctx, user,
                                    (truce_bargain_tracker**)state);
 }
-static int hook_begin(void* st, uint64_t run) {
-  return truce_bargain_tracker_begin(st, run);
+static int hook_begin(void* st, uint64_t run, unsigned flags) {
+  return truce_bargain_tracker_begin(st, run, flags);
 }
 static int hook_end(void* st, uint64_t run, double* out) {
   (void)run;
@@ -653,7 +664,7 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   if (!ctx || !sc || !out) return TRUCE_EINVAL;
   *out = NULL;
   const truce__model* m = truce__scenario_model(sc);
-  if (day == 0) day = m->nego.every; /* the first decision day */
+  if (day == 0) day = m->params.nego.every; /* the first decision day */
   if (day < 1 || day > (int)m->horizon_days)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "day %d is outside the scenario "
                       "(1 to %d)", day, (int)m->horizon_days);
@@ -663,17 +674,17 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   truce_sim* sim = NULL;
   rc = truce_sim_new(ctx, sc, &sim);
   if (!rc) {
-    truce_bargain_tracker_begin(t, 0);
+    truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC);
     upto u = {t, day};
     rc = truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, analyse_day, &u);
     if (rc == 1) rc = 0;
   }
   if (!rc && !t->have_belief)
     rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "no decision before day %d (the first "
-                    "comes after %d days of fighting)", day, m->nego.every);
+                    "comes after %d days of fighting)", day, m->params.nego.every);
   if (!rc) {
     truce_war_values w = t->last;
-    rc = truce_bargain_solve(ctx, sc, &w, m->nego.g_credibility, out);
+    rc = truce_bargain_solve(ctx, sc, &w, m->params.nego.g_credibility, out);
     if (!rc) (*out)->day = day;
   }
   truce_sim_free(sim);

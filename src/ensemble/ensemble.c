@@ -184,7 +184,7 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
        base += (uint64_t)nthreads * chunk) {
     for (uint64_t r = base; r < base + chunk && r < jb->r1 && !rc; r++) {
       if (ob.hook && ob.hook->run_begin &&
-          (rc = ob.hook->run_begin(ob.hstate, r)))
+          (rc = ob.hook->run_begin(ob.hstate, r, jb->opts->flags)))
         break;
       rc = truce_sim_run(sim, r, jb->opts->flags, on_day, &ob);
       if (rc) break;

@@ -1165,6 +1165,12 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
       if (truce__scenario_resolve(L->ctx, L->sc, key, &f, &off))
         return perr(L, TRUCE_EINVAL, km, "in '%s.set': %s", path,
                     truce_ctx_message(L->ctx));
+      if (truce__is_nego_offset(off))
+        return perr(L, TRUCE_EINVAL, km,
+                    "'%s' is a negotiation number, fixed for a run; expected "
+                    "a rate or coefficient of the war (set it with --set or "
+                    "give it a range to vary it between runs)",
+                    key);
       if (f->flags & TRUCE_F_INIT)
         return perr(L, TRUCE_EINVAL, km,
                     "'%s' is an initial condition and cannot change during a "
@@ -1498,26 +1504,13 @@ static int nego_side(loader* L, truce__nego* n, int s, struct fy_node* v,
       }
     } else if (!strcmp(key, "note")) {
       continue;
-    } else {
-      double lo = 0, hi = 10, *dst = NULL;
-      if (!strcmp(key, "cost_per_year")) dst = &ns->cost_per_year;
-      else if (!strcmp(key, "cost_per_100k_casualties")) dst = &ns->cost_per_100k;
-      else if (!strcmp(key, "discount_per_year")) {
-        dst = &ns->discount_per_year;
-        hi = 0.99;
-      } else if (!strcmp(key, "optimism")) {
-        dst = &ns->optimism;
-        lo = -5;
-        hi = 5;
-      } else if (!strcmp(key, "prior_sd")) {
-        dst = &ns->prior_sd;
-        lo = 1e-6;
-        hi = 10;
-      } else {
-        dst = &ns->power;
-        hi = 1;
-      }
-      if ((rc = nnum(L, val, m, sub, lo, hi, false, dst))) return rc;
+    } else { /* a number that may be uncertain (drawn per run) */
+      const truce__field* f = truce__field_find(
+          truce__nego_side_fields, truce__n_nego_side_fields, key);
+      size_t off = truce__nego_side_base((size_t)s) + f->off;
+      if ((rc = get_uncertain(L, val, m, sub, f, off,
+                              (double*)((char*)&L->sc->model + off))))
+        return rc;
     }
   }
   if (!has_w)
@@ -1534,7 +1527,7 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
       "decision_every_days", "projection_days", "observation_noise",
       "territory_per_log_ratio", "ripeness", "issues", "sides", "guarantee",
       "note"};
-  truce__nego* n = &L->sc->model.nego;
+  truce__nego* n = &L->sc->model.params.nego;
   int rc = nkeys(L, v, km, "negotiation", nk, 9);
   if (rc) return rc;
   n->present = true;
@@ -1556,8 +1549,16 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
   }
   NUM_OPT("decision_every_days", 1, 365, true, n->every);
   NUM_OPT("projection_days", 1, 36500, true, n->projection);
-  NUM_OPT("observation_noise", 1e-6, 10, false, n->noise);
-  NUM_OPT("territory_per_log_ratio", 0, 10, false, n->sensitivity);
+  for (size_t k = 0; k < truce__n_nego_fields; k++) { /* may be uncertain */
+    const truce__field* f = &truce__nego_fields[k];
+    char full[96];
+    snprintf(full, sizeof full, "negotiation.%s", f->key);
+    m = km;
+    struct fy_node* x = truce__yaml_lookup(v, f->key, &m);
+    if (x && (rc = get_uncertain(L, x, m, full, f, f->off,
+                                 (double*)((char*)&L->sc->model + f->off))))
+      return rc;
+  }
 #undef NUM_OPT
   m = km;
   struct fy_node* rp = truce__yaml_lookup(v, "ripeness", &m);

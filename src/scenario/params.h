@@ -74,6 +74,7 @@ typedef struct {
   double stalemate_window_days, stalemate_km2;
   truce__side side[2];
   truce__backer backer[TRUCE_MAX_BACKERS];
+  truce__nego nego; /* its numbers may be uncertain and --set like any */
 } truce__params;
 
 enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION,
@@ -104,7 +105,6 @@ typedef struct {
   truce__event* events; /* sorted by day, stable */
   size_t n_events;
   double horizon_days; /* whole days, stored as double like every field */
-  truce__nego nego;
   double time_step;
   unsigned long long seed;
 } truce__model;

@@ -212,6 +212,44 @@ const truce__field truce__territory_field = {
     "territory", TRUCE_FK_NUM, SID(territory), 0, 1, TRUCE_F_INIT, 0.5, NULL,
     "a share of the contested area from 0 to 1"};
 
+/* The negotiation's numbers (docs/bargaining.md): fixed for a run (drawn
+ * per run when uncertain; events cannot change them). */
+#define NEG(m) (PAR(nego) + offsetof(truce__nego, m))
+#define NSD(m) offsetof(truce__nego_side, m)
+const truce__field truce__nego_fields[] = {
+    {"observation_noise", TRUCE_FK_NUM, NEG(noise), 1e-6, 10, 0, 0.5, NULL,
+     "an sd of the observed log exchange ratio from 1e-6 to 10"},
+    {"territory_per_log_ratio", TRUCE_FK_NUM, NEG(sensitivity), 0, 10, 0, 0.1,
+     NULL, "a share of the contested area per year from 0 to 10"},
+};
+const size_t truce__n_nego_fields =
+    sizeof truce__nego_fields / sizeof truce__nego_fields[0];
+
+const truce__field truce__nego_side_fields[] = {
+    {"cost_per_year", TRUCE_FK_NUM, NSD(cost_per_year), 0, 10, 0, 0, NULL,
+     "a utility per year of war from 0 to 10"},
+    {"cost_per_100k_casualties", TRUCE_FK_NUM, NSD(cost_per_100k), 0, 10, 0, 0,
+     NULL, "a utility per 100k own casualties from 0 to 10"},
+    {"discount_per_year", TRUCE_FK_NUM, NSD(discount_per_year), 0, 0.99, 0,
+     0.05, NULL, "a discount rate per year from 0 to 0.99"},
+    {"optimism", TRUCE_FK_NUM, NSD(optimism), -5, 5, 0, 0, NULL,
+     "a log exchange ratio from -5 to 5"},
+    {"prior_sd", TRUCE_FK_NUM, NSD(prior_sd), 1e-6, 10, 0, 0.5, NULL,
+     "an sd from 1e-6 to 10"},
+    {"bargaining_power", TRUCE_FK_NUM, NSD(power), 0, 1, 0, 0.5, NULL,
+     "a bargaining power from 0 to 1"},
+};
+const size_t truce__n_nego_side_fields =
+    sizeof truce__nego_side_fields / sizeof truce__nego_side_fields[0];
+
+size_t truce__nego_side_base(size_t i) {
+  return NEG(side) + i * sizeof(truce__nego_side);
+}
+
+bool truce__is_nego_offset(size_t off) {
+  return off >= PAR(nego) && off < PAR(nego) + sizeof(truce__nego);
+}
+
 size_t truce__side_base(size_t i) {
   return PAR(side) + i * sizeof(truce__side);
 }
@@ -358,6 +396,34 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
     return unknown(ctx, path, "parameter",
                    suggest_field(sub, truce__side_fields,
                                  truce__n_side_fields));
+  } else if (HEAD("negotiation")) {
+    if (!sc->model.params.nego.present)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario has no "
+                        "negotiation section", path);
+    if (!strncmp(rest, "sides.", 6)) {
+      const char* id = rest + 6;
+      const char* d2 = strchr(id, '.');
+      int s = d2 ? find_side(sc, id, (size_t)(d2 - id)) : -1;
+      if (s < 0)
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                          "unknown side in '%s'; expected '%s' or '%s'", path,
+                          sc->side_id[0], sc->side_id[1]);
+      *f = truce__field_find(truce__nego_side_fields,
+                             truce__n_nego_side_fields, d2 + 1);
+      if (!*f)
+        return unknown(ctx, path, "negotiation parameter",
+                       suggest_field(d2 + 1, truce__nego_side_fields,
+                                     truce__n_nego_side_fields));
+      *off = truce__nego_side_base((size_t)s) + (*f)->off;
+      return 0;
+    }
+    *f = truce__field_find(truce__nego_fields, truce__n_nego_fields, rest);
+    if (!*f)
+      return unknown(ctx, path, "negotiation parameter",
+                     suggest_field(rest, truce__nego_fields,
+                                   truce__n_nego_fields));
+    *off = (*f)->off;
+    return 0;
   }
 #undef HEAD
   if (hl == 7 && !strncmp(path, "backers", 7) && dot) {
@@ -395,10 +461,11 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
     return 0;
   }
   static const char* const heads[] = {"horizon_days", "time_step", "combat",
-                                      "front", "sides", "backers"};
+                                      "front", "sides", "backers",
+                                      "negotiation"};
   char head[64];
   snprintf(head, sizeof head, "%.*s", (int)(hl < 63 ? hl : 63), path);
-  return unknown(ctx, path, "parameter", truce__suggest(head, heads, 6));
+  return unknown(ctx, path, "parameter", truce__suggest(head, heads, 7));
 }
 
 int truce__model_check(const truce_scenario* sc, char* buf, size_t n) {

@@ -17,6 +17,13 @@ extern const size_t truce__n_equip_fields;
 extern const truce__field truce__coefficient_field;
 extern const truce__field truce__territory_field;
 
+extern const truce__field truce__nego_fields[];
+extern const size_t truce__n_nego_fields;
+extern const truce__field truce__nego_side_fields[];
+extern const size_t truce__n_nego_side_fields;
+size_t truce__nego_side_base(size_t side);
+bool truce__is_nego_offset(size_t off);
+
 extern const truce__field truce__backer_fields[];
 extern const size_t truce__n_backer_fields;
 extern const truce__field truce__buy_fields[];

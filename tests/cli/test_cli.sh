@@ -259,6 +259,12 @@ for k in '"open": ' '"war_value": ' '"packages": ' '"frontier": ' '"nash": ' '"k
 done
 "$TRUCE" bargain "$T/good.yaml" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no negotiation section" "$T/stderr" && ok || bad "bargain without negotiation"
 "$TRUCE" bargain --help | grep -q "usage: truce bargain" && ok || bad "bargain --help"
+# negotiation numbers take --set: a more optimistic Russia closes day 7
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 | grep -q "range OPEN" \
+  && "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=1.5 | grep -q "range closed" \
+  && ok || bad "bargain --set negotiation.sides.ru.optimism"
+"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --set negotiation.sides.ru.optimsm=1 --out "$T/nego" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "did you mean 'optimism'" "$T/stderr" && [ ! -e "$T/nego" ] && ok || bad "run --set with a misspelt negotiation path: $(cat "$T/stderr")"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" >"$T/art.txt" || bad "article run"
 grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
 grep -q '"p_open_by_month": \[\[1, ' "$T/art/summary.json" && grep -q '"window_open_day": {"mean": ' "$T/art/summary.json" && ok || bad "summary lacks bargaining"

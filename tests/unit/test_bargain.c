@@ -3,6 +3,7 @@
  * engine's ranges and solutions against them and against brute force,
  * the minimal guarantee, and beliefs that learn. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -210,7 +211,7 @@ static void run_gap(double gap, int runs, double* mean_open, double* se,
   assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
   double s = 0, s2 = 0, g0 = 0, g1 = 0;
   for (int r = 0; r < runs; r++) {
-    truce_bargain_tracker_begin(t, (uint64_t)r);
+    truce_bargain_tracker_begin(t, (uint64_t)r, TRUCE_SIM_STOCHASTIC);
     assert_int_equal(
         truce_sim_run(sim, (uint64_t)r, 0, truce_bargain_tracker_day, t), 0);
     double out[TRUCE_BX_COUNT];
@@ -280,6 +281,95 @@ static void test_errors(void** s) {
                                                  "side 'c'"));
 }
 
+/* Negotiation numbers are parameters like any: a range is drawn per run
+ * (as the simulation of that run draws it) and changes the run's window;
+ * --set changes them; an event cannot. */
+static void test_negotiation_parameters(void** s) {
+  (void)s;
+  const char* y =
+      "truce: 1\nhorizon_days: 200\nseed: 5\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 100000}\n"
+      "  - id: b\n    personnel: {front: 100000}\n"
+      "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
+      "negotiation:\n"
+      "  observation_noise: {value: 0.5, low: 0.2, high: 0.8}\n"
+      "  sides:\n"
+      "    a: {weights: {territory: 1}, cost_per_year: 0.02, "
+      "optimism: {value: 0.5, low: 0, high: 3}, prior_sd: 0.3}\n"
+      "    b: {weights: {territory: 1}, cost_per_year: 0.02, optimism: 0.5, "
+      "prior_sd: 0.3}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  size_t nu = truce_scenario_uncertain_count(sc);
+  int found = 0;
+  for (size_t i = 0; i < nu; i++) {
+    const char* p = truce_scenario_uncertain_path(sc, i);
+    found += !strcmp(p, "negotiation.sides.a.optimism") ||
+             !strcmp(p, "negotiation.observation_noise");
+  }
+  assert_int_equal(found, 2);
+  /* runs draw different optimism; the opening day follows it */
+  truce_sim* sim;
+  truce_bargain_tracker* t;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
+  double open_lo = 0, open_hi = 0;
+  int n_lo = 0, n_hi = 0;
+  double* v = calloc(nu, sizeof(double));
+  for (uint64_t r = 0; r < 200; r++) {
+    truce_bargain_tracker_begin(t, r, TRUCE_SIM_STOCHASTIC);
+    assert_int_equal(truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC,
+                                   truce_bargain_tracker_day, t), 0);
+    assert_int_equal(truce_scenario_sample(ctx, sc, r, v), 0);
+    double opt = 0;
+    for (size_t i = 0; i < nu; i++)
+      if (!strcmp(truce_scenario_uncertain_path(sc, i),
+                  "negotiation.sides.a.optimism"))
+        opt = v[i];
+    assert_true(opt >= 0 && opt <= 3);
+    double out[TRUCE_BX_COUNT];
+    truce_bargain_tracker_result(t, out, NULL);
+    double od = out[TRUCE_BX_OPEN_DAY] < 0 ? 201 : out[TRUCE_BX_OPEN_DAY];
+    if (opt < 0.5) open_lo += od, n_lo++;
+    if (opt > 1.5) open_hi += od, n_hi++;
+  }
+  free(v);
+  assert_true(n_lo > 10 && n_hi > 10);
+  print_message("opening day: optimism < 0.5 %.1f (%d runs), > 1.5 %.1f (%d)\n", open_lo / n_lo, n_lo, open_hi / n_hi, n_hi);
+  /* a more optimistic side keeps the range closed longer */
+  assert_true(open_hi / n_hi > open_lo / n_lo + 10);
+  truce_bargain_tracker_free(t);
+  truce_sim_free(sim);
+  /* --set: a number, no longer uncertain */
+  assert_int_equal(truce_scenario_set(ctx, sc, "negotiation.sides.a.optimism=2"),
+                   0);
+  double x;
+  assert_int_equal(truce_scenario_get(ctx, sc, "negotiation.sides.a.optimism",
+                                      &x), 0);
+  assert_true(x == 2);
+  assert_int_equal(truce_scenario_uncertain_count(sc), nu - 1);
+  assert_int_not_equal(
+      truce_scenario_set(ctx, sc, "negotiation.sides.a.optimsm=2"), 0);
+  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'optimism'"));
+  truce_scenario_free(sc);
+  /* an event cannot change a negotiation number */
+  const char* ev =
+      "truce: 1\nhorizon_days: 200\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 100000}\n"
+      "  - id: b\n    personnel: {front: 100000}\n"
+      "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
+      "negotiation:\n  sides:\n"
+      "    a: {weights: {territory: 1}}\n    b: {weights: {territory: 1}}\n"
+      "events:\n  - day: 10\n    set: {negotiation.sides.a.optimism: 1}\n";
+  sc = NULL;
+  assert_int_equal(truce_scenario_load_string(ctx, "e.yaml", ev, strlen(ev),
+                                              &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "is a negotiation number, "
+                                                 "fixed for a run"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_closed_forms),
@@ -288,6 +378,7 @@ int main(void) {
       cmocka_unit_test(test_minimal_guarantee),
       cmocka_unit_test(test_learning),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_negotiation_parameters),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -1627,8 +1627,9 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
                   "'%s'", n->issue[n->g_issue].name);
     m2 = m;
     x = truce__yaml_lookup(g, "credibility", &m2);
-    if (!x || (rc = nnum(L, x, m2, "negotiation.guarantee.credibility", 0, 1,
-                         false, &n->g_credibility)))
+    const truce__field* cf = &truce__guarantee_credibility_field;
+    if (!x || (rc = get_uncertain(L, x, m2, "negotiation.guarantee.credibility",
+                                  cf, cf->off, &n->g_credibility)))
       return rc ? rc : perr(L, TRUCE_EINVAL, m, "'negotiation.guarantee' "
                             "needs credibility (0 to 1)");
     m2 = m;

@@ -224,6 +224,9 @@ const truce__field truce__nego_fields[] = {
 };
 const size_t truce__n_nego_fields =
     sizeof truce__nego_fields / sizeof truce__nego_fields[0];
+const truce__field truce__guarantee_credibility_field = {
+    "guarantee.credibility", TRUCE_FK_NUM, NEG(g_credibility), 0, 1, 0, 0,
+    NULL, "a probability from 0 to 1"};
 
 const truce__field truce__nego_side_fields[] = {
     {"cost_per_year", TRUCE_FK_NUM, NSD(cost_per_year), 0, 10, 0, 0, NULL,
@@ -415,6 +418,14 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                        suggest_field(d2 + 1, truce__nego_side_fields,
                                      truce__n_nego_side_fields));
       *off = truce__nego_side_base((size_t)s) + (*f)->off;
+      return 0;
+    }
+    if (!strcmp(rest, "guarantee.credibility")) {
+      if (!sc->model.params.nego.has_guarantee)
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario's "
+                          "negotiation has no guarantee", path);
+      *f = &truce__guarantee_credibility_field;
+      *off = (*f)->off;
       return 0;
     }
     *f = truce__field_find(truce__nego_fields, truce__n_nego_fields, rest);

@@ -263,6 +263,9 @@ done
 "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 | grep -q "range OPEN" \
   && "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=1.5 | grep -q "range closed" \
   && ok || bad "bargain --set negotiation.sides.ru.optimism"
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.guarantee.credibility=1 | grep -q "Nash: alliance=guarantees" \
+  && ! "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.guarantee.credibility=0 | grep -q "Nash: alliance=guarantees" \
+  && ok || bad "bargain --set negotiation.guarantee.credibility"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --set negotiation.sides.ru.optimsm=1 --out "$T/nego" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "did you mean 'optimism'" "$T/stderr" && [ ! -e "$T/nego" ] && ok || bad "run --set with a misspelt negotiation path: $(cat "$T/stderr")"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" >"$T/art.txt" || bad "article run"

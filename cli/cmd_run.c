@@ -120,6 +120,11 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
     printf(" (median opening: day %.0f)\n", b.open_q[2]);
   else
     printf(" (never within %d days)\n", truce_scenario_horizon_days(sc));
+  int H = truce_scenario_horizon_days(sc);
+  if (H >= 365)
+    printf("  a range is open at months 3 / 6 / 12 (point in time): %.0f%% / "
+           "%.0f%% / %.0f%% of runs\n", 100 * b.p_open_at_month[2],
+           100 * b.p_open_at_month[5], 100 * b.p_open_at_month[11]);
   for (int k = 0; k < b.n_top; k++) {
     char name[200];
     truce_bargain_package_name(sc, b.top_combo[k], name, sizeof name);

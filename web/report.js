@@ -113,6 +113,7 @@
     const values = [];
     for (const [m, p] of S.bargaining.p_open_by_month) values.push({ month: m, probability: p, what: 'a bargaining range has opened' });
     for (const [m, p] of S.bargaining.p_ripe_by_month) values.push({ month: m, probability: p, what: 'ripe (mutually hurting stalemate)' });
+    for (const [m, p] of S.bargaining.p_open_at_month || []) if (p !== null) values.push({ month: m, probability: p, what: 'a range is open at the month\'s end (now)' });
     embed(box('window', 'Bargaining window'), {
       title: 'Probability, by the end of each month, that ...', height: 220, data: { values },
       mark: { type: 'line', point: true },

@@ -100,6 +100,8 @@ enum {
   TRUCE_BX_BOTH_MASK,  /* packages acceptable to both on the opening day */
   TRUCE_BX_GAP_FIRST,  /* belief gap at the first decision (log ratio) */
   TRUCE_BX_GAP_LAST,   /* and at the last */
+  TRUCE_BX_OPEN_MONTHS, /* bit m-1 set: a range exists at the last decision
+                           by the end of month m (the first 52 months) */
   TRUCE_BX_COUNT
 };
 
@@ -121,7 +123,8 @@ TRUCE_API int truce_bargain_tracker_begin(truce_bargain_tracker* t,
                                           uint64_t run, unsigned flags);
 TRUCE_API int truce_bargain_tracker_day(void* t, const truce_day* d);
 /* out[TRUCE_BX_COUNT]; also the last decision's war values. */
-TRUCE_API void truce_bargain_tracker_result(const truce_bargain_tracker* t,
+/* (The months after the run's last day are closed first.) */
+TRUCE_API void truce_bargain_tracker_result(truce_bargain_tracker* t,
                                             double* out,
                                             truce_war_values* last);
 TRUCE_API void truce_bargain_tracker_free(truce_bargain_tracker* t);
@@ -135,6 +138,9 @@ typedef struct {
                                    mean, 5/25/50/75/95% */
   int months;                   /* entries in the arrays below */
   double p_open_by_month[TRUCE_BARGAIN_MAX_MONTHS]; /* cumulative */
+  /* point in time: a range exists at the month's last decision (NAN after
+   * month 52) */
+  double p_open_at_month[TRUCE_BARGAIN_MAX_MONTHS];
   double p_ripe_by_month[TRUCE_BARGAIN_MAX_MONTHS];
   int n_top;                    /* packages most often acceptable to both */
   int top_combo[5];             /* on the opening day */

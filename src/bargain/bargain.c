@@ -403,7 +403,22 @@ struct truce_bargain_tracker {
   double mu[2], sd[2];
   truce_war_values last;
   double out[TRUCE_BX_COUNT];
+  uint64_t open_bits; /* months with a range at their last decision */
+  int month_done;     /* months before this one are final */
+  bool open_now;      /* the range at the latest decision */
 };
+
+#define MONTH_DAYS 30.436875
+#define OPEN_MONTHS 52
+
+/* Months up to `upto` (exclusive) take the range's state at the latest
+ * decision before their end. */
+static void close_months(truce_bargain_tracker* t, int upto) {
+  if (upto > OPEN_MONTHS) upto = OPEN_MONTHS;
+  for (; t->month_done < upto; t->month_done++)
+    if (t->open_now) t->open_bits |= 1ULL << t->month_done;
+  t->out[TRUCE_BX_OPEN_MONTHS] = (double)t->open_bits;
+}
 
 int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
                               truce_bargain_tracker** out) {
@@ -456,6 +471,10 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
   t->out[TRUCE_BX_NASH_X] = NAN;
   t->out[TRUCE_BX_BOTH_MASK] = 0;
   t->out[TRUCE_BX_GAP_FIRST] = t->out[TRUCE_BX_GAP_LAST] = NAN;
+  t->out[TRUCE_BX_OPEN_MONTHS] = 0;
+  t->open_bits = 0;
+  t->month_done = 0;
+  t->open_now = false;
   memset(&t->last, 0, sizeof t->last);
   return 0;
 }
@@ -519,6 +538,8 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
 int truce_bargain_tracker_day(void* vt, const truce_day* d) {
   truce_bargain_tracker* t = vt;
   const truce__nego* n = &t->p->nego;
+  /* a day past a month's end closes that month */
+  close_months(t, (int)ceil(d->day / MONTH_DAYS) - 1);
   if (t->n_snap > 0 && d->day % n->every != 0) return 0;
   /* The force a side can count on: the front, recruits in training, and
    * the wounded expected back. */
@@ -595,9 +616,10 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
     if (w.ripe && t->out[TRUCE_BX_RIPE_DAY] < 0)
       t->out[TRUCE_BX_RIPE_DAY] = d->day;
     t->last = w;
+    problem P = {t->sc, n, &w}; /* every decision: is a range open now? */
+    solve_into(&P, n->g_credibility, t->day, false);
+    t->open_now = t->day->open;
     if (t->out[TRUCE_BX_OPEN_DAY] < 0) {
-      problem P = {t->sc, n, &w};
-      solve_into(&P, n->g_credibility, t->day, false);
       if (t->day->open) {
         t->out[TRUCE_BX_OPEN_DAY] = d->day;
         t->out[TRUCE_BX_NASH_COMBO] = t->day->nash_combo;
@@ -613,8 +635,9 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
   return 0;
 }
 
-void truce_bargain_tracker_result(const truce_bargain_tracker* t, double* out,
+void truce_bargain_tracker_result(truce_bargain_tracker* t, double* out,
                                   truce_war_values* last) {
+  close_months(t, (int)ceil(t->m->horizon_days / MONTH_DAYS));
   if (out) memcpy(out, t->out, sizeof t->out);
   if (last) *last = t->last;
 }
@@ -708,7 +731,7 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the ensemble ran without the "
                       "bargaining hook");
   int H = truce_scenario_horizon_days(sc);
-  int months = (int)ceil(H / 30.436875);
+  int months = (int)ceil(H / MONTH_DAYS);
   if (months < 12) months = 12;
   if (months > TRUCE_BARGAIN_MAX_MONTHS) months = TRUCE_BARGAIN_MAX_MONTHS;
   out->runs = R;
@@ -731,10 +754,12 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   for (uint64_t r = 0; r < R; r++) {
     const double* x = truce_ensemble_extras(e, r);
     double od = x[TRUCE_BX_OPEN_DAY], rd = x[TRUCE_BX_RIPE_DAY];
+    uint64_t bits = (uint64_t)x[TRUCE_BX_OPEN_MONTHS];
     for (int m = 0; m < months; m++) {
-      double end = (m + 1) * 30.436875;
+      double end = (m + 1) * MONTH_DAYS;
       if (od >= 0 && od <= end) out->p_open_by_month[m] += 1;
       if (rd >= 0 && rd <= end) out->p_ripe_by_month[m] += 1;
+      if (m < OPEN_MONTHS && (bits >> m & 1)) out->p_open_at_month[m] += 1;
     }
     if (!isnan(x[TRUCE_BX_GAP_FIRST])) {
       g0 += x[TRUCE_BX_GAP_FIRST];
@@ -758,6 +783,8 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   for (int m = 0; m < months; m++) {
     out->p_open_by_month[m] /= (double)R;
     out->p_ripe_by_month[m] /= (double)R;
+    out->p_open_at_month[m] =
+        m < OPEN_MONTHS ? out->p_open_at_month[m] / (double)R : (double)NAN;
   }
   out->never_fraction = 1 - (double)opened / (double)R;
   out->open_mean = NAN;

@@ -190,6 +190,16 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     double x = one(a, sql, NULL), y = one(b, sql, NULL);
     if (!isnan(x) || !isnan(y)) add_shift(c, what, x, y);
   }
+  static const int now_months[] = {6, 12, 24};
+  for (int k = 0; k < 3; k++) {
+    char sql[128], what[96];
+    snprintf(sql, sizeof sql, "select p_open_now from bargaining_months "
+             "where month = %d", now_months[k]);
+    snprintf(what, sizeof what, "bargaining range open at month %d (now)",
+             now_months[k]);
+    double x = one(a, sql, NULL), y = one(b, sql, NULL);
+    if (!isnan(x) || !isnan(y)) add_shift(c, what, x, y);
+  }
   double oa = one(a, med_open, NULL), ob = one(b, med_open, NULL);
   if (!isnan(oa) || !isnan(ob))
     add_shift(c, "median day the range opens", oa, ob);

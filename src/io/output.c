@@ -348,6 +348,12 @@ static int write_bargaining(truce_output* o) {
     if (!rc) rc = jnum(o, b.p_open_by_month[m]);
     if (!rc) rc = jprintf(o, "]");
   }
+  if (!rc) rc = jprintf(o, "],\n    \"p_open_at_month\": [");
+  for (int m = 0; m < b.months && !rc; m++) {
+    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
+    if (!rc) rc = jnum(o, b.p_open_at_month[m]);
+    if (!rc) rc = jprintf(o, "]");
+  }
   if (!rc) rc = jprintf(o, "],\n    \"p_ripe_by_month\": [");
   for (int m = 0; m < b.months && !rc; m++) {
     rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);

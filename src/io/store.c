@@ -32,7 +32,7 @@ static const char* const schema =
     " ripe_day INTEGER, nash_package TEXT, nash_territory REAL,"
     " belief_gap_first REAL, belief_gap_last REAL);"
     "CREATE TABLE bargaining_months(month INTEGER PRIMARY KEY,"
-    " p_open REAL, p_ripe REAL);";
+    " p_open REAL, p_ripe REAL, p_open_now REAL);";
 
 typedef struct {
   truce_ctx* ctx;
@@ -224,11 +224,12 @@ static void write_all(store* s, const truce_scenario* sc,
     sqlite3_finalize(st);
     truce_bargain_summary b;
     if (!s->rc && truce_bargain_summarise(s->ctx, sc, e, &b)) s->rc = TRUCE_EDB;
-    st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?)");
+    st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?,?)");
     for (int mo = 0; mo < b.months && !s->rc; mo++) {
       sqlite3_bind_int(st, 1, mo + 1);
       bind_num(st, 2, b.p_open_by_month[mo]);
       bind_num(st, 3, b.p_ripe_by_month[mo]);
+      bind_num(st, 4, b.p_open_at_month[mo]);
       step(s, st);
     }
     sqlite3_finalize(st);

@@ -276,6 +276,16 @@ grep -q '"p_open_by_month": \[\[1, ' "$T/art/summary.json" && grep -q '"window_o
 unsourced=$(grep '"source": null, "claimant": null' "$T/art/summary.json" | grep -o '"path": "[^"]*"' \
   | grep -v -e '\.posture"' -e '"combat.law"' -e '"horizon_days"' -e '\.day"' || true)
 [ -z "$unsourced" ] && ok || bad "numbers without provenance: $unsourced"
+# the range open now never exceeds the range opened by then; both stores agree
+/usr/bin/python3 -c '
+import json, sqlite3, sys
+b = json.load(open(sys.argv[1] + "/summary.json"))["bargaining"]
+by, at = dict(b["p_open_by_month"]), dict(b["p_open_at_month"])
+assert len(at) == len(by) >= 24 and all(at[m] <= by[m] + 1e-12 for m in at), (by, at)
+db = dict(sqlite3.connect(sys.argv[1] + "/results.db").execute("select month, p_open_now from bargaining_months"))
+assert all(abs(db[m] - at[m]) < 1e-12 for m in at), (db, at)' "$T/art" \
+  && grep -q "a range is open at months 3 / 6 / 12 (point in time)" "$T/art.txt" \
+  && ok || bad "p_open_at_month"
 n=$(sqlite3 "$T/art/results.db" "select count(*) from bargaining_runs" 2>/dev/null)
 [ "$n" = 100 ] && ok || bad "results.db bargaining_runs: $n"
 

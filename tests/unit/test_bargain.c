@@ -330,6 +330,11 @@ static void test_negotiation_parameters(void** s) {
     double out[TRUCE_BX_COUNT];
     truce_bargain_tracker_result(t, out, NULL);
     double od = out[TRUCE_BX_OPEN_DAY] < 0 ? 201 : out[TRUCE_BX_OPEN_DAY];
+    /* a month with a range at its end comes after the first opening */
+    uint64_t bits = (uint64_t)out[TRUCE_BX_OPEN_MONTHS];
+    for (int m = 0; m < 7; m++)
+      if (bits >> m & 1) assert_true(od <= (m + 1) * 30.436875);
+    assert_true(bits < (1u << 7)); /* 200 days: 7 months */
     if (opt < 0.5) open_lo += od, n_lo++;
     if (opt > 1.5) open_hi += od, n_hi++;
   }

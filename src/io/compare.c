@@ -271,12 +271,17 @@ static void series_json(FILE* f, const char* dir, const char* label) {
               sqlite3_column_int(st, 1));
     sqlite3_finalize(st);
   }
-  if (sqlite3_prepare_v2(db, "select month, p_open from bargaining_months",
-                         -1, &st, NULL) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW)
-      fprintf(f, "{\"run\":\"%s\",\"kind\":\"window\",\"month\":%d,"
-              "\"p\":%.6g},", label, sqlite3_column_int(st, 0),
+  if (sqlite3_prepare_v2(db, "select month, p_open, p_open_now from "
+                         "bargaining_months", -1, &st, NULL) == SQLITE_OK) {
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      fprintf(f, "{\"run\":\"%s: opened by\",\"kind\":\"window\","
+              "\"month\":%d,\"p\":%.6g},", label, sqlite3_column_int(st, 0),
               sqlite3_column_double(st, 1));
+      if (sqlite3_column_type(st, 2) != SQLITE_NULL)
+        fprintf(f, "{\"run\":\"%s: open now\",\"kind\":\"window\","
+                "\"month\":%d,\"p\":%.6g},", label,
+                sqlite3_column_int(st, 0), sqlite3_column_double(st, 2));
+    }
     sqlite3_finalize(st);
   }
   sqlite3_close(db);
@@ -296,7 +301,7 @@ static const char* const compare_js =
     "row:{field:'side',type:'nominal'}}:{}},opt));\n"
     "const w=D.filter(d=>d.kind==='window');\n"
     "if(w.length)V.push(vegaEmbed('#c2',{width:'container',height:220,title:"
-    "'Probability that a bargaining range has opened, by month',data:{values:"
+    "'Probability that a bargaining range has opened / is open, by month',data:{values:"
     "w},mark:{type:'line',point:true},encoding:{x:{field:'month',type:"
     "'quantitative'},y:{field:'p',type:'quantitative',scale:{domain:[0,1]},"
     "title:null},color:{field:'run',type:'nominal'}}},opt));\n"

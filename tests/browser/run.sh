@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the article scenario, writes its report and opens it in headless
-# Chromium (report_test.mjs); then the comparison page with US aid halved.
+# Chromium (report_test.mjs); then the comparison page with US aid halved
+# (compare_test.mjs).
 # usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
 set -euo pipefail
 TRUCE=$1 SRC=$2 WEB=$3 OUT=$4
@@ -14,3 +15,5 @@ trap 'rm -rf "$T"' EXIT
 grep -q "backers.us.budget_scale" "$T/compare.txt"
 node "$SRC/tests/browser/report_test.mjs" "$T/a/report.html" \
   "$OUT/report-screenshot.png" "$WEB"
+node "$SRC/tests/browser/compare_test.mjs" "$T/b/compare.html" \
+  backers.us.budget_scale "$WEB"

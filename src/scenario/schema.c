@@ -312,6 +312,17 @@ static int unknown(truce_ctx* ctx, const char* path, const char* what,
   return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown %s '%s'", what, path);
 }
 
+/* key's field in table t (n entries), found at base + its offset; else an
+ * "unknown WHAT" error naming the nearest key. */
+static int in_table(truce_ctx* ctx, const char* path, const char* key,
+                    const truce__field* t, size_t n, size_t base,
+                    const char* what, const truce__field** f, size_t* off) {
+  *f = truce__field_find(t, n, key);
+  if (!*f) return unknown(ctx, path, what, suggest_field(key, t, n));
+  *off = base + (*f)->off;
+  return 0;
+}
+
 static int find_side(const truce_scenario* sc, const char* id, size_t len) {
   for (int i = 0; i < 2; i++)
     if (strlen(sc->side_id[i]) == len && strncmp(sc->side_id[i], id, len) == 0)
@@ -353,12 +364,7 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
     }
     const truce__field* t = combat ? truce__combat_fields : truce__front_fields;
     size_t n = combat ? truce__n_combat_fields : truce__n_front_fields;
-    *f = truce__field_find(t, n, rest);
-    if (*f) {
-      *off = (*f)->off;
-      return 0;
-    }
-    return unknown(ctx, path, "parameter", suggest_field(rest, t, n));
+    return in_table(ctx, path, rest, t, n, 0, "parameter", f, off);
   } else if (HEAD("sides")) {
     const char* d2 = strchr(rest, '.');
     if (!d2) return unknown(ctx, path, "parameter", NULL);
@@ -377,28 +383,18 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
         const char* en = sc->equip_name[s][k];
         if (strlen(en) == (size_t)(d3 - name) &&
             strncmp(en, name, (size_t)(d3 - name)) == 0) {
-          *f = truce__field_find(truce__equip_fields, truce__n_equip_fields,
-                                 d3 + 1);
-          if (!*f)
-            return unknown(ctx, path, "parameter",
-                           suggest_field(d3 + 1, truce__equip_fields,
-                                         truce__n_equip_fields));
-          *off = truce__equip_base((size_t)s, k) + (*f)->off;
-          return 0;
+          return in_table(ctx, path, d3 + 1, truce__equip_fields,
+                          truce__n_equip_fields,
+                          truce__equip_base((size_t)s, k), "parameter", f,
+                          off);
         }
       }
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                         "unknown equipment class '%.*s' in '%s'",
                         (int)(d3 - name), name, path);
     }
-    *f = truce__field_find(truce__side_fields, truce__n_side_fields, sub);
-    if (*f) {
-      *off = truce__side_base((size_t)s) + (*f)->off;
-      return 0;
-    }
-    return unknown(ctx, path, "parameter",
-                   suggest_field(sub, truce__side_fields,
-                                 truce__n_side_fields));
+    return in_table(ctx, path, sub, truce__side_fields, truce__n_side_fields,
+                    truce__side_base((size_t)s), "parameter", f, off);
   } else if (HEAD("negotiation")) {
     if (!sc->model.params.nego.present)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario has no "
@@ -411,14 +407,10 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
         return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                           "unknown side in '%s'; expected '%s' or '%s'", path,
                           sc->side_id[0], sc->side_id[1]);
-      *f = truce__field_find(truce__nego_side_fields,
-                             truce__n_nego_side_fields, d2 + 1);
-      if (!*f)
-        return unknown(ctx, path, "negotiation parameter",
-                       suggest_field(d2 + 1, truce__nego_side_fields,
-                                     truce__n_nego_side_fields));
-      *off = truce__nego_side_base((size_t)s) + (*f)->off;
-      return 0;
+      return in_table(ctx, path, d2 + 1, truce__nego_side_fields,
+                      truce__n_nego_side_fields,
+                      truce__nego_side_base((size_t)s),
+                      "negotiation parameter", f, off);
     }
     if (!strcmp(rest, "guarantee.credibility")) {
       if (!sc->model.params.nego.has_guarantee)
@@ -428,13 +420,8 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
       *off = (*f)->off;
       return 0;
     }
-    *f = truce__field_find(truce__nego_fields, truce__n_nego_fields, rest);
-    if (!*f)
-      return unknown(ctx, path, "negotiation parameter",
-                     suggest_field(rest, truce__nego_fields,
-                                   truce__n_nego_fields));
-    *off = (*f)->off;
-    return 0;
+    return in_table(ctx, path, rest, truce__nego_fields, truce__n_nego_fields,
+                    0, "negotiation parameter", f, off);
   }
 #undef HEAD
   if (hl == 7 && !strncmp(path, "backers", 7) && dot) {
@@ -455,21 +442,13 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
         return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown item in '%s'; expected "
                           "ammunition, recruitment or an equipment class",
                           path);
-      *f = truce__field_find(truce__buy_fields, truce__n_buy_fields, d3 + 1);
-      if (!*f)
-        return unknown(ctx, path, "parameter",
-                       suggest_field(d3 + 1, truce__buy_fields,
-                                     truce__n_buy_fields));
-      *off = truce__buy_base(b, (size_t)it) + (*f)->off;
-      return 0;
+      return in_table(ctx, path, d3 + 1, truce__buy_fields,
+                      truce__n_buy_fields, truce__buy_base(b, (size_t)it),
+                      "parameter", f, off);
     }
-    *f = truce__field_find(truce__backer_fields, truce__n_backer_fields, sub);
-    if (!*f)
-      return unknown(ctx, path, "parameter",
-                     suggest_field(sub, truce__backer_fields,
-                                   truce__n_backer_fields));
-    *off = truce__backer_base(b) + (*f)->off;
-    return 0;
+    return in_table(ctx, path, sub, truce__backer_fields,
+                    truce__n_backer_fields, truce__backer_base(b), "parameter",
+                    f, off);
   }
   static const char* const heads[] = {"horizon_days", "time_step", "combat",
                                       "front", "sides", "backers",

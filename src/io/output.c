@@ -279,6 +279,18 @@ static int jnum(truce_output* o, double v) {
   return jprintf(o, "%.12g", v);
 }
 
+/* ,\n    "name": [[1, v1], [2, v2], ...] (months from 1) */
+static int month_series(truce_output* o, const char* name, const double* v,
+                        int months) {
+  int rc = jprintf(o, ",\n    \"%s\": [", name);
+  for (int m = 0; m < months && !rc; m++) {
+    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
+    if (!rc) rc = jnum(o, v[m]);
+    if (!rc) rc = jprintf(o, "]");
+  }
+  return rc ? rc : jprintf(o, "]");
+}
+
 /* {mean, p05, p25, p50, p75, p95} of x[0..n) (sorted in place). */
 static int jquant(truce_output* o, double* x, size_t n) {
   if (n == 0)
@@ -342,25 +354,11 @@ static int write_bargaining(truce_output* o) {
   }
   if (!rc) rc = jprintf(o, ", \"never_fraction\": ");
   if (!rc) rc = jnum(o, b.never_fraction);
-  if (!rc) rc = jprintf(o, "},\n    \"p_open_by_month\": [");
-  for (int m = 0; m < b.months && !rc; m++) {
-    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
-    if (!rc) rc = jnum(o, b.p_open_by_month[m]);
-    if (!rc) rc = jprintf(o, "]");
-  }
-  if (!rc) rc = jprintf(o, "],\n    \"p_open_at_month\": [");
-  for (int m = 0; m < b.months && !rc; m++) {
-    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
-    if (!rc) rc = jnum(o, b.p_open_at_month[m]);
-    if (!rc) rc = jprintf(o, "]");
-  }
-  if (!rc) rc = jprintf(o, "],\n    \"p_ripe_by_month\": [");
-  for (int m = 0; m < b.months && !rc; m++) {
-    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
-    if (!rc) rc = jnum(o, b.p_ripe_by_month[m]);
-    if (!rc) rc = jprintf(o, "]");
-  }
-  if (!rc) rc = jprintf(o, "],\n    \"top_packages\": [");
+  if (!rc) rc = jprintf(o, "}");
+  if (!rc) rc = month_series(o, "p_open_by_month", b.p_open_by_month, b.months);
+  if (!rc) rc = month_series(o, "p_open_at_month", b.p_open_at_month, b.months);
+  if (!rc) rc = month_series(o, "p_ripe_by_month", b.p_ripe_by_month, b.months);
+  if (!rc) rc = jprintf(o, ",\n    \"top_packages\": [");
   for (int k = 0; k < b.n_top && !rc; k++) {
     char name[200];
     truce_bargain_package_name(o->sc, b.top_combo[k], name, sizeof name);

@@ -15,6 +15,10 @@
 
 #define TRUCE_MSG_MAX 1024
 
+/* e = exp(1) (correctly rounded), for the fatigue law's ln(e + t);
+ * <math.h>'s M_E needs _XOPEN_SOURCE. */
+#define TRUCE__E 2.718281828459045
+
 struct truce_ctx {
   truce_alloc_fn alloc;
   void* alloc_user;

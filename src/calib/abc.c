@@ -17,7 +17,6 @@
 
 #define ABC_STREAM 0xABC0ULL
 #define LOG_TABLE 65536
-#define E_CONST 2.718281828459045 /* exp(1), as the source's math.exp(1) */
 
 const char* truce_battle_law_name(int law) {
   static const char* const n[] = {"linear", "square", "logarithmic",
@@ -163,7 +162,7 @@ static inline __attribute__((always_inline)) long fight_lanes(
         nb = whole(b[j] - kr[j] * b[j]);
       } else {
         double f =
-            st[j] < ninv ? inv[st[j]] : 1 / log(E_CONST + (double)st[j]);
+            st[j] < ninv ? inv[st[j]] : 1 / log(TRUCE__E + (double)st[j]);
         nr = whole(r[j] - kb[j] * f * r[j]);
         nb = whole(b[j] - kr[j] * f * b[j]);
       }
@@ -266,7 +265,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
   for (int t = 0; t < threads && !rc; t++)
     rc = truce_rng_new(ctx, o->seed, 0, ABC_STREAM, &rng[t]);
   if (!rc) {
-    for (long i = 0; i < LOG_TABLE; i++) lg[i] = 1 / log(E_CONST + (double)i);
+    for (long i = 0; i < LOG_TABLE; i++) lg[i] = 1 / log(TRUCE__E + (double)i);
     for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) { /* lengths at ratio 1 */
       for (size_t k = 0; k < n; k++) {
         double cas[2];

@@ -129,11 +129,10 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
     ss[ob[k].side][ob[k].var] += ob[k].value * ob[k].value;
     cnt[ob[k].side][ob[k].var] += 1;
   }
-  double horizon = 0;
-  truce_scenario_get(ctx, sc, "horizon_days", &horizon);
+  int horizon = truce_scenario_horizon_days(sc);
   if (last > horizon)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the observations run to day %d "
-                      "but %s's horizon is %g days; expected a horizon that "
+                      "but %s's horizon is %d days; expected a horizon that "
                       "covers them", last, truce_scenario_file(sc), horizon);
   double scale[2][2];
   for (int s = 0; s < 2; s++)

@@ -23,7 +23,6 @@
 
 #include "truce_int.h"
 
-#define E_CONST 2.718281828459045
 #define Z90 1.6448536269514722 /* the normal's 95th percentile */
 
 typedef struct {
@@ -58,7 +57,7 @@ static double predict(const model* m, const double* th, const cas_obs* o) {
     case TRUCE_FIT_LOGARITHMIC: p = 0, q = 1; break;
     case TRUCE_FIT_HELMBOLD: p = logistic(th[2]), q = 1 - p; break;
     case TRUCE_FIT_POWER: p = th[2], q = th[3]; break;
-    default: p = 0, q = 1, f = log(E_CONST + o->day); break;
+    default: p = 0, q = 1, f = log(TRUCE__E + o->day); break;
   }
   double lnb = 0;
   if (o->bias >= 0)
@@ -233,7 +232,7 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
                    : law == TRUCE_FIT_LINEAR ? obs[i].x * obs[i].y
                    : law == TRUCE_FIT_LOGARITHMIC
                        ? obs[i].x
-                       : obs[i].x / log(E_CONST + obs[i].day);
+                       : obs[i].x / log(TRUCE__E + obs[i].day);
       double bf = obs[i].bias >= 0 ? spec->bias[obs[i].bias].median : 1;
       if (obs[i].side) sc1 += obs[i].value / bf, sd1 += drv;
       else sc0 += obs[i].value / bf, sd0 += drv;

@@ -151,7 +151,7 @@ static void derivs(const rates* r, double t, const double F[2],
                    const double in[2], double d[2]) {
   double P[2] = {r->phi[0] * (F[0] > 0 ? F[0] : 0),
                  r->phi[1] * (F[1] > 0 ? F[1] : 0)};
-  double fat = r->fatigue ? 1.0 / log(2.718281828459045 + t) : 1.0;
+  double fat = r->fatigue ? 1.0 / log(TRUCE__E + t) : 1.0;
   for (int x = 0; x < 2; x++) {
     int y = 1 - x;
     double Fx = F[x] > 0 ? F[x] : 0;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib_int.h"
 #include "truce_int.h"
 
 #define ABC_STREAM 0xABC0ULL
@@ -220,8 +221,8 @@ long truce_battles_simulate(int law, const double* ratio,
 }
 
 typedef struct {
-  double dist, mu, sd;
-  size_t run;
+  truce__scored s; /* first: what the rejection step sorts by */
+  double mu, sd;
   int law;
 } abc_run;
 
@@ -234,12 +235,6 @@ static int longest_first(const void* pa, const void* pb) {
   const battle_len *a = pa, *b = pb;
   if (a->steps != b->steps) return a->steps > b->steps ? -1 : 1;
   return a->k < b->k ? -1 : a->k > b->k;
-}
-
-static int by_distance(const void* pa, const void* pb) {
-  const abc_run *a = pa, *b = pb;
-  if (a->dist != b->dist) return a->dist < b->dist ? -1 : 1;
-  return a->run < b->run ? -1 : a->run > b->run;
 }
 
 int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
@@ -280,7 +275,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
       truce_rng* r = rng[omp_get_thread_num()];
       truce_rng_reset(r, o->seed, (uint64_t)i, ABC_STREAM);
       abc_run* x = &rs[i];
-      x->run = (size_t)i;
+      x->s.run = (uint64_t)i;
       x->law = (int)(truce_rng_uniform(r) * TRUCE_BATTLE_LAWS);
       x->mu = truce_rng_uniform(r) * o->mu_max;
       x->sd = truce_rng_uniform(r) * o->sd_max;
@@ -312,7 +307,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
       int law = rs[byl[b0]].law;
       for (size_t b = 0; b < nb; b++) {
         abc_run* x = &rs[byl[b0 + b]];
-        truce_rng_reset(r, o->seed, (uint64_t)x->run, ABC_STREAM);
+        truce_rng_reset(r, o->seed, x->s.run, ABC_STREAM);
         for (int u = 0; u < 3; u++) (void)truce_rng_uniform(r);
         double shape = (x->mu / x->sd) * (x->mu / x->sd);
         double scale = x->sd * x->sd / x->mu;
@@ -329,22 +324,21 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
         for (size_t k = 0; k < n; k++)
           d += fabs(c[2 * k] - bt[k].rc) / bt[k].rc +
                fabs(c[2 * k + 1] - bt[k].bc) / bt[k].bc;
-        rs[byl[b0 + b]].dist = d;
+        rs[byl[b0 + b]].s.dist = d;
       }
     }
     truce__free(ctx, byl, 0);
     truce__free(ctx, blk, 0);
     long long sims = rc ? 0 : (long long)(o->runs * n);
     out->battles = (double)sims;
-    qsort(rs, o->runs, sizeof *rs, by_distance);
-    size_t k = (size_t)floor((double)o->runs * o->tolerance);
-    if (k < 1) k = 1;
+    size_t k = truce__abc_reject(rs, o->runs, sizeof *rs, o->tolerance);
     out->runs = o->runs;
     out->accepted = k;
-    out->threshold = rs[k - 1].dist;
+    out->threshold = rs[k - 1].s.dist;
     for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) out->best[l] = INFINITY;
     for (size_t i = 0; i < o->runs; i++)
-      if (rs[i].dist < out->best[rs[i].law]) out->best[rs[i].law] = rs[i].dist;
+      if (rs[i].s.dist < out->best[rs[i].law])
+        out->best[rs[i].law] = rs[i].s.dist;
     for (size_t i = 0; i < k; i++) {
       out->count[rs[i].law]++;
       out->mu_mean[rs[i].law] += rs[i].mu;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib_int.h"
 #include "truce_int.h"
 
 #define STOP 1 /* the day callback's "enough days" */
@@ -34,17 +35,6 @@ static int rec(void* u, const truce_day* d) {
   return d->day == p->last ? STOP : 0;
 }
 
-typedef struct {
-  double dist;
-  uint64_t run;
-} scored;
-
-static int by_dist(const void* pa, const void* pb) {
-  const scored *a = pa, *b = pb;
-  if (a->dist != b->dist) return a->dist < b->dist ? -1 : 1;
-  return a->run < b->run ? -1 : a->run > b->run;
-}
-
 static int by_value(const void* pa, const void* pb) {
   double a = *(const double*)pa, b = *(const double*)pb;
   return a < b ? -1 : a > b;
@@ -62,7 +52,7 @@ static double quantile(const double* x, size_t n, double q) {
  * its context could not be made), so none waits for another forever. */
 static int work(truce_ctx* tctx, const truce_scenario* sc, const truce_obs* ob,
                 size_t nob, const double scale[2][2], int last, uint64_t runs,
-                size_t np, scored* sco, double* vals) {
+                size_t np, truce__scored* sco, double* vals) {
   truce_sim* sim = NULL;
   path p = {last, {NULL, NULL}, {NULL, NULL}};
   int rc = tctx ? truce_sim_new(tctx, sc, &sim) : TRUCE_ENOMEM;
@@ -89,7 +79,7 @@ static int work(truce_ctx* tctx, const truce_scenario* sc, const truce_obs* ob,
         double z = (sim_v - o->value) / scale[o->side][o->var];
         d += z * z;
       }
-      sco[i] = (scored){d, i};
+      sco[i] = (truce__scored){d, i};
       memcpy(vals + i * np, truce_sim_param_values(sim), np * sizeof(double));
     }
   }
@@ -140,7 +130,7 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
       double rms = cnt[s][v] > 0 ? sqrt(ss[s][v] / cnt[s][v]) : 0;
       scale[s][v] = rms > 0 ? rms : 1;
     }
-  scored* sco = truce__calloc(ctx, opt->runs, sizeof *sco);
+  truce__scored* sco = truce__calloc(ctx, opt->runs, sizeof *sco);
   double* vals = truce__calloc(ctx, opt->runs * np, sizeof(double));
   double* tmp = truce__calloc(ctx, opt->runs, sizeof(double));
   int rc = (!sco || !vals || !tmp) ? TRUCE_ENOMEM : 0;
@@ -176,9 +166,7 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
       snprintf(out->param[j].path, sizeof out->param[j].path, "%s",
                truce_scenario_uncertain_path(sc, j));
     }
-    qsort(sco, opt->runs, sizeof *sco, by_dist);
-    size_t k = (size_t)floor((double)opt->runs * opt->tolerance);
-    if (k < 1) k = 1;
+    size_t k = truce__abc_reject(sco, opt->runs, sizeof *sco, opt->tolerance);
     out->accepted = k;
     out->best = sco[0].dist;
     out->threshold = sco[k - 1].dist;

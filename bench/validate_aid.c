@@ -36,12 +36,17 @@ static const char* const europe[] = {
 typedef struct {
   int month_end[MONTHS]; /* record day at the end of each month */
   double* cum;           /* per run: MONTHS x backers cumulative committed */
+  double* cum0;          /* per run: backers, committed at day 0 (aid in
+                            transit, committed before the start) */
   size_t nb;
   uint64_t run;
 } cap;
 
 static int on_day(void* u, const truce_day* d) {
   cap* c = u;
+  if (d->day == 0)
+    for (size_t b = 0; b < c->nb; b++)
+      c->cum0[c->run * c->nb + b] = d->backer[b].committed;
   for (int m = 0; m < MONTHS; m++)
     if (d->day == c->month_end[m])
       for (size_t b = 0; b < c->nb; b++)
@@ -73,13 +78,14 @@ int main(int argc, char** argv) {
   int sy, sm, sd;
   if (!start || sscanf(start, "%d-%d-%d", &sy, &sm, &sd) != 3) return 1;
   long s0 = days_from_civil(sy, sm, sd);
-  cap c = {{0}, NULL, truce_scenario_backer_count(sc), 0};
+  cap c = {{0}, NULL, NULL, truce_scenario_backer_count(sc), 0};
   for (int m = 0; m < MONTHS; m++) {
     int y = 2023 + (10 + m + 1) / 12, mo = (10 + m + 1) % 12 + 1;
     /* the first day of the next month, as a record day */
     c.month_end[m] = (int)(days_from_civil(y, mo, 1) - s0);
   }
   c.cum = calloc((size_t)runs * MONTHS * (c.nb ? c.nb : 1), sizeof(double));
+  c.cum0 = calloc((size_t)runs * (c.nb ? c.nb : 1), sizeof(double));
   truce_sim* sim;
   truce_sim_new(ctx, sc, &sim);
   for (c.run = 0; c.run < (uint64_t)runs; c.run++)
@@ -122,7 +128,7 @@ int main(int argc, char** argv) {
       for (int r = 0; r < runs; r++) {
         double hi = c.cum[((size_t)r * MONTHS + (size_t)m) * c.nb + b];
         double lo = m ? c.cum[((size_t)r * MONTHS + (size_t)m - 1) * c.nb + b]
-                      : 0;
+                      : c.cum0[(size_t)r * c.nb + b];
         v[r] = (hi - lo) / 1e6;
       }
       qsort(v, (size_t)runs, sizeof *v, cmp);
@@ -141,6 +147,7 @@ int main(int argc, char** argv) {
          runs);
   free(v);
   free(c.cum);
+  free(c.cum0);
   truce_sim_free(sim);
   truce_scenario_free(sc);
   truce_ctx_free(ctx);

@@ -35,7 +35,7 @@ typedef struct {
   double equipment;   /* items of all classes */
   double ammunition;  /* rounds in stock */
   double territory;   /* share of the contested area held */
-  int exhausted;      /* front below the exhaustion threshold now */
+  int exhausted;      /* front or capable strength below its threshold */
 } truce_side_state;
 
 #define TRUCE_BACKERS_MAX 8
@@ -73,7 +73,7 @@ typedef int (*truce_day_fn)(void* user, const truce_day* day);
 typedef struct {
   double front_end;        /* front strength at the horizon */
   double casualties_total; /* killed + wounded + missing at the horizon */
-  int exhaustion_day;      /* first day front < threshold; -1 if never */
+  int exhaustion_day;      /* first day exhausted (docs/model.md s9); -1: never */
   double territory_end;    /* share of the contested area at the horizon */
 } truce_side_outcome;
 

@@ -485,8 +485,8 @@ static double normal_sf(double z) { return gsl_cdf_ugaussian_Q(z); }
  * fighting on"). Per side (indexed 0, 1): k casualties per day and io net
  * inflow to the front per day over the last period; F fronts now. */
 static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
-                      const double io[2], const double F[2], double terr,
-                      double drift, double truth, int day,
+                      const double io[2], const double F[2], const int ex[2],
+                      double terr, double drift, double truth, int day,
                       truce_war_values* w) {
   const truce__nego* n = &t->p->nego;
   const truce__nego_side* s = &n->side[i];
@@ -495,15 +495,17 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
   double th_i = t->p->side[i].exhaustion_threshold;
   double th_j = t->p->side[j].exhaustion_threshold;
   double mu = t->mu[i], sd = t->sd[i];
+  /* a side already exhausted (headcount or capable strength) is out */
+  bool out_i = F[i] <= th_i || ex[i], out_j = F[j] <= th_j || ex[j];
   double to; /* own exhaustion time */
-  if (F[i] <= th_i) to = 0;
+  if (out_i) to = 0;
   else if (k[i] > io[i]) to = (F[i] - th_i) / (k[i] - io[i]);
   else to = HUGE_VAL;
   double m = to < H ? to : H;
   double pw = 0, pl = 0;
-  if (F[i] <= th_i) {
+  if (out_i) {
     pl = 1;
-  } else if (F[j] <= th_j) {
+  } else if (out_j) {
     pw = 1;
   } else if (k[i] > 0) {
     double rs = (io[j] + (F[j] - th_j) / m) / k[i];
@@ -600,8 +602,9 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
   if (t->have_belief) {
     truce_war_values w;
     memset(&w, 0, sizeof w);
+    int ex[2] = {d->side[0].exhausted, d->side[1].exhausted};
     for (int i = 0; i < 2; i++)
-      war_value(t, i, k, io, front, d->side[0].territory, drift, truth[i],
+      war_value(t, i, k, io, front, ex, d->side[0].territory, drift, truth[i],
                 d->day, &w);
     w.ripe = true;
     for (int i = 0; i < 2; i++) {

@@ -863,7 +863,8 @@ static int backer_ref(loader* L, struct fy_node* v, mark km, const char* path,
 }
 
 /* crisis {duration_days, attention: {backer: share}}, block {backer,
- * until_day | until}, enter {backer}, exit {backer}. */
+ * until_day | until}, package {backer, months}, enter {backer}, exit
+ * {backer}. */
 static int backer_event(loader* L, struct fy_node* a, mark am,
                         const char* path, const char* kind, int day,
                         truce__event* out, size_t* nout, size_t cap) {
@@ -909,14 +910,26 @@ static int backer_event(loader* L, struct fy_node* a, mark am,
     return 0;
   }
   static const char* const bk[] = {"backer", "until_day", "until", "note"};
-  if ((rc = nkeys(L, a, am, full, bk, 4))) return rc;
+  static const char* const pk[] = {"backer", "months", "note"};
+  bool pkg = !strcmp(kind, "package");
+  if ((rc = pkg ? nkeys(L, a, am, full, pk, 3) : nkeys(L, a, am, full, bk, 4)))
+    return rc;
   mark m = am;
   struct fy_node* b = truce__yaml_lookup(a, "backer", &m);
   char sub[300];
   snprintf(sub, sizeof sub, "%s.backer", full);
   if (!b) return perr(L, TRUCE_EINVAL, am, "'%s' needs backer", full);
   if ((rc = backer_ref(L, b, m, sub, &e->backer))) return rc;
-  if (!strcmp(kind, "block")) {
+  if (pkg) {
+    e->kind = TRUCE_EV_PACKAGE;
+    mark mm = am;
+    struct fy_node* mo = truce__yaml_lookup(a, "months", &mm);
+    snprintf(sub, sizeof sub, "%s.months", full);
+    if (!mo)
+      return perr(L, TRUCE_EINVAL, am, "'%s' needs months (of the backer's "
+                  "budget the package is worth)", full);
+    if ((rc = nnum(L, mo, mm, sub, 0, 1200, false, &e->months))) return rc;
+  } else if (!strcmp(kind, "block")) {
     e->kind = TRUCE_EV_BLOCK;
     mark um = am;
     struct fy_node* u = truce__yaml_lookup(a, "until_day", &um);
@@ -979,7 +992,7 @@ static int backer_special(loader* L, const char* rel, struct fy_node* v,
                   name, path, sc->side_id[sc->model.backer_side[u->b]]);
     snprintf(ipath, sizeof ipath, "%s.%s", path, name);
     size_t base = truce__buy_base(u->b, (size_t)item);
-    unsigned char seen[4] = {0};
+    unsigned char seen[sizeof(truce__buy) / sizeof(double)] = {0}; /* a field per double */
     int rc = walk(L, fy_node_pair_value(pr), im, truce__buy_fields,
                   truce__n_buy_fields, base, NULL, ipath, seen, NULL, 0, NULL,
                   NULL);
@@ -1063,12 +1076,13 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
   if (!fy_node_is_mapping(item))
     return perr(L, TRUCE_EINVAL, im,
                 "wrong type for '%s': found %s; expected a mapping with day "
-                "or date and one of set, offensive, mobilisation",
+                "or date and one of set, offensive, mobilisation, crisis, "
+                "block, package, enter, exit",
                 path, truce__yaml_kind(item));
   static const char* const keys[] = {
       "day",  "date",   "set",  "offensive", "mobilisation", "crisis",
-      "block", "enter", "exit", "name",      "note",         "source",
-      "claimant"};
+      "block", "enter", "exit", "package",   "name",         "note",
+      "source", "claimant"};
   int day = -1;
   struct fy_node *action = NULL;
   char action_key[64] = "";
@@ -1117,7 +1131,7 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
     } else if (!strcmp(key, "set") || !strcmp(key, "offensive") ||
                !strcmp(key, "mobilisation") || !strcmp(key, "crisis") ||
                !strcmp(key, "block") || !strcmp(key, "enter") ||
-               !strcmp(key, "exit")) {
+               !strcmp(key, "exit") || !strcmp(key, "package")) {
       if (action)
         return perr(L, TRUCE_EINVAL, km,
                     "'%s' has both '%s' and '%s'; expected exactly one action "
@@ -1133,11 +1147,11 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
                     "wrong type for '%s': found %s; expected a string", kpath,
                     truce__yaml_kind(v));
     } else {
-      const char* sg = truce__suggest(key, keys, 13);
+      const char* sg = truce__suggest(key, keys, 14);
       return perr(L, TRUCE_EINVAL, km,
                   "unknown key '%s' in '%s'%s%s%s; expected day or date, one "
-                  "of set, offensive, mobilisation, crisis, block, enter, "
-                  "exit, and optional name, note, source, claimant",
+                  "of set, offensive, mobilisation, crisis, block, package, "
+                  "enter, exit, and optional name, note, source, claimant",
                   key, path, sg ? " (did you mean '" : "", sg ? sg : "",
                   sg ? "'?)" : "");
     }
@@ -1148,7 +1162,7 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
   if (!action)
     return perr(L, TRUCE_EINVAL, im,
                 "'%s' has no action; expected one of set, offensive, "
-                "mobilisation",
+                "mobilisation, crisis, block, package, enter, exit",
                 path);
   if (!fy_node_is_mapping(action))
     return perr(L, TRUCE_EINVAL, truce__yaml_mark(action, am),
@@ -1198,7 +1212,8 @@ static int event(loader* L, struct fy_node* item, mark im, size_t idx,
     return 0;
   }
   if (!strcmp(action_key, "crisis") || !strcmp(action_key, "block") ||
-      !strcmp(action_key, "enter") || !strcmp(action_key, "exit"))
+      !strcmp(action_key, "enter") || !strcmp(action_key, "exit") ||
+      !strcmp(action_key, "package"))
     return backer_event(L, action, am, path, action_key, day, out, nout, cap);
   /* offensive / mobilisation: a side and a few numbers. */
   bool off_ = !strcmp(action_key, "offensive");

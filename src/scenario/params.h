@@ -38,6 +38,7 @@ typedef struct {
   double wounded_return_share, wounded_return_days;
   double noncombat_loss_per_month; /* fraction of the front per month */
   double quality, exhaustion_threshold, posture;
+  double capable_threshold; /* combat power below which it is exhausted */
   double coefficient; /* combat.coefficients.<id> */
   double territory;   /* front.territory.<id> */
   double ammo_stock, ammo_production_per_month, ammo_demand_per_day;
@@ -55,6 +56,7 @@ typedef struct {
 typedef struct {
   double share, unit_cost, capacity_per_month;
   double releasable_stock; /* units deliverable beyond capacity, once */
+  double in_transit;       /* units committed before the start, pending */
 } truce__buy;
 
 typedef struct {
@@ -78,7 +80,8 @@ typedef struct {
 } truce__params;
 
 enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION,
-       TRUCE_EV_CRISIS, TRUCE_EV_BLOCK, TRUCE_EV_ENTER, TRUCE_EV_EXIT };
+       TRUCE_EV_CRISIS, TRUCE_EV_BLOCK, TRUCE_EV_ENTER, TRUCE_EV_EXIT,
+       TRUCE_EV_PACKAGE };
 
 typedef struct {
   int day;
@@ -88,9 +91,10 @@ typedef struct {
   double value;    /* TRUCE_EV_SET: new value */
   double intensity, duration_days;   /* offensive */
   double pool_add, recruits_per_month; /* mobilisation; recruits < 0: keep */
-  int backer;                  /* block / enter / exit */
+  int backer;                  /* block / enter / exit / package */
   int until_day;               /* block: packages blocked until this day */
   double taken[TRUCE_MAX_BACKERS]; /* crisis: attention share taken */
+  double months;               /* package: months of budget */
 } truce__event;
 
 /* The parts of a scenario the engine needs (scenario.c owns the rest). */

@@ -102,6 +102,8 @@ const truce__field truce__side_fields[] = {
      "a competence multiplier > 0 (1 = reference)"},
     {"exhaustion_threshold", TRUCE_FK_NUM, SID(exhaustion_threshold), 0, 1e9,
      0, 0, NULL, "a number of soldiers >= 0"},
+    {"capable_threshold", TRUCE_FK_NUM, SID(capable_threshold), 0, 1e9, 0, 0,
+     NULL, "a combat power in effective soldiers >= 0 (0: off)"},
     {"posture", TRUCE_FK_ENUM, SID(posture), 0, 1, 0, TRUCE_POSTURE_DEFEND,
      posture_names, "attack or defend"},
     {"ammunition.stock", TRUCE_FK_NUM, SID(ammo_stock), 0, 1e12, TRUCE_F_INIT,
@@ -178,6 +180,8 @@ const truce__field truce__buy_fields[] = {
     {"releasable_stock", TRUCE_FK_NUM, BU(releasable_stock), 0, 1e12,
      TRUCE_F_INIT, 0, NULL,
      "units it can release from stocks beyond its capacity, >= 0"},
+    {"in_transit", TRUCE_FK_NUM, BU(in_transit), 0, 1e12, TRUCE_F_INIT, 0,
+     NULL, "units committed before the start and not yet delivered, >= 0"},
 };
 const size_t truce__n_buy_fields =
     sizeof truce__buy_fields / sizeof truce__buy_fields[0];

@@ -128,6 +128,17 @@ static double power(const truce_sim* sim, int i, double F, double E) {
   return c * sim->s[i].ammo_mult;
 }
 
+/* Exhausted (docs/model.md, "Outcomes"): the front below the headcount
+ * threshold, or capable strength (combat power) below the capability
+ * threshold when one is set. */
+static bool exhausted(const truce_sim* sim, int i) {
+  const truce__side* sp = &sim->p.side[i];
+  if (sim->s[i].front < sp->exhaustion_threshold) return true;
+  return sp->capable_threshold > 0 &&
+         power(sim, i, sim->s[i].front, equipped(sim, i)) <
+             sp->capable_threshold;
+}
+
 static void law_exponents(const truce__params* p, double* pe, double* qe) {
   switch ((int)p->law) {
     case TRUCE_LAW_SQUARE: *pe = 1; *qe = 0; break;
@@ -225,6 +236,9 @@ static int check_conservation(truce_sim* sim, double t) {
 
 /* ------------------------------------------------------------ The step */
 
+static void commit_package(truce_sim* sim, size_t b, double V, double months,
+                           bool whole);
+
 static void apply_event(truce_sim* sim, const truce__event* e) {
   side_state* s = e->side >= 0 ? &sim->s[e->side] : NULL;
   switch (e->kind) {
@@ -255,6 +269,14 @@ static void apply_event(truce_sim* sim, const truce__event* e) {
     case TRUCE_EV_BLOCK:
       sim->b[e->backer].blocked_until = e->until_day;
       break;
+    case TRUCE_EV_PACKAGE: { /* an appropriation: no will or vote needed */
+      const truce__backer* bp = &sim->p.backer[e->backer];
+      if (bp->active > 0.5)
+        commit_package(sim, (size_t)e->backer,
+                       bp->budget_per_month * bp->budget_scale * e->months,
+                       e->months, true);
+      break;
+    }
     case TRUCE_EV_ENTER:
       sim->p.backer[e->backer].active = 1;
       break;
@@ -393,7 +415,7 @@ static void step(truce_sim* sim, double t, double dt) {
     int y = 1 - x;
     if (p->side[x].posture != TRUCE_POSTURE_ATTACK) continue;
     double v = 0;
-    bool broken = sim->s[y].front < p->side[y].exhaustion_threshold;
+    bool broken = exhausted(sim, y);
     if (broken && p->breakthrough_km_per_day > 0) {
       v = p->breakthrough_km_per_day;
     } else if (P0[y] > 0) {
@@ -425,6 +447,51 @@ static double backer_attention(const truce_sim* sim, size_t b) {
   for (int c = 0; c < sim->n_crises; c++)
     if (sim->day < sim->crises[c].until) a *= 1 - sim->crises[c].taken[b];
   return a;
+}
+
+/* Commit a package worth V, spread over `months` of budget (recruitment
+ * money raises recruitment for that long); `whole` counts it as a package
+ * (deterministic mode commits fractions of one every day). */
+static void commit_package(truce_sim* sim, size_t b, double V, double months,
+                           bool whole) {
+  const truce__model* m = sim->m;
+  const truce__backer* bp = &sim->p.backer[b];
+  backer_state* bs = &sim->b[b];
+  int day = sim->day;
+  if (V <= 0) return;
+  bs->committed += V;
+  if (whole) {
+    int gap = day - bs->last_package;
+    if (gap > bs->longest_gap) bs->longest_gap = gap;
+    bs->last_package = day;
+    bs->packages++;
+  }
+  int lag = (int)bp->delivery_days;
+  /* the remainder buys what the model does not track: delivered at once */
+  double other = 1;
+  for (int it = 0; it < NI; it++)
+    if (m->backer_buys[b][it]) other -= bp->buy[it].share;
+  if (other > 0) bs->delivered += V * other;
+  for (int it = 0; it < NI; it++) {
+    if (!m->backer_buys[b][it]) continue;
+    const truce__buy* u = &bp->buy[it];
+    double money = V * u->share;
+    if (it == TRUCE_ITEM_RECRUIT) { /* money at once; recruits for months */
+      bs->delivered += money;
+      double rate = months > 0 ? money / months / 1e6 * bp->recruits_per_million
+                               : 0;
+      int end = (int)(months * DAYS_PER_MONTH + 0.5);
+      if (end < 1) end = 1;
+      if (end > TRUCE_MAX_DELAY_DAYS) end = TRUCE_MAX_DELAY_DAYS;
+      bs->boost += rate;
+      bs->boost_end[(day + end) % RING] += rate;
+      continue;
+    }
+    bs->pending += money;
+    bs->queue[(size_t)((day + lag) % RING) * NI + (size_t)it] +=
+        money / u->unit_cost;
+    bs->units_committed[it == TRUCE_ITEM_AMMO ? 0 : 1] += money / u->unit_cost;
+  }
 }
 
 /* One day of backer b: deliveries due (capacity-limited), will, and a
@@ -482,40 +549,10 @@ static void backer_day(truce_sim* sim, size_t b) {
   } else {
     frac = p;
   }
-  double V = bp->budget_per_month * bp->budget_scale * bp->package_months * frac;
-  if (V <= 0) return;
-  bs->committed += V;
-  if (frac == 1) {
-    int gap = day - bs->last_package;
-    if (gap > bs->longest_gap) bs->longest_gap = gap;
-    bs->last_package = day;
-    bs->packages++;
-  }
-  int lag = (int)bp->delivery_days;
-  /* the remainder buys what the model does not track: delivered at once */
-  double other = 1;
-  for (int it = 0; it < NI; it++)
-    if (m->backer_buys[b][it]) other -= bp->buy[it].share;
-  if (other > 0) bs->delivered += V * other;
-  for (int it = 0; it < NI; it++) {
-    if (!m->backer_buys[b][it]) continue;
-    const truce__buy* u = &bp->buy[it];
-    double money = V * u->share;
-    if (it == TRUCE_ITEM_RECRUIT) { /* money at once; recruits for months */
-      bs->delivered += money;
-      double rate = money / bp->package_months / 1e6 * bp->recruits_per_million;
-      int end = (int)(bp->package_months * DAYS_PER_MONTH + 0.5);
-      if (end < 1) end = 1;
-      if (end > TRUCE_MAX_DELAY_DAYS) end = TRUCE_MAX_DELAY_DAYS;
-      bs->boost += rate;
-      bs->boost_end[(day + end) % RING] += rate;
-      continue;
-    }
-    bs->pending += money;
-    bs->queue[(size_t)((day + lag) % RING) * NI + (size_t)it] +=
-        money / u->unit_cost;
-    bs->units_committed[it == TRUCE_ITEM_AMMO ? 0 : 1] += money / u->unit_cost;
-  }
+  commit_package(sim, b,
+                 bp->budget_per_month * bp->budget_scale * bp->package_months *
+                     frac,
+                 bp->package_months, frac == 1);
 }
 
 /* Graduates, returning and discharged wounded due today. */
@@ -559,7 +596,7 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     o->ammunition = s->ammo;
     o->territory = s->territory;
     o->power = power(sim, i, s->front, equipped(sim, i));
-    o->exhausted = s->front < sim->p.side[i].exhaustion_threshold;
+    o->exhausted = exhausted(sim, i);
   }
   out->n_backers = (int)sim->m->n_backers;
   for (size_t b = 0; b < sim->m->n_backers; b++) {
@@ -580,8 +617,7 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
 
 static void check_exhaustion(truce_sim* sim, int day) {
   for (int i = 0; i < 2; i++)
-    if (sim->s[i].exhaustion_day < 0 &&
-        sim->s[i].front < sim->p.side[i].exhaustion_threshold)
+    if (sim->s[i].exhaustion_day < 0 && exhausted(sim, i))
       sim->s[i].exhaustion_day = day;
 }
 
@@ -674,8 +710,17 @@ static void reset(truce_sim* sim, uint64_t run) {
     bs->boost_end = be;
     bs->will = sim->p.backer[b].will_initial;
     bs->p_month = -1;
-    for (int it = 0; it < NI; it++)
-      bs->stock[it] = sim->p.backer[b].buy[it].releasable_stock;
+    for (int it = 0; it < NI; it++) {
+      const truce__buy* u = &sim->p.backer[b].buy[it];
+      bs->stock[it] = u->releasable_stock;
+      /* aid committed before the start waits in the backlog: delivered
+       * at capacity from day 0 */
+      if (!m->backer_buys[b][it] || it == TRUCE_ITEM_RECRUIT) continue;
+      bs->backlog[it] = u->in_transit;
+      bs->committed += u->in_transit * u->unit_cost;
+      bs->pending += u->in_transit * u->unit_cost;
+      bs->units_committed[it == TRUCE_ITEM_AMMO ? 0 : 1] += u->in_transit;
+    }
     for (int k = 0; k < 2; k++)
       truce_rng_reset(sim->brng[b][k], m->seed, run, 64 + 2 * b + (size_t)k);
   }

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Backers: value conserved from commitment to delivery, delivery lags
  * exact, capacity limits bind, a crisis stops approvals only while it
- * lasts, budget_scale moves the recipient in the expected direction. */
+ * lasts, budget_scale moves the recipient in the expected direction;
+ * a package by event and aid in transit at the start are committed and
+ * delivered exactly; a side whose capable strength falls below its
+ * capable_threshold is exhausted that day. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -217,6 +220,95 @@ static void test_budget_scale_direction(void** s) {
   truce_scenario_free(sc);
 }
 
+/* A package by event (an appropriation) needs neither will nor a vote:
+ * it is worth budget x budget_scale x months, the untracked share is
+ * delivered at once, the rest after the lag. */
+static void test_package_event(void** s) {
+  (void)s;
+  truce_scenario* sc = make(
+      "  - id: x\n    supports: a\n    budget_per_month: 1e6\n"
+      "    will: {initial: 0, mean: 0, volatility_per_year: 0}\n"
+      "    approval: {threshold: 0.5, probability_per_month: 1}\n"
+      "    delivery_days: 10\n"
+      "    buys: {ammunition: {share: 0.5, unit_cost: 100}}\n",
+      "events:\n"
+      "  - {day: 20, block: {backer: x, until_day: 100}}\n"
+      "  - {day: 50, package: {backer: x, months: 2.5}}\n");
+  assert_int_equal(truce_scenario_set(ctx, sc, "backers.x.budget_scale=0.4"), 0);
+  static path p;
+  for (unsigned f = 0; f < 2; f++) {
+    run(sc, 3, f ? TRUCE_SIM_DETERMINISTIC : 0, &p);
+    const truce_backer_state* b50 = &p.d[50].backer[0];
+    const truce_backer_state* b51 = &p.d[51].backer[0];
+    assert_true(b50->committed == 0 && b50->packages == 0);
+    assert_int_equal(b51->packages, 1);
+    assert_true(fabs(b51->committed - 1e6) < 1e-6); /* 1e6 x 0.4 x 2.5 */
+    assert_true(fabs(b51->delivered - 5e5) < 1e-6);
+    assert_true(fabs(b51->ammunition_committed - 5000) < 1e-9);
+    assert_true(p.d[60].backer[0].ammunition_delivered == 0);
+    assert_true(fabs(p.d[61].backer[0].ammunition_delivered - 5000) < 1e-9);
+    for (int d = 0; d <= 360; d++) {
+      const truce_backer_state* b = &p.d[d].backer[0];
+      assert_true(fabs(b->committed - b->delivered - b->pending) < 1e-3);
+    }
+    assert_true(fabs(p.d[360].backer[0].committed - 1e6) < 1e-6);
+  }
+  truce_scenario_free(sc);
+}
+
+/* Aid in transit at the start is committed at day 0 and delivered at
+ * capacity from the first day. */
+static void test_in_transit(void** s) {
+  (void)s;
+  truce_scenario* sc = make(
+      "  - id: x\n    supports: a\n    budget_per_month: 1e6\n"
+      "    will: {initial: 0, mean: 0, volatility_per_year: 0}\n"
+      "    approval: {threshold: 0.5}\n"
+      "    buys: {ammunition: {share: 1, unit_cost: 10, capacity_per_month: "
+      "3043.6875, in_transit: 9000}}\n",
+      "");
+  static path p;
+  run(sc, 1, 0, &p);
+  assert_true(fabs(p.d[0].backer[0].committed - 90000) < 1e-9);
+  assert_true(fabs(p.d[0].backer[0].pending - 90000) < 1e-9);
+  assert_true(fabs(p.d[30].backer[0].ammunition_delivered - 3000) < 1e-6);
+  assert_true(fabs(p.d[200].backer[0].ammunition_delivered - 9000) < 1e-6);
+  assert_true(fabs(p.d[200].backer[0].pending) < 1e-6);
+  assert_int_equal(p.d[360].backer[0].packages, 0);
+  truce_scenario_free(sc);
+}
+
+/* Capable strength: a side whose shells run out (elasticity 1) has no
+ * combat power from the next day; with a capable_threshold it is
+ * exhausted that day although its headcount holds. */
+static void test_capable_exhaustion(void** s) {
+  (void)s;
+  truce_scenario* sc = make_with(
+      "{stock: 500, demand_per_day: 100, shortfall_elasticity: 1}", "1000",
+      "  - {id: x, supports: a, budget_per_month: 0}\n", "");
+  truce_sim* sim;
+  truce_side_outcome o;
+  static path p;
+  int days[2];
+  for (int k = 0; k < 2; k++) {
+    if (k == 1)
+      assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.capable_threshold=1"),
+                       0);
+    assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+    assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, rec, &p), 0);
+    truce_sim_outcome(sim, 0, &o);
+    days[k] = o.exhaustion_day;
+    truce_sim_free(sim);
+  }
+  /* 500 shells at 100 a day: the day-5 step fires none; recorded day 6 */
+  assert_int_equal(days[1], 6);
+  assert_true(p.d[5].side[0].power > 1 && !p.d[5].side[0].exhausted);
+  assert_true(p.d[6].side[0].power == 0 && p.d[6].side[0].exhausted);
+  assert_true(p.d[6].side[0].front > 800); /* the headcount still holds */
+  assert_true(days[0] > 6 || days[0] < 0);
+  truce_scenario_free(sc);
+}
+
 static void test_backer_errors(void** s) {
   (void)s;
   const char* head =
@@ -250,6 +342,20 @@ static void test_backer_errors(void** s) {
                                                  "reference to an unknown "
                                                  "backer 'su'"));
   snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
+           "budget_per_month: 1}\nevents:\n  - {day: 3, package: {backer: us, "
+           "month: 2}}\n", head);
+  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'months'"));
+  snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
+           "budget_per_month: 1}\nevents:\n  - {day: 3, package: {backer: "
+           "us}}\n", head);
+  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "b.yaml:11:14: error: "
+                                                 "'events[0].package' needs "
+                                                 "months"));
+  snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
            "budget_per_month: 1}\n", head);
   sc = ts_load(ctx, y);
   assert_int_equal(truce_scenario_set(ctx, sc, "backers.us.budget_scal=2"),
@@ -266,6 +372,9 @@ int main(void) {
       cmocka_unit_test(test_releasable_stock),
       cmocka_unit_test(test_crisis),
       cmocka_unit_test(test_budget_scale_direction),
+      cmocka_unit_test(test_package_event),
+      cmocka_unit_test(test_in_transit),
+      cmocka_unit_test(test_capable_exhaustion),
       cmocka_unit_test(test_backer_errors),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);

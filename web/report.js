@@ -89,7 +89,8 @@
     }
     const hit = ex.filter((e) => e.day !== null);
     embed(box('exhaustion', 'Exhaustion day'), {
-      title: `Day a side's front falls below what it needs to hold (runs that reach it; ${fmt(hit.length)} of ${fmt(ex.length)} side-runs)`,
+      title: { text: 'Exhaustion day: front or capable strength too low to hold',
+        subtitle: `runs that reach it: ${fmt(hit.length)} of ${fmt(ex.length)} side-runs` },
       height: 200, data: { values: hit.length ? hit : [{ side: sides[0], day: 0, none: true }] },
       mark: hit.length ? 'bar' : { type: 'text', text: 'no run reached exhaustion' },
       encoding: hit.length ? { x: { field: 'day', bin: { maxbins: 40 }, type: 'quantitative', title: 'day' },
@@ -123,7 +124,7 @@
     });
     if (S.bargaining.top_packages.length)
       embed(box('packages', 'Acceptable packages'), {
-        title: 'Packages most often acceptable to both when the range opens', height: 160,
+        title: 'Packages most often acceptable to both at opening', height: 160,
         data: { values: S.bargaining.top_packages },
         mark: 'bar',
         encoding: { y: { field: 'package', type: 'nominal', sort: '-x', title: null },

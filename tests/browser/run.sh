@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Runs the article scenario, writes its report and opens it in headless
 # Chromium (report_test.mjs); then the comparison page with US aid halved
-# (compare_test.mjs).
+# (compare_test.mjs), after checking that the exhaustion shares moved.
 # usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
 set -euo pipefail
 TRUCE=$1 SRC=$2 WEB=$3 OUT=$4
@@ -13,6 +13,13 @@ trap 'rm -rf "$T"' EXIT
   --set backers.us.budget_scale=0.5 --no-report
 "$TRUCE" compare "$T/a" "$T/b" >"$T/compare.txt"
 grep -q "backers.us.budget_scale" "$T/compare.txt"
+# less US aid: more of Ukraine's runs exhausted (capable strength), fewer
+# of Russia's (the same seeds in both)
+awk '/ua: share exhausted by day 730/ { ua = ($NF > 0) }
+     /ru: share exhausted by day 730/ { ru = ($NF < 0) }
+     END { exit !(ua && ru) }' "$T/compare.txt" ||
+  { echo "compare: exhaustion did not shift with US aid halved" >&2
+    cat "$T/compare.txt" >&2; exit 1; }
 node "$SRC/tests/browser/report_test.mjs" "$T/a/report.html" \
   "$OUT/report-screenshot.png" "$WEB"
 node "$SRC/tests/browser/compare_test.mjs" "$T/b/compare.html" \

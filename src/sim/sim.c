@@ -28,6 +28,7 @@ typedef struct {
   double inflow, casualties, initial;
   double equip[TRUCE_MAX_EQUIP];
   double ammo, ammo_mult; /* ammo_mult: share of demand met, ^elasticity */
+  double power;           /* combat power at the end of the last step */
   double territory;
   double off_mult;        /* intensity of an active offensive, else 1 */
   int off_until;          /* day the offensive ends, -1 if none */
@@ -129,14 +130,12 @@ static double power(const truce_sim* sim, int i, double F, double E) {
 }
 
 /* Exhausted (docs/model.md, "Outcomes"): the front below the headcount
- * threshold, or capable strength (combat power) below the capability
- * threshold when one is set. */
+ * threshold, or capable strength (combat power at the end of the last
+ * step) below the capability threshold when one is set. */
 static bool exhausted(const truce_sim* sim, int i) {
   const truce__side* sp = &sim->p.side[i];
-  if (sim->s[i].front < sp->exhaustion_threshold) return true;
-  return sp->capable_threshold > 0 &&
-         power(sim, i, sim->s[i].front, equipped(sim, i)) <
-             sp->capable_threshold;
+  return sim->s[i].front < sp->exhaustion_threshold ||
+         (sp->capable_threshold > 0 && sim->s[i].power < sp->capable_threshold);
 }
 
 static void law_exponents(const truce__params* p, double* pe, double* qe) {
@@ -408,6 +407,8 @@ static void step(truce_sim* sim, double t, double dt) {
     double use = need[i] < s->ammo ? need[i] : s->ammo;
     s->ammo += sp->ammo_production_per_month / DAYS_PER_MONTH * dt - use;
   }
+  for (int i = 0; i < 2; i++)
+    sim->s[i].power = power(sim, i, sim->s[i].front, equipped(sim, i));
   /* The front: an attacker advances with its force ratio; an exhausted
    * defender's line breaks. */
   double moved[2] = {0, 0};
@@ -420,7 +421,9 @@ static void step(truce_sim* sim, double t, double dt) {
       v = p->breakthrough_km_per_day;
     } else if (P0[y] > 0) {
       double ratio = P0[x] / P0[y];
-      double g = pow(ratio, p->advance_exponent) - 1;
+      double g = (p->advance_exponent == 1 ? ratio
+                                           : pow(ratio, p->advance_exponent)) -
+                 1;
       v = g > 0 ? p->advance_km_per_day * g : 0;
       if (p->breakthrough_km_per_day > 0 && v > p->breakthrough_km_per_day)
         v = p->breakthrough_km_per_day;
@@ -595,7 +598,7 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     for (size_t k = 0; k < sim->m->n_equip[i]; k++) o->equipment += s->equip[k];
     o->ammunition = s->ammo;
     o->territory = s->territory;
-    o->power = power(sim, i, s->front, equipped(sim, i));
+    o->power = s->power;
     o->exhausted = exhausted(sim, i);
   }
   out->n_backers = (int)sim->m->n_backers;
@@ -742,6 +745,7 @@ static void reset(truce_sim* sim, uint64_t run) {
     s->off_mult = 1;
     s->off_until = -1;
     s->exhaustion_day = -1;
+    s->power = power(sim, i, s->front, equipped(sim, i));
     for (int st = 0; st < ST_COUNT; st++)
       truce_rng_reset(sim->rng[i][st], m->seed, run, (uint64_t)(16 * i + st));
   }

@@ -43,6 +43,7 @@ def side_params(s, coeff, terr):
         "nc": val(p.get("noncombat_loss_per_month", 0)),
         "q": val(s.get("quality", 1)),
         "thr": val(s.get("exhaustion_threshold", 0)),
+        "cthr": val(s.get("capable_threshold", 0)),
         "attack": s.get("posture", "defend") == "attack",
         "k": coeff, "terr": terr,
         "ammo": val(a.get("stock", 0)), "aprod": val(a.get("production_per_month", 0)),
@@ -88,6 +89,25 @@ def main():
             d = (datetime.date.fromisoformat(str(e["date"])) - start).days
         events.setdefault(int(d), []).append(e)
 
+    def power(p, s, F):
+        """Combat power (docs/model.md s4) with the last ammunition factor."""
+        qf = p["q"] * F
+        if p["eq"]:
+            E = sum(e["w"] * st * e["spi"] for e, st in zip(p["eq"], s["eq"])) / sum(e["w"] for e in p["eq"])
+            with np.errstate(divide="ignore", invalid="ignore"):
+                c = A * qf * (alpha + (1 - alpha) * (E / qf) ** rho) ** (1 / rho)
+            c = np.where((E > 0) & (qf > 0), c, 0.0)
+        else:
+            c = qf
+        return c * s["m"]
+
+    def exhausted(p, s):
+        """Front below its threshold or capable strength below its own."""
+        out = s["front"] < p["thr"]
+        if p["cthr"] > 0:
+            out |= power(p, s, s["front"]) < p["cthr"]
+        return out
+
     t0 = time.perf_counter()
     ring = 3651
     S = []
@@ -99,7 +119,7 @@ def main():
             "disq": np.zeros((ring, R)),
             "cas": np.zeros(R), "eq": [np.full(R, float(e["stock"])) for e in p["eq"]],
             "ammo": np.full(R, float(p["ammo"])), "terr": np.full(R, p["terr"]),
-            "mult": 1.0, "until": -1, "before": p["attack"],
+            "mult": 1.0, "until": -1, "before": p["attack"], "m": np.ones(R),
             "exh": np.full(R, -1),
         })
     for day in range(H):
@@ -148,18 +168,11 @@ def main():
             nd = p["dem"] * s["mult"]
             need.append(nd)
             if nd > 0:
-                m = np.minimum(1.0, s["ammo"] / nd) ** p["el"]
+                s["m"] = np.minimum(1.0, s["ammo"] / nd) ** p["el"]
             else:
-                m = np.ones(R)
+                s["m"] = np.ones(R)
             F = np.where(s["front"] > 0, s["front"], 1.0)
-            qf = p["q"] * F
-            if p["eq"]:
-                E = sum(e["w"] * st * e["spi"] for e, st in zip(p["eq"], s["eq"])) / sum(e["w"] for e in p["eq"])
-                c = A * qf * (alpha + (1 - alpha) * (E / qf) ** rho) ** (1 / rho)
-                c = np.where(E > 0, c, 0.0)
-            else:
-                c = qf
-            phi.append(c * m / F)
+            phi.append(power(p, s, F) / F)
         P0 = [phi[i] * S[i]["front"] for i in range(2)]
         inten = inten0 * S[0]["mult"] * S[1]["mult"]
         k = []
@@ -209,7 +222,7 @@ def main():
             v = v0 * np.maximum(ratio ** gam - 1, 0)
             if brk > 0:
                 v = np.minimum(v, brk)
-                v = np.where(S[y]["front"] < P[y]["thr"], brk, v)
+                v = np.where(exhausted(P[y], S[y]), brk, v)
             moved.append(v * length / area)
         for x in range(2):
             y = 1 - x
@@ -217,7 +230,7 @@ def main():
             S[x]["terr"] += gain
             S[y]["terr"] -= gain
         for i, (p, s) in enumerate(zip(P, S)):
-            newly = (s["exh"] < 0) & (s["front"] < p["thr"])
+            newly = (s["exh"] < 0) & exhausted(p, s)
             s["exh"][newly] = day + 1
     secs = time.perf_counter() - t0
     out = {"runs": R, "days": H, "seconds": secs,

@@ -53,13 +53,11 @@ int cmd_compare(truce_ctx* ctx, int argc, char** argv) {
          "change");
   for (size_t i = 0; i < cmp->n_shift; i++) {
     const truce_outcome_shift* s = &cmp->shift[i];
-    printf("  %-44s", s->what);
-    num(s->a, "-");
-    printf(" ");
-    num(s->b, "-");
-    printf(" ");
-    num(s->b - s->a, "-");
-    printf("\n");
+    char va[64], vb[64], vd[64];
+    truce_outcome_format(s->unit, s->a, 0, "-", va, sizeof va);
+    truce_outcome_format(s->unit, s->b, 0, "-", vb, sizeof vb);
+    truce_outcome_format(s->unit, s->b - s->a, 1, "-", vd, sizeof vd);
+    printf("  %-44s %14s %14s %14s\n", s->what, va, vb, vd);
   }
   char def[1100];
   if (!out) {

@@ -65,9 +65,17 @@ typedef struct {
   char source_b[256];
   int in_a, in_b;
 } truce_assumption_diff;
+/* What an outcome measures, for formatting (truce_outcome_format). */
+typedef enum {
+  TRUCE_UNIT_COUNT, /* soldiers, casualties, combat power */
+  TRUCE_UNIT_SHARE, /* a share of runs or of the area, 0-1 */
+  TRUCE_UNIT_DAY,   /* a day number */
+  TRUCE_UNIT_MONEY  /* the scenario's currency */
+} truce_unit;
 typedef struct {
   char what[96];
   double a, b;
+  truce_unit unit;
 } truce_outcome_shift;
 typedef struct {
   size_t n_diff;
@@ -79,6 +87,12 @@ typedef struct {
 TRUCE_API int truce_compare(truce_ctx* ctx, const char* dir_a,
                             const char* dir_b, truce_comparison* out);
 /* The comparison as a self-contained HTML page with charts. */
+/* v (an outcome of unit u, or a change of one when `change`) as text:
+ * counts with thousands separators, shares in % (changes in percentage
+ * points), days whole, money in billions; `absent` when v is NaN. */
+TRUCE_API void truce_outcome_format(truce_unit u, double v, int change,
+                                    const char* absent, char* buf,
+                                    size_t n);
 TRUCE_API int truce_compare_write_html(truce_ctx* ctx,
                                        const truce_comparison* c,
                                        const char* dir_a, const char* dir_b,

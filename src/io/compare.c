@@ -42,13 +42,56 @@ static double one(sqlite3* db, const char* sql, const char* arg) {
   return v;
 }
 
-static void add_shift(truce_comparison* c, const char* what, double a,
-                      double b) {
+static void add_shift(truce_comparison* c, const char* what, truce_unit u,
+                      double a, double b) {
   if (c->n_shift >= sizeof c->shift / sizeof c->shift[0]) return;
   truce_outcome_shift* s = &c->shift[c->n_shift++];
   snprintf(s->what, sizeof s->what, "%s", what);
   s->a = a;
   s->b = b;
+  s->unit = u;
+}
+
+/* |v| rounded, with a comma every three digits */
+static void thousands(double v, char* buf, size_t n) {
+  char d[64];
+  snprintf(d, sizeof d, "%.0f", fabs(v));
+  size_t len = strlen(d), o = 0;
+  for (size_t i = 0; i < len && o + 2 < n; i++) {
+    if (i > 0 && (len - i) % 3 == 0) buf[o++] = ',';
+    buf[o++] = d[i];
+  }
+  buf[o] = 0;
+}
+
+void truce_outcome_format(truce_unit u, double v, int change,
+                          const char* absent, char* buf, size_t n) {
+  if (isnan(v)) {
+    snprintf(buf, n, "%s", absent);
+    return;
+  }
+  /* the magnitude as shown; a change that rounds to zero has no sign */
+  double m = change ? fabs(v) : v;
+  double shown = u == TRUCE_UNIT_SHARE   ? round(1000 * m)
+                 : u == TRUCE_UNIT_MONEY ? round(m / 1e7)
+                                         : round(m);
+  const char* sign =
+      change && shown != 0 ? (v > 0 ? "+" : "-") : "";
+  char t[64];
+  switch (u) {
+    case TRUCE_UNIT_SHARE:
+      snprintf(buf, n, "%s%.1f%s", sign, 100 * m, change ? " pp" : "%");
+      break;
+    case TRUCE_UNIT_MONEY:
+      snprintf(buf, n, "%s%.2f bn", sign, m / 1e9);
+      break;
+    case TRUCE_UNIT_DAY:
+    case TRUCE_UNIT_COUNT:
+    default:
+      thousands(m, t, sizeof t);
+      snprintf(buf, n, "%s%s%s", sign, !change && v < 0 ? "-" : "", t);
+      break;
+  }
 }
 
 static const char* const med_front =
@@ -146,16 +189,19 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
                    "and series = 'power' and day = %d", pct[j], d);
           snprintf(what, sizeof what, "%s: capable strength day %d, %s",
                    side, d, pct[j]);
-          add_shift(c, what, one(a, sql, side), one(b, sql, side));
+          add_shift(c, what, TRUCE_UNIT_COUNT, one(a, sql, side),
+                    one(b, sql, side));
         }
       }
       snprintf(what, sizeof what, "%s: median front at the horizon", side);
-      add_shift(c, what, one(a, med_front, side), one(b, med_front, side));
+      add_shift(c, what, TRUCE_UNIT_COUNT, one(a, med_front, side),
+                one(b, med_front, side));
       static const char* const terr =
           "select avg(territory_end) from runs where side = ?1";
       snprintf(what, sizeof what, "%s: mean territory share at the horizon",
                side);
-      add_shift(c, what, one(a, terr, side), one(b, terr, side));
+      add_shift(c, what, TRUCE_UNIT_SHARE, one(a, terr, side),
+                one(b, terr, side));
       static const int by[] = {182, 365, 730};
       for (int k = 0; k < 3; k++) {
         if (by[k] > horizon + 1) continue;
@@ -163,7 +209,8 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
                  "exhaustion_day <= %d) from runs where side = ?1", by[k]);
         snprintf(what, sizeof what, "%s: share exhausted by day %d", side,
                  by[k]);
-        add_shift(c, what, one(a, sql, side), one(b, sql, side));
+        add_shift(c, what, TRUCE_UNIT_SHARE, one(a, sql, side),
+                  one(b, sql, side));
       }
       static const char* const exd =
           "select exhaustion_day from runs where side = ?1 and exhaustion_day "
@@ -171,11 +218,13 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
           "(count(exhaustion_day) - 1) / 2 from runs where side = ?1)";
       snprintf(what, sizeof what, "%s: median exhaustion day (if exhausted)",
                side);
-      add_shift(c, what, one(a, exd, side), one(b, exd, side));
+      add_shift(c, what, TRUCE_UNIT_DAY, one(a, exd, side),
+                one(b, exd, side));
       static const char* const cas =
           "select avg(casualties_total) from runs where side = ?1";
       snprintf(what, sizeof what, "%s: mean casualties", side);
-      add_shift(c, what, one(a, cas, side), one(b, cas, side));
+      add_shift(c, what, TRUCE_UNIT_COUNT, one(a, cas, side),
+                one(b, cas, side));
     }
     sqlite3_finalize(sides);
   }
@@ -188,7 +237,7 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     snprintf(what, sizeof what, "bargaining range open by month %d",
              months[k]);
     double x = one(a, sql, NULL), y = one(b, sql, NULL);
-    if (!isnan(x) || !isnan(y)) add_shift(c, what, x, y);
+    if (!isnan(x) || !isnan(y)) add_shift(c, what, TRUCE_UNIT_SHARE, x, y);
   }
   static const int now_months[] = {6, 12, 24};
   for (int k = 0; k < 3; k++) {
@@ -198,11 +247,11 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     snprintf(what, sizeof what, "bargaining range open at month %d (now)",
              now_months[k]);
     double x = one(a, sql, NULL), y = one(b, sql, NULL);
-    if (!isnan(x) || !isnan(y)) add_shift(c, what, x, y);
+    if (!isnan(x) || !isnan(y)) add_shift(c, what, TRUCE_UNIT_SHARE, x, y);
   }
   double oa = one(a, med_open, NULL), ob = one(b, med_open, NULL);
   if (!isnan(oa) || !isnan(ob))
-    add_shift(c, "median day the range opens", oa, ob);
+    add_shift(c, "median day the range opens", TRUCE_UNIT_DAY, oa, ob);
   static const char* const med_line =
       "select nash_territory from bargaining_runs where nash_territory is not "
       "null order by nash_territory limit 1 offset (select "
@@ -210,13 +259,15 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
   oa = one(a, med_line, NULL);
   ob = one(b, med_line, NULL);
   if (!isnan(oa) || !isnan(ob))
-    add_shift(c, "median Nash line (side 0's share) at opening", oa, ob);
+    add_shift(c, "median Nash line (side 0's share) at opening",
+              TRUCE_UNIT_SHARE, oa, ob);
   static const char* const never_open =
       "select avg(open_day is null) from bargaining_runs";
   oa = one(a, never_open, NULL);
   ob = one(b, never_open, NULL);
   if (!isnan(oa) || !isnan(ob))
-    add_shift(c, "share of runs where it never opens", oa, ob);
+    add_shift(c, "share of runs where it never opens", TRUCE_UNIT_SHARE, oa,
+              ob);
   sqlite3_stmt* bk;
   if (sqlite3_prepare_v2(a, "select distinct backer from backer_runs", -1,
                          &bk, NULL) == SQLITE_OK) {
@@ -226,7 +277,7 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
       static const char* const del =
           "select avg(delivered_total) from backer_runs where backer = ?1";
       snprintf(what, sizeof what, "%s: mean aid delivered", id);
-      add_shift(c, what, one(a, del, id), one(b, del, id));
+      add_shift(c, what, TRUCE_UNIT_MONEY, one(a, del, id), one(b, del, id));
     }
     sqlite3_finalize(bk);
   }
@@ -262,24 +313,44 @@ static void series_json(FILE* f, const char* dir, const char* label) {
     return;
   }
   sqlite3_stmt* st;
-  if (sqlite3_prepare_v2(db, "select side, exhaustion_day from runs where "
-                         "exhaustion_day is not null", -1, &st,
-                         NULL) == SQLITE_OK) {
-    while (sqlite3_step(st) == SQLITE_ROW)
-      fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":\"%s\","
-              "\"day\":%d},", label, sqlite3_column_text(st, 0),
-              sqlite3_column_int(st, 1));
+  /* the share of runs exhausted by each day, per side: a step from 0 on
+   * day 0 to the final share on the horizon */
+  int horizon = (int)one(db, "select max(day) from daily", NULL);
+  if (sqlite3_prepare_v2(db, "select side, exhaustion_day, count(*) over "
+                         "(partition by side order by exhaustion_day) * 1.0 /"
+                         " (select count(*) from runs r where r.side = "
+                         "runs.side) from runs where exhaustion_day is not "
+                         "null union all select distinct side, 0, 0 from runs"
+                         " order by 1, 2, 3", -1, &st, NULL) == SQLITE_OK) {
+    char side[32] = "";
+    double last = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      const char* sd = (const char*)sqlite3_column_text(st, 0);
+      if (side[0] && strcmp(side, sd))
+        fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":"
+                "\"%s\",\"day\":%d,\"share\":%.6g},", label, side, horizon,
+                last);
+      snprintf(side, sizeof side, "%s", sd);
+      last = sqlite3_column_double(st, 2);
+      fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":"
+              "\"%s\",\"day\":%d,\"share\":%.6g},", label, side,
+              sqlite3_column_int(st, 1), last);
+    }
+    if (side[0])
+      fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":"
+              "\"%s\",\"day\":%d,\"share\":%.6g},", label, side, horizon,
+              last);
     sqlite3_finalize(st);
   }
   if (sqlite3_prepare_v2(db, "select month, p_open, p_open_now from "
                          "bargaining_months", -1, &st, NULL) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
-      fprintf(f, "{\"run\":\"%s: opened by\",\"kind\":\"window\","
-              "\"month\":%d,\"p\":%.6g},", label, sqlite3_column_int(st, 0),
-              sqlite3_column_double(st, 1));
+      fprintf(f, "{\"run\":\"%s\",\"what\":\"opened by\",\"kind\":"
+              "\"window\",\"month\":%d,\"p\":%.6g},", label,
+              sqlite3_column_int(st, 0), sqlite3_column_double(st, 1));
       if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-        fprintf(f, "{\"run\":\"%s: open now\",\"kind\":\"window\","
-                "\"month\":%d,\"p\":%.6g},", label,
+        fprintf(f, "{\"run\":\"%s\",\"what\":\"open now\",\"kind\":"
+                "\"window\",\"month\":%d,\"p\":%.6g},", label,
                 sqlite3_column_int(st, 0), sqlite3_column_double(st, 2));
     }
     sqlite3_finalize(st);
@@ -293,18 +364,19 @@ static const char* const compare_js =
     "compiled:false,editor:false}};const V=[];\n"
     "const ex=D.filter(d=>d.kind==='exhaustion');\n"
     "V.push(vegaEmbed('#c1',{width:'container',height:220,title:"
-    "'Exhaustion day, A vs B (runs that reach it)',data:{values:ex.length?ex:"
-    "[{run:'A',side:'-',day:0}]},mark:ex.length?'bar':{type:'text',text:"
-    "'no run reached exhaustion'},encoding:ex.length?{x:{field:'day',bin:"
-    "{maxbins:40},type:'quantitative'},y:{aggregate:'count',type:"
-    "'quantitative',title:'runs'},color:{field:'run',type:'nominal'},"
-    "row:{field:'side',type:'nominal'}}:{}},opt));\n"
+    "'Share of runs exhausted by each day (A solid, B dashed)',data:{values:"
+    "ex},mark:{type:'line',interpolate:'step-after'},encoding:{x:{field:"
+    "'day',type:'quantitative',scale:{nice:false}},y:{field:'share',type:'quantitative',"
+    "axis:{format:'%'},title:null},color:{field:'side',type:'nominal'},"
+    "strokeDash:{field:'run',type:'nominal'},detail:{field:'run'}}},opt));\n"
     "const w=D.filter(d=>d.kind==='window');\n"
     "if(w.length)V.push(vegaEmbed('#c2',{width:'container',height:220,title:"
-    "'Probability that a bargaining range has opened / is open, by month',data:{values:"
-    "w},mark:{type:'line',point:true},encoding:{x:{field:'month',type:"
-    "'quantitative'},y:{field:'p',type:'quantitative',scale:{domain:[0,1]},"
-    "title:null},color:{field:'run',type:'nominal'}}},opt));\n"
+    "'A bargaining range has opened / is open, by month (A solid, B dashed)',"
+    "data:{values:w},mark:{type:'line',point:true},encoding:{x:{field:"
+    "'month',type:'quantitative'},y:{field:'p',type:'quantitative',scale:"
+    "{domain:[0,1]},axis:{format:'%'},title:null},color:{field:'what',type:"
+    "'nominal',title:null},strokeDash:{field:'run',type:'nominal'},detail:"
+    "{field:'run'}}},opt));\n"
     "Promise.all(V).then(()=>{window.__truceReady=true;});\n";
 
 int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
@@ -342,15 +414,13 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
           "<tr><th>outcome</th><th>A</th><th>B</th><th>change</th></tr>", f);
     for (size_t i = 0; i < c->n_shift; i++) {
       const truce_outcome_shift* s = &c->shift[i];
+      char va[64], vb[64], vd[64];
+      truce_outcome_format(s->unit, s->a, 0, "&ndash;", va, sizeof va);
+      truce_outcome_format(s->unit, s->b, 0, "&ndash;", vb, sizeof vb);
+      truce_outcome_format(s->unit, s->b - s->a, 1, "&ndash;", vd, sizeof vd);
       fputs("<tr><td>", f);
       html_text(f, s->what);
-      fputs("</td><td>", f);
-      html_num(f, s->a);
-      fputs("</td><td>", f);
-      html_num(f, s->b);
-      fputs("</td><td>", f);
-      html_num(f, s->b - s->a);
-      fputs("</td></tr>", f);
+      fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", va, vb, vd);
     }
     fputs("</table></section><section><h2>Distributions</h2><div "
           "class=\"charts\"><div class=\"chart\" id=\"c1\"></div><div "

@@ -15,8 +15,9 @@ trap 'rm -rf "$T"' EXIT
 grep -q "backers.us.budget_scale" "$T/compare.txt"
 # less US aid: more of Ukraine's runs exhausted (capable strength), fewer
 # of Russia's (the same seeds in both)
-awk '/ua: share exhausted by day 730/ { ua = ($NF > 0) }
-     /ru: share exhausted by day 730/ { ru = ($NF < 0) }
+awk '{ v = ($NF == "pp" ? $(NF - 1) : $NF) + 0 }
+     /ua: share exhausted by day 730/ { ua = (v > 0) }
+     /ru: share exhausted by day 730/ { ru = (v < 0) }
      END { exit !(ua && ru) }' "$T/compare.txt" ||
   { echo "compare: exhaustion did not shift with US aid halved" >&2
     cat "$T/compare.txt" >&2; exit 1; }

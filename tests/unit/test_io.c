@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Outputs: files appear only on commit, carry the metadata, and summarise
  * several runs with quantiles. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,12 +147,43 @@ static void test_bad_directory(void** s) {
   truce_scenario_free(sc);
 }
 
+/* The comparison's numbers as an analyst reads them. */
+static void test_outcome_format(void** st) {
+  (void)st;
+  static const struct {
+    truce_unit u;
+    double v;
+    int change;
+    const char* want;
+  } cases[] = {
+      {TRUCE_UNIT_COUNT, 1234567.4, 0, "1,234,567"},
+      {TRUCE_UNIT_COUNT, 999.5, 0, "1,000"},
+      {TRUCE_UNIT_COUNT, -5, 0, "-5"},
+      {TRUCE_UNIT_COUNT, -6144, 1, "-6,144"},
+      {TRUCE_UNIT_COUNT, 0.2, 1, "0"},
+      {TRUCE_UNIT_DAY, 6, 1, "+6"},
+      {TRUCE_UNIT_SHARE, 0.226, 0, "22.6%"},
+      {TRUCE_UNIT_SHARE, 0.022, 1, "+2.2 pp"},
+      {TRUCE_UNIT_SHARE, -0.0004, 1, "0.0 pp"},
+      {TRUCE_UNIT_MONEY, 2.55897e10, 0, "25.59 bn"},
+      {TRUCE_UNIT_MONEY, -9.12554e9, 1, "-9.13 bn"},
+      {TRUCE_UNIT_SHARE, NAN, 0, "-"},
+  };
+  char buf[64];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    truce_outcome_format(cases[i].u, cases[i].v, cases[i].change, "-", buf,
+                         sizeof buf);
+    assert_string_equal(buf, cases[i].want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(test_nothing_until_commit, rm_dir),
       cmocka_unit_test_teardown(test_commit_writes_summary, rm_dir),
       cmocka_unit_test_teardown(test_daily_dates, rm_dir),
       cmocka_unit_test(test_bad_directory),
+      cmocka_unit_test(test_outcome_format),
   };
   return cmocka_run_group_tests(tests, setup, ts_ctx_teardown);
 }

@@ -997,6 +997,12 @@ static int backer_special(loader* L, const char* rel, struct fy_node* v,
                   truce__n_buy_fields, base, NULL, ipath, seen, NULL, 0, NULL,
                   NULL);
     if (rc) return rc;
+    const truce__buy* bu = &sc->model.params.backer[u->b].buy[item];
+    if (item == TRUCE_ITEM_RECRUIT &&
+        (bu->in_transit > 0 || bu->releasable_stock > 0))
+      return perr(L, TRUCE_EINVAL, im, "'%s' is money, not units; expected "
+                  "only share (in_transit and releasable_stock are for "
+                  "ammunition and equipment)", ipath);
     sc->model.backer_buys[u->b][item] = true;
     total += sc->model.params.backer[u->b].buy[item].share;
   }

@@ -333,6 +333,12 @@ static void test_backer_errors(void** s) {
   assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
                    TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "unknown item 'tanks'"));
+  snprintf(y, sizeof y, "%sbackers:\n  - {id: x, supports: a, "
+           "budget_per_month: 1, buys: {recruitment: {share: 0.5, "
+           "in_transit: 9}}}\n", head);
+  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "is money, not units"));
   snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
            "budget_per_month: 1}\nevents:\n  - {day: 3, block: {backer: su, "
            "until_day: 9}}\n", head);

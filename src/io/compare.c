@@ -52,9 +52,9 @@ static void add_shift(truce_comparison* c, const char* what, truce_unit u,
   s->unit = u;
 }
 
-/* |v| rounded, with a comma every three digits */
+/* |v| rounded, with a comma every three digits (cut at 39 characters) */
 static void thousands(double v, char* buf, size_t n) {
-  char d[64];
+  char d[30];
   snprintf(d, sizeof d, "%.0f", fabs(v));
   size_t len = strlen(d), o = 0;
   for (size_t i = 0; i < len && o + 2 < n; i++) {
@@ -75,9 +75,12 @@ void truce_outcome_format(truce_unit u, double v, int change,
   double shown = u == TRUCE_UNIT_SHARE   ? round(1000 * m)
                  : u == TRUCE_UNIT_MONEY ? round(m / 1e7)
                                          : round(m);
-  const char* sign =
-      change && shown != 0 ? (v > 0 ? "+" : "-") : "";
-  char t[64];
+  const char* sign = change && shown != 0 ? (v > 0 ? "+" : "-")
+                     : !change && v < 0 && u != TRUCE_UNIT_SHARE &&
+                             u != TRUCE_UNIT_MONEY
+                         ? "-"
+                         : "";
+  char t[40];
   switch (u) {
     case TRUCE_UNIT_SHARE:
       snprintf(buf, n, "%s%.1f%s", sign, 100 * m, change ? " pp" : "%");
@@ -89,7 +92,7 @@ void truce_outcome_format(truce_unit u, double v, int change,
     case TRUCE_UNIT_COUNT:
     default:
       thousands(m, t, sizeof t);
-      snprintf(buf, n, "%s%s%s", sign, !change && v < 0 ? "-" : "", t);
+      snprintf(buf, n, "%s%s", sign, t);
       break;
   }
 }

@@ -481,6 +481,12 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
 
 static double normal_sf(double z) { return gsl_cdf_ugaussian_Q(z); }
 
+/* Side 0's share of the contested area when it holds share t of the
+ * whole area: the contested part lies at side 1's end. */
+static double contested_line(const truce__nego* n, double t) {
+  return (t - (1 - n->contested)) / n->contested;
+}
+
 /* Side i's value of fighting on (docs/bargaining.md, "The value of
  * fighting on"). Per side (indexed 0, 1): k casualties per day and io net
  * inflow to the front per day over the last period; F fronts now. */
@@ -518,7 +524,7 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
   /* the front drifts as observed, plus the side's believed advantage over
    * what it observed, in its favour */
   double edge = n->sensitivity * (mu - truth) * H / 365.0;
-  double tH = terr + drift * H + (i == 0 ? edge : -edge);
+  double tH = contested_line(n, terr + drift * H) + (i == 0 ? edge : -edge);
   tH = tH < 0 ? 0 : (tH > 1 ? 1 : tH);
   int sq = status_quo_combo(n);
   double usq = s->w_territory * (i == 0 ? tH : 1 - tH) +

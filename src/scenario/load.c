@@ -1546,10 +1546,10 @@ static int nego_side(loader* L, truce__nego* n, int s, struct fy_node* v,
 static int negotiation(loader* L, struct fy_node* v, mark km) {
   static const char* const nk[] = {
       "decision_every_days", "projection_days", "observation_noise",
-      "territory_per_log_ratio", "ripeness", "issues", "sides", "guarantee",
-      "note"};
+      "territory_per_log_ratio", "contested_share", "ripeness", "issues",
+      "sides", "guarantee", "note"};
   truce__nego* n = &L->sc->model.params.nego;
-  int rc = nkeys(L, v, km, "negotiation", nk, 9);
+  int rc = nkeys(L, v, km, "negotiation", nk, 10);
   if (rc) return rc;
   n->present = true;
   n->every = 7;
@@ -1558,6 +1558,7 @@ static int negotiation(loader* L, struct fy_node* v, mark km) {
   n->sensitivity = 0.1;
   n->ripe_p = 0.2;
   n->ripe_cost = 0.05;
+  n->contested = 1;
   mark m;
   double d;
 #define NUM_OPT(key, lo, hi, integer, dst)                                  \

@@ -40,6 +40,8 @@ typedef struct {
   double noise;       /* sd of an observed log exchange ratio */
   double sensitivity; /* territory share per year per unit of believed
                          log-ratio advantage over the observed one */
+  double contested;   /* share of front.area_km2 in dispute, at side 1's
+                         end (1: all of it) */
   double ripe_p, ripe_cost;
   int n_issues;
   truce__issue issue[TRUCE_MAX_ISSUES];

@@ -225,6 +225,8 @@ const truce__field truce__nego_fields[] = {
      "an sd of the observed log exchange ratio from 1e-6 to 10"},
     {"territory_per_log_ratio", TRUCE_FK_NUM, NEG(sensitivity), 0, 10, 0, 0.1,
      NULL, "a share of the contested area per year from 0 to 10"},
+    {"contested_share", TRUCE_FK_NUM, NEG(contested), 0, 1, TRUCE_F_LO_OPEN,
+     1, NULL, "a share of front.area_km2 in dispute, > 0 and <= 1"},
 };
 const size_t truce__n_nego_fields =
     sizeof truce__nego_fields / sizeof truce__nego_fields[0];

@@ -375,6 +375,47 @@ static void test_negotiation_parameters(void** s) {
                                                  "fixed for a run"));
 }
 
+/* contested_share c: a side holding share T of the whole area holds
+ * (T - (1 - c)) / c of the contested part. A static front, no costs, no
+ * discounting and no chance of exhaustion: each side's value of fighting
+ * on is its share of the contested area, so side 0 accepts exactly the
+ * lines at or above it. */
+static void test_contested_share(void** s) {
+  (void)s;
+  const char* y =
+      "truce: 1\nhorizon_days: 30\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 100000}\n"
+      "  - id: b\n    personnel: {front: 100000}\n"
+      "combat: {law: square, coefficients: {a: 0.0001, b: 0.0001}}\n"
+      "front: {territory: {a: 0.8, b: 0.2}}\n"
+      "negotiation:\n"
+      "  territory_per_log_ratio: 0\n"
+      "  sides:\n"
+      "    a: {weights: {territory: 1}, cost_per_year: 0, "
+      "cost_per_100k_casualties: 0, discount_per_year: 0, optimism: 0}\n"
+      "    b: {weights: {territory: 1}, cost_per_year: 0, "
+      "cost_per_100k_casualties: 0, discount_per_year: 0, optimism: 0}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  static const double c[] = {1, 0.4, 0.25};
+  for (int k = 0; k < 3; k++) {
+    char set[64];
+    snprintf(set, sizeof set, "negotiation.contested_share=%g", c[k]);
+    assert_int_equal(truce_scenario_set(ctx, sc, set), 0);
+    truce_bargain_day* d;
+    assert_int_equal(truce_bargain_analyse(ctx, sc, 14, &d), 0);
+    double x = (0.8 - (1 - c[k])) / c[k];
+    assert_true(d->war.p_win[0] < 1e-9 && d->war.p_lose[0] < 1e-9);
+    assert_true(fabs(d->war.W[0] - x) < 1e-9);
+    assert_true(fabs(d->war.W[1] - (1 - x)) < 1e-9);
+    assert_true(fabs(d->packages[0].lo[0] - x) < 1e-9);
+    truce_bargain_day_free(d);
+  }
+  assert_int_equal(truce_scenario_set(ctx, sc, "negotiation.contested_share=0"),
+                   TRUCE_EINVAL);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_closed_forms),
@@ -384,6 +425,7 @@ int main(void) {
       cmocka_unit_test(test_learning),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_negotiation_parameters),
+      cmocka_unit_test(test_contested_share),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -992,7 +992,8 @@ static int backer_special(loader* L, const char* rel, struct fy_node* v,
                   name, path, sc->side_id[sc->model.backer_side[u->b]]);
     snprintf(ipath, sizeof ipath, "%s.%s", path, name);
     size_t base = truce__buy_base(u->b, (size_t)item);
-    unsigned char seen[sizeof(truce__buy) / sizeof(double)] = {0}; /* a field per double */
+    /* one entry per field: every field of truce__buy is a double */
+    unsigned char seen[sizeof(truce__buy) / sizeof(double)] = {0};
     int rc = walk(L, fy_node_pair_value(pr), im, truce__buy_fields,
                   truce__n_buy_fields, base, NULL, ipath, seen, NULL, 0, NULL,
                   NULL);

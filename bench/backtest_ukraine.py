@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Back-test on Ukraine (docs/validation.md s4), driven by bench/backtest_ukraine.
 
-  prepare OUT          observed.csv and calib.yaml from data up to 2023-10-31
+  prepare OUT          observed.csv and calib.yaml from data up to 2023-10-31,
+                       and posture.yaml: the article scenario in the
+                       calibration period's posture
   scenario OUT         the article scenario with the calibrated coefficient
   evaluate OUT         coverage of the forecast bands, Nov 2023 - Oct 2024
 
@@ -11,6 +13,12 @@ from two sources: the UK MoD's monthly estimates (taken as the reference,
 factor 1) and Ukraine's MoD daily claims (a bias factor with a vague
 lognormal prior, median 1, sdlog 1, estimated jointly). The fronts are a
 unit driver, so the fitted coefficient is the daily rate itself.
+
+Transfer: the engine's coefficient is scaled so that, in the calibration
+period's posture (Ukraine on the offensive, Russia defending: Ukraine's
+fire without the defender's advantage), its first 30 days give the fitted
+rate; the forecast then runs in the forecast period's own posture (Russia
+on the offensive from October 2023).
 """
 import csv
 import datetime as dt
@@ -86,6 +94,18 @@ combat:
 """)
 
 
+def posture(out):
+    """The article scenario with the sides' postures swapped and its
+    offensive given to Ukraine: the counteroffensive of June-October 2023."""
+    text = open("scenarios/ukraine-2023-11.yaml").read()
+    text = text.replace("    posture: defend", "    posture: @ATTACK@", 1)
+    text = text.replace("    posture: attack", "    posture: defend", 1)
+    text = text.replace("    posture: @ATTACK@", "    posture: attack", 1)
+    text, n = re.subn(r"offensive: \{side: ru,", "offensive: {side: ua,", text)
+    assert n == 1 and text.count("posture: attack") == 1
+    open(f"{out}/posture.yaml", "w").write(text)
+
+
 def scenario(out):
     cal = json.load(open(f"{out}/calibrate.json"))
     rate = cal["parameters"]["combat.coefficients.ua"]
@@ -94,7 +114,7 @@ def scenario(out):
         for r in csv.DictReader(f):
             if r["side"] == "ru" and r["day"] == "30":
                 det = r
-    rate0 = float(det["casualties"]) / 30  # the engine's first 30 days
+    rate0 = float(det["casualties"]) / 30  # first 30 days, calibration posture
     text = open("scenarios/ukraine-2023-11.yaml").read()
     pat = re.compile(r"^(    ua: )\{value: ([0-9.e-]+), low: ([0-9.e-]+), "
                      r"high: ([0-9.e-]+),[^\n]*$", re.M)
@@ -103,7 +123,8 @@ def scenario(out):
     s = rate["estimate"] / rate0
     rec = (f"{{value: {k * s:.6g}, low: {lo * s:.6g}, high: {hi * s:.6g}, "
            f"unit: casualties per effective soldier per day, source: \"scaled "
-           f"so the engine's first 30 days give {rate['estimate']:.0f} Russian "
+           f"so the engine's first 30 days in the calibration period's posture "
+           f"(Ukraine attacking) give {rate['estimate']:.0f} Russian "
            f"casualties/day (90% {rate['low']:.0f}-{rate['high']:.0f}), fitted "
            f"to UK MoD and Ukraine MoD figures May-Oct 2023 "
            f"(bench/backtest_ukraine); range: the scenario's relative spread\", "
@@ -113,7 +134,7 @@ def scenario(out):
     print(f"calibrated Russian casualties/day {rate['estimate']:.0f} "
           f"[{rate['low']:.0f}, {rate['high']:.0f}]; Ukraine MoD factor "
           f"{cal['parameters']['bias.Ukraine MoD.ru']['estimate']:.3f}; engine "
-          f"{rate0:.0f}/day before, coefficient ua {k:.6g} -> {k * s:.6g}")
+          f"{rate0:.0f}/day in the calibration posture before, coefficient ua {k:.6g} -> {k * s:.6g}")
 
 
 def evaluate(out):
@@ -165,5 +186,6 @@ def evaluate(out):
 
 
 if __name__ == "__main__":
-    {"prepare": prepare, "scenario": scenario, "evaluate": evaluate}[
+    {"prepare": prepare, "posture": posture, "scenario": scenario,
+     "evaluate": evaluate}[
         sys.argv[1]](sys.argv[2])

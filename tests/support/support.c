@@ -41,6 +41,15 @@ int ts_load_fail(truce_ctx* ctx, const char* yaml) {
   return rc;
 }
 
+int ts_expect_error(truce_ctx* ctx, const char* yaml, const char* where,
+                    const char* what) {
+  int rc = ts_load_fail(ctx, yaml);
+  const char* msg = truce_ctx_message(ctx);
+  if (strncmp(msg, where, strlen(where)) != 0 || !strstr(msg, what))
+    fail_msg("expected '%s...%s', got '%s'", where, what, msg);
+  return rc;
+}
+
 const char* ts_source_path(const char* rel) {
   static char buf[4096];
   const char* root = getenv("TRUCE_SOURCE_DIR");

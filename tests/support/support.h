@@ -24,6 +24,11 @@ void* ts_alloc_fn(void* user, void* ptr, size_t osize, size_t nsize);
 truce_scenario* ts_load(truce_ctx* ctx, const char* yaml);
 /* Load text expected to fail; returns the error code (message in ctx). */
 int ts_load_fail(truce_ctx* ctx, const char* yaml);
+/* Load text (as bad.yaml) expected to fail with a message starting with
+ * `where` (FILE:LINE:COL: error:) and containing `what`; returns the
+ * error code. */
+int ts_expect_error(truce_ctx* ctx, const char* yaml, const char* where,
+                    const char* what);
 /* Path of a file in the source tree (TRUCE_SOURCE_DIR). Static buffer. */
 const char* ts_source_path(const char* rel);
 /* A context shared by a test program's cases: pass these as the group's

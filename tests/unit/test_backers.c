@@ -315,52 +315,37 @@ static void test_backer_errors(void** s) {
       "truce: 1\nsides:\n  - id: a\n    personnel: {front: 1}\n"
       "  - id: b\n    personnel: {front: 1}\n"
       "combat: {law: square, coefficients: {a: 1, b: 1}}\n";
+  static const struct {
+    const char *yaml, *where, *what;
+  } bad[] = {
+      {"backers:\n  - {id: x, supports: c, budget_per_month: 1}\n",
+       "bad.yaml:", "unknown side 'c'"},
+      {"backers:\n  - {id: x, supports: a, budget_per_month: 1, buys: "
+       "{ammunition: {share: 0.7}, recruitment: {share: 0.5}}}\n",
+       "bad.yaml:", "sum to 1.2"},
+      {"backers:\n  - {id: x, supports: a, budget_per_month: 1, buys: "
+       "{tanks: {share: 0.7}}}\n",
+       "bad.yaml:", "unknown item 'tanks'"},
+      {"backers:\n  - {id: x, supports: a, budget_per_month: 1, buys: "
+       "{recruitment: {share: 0.5, in_transit: 9}}}\n",
+       "bad.yaml:", "is money, not units"},
+      {"backers:\n  - {id: us, supports: a, budget_per_month: 1}\n"
+       "events:\n  - {day: 3, block: {backer: su, until_day: 9}}\n",
+       "bad.yaml:11:30: error: ", "reference to an unknown backer 'su'"},
+      {"backers:\n  - {id: us, supports: a, budget_per_month: 1}\n"
+       "events:\n  - {day: 3, package: {backer: us, month: 2}}\n",
+       "bad.yaml:", "did you mean 'months'"},
+      {"backers:\n  - {id: us, supports: a, budget_per_month: 1}\n"
+       "events:\n  - {day: 3, package: {backer: us}}\n",
+       "bad.yaml:11:14: error: ", "'events[0].package' needs months"},
+  };
   char y[1024];
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    snprintf(y, sizeof y, "%s%s", head, bad[i].yaml);
+    assert_int_equal(ts_expect_error(ctx, y, bad[i].where, bad[i].what),
+                     TRUCE_EINVAL);
+  }
   truce_scenario* sc;
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: x, supports: c, "
-           "budget_per_month: 1}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "unknown side 'c'"));
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: x, supports: a, "
-           "budget_per_month: 1, buys: {ammunition: {share: 0.7}, "
-           "recruitment: {share: 0.5}}}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "sum to 1.2"));
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: x, supports: a, "
-           "budget_per_month: 1, buys: {tanks: {share: 0.7}}}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "unknown item 'tanks'"));
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: x, supports: a, "
-           "budget_per_month: 1, buys: {recruitment: {share: 0.5, "
-           "in_transit: 9}}}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "is money, not units"));
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
-           "budget_per_month: 1}\nevents:\n  - {day: 3, block: {backer: su, "
-           "until_day: 9}}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "b.yaml:11:30: error: "
-                                                 "reference to an unknown "
-                                                 "backer 'su'"));
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
-           "budget_per_month: 1}\nevents:\n  - {day: 3, package: {backer: us, "
-           "month: 2}}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'months'"));
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
-           "budget_per_month: 1}\nevents:\n  - {day: 3, package: {backer: "
-           "us}}\n", head);
-  assert_int_equal(truce_scenario_load_string(ctx, "b.yaml", y, strlen(y), &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "b.yaml:11:14: error: "
-                                                 "'events[0].package' needs "
-                                                 "months"));
   snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
            "budget_per_month: 1}\n", head);
   sc = ts_load(ctx, y);

@@ -23,10 +23,7 @@
  * error:) and containing `what`. */
 static void expect_error(const char* yaml, const char* where,
                          const char* what) {
-  ts_load_fail(ctx, yaml);
-  const char* msg = truce_ctx_message(ctx);
-  if (strncmp(msg, where, strlen(where)) != 0 || !strstr(msg, what))
-    fail_msg("expected '%s...%s', got '%s'", where, what, msg);
+  ts_expect_error(ctx, yaml, where, what);
 }
 
 static void test_minimal_scenario_and_defaults(void** state) {

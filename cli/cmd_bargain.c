@@ -57,14 +57,8 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
       default: help(stderr); free(sets); return CLI_USAGE;
     }
   }
-  if (optind != argc - 1) {
-    help(stderr);
-    free(sets);
-    return CLI_USAGE;
-  }
   truce_scenario* sc;
-  int rc = cli_load(ctx, argv[optind], sets, nsets, &sc);
-  free(sets);
+  int rc = cli_load_file(ctx, argc, argv, help, sets, nsets, &sc);
   if (rc) return rc;
   if (!truce_scenario_has_negotiation(sc)) {
     fprintf(stderr, "truce: error: %s has no negotiation section; see "

@@ -40,14 +40,8 @@ int cmd_check(truce_ctx* ctx, int argc, char** argv) {
       return CLI_USAGE;
     }
   }
-  if (optind != argc - 1) {
-    help(stderr);
-    free(sets);
-    return CLI_USAGE;
-  }
   truce_scenario* sc;
-  int rc = cli_load(ctx, argv[optind], sets, nsets, &sc);
-  free(sets);
+  int rc = cli_load_file(ctx, argc, argv, help, sets, nsets, &sc);
   if (rc) return rc;
   printf("%s: ok\n", truce_scenario_file(sc));
   printf("  name:      %s\n", truce_scenario_name(sc));

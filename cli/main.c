@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -86,6 +87,19 @@ int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
     }
   }
   return CLI_OK;
+}
+
+int cli_load_file(truce_ctx* ctx, int argc, char** argv, void (*help)(FILE*),
+                  char** sets, int nsets, truce_scenario** out) {
+  *out = NULL;
+  if (optind != argc - 1) {
+    help(stderr);
+    free(sets);
+    return CLI_USAGE;
+  }
+  int rc = cli_load(ctx, argv[optind], sets, nsets, out);
+  free(sets);
+  return rc;
 }
 
 int main(int argc, char** argv) {

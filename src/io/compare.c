@@ -70,31 +70,27 @@ void truce_outcome_format(truce_unit u, double v, int change,
     snprintf(buf, n, "%s", absent);
     return;
   }
-  /* the magnitude as shown; a change that rounds to zero has no sign */
-  double m = change ? fabs(v) : v;
-  double shown = u == TRUCE_UNIT_SHARE   ? round(1000 * m)
-                 : u == TRUCE_UNIT_MONEY ? round(m / 1e7)
-                                         : round(m);
-  const char* sign = change && shown != 0 ? (v > 0 ? "+" : "-")
-                     : !change && v < 0 && u != TRUCE_UNIT_SHARE &&
-                             u != TRUCE_UNIT_MONEY
-                         ? "-"
-                         : "";
+  double m = fabs(v);
   char t[40];
   switch (u) {
     case TRUCE_UNIT_SHARE:
-      snprintf(buf, n, "%s%.1f%s", sign, 100 * m, change ? " pp" : "%");
+      snprintf(t, sizeof t, "%.1f%s", 100 * m, change ? " pp" : "%");
       break;
     case TRUCE_UNIT_MONEY:
-      snprintf(buf, n, "%s%.2f bn", sign, m / 1e9);
+      snprintf(t, sizeof t, "%.2f bn", m / 1e9);
       break;
     case TRUCE_UNIT_DAY:
     case TRUCE_UNIT_COUNT:
     default:
       thousands(m, t, sizeof t);
-      snprintf(buf, n, "%s%s", sign, t);
       break;
   }
+  /* a number that shows as zero has no sign; a change always has one */
+  const char* sign = !strpbrk(t, "123456789") ? ""
+                     : v < 0                  ? "-"
+                     : change                 ? "+"
+                                              : "";
+  snprintf(buf, n, "%s%s", sign, t);
 }
 
 static const char* const med_front =

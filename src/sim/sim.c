@@ -497,39 +497,11 @@ static void commit_package(truce_sim* sim, size_t b, double V, double months,
   }
 }
 
-/* One day of backer b: deliveries due (capacity-limited), will, and a
- * possible new package (docs/model.md, "Backers"). */
-static void backer_day(truce_sim* sim, size_t b) {
-  const truce__model* m = sim->m;
+/* Will and a possible new package of backer b (docs/model.md, "Backers"). */
+static void backer_decide(truce_sim* sim, size_t b) {
   const truce__backer* bp = &sim->p.backer[b];
   backer_state* bs = &sim->b[b];
-  int day = sim->day, slot = day % RING;
-  side_state* rec = &sim->s[m->backer_side[b]];
-  bs->boost -= bs->boost_end[slot];
-  bs->boost_end[slot] = 0;
-  if (bs->boost < 1e-9) bs->boost = bs->boost < 0 ? 0 : bs->boost;
-  for (int it = 0; it < NI - 1; it++) {
-    if (!m->backer_buys[b][it]) continue;
-    const truce__buy* u = &bp->buy[it];
-    bs->backlog[it] += bs->queue[(size_t)slot * NI + (size_t)it];
-    bs->queue[(size_t)slot * NI + (size_t)it] = 0;
-    /* new production first, then releasable stocks */
-    double cap = u->capacity_per_month / DAYS_PER_MONTH;
-    double d = bs->backlog[it] < cap ? bs->backlog[it] : cap;
-    double from_stock = bs->backlog[it] - d;
-    if (from_stock > bs->stock[it]) from_stock = bs->stock[it];
-    if (from_stock > 0) {
-      bs->stock[it] -= from_stock;
-      d += from_stock;
-    }
-    if (d <= 0) continue;
-    bs->backlog[it] -= d;
-    if (it == TRUCE_ITEM_AMMO) rec->ammo += d;
-    else rec->equip[it - 1] += d;
-    bs->delivered += d * u->unit_cost;
-    bs->pending -= d * u->unit_cost;
-    bs->units_delivered[it == TRUCE_ITEM_AMMO ? 0 : 1] += d;
-  }
+  int day = sim->day;
   if (!(bp->active > 0.5)) return;
   /* will: an Ornstein-Uhlenbeck process, clamped to [0, 1] */
   double z = sim->stochastic && bp->will_volatility > 0
@@ -556,6 +528,43 @@ static void backer_day(truce_sim* sim, size_t b) {
                  bp->budget_per_month * bp->budget_scale * bp->package_months *
                      frac,
                  bp->package_months, frac == 1);
+}
+
+/* One day of backer b: expiring recruitment boosts, will and a possible
+ * package, then the deliveries due (capacity-limited): a package without a
+ * delivery lag starts to arrive on the day it is committed. */
+static void backer_day(truce_sim* sim, size_t b) {
+  const truce__model* m = sim->m;
+  const truce__backer* bp = &sim->p.backer[b];
+  backer_state* bs = &sim->b[b];
+  int slot = sim->day % RING;
+  side_state* rec = &sim->s[m->backer_side[b]];
+  bs->boost -= bs->boost_end[slot];
+  bs->boost_end[slot] = 0;
+  if (bs->boost < 1e-9) bs->boost = bs->boost < 0 ? 0 : bs->boost;
+  backer_decide(sim, b);
+  for (int it = 0; it < NI - 1; it++) {
+    if (!m->backer_buys[b][it]) continue;
+    const truce__buy* u = &bp->buy[it];
+    bs->backlog[it] += bs->queue[(size_t)slot * NI + (size_t)it];
+    bs->queue[(size_t)slot * NI + (size_t)it] = 0;
+    /* new production first, then releasable stocks */
+    double cap = u->capacity_per_month / DAYS_PER_MONTH;
+    double d = bs->backlog[it] < cap ? bs->backlog[it] : cap;
+    double from_stock = bs->backlog[it] - d;
+    if (from_stock > bs->stock[it]) from_stock = bs->stock[it];
+    if (from_stock > 0) {
+      bs->stock[it] -= from_stock;
+      d += from_stock;
+    }
+    if (d <= 0) continue;
+    bs->backlog[it] -= d;
+    if (it == TRUCE_ITEM_AMMO) rec->ammo += d;
+    else rec->equip[it - 1] += d;
+    bs->delivered += d * u->unit_cost;
+    bs->pending -= d * u->unit_cost;
+    bs->units_delivered[it == TRUCE_ITEM_AMMO ? 0 : 1] += d;
+  }
 }
 
 /* Graduates, returning and discharged wounded due today. */

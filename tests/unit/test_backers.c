@@ -84,31 +84,38 @@ static void test_conservation(void** s) {
 }
 
 /* Deterministic: with unlimited capacity, value delivered on day t is
- * exactly the value committed on day t - lag. */
+ * exactly the value committed on day t - lag; without a lag, on the day
+ * it is committed. */
 static void test_lag_exact(void** s) {
   (void)s;
-  truce_scenario* sc = make(
-      "  - id: x\n    supports: a\n    budget_per_month: 3e6\n"
-      "    will: {initial: 0.8, mean: 0.8}\n"
-      "    approval: {threshold: 0.5, probability_per_month: 0.7}\n"
-      "    delivery_days: 37\n"
-      "    buys: {ammunition: {share: 1, unit_cost: 100}}\n",
-      "");
-  static path p;
-  run(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
-  assert_true(p.d[360].backer[0].committed > 0);
-  for (int t = 0; t <= 360; t++) {
-    const truce_backer_state* b = &p.d[t].backer[0];
-    double due = t >= 37 ? p.d[t - 37].backer[0].committed : 0;
-    assert_true(fabs(b->delivered - due) <= 1e-9 * fmax(1, due));
-    /* quantities follow the value at the unit cost */
-    assert_true(fabs(b->ammunition_committed * 100 - b->committed) <=
-                1e-9 * fmax(1, b->committed));
-    assert_true(fabs(b->ammunition_delivered * 100 - b->delivered) <=
-                1e-9 * fmax(1, b->delivered));
-    assert_true(b->equipment_committed == 0);
+  const int lags[] = {37, 0};
+  for (size_t l = 0; l < sizeof lags / sizeof *lags; l++) {
+    int lag = lags[l];
+    char b[512];
+    snprintf(b, sizeof b,
+             "  - id: x\n    supports: a\n    budget_per_month: 3e6\n"
+             "    will: {initial: 0.8, mean: 0.8}\n"
+             "    approval: {threshold: 0.5, probability_per_month: 0.7}\n"
+             "    delivery_days: %d\n"
+             "    buys: {ammunition: {share: 1, unit_cost: 100}}\n",
+             lag);
+    truce_scenario* sc = make(b, "");
+    static path p;
+    run(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+    assert_true(p.d[360].backer[0].committed > 0);
+    for (int t = 0; t <= 360; t++) {
+      const truce_backer_state* x = &p.d[t].backer[0];
+      double due = t >= lag ? p.d[t - lag].backer[0].committed : 0;
+      assert_true(fabs(x->delivered - due) <= 1e-9 * fmax(1, due));
+      /* quantities follow the value at the unit cost */
+      assert_true(fabs(x->ammunition_committed * 100 - x->committed) <=
+                  1e-9 * fmax(1, x->committed));
+      assert_true(fabs(x->ammunition_delivered * 100 - x->delivered) <=
+                  1e-9 * fmax(1, x->delivered));
+      assert_true(x->equipment_committed == 0);
+    }
+    truce_scenario_free(sc);
   }
-  truce_scenario_free(sc);
 }
 
 /* A capacity below what the money buys binds: deliveries never exceed it

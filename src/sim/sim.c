@@ -77,6 +77,7 @@ struct truce_sim {
   double* queues;
   bool stochastic;
   int day;
+  int due_from, due_to; /* days whose ring slots may hold entries */
 };
 
 /* ------------------------------------------------------------ Helpers */
@@ -190,6 +191,12 @@ static void expected_losses(const rates* r, double t, double dt,
     double c = avail - F1;
     cas[i] = c < 0 ? 0 : (c > avail ? avail : c);
   }
+}
+
+/* The ring slot of day `when`, noting that it holds an entry. */
+static size_t due(truce_sim* sim, int when) {
+  if (when > sim->due_to) sim->due_to = when;
+  return (size_t)(when % RING);
 }
 
 /* Men scheduled to arrive over [0, t): sum of the arrival intervals'
@@ -308,7 +315,7 @@ static void step(truce_sim* sim, double t, double dt) {
       s->front += r;
     } else {
       s->training += r;
-      s->train_q[(day + td) % RING] += r;
+      s->train_q[due(sim, day + td)] += r;
     }
     double arr = 0;
     if (m->n_arrivals[i]) {
@@ -384,8 +391,9 @@ static void step(truce_sim* sim, double t, double dt) {
       s->discharged += w - back;
     } else {
       s->wounded += w;
-      s->ret_q[(day + rd) % RING] += back;
-      s->disc_q[(day + rd) % RING] += w - back;
+      size_t slot = due(sim, day + rd);
+      s->ret_q[slot] += back;
+      s->disc_q[slot] += w - back;
     }
     /* Non-combat losses (illness, desertion, end of service) leave the
      * front alive: a constant hazard per month. */
@@ -487,11 +495,11 @@ static void commit_package(truce_sim* sim, size_t b, double V, double months,
       if (end < 1) end = 1;
       if (end > TRUCE_MAX_DELAY_DAYS) end = TRUCE_MAX_DELAY_DAYS;
       bs->boost += rate;
-      bs->boost_end[(day + end) % RING] += rate;
+      bs->boost_end[due(sim, day + end)] += rate;
       continue;
     }
     bs->pending += money;
-    bs->queue[(size_t)((day + lag) % RING) * NI + (size_t)it] +=
+    bs->queue[due(sim, day + lag) * NI + (size_t)it] +=
         money / u->unit_cost;
     bs->units_committed[it == TRUCE_ITEM_AMMO ? 0 : 1] += money / u->unit_cost;
   }
@@ -642,6 +650,7 @@ int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc, truce_sim** out) {
   if (!sim) return TRUCE_ENOMEM;
   sim->ctx = ctx;
   sim->sc = sc;
+  sim->due_to = -1;
   sim->m = truce__scenario_model(sc);
   sim->n_values = truce_scenario_uncertain_count(sc);
   sim->queues = truce__calloc(ctx, 6 * (size_t)RING, sizeof(double));
@@ -690,6 +699,27 @@ void truce_sim_free(truce_sim* sim) {
   truce__free(sim->ctx, sim, sizeof *sim);
 }
 
+/* Empty the ring slots the last run left: those of days it had not
+ * reached (the slots of days it reached were emptied as they came). */
+static void clear_rings(truce_sim* sim) {
+  size_t nb = sim->m->n_backers;
+  if (sim->due_to - sim->due_from + 1 >= RING) {
+    memset(sim->queues, 0, 6 * (size_t)RING * sizeof(double));
+    if (nb) memset(sim->bqueues, 0, nb * (size_t)RING * (NI + 1) * sizeof(double));
+  } else {
+    for (int d = sim->due_from; d <= sim->due_to; d++) {
+      size_t slot = (size_t)(d % RING);
+      for (int q = 0; q < 6; q++) sim->queues[(size_t)q * RING + slot] = 0;
+      for (size_t b = 0; b < nb; b++) {
+        memset(sim->b[b].queue + slot * NI, 0, NI * sizeof(double));
+        sim->b[b].boost_end[slot] = 0;
+      }
+    }
+  }
+  sim->due_from = 0;
+  sim->due_to = -1;
+}
+
 static void reset(truce_sim* sim, uint64_t run) {
   const truce__model* m = sim->m;
   sim->p = m->params;
@@ -707,12 +737,9 @@ static void reset(truce_sim* sim, uint64_t run) {
       sp->missing_share /= sum;
     }
   }
+  clear_rings(sim);
   sim->day = 0;
   sim->n_crises = 0;
-  memset(sim->queues, 0, 6 * (size_t)RING * sizeof(double));
-  if (m->n_backers)
-    memset(sim->bqueues, 0,
-           m->n_backers * (size_t)RING * (NI + 1) * sizeof(double));
   for (size_t b = 0; b < m->n_backers; b++) {
     backer_state* bs = &sim->b[b];
     double* q = bs->queue;
@@ -783,6 +810,7 @@ int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
     while (ev < m->n_events && m->events[ev].day == day)
       apply_event(sim, &m->events[ev++]);
     for (size_t b = 0; b < m->n_backers; b++) backer_day(sim, b);
+    sim->due_from = day + 1; /* today's slots are empty now */
     for (int k = 0; k < steps; k++) {
       double t = day + (double)k / steps;
       step(sim, t, dt);

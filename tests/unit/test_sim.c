@@ -430,6 +430,11 @@ static bool same_path(const path* a, const path* b, int days) {
   return true;
 }
 
+static int stop_day_50(void* user, const truce_day* d) {
+  (void)user;
+  return d->day == 50 ? 99 : 0;
+}
+
 /* Same (seed, run): identical paths; another run or seed: different. */
 static void test_reproducible(void** s) {
   (void)s;
@@ -440,6 +445,15 @@ static void test_reproducible(void** s) {
   assert_true(same_path(&a, &b, 121));
   run_path(sc, 4, 0, &b);
   assert_false(same_path(&a, &b, 121));
+  /* a workspace that ran others first, one stopped half-way with men
+   * still in its pipelines, gives the same path as a fresh one */
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 5, 0, stop_day_50, NULL), 99);
+  assert_int_equal(truce_sim_run(sim, 4, 0, rec_day, &b), 0);
+  assert_int_equal(truce_sim_run(sim, 3, 0, rec_day, &b), 0);
+  assert_true(same_path(&a, &b, 121));
+  truce_sim_free(sim);
   assert_int_equal(truce_scenario_set(ctx, sc, "seed=2"), 0);
   run_path(sc, 3, 0, &b);
   assert_false(same_path(&a, &b, 121));

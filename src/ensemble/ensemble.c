@@ -62,15 +62,16 @@ static size_t backer_cell(size_t stride, int day, size_t b, int k) {
 }
 
 /* Runs buffered per thread before their values enter the summaries:
- * inserting cell by cell keeps each histogram in cache. */
-#define BATCH 16
+ * inserting cell by cell keeps each histogram in cache while it takes the
+ * batch's values. A run writes its row of the buffer in order. */
+#define BATCH 64
 
 /* Per-thread observer of a run's days. */
 typedef struct {
   const truce_ensemble_hook* hook;
   void* hstate;
   truce__summary* sum;
-  double* buf;   /* [cell][BATCH] values of the buffered runs */
+  double* buf;   /* [BATCH][cell] values of the buffered runs */
   int nbuf;      /* runs buffered */
   size_t ncells, stride;
   uint64_t* stale;
@@ -91,12 +92,11 @@ static int on_day(void* user, const truce_day* d) {
     const double v[NS] = {s->front,      s->power,     s->training,
                           s->pool,       s->casualties, s->equipment,
                           s->ammunition, s->territory};
-    double* b = o->buf + cell_of(o->stride, d->day, i, 0) * BATCH + o->nbuf;
-    for (int k = 0; k < NS; k++) b[k * BATCH] = v[k];
+    memcpy(o->buf + (size_t)o->nbuf * o->ncells +
+               cell_of(o->stride, d->day, i, 0),
+           v, sizeof v);
   }
   for (int bk = 0; bk < d->n_backers; bk++) {
-    double* b = o->buf + backer_cell(o->stride, d->day, (size_t)bk, 0) * BATCH +
-                o->nbuf;
     const truce_backer_state* x = &d->backer[bk];
     const double v[BSERIES] = {x->committed,
                                x->delivered,
@@ -104,7 +104,9 @@ static int on_day(void* user, const truce_day* d) {
                                x->ammunition_delivered,
                                x->equipment_committed,
                                x->equipment_delivered};
-    for (int k = 0; k < BSERIES; k++) b[k * BATCH] = v[k];
+    memcpy(o->buf + (size_t)o->nbuf * o->ncells +
+               backer_cell(o->stride, d->day, (size_t)bk, 0),
+           v, sizeof v);
   }
   /* Stalemate: the front moved less than km2 over the window and neither
    * side is exhausted. */
@@ -123,7 +125,8 @@ static int on_day(void* user, const truce_day* d) {
 static int flush(observer* o) {
   for (size_t c = 0; c < o->ncells; c++)
     for (int j = 0; j < o->nbuf; j++) {
-      int rc = truce__summary_add(o->sum, c, o->buf[c * BATCH + (size_t)j]);
+      int rc = truce__summary_add(o->sum, c,
+                                  o->buf[(size_t)j * o->ncells + c]);
       if (rc) return rc;
     }
   o->nbuf = 0;

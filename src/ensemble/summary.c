@@ -8,6 +8,7 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "summary.h"
@@ -155,11 +156,17 @@ int truce__summary_add(truce__summary* s, size_t i, double v) {
   return bin_add(s, c, v, 1);
 }
 
-int truce__summary_merge(truce__summary* dst, const truce__summary* src) {
+int truce__summary_merge(truce__summary* dst, truce__summary* src) {
   for (size_t i = 0; i < dst->ncells; i++) {
     truce__cell* d = &dst->cells[i];
-    const truce__cell* c = &src->cells[i];
+    truce__cell* c = &src->cells[i];
     if (c->n == 0) continue;
+    if (d->n == 0 && !d->bins) { /* take the cell whole: no copy */
+      *d = *c;
+      memcpy(dst->exact + i * K, src->exact + i * K, c->ne * sizeof(double));
+      memset(c, 0, sizeof *c);
+      continue;
+    }
     d->sum += c->sum;
     d->n += c->n;
     if (!d->bins && !c->bins && d->ne + c->ne <= K) {

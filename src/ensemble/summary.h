@@ -35,8 +35,9 @@ typedef struct {
 int truce__summary_new(truce_ctx* ctx, size_t ncells, truce__summary** out);
 void truce__summary_free(truce__summary* s);
 int truce__summary_add(truce__summary* s, size_t cell, double v);
-/* dst += src (same ncells). */
-int truce__summary_merge(truce__summary* dst, const truce__summary* src);
+/* dst += src (same ncells, same allocator). A cell empty in dst takes
+ * src's without a copy, which leaves that cell of src empty. */
+int truce__summary_merge(truce__summary* dst, truce__summary* src);
 /* Mean and quantiles 5/25/50/75/95 of a cell. */
 void truce__summary_band(const truce__summary* s, size_t cell,
                          truce_band* out);

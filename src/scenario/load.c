@@ -1882,12 +1882,13 @@ static int check_keys(loader* L, struct fy_node* root, mark top,
     for (size_t i = 0; i < ns; i++)
       if (!strcmp(specials[i], key)) known = true;
     if (known) continue;
-    const char* names[16];
+    const char* names[32];
+    const size_t cap = sizeof names / sizeof *names;
     char list[256] = "";
     size_t n = 0;
-    for (size_t i = 0; i < truce__n_top_fields; i++)
+    for (size_t i = 0; i < truce__n_top_fields && n < cap; i++)
       names[n++] = truce__top_fields[i].key;
-    for (size_t i = 0; i < ns; i++) names[n++] = specials[i];
+    for (size_t i = 0; i < ns && n < cap; i++) names[n++] = specials[i];
     for (size_t i = 0; i < n; i++) {
       size_t ll = strlen(list);
       snprintf(list + ll, sizeof list - ll, "%s%s", i ? ", " : "", names[i]);
@@ -1954,7 +1955,7 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
       "backers"};
   /* Unknown top-level keys first, in file order, before anything else is
    * reported missing. */
-  rc = check_keys(&L, root, top, specials, 12);
+  rc = check_keys(&L, root, top, specials, sizeof specials / sizeof *specials);
   if (rc) goto done;
   mark rm = top;
   struct fy_node* rv = truce__yaml_lookup(root, "ranges", &rm);

@@ -191,44 +191,72 @@ int truce__summary_merge(truce__summary* dst, truce__summary* src) {
   return 0;
 }
 
-/* The value of order statistic k (0-based) of a sketched cell. */
-static double sketch_rank(const truce__cell* c, uint64_t k) {
-  if (k < c->nzero) return 0;
-  uint64_t seen = c->nzero;
-  for (uint32_t b = 0; b < c->nb; b++) {
-    seen += c->bins[b];
-    if (k < seen) return bin_mid(c->off + (int32_t)b);
-  }
-  return c->nb ? bin_mid(c->off + (int32_t)c->nb - 1) : 0;
-}
+#define NQ_MAX 8
 
-double truce__summary_quantile(const truce__summary* s, size_t i, double q) {
+/* Quantiles q[0..nq) of cell i by GSL's definition (interpolating between
+ * the order statistics floor and ceil of q (n - 1)): one sort of the exact
+ * values, or one pass over the histogram for all of them. */
+static void quantiles(const truce__summary* s, size_t i, const double* q,
+                      int nq, double* out) {
   const truce__cell* c = &s->cells[i];
-  if (c->n == 0) return NAN;
+  if (c->n == 0) {
+    for (int j = 0; j < nq; j++) out[j] = NAN;
+    return;
+  }
   if (!c->bins) {
     double tmp[K];
     memcpy(tmp, s->exact + i * K, c->ne * sizeof(double));
     gsl_sort(tmp, 1, c->ne);
-    return gsl_stats_quantile_from_sorted_data(tmp, 1, c->ne, q);
+    for (int j = 0; j < nq; j++)
+      out[j] = gsl_stats_quantile_from_sorted_data(tmp, 1, c->ne, q[j]);
+    return;
   }
-  /* GSL's definition: interpolate between ranks floor and ceil of
-   * q (n - 1). */
-  double r = q * (double)(c->n - 1);
-  uint64_t lo = (uint64_t)floor(r), hi = (uint64_t)ceil(r);
-  double a = sketch_rank(c, lo), b = sketch_rank(c, hi);
-  return a + (r - (double)lo) * (b - a);
+  /* the order statistics wanted, visited in increasing order */
+  double r[NQ_MAX], v[2 * NQ_MAX];
+  uint64_t rk[2 * NQ_MAX];
+  int ord[2 * NQ_MAX], nr = 2 * nq;
+  for (int j = 0; j < nq; j++) {
+    r[j] = q[j] * (double)(c->n - 1);
+    rk[2 * j] = (uint64_t)floor(r[j]);
+    rk[2 * j + 1] = (uint64_t)ceil(r[j]);
+  }
+  for (int m = 0; m < nr; m++) { /* insertion sort of the indices */
+    int k = m;
+    for (; k > 0 && rk[ord[k - 1]] > rk[m]; k--) ord[k] = ord[k - 1];
+    ord[k] = m;
+  }
+  int m = 0;
+  while (m < nr && rk[ord[m]] < c->nzero) v[ord[m++]] = 0;
+  uint64_t seen = c->nzero;
+  for (uint32_t b = 0; b < c->nb && m < nr; b++) {
+    seen += c->bins[b];
+    while (m < nr && rk[ord[m]] < seen)
+      v[ord[m++]] = bin_mid(c->off + (int32_t)b);
+  }
+  while (m < nr) v[ord[m++]] = c->nb ? bin_mid(c->off + (int32_t)c->nb - 1) : 0;
+  for (int j = 0; j < nq; j++)
+    out[j] = v[2 * j] + (r[j] - (double)rk[2 * j]) * (v[2 * j + 1] - v[2 * j]);
+}
+
+double truce__summary_quantile(const truce__summary* s, size_t i, double q) {
+  double v;
+  quantiles(s, i, &q, 1, &v);
+  return v;
 }
 
 void truce__summary_band(const truce__summary* s, size_t i, truce_band* out) {
+  static const double q[5] = {0.05, 0.25, 0.50, 0.75, 0.95};
+  double v[5];
   const truce__cell* c = &s->cells[i];
   out->n = c->n;
   out->mean = c->n ? (double)c->sum / 4294967296.0 / (double)c->n
                     : (double)NAN;
-  out->p05 = truce__summary_quantile(s, i, 0.05);
-  out->p25 = truce__summary_quantile(s, i, 0.25);
-  out->p50 = truce__summary_quantile(s, i, 0.50);
-  out->p75 = truce__summary_quantile(s, i, 0.75);
-  out->p95 = truce__summary_quantile(s, i, 0.95);
+  quantiles(s, i, q, 5, v);
+  out->p05 = v[0];
+  out->p25 = v[1];
+  out->p50 = v[2];
+  out->p75 = v[3];
+  out->p95 = v[4];
 }
 
 /* ------------------------------------------------------ Serialisation */

@@ -83,16 +83,6 @@ static int add_prov(loader* L, const char* path, double v, mark m,
   return 0;
 }
 
-static int parse_plain_number(const char* s, double* out) {
-  if (!*s) return -1;
-  char* end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (end == s || *end != '\0' || errno == ERANGE) return -1;
-  *out = v;
-  return 0;
-}
-
 /* A number as written: a plain value, or a record with provenance and
  * possibly a distribution (or a low/high range). */
 typedef struct {
@@ -127,7 +117,7 @@ static int number_list(loader* L, struct fy_node* v, mark km, const char* path,
   size_t i = 0;
   while ((item = fy_node_sequence_iterate(v, &it))) {
     char t[64];
-    if (!truce__yaml_text(item, t, sizeof t) || parse_plain_number(t, &a[i]))
+    if (!truce__yaml_text(item, t, sizeof t) || truce__parse_number(t, &a[i]))
       return perr(L, TRUCE_EINVAL, truce__yaml_mark(item, km),
                   "wrong type for '%s[%zu]'; expected a number", path, i);
     i++;
@@ -174,7 +164,7 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
       } else if (slot >= 0 || !strcmp(key, "low") || !strcmp(key, "high")) {
         char t[64];
         double x;
-        if (!truce__yaml_text(v, t, sizeof t) || parse_plain_number(t, &x))
+        if (!truce__yaml_text(v, t, sizeof t) || truce__parse_number(t, &x))
           return perr(L, TRUCE_EINVAL, truce__yaml_mark(v, kmk),
                       "wrong type for '%s'; expected a number", sub);
         if (!strcmp(key, "low")) ns->low = x;
@@ -275,11 +265,15 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
       }
       v = idx;
     } else {
-      if (fy_node_get_style(vn) != FYNS_PLAIN || parse_plain_number(text, &v))
+      int big = fy_node_get_style(vn) == FYNS_PLAIN
+                    ? truce__parse_number(text, &v)
+                    : -1;
+      if (big < 0)
         return perr(L, TRUCE_EINVAL, ns->vm,
                     "wrong type for '%s': '%s' is not a number; expected %s",
                     path, text, f->expect);
       char why[160];
+      if (big > 0) v = INFINITY;
       if (!truce__field_check(f, v, why, sizeof why))
         return perr(L, TRUCE_EINVAL, ns->vm,
                     "value %s for '%s' is out of range; expected %s", text,
@@ -1733,7 +1727,7 @@ static int stakeholders(loader* L, struct fy_node* v, mark km) {
           struct fy_node* x = fy_node_sequence_iterate(val, &i3);
           char t[64];
           if (!truce__yaml_text(x, t, sizeof t) ||
-              parse_plain_number(t, &two[q]))
+              truce__parse_number(t, &two[q]))
             return perr(L, TRUCE_EINVAL, truce__yaml_mark(x, kmk),
                         "wrong type for '%s.%s[%d]'; expected a number",
                         path, key, q);

@@ -148,13 +148,12 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
                         assignment, text, path, f->expect);
     v = idx;
   } else {
-    char* end;
-    errno = 0;
-    v = strtod(text, &end);
-    if (end == text || *end || errno == ERANGE)
+    int big = truce__parse_number(text, &v);
+    if (big < 0)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                         "--set %s: error: '%s' is not a number; expected %s",
                         assignment, text, f->expect);
+    if (big > 0) v = INFINITY;
     char why[160];
     if (!truce__field_check(f, v, why, sizeof why))
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,

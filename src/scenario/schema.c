@@ -5,7 +5,9 @@
  * The loader, --set overrides and `set` events all go through this table,
  * so a field is declared exactly once.
  */
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -272,8 +274,24 @@ bool truce__field_check(const truce__field* f, double v, char* buf,
   bool ok = isfinite(v) && v <= f->hi &&
             ((f->flags & TRUCE_F_LO_OPEN) ? v > f->lo : v >= f->lo);
   if (ok && (f->flags & TRUCE_F_INT) && v != floor(v)) ok = false;
-  if (!ok) snprintf(buf, n, "%s", f->expect);
+  /* name the upper bound when the value broke it and the text does not */
+  if (!ok && v > f->hi && !strstr(f->expect, " to "))
+    snprintf(buf, n, "%s, at most %g", f->expect, f->hi);
+  else if (!ok)
+    snprintf(buf, n, "%s", f->expect);
   return ok;
+}
+
+int truce__parse_number(const char* s, double* out) {
+  if (!*s) return -1;
+  char* end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end != '\0') return -1;
+  if (!isfinite(v) && errno != ERANGE) return -1; /* nan, inf */
+  if (errno == ERANGE && fabs(v) > 1) return 1;    /* too large */
+  *out = v; /* an underflow is a (tiny) number */
+  return 0;
 }
 
 const truce__field* truce__field_find(const truce__field* t, size_t n,

@@ -165,6 +165,15 @@ static void test_set_overrides(void** state) {
   assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.personnel.front=-1"),
                    TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "out of range"));
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.personnel.front=1e400"),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "value 1e400 for 'sides.a.personnel.front' is out "
+                         "of range; expected a number of soldiers >= 0, at "
+                         "most 1e+09"));
+  assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.quality=nan"),
+                   TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "'nan' is not a number"));
   assert_int_equal(
       truce_scenario_set(ctx, sc, "sides.a.personnel.killed_share=0.5"),
       TRUCE_EINVAL);
@@ -246,6 +255,40 @@ static void test_out_of_range(void** state) {
                "bad.yaml:11:3: ", "at most 1");
   expect_error("truce: 1\n" SIDES COMBAT
                "combat2: 1\n", "bad.yaml:10:1: ", "did you mean 'combat'");
+  /* too large for a double, or above a bound the expectation does not
+   * name: the bound is named */
+  expect_error("truce: 1\nhorizon_days: 1e400\n" SIDES COMBAT,
+               "bad.yaml:2:15: ",
+               "value 1e400 for 'horizon_days' is out of range; expected a "
+               "whole number of days from 1 to 100000");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: 2e9}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:24: ",
+               "value 2e9 for 'sides.a.personnel.front' is out of range; "
+               "expected a number of soldiers >= 0, at most 1e+09");
+  /* nan and inf are not numbers; an underflow is a tiny one */
+  expect_error("truce: 1\nhorizon_days: nan\n" SIDES COMBAT,
+               "bad.yaml:2:15: ", "'nan' is not a number");
+  expect_error("truce: 1\n"
+               "sides:\n"
+               "  - id: a\n"
+               "    personnel: {front: inf}\n"
+               "  - id: b\n"
+               "    personnel: {front: 800}\n" COMBAT,
+               "bad.yaml:4:24: ", "'inf' is not a number");
+  truce_scenario* sc = ts_load(ctx,
+                               "truce: 1\n"
+                               "sides:\n"
+                               "  - id: a\n"
+                               "    personnel: {front: 5, "
+                               "wounded_return_share: 1e-320}\n"
+                               "  - id: b\n"
+                               "    personnel: {front: 800}\n" COMBAT);
+  truce_scenario_free(sc);
 }
 
 static void test_missing_required(void** state) {

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * Reading a whole input file; writing an output file whole or not at all. */
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -94,4 +96,16 @@ char* truce__next_line(char** at, int* line) {
   if (l && s[l - 1] == '\r') s[l - 1] = '\0';
   ++*line;
   return s;
+}
+
+int truce__parse_number(const char* s, double* out) {
+  if (!*s) return -1;
+  char* end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (end == s || *end != '\0') return -1;
+  if (!isfinite(v) && errno != ERANGE) return -1; /* nan, inf */
+  if (errno == ERANGE && fabs(v) > 1) return 1;    /* too large */
+  *out = v;
+  return 0;
 }

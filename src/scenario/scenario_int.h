@@ -113,9 +113,6 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
  * was expected into buf and returns false. */
 bool truce__field_check(const truce__field* f, double v, char* buf,
                         size_t n);
-/* Parse a plain number: 0 and *out set; -1 when the text is not a number
- * (nan and inf included); 1 when it is a number too large for a double. */
-int truce__parse_number(const char* s, double* out);
 /* Cross-field checks (shares sum to 1, territory sums, ...). Writes a
  * message into buf and returns false when the model is inconsistent. */
 /* Returns 0 when consistent, else which check failed: 1 + side index for

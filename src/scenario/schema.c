@@ -5,9 +5,7 @@
  * The loader, --set overrides and `set` events all go through this table,
  * so a field is declared exactly once.
  */
-#include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -280,18 +278,6 @@ bool truce__field_check(const truce__field* f, double v, char* buf,
   else if (!ok)
     snprintf(buf, n, "%s", f->expect);
   return ok;
-}
-
-int truce__parse_number(const char* s, double* out) {
-  if (!*s) return -1;
-  char* end;
-  errno = 0;
-  double v = strtod(s, &end);
-  if (end == s || *end != '\0') return -1;
-  if (!isfinite(v) && errno != ERANGE) return -1; /* nan, inf */
-  if (errno == ERANGE && fabs(v) > 1) return 1;    /* too large */
-  *out = v; /* an underflow is a (tiny) number */
-  return 0;
 }
 
 const truce__field* truce__field_find(const truce__field* t, size_t n,

@@ -47,13 +47,6 @@ static int tsv(char* line, char** f, int max) {
   return n;
 }
 
-static int number(const char* s, double* v) {
-  char* end;
-  if (!*s) return -1;
-  errno = 0;
-  *v = strtod(s, &end);
-  return *end || errno ? -1 : 0;
-}
 
 static int read_deu(truce_ctx* ctx, const char* path, issue** out,
                     size_t* n_out) {
@@ -103,7 +96,7 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
     int nf = tsv(line, fl, 256);
     if (ln == 2) { /* capabilities (GDP) under the position columns */
       for (int a = 0; a < na; a++)
-        if (pcol[a] >= nf || number(fl[pcol[a]], &gdp[a])) {
+        if (pcol[a] >= nf || truce__parse_number(fl[pcol[a]], &gdp[a])) {
           rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:2:1: error: no capability "
                           "for actor '%s'; expected the GDP row", path,
                           h[pcol[a]] + 1);
@@ -113,18 +106,18 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
       continue;
     }
     double o;
-    if (outc >= nf || number(fl[outc], &o) || o == 999) continue;
+    if (outc >= nf || truce__parse_number(fl[outc], &o) || o == 999) continue;
     issue I;
     memset(&I, 0, sizeof I);
     I.com = -1;
     I.out = o;
     I.rp = NAN;
     double rp;
-    if (rpc >= 0 && rpc < nf && !number(fl[rpc], &rp)) I.rp = rp;
+    if (rpc >= 0 && rpc < nf && !truce__parse_number(fl[rpc], &rp)) I.rp = rp;
     for (int a = 0; a < na; a++) {
       double x, s;
-      if (pcol[a] >= nf || number(fl[pcol[a]], &x)) continue;
-      if (scol[a] >= nf || number(fl[scol[a]], &s)) s = 50;
+      if (pcol[a] >= nf || truce__parse_number(fl[pcol[a]], &x)) continue;
+      if (scol[a] >= nf || truce__parse_number(fl[scol[a]], &s)) s = 50;
       if (a == comi) I.com = (int)I.n;
       I.pos[I.n] = x;
       I.sal[I.n] = s;

@@ -8,7 +8,6 @@
  * FILE:LINE:COL.
  */
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,12 +128,6 @@ static void split(char* line, fields* fs) {
   while (fs->n > 0 && fs->f[fs->n - 1][0] == '\0') fs->n--;
 }
 
-static int num(const char* s, double* v) {
-  char* end;
-  errno = 0;
-  *v = strtod(s, &end);
-  return end != s && *end == '\0' && errno == 0 && isfinite(*v) ? 0 : -1;
-}
 
 static int load_csv(truce_ctx* ctx, const char* path, const char* text,
                     truce_stake** out) {
@@ -167,7 +160,8 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
     split(cur, &fs);
     if (line == 1) {
       double a, b;
-      if (fs.n < 4 || num(fs.f[2], &a) || num(fs.f[3], &b))
+      if (fs.n < 4 || truce__parse_number(fs.f[2], &a) ||
+          truce__parse_number(fs.f[3], &b))
         CSV_FAIL(fs.n > 2 ? fs.col[2] : 1,
                  "bad KTAB header; expected 'name, description, number of "
                  "actors, number of dimensions'");
@@ -214,17 +208,17 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
       goto done;
     }
     double v;
-    if (num(fs.f[2], &v) || v < 0)
+    if (truce__parse_number(fs.f[2], &v) || v < 0)
       CSV_FAIL(fs.col[2], "power '%s' of '%s'; expected a number >= 0",
                fs.f[2], fs.f[0]);
     st->cap[row] = v;
     for (size_t k = 0; k < d; k++) {
       int pi = 3 + 2 * (int)k, si = pi + 1;
-      if (num(fs.f[pi], &v) || v < 0 || v > 100)
+      if (truce__parse_number(fs.f[pi], &v) || v < 0 || v > 100)
         CSV_FAIL(fs.col[pi], "position '%s' of '%s'; expected a number "
                  "from 0 to 100", fs.f[pi], fs.f[0]);
       st->pos[row * d + k] = v;
-      if (num(fs.f[si], &v) || v < 0 || v > 100)
+      if (truce__parse_number(fs.f[si], &v) || v < 0 || v > 100)
         CSV_FAIL(fs.col[si], "salience '%s' of '%s'; expected a number "
                  "from 0 to 100", fs.f[si], fs.f[0]);
       st->sal[row * d + k] = v;
@@ -296,7 +290,7 @@ static int ynum(yl* Y, struct fy_node* n, mark km, const char* what,
   }
   char t[64];
   if (!v || !truce__yaml_text(v, t, sizeof t) ||
-      fy_node_get_style(v) != FYNS_PLAIN || num(t, out))
+      fy_node_get_style(v) != FYNS_PLAIN || truce__parse_number(t, out))
     return yerr(Y, m, "wrong type for %s; expected a number from %g to %g",
                 what, lo, hi);
   if (*out < lo || *out > hi)

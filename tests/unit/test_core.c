@@ -200,6 +200,27 @@ static void test_dates_and_distance(void** state) {
   assert_int_equal(truce__edit_distance("ca", "abc"), 3);
 }
 
+/* Numbers in scenario files, --set and the stakeholder CSVs. */
+static void test_parse_number(void** state) {
+  (void)state;
+  double v = -7;
+  assert_int_equal(truce__parse_number("2.5e3", &v), 0);
+  assert_true(v == 2500);
+  assert_int_equal(truce__parse_number("-0", &v), 0);
+  assert_true(v == 0);
+  assert_int_equal(truce__parse_number("1e-320", &v), 0); /* underflow */
+  assert_true(v > 0 && v < 1e-300);
+  const char* not_numbers[] = {"", "x", "1x", "1,5", "nan", "NaN", "inf",
+                               "-infinity"};
+  for (size_t i = 0; i < sizeof not_numbers / sizeof *not_numbers; i++) {
+    v = 7;
+    assert_int_equal(truce__parse_number(not_numbers[i], &v), -1);
+    assert_true(v == 7); /* untouched */
+  }
+  assert_int_equal(truce__parse_number("1e400", &v), 1);
+  assert_int_equal(truce__parse_number("-1e400", &v), 1);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_error_table),
@@ -211,6 +232,7 @@ int main(void) {
       cmocka_unit_test(test_uniform_open_interval),
       cmocka_unit_test(test_samplers),
       cmocka_unit_test(test_dates_and_distance),
+      cmocka_unit_test(test_parse_number),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

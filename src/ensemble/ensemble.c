@@ -123,12 +123,11 @@ static int on_day(void* user, const truce_day* d) {
 
 /* Move the buffered runs' values into the summaries, cell by cell. */
 static int flush(observer* o) {
-  for (size_t c = 0; c < o->ncells; c++)
-    for (int j = 0; j < o->nbuf; j++) {
-      int rc = truce__summary_add(o->sum, c,
-                                  o->buf[(size_t)j * o->ncells + c]);
-      if (rc) return rc;
-    }
+  for (size_t c = 0; c < o->ncells; c++) {
+    int rc = truce__summary_add_many(o->sum, c, o->buf + c, o->ncells,
+                                     (size_t)o->nbuf);
+    if (rc) return rc;
+  }
   o->nbuf = 0;
   return 0;
 }

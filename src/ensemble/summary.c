@@ -156,6 +156,25 @@ int truce__summary_add(truce__summary* s, size_t i, double v) {
   return bin_add(s, c, v, 1);
 }
 
+int truce__summary_add_many(truce__summary* s, size_t i, const double* v,
+                            size_t stride, size_t n) {
+  truce__cell* c = &s->cells[i];
+  /* A sketched cell's bins are mostly out of cache: ask for the lines of
+   * the values in range before counting them, so the misses overlap. */
+  if (c->bins)
+    for (size_t j = 0; j < n; j++) {
+      double x = v[j * stride];
+      if (!(x >= 2.2250738585072014e-308)) continue;
+      int32_t idx = bin_index(x) - c->off;
+      if (idx >= 0 && idx < (int32_t)c->nb) __builtin_prefetch(c->bins + idx, 1);
+    }
+  for (size_t j = 0; j < n; j++) {
+    int rc = truce__summary_add(s, i, v[j * stride]);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 int truce__summary_merge(truce__summary* dst, truce__summary* src) {
   for (size_t i = 0; i < dst->ncells; i++) {
     truce__cell* d = &dst->cells[i];

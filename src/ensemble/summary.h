@@ -35,6 +35,9 @@ typedef struct {
 int truce__summary_new(truce_ctx* ctx, size_t ncells, truce__summary** out);
 void truce__summary_free(truce__summary* s);
 int truce__summary_add(truce__summary* s, size_t cell, double v);
+/* Add v[0], v[stride], ..., v[(n - 1) stride] to a cell. */
+int truce__summary_add_many(truce__summary* s, size_t cell, const double* v,
+                            size_t stride, size_t n);
 /* dst += src (same ncells, same allocator). A cell empty in dst takes
  * src's without a copy, which leaves that cell of src empty. */
 int truce__summary_merge(truce__summary* dst, truce__summary* src);

@@ -166,8 +166,12 @@ int truce__summary_add_many(truce__summary* s, size_t i, const double* v,
       double x = v[j * stride];
       if (!(x >= 2.2250738585072014e-308)) continue;
       int32_t idx = bin_index(x) - c->off;
+#if defined(__GNUC__)
       if (idx >= 0 && idx < (int32_t)c->nb)
         __builtin_prefetch(c->bins + idx, 1);
+#else
+      (void)idx;
+#endif
     }
   for (size_t j = 0; j < n; j++) {
     int rc = truce__summary_add(s, i, v[j * stride]);

@@ -40,8 +40,9 @@ static void capture_diag(struct fy_diag* diag, void* user, const char* buf,
   if (colon) c->line = atoi(colon + 1);
 }
 
-struct fy_document* truce__yaml_parse(const char* text, size_t len,
-                                      mark* where, char* msg, size_t n) {
+static struct fy_document* parse(const char* text, size_t len,
+                                 unsigned flags, mark* where, char* msg,
+                                 size_t n) {
   yaml_diag cap;
   memset(&cap, 0, sizeof cap);
   *where = (mark){0, 0};
@@ -63,7 +64,7 @@ struct fy_document* truce__yaml_parse(const char* text, size_t len,
   }
   struct fy_parse_cfg pc;
   memset(&pc, 0, sizeof pc);
-  pc.flags = FYPCF_QUIET;
+  pc.flags = FYPCF_QUIET | flags;
   pc.diag = diag;
   struct fy_document* doc = fy_document_build_from_string(&pc, text, len);
   if (!doc && cap.got) {
@@ -72,6 +73,16 @@ struct fy_document* truce__yaml_parse(const char* text, size_t len,
   }
   fy_diag_unref(diag);
   return doc;
+}
+
+struct fy_document* truce__yaml_parse(const char* text, size_t len,
+                                      mark* where, char* msg, size_t n) {
+  return parse(text, len, 0, where, msg, n);
+}
+
+struct fy_document* truce__json_parse(const char* text, size_t len,
+                                      mark* where, char* msg, size_t n) {
+  return parse(text, len, FYPCF_JSON_FORCE, where, msg, n);
 }
 
 mark truce__yaml_mark(struct fy_node* n, mark fallback) {

@@ -14,6 +14,9 @@ typedef struct {
  * (libfyaml's) in *where and msg. Free with fy_document_destroy. */
 struct fy_document* truce__yaml_parse(const char* text, size_t len,
                                       mark* where, char* msg, size_t n);
+/* The same for JSON (libfyaml's JSON mode: no YAML-only syntax). */
+struct fy_document* truce__json_parse(const char* text, size_t len,
+                                      mark* where, char* msg, size_t n);
 /* Where a node starts: a scalar's own position, a collection's first
  * key or item, else `fallback`. */
 mark truce__yaml_mark(struct fy_node* n, mark fallback);

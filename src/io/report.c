@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "truce_config.h"
+#include "../core/yaml.h"
 #include "truce_int.h"
 
 static const char* web_dir(void) {
@@ -74,6 +75,49 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
   return rc;
 }
 
+/* The outputs must be what truce run wrote: summary.json valid JSON with
+ * a "sides" mapping, and the CSVs with every row as wide as the header
+ * (the page's script would otherwise fail in the reader's browser). */
+static int check_json(truce_ctx* ctx, const char* path, const char* text,
+                      size_t len) {
+  mark at;
+  char msg[256];
+  struct fy_document* doc = truce__json_parse(text, len, &at, msg, sizeof msg);
+  if (!doc)
+    return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: malformed JSON: "
+                      "%s; expected the summary.json written by truce run",
+                      path, at.line > 0 ? at.line : 1, at.col > 0 ? at.col : 1,
+                      msg);
+  struct fy_node* root = fy_document_root(doc);
+  mark km = {1, 1};
+  struct fy_node* sides =
+      root && fy_node_is_mapping(root) ? truce__yaml_lookup(root, "sides", &km)
+                                       : NULL;
+  int rc = 0;
+  if (!sides || !fy_node_is_mapping(sides))
+    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: no 'sides' object; "
+                    "expected the summary.json written by truce run", path);
+  fy_document_destroy(doc);
+  return rc;
+}
+
+static int check_csv(truce_ctx* ctx, const char* path, char* text) {
+  char* at = text;
+  int line = 0;
+  size_t want = 0;
+  for (char* l; (l = truce__next_line(&at, &line));) {
+    if (!*l) continue;
+    size_t n = 1;
+    for (const char* c = l; *c; c++) n += *c == ',';
+    if (line == 1) want = n;
+    else if (n != want)
+      return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:1: error: a row of %zu "
+                        "fields; expected %zu like the header (the file "
+                        "written by truce run)", path, line, n, want);
+  }
+  return 0;
+}
+
 int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
   if (!ctx || !dir || !out) return TRUCE_EINVAL;
   char path[1200];
@@ -89,6 +133,12 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
     if (i == 2 && access(path, R_OK) != 0) continue; /* runs.csv optional */
     rc = truce__read_file(ctx, path, "the outputs of truce run", &data[i],
                           &dlen[i]);
+    if (!rc && i == 0) rc = check_json(ctx, path, data[i], dlen[i]);
+    if (!rc && i > 0) { /* checked on a copy: next_line cuts its text */
+      char* copy = truce__strndup(ctx, data[i], dlen[i]);
+      rc = copy ? check_csv(ctx, path, copy) : TRUCE_ENOMEM;
+      truce__free(ctx, copy, dlen[i] + 1);
+    }
   }
   char tmp[1300];
   FILE* f = NULL;

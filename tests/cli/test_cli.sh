@@ -292,6 +292,16 @@ n=$(sqlite3 "$T/art/results.db" "select count(*) from bargaining_runs" 2>/dev/nu
 # report and compare: help, errors
 for c in report compare; do "$TRUCE" $c --help | grep -q "usage: truce $c" && ok || bad "$c --help"; done
 "$TRUCE" report "$T/nowhere" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "summary.json" "$T/stderr" && ok || bad "report of a missing dir: $(cat "$T/stderr")"
+# damaged outputs: a truncated summary.json, one without sides, a short
+# CSV row; nothing written
+cp -r "$T/t1" "$T/dmg"
+head -c 300 "$T/t1/summary.json" >"$T/dmg/summary.json"
+"$TRUCE" report "$T/dmg" -o "$T/dmg.html" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/dmg/summary.json:[0-9]*:[0-9]*: error: malformed JSON" "$T/stderr" && [ ! -e "$T/dmg.html" ] && ok || bad "report of a truncated summary.json: $(cat "$T/stderr")"
+echo '{"truce_version": "x"}' >"$T/dmg/summary.json"
+"$TRUCE" report "$T/dmg" -o "$T/dmg.html" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/dmg/summary.json:1:1: error: no 'sides' object" "$T/stderr" && ok || bad "report without sides: $(cat "$T/stderr")"
+cp "$T/t1/summary.json" "$T/dmg/summary.json"
+sed -i '3s/,[^,]*$//' "$T/dmg/daily.csv"
+"$TRUCE" report "$T/dmg" -o "$T/dmg.html" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/dmg/daily.csv:3:1: error: a row of [0-9]* fields; expected [0-9]* like the header" "$T/stderr" && [ ! -e "$T/dmg.html" ] && ok || bad "report of a short daily.csv row: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/nowhere" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no results.db" "$T/stderr" && ok || bad "compare of a missing dir: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/t1" "$T/t2" -o "$T/cmp.html" >"$T/cmp.txt" && grep -q "assumptions that differ (0)" "$T/cmp.txt" && [ -s "$T/cmp.html" ] && ok || bad "compare of identical runs"
 

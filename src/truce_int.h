@@ -86,8 +86,9 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
 char* truce__next_line(char** at, int* line);
 
 /* A whole text as a number (strtod's syntax): 0 with *out set; -1 when it
- * is not a number (empty, trailing text, nan, inf); 1 when it is a number
- * too large for a double. An underflow is a (tiny) number. */
+ * is not a number (empty, trailing text, nan, inf; *out untouched); 1 when
+ * it is a number too large for a double (*out = +-inf). An underflow is a
+ * (tiny) number. */
 int truce__parse_number(const char* s, double* out);
 
 /* Read a file of the report's web assets (web/ or TRUCE_WEB_DIR). */

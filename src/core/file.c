@@ -105,7 +105,6 @@ int truce__parse_number(const char* s, double* out) {
   double v = strtod(s, &end);
   if (end == s || *end != '\0') return -1;
   if (!isfinite(v) && errno != ERANGE) return -1; /* nan, inf */
-  if (errno == ERANGE && fabs(v) > 1) return 1;    /* too large */
   *out = v;
-  return 0;
+  return errno == ERANGE && fabs(v) > 1 ? 1 : 0; /* too large: +-inf */
 }

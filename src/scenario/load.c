@@ -273,7 +273,6 @@ static int read_number(loader* L, struct fy_node* n, mark km, const char* path,
                     "wrong type for '%s': '%s' is not a number; expected %s",
                     path, text, f->expect);
       char why[160];
-      if (big > 0) v = INFINITY;
       if (!truce__field_check(f, v, why, sizeof why))
         return perr(L, TRUCE_EINVAL, ns->vm,
                     "value %s for '%s' is out of range; expected %s", text,

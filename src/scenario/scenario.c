@@ -153,7 +153,6 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                         "--set %s: error: '%s' is not a number; expected %s",
                         assignment, text, f->expect);
-    if (big > 0) v = INFINITY;
     char why[160];
     if (!truce__field_check(f, v, why, sizeof why))
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,

@@ -705,7 +705,8 @@ static void clear_rings(truce_sim* sim) {
   size_t nb = sim->m->n_backers;
   if (sim->due_to - sim->due_from + 1 >= RING) {
     memset(sim->queues, 0, 6 * (size_t)RING * sizeof(double));
-    if (nb) memset(sim->bqueues, 0, nb * (size_t)RING * (NI + 1) * sizeof(double));
+    if (nb)
+      memset(sim->bqueues, 0, nb * (size_t)RING * (NI + 1) * sizeof(double));
   } else {
     for (int d = sim->due_from; d <= sim->due_to; d++) {
       size_t slot = (size_t)(d % RING);

@@ -218,7 +218,9 @@ static void test_parse_number(void** state) {
     assert_true(v == 7); /* untouched */
   }
   assert_int_equal(truce__parse_number("1e400", &v), 1);
+  assert_true(isinf(v) && v > 0);
   assert_int_equal(truce__parse_number("-1e400", &v), 1);
+  assert_true(isinf(v) && v < 0);
 }
 
 int main(void) {

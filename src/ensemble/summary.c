@@ -16,6 +16,14 @@
 #define K TRUCE_EXACT_RUNS
 #define SUB TRUCE_SKETCH_SUB
 
+/* Bytes per count, and count k, of a cell's histogram. */
+static size_t esz(const truce__cell* c) { return c->wide ? 4 : 2; }
+
+static uint32_t bin_get(const truce__cell* c, uint32_t k) {
+  return c->wide ? ((const uint32_t*)c->bins)[k]
+                 : ((const uint16_t*)c->bins)[k];
+}
+
 int truce__summary_new(truce_ctx* ctx, size_t ncells, truce__summary** out) {
   *out = NULL;
   truce__summary* s = truce__calloc(ctx, 1, sizeof *s);
@@ -37,7 +45,7 @@ void truce__summary_free(truce__summary* s) {
   if (s->cells)
     for (size_t i = 0; i < s->ncells; i++)
       truce__free(s->ctx, s->cells[i].bins,
-                  s->cells[i].cap * sizeof(uint32_t));
+                  s->cells[i].cap * esz(&s->cells[i]));
   truce__free(s->ctx, s->cells, s->ncells * sizeof *s->cells);
   truce__free(s->ctx, s->exact, s->ncells * K * sizeof(double));
   truce__free(s->ctx, s, sizeof *s);
@@ -63,15 +71,16 @@ static double bin_mid(int32_t idx) {
 
 /* Make room for index idx in the cell's dense bin range. */
 static int bins_reserve(truce__summary* s, truce__cell* c, int32_t idx) {
+  size_t z = esz(c);
+  unsigned char* bins = c->bins;
   if (c->nb == 0) {
     if (c->cap < 16) {
-      uint32_t* b = truce__realloc(s->ctx, c->bins, c->cap * sizeof *b,
-                                   16 * sizeof *b);
-      if (!b) return TRUCE_ENOMEM;
-      c->bins = b;
+      bins = truce__realloc(s->ctx, c->bins, c->cap * z, 16 * z);
+      if (!bins) return TRUCE_ENOMEM;
+      c->bins = bins;
       c->cap = 16;
     }
-    memset(c->bins, 0, c->cap * sizeof *c->bins);
+    memset(bins, 0, c->cap * z);
     c->off = idx;
     c->nb = 1;
     return 0;
@@ -85,22 +94,32 @@ static int bins_reserve(truce__summary* s, truce__cell* c, int32_t idx) {
   uint32_t need = (uint32_t)(hi - lo);
   if (need > c->cap) {
     uint32_t nc = c->cap * 2 > need ? c->cap * 2 : need + 16;
-    uint32_t* b = truce__realloc(s->ctx, c->bins, c->cap * sizeof *b,
-                                 nc * sizeof *b);
-    if (!b) return TRUCE_ENOMEM;
-    c->bins = b;
+    bins = truce__realloc(s->ctx, c->bins, c->cap * z, nc * z);
+    if (!bins) return TRUCE_ENOMEM;
+    c->bins = bins;
     c->cap = nc;
   }
   uint32_t used = c->nb; /* bins in use, from the new bottom */
   if (lo < c->off) {      /* shift up to make room below */
     uint32_t sh = (uint32_t)(c->off - lo);
-    memmove(c->bins + sh, c->bins, c->nb * sizeof *c->bins);
-    memset(c->bins, 0, sh * sizeof *c->bins);
+    memmove(bins + sh * z, bins, c->nb * z);
+    memset(bins, 0, sh * z);
     c->off = lo;
     used += sh;
   }
-  if (need > used) memset(c->bins + used, 0, (need - used) * sizeof *c->bins);
+  if (need > used) memset(bins + used * z, 0, (need - used) * z);
   c->nb = need;
+  return 0;
+}
+
+/* Switch a cell's counts to 32 bits. */
+static int widen(truce__summary* s, truce__cell* c) {
+  uint32_t* w = truce__malloc(s->ctx, (c->cap ? c->cap : 1) * sizeof *w);
+  if (!w) return TRUCE_ENOMEM;
+  for (uint32_t k = 0; k < c->cap; k++) w[k] = ((const uint16_t*)c->bins)[k];
+  truce__free(s->ctx, c->bins, c->cap * sizeof(uint16_t));
+  c->bins = w;
+  c->wide = true;
   return 0;
 }
 
@@ -115,7 +134,17 @@ static int bin_add(truce__summary* s, truce__cell* c, double v,
     int rc = bins_reserve(s, c, idx);
     if (rc) return rc;
   }
-  c->bins[idx - c->off] += (uint32_t)count;
+  uint32_t k = (uint32_t)(idx - c->off);
+  if (!c->wide) {
+    uint16_t* b = c->bins;
+    if (b[k] + count <= UINT16_MAX) {
+      b[k] = (uint16_t)(b[k] + count);
+      return 0;
+    }
+    int rc = widen(s, c);
+    if (rc) return rc;
+  }
+  ((uint32_t*)c->bins)[k] += (uint32_t)count;
   return 0;
 }
 
@@ -168,7 +197,7 @@ int truce__summary_add_many(truce__summary* s, size_t i, const double* v,
       int32_t idx = bin_index(x) - c->off;
 #if defined(__GNUC__)
       if (idx >= 0 && idx < (int32_t)c->nb)
-        __builtin_prefetch(c->bins + idx, 1);
+        __builtin_prefetch((const char*)c->bins + (size_t)idx * esz(c), 1);
 #else
       (void)idx;
 #endif
@@ -207,8 +236,9 @@ int truce__summary_merge(truce__summary* dst, truce__summary* src) {
     } else {
       d->nzero += c->nzero;
       for (uint32_t b = 0; b < c->nb; b++)
-        if (c->bins[b] &&
-            (rc = bin_add(dst, d, bin_mid(c->off + (int32_t)b), c->bins[b])))
+        if (bin_get(c, b) &&
+            (rc = bin_add(dst, d, bin_mid(c->off + (int32_t)b),
+                          bin_get(c, b))))
           return rc;
     }
   }
@@ -253,7 +283,7 @@ static void quantiles(const truce__summary* s, size_t i, const double* q,
   while (m < nr && rk[ord[m]] < c->nzero) v[ord[m++]] = 0;
   uint64_t seen = c->nzero;
   for (uint32_t b = 0; b < c->nb && m < nr; b++) {
-    seen += c->bins[b];
+    seen += bin_get(c, b);
     while (m < nr && rk[ord[m]] < seen)
       v[ord[m++]] = bin_mid(c->off + (int32_t)b);
   }
@@ -310,7 +340,7 @@ int truce__summary_pack(const truce__summary* s, unsigned char** buf,
   int rc = put(&w, &s->ncells, sizeof s->ncells);
   for (size_t i = 0; i < s->ncells && !rc; i++) {
     const truce__cell* c = &s->cells[i];
-    uint32_t sk = c->bins != NULL;
+    uint32_t sk = c->bins == NULL ? 0 : c->wide ? 2 : 1;
     rc = put(&w, &c->sum, sizeof c->sum);
     if (!rc) rc = put(&w, &c->n, sizeof c->n);
     if (!rc) rc = put(&w, &sk, sizeof sk);
@@ -322,7 +352,7 @@ int truce__summary_pack(const truce__summary* s, unsigned char** buf,
       rc = put(&w, &c->nzero, sizeof c->nzero);
       if (!rc) rc = put(&w, &c->off, sizeof c->off);
       if (!rc) rc = put(&w, &c->nb, sizeof c->nb);
-      if (!rc) rc = put(&w, c->bins, c->nb * sizeof(uint32_t));
+      if (!rc) rc = put(&w, c->bins, c->nb * esz(c));
     }
   }
   if (rc) {
@@ -375,10 +405,15 @@ int truce__summary_merge_packed(truce__summary* dst, const unsigned char* buf,
       GET(&nzero, sizeof nzero);
       GET(&off, sizeof off);
       GET(&nb, sizeof nb);
+      if (sk > 2) {
+        rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "corrupt summary message");
+        goto done;
+      }
+      c->wide = sk == 2;
       if ((rc = bins_reserve(src, c, off))) goto done;
       if (nb && (rc = bins_reserve(src, c, off + (int32_t)nb - 1))) goto done;
       c->nzero = nzero;
-      GET(c->bins, nb * sizeof(uint32_t));
+      GET(c->bins, nb * esz(c));
       c->nb = nb;
     }
   }

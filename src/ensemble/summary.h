@@ -3,7 +3,7 @@
  * Streaming summaries that merge exactly: per cell (day x side x series) a
  * fixed-point sum for the mean, the values themselves while there are at
  * most TRUCE_EXACT_RUNS, and beyond that a log-linear histogram (128 bins
- * per octave). Counts and fixed-point sums are integers, so merging
+ * per octave, 16-bit counts widened to 32 bits per cell when needed). Counts and fixed-point sums are integers, so merging
  * partial summaries in any order gives bit-identical results.
  */
 #ifndef TRUCE_SUMMARY_H
@@ -22,7 +22,9 @@ typedef struct {
   uint32_t ne;     /* values held exactly (while not sketched) */
   int32_t off;     /* histogram index of bins[0] */
   uint32_t nb, cap;
-  uint32_t* bins;  /* NULL until sketched */
+  void* bins;      /* NULL until sketched; uint16_t counts, uint32_t once
+                      one would pass 65,535 (wide) */
+  bool wide;
 } truce__cell;
 
 typedef struct {

@@ -121,6 +121,53 @@ static void test_merge_is_exact(void** s) {
   truce_rng_free(g);
 }
 
+/* Histogram counts are 16-bit until one would pass 65,535: a bin that
+ * takes 70,000 equal values (directly, by merging two summaries and
+ * through pack/unpack) counts them all. */
+static void test_counts_past_16_bits(void** s) {
+  (void)s;
+  truce__summary *one, *a, *b, *m;
+  truce__summary_new(ctx, 1, &one);
+  truce__summary_new(ctx, 1, &a);
+  truce__summary_new(ctx, 1, &b);
+  truce__summary_new(ctx, 1, &m);
+  for (int i = 0; i < 100000; i++) {
+    double x = i < 70000 ? 5.0 : 7.0;
+    truce__summary_add(one, 0, x);
+    truce__summary_add(i % 2 ? a : b, 0, x); /* 35,000 fives each */
+  }
+  unsigned char* buf;
+  size_t len;
+  assert_int_equal(truce__summary_merge(m, a), 0); /* moved */
+  assert_int_equal(truce__summary_pack(b, &buf, &len), 0);
+  assert_int_equal(truce__summary_merge_packed(m, buf, len), 0); /* added */
+  free(buf);
+  /* and a wide cell survives pack/unpack into an empty summary */
+  truce__summary* w;
+  truce__summary_new(ctx, 1, &w);
+  assert_int_equal(truce__summary_pack(one, &buf, &len), 0);
+  assert_int_equal(truce__summary_merge_packed(w, buf, len), 0);
+  free(buf);
+  truce__summary* all[3] = {one, m, w};
+  for (int k = 0; k < 3; k++) {
+    truce_band x;
+    truce__summary_band(all[k], 0, &x);
+    assert_true(x.n == 100000);
+    assert_true(fabs(x.mean - 5.6) < 1e-9);
+    assert_true(fabs(x.p50 - 5.0) <= 5.0 / 256);   /* 70% are fives */
+    assert_true(fabs(x.p05 - 5.0) <= 5.0 / 256);
+    assert_true(fabs(x.p75 - 7.0) <= 7.0 / 256);   /* the rest sevens */
+    assert_true(fabs(x.p95 - 7.0) <= 7.0 / 256);
+    assert_true(fabs(truce__summary_quantile(all[k], 0, 0.69) - 5.0) <=
+                5.0 / 256);
+  }
+  truce__summary_free(one);
+  truce__summary_free(a);
+  truce__summary_free(b);
+  truce__summary_free(m);
+  truce__summary_free(w);
+}
+
 static const char* yaml =
     "truce: 1\nhorizon_days: 60\nseed: 5\n"
     "sides:\n"
@@ -219,6 +266,7 @@ int main(void) {
       cmocka_unit_test(test_sketch_bound),
       cmocka_unit_test(test_exact_when_few),
       cmocka_unit_test(test_merge_is_exact),
+      cmocka_unit_test(test_counts_past_16_bits),
       cmocka_unit_test(test_threads_do_not_matter),
       cmocka_unit_test(test_stalemate_and_bands),
   };

@@ -7,6 +7,7 @@
  */
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -125,7 +126,7 @@ static int widen(truce__summary* s, truce__cell* c) {
 
 static int bin_add(truce__summary* s, truce__cell* c, double v,
                    uint64_t count) {
-  if (!(v >= 2.2250738585072014e-308)) { /* zero, subnormal, negative */
+  if (!(v >= DBL_MIN)) { /* zero, subnormal, negative */
     c->nzero += count;
     return 0;
   }
@@ -193,7 +194,7 @@ int truce__summary_add_many(truce__summary* s, size_t i, const double* v,
   if (c->bins)
     for (size_t j = 0; j < n; j++) {
       double x = v[j * stride];
-      if (!(x >= 2.2250738585072014e-308)) continue;
+      if (!(x >= DBL_MIN)) continue;
       int32_t idx = bin_index(x) - c->off;
 #if defined(__GNUC__)
       if (idx >= 0 && idx < (int32_t)c->nb)

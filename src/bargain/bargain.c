@@ -13,6 +13,8 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -726,11 +728,6 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
 
 /* ------------------------------------------------------- Summaries */
 
-static int cmp_double(const void* a, const void* b) {
-  double x = *(const double*)a, y = *(const double*)b;
-  return x < y ? -1 : (x > y ? 1 : 0);
-}
-
 int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
                             const truce_ensemble* e,
                             truce_bargain_summary* out) {
@@ -799,16 +796,12 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   out->open_mean = NAN;
   for (int q = 0; q < 5; q++) out->open_q[q] = NAN;
   if (opened) {
-    qsort(days, opened, sizeof *days, cmp_double);
-    double s = 0;
-    for (size_t i = 0; i < opened; i++) s += days[i];
-    out->open_mean = s / (double)opened;
+    gsl_sort(days, 1, opened);
+    out->open_mean = gsl_stats_mean(days, 1, opened);
     static const double qs[] = {0.05, 0.25, 0.5, 0.75, 0.95};
-    for (int q = 0; q < 5; q++) {
-      double pos = qs[q] * (double)(opened - 1);
-      size_t lo = (size_t)floor(pos), hi = (size_t)ceil(pos);
-      out->open_q[q] = days[lo] + (pos - (double)lo) * (days[hi] - days[lo]);
-    }
+    for (int q = 0; q < 5; q++)
+      out->open_q[q] =
+          gsl_stats_quantile_from_sorted_data(days, 1, opened, qs[q]);
   }
   /* the five packages most often acceptable to both at opening */
   for (int k = 0; k < 5; k++) {
@@ -830,8 +823,8 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
       out->nash_combo >= 0 ? nash[out->nash_combo] / (double)opened : 0;
   out->nash_x_median = NAN;
   if (nx) {
-    qsort(xs, nx, sizeof *xs, cmp_double);
-    out->nash_x_median = nx % 2 ? xs[nx / 2] : 0.5 * (xs[nx / 2 - 1] + xs[nx / 2]);
+    gsl_sort(xs, 1, nx);
+    out->nash_x_median = gsl_stats_median_from_sorted_data(xs, 1, nx);
   }
   out->gap_first = ng ? g0 / (double)ng : (double)NAN;
   out->gap_last = ng ? g1 / (double)ng : (double)NAN;

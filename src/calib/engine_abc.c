@@ -9,6 +9,8 @@
  * whole engine (pipelines, equipment, ammunition, events), not only the
  * attrition coefficients.
  */
+#include <gsl/gsl_sort.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <omp.h>
 #include <stdlib.h>
@@ -33,18 +35,6 @@ static int rec(void* u, const truce_day* d) {
     p->cum[s][d->day] = d->side[s].casualties;
   }
   return d->day == p->last ? STOP : 0;
-}
-
-static int by_value(const void* pa, const void* pb) {
-  double a = *(const double*)pa, b = *(const double*)pb;
-  return a < b ? -1 : a > b;
-}
-
-/* Order statistic q of sorted x[0..n) with linear interpolation. */
-static double quantile(const double* x, size_t n, double q) {
-  double h = q * (double)(n - 1);
-  size_t i = (size_t)h;
-  return i + 1 < n ? x[i] + (h - (double)i) * (x[i + 1] - x[i]) : x[n - 1];
 }
 
 /* One thread's share of the runs: distances and drawn values. Every
@@ -155,14 +145,10 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
     out->n_obs = nob;
     out->n_param = np;
     for (size_t j = 0; j < np; j++) { /* the prior, from every run's draw */
-      double m = 0, v = 0;
-      for (uint64_t i = 0; i < opt->runs; i++) m += vals[i * np + j];
-      m /= (double)opt->runs;
-      for (uint64_t i = 0; i < opt->runs; i++)
-        v += (vals[i * np + j] - m) * (vals[i * np + j] - m);
+      double m = gsl_stats_mean(vals + j, np, opt->runs);
       out->param[j].prior_mean = m;
       out->param[j].prior_sd =
-          opt->runs > 1 ? sqrt(v / (double)(opt->runs - 1)) : 0;
+          opt->runs > 1 ? gsl_stats_sd_m(vals + j, np, opt->runs, m) : 0;
       snprintf(out->param[j].path, sizeof out->param[j].path, "%s",
                truce_scenario_uncertain_path(sc, j));
     }
@@ -172,17 +158,13 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
     out->threshold = sco[k - 1].dist;
     for (size_t j = 0; j < np; j++) {
       truce_engine_abc_param* p = &out->param[j];
-      double m = 0, v = 0;
       for (size_t a = 0; a < k; a++) tmp[a] = vals[sco[a].run * np + j];
-      for (size_t a = 0; a < k; a++) m += tmp[a];
-      m /= (double)k;
-      for (size_t a = 0; a < k; a++) v += (tmp[a] - m) * (tmp[a] - m);
-      qsort(tmp, k, sizeof(double), by_value);
-      p->mean = m;
-      p->sd = k > 1 ? sqrt(v / (double)(k - 1)) : 0;
-      p->p05 = quantile(tmp, k, 0.05);
-      p->p50 = quantile(tmp, k, 0.5);
-      p->p95 = quantile(tmp, k, 0.95);
+      p->mean = gsl_stats_mean(tmp, 1, k);
+      p->sd = k > 1 ? gsl_stats_sd_m(tmp, 1, k, p->mean) : 0;
+      gsl_sort(tmp, 1, k);
+      p->p05 = gsl_stats_quantile_from_sorted_data(tmp, 1, k, 0.05);
+      p->p50 = gsl_stats_quantile_from_sorted_data(tmp, 1, k, 0.5);
+      p->p95 = gsl_stats_quantile_from_sorted_data(tmp, 1, k, 0.95);
     }
   }
   truce__free(ctx, tmp, 0);

@@ -83,8 +83,12 @@ enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION,
        TRUCE_EV_CRISIS, TRUCE_EV_BLOCK, TRUCE_EV_ENTER, TRUCE_EV_EXIT,
        TRUCE_EV_PACKAGE };
 
+/* What kind of event (the table of src/sim/events.h). */
+typedef struct truce__event_type truce__event_type;
+
 typedef struct {
   int day;
+  const truce__event_type* type;
   int kind;
   int side;
   size_t off;      /* TRUCE_EV_SET: offset into truce__params */

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The negotiation section of a scenario (docs/bargaining.md): the
+ * discrete issues and their options, each side's weights, values, costs,
+ * beliefs and decrees, and a third-party guarantee, into truce__nego
+ * (src/scenario/nego.h). Read here, beside the bargaining model that uses
+ * it, with the scenario loader's helpers; the numbers that may be
+ * uncertain are declared in the schema (truce__nego_fields).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../scenario/load.h"
+
+static int issue_index(const truce__nego* n, const char* name) {
+  for (int k = 0; k < n->n_issues; k++)
+    if (!strcmp(n->issue[k].name, name)) return k;
+  return -1;
+}
+
+static int option_index(const truce__issue* is, const char* name) {
+  for (int o = 0; o < is->n_options; o++)
+    if (!strcmp(is->option[o], name)) return o;
+  return -1;
+}
+
+static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
+                       mark km) {
+  static const char* const ik[] = {"options", "status_quo", "note"};
+  if (!fy_node_is_mapping(v))
+    return truce__load_error(
+        L, TRUCE_EINVAL, truce__yaml_mark(v, km),
+        "wrong type for "
+        "'negotiation.issues'; expected a mapping of issue names");
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    mark m = truce__yaml_mark(fy_node_pair_key(pr), km);
+    if (n->n_issues == TRUCE_MAX_ISSUES)
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "too many issues; expected at most %d "
+                               "besides territory",
+                               TRUCE_MAX_ISSUES);
+    truce__issue* is = &n->issue[n->n_issues];
+    char path[96];
+    truce__yaml_text(fy_node_pair_key(pr), is->name, sizeof is->name);
+    if (!strcmp(is->name, "territory"))
+      return truce__load_error(
+          L, TRUCE_EINVAL, m,
+          "'territory' is the continuous issue "
+          "and needs no entry; expected the discrete issues only");
+    snprintf(path, sizeof path, "negotiation.issues.%s", is->name);
+    struct fy_node* iv = fy_node_pair_value(pr);
+    int rc = truce__load_keys(L, iv, m, path, ik, 3);
+    if (rc) return rc;
+    mark om = m, sm = m;
+    struct fy_node* opts = truce__yaml_lookup(iv, "options", &om);
+    if (!opts || !fy_node_is_sequence(opts) ||
+        fy_node_sequence_item_count(opts) < 2 ||
+        fy_node_sequence_item_count(opts) > TRUCE_MAX_OPTIONS)
+      return truce__load_error(L, TRUCE_EINVAL,
+                               opts ? truce__yaml_mark(opts, om) : m,
+                               "'%s.options' must list 2 to %d option names",
+                               path, TRUCE_MAX_OPTIONS);
+    void* i2 = NULL;
+    struct fy_node* on;
+    while ((on = fy_node_sequence_iterate(opts, &i2))) {
+      char* dst = is->option[is->n_options];
+      if (!truce__yaml_text(on, dst, TRUCE_NAME_MAX) || !dst[0])
+        return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(on, om),
+                                 "an option of "
+                                 "'%s' is not a name",
+                                 path);
+      if (option_index(is, dst) >= 0)
+        return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(on, om),
+                                 "duplicate "
+                                 "option '%s' in '%s'",
+                                 dst, path);
+      is->n_options++;
+    }
+    struct fy_node* sq = truce__yaml_lookup(iv, "status_quo", &sm);
+    char t[TRUCE_NAME_MAX] = "";
+    if (!sq || !truce__yaml_text(sq, t, sizeof t) ||
+        (is->status_quo = option_index(is, t)) < 0)
+      return truce__load_error(
+          L, TRUCE_EINVAL, sq ? truce__yaml_mark(sq, sm) : m,
+          "'%s.status_quo' must name one of its options (what holds "
+          "while the war goes on)",
+          path);
+    n->n_issues++;
+  }
+  return 0;
+}
+
+static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
+                     mark km) {
+  static const char* const sk[] = {"weights",
+                                   "values",
+                                   "cost_per_year",
+                                   "cost_per_100k_casualties",
+                                   "discount_per_year",
+                                   "optimism",
+                                   "prior_sd",
+                                   "bargaining_power",
+                                   "decree",
+                                   "note"};
+  char path[96];
+  snprintf(path, sizeof path, "negotiation.sides.%s", L->sc->side_id[s]);
+  int rc = truce__load_keys(L, v, km, path, sk, 10);
+  if (rc) return rc;
+  truce__nego_side* ns = &n->side[s];
+  ns->discount_per_year = 0.05;
+  ns->prior_sd = 0.5;
+  ns->power = 0.5;
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  bool has_w = false, has_v = false;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char key[64], sub[160];
+    struct fy_node* val = fy_node_pair_value(pr);
+    mark m = truce__yaml_mark(fy_node_pair_key(pr), km);
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
+    snprintf(sub, sizeof sub, "%s.%s", path, key);
+    if (!strcmp(key, "weights")) {
+      has_w = true;
+      if (!fy_node_is_mapping(val))
+        return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
+                                 "wrong type "
+                                 "for '%s'; expected issue: weight",
+                                 sub);
+      void* i2 = NULL;
+      struct fy_node_pair* p2;
+      double sum = 0;
+      while ((p2 = fy_node_mapping_iterate(val, &i2))) {
+        char is[64], full[256];
+        mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
+        truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
+        snprintf(full, sizeof full, "%s.%s", sub, is);
+        int k = issue_index(n, is);
+        double* dst = !strcmp(is, "territory") ? &ns->w_territory
+                      : k >= 0                 ? &ns->w[k]
+                                               : NULL;
+        if (!dst)
+          return truce__load_error(
+              L, TRUCE_EINVAL, im,
+              "unknown issue '%s' in '%s'; "
+              "expected territory or an issue listed under "
+              "negotiation.issues",
+              is, sub);
+        if ((rc = truce__load_in_range(L, fy_node_pair_value(p2), im, full, 0,
+                                       1, false, dst)))
+          return rc;
+        sum += *dst;
+      }
+      if (fabs(sum - 1) > 1e-9)
+        return truce__load_error(L, TRUCE_EINVAL, m,
+                                 "the weights in '%s' sum to %g; "
+                                 "expected them to sum to 1",
+                                 sub, sum);
+    } else if (!strcmp(key, "values")) {
+      has_v = true;
+      if (!fy_node_is_mapping(val))
+        return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
+                                 "wrong type "
+                                 "for '%s'; expected issue: {option: value}",
+                                 sub);
+      void* i2 = NULL;
+      struct fy_node_pair* p2;
+      while ((p2 = fy_node_mapping_iterate(val, &i2))) {
+        char is[64];
+        mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
+        truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
+        int k = issue_index(n, is);
+        if (k < 0)
+          return truce__load_error(
+              L, TRUCE_EINVAL, im,
+              "unknown issue '%s' in '%s'; "
+              "expected an issue listed under negotiation.issues",
+              is, sub);
+        struct fy_node* ov = fy_node_pair_value(p2);
+        if (!fy_node_is_mapping(ov))
+          return truce__load_error(L, TRUCE_EINVAL, im,
+                                   "wrong type for '%s.%s'; "
+                                   "expected option: value",
+                                   sub, is);
+        bool seen[TRUCE_MAX_OPTIONS] = {false};
+        void* i3 = NULL;
+        struct fy_node_pair* p3;
+        while ((p3 = fy_node_mapping_iterate(ov, &i3))) {
+          char on[64], full[300];
+          mark om = truce__yaml_mark(fy_node_pair_key(p3), im);
+          truce__yaml_text(fy_node_pair_key(p3), on, sizeof on);
+          int o = option_index(&n->issue[k], on);
+          if (o < 0)
+            return truce__load_error(L, TRUCE_EINVAL, om,
+                                     "unknown option '%s' of issue "
+                                     "'%s'",
+                                     on, is);
+          snprintf(full, sizeof full, "%s.%s.%s", sub, is, on);
+          if ((rc = truce__load_in_range(L, fy_node_pair_value(p3), om, full, 0,
+                                         1, false, &ns->value[k][o])))
+            return rc;
+          seen[o] = true;
+        }
+        for (int o = 0; o < n->issue[k].n_options; o++)
+          if (!seen[o])
+            return truce__load_error(L, TRUCE_EINVAL, im,
+                                     "'%s.%s' has no value for "
+                                     "option '%s'; expected one per option",
+                                     sub, is, n->issue[k].option[o]);
+      }
+    } else if (!strcmp(key, "decree")) {
+      static const char* const dk[] = {"audience_cost", "lifted_day", "note",
+                                       "source",        "claimant",   "date"};
+      if ((rc = truce__load_keys(L, val, m, sub, dk, 6))) return rc;
+      ns->has_decree = true;
+      ns->decree_lifted_day = 1 << 30;
+      mark am = m, lm = m;
+      struct fy_node* a = truce__yaml_lookup(val, "audience_cost", &am);
+      struct fy_node* l = truce__yaml_lookup(val, "lifted_day", &lm);
+      char full[200];
+      snprintf(full, sizeof full, "%s.audience_cost", sub);
+      if (!a)
+        return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs audience_cost",
+                                 sub);
+      if ((rc = truce__load_in_range(L, a, am, full, 0, 10, false,
+                                     &ns->audience_cost)))
+        return rc;
+      if (l) {
+        double d;
+        snprintf(full, sizeof full, "%s.lifted_day", sub);
+        if ((rc = truce__load_in_range(L, l, lm, full, 0, 100000, true, &d)))
+          return rc;
+        ns->decree_lifted_day = (int)d;
+      }
+    } else if (!strcmp(key, "note")) {
+      continue;
+    } else { /* a number that may be uncertain (drawn per run) */
+      const truce__field* f = truce__field_find(truce__nego_side_fields,
+                                                truce__n_nego_side_fields, key);
+      size_t off = truce__nego_side_base((size_t)s) + f->off;
+      if ((rc = truce__load_uncertain(L, val, m, sub, f, off,
+                                      (double*)((char*)&L->sc->model + off))))
+        return rc;
+    }
+  }
+  if (!has_w)
+    return truce__load_error(L, TRUCE_EINVAL, km,
+                             "'%s' needs weights (territory and each "
+                             "issue, summing to 1)",
+                             path);
+  if (!has_v && n->n_issues > 0)
+    return truce__load_error(L, TRUCE_EINVAL, km,
+                             "'%s' needs values for each issue's "
+                             "options",
+                             path);
+  return 0;
+}
+
+int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
+  static const char* const nk[] = {"decision_every_days",
+                                   "projection_days",
+                                   "observation_noise",
+                                   "territory_per_log_ratio",
+                                   "contested_share",
+                                   "ripeness",
+                                   "issues",
+                                   "sides",
+                                   "guarantee",
+                                   "note"};
+  truce__nego* n = &L->sc->model.params.nego;
+  int rc = truce__load_keys(L, v, km, "negotiation", nk, 10);
+  if (rc) return rc;
+  n->present = true;
+  n->every = 7;
+  n->projection = 365;
+  n->noise = 0.5;
+  n->sensitivity = 0.1;
+  n->ripe_p = 0.2;
+  n->ripe_cost = 0.05;
+  n->contested = 1;
+  mark m;
+  double d;
+#define NUM_OPT(key, lo, hi, integer, dst)                                    \
+  m = km;                                                                     \
+  if (truce__yaml_lookup(v, key, &m)) {                                       \
+    if ((rc = truce__load_in_range(L, truce__yaml_lookup(v, key, &m), m,      \
+                                   "negotiation." key, lo, hi, integer, &d))) \
+      return rc;                                                              \
+    dst = d;                                                                  \
+  }
+  NUM_OPT("decision_every_days", 1, 365, true, n->every);
+  NUM_OPT("projection_days", 1, 36500, true, n->projection);
+  for (size_t k = 0; k < truce__n_nego_fields; k++) { /* may be uncertain */
+    const truce__field* f = &truce__nego_fields[k];
+    char full[96];
+    snprintf(full, sizeof full, "negotiation.%s", f->key);
+    m = km;
+    struct fy_node* x = truce__yaml_lookup(v, f->key, &m);
+    if (x &&
+        (rc = truce__load_uncertain(L, x, m, full, f, f->off,
+                                    (double*)((char*)&L->sc->model + f->off))))
+      return rc;
+  }
+#undef NUM_OPT
+  m = km;
+  struct fy_node* rp = truce__yaml_lookup(v, "ripeness", &m);
+  if (rp) {
+    static const char* const rk[] = {"decisive_probability", "cost_per_year"};
+    if ((rc = truce__load_keys(L, rp, m, "negotiation.ripeness", rk, 2)))
+      return rc;
+    mark m2 = m;
+    struct fy_node* x = truce__yaml_lookup(rp, "decisive_probability", &m2);
+    if (x && (rc = truce__load_in_range(
+                  L, x, m2, "negotiation.ripeness.decisive_probability", 0, 1,
+                  false, &n->ripe_p)))
+      return rc;
+    m2 = m;
+    x = truce__yaml_lookup(rp, "cost_per_year", &m2);
+    if (x && (rc = truce__load_in_range(L, x, m2,
+                                        "negotiation.ripeness.cost_per_year", 0,
+                                        10, false, &n->ripe_cost)))
+      return rc;
+  }
+  m = km;
+  struct fy_node* is = truce__yaml_lookup(v, "issues", &m);
+  if (is && (rc = nego_issues(L, n, is, m))) return rc;
+  m = km;
+  struct fy_node* sd = truce__yaml_lookup(v, "sides", &m);
+  if (!sd || !fy_node_is_mapping(sd))
+    return truce__load_error(
+        L, TRUCE_EINVAL, sd ? truce__yaml_mark(sd, m) : km,
+        "'negotiation.sides' must give each side's weights, values "
+        "and costs");
+  bool seen[2] = {false, false};
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(sd, &it))) {
+    char id[64];
+    mark im = truce__yaml_mark(fy_node_pair_key(pr), m);
+    truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
+    int s = truce__load_side(L, id);
+    if (s < 0)
+      return truce__load_error(L, TRUCE_EINVAL, im,
+                               "reference to an unknown side '%s' in "
+                               "'negotiation.sides'; expected '%s' or '%s'",
+                               id, L->sc->side_id[0], L->sc->side_id[1]);
+    if ((rc = nego_side(L, n, s, fy_node_pair_value(pr), im))) return rc;
+    seen[s] = true;
+  }
+  for (int s = 0; s < 2; s++)
+    if (!seen[s])
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "missing required field "
+                               "'negotiation.sides.%s'",
+                               L->sc->side_id[s]);
+  m = km;
+  struct fy_node* g = truce__yaml_lookup(v, "guarantee", &m);
+  if (g) {
+    static const char* const gk[] = {"issue",      "option", "credibility",
+                                     "full_value", "note",   "source",
+                                     "claimant"};
+    if ((rc = truce__load_keys(L, g, m, "negotiation.guarantee", gk, 7)))
+      return rc;
+    char t[64] = "";
+    mark m2 = m;
+    struct fy_node* x = truce__yaml_lookup(g, "issue", &m2);
+    if (!x || !truce__yaml_text(x, t, sizeof t) ||
+        (n->g_issue = issue_index(n, t)) < 0)
+      return truce__load_error(
+          L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
+          "'negotiation.guarantee.issue' must name a discrete issue");
+    m2 = m;
+    x = truce__yaml_lookup(g, "option", &m2);
+    if (!x || !truce__yaml_text(x, t, sizeof t) ||
+        (n->g_option = option_index(&n->issue[n->g_issue], t)) < 0)
+      return truce__load_error(
+          L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
+          "'negotiation.guarantee.option' must name an option of "
+          "'%s'",
+          n->issue[n->g_issue].name);
+    m2 = m;
+    x = truce__yaml_lookup(g, "credibility", &m2);
+    const truce__field* cf = &truce__guarantee_credibility_field;
+    if (!x || (rc = truce__load_uncertain(L, x, m2,
+                                          "negotiation.guarantee.credibility",
+                                          cf, cf->off, &n->g_credibility)))
+      return rc ? rc
+                : truce__load_error(L, TRUCE_EINVAL, m,
+                                    "'negotiation.guarantee' "
+                                    "needs credibility (0 to 1)");
+    m2 = m;
+    x = truce__yaml_lookup(g, "full_value", &m2);
+    if (!x || !fy_node_is_mapping(x))
+      return truce__load_error(
+          L, TRUCE_EINVAL, m,
+          "'negotiation.guarantee' needs "
+          "full_value: {side: value of a fully credible guarantee}");
+    void* i2 = NULL;
+    while ((pr = fy_node_mapping_iterate(x, &i2))) {
+      char id[64], full[160];
+      mark im = truce__yaml_mark(fy_node_pair_key(pr), m2);
+      truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
+      int s = truce__load_side(L, id);
+      if (s < 0)
+        return truce__load_error(L, TRUCE_EINVAL, im,
+                                 "reference to an unknown side '%s' "
+                                 "in 'negotiation.guarantee.full_value'",
+                                 id);
+      snprintf(full, sizeof full, "negotiation.guarantee.full_value.%s", id);
+      if ((rc = truce__load_in_range(L, fy_node_pair_value(pr), im, full, -1, 1,
+                                     false, &n->g_full[s])))
+        return rc;
+    }
+    n->has_guarantee = true;
+  }
+  return 0;
+}

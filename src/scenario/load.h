@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The scenario loader's interface for section parsers. load.c keeps the
+ * generic walk over a field table and the value records (numbers with
+ * provenance, distributions); each section of the file (negotiation,
+ * stakeholders, backers, events, ...) is parsed by the module that owns
+ * its concept, with these helpers, and listed in load.c's section table.
+ * Every helper reports the first problem as "FILE:LINE:COL: error: what is
+ * wrong; expected what" in the context and returns its code.
+ */
+#ifndef TRUCE_LOAD_H
+#define TRUCE_LOAD_H
+
+#include <libfyaml.h>
+
+#include "../core/yaml.h"
+#include "scenario_int.h"
+#include "schema.h"
+
+/* A load in progress. */
+typedef struct {
+  truce_ctx* ctx;
+  truce_scenario* sc;
+  const char* file;
+  mark share_mark[2], terr_mark, step_mark; /* for truce__model_check */
+  bool coef_seen[2], terr_seen[2];          /* per-side maps seen */
+} truce__loader;
+
+/* A section parser: the value `v` of top-level key at `km`. */
+typedef int (*truce__section_fn)(truce__loader* L, struct fy_node* v, mark km);
+
+/* A key of a walked mapping that is not a plain field (`rel` is its dotted
+ * path relative to the mapping). */
+typedef int (*truce__special_fn)(truce__loader* L, const char* rel,
+                                 struct fy_node* val, mark km, void* user);
+
+/* ------------------------------------------------------------ Values */
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int truce__load_error(truce__loader* L, int code, mark m, const char* fmt,
+                      ...);
+/* A string value (truncated to cap). */
+int truce__load_string(truce__loader* L, struct fy_node* n, mark km,
+                       const char* path, char* buf, size_t cap);
+/* A plain number for field f (no distribution allowed), provenance kept. */
+int truce__load_number(truce__loader* L, struct fy_node* n, mark km,
+                       const char* path, const truce__field* f, double* out);
+/* A number for field f at offset `off` of truce__model that may be
+ * uncertain (a dist: record or a low/high range registers a distribution);
+ * its point value goes to *out. */
+int truce__load_uncertain(truce__loader* L, struct fy_node* n, mark km,
+                          const char* path, const truce__field* f, size_t off,
+                          double* out);
+/* A number in [lo, hi] (plain or with provenance) at `path`. */
+int truce__load_in_range(truce__loader* L, struct fy_node* v, mark km,
+                         const char* path, double lo, double hi, bool integer,
+                         double* out);
+
+/* ------------------------------------------------------------ Walking */
+
+/* Walk a mapping against a field table: leaves are stored at base + off
+ * of truce__model and marked in seen[]; keys listed in `specials` go to
+ * fn; dotted table keys are nested maps; anything else is an unknown key
+ * (with a suggestion). */
+int truce__load_walk(truce__loader* L, struct fy_node* map, mark m,
+                     const truce__field* t, size_t n, size_t base,
+                     const char* rel_prefix, const char* path_prefix,
+                     unsigned char* seen, const char* const* specials,
+                     size_t ns, truce__special_fn fn, void* user);
+/* After a walk: the required fields of t must have been seen. */
+int truce__load_required(truce__loader* L, mark m, const truce__field* t,
+                         size_t n, const unsigned char* seen,
+                         const char* path_prefix);
+/* Store the defaults of t at base. */
+void truce__load_defaults(truce__loader* L, const truce__field* t, size_t n,
+                          size_t base);
+/* The keys of mapping m must be among `keys` (suggesting the nearest). */
+int truce__load_keys(truce__loader* L, struct fy_node* m, mark km,
+                     const char* path, const char* const* keys, size_t nk);
+/* Letters, digits, '_' or '-', shorter than TRUCE_ID_MAX. */
+bool truce__load_valid_id(const char* s);
+/* The index of side `id`, or -1. */
+int truce__load_side(const truce__loader* L, const char* id);
+/* ------------------------------------------------------------ Sections
+ * Each owned by its module (load.c lists them in its section table). */
+
+int truce__load_name(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_start(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_seed(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_ranges(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_sides(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_combat(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_front(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_events(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_backers(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km);
+int truce__load_stakeholders(truce__loader* L, struct fy_node* v, mark km);
+
+/* ------------------------------------------------------------ Events */
+
+/* The events read so far (capacity from an upper bound). */
+typedef struct {
+  truce__event* ev;
+  size_t n, cap;
+} truce__event_buf;
+
+/* An event action's parser: `action` is the value of type->key in event
+ * `path`, dated `day`. It appends one or more events to out. */
+typedef int (*truce__event_parse_fn)(truce__loader* L, struct fy_node* action,
+                                     mark am, const char* path,
+                                     const truce__event_type* type, int day,
+                                     truce__event_buf* out);
+
+/* The next event slot, zeroed, with day, type, side -1 and backer -1; a
+ * message when the buffer is full. */
+int truce__load_event_slot(truce__loader* L, truce__event_buf* out, mark m,
+                           int day, const truce__event_type* type,
+                           truce__event** e);
+
+/* Parsers of the backers' events (aid_load.c). */
+int truce__load_crisis(truce__loader* L, struct fy_node* a, mark am,
+                       const char* path, const truce__event_type* type, int day,
+                       truce__event_buf* out);
+int truce__load_backer_event(truce__loader* L, struct fy_node* a, mark am,
+                             const char* path, const truce__event_type* type,
+                             int day, truce__event_buf* out);
+
+#endif

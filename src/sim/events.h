@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The event types of a scenario's dated events (docs/scenario.md,
+ * "Events"; docs/model.md, "Events"): one table, owned by events.c, gives
+ * each type's key in the file, its parser and what it does to a run.
+ * Adding a type is one entry here and its two functions.
+ */
+#ifndef TRUCE_EVENTS_H
+#define TRUCE_EVENTS_H
+
+#include "../scenario/load.h"
+
+struct truce__event_type {
+  const char* key;             /* the action's key in an event */
+  int kind;                    /* TRUCE_EV_* */
+  truce__event_parse_fn parse; /* reads the action into events */
+};
+
+extern const truce__event_type truce__event_types[];
+extern const size_t truce__n_event_types;
+
+#endif

@@ -14,6 +14,12 @@
 
 #define MAXBIAS 32
 
+/* The law table's names: "square, linear, ..., fatigue". */
+static void laws(FILE* f) {
+  for (size_t l = 0; l < truce_law_count(); l++)
+    fprintf(f, "%s%s", l ? ", " : "", truce_law_name(l));
+}
+
 static void help(FILE* f) {
   fprintf(f,
           "usage: truce calibrate SCENARIO --observed FILE.csv [--law LAW|auto]\n"
@@ -37,8 +43,11 @@ static void help(FILE* f) {
           "(per day) and cumulative (running totals). See docs/validation.md.\n"
           "\n"
           "  --observed FILE   the observed series (required)\n"
-          "  --law L           square, linear, logarithmic, helmbold, power,\n"
-          "                    fatigue or auto (default)\n"
+          "  --law L           ");
+  laws(f);
+  fprintf(f,
+          ",\n"
+          "                    or auto (default)\n"
           "  --bias SOURCE[:SIDE]=MEDIAN[,SDLOG]\n"
           "                    SOURCE's casualty figures (for SIDE only, if\n"
           "                    given) are the truth times a factor with a\n"
@@ -137,7 +146,7 @@ static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(today, sizeof today, "%Y-%m-%d", &tm);
-  snprintf(law_v, sizeof law_v, "%s", truce_fit_law_name(r->law));
+  snprintf(law_v, sizeof law_v, "%s", truce_law_name((size_t)r->law));
   size_t n = 0;
   paths[n] = "combat.law";
   values[n++] = law_v;
@@ -311,14 +320,14 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     }
     return battles_abc(ctx, battles, &ao, json);
   }
-  int only = -1;
-  for (int l = 0; l < TRUCE_FIT_COUNT; l++)
-    if (!strcmp(law_name, truce_fit_law_name(l))) only = l;
+  int only = truce_law_index(law_name);
   if ((only < 0 && strcmp(law_name, "auto")) || !obs_path ||
       optind != argc - 1) {
-    if (only < 0 && strcmp(law_name, "auto"))
-      fprintf(stderr, "truce: error: --law %s: expected square, linear, "
-              "logarithmic, helmbold, power, fatigue or auto\n", law_name);
+    if (only < 0 && strcmp(law_name, "auto")) {
+      fprintf(stderr, "truce: error: --law %s: expected ", law_name);
+      laws(stderr);
+      fprintf(stderr, " or auto\n");
+    }
     help(stderr);
     return CLI_USAGE;
   }
@@ -350,9 +359,12 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     truce_scenario_free(sc);
     return arc;
   }
-  static truce_calib_result res[TRUCE_FIT_COUNT];
-  int order[TRUCE_FIT_COUNT], m = 0, rc = CLI_OK;
-  for (int l = 0; l < TRUCE_FIT_COUNT; l++) {
+  const int nl = (int)truce_law_count();
+  truce_calib_result* res = calloc((size_t)nl, sizeof *res);
+  int* order = calloc((size_t)nl, sizeof *order);
+  int m = 0, rc = res && order ? CLI_OK : CLI_FAIL;
+  if (rc) fprintf(stderr, "truce: error: out of memory\n");
+  for (int l = 0; l < nl && !rc; l++) {
     if (only >= 0 && l != only) continue;
     truce_calib_spec spec = {l, bias, (size_t)nbias, pooled};
     if (truce_calibrate(ctx, o, sc, &spec, &res[l])) {
@@ -362,7 +374,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
         break;
       }
       fprintf(stderr, "truce: note: %s law left out: %s\n",
-              truce_fit_law_name(l), truce_ctx_message(ctx));
+              truce_law_name((size_t)l), truce_ctx_message(ctx));
       continue;
     }
     order[m++] = l;
@@ -380,7 +392,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   const truce_calib_result* best = m ? &res[order[0]] : NULL;
   if (!rc && json) {
     printf("{\"law\": \"%s\", \"days\": %zu, \"observations\": %zu, "
-           "\"parameters\": {", truce_fit_law_name(best->law),
+           "\"parameters\": {", truce_law_name((size_t)best->law),
            truce_observed_days(o), best->n_obs);
     for (size_t j = 0; j < best->n_par; j++)
       print_param(&best->par[j], 1, j + 1 == best->n_par);
@@ -395,7 +407,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       const truce_calib_result* r = &res[order[i]];
       printf("%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
              "\"loglik\": %.8g, \"aic\": %.8g}", i ? ", " : "",
-             truce_fit_law_name(r->law), r->n_free + r->n_noise, r->ssr,
+             truce_law_name((size_t)r->law), r->n_free + r->n_noise, r->ssr,
              r->loglik, r->aic);
     }
     printf("]}\n");
@@ -408,11 +420,11 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     for (int i = 0; i < m; i++) {
       const truce_calib_result* r = &res[order[i]];
       printf("  %-12s %5zu %14.6g %14.2f %12.2f%s\n",
-             truce_fit_law_name(r->law), r->n_free + r->n_noise, r->ssr,
+             truce_law_name((size_t)r->law), r->n_free + r->n_noise, r->ssr,
              r->loglik, r->aic, r->converged ? "" : "  (not converged)");
     }
     printf("  %s law (%s): estimate +- SE [90%% interval]\n",
-           truce_fit_law_name(best->law), m > 1 ? "best by AIC" : "as asked");
+           truce_law_name((size_t)best->law), m > 1 ? "best by AIC" : "as asked");
     for (size_t j = 0; j < best->n_par; j++) print_param(&best->par[j], 0, 0);
     for (size_t j = 0; j < best->n_noise; j++)
       printf("    %-36s %12.6g (residual sd)\n", best->noise[j].name,
@@ -420,6 +432,8 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   }
   if (!rc && write_path)
     rc = write_scenario(ctx, sc, write_path, obs_path, best);
+  free(order);
+  free(res);
   truce_observed_free(o);
   truce_scenario_free(sc);
   return rc;

@@ -19,6 +19,22 @@
  * <math.h>'s M_E needs _XOPEN_SOURCE. */
 #define TRUCE__E 2.718281828459045
 
+/* Random stream ids (docs/model.md s10): a stream is keyed by (seed,
+ * stream id) with the run as counter, so a draw depends only on (seed,
+ * run, stream, draw number). Each process of each side (the engine's
+ * TRUCE_ST_* in src/sim/sim_int.h), each backer's will and approval, the
+ * bargaining tracker's beliefs, the battle-outcome ABC, and every uncertain parameter (the FNV-1a
+ * hash of its path with the top bit set) has its own. */
+#define TRUCE_STREAM_SIDE_STRIDE 16 /* side i's process k: 16 i + k */
+#define TRUCE_STREAM_BACKER_BASE 64 /* backer b's will/approval: 64 + 2 b + k */
+#define TRUCE_STREAM_SIDE(i, k) \
+  ((uint64_t)(TRUCE_STREAM_SIDE_STRIDE * (i) + (k)))
+#define TRUCE_STREAM_BACKER(b, k) \
+  ((uint64_t)(TRUCE_STREAM_BACKER_BASE + 2 * (b) + (k)))
+#define TRUCE_STREAM_BELIEF (1ULL << 62) /* bargaining beliefs */
+#define TRUCE_STREAM_BATTLES 0xABC0ULL   /* battle-outcome ABC (calib) */
+#define TRUCE_STREAM_PARAM (1ULL << 63)  /* OR-ed into a path's hash */
+
 struct truce_ctx {
   truce_alloc_fn alloc;
   void* alloc_user;

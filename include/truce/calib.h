@@ -8,6 +8,7 @@
 
 #include "truce/core.h"
 #include "truce/scenario.h"
+#include "truce/sim.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,28 +23,13 @@ TRUCE_API int truce_engel(truce_ctx* ctx, const double* x, const double* y,
                           size_t n, double cx, double cy, double* a,
                           double* b);
 
-/* The laws the calibration fits (the scenario's combat.law names). The
- * first three also have the closed-form fit truce_fit. Casualties of x
- * per day, with y the enemy (docs/model.md s2):
- *   square a y; linear a x y; logarithmic a x; helmbold a y^W x^(1-W);
- *   power a y^p x^q; fatigue a x / ln(e + day). */
-typedef enum {
-  TRUCE_FIT_SQUARE,
-  TRUCE_FIT_LINEAR,
-  TRUCE_FIT_LOGARITHMIC,
-  TRUCE_FIT_HELMBOLD,
-  TRUCE_FIT_POWER,
-  TRUCE_FIT_FATIGUE,
-  TRUCE_FIT_COUNT
-} truce_fit_law;
-
-TRUCE_API const char* truce_fit_law_name(int law);
-
-/* Square, linear or logarithmic law: least squares through the origin
- * (GSL's gsl_fit_mul), one coefficient per side, of daily casualties cx[i], cy[i] on the law's driver of the
- * daily strengths x[i], y[i] (i < n). coef[0] is y's effect on x, coef[1]
- * x's on y; ssr is the sum of both sides' squared residuals; se[] the
- * coefficients' standard errors (may be NULL). */
+/* A law without exponent parameters (truce_law_index: square, linear,
+ * logarithmic, ...; truce/sim.h): least squares through the origin (GSL's
+ * gsl_fit_mul), one coefficient per side, of daily casualties cx[i], cy[i]
+ * on the law's driver of the daily strengths x[i], y[i] on day i (i < n),
+ * the loss of docs/model.md s2 with a unit coefficient. coef[0] is y's
+ * effect on x, coef[1] x's on y; ssr is the sum of both sides' squared
+ * residuals; se[] the coefficients' standard errors (may be NULL). */
 TRUCE_API int truce_fit(truce_ctx* ctx, int law, const double* x,
                         const double* cx, const double* y, const double* cy,
                         size_t n, double coef[2], double se[2], double* ssr);
@@ -97,7 +83,7 @@ typedef struct {
 } truce_source_bias;
 
 typedef struct {
-  int law;                       /* a truce_fit_law */
+  int law;                       /* truce_law_index (truce/sim.h) */
   const truce_source_bias* bias; /* n_bias entries */
   size_t n_bias;
   int pooled_noise; /* 1: one residual sd for all sources; 0: one each */
@@ -113,7 +99,7 @@ typedef struct {
 } truce_calib_param;
 
 typedef struct {
-  int law;
+  int law;       /* truce_law_index */
   size_t n_obs;  /* casualty observations used */
   size_t n_par;  /* parameters reported (noise sds excluded) */
   size_t n_free; /* of which fitted */
@@ -131,9 +117,9 @@ typedef struct {
  * observed, with GSL's gsl_multifit_nlinear (trust region) and feasible
  * weighted least squares for the sources' residual sds
  * (docs/validation.md s2). Parameters: both sides' coefficients, the
- * law's exponents (helmbold W; power p, q), one log factor per biased
- * source. A side without casualty figures keeps the scenario's
- * coefficient (reported as held). */
+ * parameters of the law's exponents (helmbold W; power p, q), one log
+ * factor per biased source. A side without casualty figures keeps the
+ * scenario's coefficient (reported as held). */
 TRUCE_API int truce_calibrate(truce_ctx* ctx, const truce_observed* o,
                               const truce_scenario* sc,
                               const truce_calib_spec* spec,

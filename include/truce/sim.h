@@ -77,6 +77,14 @@ typedef struct {
   double territory_end;    /* share of the contested area at the horizon */
 } truce_side_outcome;
 
+/* The attrition laws (docs/model.md s2), in the engine's table order: the
+ * values of combat.law and of truce_calib_spec.law. */
+TRUCE_API size_t truce_law_count(void);
+/* Law i's name; NULL when i >= truce_law_count(). */
+TRUCE_API const char* truce_law_name(size_t law);
+/* The index of the law called `name`, or -1. */
+TRUCE_API int truce_law_index(const char* name);
+
 TRUCE_API int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc,
                             truce_sim** out);
 /* Run replication `run` (its streams are keyed by the scenario seed and

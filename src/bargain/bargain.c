@@ -466,7 +466,7 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
     truce__scenario_points(t->sc, t->p, NULL);
   else
     truce__scenario_sample(t->sc, t->rng, run, t->p, NULL);
-  truce_rng_reset(t->rng, t->m->seed, run, 0x4000000000000000ULL);
+  truce_rng_reset(t->rng, t->m->seed, run, TRUCE_STREAM_BELIEF);
   t->n_snap = 0;
   t->have_belief = false;
   for (int k = 0; k < TRUCE_BX_COUNT; k++) t->out[k] = -1;

@@ -16,7 +16,6 @@
 #include "calib_int.h"
 #include "truce_int.h"
 
-#define ABC_STREAM 0xABC0ULL
 #define LOG_TABLE 65536
 
 const char* truce_battle_law_name(int law) {
@@ -258,7 +257,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
                ? TRUCE_ENOMEM
                : 0;
   for (int t = 0; t < threads && !rc; t++)
-    rc = truce_rng_new(ctx, o->seed, 0, ABC_STREAM, &rng[t]);
+    rc = truce_rng_new(ctx, o->seed, 0, TRUCE_STREAM_BATTLES, &rng[t]);
   if (!rc) {
     for (long i = 0; i < LOG_TABLE; i++) lg[i] = 1 / log(TRUCE__E + (double)i);
     for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) { /* lengths at ratio 1 */
@@ -273,7 +272,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
 #pragma omp parallel for num_threads(threads) schedule(static)
     for (long long i = 0; i < (long long)o->runs; i++) {
       truce_rng* r = rng[omp_get_thread_num()];
-      truce_rng_reset(r, o->seed, (uint64_t)i, ABC_STREAM);
+      truce_rng_reset(r, o->seed, (uint64_t)i, TRUCE_STREAM_BATTLES);
       abc_run* x = &rs[i];
       x->s.run = (uint64_t)i;
       x->law = (int)(truce_rng_uniform(r) * TRUCE_BATTLE_LAWS);
@@ -307,7 +306,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
       int law = rs[byl[b0]].law;
       for (size_t b = 0; b < nb; b++) {
         abc_run* x = &rs[byl[b0 + b]];
-        truce_rng_reset(r, o->seed, x->s.run, ABC_STREAM);
+        truce_rng_reset(r, o->seed, x->s.run, TRUCE_STREAM_BATTLES);
         for (int u = 0; u < 3; u++) (void)truce_rng_uniform(r);
         double shape = (x->mu / x->sd) * (x->mu / x->sd);
         double scale = x->sd * x->sd / x->mu;

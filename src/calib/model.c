@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/laws.h"
 #include "truce_int.h"
 
 #define Z90 1.6448536269514722 /* the normal's 95th percentile */
@@ -31,7 +32,7 @@ typedef struct {
 } cas_obs;
 
 typedef struct {
-  int law;
+  const truce__law* law;
   size_t n, n_prior; /* observations; prior pseudo-residuals */
   const cas_obs* obs;
   const double* sigma;   /* per source */
@@ -47,23 +48,27 @@ typedef struct {
 
 static double logistic(double t) { return 1 / (1 + exp(-t)); }
 
-/* The expected casualty figure of one observation. */
+/* The law's parameters from th[2..]: a share is fitted on the logit
+ * scale. */
+static void law_params(const truce__law* l, const double* th, double* par) {
+  for (size_t k = 0; k < l->n_params; k++)
+    par[k] = l->params[k].share ? logistic(th[2 + k]) : th[2 + k];
+}
+
+/* The expected casualty figure of one observation: the law's loss
+ * (src/sim/laws.h) with the coefficient times the source's bias. */
 static double predict(const model* m, const double* th, const cas_obs* o) {
   double lnk = th[o->side ? 1 : 0]; /* side 0 is hit by side 1's coef */
-  double p, q, f = 1;
-  switch (m->law) {
-    case TRUCE_FIT_SQUARE: p = 1, q = 0; break;
-    case TRUCE_FIT_LINEAR: p = 1, q = 1; break;
-    case TRUCE_FIT_LOGARITHMIC: p = 0, q = 1; break;
-    case TRUCE_FIT_HELMBOLD: p = logistic(th[2]), q = 1 - p; break;
-    case TRUCE_FIT_POWER: p = th[2], q = th[3]; break;
-    default: p = 0, q = 1, f = log(TRUCE__E + o->day); break;
-  }
+  double par[TRUCE_LAW_MAXPAR];
+  truce__law_exp e;
+  law_params(m->law, th, par);
+  m->law->exponents(par, &e);
   double lnb = 0;
   if (o->bias >= 0)
     lnb = m->bias_par[o->bias] >= 0 ? th[m->bias_par[o->bias]]
                                     : m->fixed[o->bias];
-  return exp(lnk + lnb + p * log(o->y) + q * log(o->x)) / f;
+  return truce__law_loss(&e, o->side, exp(lnk + lnb),
+                         truce__law_time_factor(m->law, o->day), o->y, o->x);
 }
 
 static int residuals(const gsl_vector* x, void* user, gsl_vector* f) {
@@ -81,10 +86,6 @@ static int residuals(const gsl_vector* x, void* user, gsl_vector* f) {
       gsl_vector_set(f, r++,
                      (th[m->bias_par[e]] - m->prior_m[e]) / m->prior_s[e]);
   return GSL_SUCCESS;
-}
-
-static int n_law_par(int law) {
-  return law == TRUCE_FIT_HELMBOLD ? 3 : law == TRUCE_FIT_POWER ? 4 : 2;
 }
 
 static void set_par(truce_calib_param* p, const char* name, double est,
@@ -129,10 +130,10 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
                     const truce_scenario* sc, const truce_calib_spec* spec,
                     truce_calib_result* out) {
   if (!ctx || !ob || !sc || !spec || !out || spec->law < 0 ||
-      spec->law >= TRUCE_FIT_COUNT || (spec->n_bias && !spec->bias))
+      (size_t)spec->law >= truce__n_laws || (spec->n_bias && !spec->bias))
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "truce_calibrate: bad arguments");
   memset(out, 0, sizeof *out);
-  const int law = spec->law;
+  const truce__law* law = &truce__laws[spec->law];
   const size_t nsrc = truce_observed_sources(ob);
   const size_t nd = truce_observed_days(ob);
   size_t nrows;
@@ -145,7 +146,7 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   int esrc[TRUCE_CALIB_MAXPAR], bpar[TRUCE_CALIB_MAXPAR];
   double fixed[TRUCE_CALIB_MAXPAR], pm[TRUCE_CALIB_MAXPAR],
       ps[TRUCE_CALIB_MAXPAR];
-  const int nlp = n_law_par(law);
+  const int nlp = 2 + (int)law->n_params;
   for (size_t e = 0; e < ne; e++) {
     const truce_source_bias* b = &spec->bias[e];
     esrc[e] = -1;
@@ -218,29 +219,32 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   if (!rc && n < np + 1)
     rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu casualty observations on days "
                     "with both fronts observed; the %s law needs more than "
-                    "%zu", n, truce_fit_law_name(law), np);
+                    "%zu", n, law->name, np);
   if (!rc && !(cov = gsl_matrix_alloc(np, np))) rc = TRUCE_ENOMEM;
   model m = {law, n, nbp, obs, sigma, fixed, bpar, pm, ps, ne, th, free_ix,
              np};
   if (!rc) {
-    /* start: each side's ratio estimator for the law's driver */
+    /* start: the law's parameters at their starts, then each side's
+     * ratio estimator for the law's driver */
+    for (size_t k = 0; k < law->n_params; k++) {
+      double s0 = law->params[k].start;
+      th[2 + k] = law->params[k].share ? log(s0 / (1 - s0)) : s0;
+    }
+    double par[TRUCE_LAW_MAXPAR];
+    truce__law_exp e0;
+    law_params(law, th, par);
+    law->exponents(par, &e0);
     double sc0 = 0, sd0 = 0, sc1 = 0, sd1 = 0;
     for (size_t i = 0; i < n; i++) {
-      double drv = law == TRUCE_FIT_SQUARE || law == TRUCE_FIT_HELMBOLD ||
-                           law == TRUCE_FIT_POWER
-                       ? obs[i].y
-                   : law == TRUCE_FIT_LINEAR ? obs[i].x * obs[i].y
-                   : law == TRUCE_FIT_LOGARITHMIC
-                       ? obs[i].x
-                       : obs[i].x / log(TRUCE__E + obs[i].day);
+      double drv = truce__law_loss(&e0, obs[i].side, 1,
+                                   truce__law_time_factor(law, obs[i].day),
+                                   obs[i].y, obs[i].x);
       double bf = obs[i].bias >= 0 ? spec->bias[obs[i].bias].median : 1;
       if (obs[i].side) sc1 += obs[i].value / bf, sd1 += drv;
       else sc0 += obs[i].value / bf, sd0 += drv;
     }
     if (!held[0]) th[0] = log(sd0 > 0 && sc0 > 0 ? sc0 / sd0 : 1e-6);
     if (!held[1]) th[1] = log(sd1 > 0 && sc1 > 0 ? sc1 / sd1 : 1e-6);
-    if (law == TRUCE_FIT_HELMBOLD) th[2] = 0; /* W = 0.5 */
-    if (law == TRUCE_FIT_POWER) th[2] = 1, th[3] = 0;
     for (size_t e = 0; e < ne; e++)
       if (bpar[e] >= 0) th[bpar[e]] = pm[e];
     for (size_t k = 0; k < nsrc; k++) sigma[k] = 1;
@@ -263,7 +267,7 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
     if (rc) {
       rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "the %s fit is degenerate (its "
                       "parameters are not identified by these data)",
-                      truce_fit_law_name(law));
+                      law->name);
       break;
     }
     memset(ssr_k, 0, sizeof ssr_k);
@@ -288,7 +292,7 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   }
   gsl_set_error_handler(old);
   if (!rc) {
-    out->law = law;
+    out->law = spec->law;
     out->n_obs = n;
     out->n_par = nfull;
     const char* id0 = truce_scenario_side_id(sc, 0);
@@ -304,13 +308,16 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
       if (j < 2) { /* th[0]: side 1's coefficient (it hits side 0) */
         snprintf(nm, sizeof nm, "combat.coefficients.%s", j ? id0 : id1);
         set_par(p, nm, exp(t), exp(t) * s, exp(t - Z90 * s), exp(t + Z90 * s));
-      } else if (law == TRUCE_FIT_HELMBOLD && j == 2) {
-        double W = logistic(t);
-        set_par(p, "combat.W", W, W * (1 - W) * s, logistic(t - Z90 * s),
-                logistic(t + Z90 * s));
-      } else if (law == TRUCE_FIT_POWER && j < 4) {
-        set_par(p, j == 2 ? "combat.p" : "combat.q", t, s, t - Z90 * s,
-                t + Z90 * s);
+      } else if (j < (size_t)nlp) { /* a parameter of the law */
+        const truce__law_param* lp = &law->params[j - 2];
+        snprintf(nm, sizeof nm, "combat.%s", lp->key);
+        if (lp->share) {
+          double W = logistic(t);
+          set_par(p, nm, W, W * (1 - W) * s, logistic(t - Z90 * s),
+                  logistic(t + Z90 * s));
+        } else {
+          set_par(p, nm, t, s, t - Z90 * s, t + Z90 * s);
+        }
       } else {
         size_t e = 0;
         while (bpar[e] != (int)j) e++;

@@ -303,7 +303,7 @@ int truce__scenario_add_uncertain(truce_ctx* ctx, truce_scenario* sc,
   sc->unc = nu;
   if (!(d->path = truce__strdup(ctx, path))) return TRUCE_ENOMEM;
   /* Parameter streams have the top bit set; process streams do not. */
-  d->stream = fnv1a(path) | (1ULL << 63);
+  d->stream = fnv1a(path) | TRUCE_STREAM_PARAM;
   sc->unc[sc->n_unc++] = *d;
   return 0;
 }

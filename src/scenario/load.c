@@ -212,27 +212,29 @@ static int record_key(truce__loader* L, const char* key, struct fy_node* v,
  * record's low/high. */
 static int read_value(truce__loader* L, struct fy_node* vn, const char* path,
                       const truce__field* f, numspec* ns) {
+  char eb[256];
+  const char* expect = truce__field_expect(f, eb, sizeof eb);
   if (truce__yaml_is_null(vn))
     return truce__load_error(L, TRUCE_EINVAL, ns->vm,
                              "missing value for '%s'; expected %s", path,
-                             f->expect);
+                             expect);
   if (!fy_node_is_scalar(vn))
     return truce__load_error(L, TRUCE_EINVAL, ns->vm,
                              "wrong type for '%s': found %s; expected %s", path,
-                             truce__yaml_kind(vn), f->expect);
+                             truce__yaml_kind(vn), expect);
   char text[128];
   truce__yaml_text(vn, text, sizeof text);
   double v;
   if (f->kind == TRUCE_FK_ENUM) {
-    int idx = -1, cnt = 0;
-    for (; f->names[cnt]; cnt++)
-      if (strcmp(f->names[cnt], text) == 0) idx = cnt;
+    int idx = truce__field_enum_index(f, text);
     if (idx < 0) {
-      const char* s = truce__suggest(text, f->names, (size_t)cnt);
+      const char* names[32];
+      size_t cnt = truce__field_enum_names(f, names, 32);
+      const char* s = truce__suggest(text, names, cnt);
       return truce__load_error(L, TRUCE_EINVAL, ns->vm,
                                "unknown value '%s' for '%s'%s%s%s; expected %s",
                                text, path, s ? " (did you mean '" : "",
-                               s ? s : "", s ? "'?)" : "", f->expect);
+                               s ? s : "", s ? "'?)" : "", expect);
     }
     v = idx;
   } else {
@@ -243,7 +245,7 @@ static int read_value(truce__loader* L, struct fy_node* vn, const char* path,
       return truce__load_error(
           L, TRUCE_EINVAL, ns->vm,
           "wrong type for '%s': '%s' is not a number; expected %s", path, text,
-          f->expect);
+          expect);
     char why[160];
     if (!truce__field_check(f, v, why, sizeof why))
       return truce__load_error(L, TRUCE_EINVAL, ns->vm,
@@ -531,12 +533,14 @@ int truce__load_walk(truce__loader* L, struct fy_node* map, mark m,
 int truce__load_required(truce__loader* L, mark m, const truce__field* t,
                          size_t n, const unsigned char* seen,
                          const char* path_prefix) {
+  char eb[256];
   for (size_t i = 0; i < n; i++)
     if ((t[i].flags & TRUCE_F_REQ) && !seen[i])
       return truce__load_error(
           L, TRUCE_EINVAL, m, "missing required field '%s%s%s'; expected %s",
           path_prefix && *path_prefix ? path_prefix : "",
-          path_prefix && *path_prefix ? "." : "", t[i].key, t[i].expect);
+          path_prefix && *path_prefix ? "." : "", t[i].key,
+          truce__field_expect(&t[i], eb, sizeof eb));
   return 0;
 }
 

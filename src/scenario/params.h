@@ -19,8 +19,6 @@
 #define TRUCE_ID_MAX 32
 #define TRUCE_MAX_DELAY_DAYS 3650
 
-enum { TRUCE_LAW_SQUARE, TRUCE_LAW_LINEAR, TRUCE_LAW_LOG, TRUCE_LAW_HELMBOLD,
-       TRUCE_LAW_POWER, TRUCE_LAW_FATIGUE, TRUCE_LAW_COUNT };
 enum { TRUCE_POSTURE_DEFEND, TRUCE_POSTURE_ATTACK };
 
 typedef struct {
@@ -69,7 +67,8 @@ typedef struct {
 } truce__backer;
 
 typedef struct {
-  double law, W, p, q, defender_advantage, intensity;
+  double law; /* an index into the law table (src/sim/laws.h) */
+  double W, p, q, defender_advantage, intensity;
   double ces_alpha, ces_rho, ces_scale;
   double length_km, area_km2, advance_km_per_day, advance_exponent;
   double breakthrough_km_per_day;
@@ -79,20 +78,15 @@ typedef struct {
   truce__nego nego; /* its numbers may be uncertain and --set like any */
 } truce__params;
 
-enum { TRUCE_EV_SET, TRUCE_EV_OFFENSIVE, TRUCE_EV_MOBILISATION,
-       TRUCE_EV_CRISIS, TRUCE_EV_BLOCK, TRUCE_EV_ENTER, TRUCE_EV_EXIT,
-       TRUCE_EV_PACKAGE };
-
 /* What kind of event (the table of src/sim/events.h). */
 typedef struct truce__event_type truce__event_type;
 
 typedef struct {
   int day;
   const truce__event_type* type;
-  int kind;
   int side;
-  size_t off;      /* TRUCE_EV_SET: offset into truce__params */
-  double value;    /* TRUCE_EV_SET: new value */
+  size_t off;      /* set: offset into truce__params */
+  double value;    /* set: new value */
   double intensity, duration_days;   /* offensive */
   double pool_add, recruits_per_month; /* mobilisation; recruits < 0: keep */
   int backer;                  /* block / enter / exit / package */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/laws.h"
 #include "scenario_int.h"
 
 int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
@@ -138,14 +139,14 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
   }
   double v;
   if (f->kind == TRUCE_FK_ENUM) {
-    int idx = -1;
-    for (int i = 0; f->names[i]; i++)
-      if (!strcmp(f->names[i], text)) idx = i;
+    int idx = truce__field_enum_index(f, text);
+    char eb[256];
     if (idx < 0)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                         "--set %s: error: unknown value '%s' for '%s'; "
                         "expected %s",
-                        assignment, text, path, f->expect);
+                        assignment, text, path,
+                        truce__field_expect(f, eb, sizeof eb));
     v = idx;
   } else {
     int big = truce__parse_number(text, &v);
@@ -249,10 +250,7 @@ const char* truce_scenario_side_id(const truce_scenario* sc, size_t i) {
   return i < 2 ? sc->side_id[i] : NULL;
 }
 const char* truce_scenario_law_name(const truce_scenario* sc) {
-  static const char* const names[] = {"square",   "linear", "logarithmic",
-                                      "helmbold", "power",  "fatigue"};
-  int law = (int)sc->model.params.law;
-  return law >= 0 && law < TRUCE_LAW_COUNT ? names[law] : "?";
+  return truce__law_of(sc->model.params.law)->name;
 }
 size_t truce_scenario_backer_count(const truce_scenario* sc) {
   return sc->model.n_backers;

@@ -32,8 +32,10 @@ typedef struct {
   double lo, hi;
   unsigned flags;
   double dflt;
-  const char* const* names; /* enum names, NULL-terminated */
-  const char* expect;       /* what a valid value looks like */
+  /* An enum's i-th name, NULL past the last (the table of its module). */
+  const char* (*names)(size_t i);
+  const char* expect; /* what a valid value looks like; NULL for an enum:
+                         "one of" its names (truce__field_expect) */
 } truce__field;
 
 /* Uncertain numbers (docs/scenario.md): distribution kinds, in the order
@@ -113,6 +115,14 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
  * was expected into buf and returns false. */
 bool truce__field_check(const truce__field* f, double v, char* buf,
                         size_t n);
+/* The index of `text` among enum field f's names, or -1. */
+int truce__field_enum_index(const truce__field* f, const char* text);
+/* Enum field f's names into out[0..cap); returns how many. */
+size_t truce__field_enum_names(const truce__field* f, const char** out,
+                               size_t cap);
+/* What a valid value of f looks like: f->expect, or for an enum without
+ * one "one of a, b, c" from its names (written into buf). */
+const char* truce__field_expect(const truce__field* f, char* buf, size_t n);
 /* Cross-field checks (shares sum to 1, territory sums, ...). Writes a
  * message into buf and returns false when the model is inconsistent. */
 /* Returns 0 when consistent, else which check failed: 1 + side index for

@@ -11,16 +11,18 @@
 
 #include "scenario_int.h"
 #include "schema.h"
+#include "../sim/laws.h"
 
 #define INF HUGE_VAL
 #define PAR(m) (offsetof(truce__model, params) + offsetof(truce__params, m))
 #define SID(m) offsetof(truce__side, m)
 #define EQ(m) offsetof(truce__equip, m)
 
-static const char* const law_names[] = {"square", "linear", "logarithmic",
-                                        "helmbold", "power", "fatigue",
-                                        NULL};
-static const char* const posture_names[] = {"defend", "attack", NULL};
+/* Postures, in the order of TRUCE_POSTURE_*. */
+static const char* posture_names(size_t i) {
+  static const char* const n[] = {"defend", "attack"};
+  return i < 2 ? n[i] : NULL;
+}
 
 const truce__field truce__top_fields[] = {
     {"horizon_days", TRUCE_FK_NUM, offsetof(truce__model, horizon_days), 1,
@@ -32,8 +34,8 @@ const size_t truce__n_top_fields =
     sizeof truce__top_fields / sizeof truce__top_fields[0];
 
 const truce__field truce__combat_fields[] = {
-    {"law", TRUCE_FK_ENUM, PAR(law), 0, TRUCE_LAW_COUNT - 1, TRUCE_F_REQ, 0,
-     law_names, "one of square, linear, logarithmic, helmbold, power, fatigue"},
+    {"law", TRUCE_FK_ENUM, PAR(law), 0, 0, TRUCE_F_REQ, 0, truce__law_enum,
+     NULL},
     {"W", TRUCE_FK_NUM, PAR(W), 0, 1, 0, 0.5, NULL,
      "Helmbold's W, a number from 0 to 1"},
     {"p", TRUCE_FK_NUM, PAR(p), 0, 4, 0, 1, NULL,
@@ -278,6 +280,32 @@ bool truce__field_check(const truce__field* f, double v, char* buf,
   else if (!ok)
     snprintf(buf, n, "%s", f->expect);
   return ok;
+}
+
+int truce__field_enum_index(const truce__field* f, const char* text) {
+  const char* n;
+  for (size_t i = 0; (n = f->names(i)); i++)
+    if (!strcmp(n, text)) return (int)i;
+  return -1;
+}
+
+size_t truce__field_enum_names(const truce__field* f, const char** out,
+                               size_t cap) {
+  size_t i = 0;
+  for (; i < cap && (out[i] = f->names(i)); i++) continue;
+  return i;
+}
+
+const char* truce__field_expect(const truce__field* f, char* buf, size_t n) {
+  if (f->expect || f->kind != TRUCE_FK_ENUM) return f->expect;
+  const char* names[32];
+  size_t k = truce__field_enum_names(f, names, 32);
+  snprintf(buf, n, "one of ");
+  for (size_t i = 0; i < k; i++) {
+    size_t l = strlen(buf);
+    snprintf(buf + l, n - l, "%s%s", i ? ", " : "", names[i]);
+  }
+  return buf;
 }
 
 const truce__field* truce__field_find(const truce__field* t, size_t n,

@@ -45,7 +45,7 @@ int truce__load_crisis(truce__loader* L, struct fy_node* a, mark am,
                        truce__event_buf* out) {
   static const char* const ck[] = {"name", "duration_days", "attention",
                                    "note"};
-  truce__event* e;
+  truce__event* e = NULL;
   char full[256], sub[300];
   snprintf(full, sizeof full, "%s.%s", path, type->key);
   int rc = truce__load_event_slot(L, out, am, day, type, &e);
@@ -124,7 +124,7 @@ int truce__load_backer_event(truce__loader* L, struct fy_node* a, mark am,
   static const char* const bk[] = {"backer", "until_day", "until", "note"};
   static const char* const pk[] = {"backer", "months", "note"};
   bool pkg = !strcmp(type->key, "package"), block = !strcmp(type->key, "block");
-  truce__event* e;
+  truce__event* e = NULL;
   char full[256], sub[300];
   snprintf(full, sizeof full, "%s.%s", path, type->key);
   int rc = truce__load_event_slot(L, out, am, day, type, &e);

@@ -6,6 +6,7 @@
  * offensive, mobilisation; the backers' events are read in aid_load.c).
  * An event is a day (or a date after the start) and exactly one action.
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,7 +23,6 @@ int truce__load_event_slot(truce__loader* L, truce__event_buf* out, mark m,
   memset(*e, 0, sizeof **e);
   (*e)->day = day;
   (*e)->type = type;
-  (*e)->kind = type->kind;
   (*e)->side = -1;
   (*e)->backer = -1;
   return 0;
@@ -64,7 +64,7 @@ static int parse_set(truce__loader* L, struct fy_node* action, mark am,
                                "'%s' cannot change during a run; expected a "
                                "parameter under sides, combat or front",
                                key);
-    truce__event* e;
+    truce__event* e = NULL;
     int rc = truce__load_event_slot(L, out, km, day, type, &e);
     if (rc) return rc;
     e->side = 0;
@@ -111,13 +111,12 @@ static int event_side(truce__loader* L, struct fy_node* v, mark km,
 }
 
 /* offensive {side, intensity, duration_days}, mobilisation {side, pool,
- * recruits_per_month}: a side and the two numbers of the type's table. */
+ * recruits_per_month}: a side and the two numbers of field table t. */
 static int parse_side_event(truce__loader* L, struct fy_node* action, mark am,
                             const char* path, const truce__event_type* type,
-                            int day, truce__event_buf* out) {
-  const truce__field* t =
-      type->kind == TRUCE_EV_OFFENSIVE ? offensive_fields : mobilisation_fields;
-  truce__event* e;
+                            int day, truce__event_buf* out,
+                            const truce__field* t) {
+  truce__event* e = NULL;
   int rc = truce__load_event_slot(L, out, am, day, type, &e);
   if (rc) return rc;
   e->backer = 0;
@@ -160,17 +159,57 @@ static int parse_side_event(truce__loader* L, struct fy_node* action, mark am,
   return 0;
 }
 
+static int parse_offensive(truce__loader* L, struct fy_node* action, mark am,
+                           const char* path, const truce__event_type* type,
+                           int day, truce__event_buf* out) {
+  return parse_side_event(L, action, am, path, type, day, out,
+                          offensive_fields);
+}
+
+static int parse_mobilisation(truce__loader* L, struct fy_node* action, mark am,
+                              const char* path, const truce__event_type* type,
+                              int day, truce__event_buf* out) {
+  return parse_side_event(L, action, am, path, type, day, out,
+                          mobilisation_fields);
+}
+
+/* ------------------------------------------------------------ Effects */
+
+/* s8: a rate or coefficient changes. */
+static void apply_set(truce_sim* sim, const truce__event* e) {
+  *(double*)((char*)&sim->p + e->off) = e->value;
+}
+
+/* s7: the side attacks, with its intensity, until the offensive ends. */
+static void apply_offensive(truce_sim* sim, const truce__event* e) {
+  side_state* s = &sim->s[e->side];
+  if (s->off_until < 0) s->posture_before = sim->p.side[e->side].posture;
+  sim->p.side[e->side].posture = TRUCE_POSTURE_ATTACK;
+  s->off_mult = e->intensity;
+  s->off_until = e->day + (int)e->duration_days;
+}
+
+/* s3: people join the pool; maybe a new recruitment rate. */
+static void apply_mobilisation(truce_sim* sim, const truce__event* e) {
+  side_state* s = &sim->s[e->side];
+  double add = sim->stochastic ? floor(e->pool_add + 0.5) : e->pool_add;
+  s->pool += add;
+  s->inflow += add;
+  if (e->recruits_per_month >= 0)
+    sim->p.side[e->side].recruits_per_month = e->recruits_per_month;
+}
+
 /* ------------------------------------------------------------ The table */
 
 const truce__event_type truce__event_types[] = {
-    {"set", TRUCE_EV_SET, parse_set},
-    {"offensive", TRUCE_EV_OFFENSIVE, parse_side_event},
-    {"mobilisation", TRUCE_EV_MOBILISATION, parse_side_event},
-    {"crisis", TRUCE_EV_CRISIS, truce__load_crisis},
-    {"block", TRUCE_EV_BLOCK, truce__load_backer_event},
-    {"package", TRUCE_EV_PACKAGE, truce__load_backer_event},
-    {"enter", TRUCE_EV_ENTER, truce__load_backer_event},
-    {"exit", TRUCE_EV_EXIT, truce__load_backer_event},
+    {"set", parse_set, apply_set},
+    {"offensive", parse_offensive, apply_offensive},
+    {"mobilisation", parse_mobilisation, apply_mobilisation},
+    {"crisis", truce__load_crisis, truce__aid_crisis},
+    {"block", truce__load_backer_event, truce__aid_block},
+    {"package", truce__load_backer_event, truce__aid_package},
+    {"enter", truce__load_backer_event, truce__aid_enter},
+    {"exit", truce__load_backer_event, truce__aid_exit},
 };
 const size_t truce__n_event_types =
     sizeof truce__event_types / sizeof truce__event_types[0];

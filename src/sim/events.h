@@ -9,14 +9,23 @@
 #define TRUCE_EVENTS_H
 
 #include "../scenario/load.h"
+#include "sim_int.h"
 
 struct truce__event_type {
   const char* key;             /* the action's key in an event */
-  int kind;                    /* TRUCE_EV_* */
   truce__event_parse_fn parse; /* reads the action into events */
+  /* What the event does to a run, at the start of its day. */
+  void (*apply)(truce_sim* sim, const truce__event* e);
 };
 
 extern const truce__event_type truce__event_types[];
 extern const size_t truce__n_event_types;
+
+/* The backers' events (aid.c; docs/model.md s8b). */
+void truce__aid_crisis(truce_sim* sim, const truce__event* e);
+void truce__aid_block(truce_sim* sim, const truce__event* e);
+void truce__aid_package(truce_sim* sim, const truce__event* e);
+void truce__aid_enter(truce_sim* sim, const truce__event* e);
+void truce__aid_exit(truce_sim* sim, const truce__event* e);
 
 #endif

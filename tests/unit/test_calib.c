@@ -85,14 +85,17 @@ static void test_ardennes(void** s) {
   assert_true(fabs(a - 0.00386) < 0.01 * 0.00386);
   assert_true(fabs(b - 0.00406) < 0.01 * 0.00406);
   /* least squares, one coefficient per side: linear < log < square */
-  double ssr[TRUCE_FIT_LOGARITHMIC + 1], coef[2], se[2];
-  for (int law = 0; law <= TRUCE_FIT_LOGARITHMIC; law++) {
+  static const char* const laws[] = {"square", "linear", "logarithmic"};
+  double ssr[3], coef[2], se[2];
+  for (int k = 0; k < 3; k++) {
+    int law = truce_law_index(laws[k]);
+    assert_true(law >= 0);
     assert_int_equal(
-        truce_fit(ctx, law, A, CA, G, CG, (size_t)n, coef, se, &ssr[law]), 0);
+        truce_fit(ctx, law, A, CA, G, CG, (size_t)n, coef, se, &ssr[k]), 0);
     assert_true(coef[0] > 0 && coef[1] > 0 && se[0] > 0);
   }
-  assert_true(ssr[TRUCE_FIT_LINEAR] < ssr[TRUCE_FIT_LOGARITHMIC]);
-  assert_true(ssr[TRUCE_FIT_LOGARITHMIC] < ssr[TRUCE_FIT_SQUARE]);
+  assert_true(ssr[1] < ssr[2]); /* linear < logarithmic < square */
+  assert_true(ssr[2] < ssr[0]);
 }
 
 /* Data made exactly by a law give back its coefficients and zero SSR. */
@@ -107,7 +110,7 @@ static void test_exact_recovery(void** s) {
   }
   double coef[2], ssr;
   assert_int_equal(
-      truce_fit(ctx, TRUCE_FIT_LINEAR, x, cx, y, cy, 20, coef, NULL, &ssr), 0);
+      truce_fit(ctx, truce_law_index("linear"), x, cx, y, cy, 20, coef, NULL, &ssr), 0);
   assert_true(fabs(coef[0] - 2.385e-5) < 1e-15 &&
               fabs(coef[1] - 1.7e-5) < 1e-15);
   assert_true(ssr < 1e-12);
@@ -186,7 +189,7 @@ static void test_calibration_coverage(void** s) {
   int cover[2] = {0, 0};
   for (uint64_t trial = 0; trial < 100; trial++) {
     truce_observed* o = syn_observed(sim, trial, 0, 0);
-    truce_calib_spec spec = {TRUCE_FIT_SQUARE, NULL, 0, 0};
+    truce_calib_spec spec = {truce_law_index("square"), NULL, 0, 0};
     truce_calib_result r;
     assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);
     assert_int_equal(r.n_obs, 2 * SYN_DAYS);
@@ -214,7 +217,7 @@ static void test_calibration_source_bias(void** s) {
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
   truce_observed* o = syn_observed(sim, 3, 2.7, 0);
   truce_source_bias bias = {"mod", 1, 2.0, 1.0};
-  truce_calib_spec spec = {TRUCE_FIT_SQUARE, &bias, 1, 0};
+  truce_calib_spec spec = {truce_law_index("square"), &bias, 1, 0};
   truce_calib_result r;
   assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);
   assert_int_equal(r.n_par, 3);
@@ -226,7 +229,7 @@ static void test_calibration_source_bias(void** s) {
   /* taking both sources at face value with one noise sd inflates a's
    * coefficient well beyond the truth; a noise sd per source mostly
    * discounts the partisan one (its misfit shows as noise) */
-  truce_calib_spec naive = {TRUCE_FIT_SQUARE, NULL, 0, 1};
+  truce_calib_spec naive = {truce_law_index("square"), NULL, 0, 1};
   truce_calib_result rn;
   assert_int_equal(truce_calibrate(ctx, o, sc, &naive, &rn), 0);
   assert_true(rn.par[1].low > 0.0045);
@@ -252,7 +255,7 @@ static void test_calibration_held(void** s) {
   truce_sim* sim;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
   truce_observed* o = syn_observed(sim, 5, 0, 1); /* no losses of a */
-  truce_calib_spec spec = {TRUCE_FIT_SQUARE, NULL, 0, 0};
+  truce_calib_spec spec = {truce_law_index("square"), NULL, 0, 0};
   truce_calib_result r;
   assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);
   assert_int_equal(r.n_free, 1);
@@ -318,15 +321,19 @@ static void test_calibration_exponents(void** s) {
   static truce_obs rows[4 * 40];
   const char* src[] = {"exact"};
   const double W = 0.3, P = 0.7, Q = 0.4;
-  for (int law = TRUCE_FIT_HELMBOLD; law <= TRUCE_FIT_FATIGUE; law++) {
+  static const char* const laws[] = {"helmbold", "power", "fatigue"};
+  const int HELMBOLD = truce_law_index("helmbold");
+  const int POWER = truce_law_index("power");
+  for (int k = 0; k < 3; k++) {
+    int law = truce_law_index(laws[k]);
     size_t n = 0;
     for (int d = 0; d < 40; d++) {
       double x = 20000 - 150.0 * d, y = 16000 - 90.0 * d + 2.0 * d * d;
       double cx, cy;
-      if (law == TRUCE_FIT_HELMBOLD) {
+      if (law == HELMBOLD) {
         cx = 0.004 * pow(y, W) * pow(x, 1 - W);
         cy = 0.005 * pow(x, W) * pow(y, 1 - W);
-      } else if (law == TRUCE_FIT_POWER) {
+      } else if (law == POWER) {
         cx = 2e-3 * pow(y, P) * pow(x, Q);
         cy = 3e-3 * pow(x, P) * pow(y, Q);
       } else {
@@ -343,11 +350,11 @@ static void test_calibration_exponents(void** s) {
     truce_calib_spec spec = {law, NULL, 0, 0};
     truce_calib_result r;
     assert_int_equal(truce_calibrate(ctx, o, sc, &spec, &r), 0);
-    if (law == TRUCE_FIT_HELMBOLD) {
+    if (law == HELMBOLD) {
       assert_string_equal(r.par[2].name, "combat.W");
       assert_true(fabs(r.par[2].estimate - W) < 1e-6);
       assert_true(fabs(r.par[0].estimate / 0.004 - 1) < 1e-6);
-    } else if (law == TRUCE_FIT_POWER) {
+    } else if (law == POWER) {
       assert_true(fabs(r.par[2].estimate - P) < 1e-6);
       assert_true(fabs(r.par[3].estimate - Q) < 1e-6);
       assert_true(fabs(r.par[1].estimate / 3e-3 - 1) < 1e-5);

@@ -15,7 +15,10 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv);
 int cmd_report(truce_ctx* ctx, int argc, char** argv);
 int cmd_compare(truce_ctx* ctx, int argc, char** argv);
 int cmd_calibrate(truce_ctx* ctx, int argc, char** argv);
+int cmd_hindcast(truce_ctx* ctx, int argc, char** argv);
 
+/* Print s to stdout as a JSON string (quoted and escaped). */
+void cli_json_str(const char* s);
 /* Print the context's last error to stderr. */
 void cli_report(const truce_ctx* ctx);
 /* Load a scenario and apply --set overrides; reports errors itself. */

@@ -28,16 +28,6 @@ static void help(FILE* f) {
           "  -h, --help    show this help\n");
 }
 
-static void json_str(const char* s) {
-  putchar('"');
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') printf("\\%c", *s);
-    else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-    else putchar(*s);
-  }
-  putchar('"');
-}
-
 static int backtest(truce_ctx* ctx, const char* path, uint64_t seed, int boot,
                     int json) {
   truce_backtest bt;
@@ -47,16 +37,16 @@ static int backtest(truce_ctx* ctx, const char* path, uint64_t seed, int boot,
   }
   if (json) {
     printf("{\"backtest\": ");
-    json_str(path);
+    cli_json_str(path);
     printf(", \"models\": [");
     for (size_t i = 0; i < bt.n_rows; i++) {
       printf("%s{\"model\": ", i ? ", " : "");
-      json_str(bt.rows[i].name);
+      cli_json_str(bt.rows[i].name);
       printf(", \"issues\": %zu, \"mae\": %.4f, \"ci95\": [%.4f, %.4f]}",
              bt.rows[i].n, bt.rows[i].mae, bt.rows[i].lo, bt.rows[i].hi);
     }
     printf("], \"heldout\": {\"fitted\": ");
-    json_str(bt.fitted);
+    cli_json_str(bt.fitted);
     printf(", \"issues\": %zu, \"pce_mae\": %.4f, \"compromise_mae\": %.4f}}\n",
            bt.n_test, bt.pce_test_mae, bt.compromise_test_mae);
     return CLI_OK;
@@ -141,11 +131,11 @@ int cmd_stake(truce_ctx* ctx, int argc, char** argv) {
   int dynamic = model >= TRUCE_STAKE_CHALLENGE;
   if (json) {
     printf("{\"model\": \"%s\", \"scenario\": ", truce_stake_model_name(model));
-    json_str(truce_stake_name(st));
+    cli_json_str(truce_stake_name(st));
     printf(", \"actors\": %zu, \"dimensions\": [", truce_stake_actor_count(st));
     for (size_t k = 0; k < d; k++) {
       printf("%s", k ? ", " : "");
-      json_str(truce_stake_dim_name(st, k));
+      cli_json_str(truce_stake_dim_name(st, k));
     }
     printf("], \"outcome\": [");
     for (size_t k = 0; k < d; k++)

@@ -24,6 +24,7 @@ static void usage(FILE* f) {
           "  report DIR        the HTML report of a run's outputs\n"
           "  compare A B       what changed between two runs\n"
           "  calibrate FILE    fit attrition coefficients to observed data\n"
+          "  hindcast FILE     score an ensemble against observed series\n"
           "  stake FILE        where a group of many actors lands\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
@@ -53,6 +54,16 @@ int cli_output_args(int argc, char** argv, int npos, void (*help)(FILE*),
     return CLI_USAGE;
   }
   return -1;
+}
+
+void cli_json_str(const char* s) {
+  putchar('"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') printf("\\%c", *s);
+    else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
+    else putchar(*s);
+  }
+  putchar('"');
 }
 
 void cli_report(const truce_ctx* ctx) {
@@ -143,6 +154,8 @@ int main(int argc, char** argv) {
     rc = cmd_bargain(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "stake")) {
     rc = cmd_stake(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "hindcast")) {
+    rc = cmd_hindcast(ctx, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "truce: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -10,5 +10,6 @@
 #include "truce/ensemble.h"
 #include "truce/bargain.h"
 #include "truce/calib.h"
+#include "truce/hindcast.h"
 #include "truce/io.h"
 #endif

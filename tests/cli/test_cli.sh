@@ -425,6 +425,43 @@ sed 's/^    allies: {.*}$/    allies:\n      value: 0.004\n      unit: per day/'
 [ $? -eq 1 ] && grep -q "nodir/x.yaml:1:1: error: cannot write" "$T/stderr" && [ ! -e "$T/nodir" ] \
   && ok || bad "calibrate --write-scenario to a missing dir: $(cat "$T/stderr")"
 
+# hindcast: the shipped Ukraine scenario against the shipped observed
+# series; the observed figures are known answers of the data (UK MoD and
+# ISW: monthly losses and gains correlate at +0.65; 115 casualties per km2
+# gained in 2024), the scores do not depend on the thread count
+UA="$SRC/scenarios/ukraine-2023-11.yaml"
+OBS="$SRC/data/ukraine/observed"
+"$TRUCE" hindcast "$UA" --observed "$OBS/ru_casualties_uk_mod.csv" --observed "$OBS/ru_area_isw.csv" \
+  --observed "$OBS/ru_area_deepstate.csv" --runs 40 --threads 1 --json >"$T/hc1.json" 2>"$T/stderr" || bad "hindcast: $(cat "$T/stderr")"
+"$TRUCE" hindcast "$UA" --observed "$OBS/ru_casualties_uk_mod.csv" --observed "$OBS/ru_area_isw.csv" \
+  --observed "$OBS/ru_area_deepstate.csv" --runs 40 --threads 2 --json >"$T/hc2.json" 2>&1
+cmp -s "$T/hc1.json" "$T/hc2.json" && ok || bad "hindcast differs between 1 and 2 threads"
+/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+g = r["groups"]
+assert [x["source"][:6] for x in g] == ["UK MoD", "ISW as", "DeepSt"], g
+assert g[0]["points"] == 24 and g[1]["points"] == 24, g
+assert not g[2]["scored"] and g[2]["points"] == 0, g[2]
+for x in g[:2]:
+    assert sum(x["pit_hist"]) == x["points"] and x["in50"] <= x["in90"] <= x["points"], x
+    assert x["in90"] == sum(o["in90"] for o in x["observations"]), x
+nov = g[0]["observations"][0]
+assert nov["date"] == "2023-11-30" and nov["day"] == 27 and abs(nov["observed"] - 25704) < 1, nov
+p = r["pairs"][0]
+assert p["id"] == "ru" and p["months"] == 24, p
+assert abs(p["corr_observed"] - 0.65) < 0.01, p["corr_observed"]
+y24 = [y for y in p["years"] if y["year"] == 2024][0]
+assert abs(y24["per_km2_observed"] - 115) < 1, y24' "$T/hc1.json" && ok || bad "hindcast figures: $(head -c 600 "$T/hc1.json")"
+"$TRUCE" hindcast "$UA" --observed "$OBS/ru_area_isw.csv" --runs 20 >"$T/hc.txt" 2>"$T/stderr" \
+  && grep -q "^| area_km2 | ru | ISW assessments (The Economist's series) | 24 | " "$T/hc.txt" && ok || bad "hindcast table: $(cat "$T/hc.txt" "$T/stderr")"
+printf 'date,series,id,value,low,high,unit,source,claimant\n2023-11-30,casualties,rus,5,,,p,S,c\n' >"$T/hbad.csv"
+"$TRUCE" hindcast "$UA" --observed "$T/hbad.csv" --runs 5 >"$T/stdout" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "^$T/hbad.csv:2:23: error: unknown side 'rus' for casualties" "$T/stderr" && [ ! -s "$T/stdout" ] \
+  && ok || bad "hindcast unknown side: $(cat "$T/stderr")"
+"$TRUCE" hindcast "$UA" >/dev/null 2>"$T/stderr"; [ $? -eq 2 ] && grep -q "no --observed" "$T/stderr" && ok || bad "hindcast without --observed"
+"$TRUCE" hindcast --help | grep -q "usage: truce hindcast" && ok || bad "hindcast --help"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

@@ -24,11 +24,20 @@ void cli_report(const truce_ctx* ctx);
 /* Load a scenario and apply --set overrides; reports errors itself. */
 int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
              truce_scenario** out);
+/* The same with overlays (truce_scenario_overlay) applied in order after
+ * the file and before the stakeholder links and --set. */
+int cli_load_overlaid(truce_ctx* ctx, const char* path,
+                      const char* const* overlays, int noverlays, char** sets,
+                      int nsets, truce_scenario** out);
 /* After the options: exactly one positional FILE, loaded with the --set
  * overrides `sets` (freed here either way). 0 with *out set, else the
  * exit status (usage after printing help, or a load failure). */
 int cli_load_file(truce_ctx* ctx, int argc, char** argv, void (*help)(FILE*),
                   char** sets, int nsets, truce_scenario** out);
+int cli_load_file_overlaid(truce_ctx* ctx, int argc, char** argv,
+                           void (*help)(FILE*), const char* const* overlays,
+                           int noverlays, char** sets, int nsets,
+                           truce_scenario** out);
 /* Parse the options of a command taking exactly npos positional
  * arguments and an optional -o FILE: returns -1 to go on (with *out set,
  * or left NULL, and optind at the first positional argument), else the

@@ -9,11 +9,15 @@
 
 static void help(FILE* f) {
   fprintf(f,
-          "usage: truce check FILE [--set PATH=VALUE]...\n"
+          "usage: truce check FILE [--overlay RECORD.yaml]... "
+          "[--set PATH=VALUE]...\n"
           "\n"
           "Validate a scenario file and print a short summary. Errors are\n"
           "printed as FILE:LINE:COL: error: ... and the exit status is 1.\n"
           "\n"
+          "  --overlay RECORD.yaml\n"
+          "                    add an overlay's known-outcome events (the\n"
+          "                    recorded past, for a conditional hindcast)\n"
           "  --set PATH=VALUE  override a number, e.g.\n"
           "                    --set sides.ua.personnel.recruits_per_month=30000\n"
           "  -h, --help        show this help\n");
@@ -21,32 +25,43 @@ static void help(FILE* f) {
 
 int cmd_check(truce_ctx* ctx, int argc, char** argv) {
   static const struct option opts[] = {{"set", required_argument, NULL, 's'},
+                                       {"overlay", required_argument, NULL,
+                                        'O'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   char** sets = calloc((size_t)argc, sizeof *sets);
-  if (!sets) return CLI_FAIL;
-  int nsets = 0, c;
+  const char** ovl = calloc((size_t)argc, sizeof *ovl);
+  if (!sets || !ovl) {
+    free(sets);
+    free(ovl);
+    return CLI_FAIL;
+  }
+  int nsets = 0, novl = 0, c;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     if (c == 's') {
       sets[nsets++] = optarg;
-    } else if (c == 'h') {
-      help(stdout);
-      free(sets);
-      return CLI_OK;
+    } else if (c == 'O') {
+      ovl[novl++] = optarg;
     } else {
-      help(stderr);
+      help(c == 'h' ? stdout : stderr);
       free(sets);
-      return CLI_USAGE;
+      free(ovl);
+      return c == 'h' ? CLI_OK : CLI_USAGE;
     }
   }
   truce_scenario* sc;
-  int rc = cli_load_file(ctx, argc, argv, help, sets, nsets, &sc);
+  int rc = cli_load_file_overlaid(ctx, argc, argv, help, ovl, novl, sets,
+                                  nsets, &sc);
+  free(ovl);
   if (rc) return rc;
   printf("%s: ok\n", truce_scenario_file(sc));
   printf("  name:      %s\n", truce_scenario_name(sc));
   printf("  start:     %s\n",
          truce_scenario_start(sc) ? truce_scenario_start(sc) : "(day 0)");
+  if (truce_scenario_as_of(sc))
+    printf("  as of:     %s (nothing dated after it)\n",
+           truce_scenario_as_of(sc));
   printf("  horizon:   %d days, time step %g day\n",
          truce_scenario_horizon_days(sc), truce_scenario_time_step(sc));
   printf("  law:       %s\n", truce_scenario_law_name(sc));

@@ -15,8 +15,8 @@
 static void help(FILE* f) {
   fprintf(f,
           "usage: truce hindcast SCENARIO --observed FILE.csv... [--runs N]\n"
-          "                      [--threads T] [--set PATH=VALUE]... "
-          "[--points] [--json]\n"
+          "                      [--overlay RECORD.yaml]... [--threads T]\n"
+          "                      [--set PATH=VALUE]... [--points] [--json]\n"
           "\n"
           "Run SCENARIO's ensemble and score it against what was observed\n"
           "after its start. Each FILE.csv holds cumulative levels as\n"
@@ -35,6 +35,9 @@ static void help(FILE* f) {
           "  --runs N          ensemble runs (default 1000)\n"
           "  --threads T       OpenMP threads (default: all; results do not "
           "depend on it)\n"
+          "  --overlay RECORD.yaml\n"
+          "                    add the recorded past (known-outcome events):\n"
+          "                    a conditional hindcast (docs/scenario.md)\n"
           "  --set PATH=VALUE  override a scenario number (repeatable)\n"
           "  --points          also print every scored observation\n"
           "  --json            machine-readable output\n"
@@ -209,6 +212,7 @@ static void text(const truce_scenario* sc, const truce_hindcast* h,
 int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
   static const struct option opts[] = {
       {"observed", required_argument, NULL, 'O'},
+      {"overlay", required_argument, NULL, 'V'},
       {"runs", required_argument, NULL, 'n'},
       {"threads", required_argument, NULL, 't'},
       {"set", required_argument, NULL, 's'},
@@ -218,18 +222,21 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
       {NULL, 0, NULL, 0}};
   char** sets = calloc((size_t)argc, sizeof *sets);
   const char** files = calloc((size_t)argc, sizeof *files);
-  if (!sets || !files) {
+  const char** ovl = calloc((size_t)argc, sizeof *ovl);
+  if (!sets || !files || !ovl) {
     free(sets);
     free(files);
+    free(ovl);
     return CLI_FAIL;
   }
-  int nsets = 0, nfiles = 0, c, as_json = 0, points = 0;
+  int nsets = 0, nfiles = 0, novl = 0, c, as_json = 0, points = 0;
   truce_hindcast_opts ho = {1000, 0, 1};
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end;
     errno = 0;
     if (c == 'O') files[nfiles++] = optarg;
+    else if (c == 'V') ovl[novl++] = optarg;
     else if (c == 's') sets[nsets++] = optarg;
     else if (c == 'p') points = 1;
     else if (c == 'j') as_json = 1;
@@ -243,6 +250,7 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
                          : "a whole number from 0 to 1024");
         free(sets);
         free(files);
+        free(ovl);
         return CLI_USAGE;
       }
       if (c == 'n') ho.runs = v;
@@ -251,6 +259,7 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
       help(c == 'h' ? stdout : stderr);
       free(sets);
       free(files);
+      free(ovl);
       return c == 'h' ? CLI_OK : CLI_USAGE;
     }
   }
@@ -259,10 +268,13 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
             "one observed-series CSV\n");
     free(sets);
     free(files);
+    free(ovl);
     return CLI_USAGE;
   }
   truce_scenario* sc = NULL;
-  int rc = cli_load_file(ctx, argc, argv, help, sets, nsets, &sc);
+  int rc = cli_load_file_overlaid(ctx, argc, argv, help, ovl, novl, sets,
+                                  nsets, &sc);
+  free(ovl);
   if (rc) {
     free(files);
     return rc;

@@ -14,7 +14,8 @@
 static void help(FILE* f) {
   fprintf(f,
           "usage: truce run FILE [--runs N] [--threads T] [--seed S]\n"
-          "                 [--set PATH=VALUE]... [--out DIR] [--deterministic]\n"
+          "                 [--overlay RECORD.yaml]... [--set PATH=VALUE]...\n"
+          "                 [--out DIR] [--deterministic]\n"
           "\n"
           "Simulate the scenario and write into DIR: daily.csv (one run: the\n"
           "state per day and side; several: mean and quantile bands per day,\n"
@@ -27,6 +28,10 @@ static void help(FILE* f) {
           "  --runs N          number of runs (default 1)\n"
           "  --threads T       OpenMP threads (default: all cores)\n"
           "  --seed S          override the scenario's seed\n"
+          "  --overlay RECORD.yaml\n"
+          "                    add an overlay's known-outcome events (the\n"
+          "                    recorded past, for a conditional hindcast;\n"
+          "                    docs/scenario.md, \"No hindsight\")\n"
           "  --set PATH=VALUE  override a number, e.g.\n"
           "                    --set sides.ua.personnel.recruits_per_month=30000\n"
           "  --out DIR         output directory (default out/<scenario file>)\n"
@@ -176,6 +181,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"threads", required_argument, NULL, 't'},
       {"seed", required_argument, NULL, 'S'},
       {"set", required_argument, NULL, 's'},
+      {"overlay", required_argument, NULL, 'O'},
       {"out", required_argument, NULL, 'o'},
       {"deterministic", no_argument, NULL, 'd'},
       {"quiet", no_argument, NULL, 'q'},
@@ -183,13 +189,15 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   char* cmdline = join_args(argc, argv); /* before getopt permutes argv */
-  char** sets = calloc((size_t)argc, sizeof *sets);
+  char** sets = calloc((size_t)argc + 1, sizeof *sets);
   if (!sets || !cmdline) {
     free(sets);
     free(cmdline);
     return CLI_FAIL;
   }
-  int nsets = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1;
+  /* overlays fill sets from the end, --set assignments from the start */
+  const char** ovl = (const char**)sets + argc;
+  int nsets = 0, novl = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1;
   uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
   optind = 1;
@@ -229,6 +237,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
         have_seed = 1;
         break;
       case 's': sets[nsets++] = optarg; break;
+      case 'O': *--ovl = optarg, novl++; break;
       case 'o': outdir = optarg; break;
       case 'd': det = 1; break;
       case 'q': quiet = 1; break;
@@ -257,7 +266,13 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)seed);
   }
   truce_scenario* sc;
-  int rc = cli_load(ctx, file, sets, nsets, &sc);
+  /* back in command-line order */
+  for (int i = 0; i < novl / 2; i++) {
+    const char* t = ovl[i];
+    ovl[i] = ovl[novl - 1 - i];
+    ovl[novl - 1 - i] = t;
+  }
+  int rc = cli_load_overlaid(ctx, file, ovl, novl, sets, nsets, &sc);
   free(sets);
   if (rc) {
     free(cmdline);

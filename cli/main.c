@@ -79,9 +79,23 @@ void cli_report(const truce_ctx* ctx) {
 
 int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
              truce_scenario** out) {
+  return cli_load_overlaid(ctx, path, NULL, 0, sets, nsets, out);
+}
+
+int cli_load_overlaid(truce_ctx* ctx, const char* path,
+                      const char* const* overlays, int noverlays, char** sets,
+                      int nsets, truce_scenario** out) {
   if (truce_scenario_load(ctx, path, out)) {
     cli_report(ctx);
     return CLI_FAIL;
+  }
+  for (int i = 0; i < noverlays; i++) {
+    if (truce_scenario_overlay(ctx, *out, overlays[i])) {
+      cli_report(ctx);
+      truce_scenario_free(*out);
+      *out = NULL;
+      return CLI_FAIL;
+    }
   }
   if (truce_stake_apply(ctx, *out)) { /* stakeholder links, before --set */
     cli_report(ctx);
@@ -102,13 +116,22 @@ int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
 
 int cli_load_file(truce_ctx* ctx, int argc, char** argv, void (*help)(FILE*),
                   char** sets, int nsets, truce_scenario** out) {
+  return cli_load_file_overlaid(ctx, argc, argv, help, NULL, 0, sets, nsets,
+                                out);
+}
+
+int cli_load_file_overlaid(truce_ctx* ctx, int argc, char** argv,
+                           void (*help)(FILE*), const char* const* overlays,
+                           int noverlays, char** sets, int nsets,
+                           truce_scenario** out) {
   *out = NULL;
   if (optind != argc - 1) {
     help(stderr);
     free(sets);
     return CLI_USAGE;
   }
-  int rc = cli_load(ctx, argv[optind], sets, nsets, out);
+  int rc = cli_load_overlaid(ctx, argv[optind], overlays, noverlays, sets,
+                             nsets, out);
   free(sets);
   return rc;
 }

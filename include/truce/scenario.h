@@ -50,6 +50,12 @@ TRUCE_API int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
 TRUCE_API int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
                                       const char* assignment,
                                       const char* source);
+/* Add an overlay's known-outcome events (the recorded past, for a
+ * conditional hindcast; docs/scenario.md, "No hindsight") to sc, and
+ * record "--overlay PATH (sha256 HEX)" among the overrides. On failure
+ * (FILE:LINE:COL errors) sc may hold part of the overlay: free it. */
+TRUCE_API int truce_scenario_overlay(truce_ctx* ctx, truce_scenario* sc,
+                                     const char* path);
 /* Read a number by path (enums read as their index). */
 TRUCE_API int truce_scenario_get(truce_ctx* ctx, const truce_scenario* sc,
                                  const char* path, double* out);
@@ -73,6 +79,9 @@ TRUCE_API const char* truce_scenario_name(const truce_scenario* sc);
 TRUCE_API const char* truce_scenario_file(const truce_scenario* sc);
 /* Start date "YYYY-MM-DD", or NULL when the scenario has none. */
 TRUCE_API const char* truce_scenario_start(const truce_scenario* sc);
+/* The date the scenario's knowledge stops ("YYYY-MM-DD", its `as_of`),
+ * or NULL when it declares none (docs/scenario.md, "No hindsight"). */
+TRUCE_API const char* truce_scenario_as_of(const truce_scenario* sc);
 /* SHA-256 (hex) of the scenario file's bytes. */
 TRUCE_API const char* truce_scenario_sha256(const truce_scenario* sc);
 TRUCE_API int truce_scenario_horizon_days(const truce_scenario* sc);

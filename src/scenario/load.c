@@ -641,6 +641,7 @@ static const section sections[] = {
     {"stakeholders", truce__load_stakeholders, 0, NULL},
     {"negotiation", truce__load_negotiation, 0, NULL},
     {"backers", truce__load_backers, 4, NULL},
+    {"as_of", truce__load_as_of, 0, NULL},
 };
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
@@ -751,6 +752,7 @@ static int read_document(truce__loader* L, struct fy_node* root, mark top) {
                         : (which == 3 ? L->terr_mark : L->step_mark);
     rc = truce__load_error(L, TRUCE_EINVAL, m, "%s", why);
   }
+  if (!rc) rc = truce__asof_check(L, root, false);
   return rc;
 }
 

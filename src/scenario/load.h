@@ -24,6 +24,7 @@ typedef struct {
   const char* file;
   mark share_mark[2], terr_mark, step_mark; /* for truce__model_check */
   bool coef_seen[2], terr_seen[2];          /* per-side maps seen */
+  const char* ev_prefix; /* NULL, or "overlay." for an overlay's events */
 } truce__loader;
 
 /* A section parser: the value `v` of top-level key at `km`. */
@@ -97,6 +98,13 @@ int truce__load_events(truce__loader* L, struct fy_node* v, mark km);
 int truce__load_backers(truce__loader* L, struct fy_node* v, mark km);
 int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km);
 int truce__load_stakeholders(truce__loader* L, struct fy_node* v, mark km);
+/* as_of (asof.c). */
+int truce__load_as_of(truce__loader* L, struct fy_node* v, mark km);
+
+/* The no-hindsight check (asof.c), after a file is read: refuses dated
+ * numbers and events after sc's as_of, and known-outcome events outside
+ * an overlay (every event of an overlay must be one). */
+int truce__asof_check(truce__loader* L, struct fy_node* root, bool overlay);
 
 /* ------------------------------------------------------------ Events */
 

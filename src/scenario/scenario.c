@@ -37,6 +37,37 @@ static int finish_load(truce_ctx* ctx, const char* name, const char* text,
   return 0;
 }
 
+int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
+                                  const char* name, const char* text,
+                                  size_t len);
+
+/* Record a string among the overrides (summary.json lists them). */
+static int add_override(truce_ctx* ctx, truce_scenario* sc, const char* s) {
+  char** no = truce__realloc(ctx, sc->overrides,
+                             sc->n_overrides * sizeof(char*),
+                             (sc->n_overrides + 1) * sizeof(char*));
+  if (!no) return TRUCE_ENOMEM;
+  sc->overrides = no;
+  if (!(no[sc->n_overrides] = truce__strdup(ctx, s))) return TRUCE_ENOMEM;
+  sc->n_overrides++;
+  return 0;
+}
+
+int truce_scenario_overlay(truce_ctx* ctx, truce_scenario* sc,
+                           const char* path) {
+  if (!ctx || !sc || !path) return TRUCE_EINVAL;
+  char* buf;
+  size_t len;
+  int rc = truce__read_file(ctx, path, "a readable overlay file", &buf, &len);
+  if (rc) return rc;
+  rc = truce__scenario_overlay_parse(ctx, sc, path, buf, len);
+  char rec[600], hex[65];
+  truce_sha256_hex(buf, len, hex);
+  truce__free(ctx, buf, len + 1);
+  snprintf(rec, sizeof rec, "--overlay %s (sha256 %s)", path, hex);
+  return rc ? rc : add_override(ctx, sc, rec);
+}
+
 int truce_scenario_load_string(truce_ctx* ctx, const char* name,
                                const char* text, size_t len,
                                truce_scenario** out) {
@@ -171,19 +202,10 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
                       why);
   }
   /* Record the override (and its provenance: the command line). */
-  char** no = truce__realloc(ctx, sc->overrides,
-                             sc->n_overrides * sizeof(char*),
-                             (sc->n_overrides + 1) * sizeof(char*));
-  if (!no) {
+  if (add_override(ctx, sc, assignment)) {
     *slot = old;
     return TRUCE_ENOMEM;
   }
-  sc->overrides = no;
-  if (!(no[sc->n_overrides] = truce__strdup(ctx, assignment))) {
-    *slot = old;
-    return TRUCE_ENOMEM;
-  }
-  sc->n_overrides++;
   /* A number set on the command line is no longer uncertain. */
   for (size_t i = 0; i < sc->n_unc; i++) {
     if (sc->unc[i].off + offsetof(truce__model, params) == off) {
@@ -229,6 +251,9 @@ const char* truce_scenario_name(const truce_scenario* sc) { return sc->name; }
 const char* truce_scenario_file(const truce_scenario* sc) { return sc->file; }
 const char* truce_scenario_start(const truce_scenario* sc) {
   return sc->start[0] ? sc->start : NULL;
+}
+const char* truce_scenario_as_of(const truce_scenario* sc) {
+  return sc->as_of[0] ? sc->as_of : NULL;
 }
 const char* truce_scenario_sha256(const truce_scenario* sc) {
   return sc->sha256;

@@ -90,6 +90,7 @@ struct truce_scenario {
   char* file;
   char* name;
   char start[11]; /* "" when absent */
+  char as_of[11]; /* "" when absent (asof.c) */
   char sha256[65];
   char side_id[2][TRUCE_ID_MAX];
   char equip_name[2][TRUCE_MAX_EQUIP][TRUCE_ID_MAX];

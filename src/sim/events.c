@@ -271,7 +271,8 @@ static int event_day(truce__loader* L, struct fy_node* v, mark km,
 static int event(truce__loader* L, struct fy_node* item, mark im, size_t idx,
                  truce__event_buf* out) {
   char path[64], types[160];
-  snprintf(path, sizeof path, "events[%zu]", idx);
+  snprintf(path, sizeof path, "%sevents[%zu]",
+           L->ev_prefix ? L->ev_prefix : "", idx);
   type_list(types, sizeof types);
   if (!fy_node_is_mapping(item))
     return truce__load_error(L, TRUCE_EINVAL, im,
@@ -309,23 +310,24 @@ static int event(truce__loader* L, struct fy_node* item, mark im, size_t idx,
       am = km;
       type = kt;
     } else if (!strcmp(key, "name") || !strcmp(key, "note") ||
-               !strcmp(key, "source") || !strcmp(key, "claimant")) {
+               !strcmp(key, "source") || !strcmp(key, "claimant") ||
+               !strcmp(key, "known_outcome")) { /* asof.c reads it */
       if (!fy_node_is_scalar(v))
         return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                                  "wrong type for '%s': found %s; expected a "
                                  "string",
                                  kpath, truce__yaml_kind(v));
     } else {
-      const char* keys[32] = {"day",  "date",   "name",
-                              "note", "source", "claimant"};
-      size_t nk = 6;
+      const char* keys[32] = {"day",    "date",     "name",         "note",
+                              "source", "claimant", "known_outcome"};
+      size_t nk = 7;
       for (size_t i = 0; i < truce__n_event_types && nk < 32; i++)
         keys[nk++] = truce__event_types[i].key;
       const char* sg = truce__suggest(key, keys, nk);
       return truce__load_error(L, TRUCE_EINVAL, km,
                                "unknown key '%s' in '%s'%s%s%s; expected day "
                                "or date, one of %s, and optional name, note, "
-                               "source, claimant",
+                               "source, claimant, known_outcome",
                                key, path, sg ? " (did you mean '" : "",
                                sg ? sg : "", sg ? "'?)" : "", types);
     }
@@ -365,9 +367,13 @@ int truce__load_events(truce__loader* L, struct fy_node* v, mark km) {
     if (s && fy_node_is_mapping(s))
       cap += (size_t)fy_node_mapping_item_count(s);
   }
-  truce__event_buf out = {NULL, 0, cap ? cap : 1};
+  /* An overlay's events join those already read. */
+  const size_t n0 = L->sc->model.n_events;
+  truce__event_buf out = {NULL, n0, n0 + (cap ? cap : 1)};
   out.ev = truce__calloc(L->ctx, out.cap, sizeof *out.ev);
   if (!out.ev) return TRUCE_ENOMEM;
+  if (n0) memcpy(out.ev, L->sc->model.events, n0 * sizeof *out.ev);
+  truce__free(L->ctx, L->sc->model.events, 0);
   L->sc->model.events = out.ev;
   size_t idx = 0;
   it = NULL;

@@ -462,6 +462,42 @@ printf 'date,series,id,value,low,high,unit,source,claimant\n2023-11-30,casualtie
 "$TRUCE" hindcast "$UA" >/dev/null 2>"$T/stderr"; [ $? -eq 2 ] && grep -q "no --observed" "$T/stderr" && ok || bad "hindcast without --observed"
 "$TRUCE" hindcast --help | grep -q "usage: truce hindcast" && ok || bad "hindcast --help"
 
+# as_of: a number dated after it is refused by check and run, nothing
+# written; an overlay's known-outcome events are allowed and recorded
+cat >"$T/asof.yaml" <<'Y'
+truce: 1
+as_of: 2023-11-04
+start: 2023-11-04
+horizon_days: 30
+sides:
+  - id: a
+    personnel: {front: 1000, pool: 5000, recruits_per_month: {value: 300, claimant: x, date: 2023-12}}
+  - id: b
+    personnel: {front: 900}
+combat: {law: square, coefficients: {a: 0.01, b: 0.012}}
+Y
+for cmd in check run; do
+  "$TRUCE" $cmd "$T/asof.yaml" $([ $cmd = run ] && echo --out "$T/asof-out") >/dev/null 2>"$T/stderr"
+  [ $? -eq 1 ] && grep -q "^$T/asof.yaml:7:70: error: 'sides.a.personnel.recruits_per_month' is dated 2023-12, after as_of 2023-11-04" "$T/stderr" \
+    && [ ! -e "$T/asof-out" ] && ok || bad "$cmd of a number after as_of: $(cat "$T/stderr")"
+done
+sed -i 's/date: 2023-12}/date: 2023-11}/' "$T/asof.yaml"
+cat >"$T/record.yaml" <<'Y'
+truce: 1
+overlay: the record
+events:
+  - {name: law, date: 2023-11-20, known_outcome: true, mobilisation: {side: a, pool: 1000}}
+Y
+"$TRUCE" run "$T/asof.yaml" --overlay "$T/record.yaml" --out "$T/asof-ok" -q --no-report 2>"$T/stderr" \
+  && grep -q '"overrides": \["--overlay .*record.yaml (sha256 [0-9a-f]*)"\]' "$T/asof-ok/summary.json" \
+  && ok || bad "run with an overlay: $(cat "$T/stderr")"
+sed -n '1,10p' "$T/asof.yaml" >"$T/known.yaml"
+echo 'events:' >>"$T/known.yaml"
+tail -1 "$T/record.yaml" >>"$T/known.yaml"
+"$TRUCE" check "$T/known.yaml" >/dev/null 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "^$T/known.yaml:12:35: error: events\[0\] ('law') is a known-outcome event; expected it only in an overlay" "$T/stderr" \
+  && ok || bad "known-outcome event outside an overlay: $(cat "$T/stderr")"
+
 # the shipped scenarios check
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue

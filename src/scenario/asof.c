@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * No hindsight (docs/scenario.md, "No hindsight"): a scenario that
+ * declares `as_of: DATE` may use only what was published by then. After
+ * the loader has read a file, every number whose provenance date is
+ * surely after as_of (its earliest day: YYYY-01-01 for a year, YYYY-MM-01
+ * for a month) is refused, and so is every event that happens after it,
+ * unless the event is a known-outcome event (`known_outcome: true`), the
+ * recorded past that only an overlay for a conditional hindcast may carry
+ * (truce_scenario_overlay, read here too). A known-outcome event in a
+ * scenario file is an error whether or not it declares as_of; an
+ * overlay's numbers are the record and are not checked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load.h"
+
+int truce__load_as_of(truce__loader* L, struct fy_node* v, mark km) {
+  char t[32] = "";
+  mark vm = truce__yaml_mark(v, km);
+  if (!truce__yaml_text(v, t, sizeof t) || !truce__date_valid(t))
+    return truce__load_error(L, TRUCE_EINVAL, vm, "bad date '%s' for "
+                             "'as_of'; expected YYYY-MM-DD", t);
+  memcpy(L->sc->as_of, t, 11);
+  return 0;
+}
+
+/* The earliest day (days since 1970) a provenance date can mean: YYYY,
+ * YYYY-MM or YYYY-MM-DD; -1 when it is none of these. */
+static long earliest_day(const char* s) {
+  char buf[16];
+  size_t n = strlen(s);
+  if (n == 4 || n == 7) {
+    snprintf(buf, sizeof buf, "%s%s", s, n == 4 ? "-01-01" : "-01");
+    s = buf;
+  } else if (n != 10) {
+    return -1;
+  }
+  return truce__date_valid(s) ? truce__date_to_days(s) : -1;
+}
+
+/* Event i's `known_outcome` (false when absent); -1 after an error. */
+static int known_outcome(truce__loader* L, struct fy_node* item, mark im,
+                         size_t i) {
+  mark km = im;
+  struct fy_node* v = truce__yaml_lookup(item, "known_outcome", &km);
+  if (!v) return 0;
+  char t[16] = "";
+  truce__yaml_text(v, t, sizeof t);
+  if (strcmp(t, "true") && strcmp(t, "false")) {
+    truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km), "bad value "
+                      "'%s' for 'events[%zu].known_outcome'; expected true "
+                      "or false", t, i);
+    return -1;
+  }
+  return !strcmp(t, "true");
+}
+
+/* Events: a known outcome only in an overlay, and in an overlay only
+ * known outcomes; outside one, nothing after as_of. */
+static int check_events(truce__loader* L, struct fy_node* root, bool overlay,
+                        long asof) {
+  truce_scenario* sc = L->sc;
+  mark em = {1, 1};
+  struct fy_node* ev = truce__yaml_lookup(root, "events", &em);
+  void* it = NULL;
+  struct fy_node* item;
+  for (size_t i = 0; ev && (item = fy_node_sequence_iterate(ev, &it)); i++) {
+    mark im = truce__yaml_mark(item, em);
+    int k = known_outcome(L, item, im, i);
+    if (k < 0) return TRUCE_EINVAL;
+    char name[200] = "", label[240] = "";
+    mark nm = im, dm = im;
+    struct fy_node* nv = truce__yaml_lookup(item, "name", &nm);
+    if (nv) truce__yaml_text(nv, name, sizeof name);
+    snprintf(label, sizeof label, "events[%zu]%s%s%s", i, name[0] ? " ('" : "",
+             name, name[0] ? "')" : "");
+    if (k && !overlay) {
+      mark km = im;
+      truce__yaml_lookup(item, "known_outcome", &km);
+      return truce__load_error(L, TRUCE_EINVAL, km, "%s is a known-outcome "
+                               "event; expected it only in an overlay for a "
+                               "conditional hindcast (truce run BASE "
+                               "--overlay RECORD.yaml; docs/scenario.md)",
+                               label);
+    }
+    if (overlay && !k)
+      return truce__load_error(L, TRUCE_EINVAL, im, "%s in an overlay is not "
+                               "marked 'known_outcome: true'; expected the "
+                               "overlay to hold only the recorded past",
+                               label);
+    if (asof < 0 || k) continue;
+    struct fy_node* dv = truce__yaml_lookup(item, "date", &dm);
+    long when;
+    char ds[32] = "";
+    if (dv) {
+      truce__yaml_text(dv, ds, sizeof ds);
+      when = truce__date_to_days(ds);
+    } else {
+      dv = truce__yaml_lookup(item, "day", &dm);
+      truce__yaml_text(dv, ds, sizeof ds);
+      if (!sc->start[0]) continue; /* a day number with no calendar */
+      when = truce__date_to_days(sc->start) + atol(ds);
+      truce__date_from_days(when, ds);
+    }
+    if (when > asof)
+      return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(dv, dm),
+                               "%s happens on %s, after as_of %s; expected "
+                               "only events known by then (a conditional "
+                               "hindcast adds the record with --overlay)",
+                               label, ds, sc->as_of);
+  }
+  return 0;
+}
+
+int truce__asof_check(truce__loader* L, struct fy_node* root, bool overlay) {
+  truce_scenario* sc = L->sc;
+  const long asof = sc->as_of[0] ? truce__date_to_days(sc->as_of) : -1;
+  int rc = check_events(L, root, overlay, asof);
+  for (size_t p = 0; !rc && asof >= 0 && !overlay && p < sc->n_prov; p++) {
+    const truce__prov* r = &sc->prov[p];
+    if (!r->date || !r->line) continue;
+    mark m = {r->line, r->column};
+    long d = earliest_day(r->date);
+    if (d < 0)
+      rc = truce__load_error(L, TRUCE_EINVAL, m, "bad date '%s' for '%s'; "
+                             "expected YYYY, YYYY-MM or YYYY-MM-DD (as_of "
+                             "compares every dated number)", r->date,
+                             r->path);
+    else if (d > asof)
+      rc = truce__load_error(L, TRUCE_EINVAL, m, "'%s' is dated %s, after "
+                             "as_of %s; expected only numbers published by "
+                             "then (no hindsight in a forecast)", r->path,
+                             r->date, sc->as_of);
+  }
+  return rc;
+}
+
+/* ---------------------------------------------------------------- Overlay
+ * `truce: 1`, `overlay:` (what record it is) and `events:`, every one a
+ * known-outcome event, added to sc's. Its numbers' paths start with
+ * "overlay.". */
+int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
+                                  const char* name, const char* text,
+                                  size_t len);
+
+int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
+                                  const char* name, const char* text,
+                                  size_t len) {
+  truce__loader L;
+  memset(&L, 0, sizeof L);
+  L.ctx = ctx;
+  L.sc = sc;
+  L.file = name;
+  L.ev_prefix = "overlay.";
+  mark top = {1, 1}, ym;
+  L.share_mark[0] = L.share_mark[1] = L.terr_mark = L.step_mark = top;
+  char ymsg[256];
+  struct fy_document* doc = truce__yaml_parse(text, len, &ym, ymsg,
+                                              sizeof ymsg);
+  if (!doc)
+    return truce__load_error(&L, TRUCE_EPARSE, ym.line > 0 ? ym : top,
+                             "malformed YAML: %s; expected valid YAML", ymsg);
+  struct fy_node* root = fy_document_root(doc);
+  static const char* const keys[] = {"truce", "overlay", "events"};
+  struct fy_node* v[3] = {NULL, NULL, NULL};
+  mark km[3] = {top, top, top};
+  int rc = 0;
+  if (!root || !fy_node_is_mapping(root))
+    rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(root, top),
+                           "the document is %s; expected a mapping with "
+                           "truce: 1, overlay and events",
+                           root ? truce__yaml_kind(root) : "empty");
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while (!rc && (pr = fy_node_mapping_iterate(root, &it))) {
+    char key[64] = "";
+    mark m = truce__yaml_mark(fy_node_pair_key(pr), top);
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
+    size_t k = 0;
+    while (k < 3 && strcmp(key, keys[k])) k++;
+    if (k == 3)
+      rc = truce__load_error(&L, TRUCE_EINVAL, m, "unknown key '%s' in an "
+                             "overlay; expected truce, overlay and events "
+                             "(the rest of the scenario comes from the base "
+                             "file)", key);
+    else {
+      v[k] = fy_node_pair_value(pr);
+      km[k] = m;
+    }
+  }
+  char t[32] = "";
+  for (size_t k = 0; k < 3 && !rc; k++)
+    if (!v[k])
+      rc = truce__load_error(&L, TRUCE_EINVAL, top, "missing required field "
+                             "'%s' in an overlay; expected truce: 1, "
+                             "overlay: WHAT RECORD and events", keys[k]);
+  if (!rc && (!truce__yaml_text(v[0], t, sizeof t) || strcmp(t, "1")))
+    rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(v[0], km[0]),
+                           "unsupported format version '%s'; expected "
+                           "'truce: 1'", t);
+  if (!rc && !fy_node_is_scalar(v[1]))
+    rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(v[1], km[1]),
+                           "wrong type for 'overlay': found %s; expected a "
+                           "string saying what record it is",
+                           truce__yaml_kind(v[1]));
+  if (!rc) rc = truce__load_events(&L, v[2], km[2]);
+  if (!rc) rc = truce__asof_check(&L, root, true);
+  fy_document_destroy(doc);
+  return rc;
+}

@@ -498,7 +498,9 @@ tail -1 "$T/record.yaml" >>"$T/known.yaml"
 [ $? -eq 1 ] && grep -q "^$T/known.yaml:12:35: error: events\[0\] ('law') is a known-outcome event; expected it only in an overlay" "$T/stderr" \
   && ok || bad "known-outcome event outside an overlay: $(cat "$T/stderr")"
 
-# the shipped scenarios check
+# the shipped scenarios check, and the shipped record overlays with them
+"$TRUCE" check "$SRC/scenarios/ukraine-2023-11.yaml" --overlay "$SRC/scenarios/records/ukraine-2023-11-record.yaml" >"$T/stdout" 2>"$T/stderr" \
+  && grep -q "events:    36" "$T/stdout" && ok || bad "check with the 2023 record: $(cat "$T/stderr")"
 for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   [ -e "$f" ] || continue
   "$TRUCE" check "$f" >/dev/null 2>"$T/stderr" && ok || bad "check $f: $(cat "$T/stderr")"

@@ -189,14 +189,14 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   char* cmdline = join_args(argc, argv); /* before getopt permutes argv */
-  char** sets = calloc((size_t)argc + 1, sizeof *sets);
-  if (!sets || !cmdline) {
+  char** sets = calloc((size_t)argc, sizeof *sets);
+  const char** ovl = calloc((size_t)argc, sizeof *ovl);
+  if (!sets || !ovl || !cmdline) {
     free(sets);
+    free(ovl);
     free(cmdline);
     return CLI_FAIL;
   }
-  /* overlays fill sets from the end, --set assignments from the start */
-  const char** ovl = (const char**)sets + argc;
   int nsets = 0, novl = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1;
   uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
@@ -210,6 +210,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
                   "to 100000000\n",
                   optarg);
           free(sets);
+          free(ovl);
           free(cmdline);
           return CLI_USAGE;
         }
@@ -221,6 +222,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
                   "1 to 1024\n",
                   optarg);
           free(sets);
+          free(ovl);
           free(cmdline);
           return CLI_USAGE;
         }
@@ -231,13 +233,14 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
                   "truce: error: --seed %s: expected a whole number >= 0\n",
                   optarg);
           free(sets);
+          free(ovl);
           free(cmdline);
           return CLI_USAGE;
         }
         have_seed = 1;
         break;
       case 's': sets[nsets++] = optarg; break;
-      case 'O': *--ovl = optarg, novl++; break;
+      case 'O': ovl[novl++] = optarg; break;
       case 'o': outdir = optarg; break;
       case 'd': det = 1; break;
       case 'q': quiet = 1; break;
@@ -245,11 +248,13 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       case 'h':
         help(stdout);
         free(sets);
+        free(ovl);
         free(cmdline);
         return CLI_OK;
       default:
         help(stderr);
         free(sets);
+        free(ovl);
         free(cmdline);
         return CLI_USAGE;
     }
@@ -257,6 +262,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   if (optind != argc - 1) {
     help(stderr);
     free(sets);
+    free(ovl);
     free(cmdline);
     return CLI_USAGE;
   }
@@ -266,14 +272,9 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)seed);
   }
   truce_scenario* sc;
-  /* back in command-line order */
-  for (int i = 0; i < novl / 2; i++) {
-    const char* t = ovl[i];
-    ovl[i] = ovl[novl - 1 - i];
-    ovl[novl - 1 - i] = t;
-  }
   int rc = cli_load_overlaid(ctx, file, ovl, novl, sets, nsets, &sc);
   free(sets);
+  free(ovl);
   if (rc) {
     free(cmdline);
     return rc;

@@ -355,6 +355,7 @@ static int hk_new(void* user, truce_ctx* tctx, void** state) {
   s->val = truce__calloc(tctx, p->nc + 1, sizeof(double));
   if (!s->base || !s->val) {
     truce__free(tctx, s->base, 0);
+    truce__free(tctx, s->val, 0);
     truce__free(tctx, s, sizeof *s);
     return TRUCE_ENOMEM;
   }

@@ -172,12 +172,47 @@ static void test_overlay(void** state) {
   remove(path);
 }
 
+/* Every allocation of loading a scenario with as_of and adding an
+ * overlay may fail: TRUCE_ENOMEM, nothing leaked. */
+static int oom_once(ts_alloc* a) {
+  truce_ctx* c;
+  if (truce_ctx_new(&c, ts_alloc_fn, a)) return TRUCE_ENOMEM;
+  const char* y = HEAD REST "events:\n  - {day: 0, mobilisation: {side: a, "
+                            "pool: 1000}}\n";
+  truce_scenario* sc = NULL;
+  int rc = truce_scenario_load_string(c, "oom.yaml", y, strlen(y), &sc);
+  if (!rc) rc = truce_scenario_overlay(c, sc, path);
+  if (!rc) assert_int_equal(truce_scenario_event_count(sc), 2);
+  truce_scenario_free(sc);
+  truce_ctx_free(c);
+  return rc;
+}
+
+static void test_oom_sweep(void** state) {
+  (void)state;
+  write_overlay("truce: 1\noverlay: the record\nevents:\n"
+                "  - {name: law, date: 2023-11-20, known_outcome: true, "
+                "mobilisation: {side: a, pool: {value: 5, date: 2024-01}}}\n");
+  ts_alloc all = {0, 0, 0};
+  assert_int_equal(oom_once(&all), 0);
+  for (long k = 1; k <= all.count; k++) {
+    ts_alloc a = {k, 0, 0};
+    int rc = oom_once(&a);
+    if (rc != 0 && rc != TRUCE_ENOMEM)
+      fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);
+    if (a.live) fail_msg("allocation %ld failing: %ld blocks leaked", k,
+                         a.live);
+  }
+  remove(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_number_after_as_of),
       cmocka_unit_test(test_event_after_as_of),
       cmocka_unit_test(test_allowed),
       cmocka_unit_test(test_overlay),
+      cmocka_unit_test(test_oom_sweep),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

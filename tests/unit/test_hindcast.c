@@ -334,6 +334,52 @@ static void test_unknown_id(void** state) {
   truce_scenario_free(sc);
 }
 
+/* Every allocation of loading observations and running a hindcast may
+ * fail: the call reports TRUCE_ENOMEM and nothing leaks. */
+static int oom_once(ts_alloc* a, const char* obs_path) {
+  truce_ctx* c;
+  if (truce_ctx_new(&c, ts_alloc_fn, a)) return TRUCE_ENOMEM;
+  truce_scenario* sc = NULL;
+  truce_hindcast_obs* ob = NULL;
+  truce_hindcast* h = NULL;
+  int rc = truce_scenario_load_string(c, "oom.yaml", SCEN, strlen(SCEN), &sc);
+  if (!rc) rc = truce_hindcast_obs_new(c, &ob);
+  if (!rc) rc = truce_hindcast_obs_load(ob, obs_path);
+  truce_hindcast_opts o = {8, 1, 0};
+  if (!rc) rc = truce_hindcast_run(c, sc, ob, &o, &h);
+  if (!rc) assert_int_equal(truce_hindcast_group_get(h, 0)->n_points, 2);
+  truce_hindcast_free(h);
+  truce_hindcast_obs_free(ob);
+  truce_scenario_free(sc);
+  truce_ctx_free(c);
+  return rc;
+}
+
+static void test_oom_sweep(void** state) {
+  (void)state;
+  char text[512];
+  snprintf(text, sizeof text, "%s"
+           "2023-10-31,casualties,ru,100,,,persons,A,a\n"
+           "2023-11-30,casualties,ru,3100,,,persons,A,a\n"
+           "2023-12-31,casualties,ru,9100,,,persons,A,a\n"
+           "2023-10-31,area_km2,ru,20000,,,km2,B,b\n"
+           "2023-11-30,area_km2,ru,20030,,,km2,B,b\n"
+           "2023-12-31,area_km2,ru,20080,,,km2,B,b\n", HEAD);
+  write_file(text);
+  ts_alloc all = {0, 0, 0};
+  assert_int_equal(oom_once(&all, path), 0);
+  assert_int_equal(all.live, 0);
+  for (long k = 1; k <= all.count; k++) {
+    ts_alloc a = {k, 0, 0};
+    int rc = oom_once(&a, path);
+    if (rc != 0 && rc != TRUCE_ENOMEM)
+      fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);
+    if (a.live) fail_msg("allocation %ld failing: %ld blocks leaked", k,
+                         a.live);
+  }
+  remove(path);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_crps_closed_form),
@@ -343,6 +389,7 @@ int main(void) {
       cmocka_unit_test(test_groups_and_pairs),
       cmocka_unit_test(test_load_errors),
       cmocka_unit_test(test_unknown_id),
+      cmocka_unit_test(test_oom_sweep),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

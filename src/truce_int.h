@@ -114,6 +114,9 @@ int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
  * title, web/report.css and the Vega, Vega-Lite and Vega-Embed builds,
  * inlined. */
 int truce__web_head(truce_ctx* ctx, FILE* f, const char* title);
+/* Write script or JSON text inside an inline <script> element (a closing
+ * tag in it cannot end the element early); -1 on a write error. */
+int truce__web_inline(FILE* f, const char* s, size_t n);
 
 /* Write a file whole or not at all: truce__tmp_open opens "OUT.PID.tmp"
  * (its name into tmp[cap]); truce__tmp_commit closes it and, when ok and
@@ -124,5 +127,8 @@ FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp, size_t cap);
 int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
                       const char* out, bool ok);
 void truce__tmp_abandon(FILE* f, const char* tmp);
+/* Create directory dir and its missing parents (mkdir -p); an existing
+ * directory is fine. Errors name the part that could not be made. */
+int truce__mkdir_p(truce_ctx* ctx, const char* dir);
 
 #endif

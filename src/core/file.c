@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "truce_int.h"
@@ -107,4 +108,25 @@ int truce__parse_number(const char* s, double* out) {
   if (!isfinite(v) && errno != ERANGE) return -1; /* nan, inf */
   *out = v;
   return errno == ERANGE && fabs(v) > 1 ? 1 : 0; /* too large: +-inf */
+}
+
+int truce__mkdir_p(truce_ctx* ctx, const char* dir) {
+  if (strlen(dir) > 1000)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "output directory name too long");
+  char part[1024];
+  snprintf(part, sizeof part, "%s", dir);
+  for (char* s = part + 1;; s++) {
+    bool end = *s == '\0';
+    if (*s != '/' && !end) continue;
+    *s = '\0';
+    if (mkdir(part, 0777) != 0 && errno != EEXIST)
+      return TRUCE_FAIL(ctx, TRUCE_EIO, "cannot create directory '%s': %s",
+                        part, strerror(errno));
+    if (end) break;
+    *s = '/';
+  }
+  struct stat st;
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    return TRUCE_FAIL(ctx, TRUCE_EIO, "'%s' is not a directory", dir);
+  return 0;
 }

@@ -42,23 +42,8 @@ int truce_output_open(truce_ctx* ctx, const char* dir,
                       const truce_scenario* sc, truce_output** out) {
   if (!ctx || !dir || !sc || !out) return TRUCE_EINVAL;
   *out = NULL;
-  if (strlen(dir) > 1000)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "output directory name too long");
-  char part[1024];
-  snprintf(part, sizeof part, "%s", dir);
-  for (char* s = part + 1;; s++) { /* mkdir -p */
-    bool end = *s == '\0';
-    if (*s != '/' && !end) continue;
-    *s = '\0';
-    if (mkdir(part, 0777) != 0 && errno != EEXIST)
-      return TRUCE_FAIL(ctx, TRUCE_EIO, "cannot create directory '%s': %s",
-                        part, strerror(errno));
-    if (end) break;
-    *s = '/';
-  }
-  struct stat st;
-  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-    return TRUCE_FAIL(ctx, TRUCE_EIO, "'%s' is not a directory", dir);
+  int rc = truce__mkdir_p(ctx, dir);
+  if (rc) return rc;
   truce_output* o = truce__calloc(ctx, 1, sizeof *o);
   if (!o) return TRUCE_ENOMEM;
   o->ctx = ctx;

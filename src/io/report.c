@@ -51,6 +51,10 @@ static int put_inline(FILE* f, const char* s, size_t n, bool csv) {
   return 0;
 }
 
+int truce__web_inline(FILE* f, const char* s, size_t n) {
+  return put_inline(f, s, n, false);
+}
+
 int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
   static const char* const lib[] = {
       "report.css", "node_modules/vega/build/vega.min.js",

@@ -12,4 +12,5 @@
 #include "truce/calib.h"
 #include "truce/hindcast.h"
 #include "truce/io.h"
+#include "truce/explore.h"
 #endif

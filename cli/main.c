@@ -26,6 +26,7 @@ static void usage(FILE* f) {
           "  calibrate FILE    fit attrition coefficients to observed data\n"
           "  hindcast FILE     score an ensemble against observed series\n"
           "  stake FILE        where a group of many actors lands\n"
+          "  explore FILE      designs, sensitivity and scenario discovery\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
           "  --version         print the version\n");
@@ -179,6 +180,8 @@ int main(int argc, char** argv) {
     rc = cmd_stake(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "hindcast")) {
     rc = cmd_hindcast(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "explore")) {
+    rc = cmd_explore(ctx, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "truce: unknown command '%s'\n", cmd);
     usage(stderr);

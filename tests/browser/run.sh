@@ -25,3 +25,9 @@ node "$SRC/tests/browser/report_test.mjs" "$T/a/report.html" \
   "$OUT/report-screenshot.png" "$WEB"
 node "$SRC/tests/browser/compare_test.mjs" "$T/b/compare.html" \
   backers.us.budget_scale "$WEB"
+# An exploration with a lever and a condition: its page's charts render.
+"$TRUCE" explore "$SRC/scenarios/ukraine-2023-11.yaml" --design morris --n 4 \
+  --replicates 2 --lever backers.us.budget_scale=0:1.5 \
+  --condition 'ua.exhaustion_day < 731' --bootstrap 50 --out "$T/x" -q
+node "$SRC/tests/browser/explore_test.mjs" "$T/x/explore.html" \
+  "$OUT/explore-screenshot.png" "$WEB"

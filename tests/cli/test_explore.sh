@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# truce explore as a user meets it: bad design specifications give an
+# argument or FILE:LINE:COL error, exit 1 and write nothing; the tidy
+# table has a row per point and replicate in CSV and SQLite; threads and
+# MPI ranks do not change a byte of it.
+# usage: test_explore.sh TRUCE_BINARY SOURCE_DIR
+set -u
+TRUCE=$1
+SRC=$2
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+cat >"$T/ens.yaml" <<'Y'
+truce: 1
+horizon_days: 90
+seed: 11
+sides:
+  - id: a
+    exhaustion_threshold: 950
+    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000, recruits_per_month: 300}
+  - id: b
+    posture: attack
+    personnel: {front: {dist: normal, mean: 1200, sd: 60}}
+combat:
+  law: square
+  coefficients: {a: 0.01, b: {dist: uniform, min: 0.005, max: 0.01}}
+front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000}
+Y
+
+# expect_bad NAME STDERR_PREFIX ARGS...: exit 1, the message, no output
+expect_bad() {
+  local name=$1 prefix=$2 out="$T/out-$1"
+  shift 2
+  "$TRUCE" explore "$T/ens.yaml" --out "$out" -q "$@" >"$T/stdout" 2>"$T/stderr"
+  local rc=$?
+  if [ $rc -ne 1 ]; then bad "$name: exit status $rc, expected 1"; return; fi
+  if ! grep -qF -- "$prefix" "$T/stderr"; then
+    bad "$name: stderr '$(cat "$T/stderr")' lacks '$prefix'"; return
+  fi
+  if [ -e "$out" ]; then bad "$name: output written to $out"; return; fi
+  ok
+}
+expect_bad unknown-path "--lever combat.coefficients.c: error:" \
+  --lever combat.coefficients.c=0:1
+expect_bad empty-range "--lever combat.coefficients.a: error: the range [0.02, 0.02] is empty" \
+  --lever combat.coefficients.a=0.02:0.02
+expect_bad reversed-range "is empty; expected LOW < HIGH" \
+  --lever combat.coefficients.a=0.03:0.01
+expect_bad not-a-parameter "'horizon_days' is not a number a run reads" \
+  --lever horizon_days=10:20
+expect_bad out-of-range "out of range for 'combat.coefficients.a'" \
+  --lever combat.coefficients.a=-1:1
+expect_bad no-range "--lever combat.coefficients.a: error: expected PATH=LOW:HIGH" \
+  --lever combat.coefficients.a
+expect_bad bad-numbers "the range is not two numbers" \
+  --lever combat.coefficients.a=x:1
+expect_bad bad-option "unknown option 'cubic' for 'combat.law'" \
+  --lever combat.law=square,cubic
+expect_bad names-not-range "'combat.law' takes names, not a range" \
+  --lever combat.law=0:1
+expect_bad twice "is already a lever" \
+  --lever combat.coefficients.a=0.01:0.02 --lever combat.coefficients.a=0.01:0.03
+expect_bad bad-condition "--condition 'a.exhaustion_day ~ 30': error: column 18" \
+  --condition 'a.exhaustion_day ~ 30'
+expect_bad condition-outcome "--condition 'a.exhausted < 3': error: column 1" \
+  --condition 'a.exhausted < 3'
+expect_bad condition-number "is not a number; expected OUTCOME OP NUMBER" \
+  --condition 'a.exhaustion_day < soon'
+expect_bad unknown-outcome "--outcome a.exhausted: error: no such outcome; expected one of a.exhaustion_day" \
+  --outcome a.exhausted
+expect_bad unknown-uncertain "--uncertain combat.law: error: not an uncertain number" \
+  --uncertain combat.law
+expect_bad unknown-design "--design halton: unknown design" --design halton
+expect_bad morris-levels "Morris levels 3; expected an even number" \
+  --design morris --levels 3
+expect_bad no-factors "over no factors" --uncertain none
+expect_bad bad-set "--set combat.coefficients.z=1: error:" \
+  --set combat.coefficients.z=1
+"$TRUCE" explore --help | grep -q "usage: truce explore FILE" && ok || bad "--help"
+"$TRUCE" explore >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no FILE: not a usage error"
+
+# the tidy table: 12 * (4 + 2) points x 3 replicates, CSV = SQLite
+args=(--design sobol --n 12 --replicates 3 --lever combat.coefficients.a=0.005:0.02
+      --condition 'a.exhaustion_day < 91' --bootstrap 50 -q)
+"$TRUCE" explore "$T/ens.yaml" "${args[@]}" --threads 1 --out "$T/t1" || bad "explore t1"
+"$TRUCE" explore "$T/ens.yaml" "${args[@]}" --threads 2 --out "$T/t2" || bad "explore t2"
+for f in explore.csv explore.json; do
+  [ -s "$T/t1/$f" ] && ok || bad "t1/$f missing"
+done
+rows=$(($(wc -l <"$T/t1/explore.csv") - 1))
+[ "$rows" = $((12 * 6 * 3)) ] && ok || bad "explore.csv has $rows rows, expected 216"
+head -1 "$T/t1/explore.csv" | grep -q '^point,replicate,run,combat.coefficients.a,sides.a.personnel.front,sides.b.personnel.front,combat.coefficients.b,a.exhaustion_day,b.exhaustion_day$' \
+  && ok || bad "explore.csv header: $(head -1 "$T/t1/explore.csv")"
+# the lever spans its range: inputs of point 0 and 1 (A and B rows)
+awk -F, 'NR > 1 && ($4 < 0.005 || $4 > 0.02) {exit 1}' "$T/t1/explore.csv" && ok || bad "lever outside its range"
+cmp -s "$T/t1/explore.csv" "$T/t2/explore.csv" && ok || bad "threads 1 vs 2: explore.csv differs"
+sed 's/"seconds":[0-9.]*//' "$T/t2/explore.json" >"$T/j2"
+sed 's/"seconds":[0-9.]*//' "$T/t1/explore.json" >"$T/j1"
+cmp -s "$T/j1" "$T/j2" && ok || bad "threads 1 vs 2: explore.json differs"
+if command -v sqlite3 >/dev/null 2>&1; then
+  n=$(sqlite3 "$T/t1/explore.db" "select count(*) from explore_runs")
+  [ "$n" = 216 ] && ok || bad "explore.db has $n rows"
+  s=$(sqlite3 "$T/t1/explore.db" "select printf('%.10g', sum(\"a.exhaustion_day\")) from explore_runs")
+  c=$(awk -F, 'NR > 1 {s += $8} END {printf "%.10g", s}' "$T/t1/explore.csv")
+  [ "$s" = "$c" ] && ok || bad "explore.db sum $s, explore.csv $c"
+  ni=$(sqlite3 "$T/t1/explore.db" "select count(*) from explore_indices where method = 'sobol_st'")
+  # b is never exhausted (day 91 in every run): no indices for it
+  [ "$ni" = 4 ] && ok || bad "explore.db: $ni total indices, expected 4 inputs x 1 outcome"
+else
+  bad "sqlite3 shell not installed"
+fi
+if command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  for np in 1 2; do
+    mpirun -np $np --oversubscribe "$TRUCE" explore "$T/ens.yaml" "${args[@]}" \
+      --threads 1 --out "$T/mpi$np" >"$T/mpi.log" 2>&1 || bad "mpirun -np $np: $(tail -3 "$T/mpi.log")"
+  done
+  cmp -s "$T/mpi1/explore.csv" "$T/mpi2/explore.csv" && ok || bad "mpirun -np 1 vs 2: explore.csv differs"
+  cmp -s "$T/t1/explore.csv" "$T/mpi2/explore.csv" && ok || bad "threads vs mpirun -np 2: explore.csv differs"
+else
+  echo "note: mpirun not found or truce built without MPI; MPI checks skipped"
+fi
+echo "cli explore: $pass passed, $fail failed"
+[ $fail -eq 0 ]

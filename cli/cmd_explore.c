@@ -23,7 +23,8 @@
 
 static void help(FILE* f) {
   fprintf(f,
-          "usage: truce explore FILE [--design KIND] [--n N] [--replicates R]\n"
+          "usage: truce explore FILE [--design-file F] [--design KIND] [--n N]\n"
+          "                     [--replicates R]\n"
           "                     [--lever PATH=LOW:HIGH | PATH=A,B,..]...\n"
           "                     [--uncertain all|none|PATH,..] "
           "[--outcome NAME]...\n"
@@ -39,6 +40,10 @@ static void help(FILE* f) {
           "the top drivers of each outcome with intervals. Results do not\n"
           "depend on threads or MPI ranks. See docs/explore.md.\n"
           "\n"
+          "  --design-file F   read the design from F (YAML: design, n,\n"
+          "                    replicates, levers, uncertain, outcomes,\n"
+          "                    condition; docs/explore.md); options given\n"
+          "                    here win, levers add up\n"
           "  --design KIND     sobol (Saltelli cross design, default), morris,\n"
           "                    lhs (Latin hypercube) or factorial\n"
           "  --n N             sobol: base points (N (k+2) points; default\n"
@@ -271,10 +276,12 @@ static void print_result(const char* name, const result* r,
          r->sobol    ? "Sobol total index, 95% interval; first order"
          : r->morris ? "Morris mu* on each input's unit scale, 95% interval"
                      : "partial rank correlation");
-  for (size_t t = 0; t < TOP && t < k; t++) {
+  for (size_t t = 0; t < k; t++) { /* the top ones, then every lever */
     size_t i = r->order[t];
     bool lever;
     const char* path = truce_explore_engine_factor(g, i, NULL, &lever);
+    if (t >= TOP && !lever) continue;
+    if (t >= TOP) printf("    lever, rank %zu of %zu:\n", t + 1, k);
     if (r->sobol)
       printf("      ST %6.3f [%6.3f, %6.3f]  S1 %6.3f  %s%s\n", r->sobol[i].st,
              r->sobol[i].st_lo, r->sobol[i].st_hi, r->sobol[i].s1, path,
@@ -566,7 +573,9 @@ static int discover(truce_ctx* ctx, FILE* f, const truce_explore* ex,
 typedef struct {
   int kind;
   size_t n, reps, levels, boot, threads;
-  bool have_n, have_seed, det, quiet, report;
+  bool have_n, have_seed, have_kind, have_reps, have_levels, have_boot;
+  bool det, quiet, report;
+  const char* spec_path;
   uint64_t seed;
   const char* unc;
   const char* cond;
@@ -574,6 +583,7 @@ typedef struct {
   char** sets;
   int nsets;
   truce_lever* levers;
+  const truce_lever** file_levers; /* a lever from the design file */
   char** lever_text;
   size_t nlevers;
   const char* outs[MAX_OUT];
@@ -582,11 +592,13 @@ typedef struct {
 
 static void args_free(args* a) {
   for (size_t i = 0; i < a->nlevers; i++) {
+    if (a->file_levers && a->file_levers[i]) continue;
     free((void*)a->levers[i].options);
     free(a->lever_text[i]);
   }
   free(a->levers);
   free(a->lever_text);
+  free(a->file_levers);
   free(a->sets);
 }
 
@@ -594,6 +606,7 @@ static void args_free(args* a) {
 static int parse_args(int argc, char** argv, args* a) {
   static const struct option opts[] = {
       {"design", required_argument, NULL, 'D'},
+      {"design-file", required_argument, NULL, 'F'},
       {"n", required_argument, NULL, 'n'},
       {"replicates", required_argument, NULL, 'r'},
       {"levels", required_argument, NULL, 'L'},
@@ -620,7 +633,9 @@ static int parse_args(int argc, char** argv, args* a) {
   a->sets = calloc((size_t)argc, sizeof *a->sets);
   a->levers = calloc((size_t)argc, sizeof *a->levers);
   a->lever_text = calloc((size_t)argc, sizeof *a->lever_text);
-  if (!a->sets || !a->levers || !a->lever_text) return CLI_FAIL;
+  a->file_levers = calloc((size_t)argc, sizeof *a->file_levers);
+  if (!a->sets || !a->levers || !a->lever_text || !a->file_levers)
+    return CLI_FAIL;
   int c;
   size_t v;
   optind = 1;
@@ -632,7 +647,9 @@ static int parse_args(int argc, char** argv, args* a) {
                   "expected sobol, morris, lhs or factorial\n", optarg);
           return CLI_FAIL;
         }
+        a->have_kind = true;
         break;
+      case 'F': a->spec_path = optarg; break;
       case 'n':
         if (parse_size("--n", optarg, 1, 100000000, &a->n)) return CLI_FAIL;
         a->have_n = true;
@@ -640,14 +657,17 @@ static int parse_args(int argc, char** argv, args* a) {
       case 'r':
         if (parse_size("--replicates", optarg, 1, 10000, &a->reps))
           return CLI_FAIL;
+        a->have_reps = true;
         break;
       case 'L':
         if (parse_size("--levels", optarg, 2, 1000, &a->levels))
           return CLI_FAIL;
+        a->have_levels = true;
         break;
       case 'B':
         if (parse_size("--bootstrap", optarg, 0, 100000, &a->boot))
           return CLI_FAIL;
+        a->have_boot = true;
         break;
       case 't':
         if (parse_size("--threads", optarg, 1, 1024, &a->threads))
@@ -688,11 +708,90 @@ static int parse_args(int argc, char** argv, args* a) {
     help(stderr);
     return CLI_USAGE;
   }
+  return 0;
+}
+
+/* Sizes the command line left unset take their defaults. */
+static void finish_args(args* a) {
   if (!a->have_n) {
     static const size_t dflt[TRUCE_DESIGN_COUNT] = {3, 100, 64, 10};
     a->n = dflt[a->kind];
   }
   if (a->det) a->reps = 1;
+}
+
+/* What the design file gives and the command line does not: the design
+ * and its sizes, levers (added after the command line's), uncertain
+ * numbers, outcomes and the condition. Paths and names are checked here
+ * against the scenario so that errors point into the file. */
+static int apply_spec(const truce_explore_spec* f, const truce_scenario* sc,
+                      args* a, const char*** ulist, size_t* nu,
+                      bool* unc_given) {
+  if (f->has_kind && !a->have_kind) a->kind = f->kind;
+  if (f->has_n && !a->have_n) {
+    a->n = f->n;
+    a->have_n = true;
+  }
+  if (f->has_replicates && !a->have_reps) a->reps = f->replicates;
+  if (f->has_levels && !a->have_levels) a->levels = f->levels;
+  if (f->has_bootstrap && !a->have_boot) a->boot = f->bootstrap;
+  if (f->has_seed && !a->have_seed) {
+    a->seed = f->seed;
+    a->have_seed = true;
+  }
+  size_t total = a->nlevers + f->n_levers + 1;
+  truce_lever* nl = realloc(a->levers, total * sizeof *nl);
+  if (nl) a->levers = nl;
+  const truce_lever** fl = nl ? realloc(a->file_levers, total * sizeof *fl)
+                              : NULL;
+  if (!fl) return CLI_FAIL;
+  a->file_levers = fl;
+  for (size_t i = 0; i < f->n_levers; i++) { /* borrowed from the file */
+    a->file_levers[a->nlevers] = &f->levers[i];
+    a->levers[a->nlevers++] = f->levers[i];
+  }
+  if (f->has_uncertain && !a->unc) {
+    *unc_given = true;
+    free(*ulist);
+    *ulist = NULL;
+    *nu = 0;
+    if (!f->uncertain_all) {
+      *ulist = calloc(f->n_uncertain + 1, sizeof **ulist);
+      if (!*ulist) return CLI_FAIL;
+      for (size_t i = 0; i < f->n_uncertain; i++) {
+        bool found = false;
+        for (size_t t = 0; t < truce_scenario_uncertain_count(sc); t++)
+          found |= !strcmp(truce_scenario_uncertain_path(sc, t),
+                           f->uncertain[i]);
+        if (!found) {
+          fprintf(stderr, "%s:%d:%d: error: '%s' is not an uncertain number "
+                  "of %s; expected a path with a range or a dist: record "
+                  "(truce check lists them)\n", f->file,
+                  f->uncertain_pos[2 * i], f->uncertain_pos[2 * i + 1],
+                  f->uncertain[i], truce_scenario_file(sc));
+          return CLI_FAIL;
+        }
+        (*ulist)[(*nu)++] = f->uncertain[i];
+      }
+    }
+  }
+  if (a->nouts == 0)
+    for (size_t j = 0; j < f->n_outcomes && j < MAX_OUT; j++) {
+      char name[200];
+      bool found = false;
+      for (size_t i = 0; truce_explore_outcome_name(sc, i, name, sizeof name);
+           i++)
+        found |= !strcmp(name, f->outcomes[j]);
+      if (!found) {
+        fprintf(stderr, "%s:%d:%d: error: no outcome '%s'; expected one of "
+                "the names truce explore --help describes (e.g. "
+                "%s.exhaustion_day)\n", f->file, f->outcome_pos[2 * j],
+                f->outcome_pos[2 * j + 1], f->outcomes[j],
+                truce_scenario_side_id(sc, 0));
+        return CLI_FAIL;
+      }
+      a->outs[a->nouts++] = f->outcomes[j];
+    }
   return 0;
 }
 
@@ -805,7 +904,14 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   bool cond_ok = false, reported = false;
   truce_condition cond;
   int root = truce_parallel_rank() == 0;
+  truce_explore_spec* spec = NULL;
+  bool unc_given = false;
   if ((rc = cli_load(ctx, file, a.sets, a.nsets, &sc))) goto done;
+  if (a.spec_path) {
+    if (truce_explore_spec_load(ctx, a.spec_path, &spec)) goto fail;
+    if ((rc = apply_spec(spec, sc, &a, &ulist, &nu, &unc_given))) goto done;
+  }
+  finish_args(&a);
   if (a.nouts == 0) { /* each side's exhaustion day, the opening day */
     for (size_t i = 0; i < truce_scenario_side_count(sc) && i < 2; i++) {
       snprintf(names[a.nouts], sizeof names[0], "%s.exhaustion_day",
@@ -820,7 +926,7 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
     if (a.outs[j] != names[j])
       snprintf(names[j], sizeof names[0], "%s", a.outs[j]);
   for (size_t j = 0; j < a.nouts; j++) a.outs[j] = names[j];
-  if (uncertain_list(a.unc, &ubuf, &ulist, &nu)) {
+  if (!unc_given && uncertain_list(a.unc, &ubuf, &ulist, &nu)) {
     rc = CLI_FAIL;
     goto done;
   }
@@ -831,8 +937,17 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   k = truce_explore_engine_factors(g);
   m = a.nouts;
   if (a.cond) {
-    if ((rc = truce_condition_parse(ctx, a.cond, m, a.outs, &cond)))
+    if ((rc = truce_condition_parse(ctx, a.cond, NULL, 0, 0, m, a.outs,
+                                    &cond)))
       goto fail;
+    cond_ok = true;
+  } else if (spec && spec->condition) {
+    if ((rc = truce_condition_parse(ctx, spec->condition, spec->file,
+                                    spec->condition_line,
+                                    spec->condition_column, m, a.outs,
+                                    &cond)))
+      goto fail;
+    a.cond = spec->condition;
     cond_ok = true;
   }
   size_t* options = calloc(k + 1, sizeof *options);
@@ -920,6 +1035,7 @@ done:
   truce_design_free(d);
   truce_explore_engine_free(g);
   truce_scenario_free(sc);
+  truce_explore_spec_free(spec);
   if (in_names != inputs) free(in_names);
   free(ulist);
   free(ubuf);

@@ -312,13 +312,45 @@ typedef struct {
   int op;        /* 0 <, 1 <=, 2 >, 3 >=, 4 ==, 5 !=, 6 non-zero */
   double value;
 } truce_condition;
-/* Parse `text` against names[0..n); errors read "--condition TEXT:
- * error: ..." with the column of the problem. */
+/* Parse `text` against names[0..n); errors read "--condition 'TEXT':
+ * error: column C: ..." or, with file non-NULL (the text written at
+ * line, column of file), "FILE:LINE:COL: error: ...". */
 TRUCE_API int truce_condition_parse(truce_ctx* ctx, const char* text,
+                                    const char* file, int line, int column,
                                     size_t n, const char* const* names,
                                     truce_condition* out);
 TRUCE_API bool truce_condition_holds(const truce_condition* c,
                                      const double* y);
+
+/* ---------------------------------------------------------- Design file */
+
+/* A design file (YAML, docs/explore.md s7), read-only view: a has_ flag
+ * says whether the file gave the value. Positions are 1-based. */
+typedef struct {
+  const char* file;
+  int kind;
+  bool has_kind;
+  size_t n, replicates, levels, bootstrap;
+  bool has_n, has_replicates, has_levels, has_bootstrap;
+  uint64_t seed;
+  bool has_seed;
+  size_t n_levers;
+  const truce_lever* levers; /* with file, line and column */
+  bool has_uncertain, uncertain_all; /* no list: all or none */
+  size_t n_uncertain;
+  const char* const* uncertain;
+  const int* uncertain_pos; /* line, column of each path */
+  size_t n_outcomes;
+  const char* const* outcomes;
+  const int* outcome_pos; /* line, column of each outcome */
+  const char* condition;  /* or NULL */
+  int condition_line, condition_column;
+} truce_explore_spec;
+
+/* Read a design file; errors read "FILE:LINE:COL: error: ...". */
+TRUCE_API int truce_explore_spec_load(truce_ctx* ctx, const char* path,
+                                      truce_explore_spec** out);
+TRUCE_API void truce_explore_spec_free(truce_explore_spec* s);
 
 #ifdef __cplusplus
 }

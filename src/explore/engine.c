@@ -440,9 +440,21 @@ void truce_explore_engine_model(truce_explore_engine* g,
 static const char* const cond_ops[] = {"<=", ">=", "==", "!=", "<", ">"};
 static const int cond_codes[] = {1, 3, 4, 5, 0, 2};
 
-int truce_condition_parse(truce_ctx* ctx, const char* text, size_t n,
+/* "--condition 'TEXT': error: column C: " or "FILE:LINE:COL: error: ". */
+static void cond_where(char* buf, size_t n, const char* text,
+                       const char* file, int line, int column, int at) {
+  if (file)
+    snprintf(buf, n, "%s:%d:%d: error: condition '%s': ", file, line,
+             column + at - 1, text);
+  else
+    snprintf(buf, n, "--condition '%s': error: column %d: ", text, at);
+}
+
+int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
+                          int line, int column, size_t n,
                           const char* const* names, truce_condition* out) {
   if (!ctx || !text || !out) return TRUCE_EINVAL;
+  char w[700];
   const char* s = text;
   while (*s == ' ') s++;
   const char* a = s;
@@ -451,12 +463,13 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, size_t n,
   size_t j = n;
   for (size_t i = 0; i < n; i++)
     if (strlen(names[i]) == len && !strncmp(names[i], a, len)) j = i;
-  if (j == n)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--condition '%s': error: column "
-                      "%d: '%.*s' is not an outcome of this exploration; "
-                      "expected OUTCOME OP NUMBER, e.g. 'ua.exhaustion_day < "
-                      "365', with the outcome among --outcome's",
-                      text, (int)(a - text) + 1, (int)len, a);
+  if (j == n) {
+    cond_where(w, sizeof w, text, file, line, column, (int)(a - text) + 1);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s'%.*s' is not an outcome of "
+                      "this exploration; expected OUTCOME OP NUMBER, e.g. "
+                      "'ua.exhaustion_day < 365', with the outcome among "
+                      "the outcomes explored", w, (int)len, a);
+  }
   out->output = j;
   while (*s == ' ') s++;
   if (!*s) {
@@ -470,20 +483,22 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, size_t n,
       op = cond_codes[i];
       s += strlen(cond_ops[i]);
     }
-  if (op < 0)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--condition '%s': error: column "
-                      "%d: expected an operator (< <= > >= == !=)", text,
-                      (int)(s - text) + 1);
+  if (op < 0) {
+    cond_where(w, sizeof w, text, file, line, column, (int)(s - text) + 1);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%sexpected an operator (< <= > "
+                      ">= == !=)", w);
+  }
   while (*s == ' ') s++;
   const char* num = s;
   char buf[64];
   size_t nl = strlen(num);
   while (nl && num[nl - 1] == ' ') nl--;
   snprintf(buf, sizeof buf, "%.*s", (int)nl, num);
-  if (nl >= sizeof buf || truce__parse_number(buf, &out->value) != 0)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--condition '%s': error: column "
-                      "%d: '%s' is not a number; expected OUTCOME OP NUMBER",
-                      text, (int)(num - text) + 1, buf);
+  if (nl >= sizeof buf || truce__parse_number(buf, &out->value) != 0) {
+    cond_where(w, sizeof w, text, file, line, column, (int)(num - text) + 1);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s'%s' is not a number; expected "
+                      "OUTCOME OP NUMBER", w, buf);
+  }
   out->op = op;
   return 0;
 }

@@ -81,8 +81,77 @@ expect_bad morris-levels "Morris levels 3; expected an even number" \
 expect_bad no-factors "over no factors" --uncertain none
 expect_bad bad-set "--set combat.coefficients.z=1: error:" \
   --set combat.coefficients.z=1
+# the same mistakes in a design file point into it (FILE:LINE:COL)
+expect_bad_file() {
+  local name=$1 prefix=$2 f="$T/$1.design.yaml"
+  cat >"$f"
+  expect_bad "file-$name" "$f:$prefix" --design-file "$f"
+}
+expect_bad_file unknown-path "4:12: error:" <<'D'
+design: lhs
+n: 10
+levers:
+  - {path: combat.coefficients.c, range: [0, 1]}
+D
+expect_bad_file empty-range "3:12: error: the range [0.02, 0.02] is empty" <<'D'
+design: lhs
+levers:
+  - {path: combat.coefficients.a, range: [0.02, 0.02]}
+D
+expect_bad_file not-a-parameter "2:12: error: 'horizon_days' is not a number a run reads" <<'D'
+levers:
+  - {path: horizon_days, range: [10, 20]}
+D
+expect_bad_file no-range "2:6: error: a lever with neither a range nor options" <<'D'
+levers:
+  - {path: combat.coefficients.a}
+D
+expect_bad_file condition "3:32: error: condition 'a.exhaustion_day <= soon': 'soon' is not a number" <<'D'
+design: lhs
+n: 10
+condition: a.exhaustion_day <= soon
+D
+expect_bad_file outcome "2:26: error: no outcome 'a.exhausted'" <<'D'
+n: 10
+outcomes: [a.casualties, a.exhausted]
+D
+expect_bad_file uncertain "1:13: error: 'combat.law' is not an uncertain number" <<'D'
+uncertain: [combat.law]
+D
+expect_bad_file unknown-key "2:1: error: unknown key 'replicate'" <<'D'
+design: lhs
+replicate: 2
+D
+expect_bad_file design "1:9: error: unknown design 'latin'" <<'D'
+design: latin
+D
+expect_bad_file size "1:4: error: 'n' must be a whole number from 1" <<'D'
+n: 2.5
+D
+expect_bad_file syntax "3:1: error: missing comma" <<'D'
+design: lhs
+levers: [ {path: a
+D
 "$TRUCE" explore --help | grep -q "usage: truce explore FILE" && ok || bad "--help"
 "$TRUCE" explore >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no FILE: not a usage error"
+
+# a design file gives the same exploration as the options
+cat >"$T/d.yaml" <<'D'
+design: lhs
+n: 30
+replicates: 2
+levers:
+  - {path: combat.coefficients.a, range: [0.005, 0.02]}
+  - {path: combat.law, options: [square, linear]}
+outcomes: [a.exhaustion_day, a.casualties]
+condition: a.exhaustion_day < 91
+D
+"$TRUCE" explore "$T/ens.yaml" --design-file "$T/d.yaml" --out "$T/f1" -q || bad "design file"
+"$TRUCE" explore "$T/ens.yaml" --design lhs --n 30 --replicates 2 \
+  --lever combat.coefficients.a=0.005:0.02 --lever combat.law=square,linear \
+  --outcome a.exhaustion_day --outcome a.casualties \
+  --condition 'a.exhaustion_day < 91' --out "$T/f2" -q || bad "the same by options"
+cmp -s "$T/f1/explore.csv" "$T/f2/explore.csv" && ok || bad "design file and options differ"
 
 # the tidy table: 12 * (4 + 2) points x 3 replicates, CSV = SQLite
 args=(--design sobol --n 12 --replicates 3 --lever combat.coefficients.a=0.005:0.02

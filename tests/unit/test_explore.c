@@ -506,19 +506,22 @@ static void test_errors(void** s) {
   expect_engine_error(sc, NULL, "ua.exhausted", "no such outcome");
   const char* names[] = {"ua.exhaustion_day", "x"};
   truce_condition c;
-  assert_int_equal(truce_condition_parse(ctx, "ua.exhaustion_day < 365", 2,
-                                         names, &c), 0);
+  assert_int_equal(truce_condition_parse(ctx, "ua.exhaustion_day < 365", NULL,
+                                         0, 0, 2, names, &c), 0);
   double y[2] = {364, 0};
   assert_true(truce_condition_holds(&c, y));
   y[0] = 365;
   assert_false(truce_condition_holds(&c, y));
-  assert_int_equal(truce_condition_parse(ctx, "ua.exhaust < 3", 2, names, &c),
+  assert_int_equal(truce_condition_parse(ctx, "ua.exhaust < 3", NULL, 0, 0, 2,
+                                         names, &c),
                    TRUCE_EINVAL);
-  assert_int_equal(truce_condition_parse(ctx, "x ~ 3", 2, names, &c),
+  assert_int_equal(truce_condition_parse(ctx, "x ~ 3", NULL, 0, 0, 2, names, &c),
                    TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "column 3"));
-  assert_int_equal(truce_condition_parse(ctx, "x < 3y", 2, names, &c),
+  assert_int_equal(truce_condition_parse(ctx, "x < 3y", "d.yaml", 4, 12, 2, names,
+                                         &c),
                    TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx), "d.yaml:4:16: error:"));
   truce_design_opts o = {TRUCE_DESIGN_morris, 5, 1, 3, 0, 0, false};
   size_t opts[2] = {0};
   truce_design* d;
@@ -532,11 +535,61 @@ static void test_errors(void** s) {
   truce_scenario_free(sc);
 }
 
+/* A design file: its values and levers with their positions; errors
+ * point into it; out of memory anywhere is reported without a leak. */
+static void test_spec(void** s) {
+  (void)s;
+  const char* path = "test_explore_spec.yaml";
+  FILE* f = fopen(path, "w");
+  assert_non_null(f);
+  fputs("design: morris\nn: 7\nlevers:\n"
+        "  - {path: backers.us.budget_scale, range: [0, 1.5]}\n"
+        "  - path: combat.law\n    options: [square, linear]\n"
+        "uncertain: none\noutcomes: [ua.casualties]\n"
+        "condition: ua.casualties > 1e5\n", f);
+  fclose(f);
+  truce_explore_spec* sp;
+  assert_int_equal(truce_explore_spec_load(ctx, path, &sp), 0);
+  assert_true(sp->has_kind && sp->kind == TRUCE_DESIGN_morris);
+  assert_true(sp->has_n && sp->n == 7 && !sp->has_replicates);
+  assert_int_equal(sp->n_levers, 2);
+  assert_string_equal(sp->levers[0].path, "backers.us.budget_scale");
+  assert_true(sp->levers[0].hi == 1.5 && sp->levers[0].line == 4 &&
+              sp->levers[0].column == 12);
+  assert_int_equal(sp->levers[1].n_options, 2);
+  assert_string_equal(sp->levers[1].options[1], "linear");
+  assert_true(sp->has_uncertain && !sp->uncertain_all &&
+              sp->n_uncertain == 0);
+  assert_string_equal(sp->outcomes[0], "ua.casualties");
+  assert_true(sp->outcome_pos[0] == 8 && sp->outcome_pos[1] == 12);
+  assert_string_equal(sp->condition, "ua.casualties > 1e5");
+  truce_explore_spec_free(sp);
+  for (long k = 1; k < 60; k++) {
+    ts_alloc a = {k, 0, 0};
+    truce_ctx* c;
+    if (truce_ctx_new(&c, ts_alloc_fn, &a)) continue;
+    int rc = truce_explore_spec_load(c, path, &sp);
+    assert_true(rc == 0 || rc == TRUCE_ENOMEM);
+    truce_explore_spec_free(rc ? NULL : sp);
+    truce_ctx_free(c);
+    assert_int_equal(a.live, 0);
+  }
+  f = fopen(path, "w");
+  fputs("levers:\n  - {path: x, range: [1]}\n", f);
+  fclose(f);
+  assert_int_equal(truce_explore_spec_load(ctx, path, &sp), TRUCE_EPARSE);
+  assert_null(sp);
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "test_explore_spec.yaml:2:23: error: 'range' is "
+                         "not two numbers"));
+  remove(path);
+}
+
 /* Out of memory anywhere in a design, an evaluation or the indices is
  * reported, with nothing leaked. */
 static void test_oom(void** s) {
   (void)s;
-  for (long k = 1; k < 200; k++) {
+  for (long k = 1; k < 400; k++) {
     ts_alloc a = {k, 0, 0};
     truce_ctx* c;
     if (truce_ctx_new(&c, ts_alloc_fn, &a)) continue;
@@ -550,7 +603,33 @@ static void test_oom(void** s) {
     int rc = truce_design_new(c, &o, 3, opts, &d);
     if (!rc) rc = truce_explore_run(c, d, &m, &eo, &e);
     if (!rc) rc = truce_explore_sobol(c, e, d, 0, 20, 0.9, idx);
+    double pr[3];
+    if (!rc) rc = truce_explore_prcc(c, e, d, 0, pr);
     assert_true(rc == 0 || rc == TRUCE_ENOMEM);
+    truce_explore_free(e);
+    truce_design_free(d);
+    /* Morris with candidate selection, and PRIM on its rows */
+    truce_design_opts om = {TRUCE_DESIGN_morris, 4, 1, 4, 8, 1, false};
+    d = NULL;
+    e = NULL;
+    truce_morris_index mi[3];
+    truce_prim* p = NULL;
+    rc = truce_design_new(c, &om, 3, opts, &d);
+    if (!rc) rc = truce_explore_run(c, d, &m, &eo, &e);
+    if (!rc) rc = truce_explore_morris(c, e, d, 0, 10, 0.9, mi);
+    if (!rc) {
+      double x[16 * 3];
+      bool hit[16];
+      for (size_t i = 0; i < 16; i++) {
+        memcpy(x + 3 * i, truce_design_point(d, i), 3 * sizeof *x);
+        hit[i] = truce_explore_value(e, i, 0, 0) > 3;
+      }
+      rc = truce_prim_run(c, 16, 3, x, hit, NULL, &p);
+      double ks[3];
+      if (!rc) rc = truce_explore_ks(c, 16, 3, x, hit, ks);
+    }
+    assert_true(rc == 0 || rc == TRUCE_ENOMEM);
+    truce_prim_free(p);
     truce_explore_free(e);
     truce_design_free(d);
     truce_ctx_free(c);
@@ -575,6 +654,7 @@ int main(void) {
       cmocka_unit_test(test_threads_identical),
       cmocka_unit_test(test_engine),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_spec),
       cmocka_unit_test(test_oom),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);

@@ -602,7 +602,9 @@ static void args_free(args* a) {
   free(a->sets);
 }
 
-/* 0 to go on, else the exit status. */
+enum { ARGS_HELP = -1 }; /* --help printed: exit 0 */
+
+/* 0 to go on, ARGS_HELP, else the exit status. */
 static int parse_args(int argc, char** argv, args* a) {
   static const struct option opts[] = {
       {"design", required_argument, NULL, 'D'},
@@ -700,7 +702,7 @@ static int parse_args(int argc, char** argv, args* a) {
       case 'o': a->outdir = optarg; break;
       case 'R': a->report = false; break;
       case 'q': a->quiet = true; break;
-      case 'h': help(stdout); return CLI_OK + 100;
+      case 'h': help(stdout); return ARGS_HELP;
       default: help(stderr); return CLI_USAGE;
     }
   }
@@ -885,7 +887,7 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   int rc = parse_args(argc, argv, &a);
   if (rc) {
     args_free(&a);
-    return rc == CLI_OK + 100 ? CLI_OK : rc;
+    return rc == ARGS_HELP ? CLI_OK : rc;
   }
   const char* file = argv[optind];
   truce_scenario* sc = NULL;

@@ -81,7 +81,6 @@ int truce_explore_run(truce_ctx* ctx, const truce_design* d,
   e->y = truce__calloc(ctx, runs * (M ? M : 1), sizeof *e->y);
   double* buf = truce__calloc(ctx, BLOCK_RUNS * w, sizeof *buf);
   int rc = e->x && e->y && buf ? 0 : TRUCE_ENOMEM;
-  int nthreads = 0;
   volatile int failed = rc;
 #pragma omp parallel num_threads(o->threads > 0 ? o->threads \
                                                 : omp_get_max_threads())
@@ -100,7 +99,13 @@ int truce_explore_run(truce_ctx* ctx, const truce_design* d,
       }
     }
 #pragma omp single
-    nthreads = omp_get_num_threads();
+    { /* every rank stops if a thread of any rank could not start */
+      int src = any_error(ctx, rc, size);
+      if (src) {
+        rc = rc ? rc : src;
+        failed = 1;
+      }
+    }
     /* the implicit barrier of `single`: every thread's state exists */
     for (size_t lo = 0; lo < runs && !failed; lo += BLOCK_RUNS) {
       size_t hi = lo + BLOCK_RUNS < runs ? lo + BLOCK_RUNS : runs, n = hi - lo;
@@ -149,7 +154,6 @@ int truce_explore_run(truce_ctx* ctx, const truce_design* d,
     if (m->thread_new && m->thread_free && state) m->thread_free(state);
     truce_ctx_free(tctx);
   }
-  (void)nthreads;
   truce__free(ctx, buf, BLOCK_RUNS * w * sizeof *buf);
   if (rc) {
     truce_explore_free(e);

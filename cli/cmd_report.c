@@ -13,7 +13,8 @@ static void help(FILE* f) {
           "charts of the outputs in DIR (written by truce run): fan charts\n"
           "of each side's strength, casualties, equipment, ammunition and\n"
           "territory, exhaustion days, aid, the bargaining window and\n"
-          "packages, the assumptions register and the run's metadata.\n"
+          "packages, the assumptions register and the run's metadata; and\n"
+          "when truce explore wrote into DIR too, the exploration's charts.\n"
           "\n"
           "  -o FILE     output file (default DIR/report.html)\n"
           "  -h, --help  show this help\n");

@@ -146,6 +146,10 @@
   document.getElementById('title').textContent = S.scenario;
   document.getElementById('subtitle').textContent =
     `${S.runs} ${S.mode} run${S.runs === 1 ? '' : 's'} of ${S.days} days from ${S.start || 'day 0'}; seed ${S.seed}; truce ${S.truce_version}`;
+  // an exploration written into the same directory (truce explore)
+  const xe = document.getElementById('truce-explore');
+  if (xe && window.truceExplore)
+    views.push(...window.truceExplore(JSON.parse(xe.textContent), document.getElementById('exploration')));
   Promise.all(views).then(() => { window.__truceReady = true; })
     .catch((e) => { window.__truceError = String(e); window.__truceReady = true; console.error(e); });
 })();

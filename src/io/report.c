@@ -127,18 +127,35 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
   char path[1200];
   char* js = NULL;
   size_t js_len = 0;
+  /* explore.json (truce explore into the same DIR) is optional: with it
+   * the page also holds the exploration's charts (web/explore.js). */
   static const char* const data_files[] = {"summary.json", "daily.csv",
-                                           "runs.csv"};
-  char* data[3] = {NULL, NULL, NULL};
-  size_t dlen[3] = {0, 0, 0};
+                                           "runs.csv", "explore.json"};
+  char* data[4] = {NULL, NULL, NULL, NULL};
+  size_t dlen[4] = {0, 0, 0, 0};
+  char* xjs = NULL;
+  size_t xjs_len = 0;
   int rc = truce__web_asset(ctx, "report.js", &js, &js_len);
-  for (int i = 0; i < 3 && !rc; i++) {
+  for (int i = 0; i < 4 && !rc; i++) {
     snprintf(path, sizeof path, "%s/%s", dir, data_files[i]);
-    if (i == 2 && access(path, R_OK) != 0) continue; /* runs.csv optional */
+    if (i >= 2 && access(path, R_OK) != 0) continue; /* optional */
     rc = truce__read_file(ctx, path, "the outputs of truce run", &data[i],
                           &dlen[i]);
     if (!rc && i == 0) rc = check_json(ctx, path, data[i], dlen[i]);
-    if (!rc && i > 0) { /* checked on a copy: next_line cuts its text */
+    if (!rc && i == 3) {
+      mark at;
+      char msg[256];
+      struct fy_document* doc = truce__json_parse(data[i], dlen[i], &at, msg,
+                                                  sizeof msg);
+      if (!doc)
+        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: malformed "
+                        "JSON: %s; expected the explore.json written by "
+                        "truce explore", path, at.line > 0 ? at.line : 1,
+                        at.col > 0 ? at.col : 1, msg);
+      fy_document_destroy(doc);
+      if (!rc) rc = truce__web_asset(ctx, "explore.js", &xjs, &xjs_len);
+    }
+    if (!rc && (i == 1 || i == 2)) { /* checked on a copy: next_line cuts */
       char* copy = truce__strndup(ctx, data[i], dlen[i]);
       rc = copy ? check_csv(ctx, path, copy) : TRUCE_ENOMEM;
       truce__free(ctx, copy, dlen[i] + 1);
@@ -162,17 +179,24 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
                "number of the scenario with its value or range, unit, source, "
                "claimant and date.</p><div class=\"scroll\" "
                "id=\"assumptions\"></div></section>\n"
+               "<div id=\"exploration\"></div>\n"
                "<section><h2>This run</h2><div id=\"meta\"></div></section>\n"
                "</main>\n",
                f) == EOF;
     static const char* const ids[] = {"truce-summary", "truce-daily",
-                                      "truce-runs"};
+                                      "truce-runs", "truce-explore"};
     static const char* const types[] = {"application/json", "text/csv",
-                                        "text/csv"};
-    for (int i = 0; i < 3; i++) {
+                                        "text/csv", "application/json"};
+    for (int i = 0; i < 4; i++) {
+      if (i == 3 && !data[i]) continue;
       e |= fprintf(f, "<script type=\"%s\" id=\"%s\">", types[i], ids[i]) < 0;
-      if (data[i]) e |= put_inline(f, data[i], dlen[i], i > 0);
+      if (data[i]) e |= put_inline(f, data[i], dlen[i], i == 1 || i == 2);
       e |= fputs("</script>\n", f) == EOF;
+    }
+    if (xjs) { /* defines window.truceExplore, used by report.js */
+      e |= fputs("<script>\n", f) == EOF;
+      e |= put_inline(f, xjs, xjs_len, false);
+      e |= fputs("\n</script>\n", f) == EOF;
     }
     e |= fputs("<script>\n", f) == EOF;
     e |= put_inline(f, js, js_len, false);
@@ -182,6 +206,7 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
     truce__tmp_abandon(f, tmp);
   }
   truce__free(ctx, js, js_len + 1);
-  for (int i = 0; i < 3; i++) truce__free(ctx, data[i], dlen[i] + 1);
+  truce__free(ctx, xjs, xjs_len + 1);
+  for (int i = 0; i < 4; i++) truce__free(ctx, data[i], dlen[i] + 1);
   return rc;
 }

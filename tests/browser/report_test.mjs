@@ -12,6 +12,11 @@ check(!(await page.evaluate(() => window.__truceError)), 'a chart failed: ' + aw
 const charts = await chartMarks(page);
 check(charts.length >= 6, `only ${charts.length} charts`);
 for (const c of charts) check(c.marks > 0, `chart ${c.id} has no marks`);
+// an exploration beside the run: its charts are in the report
+if (await page.$('#truce-explore')) {
+  const n = await page.$$eval('#exploration .chart', (e) => e.length);
+  check(n > 0, 'the exploration beside the run has no charts in the report');
+}
 const s = await page.evaluate(() => JSON.parse(document.getElementById('truce-summary').textContent));
 const head = await page.$eval('#headline', (e) => e.textContent);
 for (const side of Object.keys(s.sides)) {

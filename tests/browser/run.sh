@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Runs the article scenario, writes its report and opens it in headless
-# Chromium (report_test.mjs); then the comparison page with US aid halved
+# Runs the article scenario (and an exploration beside it), writes its
+# report and opens it in headless Chromium (report_test.mjs); then the comparison page with US aid halved
 # (compare_test.mjs), after checking that the exhaustion shares moved.
 # usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
 set -euo pipefail
@@ -21,6 +21,11 @@ awk '{ v = ($NF == "pp" ? $(NF - 1) : $NF) + 0 }
      END { exit !(ua && ru) }' "$T/compare.txt" ||
   { echo "compare: exhaustion did not shift with US aid halved" >&2
     cat "$T/compare.txt" >&2; exit 1; }
+# an exploration beside the run: the report holds its charts too
+"$TRUCE" explore "$SRC/scenarios/ukraine-2023-11.yaml" --design morris --n 2 \
+  --replicates 2 --lever backers.us.budget_scale=0:1.5 --bootstrap 20 \
+  --out "$T/a" -q --no-report
+"$TRUCE" report "$T/a"
 node "$SRC/tests/browser/report_test.mjs" "$T/a/report.html" \
   "$OUT/report-screenshot.png" "$WEB"
 node "$SRC/tests/browser/compare_test.mjs" "$T/b/compare.html" \

@@ -152,7 +152,7 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
                         "JSON: %s; expected the explore.json written by "
                         "truce explore", path, at.line > 0 ? at.line : 1,
                         at.col > 0 ? at.col : 1, msg);
-      fy_document_destroy(doc);
+      if (doc) fy_document_destroy(doc);
       if (!rc) rc = truce__web_asset(ctx, "explore.js", &xjs, &xjs_len);
     }
     if (!rc && (i == 1 || i == 2)) { /* checked on a copy: next_line cuts */

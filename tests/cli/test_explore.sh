@@ -194,5 +194,11 @@ if command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
 else
   echo "note: mpirun not found or truce built without MPI; MPI checks skipped"
 fi
+# truce report refuses a damaged explore.json beside a run
+"$TRUCE" run "$T/ens.yaml" --runs 20 --out "$T/rr" -q --no-report || bad "run rr"
+printf '{"title": "x", ' >"$T/rr/explore.json"
+"$TRUCE" report "$T/rr" >"$T/stdout" 2>"$T/stderr"
+[ $? -eq 1 ] && grep -q "^$T/rr/explore.json:[0-9]*:[0-9]*: error: malformed JSON" "$T/stderr" \
+  && [ ! -e "$T/rr/report.html" ] && ok || bad "report with a damaged explore.json: $(cat "$T/stderr")"
 echo "cli explore: $pass passed, $fail failed"
 [ $fail -eq 0 ]

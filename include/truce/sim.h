@@ -33,7 +33,14 @@ typedef struct {
   double casualties;  /* cumulative killed + wounded + missing */
   double power;       /* combat power, effective soldiers */
   double equipment;   /* items of all classes */
-  double ammunition;  /* rounds in stock */
+  double ammunition;  /* artillery rounds in stock */
+  double drones;      /* drones and other precision munitions in stock */
+  double rounds_fired, drones_fired; /* fired during the day */
+  /* Cumulative casualties by channel (docs/model.md s2b): from the
+   * enemy's artillery, its drones, its infantry against own assaults; the
+   * rest of `casualties` is the attrition law's. */
+  double casualties_artillery, casualties_drones, casualties_assault;
+  double effort;      /* share of the front in assaults per day */
   double territory;   /* share of the contested area held */
   int exhausted;      /* front or capable strength below its threshold */
 } truce_side_state;

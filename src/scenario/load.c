@@ -446,6 +446,10 @@ int truce__load_walk(truce__loader* L, struct fy_node* map, mark m,
                      const char* rel_prefix, const char* path_prefix,
                      unsigned char* seen, const char* const* specials,
                      size_t ns, truce__special_fn fn, void* user) {
+  if (n > TRUCE_MAX_FIELDS)
+    return TRUCE_FAIL(L->ctx, TRUCE_EINTERNAL,
+                      "a field table of %zu entries exceeds TRUCE_MAX_FIELDS",
+                      n);
   if (!fy_node_is_mapping(map))
     return truce__load_error(
         L, TRUCE_EINVAL, truce__yaml_mark(map, m),
@@ -739,7 +743,7 @@ static int read_document(truce__loader* L, struct fy_node* root, mark top) {
   if (rc) return rc;
   const char* keys[N_SECTIONS];
   for (size_t i = 0; i < N_SECTIONS; i++) keys[i] = sections[i].key;
-  unsigned char seen[8] = {0};
+  unsigned char seen[TRUCE_MAX_FIELDS] = {0};
   rc = truce__load_walk(L, root, top, truce__top_fields, truce__n_top_fields, 0,
                         NULL, "", seen, keys, N_SECTIONS, top_special, NULL);
   if (rc) return rc;

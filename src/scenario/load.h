@@ -65,6 +65,10 @@ int truce__load_in_range(truce__loader* L, struct fy_node* v, mark km,
  * of truce__model and marked in seen[]; keys listed in `specials` go to
  * fn; dotted table keys are nested maps; anything else is an unknown key
  * (with a suggestion). */
+/* The most fields a table passed to truce__load_walk may have: the size
+ * of every caller's `seen` array (the walk refuses a larger table). */
+#define TRUCE_MAX_FIELDS 64
+
 int truce__load_walk(truce__loader* L, struct fy_node* map, mark m,
                      const truce__field* t, size_t n, size_t base,
                      const char* rel_prefix, const char* path_prefix,

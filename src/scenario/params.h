@@ -30,6 +30,16 @@ typedef struct {
   double soldiers_per_item, weight;
 } truce__equip;
 
+/* A fires channel (docs/model.md s5): 0 artillery (`ammunition`), 1 drones
+ * and other precision fires (`drones`). Every effect defaults to 0. */
+enum { TRUCE_FIRE_ARTILLERY, TRUCE_FIRE_DRONES, TRUCE_N_FIRES };
+typedef struct {
+  double stock, production_per_month, demand_per_day, elasticity;
+  double cover_days;       /* fire the stock down over this many days; 0: all */
+  double kill_per_round;   /* casualties per round on the enemy's positions */
+  double assault_hazard;   /* hazard on enemy assaulters per round/day/km */
+} truce__fires;
+
 typedef struct {
   double front, pool, recruits_per_month, training_days;
   double killed_share, wounded_share, missing_share;
@@ -39,8 +49,12 @@ typedef struct {
   double capable_threshold; /* combat power below which it is exhausted */
   double coefficient; /* combat.coefficients.<id> */
   double territory;   /* front.territory.<id> */
-  double ammo_stock, ammo_production_per_month, ammo_demand_per_day;
-  double ammo_elasticity;
+  truce__fires fire[TRUCE_N_FIRES];
+  /* The assault (docs/model.md s2b): the share of the front in assaults
+   * per day when attacking, its cap, the soldiers per km that hold the
+   * line and are not available, the casualty rate (share of the front per
+   * day) at which the effort halves (0: no easing) and its memory. */
+  double effort, effort_max, hold_per_km, loss_limit, loss_memory_days;
   truce__equip equip[TRUCE_MAX_EQUIP];
 } truce__side;
 
@@ -72,6 +86,10 @@ typedef struct {
   double ces_alpha, ces_rho, ces_scale;
   double length_km, area_km2, advance_km_per_day, advance_exponent;
   double breakthrough_km_per_day;
+  double density_hazard; /* s2b: hazard per defender soldier per km */
+  /* s6: the grind and the density breakthrough (0: off) */
+  double grind_km_per_day, fortification, breakthrough_density;
+  double exploitation_depth_km;
   double stalemate_window_days, stalemate_km2;
   truce__side side[2];
   truce__backer backer[TRUCE_MAX_BACKERS];

@@ -50,6 +50,8 @@ const truce__field truce__combat_fields[] = {
      "the personnel weight of the CES, a number from 0 to 1"},
     {"ces.rho", TRUCE_FK_NUM, PAR(ces_rho), -50, 1, 0, -2, NULL,
      "the CES exponent, a number from -50 to 1 (< 0: complements)"},
+    {"density_hazard", TRUCE_FK_NUM, PAR(density_hazard), 0, 1, 0, 0, NULL,
+     "hazard on assaulters per defender soldier per km, from 0 to 1"},
     {"ces.scale", TRUCE_FK_NUM, PAR(ces_scale), 0, 1000, TRUCE_F_LO_OPEN, 1,
      NULL, "the CES scale A, a number > 0"},
 };
@@ -67,6 +69,17 @@ const truce__field truce__front_fields[] = {
      TRUCE_F_LO_OPEN, 1, NULL, "an exponent > 0"},
     {"breakthrough_km_per_day", TRUCE_FK_NUM, PAR(breakthrough_km_per_day), 0,
      1000, 0, 0, NULL, "a rate in km/day >= 0"},
+    {"grind_km_per_day", TRUCE_FK_NUM, PAR(grind_km_per_day), 0, 100, 0, 0,
+     NULL, "the grind's top speed in km/day >= 0 (0: off)"},
+    {"fortification", TRUCE_FK_NUM, PAR(fortification), 0, 1000,
+     TRUCE_F_LO_OPEN, 1, NULL,
+     "a multiplier > 0 on the defender's density (fortification, terrain)"},
+    {"breakthrough_density", TRUCE_FK_NUM, PAR(breakthrough_density), 0, 1e6,
+     0, 0, NULL,
+     "defender soldiers per km below which the line breaks, >= 0 (0: the "
+     "line breaks when the defender is exhausted)"},
+    {"exploitation_depth_km", TRUCE_FK_NUM, PAR(exploitation_depth_km), 0,
+     1e4, 0, 0, NULL, "the depth of one breakthrough in km >= 0 (0: no limit)"},
     {"stalemate_window_days", TRUCE_FK_NUM, PAR(stalemate_window_days), 1,
      3650, TRUCE_F_INT, 30, NULL, "a whole number of days from 1 to 3650"},
     {"stalemate_km2", TRUCE_FK_NUM, PAR(stalemate_km2), 0, 1e8, 0, 100, NULL,
@@ -74,6 +87,26 @@ const truce__field truce__front_fields[] = {
 };
 const size_t truce__n_front_fields =
     sizeof truce__front_fields / sizeof truce__front_fields[0];
+
+/* The fields of one fires channel (docs/model.md s5), under `key`. */
+#define FI(c, m)                                            \
+  (SID(fire) + (c) * sizeof(truce__fires) + offsetof(truce__fires, m))
+#define FIRE_FIELDS(key, c, el)                                                \
+  {key ".stock", TRUCE_FK_NUM, FI(c, stock), 0, 1e12, TRUCE_F_INIT, 0, NULL,   \
+   "a number of rounds >= 0"},                                                 \
+      {key ".production_per_month", TRUCE_FK_NUM, FI(c, production_per_month), \
+       0, 1e12, 0, 0, NULL, "a number of rounds per month >= 0"},             \
+      {key ".demand_per_day", TRUCE_FK_NUM, FI(c, demand_per_day), 0, 1e10, 0, \
+       0, NULL, "a number of rounds per day >= 0 (0: fire unlimited)"},       \
+      {key ".shortfall_elasticity", TRUCE_FK_NUM, FI(c, elasticity), 0, 10, 0, \
+       el, NULL, "an exponent from 0 to 10"},                                 \
+      {key ".cover_days", TRUCE_FK_NUM, FI(c, cover_days), 0, 3650, 0, 0,     \
+       NULL, "days over which a short side fires its stock down, >= 0 (0: "   \
+             "fire all it has)"},                                             \
+      {key ".casualties_per_round", TRUCE_FK_NUM, FI(c, kill_per_round), 0,   \
+       1e3, 0, 0, NULL, "enemy casualties per round fired, >= 0"},            \
+      {key ".assault_hazard", TRUCE_FK_NUM, FI(c, assault_hazard), 0, 1e3, 0, \
+       0, NULL, "hazard on enemy assaulters per round per day per km, >= 0"}
 
 const truce__field truce__side_fields[] = {
     {"personnel.front", TRUCE_FK_NUM, SID(front), 0, 1e9,
@@ -108,16 +141,19 @@ const truce__field truce__side_fields[] = {
      NULL, "a combat power in effective soldiers >= 0 (0: off)"},
     {"posture", TRUCE_FK_ENUM, SID(posture), 0, 1, 0, TRUCE_POSTURE_DEFEND,
      posture_names, "attack or defend"},
-    {"ammunition.stock", TRUCE_FK_NUM, SID(ammo_stock), 0, 1e12, TRUCE_F_INIT,
-     0, NULL,
-     "a number of rounds >= 0"},
-    {"ammunition.production_per_month", TRUCE_FK_NUM,
-     SID(ammo_production_per_month), 0, 1e12, 0, 0, NULL,
-     "a number of rounds per month >= 0"},
-    {"ammunition.demand_per_day", TRUCE_FK_NUM, SID(ammo_demand_per_day), 0,
-     1e10, 0, 0, NULL, "a number of rounds per day >= 0 (0: fire unlimited)"},
-    {"ammunition.shortfall_elasticity", TRUCE_FK_NUM, SID(ammo_elasticity), 0,
-     10, 0, 1, NULL, "an exponent from 0 to 10"},
+    FIRE_FIELDS("ammunition", TRUCE_FIRE_ARTILLERY, 1),
+    FIRE_FIELDS("drones", TRUCE_FIRE_DRONES, 0),
+    {"assault.effort", TRUCE_FK_NUM, SID(effort), 0, 1, 0, 0, NULL,
+     "a share of the front in assaults per day, from 0 to 1"},
+    {"assault.effort_max", TRUCE_FK_NUM, SID(effort_max), 0, 1, 0, 1, NULL,
+     "the most of the front in assaults per day, from 0 to 1"},
+    {"assault.hold_per_km", TRUCE_FK_NUM, SID(hold_per_km), 0, 1e6, 0, 0, NULL,
+     "soldiers per km of front that hold the line, >= 0"},
+    {"assault.loss_limit", TRUCE_FK_NUM, SID(loss_limit), 0, 1, 0, 0, NULL,
+     "casualties per day as a share of the front at which the effort halves, "
+     "from 0 to 1 (0: no easing)"},
+    {"assault.loss_memory_days", TRUCE_FK_NUM, SID(loss_memory_days), 1, 3650,
+     0, 30, NULL, "days over which recent losses are averaged, 1 to 3650"},
 };
 const size_t truce__n_side_fields =
     sizeof truce__side_fields / sizeof truce__side_fields[0];

@@ -236,7 +236,7 @@ static int equipment(truce__loader* L, struct fy_node* v, mark km, size_t s,
     memcpy(L->sc->equip_name[s][k], name, strlen(name) + 1);
     snprintf(cpath, sizeof cpath, "%s.%s", path, name);
     size_t base = truce__equip_base(s, k);
-    unsigned char seen[16] = {0};
+    unsigned char seen[TRUCE_MAX_FIELDS] = {0};
     truce__load_defaults(L, truce__equip_fields, truce__n_equip_fields, base);
     int rc = truce__load_walk(L, fy_node_pair_value(pr), cm,
                               truce__equip_fields, truce__n_equip_fields, base,
@@ -320,7 +320,7 @@ int truce__load_sides(truce__loader* L, struct fy_node* v, mark km) {
     snprintf(u.path, sizeof u.path, "sides.%s", L->sc->side_id[i]);
     size_t base = truce__side_base(i);
     truce__load_defaults(L, truce__side_fields, truce__n_side_fields, base);
-    unsigned char seen[32] = {0};
+    unsigned char seen[TRUCE_MAX_FIELDS] = {0};
     int rc = truce__load_walk(L, items[i], marks[i], truce__side_fields,
                               truce__n_side_fields, base, NULL, u.path, seen,
                               specials, 3, side_special, &u);
@@ -352,7 +352,7 @@ static int front_special(truce__loader* L, const char* rel, struct fy_node* v,
 }
 
 int truce__load_combat(truce__loader* L, struct fy_node* v, mark km) {
-  unsigned char seen[16] = {0};
+  unsigned char seen[TRUCE_MAX_FIELDS] = {0};
   static const char* const sp[] = {"coefficients"};
   int rc = truce__load_walk(L, v, km, truce__combat_fields,
                             truce__n_combat_fields, 0, NULL, "combat", seen, sp,
@@ -372,7 +372,7 @@ int truce__load_combat(truce__loader* L, struct fy_node* v, mark km) {
 }
 
 int truce__load_front(truce__loader* L, struct fy_node* v, mark km) {
-  unsigned char seen[16] = {0};
+  unsigned char seen[TRUCE_MAX_FIELDS] = {0};
   static const char* const sp[] = {"territory"};
   return truce__load_walk(L, v, km, truce__front_fields, truce__n_front_fields,
                           0, NULL, "front", seen, sp, 1, front_special,

@@ -135,9 +135,10 @@ void truce__aid_day(truce_sim* sim, size_t b) {
     }
     if (d <= 0) continue;
     bs->backlog[it] -= d;
-    if (it == TRUCE_ITEM_AMMO)
-      rec->ammo += d;
-    else
+    if (it == TRUCE_ITEM_AMMO) {
+      rec->stock[TRUCE_FIRE_ARTILLERY] += d;
+      rec->rounds_in[TRUCE_FIRE_ARTILLERY] += d;
+    } else
       rec->equip[it - 1] += d;
     bs->delivered += d * u->unit_cost;
     bs->pending -= d * u->unit_cost;

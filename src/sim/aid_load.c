@@ -277,7 +277,7 @@ int truce__load_backers(truce__loader* L, struct fy_node* v, mark km) {
       truce__load_defaults(L, truce__buy_fields, truce__n_buy_fields,
                            truce__buy_base(b, k));
     sc->model.params.backer[b].active = 1;
-    unsigned char seen[32] = {0};
+    unsigned char seen[TRUCE_MAX_FIELDS] = {0};
     if ((rc = truce__load_walk(L, item, im, truce__backer_fields,
                                truce__n_backer_fields, base, NULL, u.path, seen,
                                specials, 5, backer_special, &u)))

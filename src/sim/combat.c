@@ -4,7 +4,11 @@
  * ammunition (a CES of effective soldiers and equipped soldiers, times
  * the ammunition factor), and the expected casualties of a step from the
  * attrition law of laws.c, integrated with classical RK4 over the step
- * with power per soldier held at its value at the step's start.
+ * with power per soldier held at its value at the step's start; and
+ * (s2b) the losses of fires and assaults: each side's assault effort from
+ * its posture, tempo, reserve and recent losses; the attacker's losses
+ * from its own effort against the defender's fires and density, and each
+ * side's losses from the other's fires, by channel.
  */
 #include <math.h>
 
@@ -100,6 +104,59 @@ static void expected_losses(const rates* r, double t, double dt,
   }
 }
 
+/* s2b: the share of side i's front in assaults per day: its tempo (times
+ * an active offensive's intensity) up to its cap, times the share of the
+ * front not needed to hold the line, eased by its recent losses. Zero for
+ * a side that defends. */
+static double assault_effort(const truce_sim* sim, int i, double F) {
+  const truce__side* sp = &sim->p.side[i];
+  if (sp->posture != TRUCE_POSTURE_ATTACK || sp->effort <= 0 || F <= 0)
+    return 0;
+  const side_state* s = &sim->s[i];
+  double e = sp->effort * s->off_mult;
+  if (e > sp->effort_max) e = sp->effort_max;
+  double reserve = 1 - sp->hold_per_km * sim->p.length_km / F;
+  e *= reserve > 0 ? reserve : 0;
+  if (sp->loss_limit > 0) e /= 1 + s->loss_rate / (F * sp->loss_limit);
+  return e;
+}
+
+/* s2b: expected losses of fires and assaults over the step, by channel,
+ * added to the law's (which stay in channel TRUCE_CAS_LAW). Side x loses
+ * to side y's fires on its positions, k_c R_yc, and, with A_x = e_x F_x
+ * soldiers in assaults, A_x (1 - exp(-H)) with the hazard
+ * H = sum_c h_c R_yc / L + nu F_y / L, split by the share of each term. */
+static void assault_losses(truce_sim* sim, double dt, step_state* st) {
+  const truce__params* p = &sim->p;
+  double L = p->length_km;
+  for (int x = 0; x < 2; x++) {
+    st->effort[x] = assault_effort(sim, x, st->F0[x]);
+    sim->s[x].effort = st->effort[x];
+  }
+  for (int x = 0; x < 2; x++) {
+    int y = 1 - x;
+    const truce__side* sy = &p->side[y];
+    double* ch = st->lam_ch[x];
+    for (int k = 0; k < TRUCE_N_CAS; k++) ch[k] = 0;
+    ch[TRUCE_CAS_LAW] = st->lam[x];
+    double h[TRUCE_N_CAS] = {0}, H = 0;
+    for (int c = 0; c < TRUCE_N_FIRES; c++) {
+      const truce__fires* f = &sy->fire[c];
+      ch[TRUCE_CAS_FIRES + c] = f->kill_per_round * st->fire[y][c];
+      h[TRUCE_CAS_FIRES + c] = f->assault_hazard * st->fire[y][c] / dt / L;
+    }
+    h[TRUCE_CAS_ASSAULT] =
+        p->density_hazard * (st->F0[y] > 0 ? st->F0[y] : 0) / L;
+    for (int k = 0; k < TRUCE_N_CAS; k++) H += h[k];
+    double A = st->effort[x] * st->F0[x] * dt;
+    if (A > 0 && H > 0) {
+      double lost = A * -expm1(-H);
+      for (int k = 0; k < TRUCE_N_CAS; k++) ch[k] += lost * h[k] / H;
+    }
+    for (int k = TRUCE_CAS_FIRES; k < TRUCE_N_CAS; k++) st->lam[x] += ch[k];
+  }
+}
+
 void truce__combat_losses(truce_sim* sim, double t, double dt, step_state* st) {
   const truce__params* p = &sim->p;
   rates r;
@@ -122,6 +179,7 @@ void truce__combat_losses(truce_sim* sim, double t, double dt, step_state* st) {
     st->P0[i] = st->F0[i] > 0 ? Pp : 0;
   }
   expected_losses(&r, t, dt, st->F0, st->in, st->lam);
+  assault_losses(sim, dt, st);
 }
 
 void truce__combat_power_end(truce_sim* sim) {

@@ -1,28 +1,43 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Logistics (docs/model.md s4 and s5): the ammunition a step needs and
- * the share of it met, which limits fire (the ammunition factor of combat
+ * Logistics (docs/model.md s4 and s5): the rounds each fires channel
+ * (artillery, drones and other precision fires) fires over a step, from
+ * what the step demands and what is on hand, rationed when short; the
+ * share of demand met, which limits fire (the ammunition factor of combat
  * power); equipment lost with casualties and with combat, and produced;
- * ammunition fired and produced. Deliveries from backers arrive in aid.c.
+ * rounds fired and produced. Deliveries from backers arrive in aid.c.
  */
 #include <math.h>
 
 #include "sim_int.h"
 
-void truce__ammo_factor(truce_sim* sim, double dt, step_state* st) {
+/* (share of demand met)^elasticity, with the common exponents exact. */
+static double shortfall_factor(double share, double el) {
+  return share == 1 || el == 0 ? 1
+         : el == 1             ? share
+         : el == 0.5           ? sqrt(share)
+                               : pow(share, el);
+}
+
+/* s5: a channel fires what the step demands, or what it has. A side that
+ * rations (cover_days T > 0) fires at most S dt / T of a stock S, so a
+ * short side fires its stock down over T days and then what arrives:
+ * less, not nothing. */
+void truce__fires_plan(truce_sim* sim, double dt, step_state* st) {
   for (int i = 0; i < 2; i++) {
     side_state* s = &sim->s[i];
     const truce__side* sp = &sim->p.side[i];
-    st->need[i] = sp->ammo_demand_per_day * dt * s->off_mult;
-    if (st->need[i] > 0) {
-      double share = s->ammo >= st->need[i] ? 1 : s->ammo / st->need[i];
-      double el = sp->ammo_elasticity;
-      s->ammo_mult = share == 1 || el == 0 ? 1
-                     : el == 1             ? share
-                     : el == 0.5           ? sqrt(share)
-                                           : pow(share, el);
-    } else {
-      s->ammo_mult = 1;
+    s->ammo_mult = 1;
+    for (int c = 0; c < TRUCE_N_FIRES; c++) {
+      const truce__fires* f = &sp->fire[c];
+      double need = f->demand_per_day * dt * s->off_mult;
+      double have = s->stock[c];
+      if (f->cover_days > 0 && have * dt / f->cover_days < have)
+        have = have * dt / f->cover_days;
+      st->fire[i][c] = need < have ? need : have;
+      if (need > 0)
+        s->ammo_mult *= shortfall_factor(
+            have >= need ? 1 : have / need, f->elasticity);
     }
   }
 }
@@ -41,8 +56,14 @@ void truce__logistics(truce_sim* sim, double dt, const step_state* st) {
       s->equip[e] = (left > 0 ? left : 0) +
                     eq->production_per_month / DAYS_PER_MONTH * dt;
     }
-    /* Ammunition: use what the step needs (or what is left); produce. */
-    double use = st->need[i] < s->ammo ? st->need[i] : s->ammo;
-    s->ammo += sp->ammo_production_per_month / DAYS_PER_MONTH * dt - use;
+    /* Rounds: fire what was planned; produce. */
+    for (int c = 0; c < TRUCE_N_FIRES; c++) {
+      double made = sp->fire[c].production_per_month / DAYS_PER_MONTH * dt;
+      double use = st->fire[i][c];
+      s->stock[c] += made - use;
+      s->rounds_in[c] += made;
+      s->rounds_fired[c] += use;
+      s->fired_day[c] += use;
+    }
   }
 }

@@ -2,9 +2,9 @@
  *
  * Personnel pipelines (docs/model.md s3): pool -> training -> front ->
  * {wounded -> front | discharged, killed, missing}, scheduled arrivals,
- * non-combat losses, and the conservation of persons checked on every
- * step. Delayed moves (graduates, returning and discharged wounded) wait
- * in ring buffers indexed by day.
+ * non-combat losses, and the conservation of persons and of rounds
+ * checked on every step. Delayed moves (graduates, returning and
+ * discharged wounded) wait in ring buffers indexed by day.
  */
 #include <math.h>
 
@@ -61,6 +61,13 @@ void truce__personnel_losses(truce_sim* sim, double dt, step_state* st) {
     if (c > avail) c = avail;
     s->front = avail - c;
     st->cas[i] = c;
+    /* s2b: casualties by channel in proportion to their expectations, and
+     * the recent loss rate the assault effort eases with. */
+    if (st->lam[i] > 0)
+      for (int k = 0; k < TRUCE_N_CAS; k++)
+        s->cas_ch[k] += c * (st->lam_ch[i][k] / st->lam[i]);
+    if (sp->loss_limit > 0)
+      s->loss_rate += (c / dt - s->loss_rate) * (dt / sp->loss_memory_days);
     /* Split casualties: killed, wounded, missing (a multinomial draw). */
     double k =
         truce__draw_binomial(sim, i, TRUCE_ST_SPLIT, sp->killed_share, c);
@@ -115,9 +122,26 @@ static double total_persons(const side_state* s) {
          s->missing + s->discharged;
 }
 
+/* s5: every channel's stock is what came in less what was fired. */
+static int check_rounds(truce_sim* sim, int i, double t) {
+  const side_state* s = &sim->s[i];
+  for (int c = 0; c < TRUCE_N_FIRES; c++) {
+    double expect = s->rounds_in[c] - s->rounds_fired[c];
+    double tol = 1e-9 * (s->rounds_in[c] > 1 ? s->rounds_in[c] : 1);
+    if (!(fabs(s->stock[c] - expect) <= tol) || s->stock[c] < -tol)
+      return TRUCE_FAIL(sim->ctx, TRUCE_EINTERNAL,
+                        "rounds not conserved for side %d, channel %d at "
+                        "t=%.6f: %.17g on hand, %.17g expected",
+                        i, c, t, s->stock[c], expect);
+  }
+  return 0;
+}
+
 int truce__check_conservation(truce_sim* sim, double t) {
   for (int i = 0; i < 2; i++) {
     const side_state* s = &sim->s[i];
+    int rc = check_rounds(sim, i, t);
+    if (rc) return rc;
     double expect = s->initial + s->inflow, have = total_persons(s);
     double tol = 1e-9 * (expect > 1 ? expect : 1);
     if (!(fabs(have - expect) <= tol) || s->pool < 0 || s->training < -tol ||

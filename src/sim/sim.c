@@ -23,7 +23,7 @@
 static void step(truce_sim* sim, double t, double dt) {
   step_state st;
   truce__personnel_inflow(sim, t, dt, &st); /* s3: recruits, arrivals */
-  truce__ammo_factor(sim, dt, &st);         /* s4: ammunition limits fire */
+  truce__fires_plan(sim, dt, &st);          /* s5, s4: rounds fired */
   truce__combat_losses(sim, t, dt, &st);    /* s2, s4: expected losses */
   truce__personnel_losses(sim, dt, &st);    /* s3: casualties and wounded */
   truce__logistics(sim, dt, &st);           /* s5: equipment, ammunition */
@@ -44,6 +44,8 @@ static int day_step(truce_sim* sim, int day, int steps, size_t* ev) {
   }
   for (size_t b = 0; b < m->n_backers; b++) truce__aid_day(sim, b); /* s8b */
   sim->due_from = day + 1; /* today's slots are empty now */
+  for (int i = 0; i < 2; i++)
+    for (int c = 0; c < TRUCE_N_FIRES; c++) sim->s[i].fired_day[c] = 0;
   for (int k = 0; k < steps; k++) {
     double t = day + (double)k / steps;
     step(sim, t, dt);
@@ -71,7 +73,14 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     o->casualties = s->casualties;
     o->equipment = 0;
     for (size_t k = 0; k < sim->m->n_equip[i]; k++) o->equipment += s->equip[k];
-    o->ammunition = s->ammo;
+    o->ammunition = s->stock[TRUCE_FIRE_ARTILLERY];
+    o->drones = s->stock[TRUCE_FIRE_DRONES];
+    o->rounds_fired = s->fired_day[TRUCE_FIRE_ARTILLERY];
+    o->drones_fired = s->fired_day[TRUCE_FIRE_DRONES];
+    o->casualties_artillery = s->cas_ch[TRUCE_CAS_FIRES + TRUCE_FIRE_ARTILLERY];
+    o->casualties_drones = s->cas_ch[TRUCE_CAS_FIRES + TRUCE_FIRE_DRONES];
+    o->casualties_assault = s->cas_ch[TRUCE_CAS_ASSAULT];
+    o->effort = s->effort;
     o->territory = s->territory;
     o->power = s->power;
     o->exhausted = truce__exhausted(sim, i);
@@ -117,7 +126,8 @@ static void reset_side(truce_sim* sim, int i, uint64_t run) {
   s->pool = sim->stochastic ? floor(sp->pool + 0.5) : sp->pool;
   s->initial = s->front + s->pool;
   for (size_t k = 0; k < m->n_equip[i]; k++) s->equip[k] = sp->equip[k].stock;
-  s->ammo = sp->ammo_stock;
+  for (int c = 0; c < TRUCE_N_FIRES; c++)
+    s->stock[c] = s->rounds_in[c] = sp->fire[c].stock;
   s->ammo_mult = 1;
   s->territory = sp->territory;
   s->off_mult = 1;

@@ -26,6 +26,15 @@ enum {
   TRUCE_ST_NONCOMBAT, /* non-combat losses, s3 */
   TRUCE_ST_COUNT
 };
+/* Casualties by channel (docs/model.md s2b): the attrition law of s2,
+ * each fires channel of s5 (on positions and on assaulters), and the
+ * defender's infantry against assaulters. */
+enum {
+  TRUCE_CAS_LAW,
+  TRUCE_CAS_FIRES, /* TRUCE_N_FIRES channels from here */
+  TRUCE_CAS_ASSAULT = TRUCE_CAS_FIRES + TRUCE_N_FIRES,
+  TRUCE_N_CAS
+};
 /* A backer's two streams (TRUCE_STREAM_BACKER). */
 enum { TRUCE_ST_WILL, TRUCE_ST_APPROVAL };
 
@@ -33,7 +42,15 @@ typedef struct {
   double pool, training, front, wounded, killed, missing, discharged;
   double inflow, casualties, initial;
   double equip[TRUCE_MAX_EQUIP];
-  double ammo, ammo_mult; /* ammo_mult: share of demand met, ^elasticity */
+  double stock[TRUCE_N_FIRES]; /* rounds on hand, by fires channel (s5) */
+  double rounds_in[TRUCE_N_FIRES];    /* initial + produced + delivered */
+  double rounds_fired[TRUCE_N_FIRES]; /* cumulative */
+  double fired_day[TRUCE_N_FIRES];    /* fired during the current day */
+  double ammo_mult; /* product over channels of (share met)^elasticity */
+  double cas_ch[TRUCE_N_CAS]; /* cumulative casualties by channel, s2b */
+  double loss_rate; /* casualties per day, averaged over loss_memory_days */
+  double effort;    /* assault effort of the last step, s2b */
+  double expl_km;   /* depth of the current breakthrough, s6 */
   double power;           /* combat power at the end of the last step */
   double territory;
   double off_mult;       /* intensity of an active offensive, else 1 */
@@ -70,8 +87,10 @@ typedef struct {
   double in[2];   /* scheduled arrivals per day over the step, s3 */
   double F0[2];   /* front strengths at the step's start */
   double P0[2];   /* combat power at the step's start, s4 */
-  double need[2]; /* ammunition the step needs, s4 */
+  double fire[2][TRUCE_N_FIRES]; /* rounds fired over the step, s5 */
   double lam[2];  /* expected casualties, s2 */
+  double lam_ch[2][TRUCE_N_CAS]; /* of which by channel, s2b */
+  double effort[2]; /* share of the front in assaults per day, s2b */
   double cas[2];  /* casualties drawn, s2 */
   double inten;   /* combat intensity I, s2 */
 } step_state;
@@ -124,13 +143,13 @@ static inline double truce__draw_binomial(truce_sim* sim, int i, int st,
 /* s3: recruitment into training and scheduled arrivals. */
 void truce__personnel_inflow(truce_sim* sim, double t, double dt,
                              step_state* st);
-/* s4: the ammunition factor from this step's demand. */
-void truce__ammo_factor(truce_sim* sim, double dt, step_state* st);
+/* s5: rounds each channel fires over the step; s4: the ammunition factor. */
+void truce__fires_plan(truce_sim* sim, double dt, step_state* st);
 /* s2, s4: combat power at the step's start and expected casualties. */
 void truce__combat_losses(truce_sim* sim, double t, double dt, step_state* st);
 /* s3: casualties drawn and split; wounded returning; non-combat losses. */
 void truce__personnel_losses(truce_sim* sim, double dt, step_state* st);
-/* s5: equipment losses and production, ammunition fired and produced. */
+/* s5: equipment losses and production, rounds fired and produced. */
 void truce__logistics(truce_sim* sim, double dt, const step_state* st);
 /* s4: combat power at the step's end. */
 void truce__combat_power_end(truce_sim* sim);
@@ -140,7 +159,7 @@ void truce__front_move(truce_sim* sim, double dt, const step_state* st);
 void truce__personnel_due(truce_sim* sim);
 /* s7: an offensive that ends today ends. */
 void truce__offensives_end(truce_sim* sim);
-/* s3: persons conserved on every step. */
+/* s3, s5: persons and rounds conserved on every step. */
 int truce__check_conservation(truce_sim* sim, double t);
 
 /* s4: combat power of side i with F soldiers and E equipped soldiers. */

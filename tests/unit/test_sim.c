@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later
  * The engine: closed-form solutions of the Lanchester laws, Engel's Iwo
  * Jima, conservation of persons, pipelines and delays, complementarity,
- * ammunition, events, stochastic means and reproducibility. */
+ * ammunition, events, stochastic means and reproducibility; fires and
+ * assaults: conservation of rounds, losses rising with the effort, a
+ * bounded and continuous front, bounded breakthroughs, vanishing terms. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -485,6 +487,226 @@ static void test_exhaustion_day(void** s) {
   truce_scenario_free(sc);
 }
 
+/* ------------------------------------------------ Fires and assaults */
+
+/* A war of fires and assaults (docs/model.md s2b, s5, s6): both sides
+ * fire artillery and drones, b rations a short stock, a attacks with an
+ * effort eased by its losses against b's fires and density; the front
+ * grinds and breaks below a density. %g: a's assault tempo. */
+static const char* war_fmt =
+    "truce: 1\nhorizon_days: 120\n"
+    "sides:\n"
+    "  - id: a\n    posture: attack\n"
+    "    personnel: {front: 20000, pool: 100000, recruits_per_month: 3000,\n"
+    "                training_days: 10, killed_share: 0.3,\n"
+    "                wounded_share: 0.6, missing_share: 0.1,\n"
+    "                wounded_return_share: 0.5, wounded_return_days: 20}\n"
+    "    assault: {effort: %.17g, effort_max: 0.2, hold_per_km: 50,\n"
+    "              loss_limit: 0.004, loss_memory_days: 15}\n"
+    "    ammunition: {stock: 30000, demand_per_day: 1500,\n"
+    "                 production_per_month: 40000, casualties_per_round: "
+    "0.01,\n                 assault_hazard: 0}\n"
+    "    drones: {stock: 500, demand_per_day: 60, production_per_month: "
+    "1500,\n             casualties_per_round: 0.2}\n"
+    "  - id: b\n"
+    "    personnel: {front: 12000, pool: 60000, recruits_per_month: 1500,\n"
+    "                training_days: 10, killed_share: 0.3,\n"
+    "                wounded_share: 0.7, wounded_return_share: 0.5,\n"
+    "                wounded_return_days: 20}\n"
+    "    ammunition: {stock: 2000, demand_per_day: 900, cover_days: 20,\n"
+    "                 production_per_month: 9000, casualties_per_round: "
+    "0.01,\n                 assault_hazard: 0.03}\n"
+    "    drones: {stock: 300, demand_per_day: 80, production_per_month: "
+    "2000,\n             casualties_per_round: 0.15, assault_hazard: 0.05}\n"
+    "combat:\n  law: square\n  density_hazard: 0.002\n"
+    "  coefficients: {a: 0.0005, b: 0.0005}\n"
+    "front: {length_km: 100, area_km2: 50000, grind_km_per_day: 0.5,\n"
+    "        fortification: 0.02, breakthrough_density: 60,\n"
+    "        breakthrough_km_per_day: 3, exploitation_depth_km: 10,\n"
+    "        territory: {a: 0.2, b: 0.8}}\n";
+
+static truce_scenario* war(double effort) {
+  char y[4096];
+  snprintf(y, sizeof y, war_fmt, effort);
+  return ts_load(ctx, y);
+}
+
+/* Rounds: each day's stock is the last day's plus production less what
+ * was fired (no backers); the short side, rationing, keeps firing and
+ * keeps a stock. */
+typedef struct {
+  cons_check persons;
+  double prev[2][2];
+  double made[2][2]; /* production per day */
+  int violations, silent_days;
+} rounds_check;
+
+static int check_rounds_day(void* user, const truce_day* d) {
+  rounds_check* c = user;
+  check_cons(&c->persons, d);
+  for (int i = 0; i < 2; i++) {
+    const truce_side_state* s = &d->side[i];
+    double have[2] = {s->ammunition, s->drones};
+    double fired[2] = {s->rounds_fired, s->drones_fired};
+    for (int k = 0; k < 2; k++) {
+      if (d->day > 0) {
+        double expect = c->prev[i][k] + c->made[i][k] - fired[k];
+        if (fabs(have[k] - expect) > 1e-7 * fmax(1, expect) || have[k] < 0 ||
+            fired[k] < 0)
+          c->violations++;
+      }
+      c->prev[i][k] = have[k];
+    }
+    /* b rations over 20 days: it fires every day and, when short of its
+     * demand of 900, keeps at least 19 days of that fire in stock */
+    if (d->day > 0 && i == 1 &&
+        (!(s->rounds_fired > 0) || (s->rounds_fired < 900 - 1e-9 &&
+                                    s->ammunition < 19 * s->rounds_fired)))
+      c->silent_days++;
+    double ch = s->casualties_artillery + s->casualties_drones +
+                s->casualties_assault;
+    if (ch > s->casualties * (1 + 1e-12) + 1e-9) c->violations++;
+  }
+  return 0;
+}
+
+/* Conservation of persons and of rounds on every day of 100 stochastic
+ * runs with every new mechanism on (the engine checks both on every
+ * sub-step and would fail the run); the short side never falls silent. */
+static void test_fires_conservation(void** s) {
+  (void)s;
+  truce_scenario* sc = war(0.03);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  double dm = 365.2425 / 12;
+  for (uint64_t r = 0; r < 100; r++) {
+    rounds_check c = {{0, {0, 0}, 0}, {{0}}, {{40000 / dm, 1500 / dm},
+                                                {9000 / dm, 2000 / dm}},
+                      0, 0};
+    int rc = truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC, check_rounds_day, &c);
+    if (rc) fail_msg("%s", truce_ctx_message(ctx));
+    assert_int_equal(c.persons.days, 121);
+    assert_int_equal(c.persons.violations, 0);
+    assert_int_equal(c.violations, 0);
+    assert_int_equal(c.silent_days, 0);
+  }
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+/* One deterministic day of war(effort): the day-1 record. */
+static void war_day(double effort, truce_day* out) {
+  truce_scenario* sc = war(effort);
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  *out = p.d[1];
+  truce_scenario_free(sc);
+}
+
+/* s2b: the attacker's losses rise strictly with its own effort at a fixed
+ * defender, while the defender's losses (from the attacker's fires and
+ * the law) do not depend on it; with no effort only fires and the law
+ * remain. */
+static void test_attacker_losses_rise_with_effort(void** s) {
+  (void)s;
+  truce_day d0, d1;
+  war_day(0, &d0);
+  assert_true(d0.side[0].casualties_assault == 0);
+  assert_true(d0.side[0].casualties_artillery > 0); /* b's fire on positions */
+  for (int k = 1; k <= 40; k++) {
+    war_day(0.005 * k, &d1);
+    assert_true(d1.side[0].casualties > d0.side[0].casualties);
+    assert_true(d1.side[0].casualties_assault >
+                d0.side[0].casualties_assault);
+    assert_true(rel(d1.side[1].casualties, d0.side[1].casualties) < 1e-12);
+    d0 = d1;
+  }
+}
+
+/* s6: the day's advance is bounded by the grind's and the exploitation's
+ * top speeds and continuous (Lipschitz, with the bound of the grind's
+ * slope v_g F_a / (phi F_b)) and non-decreasing in the effort. */
+static void test_front_bounded_continuous(void** s) {
+  (void)s;
+  const double km_per_share = 50000.0 / 100; /* area / length */
+  double v_g = 0.5, v_b = 3, slope = v_g * 20000 / (0.02 * 12000);
+  truce_day d;
+  double prev = 0, de = 0.0025;
+  for (int k = 0; k <= 80; k++) {
+    war_day(de * k, &d);
+    double km = (d.side[0].territory - 0.2) * km_per_share;
+    assert_true(km >= 0 && km <= v_g + v_b);
+    if (k > 0) {
+      assert_true(km >= prev - 1e-12);
+      assert_true(km - prev <= slope * de * (1 + 1e-9));
+    }
+    prev = km;
+  }
+  assert_true(prev > 0);
+}
+
+/* s6: below the breakthrough density the line breaks for at most
+ * exploitation_depth_km; above it the front only grinds. */
+static void test_breakthrough_depth(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 30\n"
+      "sides:\n  - id: a\n    posture: attack\n"
+      "    personnel: {front: 10000}\n    assault: {effort: 0.01}\n"
+      "  - id: b\n    personnel: {front: %g}\n"
+      "combat:\n  law: square\n  coefficients: {a: 0, b: 0}\n"
+      "front: {length_km: 100, area_km2: 10000, grind_km_per_day: 0.2,\n"
+      "        fortification: 0.5, breakthrough_density: 40,\n"
+      "        breakthrough_km_per_day: 2, exploitation_depth_km: 7,\n"
+      "        territory: {a: 0.5, b: 0.5}}\n";
+  char y[1024];
+  static path p;
+  double km[2];
+  for (int k = 0; k < 2; k++) {
+    snprintf(y, sizeof y, fmt, k ? 2000.0 : 5000.0); /* 50 or 20 per km */
+    truce_scenario* sc = ts_load(ctx, y);
+    run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+    km[k] = (p.d[30].side[0].territory - 0.5) * 100;
+    truce_scenario_free(sc);
+  }
+  double g0 = 0.2 * 100 / (100 + 0.5 * 5000), g1 = 0.2 * 100 / (100 + 1000.0);
+  assert_true(rel(km[0], 30 * g0) < 1e-9); /* no breakthrough */
+  assert_true(rel(km[1], 30 * g1 + 7) < 1e-9); /* depth 7 km, then grind */
+}
+
+/* Every new term vanishes by default: a square-law duel with drone and
+ * assault sections whose effects are zero follows the bare duel's path
+ * bit for bit. */
+static void test_new_terms_vanish(void** s) {
+  (void)s;
+  const char* base =
+      "truce: 1\nhorizon_days: 40\ntime_step: 0.1\n"
+      "sides:\n  - id: x\n    posture: attack\n    personnel: {front: 1000}\n"
+      "%s  - id: y\n    personnel: {front: 900}\n%s"
+      "combat:\n  law: square\n  defender_advantage: 1.3\n"
+      "  coefficients: {x: 0.015, y: 0.012}\n"
+      "front: {advance_km_per_day: 0.1, length_km: 100, area_km2: 10000,\n"
+      "        territory: {x: 0.5, y: 0.5}}\n";
+  const char* xs = "    assault: {effort: 0, effort_max: 0.5}\n"
+                   "    drones: {stock: 100, demand_per_day: 5}\n";
+  const char* ys = "    ammunition: {cover_days: 0, casualties_per_round: 0}\n";
+  char y1[2048], y2[2048];
+  snprintf(y1, sizeof y1, base, "", "");
+  snprintf(y2, sizeof y2, base, xs, ys);
+  static path p1, p2;
+  truce_scenario* sc = ts_load(ctx, y1);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p1);
+  truce_scenario_free(sc);
+  sc = ts_load(ctx, y2);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p2);
+  truce_scenario_free(sc);
+  for (int d = 0; d <= 40; d++)
+    for (int i = 0; i < 2; i++) {
+      assert_true(p1.d[d].side[i].front == p2.d[d].side[i].front);
+      assert_true(p1.d[d].side[i].territory == p2.d[d].side[i].territory);
+    }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_square_law_closed_form),
@@ -502,6 +724,11 @@ int main(void) {
       cmocka_unit_test(test_stochastic_mean),
       cmocka_unit_test(test_reproducible),
       cmocka_unit_test(test_exhaustion_day),
+      cmocka_unit_test(test_fires_conservation),
+      cmocka_unit_test(test_attacker_losses_rise_with_effort),
+      cmocka_unit_test(test_front_bounded_continuous),
+      cmocka_unit_test(test_breakthrough_depth),
+      cmocka_unit_test(test_new_terms_vanish),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -259,8 +259,9 @@ for k in '"open": ' '"war_value": ' '"packages": ' '"frontier": ' '"nash": ' '"k
 done
 "$TRUCE" bargain "$T/good.yaml" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no negotiation section" "$T/stderr" && ok || bad "bargain without negotiation"
 "$TRUCE" bargain --help | grep -q "usage: truce bargain" && ok || bad "bargain --help"
-# negotiation numbers take --set: a more optimistic Russia closes day 7
-"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 | grep -q "range OPEN" \
+# negotiation numbers take --set: on day 7 the range is open for a Russia
+# without optimism and closed for a more optimistic one
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=0 | grep -q "range OPEN" \
   && "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=1.5 | grep -q "range closed" \
   && ok || bad "bargain --set negotiation.sides.ru.optimism"
 "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.guarantee.credibility=1 | grep -q "Nash: alliance=guarantees" \

@@ -623,6 +623,45 @@ static void test_attacker_losses_rise_with_effort(void** s) {
   }
 }
 
+/* s2b: at a fixed effort the attacker's losses rise strictly with the
+ * defender's fires (rounds and drones a day) and with its density
+ * (soldiers per km); the attacker's fires on the defender do not move. */
+static void test_attacker_losses_rise_with_defence(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 1\n"
+      "sides:\n  - id: a\n    posture: attack\n"
+      "    personnel: {front: 20000}\n    assault: {effort: 0.02}\n"
+      "    ammunition: {stock: 1e6, demand_per_day: 1000, "
+      "casualties_per_round: 0.01}\n"
+      "  - id: b\n    personnel: {front: %.17g}\n"
+      "    ammunition: {stock: 1e6, demand_per_day: %.17g, "
+      "assault_hazard: 0.02}\n"
+      "    drones: {stock: 1e5, demand_per_day: %.17g, "
+      "assault_hazard: 0.1}\n"
+      "combat:\n  law: square\n  density_hazard: 0.001\n"
+      "  coefficients: {a: 0, b: 0}\n"
+      "front: {length_km: 100, area_km2: 10000, territory: {a: 0.5, b: 0.5}}\n";
+  char y[2048];
+  static path p;
+  double prev = -1, prev_b = -1;
+  for (int k = 0; k < 3 * 12; k++) {
+    int axis = k / 12, j = k % 12;
+    double front = axis == 2 ? 1000 + 800.0 * j : 5000;
+    double art = axis == 0 ? 150.0 * j : 600;
+    double dr = axis == 1 ? 20.0 * j : 50;
+    snprintf(y, sizeof y, fmt, front, art, dr);
+    truce_scenario* sc = ts_load(ctx, y);
+    run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+    truce_scenario_free(sc);
+    double la = p.d[1].side[0].casualties, lb = p.d[1].side[1].casualties;
+    if (j > 0) assert_true(la > prev);
+    if (k > 0) assert_true(rel(lb, prev_b) < 1e-12); /* 1000 x 0.01 */
+    prev = la;
+    prev_b = lb;
+  }
+}
+
 /* s6: the day's advance is bounded by the grind's and the exploitation's
  * top speeds and continuous (Lipschitz, with the bound of the grind's
  * slope v_g F_a / (phi F_b)) and non-decreasing in the effort. */
@@ -726,6 +765,7 @@ int main(void) {
       cmocka_unit_test(test_exhaustion_day),
       cmocka_unit_test(test_fires_conservation),
       cmocka_unit_test(test_attacker_losses_rise_with_effort),
+      cmocka_unit_test(test_attacker_losses_rise_with_defence),
       cmocka_unit_test(test_front_bounded_continuous),
       cmocka_unit_test(test_breakthrough_depth),
       cmocka_unit_test(test_new_terms_vanish),

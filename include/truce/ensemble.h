@@ -28,6 +28,11 @@ typedef enum {
   TRUCE_SERIES_EQUIPMENT,
   TRUCE_SERIES_AMMUNITION,
   TRUCE_SERIES_TERRITORY,
+  TRUCE_SERIES_ROUNDS_FIRED,          /* artillery rounds fired that day */
+  TRUCE_SERIES_DRONES_FIRED,          /* drones used that day */
+  TRUCE_SERIES_CASUALTIES_ARTILLERY,  /* cumulative, by channel (s2b) */
+  TRUCE_SERIES_CASUALTIES_DRONES,
+  TRUCE_SERIES_CASUALTIES_ASSAULT,
   TRUCE_SERIES_COUNT
 } truce_series;
 

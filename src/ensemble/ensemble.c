@@ -47,9 +47,12 @@ const char* truce_backer_series_name(int k) {
 }
 
 const char* truce_series_name(int s) {
-  static const char* const names[] = {"front",      "power",     "training",
-                                      "pool",       "casualties", "equipment",
-                                      "ammunition", "territory"};
+  static const char* const names[] = {
+      "front",        "power",      "training",
+      "pool",         "casualties", "equipment",
+      "ammunition",   "territory",  "rounds_fired",
+      "drones_fired", "casualties_artillery", "casualties_drones",
+      "casualties_assault"};
   return s >= 0 && s < NS ? names[s] : "?";
 }
 
@@ -89,9 +92,19 @@ static int on_day(void* user, const truce_day* d) {
   }
   for (size_t i = 0; i < 2; i++) {
     const truce_side_state* s = &d->side[i];
-    const double v[NS] = {s->front,      s->power,     s->training,
-                          s->pool,       s->casualties, s->equipment,
-                          s->ammunition, s->territory};
+    const double v[NS] = {s->front,
+                          s->power,
+                          s->training,
+                          s->pool,
+                          s->casualties,
+                          s->equipment,
+                          s->ammunition,
+                          s->territory,
+                          s->rounds_fired,
+                          s->drones_fired,
+                          s->casualties_artillery,
+                          s->casualties_drones,
+                          s->casualties_assault};
     memcpy(o->buf + (size_t)o->nbuf * o->ncells +
                cell_of(o->stride, d->day, i, 0),
            v, sizeof v);

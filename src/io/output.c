@@ -85,7 +85,9 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
   if (!o->daily_f) {
     int rc = open_daily(o, "run,day,date,side,front,pool,training,wounded,"
                            "killed,missing,discharged,inflow,casualties,"
-                           "power,equipment,ammunition,territory\n");
+                           "power,equipment,ammunition,territory,"
+                           "rounds_fired,drones_fired,casualties_artillery,"
+                           "casualties_drones,casualties_assault\n");
     if (rc) return rc;
   }
   o->daily_done = true;
@@ -95,12 +97,15 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
     const truce_side_state* s = &d->side[i];
     if (fprintf(o->daily_f,
                 "%llu,%d,%s,%s,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,"
-                "%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
+                "%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,"
+                "%.12g,%.12g\n",
                 (unsigned long long)run, d->day, date,
                 truce_scenario_side_id(o->sc, (size_t)i), s->front, s->pool,
                 s->training, s->wounded, s->killed, s->missing, s->discharged,
                 s->inflow, s->casualties, s->power, s->equipment,
-                s->ammunition, s->territory) < 0)
+                s->ammunition, s->territory, s->rounds_fired, s->drones_fired,
+                s->casualties_artillery, s->casualties_drones,
+                s->casualties_assault) < 0)
       return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
                         o->daily_tmp, strerror(errno));
   }

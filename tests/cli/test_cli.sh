@@ -207,7 +207,8 @@ if command -v sqlite3 >/dev/null 2>&1; then
   smean=$(grep -A1 '"a": {' "$T/t1/summary.json" | grep -o '"mean": [0-9.e+-]*' | head -1 | cut -d' ' -f2)
   awk -v a="$mean" -v b="$smean" 'BEGIN{exit !((a-b)^2 < (1e-6*b)^2)}' && ok || bad "results.db mean $mean vs summary $smean"
   nd=$(sqlite3 "$T/t1/results.db" "select count(*) from daily")
-  [ "$nd" = $((91 * 2 * 8)) ] && ok || bad "results.db daily: $nd rows"
+  ns=$(sqlite3 "$T/t1/results.db" "select count(distinct series) from daily")
+  [ "$ns" -ge 13 ] && [ "$nd" = $((91 * 2 * ns)) ] && ok || bad "results.db daily: $nd rows, $ns series"
   p=$(sqlite3 "$T/t1/results.db" "select count(*) from params")
   [ "$p" = 3 ] && ok || bad "results.db params: $p"
 else

@@ -36,6 +36,17 @@ TRUCE_API double truce_rubinstein_share(double dA, double dB);
  * front moves +1 with probability q: (1 - r^k) / (1 - r^N), r = (1-q)/q
  * (k/N when q = 1/2). */
 TRUCE_API double truce_slantchev(double q, int k, int N);
+/* Powell (2006), two periods with a shifting balance: A wins with
+ * probability p1 now and p2 next period (when the split is p2 - cA +
+ * alpha2 (cA + cB)); costs cA, cB; discount delta. [*lo, *hi] is the
+ * range of A's share now that beats war for both, clipped to [0, 1];
+ * returns whether it is non-empty. */
+TRUCE_API bool truce_powell_range(double p1, double p2, double cA, double cB,
+                                  double delta, double alpha2, double* lo,
+                                  double* hi);
+/* The largest rise p2 - p1 of A (alpha2 = 1) that leaves the range open:
+ * (p1 + (1 - delta) cB) / delta. */
+TRUCE_API double truce_powell_shift_max(double p1, double cB, double delta);
 
 /* ------------------------------------------- A negotiation day */
 

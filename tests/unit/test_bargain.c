@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_integration.h>
+
+#include "bargain/bargain_int.h"
 #include "support.h"
 
 
@@ -412,6 +415,277 @@ static void test_contested_share(void** s) {
   truce_scenario_free(sc);
 }
 
+/* ------------------------------------- Why wars go on (issue 17) */
+
+/* Powell (2006) in two periods: with A rising and proposing next period,
+ * the range is empty iff delta (p2 - p1) > p1 + (1 - delta) cB, checked
+ * on both sides of the boundary; with B rising and proposing, the mirror
+ * image (B's share 1 - p1, A's cost); and the range's ends in between. */
+static void test_powell_two_period(void** s) {
+  (void)s;
+  double p1 = 0.2385, cA = 0.041, cB = 0.053, d = 0.913, lo, hi;
+  double smax = truce_powell_shift_max(p1, cB, d);
+  assert_true(fabs(smax - (p1 + (1 - d) * cB) / d) < 1e-15);
+  assert_true(truce_powell_range(p1, p1 + smax * (1 - 1e-9), cA, cB, d, 1,
+                                 &lo, &hi));
+  assert_false(truce_powell_range(p1, p1 + smax * (1 + 1e-9), cA, cB, d, 1,
+                                  &lo, &hi));
+  assert_true(truce_powell_range(p1, p1 + 0.5 * smax, cA, cB, d, 1, &lo,
+                                 &hi));
+  assert_false(truce_powell_range(p1, p1 + 1.5 * smax, cA, cB, d, 1, &lo,
+                                  &hi));
+  /* interior: the two constraints, width cA + cB */
+  double p2 = 0.31;
+  assert_true(truce_powell_range(p1, p2, cA, cB, d, 1, &lo, &hi));
+  double x2 = p2 + cB;
+  assert_true(fabs(lo - (p1 * (1 + d) - cA - d * x2)) < 1e-15);
+  assert_true(fabs(hi - (p1 * (1 + d) + cB - d * x2)) < 1e-15);
+  assert_true(fabs(hi - lo - (cA + cB)) < 1e-12);
+  /* no shift: the range contains Fearon's [p - cA, p + cB] scaled */
+  assert_true(truce_powell_range(p1, p1, cA, cB, d, 0.5, &lo, &hi));
+  /* B rising and proposing: empty iff delta (p1 - p2) > 1 - p1 + (1 -
+   * delta) cA */
+  double p1b = 0.7615, bmax = truce_powell_shift_max(1 - p1b, cA, d);
+  assert_true(truce_powell_range(p1b, p1b - bmax * (1 - 1e-9), cA, cB, d, 0,
+                                 &lo, &hi));
+  assert_false(truce_powell_range(p1b, p1b - bmax * (1 + 1e-9), cA, cB, d,
+                                  0, &lo, &hi));
+}
+
+/* The engine's version: complete information (both know p), territory
+ * only. Side 1 reconstitutes during a ceasefire; with a small expected
+ * shift the durable range is open, with a large one it is empty, and a
+ * guarantee with enough credibility and strength reopens it. */
+static void test_commitment_closes_range(void** s) {
+  (void)s;
+  double p = 0.55, c0 = 0.06, c1 = 0.07;
+  double war[2] = {p - c0, 1 - p - c1};
+  truce__ceasefire c = {{100000, 100000}, {0, 0}, {0, 0}, 365,
+                        {c0, c1}, {1, 1}, {1, 1}, 0.7, 0.2};
+  double prev_hold = 2;
+  bool was_open = true;
+  int flips = 0;
+  for (double inflow = 0; inflow <= 800; inflow += 20) {
+    c.inflow[1] = inflow;
+    c.inflow_sd[1] = 0.25 * inflow;
+    truce__durability du;
+    truce__ceasefire_durability(&c, war, false, &du);
+    assert_true(du.shift_mean <= 0 && du.p_hold <= prev_hold + 1e-15);
+    prev_hold = du.p_hold;
+    double t0 = truce__durable_threshold(war[0], du.p_hold, du.resume[0]);
+    double t1 = truce__durable_threshold(war[1], du.p_hold, du.resume[1]);
+    bool open = t0 <= 1 - t1 && t0 <= 1 && t1 <= 1;
+    if (open != was_open) flips++;
+    was_open = open;
+    if (inflow == 0) assert_true(open && du.p_hold == 1);
+    /* the guarantee deters the rising side: more durable */
+    truce__durability dg;
+    truce__ceasefire_durability(&c, war, true, &dg);
+    assert_true(dg.p_hold >= du.p_hold);
+    if (du.p_hold > 1e-9 && du.p_hold < 1 - 1e-9)
+      assert_true(dg.p_hold > du.p_hold);
+  }
+  assert_false(was_open); /* closed with the largest shift */
+  assert_int_equal(flips, 1); /* and once closed, closed */
+  /* without uncertainty: holds iff the rise is at most (c1 + qS)/stake */
+  c.inflow_sd[1] = 0;
+  double b1 = c1; /* no guarantee */
+  /* shift = 0.5 - F0/(F0 + F1 + v D): solve for the boundary inflow */
+  double v = (100000 / (0.5 - b1) - 200000) / 365;
+  truce__durability du;
+  c.inflow[1] = v * (1 - 1e-9);
+  truce__ceasefire_durability(&c, war, false, &du);
+  assert_true(du.p_hold == 1);
+  c.inflow[1] = v * (1 + 1e-9);
+  truce__ceasefire_durability(&c, war, false, &du);
+  assert_true(du.p_hold == 0);
+  assert_true(truce__durable_threshold(0.3, 0, 0.2) == HUGE_VAL);
+  assert_true(truce__durable_threshold(0.3, 0, 0.4) == -HUGE_VAL);
+}
+
+/* Territory the side accepts by brute force on a fine grid. */
+static void grid_interval(const truce__claims* cl, int i, int day,
+                          double need, double w, double* lo, double* hi) {
+  *lo = 2;
+  *hi = -1;
+  for (int g = 0; g <= 100000; g++) {
+    double x = g / 100000.0, own = i == 0 ? x : 1 - x, u = w * own;
+    for (int k = 0; k < cl->n; k++) {
+      const truce__claim* c = &cl->claim[k];
+      if (c->side == i && c->issue == -1 && truce__claim_in_force(c, day) &&
+          own < c->threshold)
+        u -= c->cost;
+    }
+    if (u >= need) {
+      if (x < *lo) *lo = x;
+      if (x > *hi) *hi = x;
+    }
+  }
+}
+
+/* A threshold blocks every package below it: a hard territorial claim
+ * caps the other side's share whatever the side would need, a discrete
+ * option valued below a hard threshold is never acceptable; soft claims
+ * (audience costs) give the interval brute force finds; claims lapse on
+ * their day and without claims the closed form is the old one. */
+static void test_claims(void** s) {
+  (void)s;
+  truce__claims cl = {0};
+  cl.claim[cl.n++] = (truce__claim){1, -1, 0.225, HUGE_VAL, 0, 400};
+  cl.claim[cl.n++] = (truce__claim){0, -1, 1.0, 0.21, 0, 1 << 30};
+  cl.claim[cl.n++] = (truce__claim){0, -1, 0.6, 0.13, 0, 1 << 30};
+  cl.claim[cl.n++] = (truce__claim){1, 0, 0.5, HUGE_VAL, 0, 1 << 30};
+  for (double need = -0.3; need <= 1.2; need += 0.0173) {
+    for (int i = 0; i < 2; i++) {
+      double lo, hi, glo, ghi, w = i ? 0.45 : 0.6;
+      truce__claims_territory(&cl, i, 100, need, w, &lo, &hi);
+      if (i == 1) assert_true(lo > hi || hi <= 1 - 0.225 + 1e-15);
+      grid_interval(&cl, i, 100, need, w, &glo, &ghi);
+      if (glo > ghi) {
+        assert_true(lo > hi);
+      } else {
+        assert_true(lo <= hi);
+        assert_true(fabs(lo - glo) <= 2e-5 && fabs(hi - ghi) <= 2e-5);
+      }
+      /* no claims: the closed form of ranges() */
+      double e = need / w, l0, h0;
+      truce__claims_territory(NULL, i, 100, need, w, &l0, &h0);
+      if (i == 0) assert_true(l0 == (e > 0 ? e : 0) && h0 == 1);
+      else assert_true(l0 == 0 && h0 == (1 - e < 1 ? 1 - e : 1));
+    }
+    /* day 400: side 1's claim has lapsed */
+    double lo, hi;
+    truce__claims_territory(&cl, 1, 400, need, 0.45, &lo, &hi);
+    double e = need / 0.45;
+    assert_true(hi == (1 - e < 1 ? 1 - e : 1));
+  }
+  double values[2][1] = {{0.49}, {0.5}};
+  assert_true(truce__claims_discrete_cost(&cl, 1, 5, values[0], 1) ==
+              HUGE_VAL);
+  assert_true(truce__claims_discrete_cost(&cl, 1, 5, values[1], 1) == 0);
+  assert_true(truce__claims_discrete_cost(&cl, 0, 5, values[0], 1) == 0);
+  cl.claim[3].cost = 0.07;
+  cl.claim[cl.n++] = (truce__claim){1, 0, 0.8, 0.05, 10, 20};
+  assert_true(fabs(truce__claims_discrete_cost(&cl, 1, 5, values[1], 1) -
+                   0.05 * 0 - 0) < 1e-15);
+  assert_true(fabs(truce__claims_discrete_cost(&cl, 1, 15, values[1], 1) -
+                   0.05) < 1e-15);
+  assert_true(fabs(truce__claims_discrete_cost(&cl, 1, 15, values[0], 1) -
+                   0.12) < 1e-15);
+  assert_true(truce__claim_in_force(&cl.claim[4], 19) &&
+              !truce__claim_in_force(&cl.claim[4], 20) &&
+              !truce__claim_in_force(&cl.claim[4], 9));
+}
+
+/* Beliefs about the backers: a blocked vote moves the belief down, a
+ * delivery above the expected pace up, an election widens it; a
+ * persistent bias survives any number of signals. */
+static void test_aid_beliefs(void** s) {
+  (void)s;
+  truce__aid_belief b = {0.05, 0.3, 0, 0.4};
+  truce__aid_belief before = b;
+  truce__aid_update(&b, TRUCE_AID_BLOCK, log(0.2), 0);
+  assert_true(b.mu < before.mu && b.sd < before.sd);
+  double after_block = b.mu;
+  truce__aid_update(&b, TRUCE_AID_DELIVERY, 0.3, 0);
+  assert_true(b.mu > after_block);
+  double sd = b.sd, mu = b.mu;
+  truce__aid_update(&b, TRUCE_AID_ELECTION, 0, 0.25);
+  assert_true(b.mu == mu && fabs(b.sd - hypot(sd, 0.25)) < 1e-15);
+  truce__aid_belief r = {0, 0.3, -0.35, 0.4}, u = {0, 0.3, 0, 0.4};
+  for (int k = 0; k < 2000; k++) {
+    truce__aid_update(&r, TRUCE_AID_DELIVERY, 0.1, 0);
+    truce__aid_update(&u, TRUCE_AID_DELIVERY, 0.1, 0);
+  }
+  assert_true(fabs(u.mu - 0.1) < 1e-3 && fabs(r.mu - (0.1 - 0.35)) < 1e-3);
+}
+
+typedef struct {
+  double mu, sd, k, F, th, m, im, is;
+} outlast_args;
+
+static double outlast_integrand(double z, void* p) {
+  const outlast_args* a = p;
+  double inflow = a->im + a->is * z;
+  double rs = (inflow + (a->F - a->th) / a->m) / a->k;
+  double pr = rs <= 0 ? 1 : 0.5 * erfc(((log(rs) - a->mu) / a->sd) / sqrt(2));
+  return pr * exp(-0.5 * z * z) / sqrt(2 * 3.14159265358979323846);
+}
+
+/* P(outlast) with an uncertain enemy inflow: the closed form when the
+ * inflow is known; with an enemy whose expected inflow exceeds its
+ * losses the closed form gives ~0 but the uncertainty does not; the
+ * Gauss-Hermite expectation matches GSL's adaptive integration. */
+static void test_outlast(void** s) {
+  (void)s;
+  truce__quad q;
+  assert_int_equal(truce__quad_init(&q), 0);
+  double mu = 0.0, sd = 0.1, k = 900, F = 350000, th = 100000, m = 365;
+  double known = truce__p_outlast(&q, mu, sd, k, F, th, m, 1100, 0);
+  double rs = (1100 + (F - th) / m) / k;
+  assert_true(fabs(known - 0.5 * erfc(((log(rs) - mu) / sd) / sqrt(2))) <
+              1e-12);
+  assert_true(known < 1e-6);
+  double unsure = truce__p_outlast(&q, mu, sd, k, F, th, m, 1100, 700);
+  assert_true(unsure > 0.05);
+  /* both orders of integration against adaptive quadrature: an uncertain
+   * inflow (outer over rho) and a nearly known one (outer over inflow) */
+  static const double cases[][3] = {{0.0, 0.1, 700}, {0.2, 0.5, 60},
+                                    {-0.3, 0.35, 250}};
+  gsl_integration_workspace* w = gsl_integration_workspace_alloc(1000);
+  for (int c = 0; c < 3; c++) {
+    outlast_args a = {cases[c][0], cases[c][1], k, F, th, m, 1100,
+                      cases[c][2]};
+    gsl_function f = {outlast_integrand, &a};
+    double ref, err;
+    gsl_integration_qagi(&f, 1e-12, 1e-10, 1000, w, &ref, &err);
+    double got = truce__p_outlast(&q, a.mu, a.sd, k, F, th, m, 1100, a.is);
+    assert_true(fabs(got - ref) < 1e-3);
+    assert_true(got > 1e-3);
+  }
+  gsl_integration_workspace_free(w);
+  /* own exhaustion: a normal probability, 1/2 at the edge */
+  double edge = k - (F - th) / m;
+  assert_true(fabs(truce__p_exhausted(k, F, th, m, edge, 100) - 0.5) < 1e-15);
+  assert_true(truce__p_exhausted(k, F, th, m, edge + 1, 0) == 0);
+  assert_true(truce__p_exhausted(k, F, th, m, edge - 1, 0) == 1);
+}
+
+/* Agreement draws: the probability of agreeing is 1 - exp(-h t) and
+ * rises with time; the break day has P(break within span) = 1 - p_hold
+ * (within 4 standard errors over 20,000 draws); alternating offers give
+ * the proposer its Rubinstein share. */
+static void test_agreement_draws(void** s) {
+  (void)s;
+  double prev = 0;
+  for (int d = 7; d <= 728; d += 7) {
+    double p = truce__agree_probability(0.0021, d);
+    assert_true(p > prev && p < 1);
+    prev = p;
+  }
+  assert_true(fabs(truce__agree_probability(0.0021, 365) -
+                   (1 - exp(-0.0021 * 365))) < 1e-15);
+  truce_rng* r;
+  assert_int_equal(truce_rng_new(ctx, 7, 3, 0x5000000000000000ULL, &r), 0);
+  int n = 20000, broke = 0, agreed = 0;
+  for (int k = 0; k < n; k++) {
+    int b = truce__agree_break_day(r, 0.63, 180, 100000);
+    if (b >= 0 && b < 180) broke++;
+    agreed += truce__agree_draw(r, 0.01, 30);
+  }
+  double se = sqrt(0.37 * 0.63 / n);
+  assert_true(fabs(broke / (double)n - 0.37) < 4 * se);
+  double pa = 1 - exp(-0.3);
+  assert_true(fabs(agreed / (double)n - pa) < 4 * sqrt(pa * (1 - pa) / n));
+  truce_rng_free(r);
+  double lo = 0.2, hi = 0.5, d0 = 0.97, d1 = 0.95;
+  double a0 = truce__agree_terms(lo, hi, d0, d1, true);
+  double a1 = truce__agree_terms(lo, hi, d0, d1, false);
+  assert_true(fabs(a0 - (lo + truce_rubinstein_share(d0, d1) * 0.3)) < 1e-15);
+  assert_true(fabs(hi - a1 - truce_rubinstein_share(d1, d0) * 0.3) < 1e-15);
+  assert_true(a1 < a0); /* the first mover's advantage */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_closed_forms),
@@ -422,6 +696,12 @@ int main(void) {
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_negotiation_parameters),
       cmocka_unit_test(test_contested_share),
+      cmocka_unit_test(test_powell_two_period),
+      cmocka_unit_test(test_commitment_closes_range),
+      cmocka_unit_test(test_claims),
+      cmocka_unit_test(test_aid_beliefs),
+      cmocka_unit_test(test_outlast),
+      cmocka_unit_test(test_agreement_draws),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -89,6 +89,17 @@ void truce__date_from_days(long days, char out[11]);
  * it takes a variable number of the stream's draws. */
 double truce__rng_gamma(truce_rng* r, double shape, double scale);
 
+/* Split a CSV line in place (src/core/csv.c): commas, optional double
+ * quotes, blanks trimmed; a trailing empty field is dropped; fields past
+ * the first TRUCE_CSV_MAX_FIELDS are not returned. */
+#define TRUCE_CSV_MAX_FIELDS 512
+typedef struct {
+  char* f[TRUCE_CSV_MAX_FIELDS];
+  int col[TRUCE_CSV_MAX_FIELDS]; /* 1-based column of each field */
+  int n;
+} truce__csv_fields;
+void truce__csv_split(char* line, truce__csv_fields* fs);
+
 /* Read a whole file into a NUL-terminated buffer (free with truce__free,
  * size len + 1). Errors: "PATH:1:1: error: cannot read the file (...);
  * expected WHAT". */

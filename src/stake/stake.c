@@ -88,47 +88,6 @@ const char* truce_stake_dim_name(const truce_stake* st, size_t k) {
 
 /* ------------------------------------------------------------ KTAB CSV */
 
-#define MAXF 512
-
-typedef struct {
-  char* f[MAXF];
-  int col[MAXF]; /* 1-based column of each field */
-  int n;
-} fields;
-
-/* Split a CSV line in place: commas, optional quotes, trimmed. */
-static void split(char* line, fields* fs) {
-  fs->n = 0;
-  char* p = line;
-  while (fs->n < MAXF) {
-    while (*p == ' ' || *p == '\t') p++;
-    int col = (int)(p - line) + 1;
-    char* start = p;
-    char* end;
-    if (*p == '"') {
-      start = ++p;
-      while (*p && *p != '"') p++;
-      end = p;
-      if (*p == '"') p++;
-      while (*p && *p != ',') p++;
-    } else {
-      while (*p && *p != ',' && *p != '\r' && *p != '\n') p++;
-      end = p;
-      while (end > start && (end[-1] == ' ' || end[-1] == '\t')) end--;
-    }
-    char c = *p;
-    *end = '\0';
-    fs->f[fs->n] = start;
-    fs->col[fs->n] = col;
-    fs->n++;
-    if (c != ',') break;
-    p++;
-  }
-  /* a trailing comma leaves an empty last field: drop it */
-  while (fs->n > 0 && fs->f[fs->n - 1][0] == '\0') fs->n--;
-}
-
-
 static int load_csv(truce_ctx* ctx, const char* path, const char* text,
                     truce_stake** out) {
   size_t len = strlen(text);
@@ -139,7 +98,7 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
   truce_stake* st = NULL;
   char* name = NULL;
   char* save = buf;
-  fields fs;
+  truce__csv_fields fs;
 #define CSV_FAIL(col, ...)                                              \
   do {                                                                  \
     char m_[512];                                                       \
@@ -157,7 +116,7 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
     size_t l = strlen(cur);
     while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
     if (l == 0) continue;
-    split(cur, &fs);
+    truce__csv_split(cur, &fs);
     if (line == 1) {
       double a, b;
       if (fs.n < 4 || truce__parse_number(fs.f[2], &a) ||

@@ -9,7 +9,8 @@
 
 static void help(FILE* f) {
   fprintf(f,
-          "usage: truce bargain FILE [--day D] [--set PATH=VALUE]... [--json]\n"
+          "usage: truce bargain FILE [--day D] [--terms CSV] [--set PATH=VALUE]...\n"
+          "                    [--json]\n"
           "\n"
           "Simulate the scenario deterministically (point values) to day D\n"
           "(default: the first decision day) and analyse the negotiation:\n"
@@ -19,9 +20,25 @@ static void help(FILE* f) {
           "solutions and the minimal guarantee. See docs/bargaining.md.\n"
           "\n"
           "  --day D           day of the war (default: first decision)\n"
+          "  --terms CSV       each side's stated terms (date, side, issue,\n"
+          "                    value, unit, claimant, source; e.g.\n"
+          "                    data/bargaining/stated_terms.csv): whether the\n"
+          "                    latest by the day lie inside each side's\n"
+          "                    acceptable set\n"
           "  --set PATH=VALUE  override a number (as for run)\n"
           "  --json            machine-readable output\n"
           "  -h, --help        show this help\n");
+}
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void jstr(const char* t) {
+  putchar('"');
+  for (const unsigned char* p = (const unsigned char*)t; *p; p++) {
+    if (*p == '"' || *p == '\\') printf("\\%c", *p);
+    else if (*p < 0x20) printf("\\u%04x", *p);
+    else putchar(*p);
+  }
+  putchar('"');
 }
 
 static void jnum(double v) {
@@ -32,12 +49,14 @@ static void jnum(double v) {
 int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
   static const struct option opts[] = {{"day", required_argument, NULL, 'd'},
                                        {"set", required_argument, NULL, 's'},
+                                       {"terms", required_argument, NULL, 't'},
                                        {"json", no_argument, NULL, 'j'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   char** sets = calloc((size_t)argc, sizeof *sets);
   if (!sets) return CLI_FAIL;
   int nsets = 0, c, json = 0, day = 0;
+  const char* terms = NULL;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end;
@@ -52,6 +71,7 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
         }
         break;
       case 's': sets[nsets++] = optarg; break;
+      case 't': terms = optarg; break;
       case 'j': json = 1; break;
       case 'h': help(stdout); free(sets); return CLI_OK;
       default: help(stderr); free(sets); return CLI_USAGE;
@@ -74,6 +94,13 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
   }
   const char* id[2] = {truce_scenario_side_id(sc, 0),
                        truce_scenario_side_id(sc, 1)};
+  truce_stated_terms st[2];
+  if (terms && truce_bargain_stated(ctx, sc, d, terms, st)) {
+    cli_report(ctx);
+    truce_bargain_day_free(d);
+    truce_scenario_free(sc);
+    return CLI_FAIL;
+  }
   const truce_war_values* w = &d->war;
   if (json) {
     printf("{\"day\": %d, \"open\": %s, \"sides\": {", d->day,
@@ -143,6 +170,25 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     else printf("null");
     printf(", \"min_guarantee\": ");
     jnum(d->min_guarantee);
+    if (terms) {
+      printf(", \"stated_terms\": {");
+      for (int i = 0; i < 2; i++) {
+        printf("%s\"%s\": ", i ? ", " : "", id[i]);
+        if (!st[i].stated) {
+          printf("null");
+          continue;
+        }
+        printf("{\"since\": \"%s\", \"package\": \"%s\", \"territory\": ",
+               st[i].since, d->packages[st[i].combo].name);
+        jnum(st[i].x);
+        printf(", \"inside_own\": %s, \"inside_other\": %s, "
+               "\"claimants\": ", st[i].inside[i] ? "true" : "false",
+               st[i].inside[1 - i] ? "true" : "false");
+        jstr(st[i].claimants);
+        printf("}");
+      }
+      printf("}");
+    }
     printf("}\n");
   } else {
     printf("%s, day %d: bargaining range %s%s\n", truce_scenario_name(sc),
@@ -182,6 +228,20 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     else
       printf("  minimal guarantee credibility that opens the range: %.3f\n",
              d->min_guarantee);
+    if (terms) {
+      printf("  stated terms (the latest by the day, %s):\n", terms);
+      for (int i = 0; i < 2; i++) {
+        if (!st[i].stated) {
+          printf("    %-4s none stated by the day\n", id[i]);
+          continue;
+        }
+        printf("    %-4s %s, territory %.3f (since %s; %s)\n"
+               "         inside its own acceptable set: %s; inside %s's: "
+               "%s\n", id[i], d->packages[st[i].combo].name, st[i].x,
+               st[i].since, st[i].claimants, st[i].inside[i] ? "yes" : "no",
+               id[1 - i], st[i].inside[1 - i] ? "yes" : "no");
+      }
+    }
   }
   truce_bargain_day_free(d);
   truce_scenario_free(sc);

@@ -84,6 +84,8 @@ typedef struct {
   double* frontier; /* n_frontier x 4: u0, u1, combo, x (Pareto vertices) */
   double min_guarantee; /* smallest credibility opening the range; -1 none;
                            NAN without a guarantee */
+  double line;          /* side 0's share of the contested area on the day
+                           (NAN from truce_bargain_solve) */
   truce_ctx* ctx;
 } truce_bargain_day;
 
@@ -99,6 +101,29 @@ TRUCE_API int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                                   const truce_war_values* war,
                                   double credibility,
                                   truce_bargain_day** out);
+
+/* Each side's publicly stated terms on a day, read from a CSV of dated
+ * claims (date, side, issue, value, unit, claimant, source; e.g.
+ * data/bargaining/stated_terms.csv): its latest statement on each issue
+ * dated up to the day (the status quo on issues it has not spoken to, the
+ * line of contact if it has stated no line), and whether that package
+ * lies inside each side's acceptable set on the day. */
+typedef struct {
+  bool stated;          /* the side has stated something by the day */
+  int combo;            /* the discrete package stated */
+  double x;             /* the line: side 0's share of the contested area */
+  char since[11];       /* date of its latest statement used */
+  bool inside[2];       /* inside side 0's, side 1's acceptable set */
+  char claimants[256];  /* claimants of the statements used */
+} truce_stated_terms;
+
+/* out[i]: side i's stated terms on d's day (d from truce_bargain_analyse).
+ * Errors: FILE:LINE:COL for a bad CSV (TRUCE_EPARSE); TRUCE_EINVAL if the
+ * scenario has no start date. */
+TRUCE_API int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,
+                                   const truce_bargain_day* d,
+                                   const char* path,
+                                   truce_stated_terms out[2]);
 
 /* --------------------------------------- Over runs of the war */
 

@@ -384,6 +384,7 @@ int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
   if (rc) return rc;
   problem P = {sc, n, war};
   solve_into(&P, credibility, *out, true);
+  (*out)->line = NAN;
   return 0;
 }
 
@@ -408,6 +409,7 @@ struct truce_bargain_tracker {
   uint64_t open_bits; /* months with a range at their last decision */
   int month_done;     /* months before this one are final */
   bool open_now;      /* the range at the latest decision */
+  double line;        /* side 0's contested share at the latest decision */
 };
 
 #define MONTH_DAYS 30.436875
@@ -627,6 +629,7 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
     if (w.ripe && t->out[TRUCE_BX_RIPE_DAY] < 0)
       t->out[TRUCE_BX_RIPE_DAY] = d->day;
     t->last = w;
+    t->line = contested_line(n, d->side[0].territory);
     problem P = {t->sc, n, &w}; /* every decision: is a range open now? */
     solve_into(&P, n->g_credibility, t->day, false);
     t->open_now = t->day->open;
@@ -719,7 +722,10 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   if (!rc) {
     truce_war_values w = t->last;
     rc = truce_bargain_solve(ctx, sc, &w, m->params.nego.g_credibility, out);
-    if (!rc) (*out)->day = day;
+    if (!rc) {
+      (*out)->day = day;
+      (*out)->line = t->line;
+    }
   }
   truce_sim_free(sim);
   truce_bargain_tracker_free(t);

@@ -260,6 +260,15 @@ for k in '"open": ' '"war_value": ' '"packages": ' '"frontier": ' '"nash": ' '"k
 done
 "$TRUCE" bargain "$T/good.yaml" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no negotiation section" "$T/stderr" && ok || bad "bargain without negotiation"
 "$TRUCE" bargain --help | grep -q "usage: truce bargain" && ok || bad "bargain --help"
+# the stated-terms check on the shipped data (and its JSON)
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300 --terms "$SRC/data/bargaining/stated_terms.csv" \
+  | grep -q "ru   alliance=neutrality, sanctions=eased, territory 0.775 (since 2024-06-14" && ok || bad "bargain --terms"
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300 --terms "$SRC/data/bargaining/stated_terms.csv" --json \
+  | python3 -c 'import json,sys; t=json.load(sys.stdin)["stated_terms"]; sys.exit(0 if t["ua"]["since"] == "2022-11-15" and "inside_own" in t["ru"] else 1)' \
+  && ok || bad "bargain --terms --json"
+printf 'date,side\n' >"$T/terms.csv"
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --terms "$T/terms.csv" >"$T/out" 2>"$T/stderr"; [ $? -eq 1 ] \
+  && grep -q "terms.csv:1:1: error: the header" "$T/stderr" && [ ! -s "$T/out" ] && ok || bad "bargain --terms with a bad file"
 # negotiation numbers take --set: on day 7 the range is open for a Russia
 # without optimism and closed for a more optimistic one
 "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=0 | grep -q "range OPEN" \

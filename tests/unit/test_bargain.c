@@ -686,6 +686,108 @@ static void test_agreement_draws(void** s) {
   assert_true(a1 < a0); /* the first mover's advantage */
 }
 
+static const char* write_tmp(const char* name, const char* text) {
+  static char path[256];
+  snprintf(path, sizeof path, "%s", name);
+  FILE* f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+  return path;
+}
+
+/* Stated terms: each side's latest statement by the day against the
+ * acceptable sets (side a accepts [0.8, 1], b [0, 0.8] on a territory-only
+ * war where a holds 80%); later and superseded rows are ignored, issues
+ * not spoken to keep the status quo; bad rows get FILE:LINE:COL. */
+static void test_stated_terms(void** s) {
+  (void)s;
+  const char* y =
+      "truce: 1\nhorizon_days: 60\nstart: 2023-01-01\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 100000}\n"
+      "  - id: b\n    personnel: {front: 100000}\n"
+      "combat: {law: square, coefficients: {a: 0.0001, b: 0.0001}}\n"
+      "front: {area_km2: 1000, territory: {a: 0.8, b: 0.2}}\n"
+      "negotiation:\n"
+      "  territory_per_log_ratio: 0\n"
+      "  issues: {sanctions: {options: [kept, eased], status_quo: kept}}\n"
+      "  sides:\n"
+      "    a: {weights: {territory: 1, sanctions: 0}, values: {sanctions: "
+      "{kept: 1, eased: 0}}, cost_per_year: 0, cost_per_100k_casualties: 0, "
+      "discount_per_year: 0, optimism: 0}\n"
+      "    b: {weights: {territory: 1, sanctions: 0}, values: {sanctions: "
+      "{kept: 0, eased: 1}}, cost_per_year: 0, cost_per_100k_casualties: 0, "
+      "discount_per_year: 0, optimism: 0}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  truce_bargain_day* d;
+  assert_int_equal(truce_bargain_analyse(ctx, sc, 14, &d), 0);
+  assert_true(fabs(d->line - 0.8) < 1e-9);
+  const char* csv =
+      "date,side,issue,value,unit,claimant,source\n"
+      "2022-10-01,a,territory,1000,km2,A's head,\"speech, 1 Oct\"\n"
+      "2023-01-10,b,territory,500,km2,B's head,decree\n"
+      "2022-12-01,b,territory,900,km2,B's head,older (superseded)\n"
+      "2023-01-10,b,sanctions,eased,option,B's minister,note\n"
+      "2023-02-01,a,territory,500,km2,A's head,after the day\n";
+  const char* path = write_tmp("stated_ok.csv", csv);
+  truce_stated_terms st[2];
+  assert_int_equal(truce_bargain_stated(ctx, sc, d, path, st), 0);
+  assert_true(st[0].stated && st[1].stated);
+  assert_true(st[0].x == 1 && st[0].combo == 0);
+  assert_string_equal(st[0].since, "2022-10-01");
+  assert_true(st[0].inside[0] && !st[0].inside[1]);
+  assert_true(fabs(st[1].x - 0.5) < 1e-15 && st[1].combo == 1);
+  assert_string_equal(st[1].since, "2023-01-10");
+  assert_true(st[1].inside[1] && !st[1].inside[0]);
+  assert_non_null(strstr(st[1].claimants, "B's minister"));
+  /* at day 40 (2023-02-10) a's later statement counts: inside b's set */
+  truce_bargain_day* d2;
+  assert_int_equal(truce_bargain_analyse(ctx, sc, 40, &d2), 0);
+  assert_int_equal(truce_bargain_stated(ctx, sc, d2, path, st), 0);
+  assert_true(fabs(st[0].x - 0.5) < 1e-15 && !st[0].inside[0] &&
+              st[0].inside[1]);
+  truce_bargain_day_free(d2);
+  static const struct {
+    const char* text;
+    const char* where;
+    const char* what;
+  } bad[] = {
+      {"date,side,issue,value\n", "stated_bad.csv:1:1:", "the header"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-13-01,a,territory,10,km2,x,y\n", "stated_bad.csv:2:1:", "date"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-01-01,c,territory,10,km2,x,y\n", "stated_bad.csv:2:12:",
+       "side 'c'"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-01-01,a,oil,10,km2,x,y\n", "stated_bad.csv:2:14:", "issue 'oil'"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-01-01,a,sanctions,lifted,option,x,y\n", "stated_bad.csv:2:24:",
+       "option 'lifted'"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-01-01,a,territory,2000,km2,x,y\n", "stated_bad.csv:2:24:",
+       "territory '2000'"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-01-01,a,territory,10,km2,,y\n", "stated_bad.csv:2:", "claimant"},
+      {"date,side,issue,value,unit,claimant,source\n"
+       "2023-01-01,a,territory,10\n", "stated_bad.csv:2:", "4 fields"},
+      {"", "stated_bad.csv:1:1:", "empty"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    path = write_tmp("stated_bad.csv", bad[k].text);
+    assert_int_equal(truce_bargain_stated(ctx, sc, d, path, st),
+                     TRUCE_EPARSE);
+    const char* m = truce_ctx_message(ctx);
+    if (strncmp(m, bad[k].where, strlen(bad[k].where)) ||
+        !strstr(m, bad[k].what))
+      fail_msg("case %zu: %s", k, m);
+  }
+  assert_int_equal(truce_bargain_stated(ctx, sc, d, "no/such.csv", st),
+                   TRUCE_EIO);
+  truce_bargain_day_free(d);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_closed_forms),
@@ -702,6 +804,7 @@ int main(void) {
       cmocka_unit_test(test_aid_beliefs),
       cmocka_unit_test(test_outlast),
       cmocka_unit_test(test_agreement_draws),
+      cmocka_unit_test(test_stated_terms),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -143,6 +143,28 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
            "contested area (median)\n",
            name, truce_scenario_side_id(sc, 0), 100 * b.nash_x_median);
   }
+  if (!b.talks) return;
+  printf("  agreement within 6 / 12 / 24 months:");
+  static const int at[] = {6, 12, 24};
+  for (int k = 0; k < 3; k++) {
+    if (at[k] <= b.months)
+      printf("%s %.0f%%", k ? " /" : "", 100 * b.p_agree_by_month[at[k] - 1]);
+    else
+      printf("%s -", k ? " /" : "");
+  }
+  printf(" of runs");
+  if (b.agree_fraction > 0)
+    printf(" (holds 30 / 180 days: %.0f%% / %.0f%%)\n", 100 * b.p_hold_30,
+           100 * b.p_hold_180);
+  else
+    printf("\n");
+  for (int k = 0; k < b.n_terms && k < 3; k++) {
+    char name[200];
+    truce_bargain_package_name(sc, b.terms_combo[k], name, sizeof name);
+    printf("    terms agreed in %3.0f%% of agreements: %s, %s keeps %.1f%% "
+           "(median)\n", 100 * b.terms_share[k], name,
+           truce_scenario_side_id(sc, 0), 100 * b.terms_x_median[k]);
+  }
 }
 
 static int parse_u64(const char* s, uint64_t* v) {

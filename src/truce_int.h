@@ -32,6 +32,7 @@
 #define TRUCE_STREAM_BACKER(b, k) \
   ((uint64_t)(TRUCE_STREAM_BACKER_BASE + 2 * (b) + (k)))
 #define TRUCE_STREAM_BELIEF (1ULL << 62) /* bargaining beliefs */
+#define TRUCE_STREAM_TALKS (TRUCE_STREAM_BELIEF | 1ULL << 56) /* and talks */
 #define TRUCE_STREAM_BATTLES 0xABC0ULL   /* battle-outcome ABC (calib) */
 #define TRUCE_STREAM_PARAM (1ULL << 63)  /* OR-ed into a path's hash */
 

@@ -58,6 +58,9 @@ typedef struct {
   double cost[2];       /* projected costs in utility */
   double belief_mean[2], belief_sd[2]; /* log exchange ratio beliefs */
   double threshold[2];  /* W plus any audience cost of a decree */
+  double aid_belief[2], aid_belief_sd[2]; /* each side's belief about side
+                           0's backers' future aid: log of delivered over
+                           budgeted (0: as budgeted) */
   bool ripe;            /* a mutually hurting stalemate (Zartman) */
 } truce_war_values;
 
@@ -138,6 +141,11 @@ enum {
   TRUCE_BX_GAP_LAST,   /* and at the last */
   TRUCE_BX_OPEN_MONTHS, /* bit m-1 set: a range exists at the last decision
                            by the end of month m (the first 52 months) */
+  TRUCE_BX_AGREE_DAY,   /* the day talks agree; -1 never */
+  TRUCE_BX_AGREE_COMBO, /* the package agreed; -1 */
+  TRUCE_BX_AGREE_X,     /* the line agreed (side 0's contested share) */
+  TRUCE_BX_AGREE_HOLD,  /* its P(holds through the ceasefire span) */
+  TRUCE_BX_AGREE_BREAK, /* days after agreement it breaks; -1 it holds */
   TRUCE_BX_COUNT
 };
 
@@ -184,6 +192,17 @@ typedef struct {
   int nash_combo;               /* most frequent Nash package at opening */
   double nash_share, nash_x_median;
   double gap_first, gap_last;   /* mean belief gaps (log ratio) */
+  /* talks (docs/bargaining.md, "From a range to an agreement"); all 0
+   * when the scenario has no agreement hazards (talks false) */
+  bool talks;
+  double p_agree_by_month[TRUCE_BARGAIN_MAX_MONTHS]; /* cumulative */
+  double agree_fraction;        /* runs that agree within the horizon */
+  int n_terms;                  /* the packages most often agreed */
+  int terms_combo[5];
+  double terms_share[5];        /* share of the runs that agree */
+  double terms_x_median[5];     /* median line agreed with each */
+  double p_hold_30, p_hold_180; /* P(the ceasefire holds 30, 180 days | an
+                                   agreement); NAN without agreements */
 } truce_bargain_summary;
 
 TRUCE_API int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "../scenario/params.h"
+#include "../sim/events.h"
+#include "bargain_int.h"
 #include "truce_int.h"
 
 #define MAX_COMBOS 256
@@ -116,37 +118,73 @@ typedef struct {
   const truce_scenario* sc;
   const truce__nego* n;
   const truce_war_values* war;
+  int day;                     /* for the claims in force */
+  const truce__claims* claims; /* territorial thresholds as shares */
+  const truce__ceasefire* cf;  /* NULL: settlements are permanent */
+  double thr[MAX_COMBOS][2];   /* per package: what each side needs (set by
+                                  ranges) */
 } problem;
 
+/* Whether package `combo` includes the guaranteed option. */
+static bool guaranteed(const truce__nego* n, int combo) {
+  return n->has_guarantee && option_of(n, combo, n->g_issue) == n->g_option;
+}
+
+/* What side i needs from package c (docs/bargaining.md, "Commitment" and
+ * "Claims and hand-ties"): its threshold W (plus a decree's cost), valued
+ * with the settlement's durability, plus the audience costs of the
+ * discrete claims the package concedes. du[g]: the durability without
+ * (0) and with (1) the guarantee. */
+static double needs(const problem* P, const truce__durability* du, int i,
+                    int c) {
+  const truce__nego* n = P->n;
+  double T = P->war->threshold[i];
+  if (P->cf) {
+    const truce__durability* d = &du[guaranteed(n, c)];
+    T = truce__durable_threshold(T, d->p_hold, d->resume[i]);
+  }
+  if (P->claims && P->claims->n) {
+    double v[TRUCE_MAX_ISSUES];
+    for (int k = 0; k < n->n_issues; k++)
+      v[k] = n->side[i].value[k][option_of(n, c, k)];
+    T += truce__claims_discrete_cost(P->claims, i, P->day, v, n->n_issues);
+  }
+  return T;
+}
+
+/* The durability of a settlement without and with the guarantee at
+ * credibility q. */
+static void durabilities(const problem* P, double q, truce__durability du[2]) {
+  if (!P->cf) return;
+  truce__ceasefire c = *P->cf;
+  c.g_credibility = q;
+  for (int g = 0; g < 2; g++)
+    truce__ceasefire_durability(&c, P->war->W, g == 1, &du[g]);
+}
+
 /* The acceptable intervals of every package at credibility q. */
-static void ranges(const problem* P, double q, truce_package_range* pk,
+static void ranges(problem* P, double q, truce_package_range* pk,
                    int ncombo) {
   const truce__nego* n = P->n;
+  truce__durability du[2];
+  durabilities(P, q, du);
   for (int c = 0; c < ncombo; c++) {
     truce_package_range* r = &pk[c];
     r->combo = c;
     for (int i = 0; i < 2; i++) {
       double wt = n->side[i].w_territory, a = discrete_utility(n, i, c, q);
-      double need = P->war->threshold[i] - a; /* from territory */
-      double lo = 0, hi = 1;
-      if (wt > 0) {
-        /* side 0 gets x, side 1 gets 1 - x */
-        double edge = need / wt;
-        if (i == 0) lo = edge > 0 ? edge : 0;
-        else hi = 1 - edge < 1 ? 1 - edge : 1;
-      } else if (need > 0) {
-        lo = 1;
-        hi = 0; /* territory cannot compensate: never */
-      }
-      r->lo[i] = lo;
-      r->hi[i] = hi;
+      P->thr[c][i] = needs(P, du, i, c);
+      double need = P->thr[c][i] - a; /* from territory */
+      /* side 0 gets x, side 1 gets 1 - x; territory may not compensate */
+      truce__claims_territory(P->claims, i, P->day, need, wt, &r->lo[i],
+                              &r->hi[i]);
     }
     r->both_lo = r->lo[0] > r->lo[1] ? r->lo[0] : r->lo[1];
     r->both_hi = r->hi[0] < r->hi[1] ? r->hi[0] : r->hi[1];
   }
 }
 
-static double widest(const problem* P, double q, truce_package_range* pk,
+static double widest(problem* P, double q, truce_package_range* pk,
                      int ncombo) {
   ranges(P, q, pk, ncombo);
   double best = -HUGE_VAL;
@@ -164,7 +202,7 @@ static double utility(const problem* P, int i, int combo, double x, double q) {
 }
 
 typedef struct {
-  const problem* P;
+  problem* P;
   truce_package_range* pk;
   int ncombo;
 } gfun;
@@ -177,7 +215,7 @@ static double g_of_q(double q, void* user) {
 /* Smallest credibility in [0, 1] at which some package is acceptable to
  * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver on the
  * bracketing cell. */
-static double min_guarantee(const problem* P, truce_package_range* pk,
+static double min_guarantee(problem* P, truce_package_range* pk,
                             int ncombo) {
   gfun g = {P, pk, ncombo};
   double prev = 0;
@@ -217,7 +255,7 @@ void truce_bargain_day_free(truce_bargain_day* d) {
 /* Fill d (arrays allocated by the caller with room for every package and
  * 2 frontier points per package). `full` adds the frontier, the KS point,
  * Rubinstein and the minimal guarantee. */
-static void solve_into(const problem* P, double q, truce_bargain_day* d,
+static void solve_into(problem* P, double q, truce_bargain_day* d,
                        bool full) {
   const truce__nego* n = P->n;
   int nc = truce_bargain_package_count(P->sc);
@@ -231,11 +269,11 @@ static void solve_into(const problem* P, double q, truce_bargain_day* d,
   double best = -HUGE_VAL;
   d->nash_combo = d->ks_combo = d->rub_combo = -1;
   d->nash_x = d->ks_x = d->rub_x = NAN;
-  const double* T = P->war->threshold;
   for (int c = 0; c < nc; c++) {
     truce_package_range* r = &d->packages[c];
     if (r->both_lo > r->both_hi) continue;
     d->open = true;
+    const double* T = P->thr[c];
     double w0 = n->side[0].w_territory, w1 = n->side[1].w_territory;
     double gA = discrete_utility(n, 0, c, q) - T[0];
     double gB = discrete_utility(n, 1, c, q) + w1 - T[1];
@@ -267,21 +305,23 @@ static void solve_into(const problem* P, double q, truce_bargain_day* d,
   d->n_frontier = 0;
   if (d->open) {
     /* Kalai-Smorodinsky: equal shares of each side's best acceptable gain */
-    double U0 = -HUGE_VAL, U1 = -HUGE_VAL;
+    /* (the disagreement point: what each side needs, per package) */
+    double G0 = -HUGE_VAL, G1 = -HUGE_VAL;
     for (int c = 0; c < nc; c++) {
       truce_package_range* r = &d->packages[c];
       if (r->both_lo > r->both_hi) continue;
-      double a = utility(P, 0, c, r->both_hi, q), b = utility(P, 1, c,
-                                                              r->both_lo, q);
-      if (a > U0) U0 = a;
-      if (b > U1) U1 = b;
+      double a = utility(P, 0, c, r->both_hi, q) - P->thr[c][0];
+      double b = utility(P, 1, c, r->both_lo, q) - P->thr[c][1];
+      if (a > G0) G0 = a;
+      if (b > G1) G1 = b;
     }
-    double D0 = U0 - T[0] > 1e-15 ? U0 - T[0] : 1e-15;
-    double D1 = U1 - T[1] > 1e-15 ? U1 - T[1] : 1e-15;
+    double D0 = G0 > 1e-15 ? G0 : 1e-15;
+    double D1 = G1 > 1e-15 ? G1 : 1e-15;
     double bestr = -HUGE_VAL;
     for (int c = 0; c < nc; c++) {
       truce_package_range* r = &d->packages[c];
       if (r->both_lo > r->both_hi) continue;
+      const double* T = P->thr[c];
       double w0 = n->side[0].w_territory, w1 = n->side[1].w_territory;
       double gA = discrete_utility(n, 0, c, q) - T[0];
       double gB = discrete_utility(n, 1, c, q) + w1 - T[1];
@@ -367,6 +407,32 @@ static int day_alloc(truce_ctx* ctx, int nc, truce_bargain_day** out) {
   return 0;
 }
 
+static double contested_line(const truce__nego* n, double t);
+
+/* The full analysis of one problem into a new day (NAN line). */
+static int solve_full(truce_ctx* ctx, problem* P, double credibility,
+                      truce_bargain_day** out) {
+  int rc = day_alloc(ctx, truce_bargain_package_count(P->sc), out);
+  if (rc) return rc;
+  solve_into(P, credibility, *out, true);
+  (*out)->line = NAN;
+  return 0;
+}
+
+/* A run's claims: territorial thresholds (km2 of front.area_km2 the side
+ * must hold) as the share of the contested area it must hold. */
+static void run_claims(const truce__params* p, truce__claims* out) {
+  const truce__nego* n = &p->nego;
+  *out = n->claims;
+  for (int k = 0; k < out->n; k++) {
+    truce__claim* c = &out->claim[k];
+    if (c->issue != -1) continue;
+    double T = c->threshold / p->area_km2; /* of the whole area */
+    c->threshold = c->side == 0 ? contested_line(n, T)
+                                : 1 - contested_line(n, 1 - T);
+  }
+}
+
 int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                         const truce_war_values* war, double credibility,
                         truce_bargain_day** out) {
@@ -380,12 +446,10 @@ int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
   if (nc > MAX_COMBOS)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%d packages; expected at most %d "
                       "combinations of discrete options", nc, MAX_COMBOS);
-  int rc = day_alloc(ctx, nc, out);
-  if (rc) return rc;
-  problem P = {sc, n, war};
-  solve_into(&P, credibility, *out, true);
-  (*out)->line = NAN;
-  return 0;
+  truce__claims cl;
+  run_claims(&truce__scenario_model(sc)->params, &cl);
+  problem P = {sc, n, war, 0, &cl, NULL, {{0}}};
+  return solve_full(ctx, &P, credibility, out);
 }
 
 /* ---------------------------------------------------------- Beliefs */
@@ -399,7 +463,7 @@ struct truce_bargain_tracker {
   truce_bargain_day* day;
   /* snapshots at past decisions (ring), for rates over >= WINDOW days */
   struct {
-    double t, cas[2], force[2], terr;
+    double t, cas[2], force[2], terr, aid; /* aid: delivered to side 0 */
   } snap[64];
   int n_snap;
   bool have_belief;
@@ -410,7 +474,16 @@ struct truce_bargain_tracker {
   int month_done;     /* months before this one are final */
   bool open_now;      /* the range at the latest decision */
   double line;        /* side 0's contested share at the latest decision */
+  truce__claims claims;  /* this run's, thresholds as shares */
+  truce__ceasefire cf;   /* the ceasefire seen from the latest decision */
+  truce__aid_belief aid[2]; /* each side's about side 0's backers' aid */
+  truce__quad quad;
+  truce_rng* talks;      /* the agreement stream */
+  int last_decision;   /* of the aid signals */
+  int last_day;        /* the latest decision with beliefs */
+  bool agreed;
 };
+
 
 #define MONTH_DAYS 30.436875
 #define OPEN_MONTHS 52
@@ -442,6 +515,8 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
   t->m = m;
   t->p = truce__malloc(ctx, sizeof *t->p);
   int rc = t->p ? truce_rng_new(ctx, m->seed, 0, 0, &t->rng) : TRUCE_ENOMEM;
+  if (!rc) rc = truce_rng_new(ctx, m->seed, 0, TRUCE_STREAM_TALKS, &t->talks);
+  if (!rc) rc = truce__quad_init(&t->quad);
   if (!rc) rc = day_alloc(ctx, nc, &t->day);
   if (rc) {
     truce_bargain_tracker_free(t);
@@ -454,6 +529,7 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
 void truce_bargain_tracker_free(truce_bargain_tracker* t) {
   if (!t) return;
   truce_rng_free(t->rng);
+  truce_rng_free(t->talks);
   truce_bargain_day_free(t->day);
   truce__free(t->ctx, t->p, sizeof *t->p);
   truce__free(t->ctx, t, sizeof *t);
@@ -469,6 +545,15 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
   else
     truce__scenario_sample(t->sc, t->rng, run, t->p, NULL);
   truce_rng_reset(t->rng, t->m->seed, run, TRUCE_STREAM_BELIEF);
+  truce_rng_reset(t->talks, t->m->seed, run, TRUCE_STREAM_TALKS);
+  run_claims(t->p, &t->claims);
+  for (int i = 0; i < 2; i++) {
+    const truce__nego* n = &t->p->nego;
+    truce__aid_belief b = {0, n->aid_noise, n->side[i].aid_bias, n->aid_noise};
+    t->aid[i] = b;
+  }
+  t->last_decision = 0;
+  t->agreed = false;
   t->n_snap = 0;
   t->have_belief = false;
   for (int k = 0; k < TRUCE_BX_COUNT; k++) t->out[k] = -1;
@@ -476,6 +561,7 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
   t->out[TRUCE_BX_BOTH_MASK] = 0;
   t->out[TRUCE_BX_GAP_FIRST] = t->out[TRUCE_BX_GAP_LAST] = NAN;
   t->out[TRUCE_BX_OPEN_MONTHS] = 0;
+  t->out[TRUCE_BX_AGREE_X] = t->out[TRUCE_BX_AGREE_HOLD] = NAN;
   t->open_bits = 0;
   t->month_done = 0;
   t->open_now = false;
@@ -512,11 +598,30 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
   else if (k[i] > io[i]) to = (F[i] - th_i) / (k[i] - io[i]);
   else to = HUGE_VAL;
   double m = to < H ? to : H;
+  /* What side i believes of the inflows (docs/bargaining.md, "Resolve
+   * and backers"): side 0's scaled by its belief about side 0's backers'
+   * future aid (the aid share of the inflow times e^mu), uncertain by
+   * the belief's sd; the enemy's by endurance_sd besides. */
+  double aid_f = 1, aid_sd = 0;
+  if (n->aid_share > 0) {
+    double e = exp(t->aid[i].mu);
+    aid_f = 1 - n->aid_share + n->aid_share * e;
+    aid_sd = fabs(io[0]) * n->aid_share * e * t->aid[i].sd;
+  }
+  double in_j = j == 0 ? io[j] * aid_f : io[j];
+  double sd_j = hypot(n->endurance_sd * fabs(io[j]), j == 0 ? aid_sd : 0);
+  double in_i = i == 0 ? io[i] * aid_f : io[i];
+  double sd_i = i == 0 ? aid_sd : 0;
   double pw = 0, pl = 0;
   if (out_i) {
     pl = 1;
   } else if (out_j) {
     pw = 1;
+  } else if (k[i] > 0 && (sd_j > 0 || sd_i > 0 || aid_f != 1)) {
+    to = k[i] > in_i ? (F[i] - th_i) / (k[i] - in_i) : HUGE_VAL;
+    m = to < H ? to : H;
+    pw = truce__p_outlast(&t->quad, mu, sd, k[i], F[j], th_j, m, in_j, sd_j);
+    pl = truce__p_exhausted(k[i], F[i], th_i, H, in_i, sd_i) * (1 - pw);
   } else if (k[i] > 0) {
     double rs = (io[j] + (F[j] - th_j) / m) / k[i];
     pw = rs <= 0 ? 1 : normal_sf((log(rs) - mu) / sd);
@@ -543,9 +648,95 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
   w->threshold[i] = w->W[i] + (decree ? s->audience_cost : 0);
   w->belief_mean[i] = mu;
   w->belief_sd[i] = sd;
+  w->aid_belief[i] = t->aid[i].mu;
+  w->aid_belief_sd[i] = t->aid[i].sd;
 }
 
 #define WINDOW 28 /* days over which rates are observed (at least) */
+
+/* What the sides learn of side 0's backers between two decisions
+ * (docs/bargaining.md, "Resolve and backers"): the rate delivered over
+ * the window against the budgeted rate, and the events of the period as
+ * their type reads (truce__event_type.aid_signal): a blocked vote or a
+ * backer's exit as the aid expected without that backer, a package voted
+ * or a backer entering as the aid with its share added. */
+static void aid_signals(truce_bargain_tracker* t, int day, double rate) {
+  const truce__params* p = t->p;
+  double budget[TRUCE_MAX_BACKERS] = {0}, total = 0;
+  for (size_t b = 0; b < t->m->n_backers; b++) {
+    if (t->m->backer_side[b] != 0) continue;
+    budget[b] = p->backer[b].budget_per_month * p->backer[b].budget_scale *
+                p->backer[b].active / MONTH_DAYS;
+    total += budget[b];
+  }
+  if (!(total > 0)) return;
+  for (size_t e = 0; e < t->m->n_events; e++) {
+    const truce__event* ev = &t->m->events[e];
+    if (ev->day <= t->last_decision || ev->day > day) continue;
+    int sign = ev->type->aid_signal;
+    if (!sign || t->m->backer_side[ev->backer] != 0) continue;
+    double share = budget[ev->backer] / total;
+    double y = sign > 0 ? log1p(share) : log(fmax(1 - share, 0.05));
+    for (int i = 0; i < 2; i++)
+      truce__aid_update(&t->aid[i], TRUCE_AID_VOTE, y, 0);
+  }
+  t->last_decision = day;
+  double y = log(fmax(rate / total, 0.05));
+  for (int i = 0; i < 2; i++)
+    truce__aid_update(&t->aid[i], TRUCE_AID_DELIVERY, y, 0);
+}
+
+/* The ceasefire as seen from this decision (docs/bargaining.md,
+ * "Commitment"): each side's force grows at its observed gross inflow
+ * (recruits, returns and aid-funded recruits, without losses). */
+static void ceasefire(truce_bargain_tracker* t, const double force[2],
+                      const double io[2], const truce_war_values* w) {
+  const truce__nego* n = &t->p->nego;
+  truce__ceasefire* c = &t->cf;
+  for (int i = 0; i < 2; i++) {
+    c->force[i] = force[i];
+    c->inflow[i] = io[i];
+    c->inflow_sd[i] = n->reconstitution_sd * fabs(io[i]);
+    c->cost[i] = w->cost[i];
+    c->stake[i] = n->side[i].w_territory;
+    c->discount[i] =
+        pow(1 - n->side[i].discount_per_year, n->ceasefire_days / 365.0);
+  }
+  c->days = n->ceasefire_days;
+  c->g_credibility = n->g_credibility;
+  c->g_strength = n->g_strength;
+}
+
+/* Talks on an open decision day (docs/bargaining.md, "From a range to an
+ * agreement"): agreement within the period at the month's probability
+ * (ripe or not), the Nash package with the alternating-offers line, the
+ * first proposer drawn, then the day the settlement breaks. */
+static void talks(truce_bargain_tracker* t, problem* P, int day, bool ripe) {
+  const truce__nego* n = P->n;
+  double pm = ripe ? n->talks_ripe : n->talks_open;
+  double h = pm < 1 ? -log1p(-pm) / MONTH_DAYS : HUGE_VAL;
+  if (!truce__agree_draw(t->talks, h, n->every)) return;
+  int c = t->day->nash_combo;
+  const truce_package_range* r = &t->day->packages[c];
+  double per = n->every / 365.0;
+  double d0 = pow(1 - n->side[0].discount_per_year, per);
+  double d1 = pow(1 - n->side[1].discount_per_year, per);
+  bool zero_first = truce_rng_uniform(t->talks) < 0.5;
+  double hold = 1;
+  if (P->cf) {
+    truce__durability du[2];
+    durabilities(P, n->g_credibility, du);
+    hold = du[guaranteed(n, c)].p_hold;
+  }
+  t->agreed = true;
+  t->out[TRUCE_BX_AGREE_DAY] = day;
+  t->out[TRUCE_BX_AGREE_COMBO] = c;
+  t->out[TRUCE_BX_AGREE_X] =
+      truce__agree_terms(r->both_lo, r->both_hi, d0, d1, zero_first);
+  t->out[TRUCE_BX_AGREE_HOLD] = hold;
+  t->out[TRUCE_BX_AGREE_BREAK] = truce__agree_break_day(
+      t->talks, hold, n->ceasefire_days, (int)t->m->horizon_days * 10);
+}
 
 int truce_bargain_tracker_day(void* vt, const truce_day* d) {
   truce_bargain_tracker* t = vt;
@@ -562,11 +753,15 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
                t->p->side[i].wounded_return_share * d->side[i].wounded;
   }
   int slot = t->n_snap % 64;
+  double aid = 0;
+  for (int b = 0; b < d->n_backers; b++)
+    if (t->m->backer_side[b] == 0) aid += d->backer[b].delivered;
   if (t->n_snap == 0) {
     t->snap[0].t = d->day;
     memcpy(t->snap[0].cas, cas, sizeof cas);
     memcpy(t->snap[0].force, force, sizeof force);
     t->snap[0].terr = d->side[0].territory;
+    t->snap[0].aid = aid;
     t->n_snap = 1;
     return 0;
   }
@@ -585,6 +780,9 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
     io[i] = (force[i] - force0[i]) / dt + k[i];
   }
   double drift = (d->side[0].territory - t->snap[use % 64].terr) / dt;
+  if (n->aid_share > 0)
+    aid_signals(t, d->day, (aid - t->snap[use % 64].aid) / dt);
+  t->snap[slot].aid = aid;
   t->snap[slot].t = d->day;
   memcpy(t->snap[slot].cas, cas, sizeof cas);
   memcpy(t->snap[slot].force, force, sizeof force);
@@ -629,10 +827,17 @@ int truce_bargain_tracker_day(void* vt, const truce_day* d) {
     if (w.ripe && t->out[TRUCE_BX_RIPE_DAY] < 0)
       t->out[TRUCE_BX_RIPE_DAY] = d->day;
     t->last = w;
+    t->last_day = d->day;
     t->line = contested_line(n, d->side[0].territory);
-    problem P = {t->sc, n, &w}; /* every decision: is a range open now? */
+    if (n->ceasefire_days > 0) ceasefire(t, force, io, &w);
+    /* every decision: is a range open now? */
+    problem P = {t->sc, n, &w, d->day, &t->claims,
+                 n->ceasefire_days > 0 ? &t->cf : NULL, {{0}}};
     solve_into(&P, n->g_credibility, t->day, false);
     t->open_now = t->day->open;
+    if (!t->agreed && t->day->open &&
+        (n->talks_open > 0 || n->talks_ripe > 0))
+      talks(t, &P, d->day, w.ripe);
     if (t->out[TRUCE_BX_OPEN_DAY] < 0) {
       if (t->day->open) {
         t->out[TRUCE_BX_OPEN_DAY] = d->day;
@@ -721,7 +926,10 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
                     "comes after %d days of fighting)", day, m->params.nego.every);
   if (!rc) {
     truce_war_values w = t->last;
-    rc = truce_bargain_solve(ctx, sc, &w, m->params.nego.g_credibility, out);
+    const truce__nego* n = &t->p->nego;
+    problem P = {sc, n, &w, t->last_day, &t->claims,
+                 n->ceasefire_days > 0 ? &t->cf : NULL, {{0}}};
+    rc = solve_full(ctx, &P, n->g_credibility, out);
     if (!rc) {
       (*out)->day = day;
       (*out)->line = t->line;
@@ -733,6 +941,53 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
 }
 
 /* ------------------------------------------------------- Summaries */
+
+/* Agreements over runs: P(agreement by the end of each month), the
+ * packages most often agreed with their median lines, and P(the
+ * ceasefire holds 30 and 180 days) among the runs that agree. count[] and
+ * xs[] are scratch (nc and R entries). */
+static void agreements(const truce_ensemble* e, uint64_t R, int months,
+                       int nc, double* count, double* xs,
+                       truce_bargain_summary* out) {
+  size_t agreed = 0, held30 = 0, held180 = 0;
+  memset(count, 0, (size_t)nc * sizeof *count);
+  for (uint64_t r = 0; r < R; r++) {
+    const double* x = truce_ensemble_extras(e, r);
+    double ad = x[TRUCE_BX_AGREE_DAY];
+    if (ad < 0) continue;
+    agreed++;
+    for (int m = 0; m < months; m++)
+      if (ad <= (m + 1) * MONTH_DAYS) out->p_agree_by_month[m] += 1;
+    int c = (int)x[TRUCE_BX_AGREE_COMBO];
+    if (c >= 0 && c < nc) count[c] += 1;
+    double br = x[TRUCE_BX_AGREE_BREAK];
+    held30 += br < 0 || br >= 30;
+    held180 += br < 0 || br >= 180;
+  }
+  for (int m = 0; m < months; m++) out->p_agree_by_month[m] /= (double)R;
+  out->agree_fraction = (double)agreed / (double)R;
+  out->p_hold_30 = agreed ? (double)held30 / (double)agreed : (double)NAN;
+  out->p_hold_180 = agreed ? (double)held180 / (double)agreed : (double)NAN;
+  out->n_terms = 0;
+  for (int k = 0; k < 5; k++) {
+    int best = -1;
+    for (int c = 0; c < nc; c++)
+      if (count[c] > 0 && (best < 0 || count[c] > count[best])) best = c;
+    if (best < 0) break;
+    size_t nx = 0;
+    for (uint64_t r = 0; r < R; r++) {
+      const double* x = truce_ensemble_extras(e, r);
+      if (x[TRUCE_BX_AGREE_DAY] >= 0 && (int)x[TRUCE_BX_AGREE_COMBO] == best)
+        xs[nx++] = x[TRUCE_BX_AGREE_X];
+    }
+    gsl_sort(xs, 1, nx);
+    out->terms_combo[k] = best;
+    out->terms_share[k] = count[best] / (double)agreed;
+    out->terms_x_median[k] = gsl_stats_median_from_sorted_data(xs, 1, nx);
+    out->n_terms++;
+    count[best] = 0;
+  }
+}
 
 int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
                             const truce_ensemble* e,
@@ -834,6 +1089,9 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   }
   out->gap_first = ng ? g0 / (double)ng : (double)NAN;
   out->gap_last = ng ? g1 / (double)ng : (double)NAN;
+  const truce__nego* n = &truce__scenario_model(sc)->params.nego;
+  out->talks = n->talks_open > 0 || n->talks_ripe > 0;
+  agreements(e, R, months, nc, both, xs, out);
   truce__free(ctx, days, 0);
   truce__free(ctx, xs, 0);
   truce__free(ctx, both, 0);

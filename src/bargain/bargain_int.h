@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../scenario/nego.h"
 #include "truce/rng.h"
 
 /* ------------------------------------------------------ commit.c */
@@ -56,25 +57,7 @@ double truce__durable_threshold(double threshold, double p_hold,
 
 /* ------------------------------------------------------- terms.c */
 
-#define TRUCE_MAX_CLAIMS 8
-
-/* A claim side `side` has made on an issue: a threshold below which it
- * pays `cost` in utility to concede (HUGE_VAL: it cannot concede at all,
- * a lexicographic preference). For territory (issue -1) the threshold is
- * the side's own share of the contested area; for a discrete issue, the
- * side's value of the option. In force on days [from_day, until_day). */
-typedef struct {
-  int side;
-  int issue;           /* -1: territory; else the discrete issue's index */
-  double threshold;
-  double cost;         /* audience cost of conceding; HUGE_VAL: never */
-  int from_day, until_day;
-} truce__claim;
-
-typedef struct {
-  int n;
-  truce__claim claim[TRUCE_MAX_CLAIMS];
-} truce__claims;
+/* truce__claim, truce__claims: see src/scenario/nego.h. */
 
 /* Whether claim k is in force on `day`. */
 bool truce__claim_in_force(const truce__claim* c, int day);
@@ -108,13 +91,13 @@ typedef struct {
   double noise;       /* sd of one month's observed delivery ratio (log) */
 } truce__aid_belief;
 
-enum { TRUCE_AID_DELIVERY, TRUCE_AID_BLOCK, TRUCE_AID_ELECTION };
+enum { TRUCE_AID_DELIVERY, TRUCE_AID_VOTE, TRUCE_AID_ELECTION };
 
 /* Update with a signal of kind `kind`: for a delivery, y is the observed
- * log ratio of what arrived to what was budgeted over the period; a block
- * reads as log(block_signal) (the aid expected while blocked); an
- * election widens the belief by `spread` (in quadrature) without moving
- * it. */
+ * log ratio of what arrived to what was budgeted over the period; for a
+ * vote (a package blocked or passed, a backer leaving), the log ratio of
+ * the aid expected after it; an election widens the belief by `spread`
+ * (in quadrature) without moving it. */
 void truce__aid_update(truce__aid_belief* b, int kind, double y,
                        double spread);
 

@@ -93,6 +93,161 @@ static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
   return 0;
 }
 
+/* The day of the event named `name` in the file's events section (its
+ * day, or its date from the start), for claims that lapse or come into
+ * force on an event. */
+static int event_day(truce__loader* L, struct fy_node* at, mark m,
+                     const char* path, const char* name, int* day) {
+  struct fy_node* root = fy_document_root(fy_node_document(at));
+  mark em = m;
+  struct fy_node* evs = root ? truce__yaml_lookup(root, "events", &em) : NULL;
+  void* it = NULL;
+  struct fy_node* item;
+  while (evs && fy_node_is_sequence(evs) &&
+         (item = fy_node_sequence_iterate(evs, &it))) {
+    char t[256] = "", ds[32] = "";
+    mark im = em;
+    struct fy_node* nm =
+        fy_node_is_mapping(item) ? truce__yaml_lookup(item, "name", &im) : NULL;
+    if (!nm || !truce__yaml_text(nm, t, sizeof t) || strcmp(t, name)) continue;
+    struct fy_node* dv = truce__yaml_lookup(item, "day", &im);
+    if (dv) {
+      double d;
+      int rc = truce__load_in_range(L, dv, im, path, 0, 100000, true, &d);
+      if (!rc) *day = (int)d;
+      return rc;
+    }
+    dv = truce__yaml_lookup(item, "date", &im);
+    if (dv && truce__yaml_text(dv, ds, sizeof ds) && truce__date_valid(ds) &&
+        L->sc->start[0]) {
+      *day = (int)(truce__date_to_days(ds) -
+                   truce__date_to_days(L->sc->start));
+      return 0;
+    }
+  }
+  return truce__load_error(L, TRUCE_EINVAL, m, "no event named '%s' for "
+                           "'%s'; expected the name of an event in the "
+                           "events section (with a day or a date)", name,
+                           path);
+}
+
+/* When a claim comes into force or lapses: a day number, a date, or
+ * {event: NAME}. */
+static int claim_day(truce__loader* L, struct fy_node* v, mark m,
+                     const char* path, int* day) {
+  if (fy_node_is_mapping(v)) {
+    static const char* const ek[] = {"event"};
+    int rc = truce__load_keys(L, v, m, path, ek, 1);
+    if (rc) return rc;
+    mark em = m;
+    struct fy_node* e = truce__yaml_lookup(v, "event", &em);
+    char name[256];
+    if (!e || !truce__yaml_text(e, name, sizeof name))
+      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs event: NAME",
+                               path);
+    return event_day(L, v, em, path, name, day);
+  }
+  char t[32] = "";
+  truce__yaml_text(v, t, sizeof t);
+  if (truce__date_valid(t)) {
+    if (!L->sc->start[0])
+      return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, m),
+                               "'%s' gives a date but the scenario has no "
+                               "'start'; expected a day number", path);
+    *day = (int)(truce__date_to_days(t) - truce__date_to_days(L->sc->start));
+    return 0;
+  }
+  double d;
+  int rc = truce__load_in_range(L, v, m, path, -100000, 100000, true, &d);
+  if (!rc) *day = (int)d;
+  return rc;
+}
+
+/* A side's claims (docs/bargaining.md, "Claims and hand-ties"): a list of
+ * {issue, threshold, audience_cost (a number or 'never'), from, until}
+ * with provenance. For territory the threshold is the km2 of
+ * front.area_km2 the side must hold; for a discrete issue the side's value
+ * of the option it must get at least. */
+static int nego_claims(truce__loader* L, truce__nego* n, int s,
+                       struct fy_node* v, mark km, const char* path) {
+  static const char* const ck[] = {"issue", "threshold", "audience_cost",
+                                   "from", "until", "note", "source",
+                                   "claimant", "date"};
+  if (!fy_node_is_sequence(v))
+    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
+                             "wrong type for '%s': found %s; expected a "
+                             "list of claims", path, truce__yaml_kind(v));
+  void* it = NULL;
+  struct fy_node* item;
+  int idx = 0, rc;
+  while ((item = fy_node_sequence_iterate(v, &it))) {
+    char sub[176], full[224], t[64] = "";
+    mark m = truce__yaml_mark(item, km);
+    snprintf(sub, sizeof sub, "%s[%d]", path, idx++);
+    if ((rc = truce__load_keys(L, item, m, sub, ck, sizeof ck / sizeof ck[0])))
+      return rc;
+    if (n->claims.n == TRUCE_MAX_CLAIMS)
+      return truce__load_error(L, TRUCE_EINVAL, m, "too many claims; "
+                               "expected at most %d for both sides",
+                               TRUCE_MAX_CLAIMS);
+    truce__claim* c = &n->claims.claim[n->claims.n];
+    c->side = s;
+    c->from_day = -100000;
+    c->until_day = 1 << 30;
+    mark im = m;
+    struct fy_node* x = truce__yaml_lookup(item, "issue", &im);
+    if (!x || !truce__yaml_text(x, t, sizeof t))
+      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs issue "
+                               "(territory or an issue listed under "
+                               "negotiation.issues)", sub);
+    c->issue = strcmp(t, "territory") ? issue_index(n, t) : -1;
+    if (c->issue < 0 && strcmp(t, "territory"))
+      return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(x, im),
+                               "unknown issue '%s' in '%s'; expected "
+                               "territory or an issue listed under "
+                               "negotiation.issues", t, sub);
+    im = m;
+    x = truce__yaml_lookup(item, "threshold", &im);
+    snprintf(full, sizeof full, "%s.threshold", sub);
+    if (!x)
+      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs threshold "
+                               "(km2 the side must hold, or the value of the "
+                               "option it must get)", sub);
+    if ((rc = truce__load_in_range(L, x, im, full, 0,
+                                   c->issue < 0 ? 1e8 : 1, false,
+                                   &c->threshold)))
+      return rc;
+    im = m;
+    x = truce__yaml_lookup(item, "audience_cost", &im);
+    snprintf(full, sizeof full, "%s.audience_cost", sub);
+    t[0] = '\0';
+    if (!x)
+      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs audience_cost "
+                               "(a utility, or never)", sub);
+    if (fy_node_is_scalar(x) && truce__yaml_text(x, t, sizeof t) &&
+        !strcmp(t, "never"))
+      c->cost = HUGE_VAL;
+    else if ((rc = truce__load_in_range(L, x, im, full, 0, 10, false,
+                                        &c->cost)))
+      return rc;
+    static const char* const when[] = {"from", "until"};
+    for (int w = 0; w < 2; w++) {
+      im = m;
+      x = truce__yaml_lookup(item, when[w], &im);
+      snprintf(full, sizeof full, "%s.%s", sub, when[w]);
+      if (x && (rc = claim_day(L, x, im, full,
+                               w ? &c->until_day : &c->from_day)))
+        return rc;
+    }
+    if (c->until_day <= c->from_day)
+      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' lapses before it "
+                               "comes into force; expected until after from",
+                               sub);
+    n->claims.n++;
+  }
+  return 0;
+}
+
 static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
                      mark km) {
   static const char* const sk[] = {"weights",
@@ -104,10 +259,12 @@ static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
                                    "prior_sd",
                                    "bargaining_power",
                                    "decree",
-                                   "note"};
+                                   "note",
+                                   "aid_bias",
+                                   "claims"};
   char path[96];
   snprintf(path, sizeof path, "negotiation.sides.%s", L->sc->side_id[s]);
-  int rc = truce__load_keys(L, v, km, path, sk, 10);
+  int rc = truce__load_keys(L, v, km, path, sk, sizeof sk / sizeof sk[0]);
   if (rc) return rc;
   truce__nego_side* ns = &n->side[s];
   ns->discount_per_year = 0.05;
@@ -234,6 +391,8 @@ static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
           return rc;
         ns->decree_lifted_day = (int)d;
       }
+    } else if (!strcmp(key, "claims")) {
+      if ((rc = nego_claims(L, n, s, val, m, sub))) return rc;
     } else if (!strcmp(key, "note")) {
       continue;
     } else { /* a number that may be uncertain (drawn per run) */
@@ -268,9 +427,17 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                    "issues",
                                    "sides",
                                    "guarantee",
-                                   "note"};
+                                   "note",
+                                   "ceasefire_days",
+                                   "reconstitution_sd",
+                                   "endurance_sd",
+                                   "aid_share_of_inflow",
+                                   "aid_observation_noise",
+                                   "agreement_per_month_open",
+                                   "agreement_per_month_ripe"};
   truce__nego* n = &L->sc->model.params.nego;
-  int rc = truce__load_keys(L, v, km, "negotiation", nk, 10);
+  int rc = truce__load_keys(L, v, km, "negotiation", nk,
+                            sizeof nk / sizeof nk[0]);
   if (rc) return rc;
   n->present = true;
   n->every = 7;
@@ -280,6 +447,7 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
   n->ripe_p = 0.2;
   n->ripe_cost = 0.05;
   n->contested = 1;
+  n->aid_noise = 0.4;
   mark m;
   double d;
 #define NUM_OPT(key, lo, hi, integer, dst)                                    \
@@ -360,8 +528,8 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
   if (g) {
     static const char* const gk[] = {"issue",      "option", "credibility",
                                      "full_value", "note",   "source",
-                                     "claimant"};
-    if ((rc = truce__load_keys(L, g, m, "negotiation.guarantee", gk, 7)))
+                                     "claimant",   "strength"};
+    if ((rc = truce__load_keys(L, g, m, "negotiation.guarantee", gk, 8)))
       return rc;
     char t[64] = "";
     mark m2 = m;
@@ -390,6 +558,13 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                 : truce__load_error(L, TRUCE_EINVAL, m,
                                     "'negotiation.guarantee' "
                                     "needs credibility (0 to 1)");
+    m2 = m;
+    x = truce__yaml_lookup(g, "strength", &m2);
+    const truce__field* sf = &truce__guarantee_strength_field;
+    if (x && (rc = truce__load_uncertain(L, x, m2,
+                                         "negotiation.guarantee.strength", sf,
+                                         sf->off, &n->g_strength)))
+      return rc;
     m2 = m;
     x = truce__yaml_lookup(g, "full_value", &m2);
     if (!x || !fy_node_is_mapping(x))

@@ -331,6 +331,32 @@ static int write_backers(truce_output* o) {
   return rc ? rc : jprintf(o, "  },\n");
 }
 
+/* Talks: P(agreement by month), the agreed terms, the ceasefire's
+ * durability (docs/bargaining.md, "From a range to an agreement"). */
+static int write_agreement(truce_output* o, const truce_bargain_summary* b) {
+  int rc = month_series(o, "p_agree_by_month", b->p_agree_by_month,
+                        b->months);
+  if (!rc) rc = jprintf(o, ",\n    \"agreement\": {\"fraction\": ");
+  if (!rc) rc = jnum(o, b->agree_fraction);
+  if (!rc) rc = jprintf(o, ", \"p_holds_30_days\": ");
+  if (!rc) rc = jnum(o, b->p_hold_30);
+  if (!rc) rc = jprintf(o, ", \"p_holds_180_days\": ");
+  if (!rc) rc = jnum(o, b->p_hold_180);
+  if (!rc) rc = jprintf(o, ", \"terms\": [");
+  for (int k = 0; k < b->n_terms && !rc; k++) {
+    char name[200];
+    truce_bargain_package_name(o->sc, b->terms_combo[k], name, sizeof name);
+    rc = jprintf(o, "%s{\"package\": ", k ? ", " : "");
+    if (!rc) rc = jstr(o, name);
+    if (!rc) rc = jprintf(o, ", \"share\": ");
+    if (!rc) rc = jnum(o, b->terms_share[k]);
+    if (!rc) rc = jprintf(o, ", \"territory_median\": ");
+    if (!rc) rc = jnum(o, b->terms_x_median[k]);
+    if (!rc) rc = jprintf(o, "}");
+  }
+  return rc ? rc : jprintf(o, "]}");
+}
+
 static int write_bargaining(truce_output* o) {
   truce_bargain_summary b;
   int rc = truce_bargain_summarise(o->ctx, o->sc, o->ens, &b);
@@ -376,7 +402,9 @@ static int write_bargaining(truce_output* o) {
   if (!rc) rc = jnum(o, b.gap_first);
   if (!rc) rc = jprintf(o, ", \"last\": ");
   if (!rc) rc = jnum(o, b.gap_last);
-  return rc ? rc : jprintf(o, "}\n  },\n");
+  if (!rc) rc = jprintf(o, "}");
+  if (!rc && b.talks) rc = write_agreement(o, &b);
+  return rc ? rc : jprintf(o, "\n  },\n");
 }
 
 static int write_side(truce_output* o, int i, double* tmp) {

@@ -15,6 +15,26 @@
 #define TRUCE_MAX_OPTIONS 6
 #define TRUCE_NAME_MAX 32
 
+#define TRUCE_MAX_CLAIMS 8
+
+/* A claim side `side` has made on an issue: a threshold below which it
+ * pays `cost` in utility to concede (HUGE_VAL: it cannot concede at all,
+ * a lexicographic preference). For territory (issue -1) the threshold is
+ * the side's own share of the contested area; for a discrete issue, the
+ * side's value of the option. In force on days [from_day, until_day). */
+typedef struct {
+  int side;
+  int issue;           /* -1: territory; else the discrete issue's index */
+  double threshold;
+  double cost;         /* audience cost of conceding; HUGE_VAL: never */
+  int from_day, until_day;
+} truce__claim;
+
+typedef struct {
+  int n;
+  truce__claim claim[TRUCE_MAX_CLAIMS];
+} truce__claims;
+
 typedef struct {
   char name[TRUCE_NAME_MAX];
   int n_options;
@@ -31,6 +51,7 @@ typedef struct {
   bool has_decree;
   double audience_cost;
   int decree_lifted_day; /* talks allowed (without the cost) from this day */
+  double aid_bias;       /* bias of its reading of side 0's backers' aid */
 } truce__nego_side;
 
 typedef struct {
@@ -49,6 +70,18 @@ typedef struct {
   bool has_guarantee;
   int g_issue, g_option;
   double g_credibility, g_full[2];
+  double g_strength;     /* the guarantor's sanction on the side that breaks
+                            a guaranteed settlement (utility) */
+  /* commitment (docs/bargaining.md, "Commitment"): 0 days: none */
+  double ceasefire_days, reconstitution_sd;
+  /* beliefs about endurance and backers ("Resolve and backers") */
+  double endurance_sd, aid_share, aid_noise;
+  /* talks ("From a range to an agreement"): P(agreement within a month) */
+  double talks_open, talks_ripe;
+  /* claims (thresholds, constitutional stakes, hand-ties): territorial
+   * thresholds in km2 of front.area_km2 the side must hold, turned into
+   * shares of the contested area per run */
+  truce__claims claims;
 } truce__nego;
 
 #endif

@@ -265,12 +265,29 @@ const truce__field truce__nego_fields[] = {
      NULL, "a share of the contested area per year from 0 to 10"},
     {"contested_share", TRUCE_FK_NUM, NEG(contested), 0, 1, TRUCE_F_LO_OPEN,
      1, NULL, "a share of front.area_km2 in dispute, > 0 and <= 1"},
+    {"ceasefire_days", TRUCE_FK_NUM, NEG(ceasefire_days), 0, 3650, 0, 0, NULL,
+     "a number of days from 0 (no commitment problem) to 3650"},
+    {"reconstitution_sd", TRUCE_FK_NUM, NEG(reconstitution_sd), 0, 10, 0, 0,
+     NULL, "a relative sd of the reconstitution rate from 0 to 10"},
+    {"endurance_sd", TRUCE_FK_NUM, NEG(endurance_sd), 0, 10, 0, 0, NULL,
+     "a relative sd of the believed enemy inflow from 0 to 10"},
+    {"aid_share_of_inflow", TRUCE_FK_NUM, NEG(aid_share), 0, 1, 0, 0, NULL,
+     "a share of side 0's inflow from 0 to 1"},
+    {"aid_observation_noise", TRUCE_FK_NUM, NEG(aid_noise), 1e-6, 10, 0, 0.4,
+     NULL, "an sd of a log aid ratio from 1e-6 to 10"},
+    {"agreement_per_month_open", TRUCE_FK_NUM, NEG(talks_open), 0, 1, 0, 0,
+     NULL, "a probability from 0 to 1"},
+    {"agreement_per_month_ripe", TRUCE_FK_NUM, NEG(talks_ripe), 0, 1, 0, 0,
+     NULL, "a probability from 0 to 1"},
 };
 const size_t truce__n_nego_fields =
     sizeof truce__nego_fields / sizeof truce__nego_fields[0];
 const truce__field truce__guarantee_credibility_field = {
     "guarantee.credibility", TRUCE_FK_NUM, NEG(g_credibility), 0, 1, 0, 0,
     NULL, "a probability from 0 to 1"};
+const truce__field truce__guarantee_strength_field = {
+    "guarantee.strength", TRUCE_FK_NUM, NEG(g_strength), 0, 10, 0, 0, NULL,
+    "a utility from 0 to 10"};
 
 const truce__field truce__nego_side_fields[] = {
     {"cost_per_year", TRUCE_FK_NUM, NSD(cost_per_year), 0, 10, 0, 0, NULL,
@@ -285,6 +302,8 @@ const truce__field truce__nego_side_fields[] = {
      "an sd from 1e-6 to 10"},
     {"bargaining_power", TRUCE_FK_NUM, NSD(power), 0, 1, 0, 0.5, NULL,
      "a bargaining power from 0 to 1"},
+    {"aid_bias", TRUCE_FK_NUM, NSD(aid_bias), -5, 5, 0, 0, NULL,
+     "a log aid ratio from -5 to 5"},
 };
 const size_t truce__n_nego_side_fields =
     sizeof truce__nego_side_fields / sizeof truce__nego_side_fields[0];
@@ -486,11 +505,13 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                       truce__nego_side_base((size_t)s),
                       "negotiation parameter", f, off);
     }
-    if (!strcmp(rest, "guarantee.credibility")) {
+    if (!strcmp(rest, "guarantee.credibility") ||
+        !strcmp(rest, "guarantee.strength")) {
       if (!sc->model.params.nego.has_guarantee)
         return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario's "
                           "negotiation has no guarantee", path);
-      *f = &truce__guarantee_credibility_field;
+      *f = rest[10] == 'c' ? &truce__guarantee_credibility_field
+                           : &truce__guarantee_strength_field;
       *off = (*f)->off;
       return 0;
     }

@@ -20,6 +20,7 @@ extern const truce__field truce__territory_field;
 extern const truce__field truce__nego_fields[];
 extern const size_t truce__n_nego_fields;
 extern const truce__field truce__guarantee_credibility_field;
+extern const truce__field truce__guarantee_strength_field;
 extern const truce__field truce__nego_side_fields[];
 extern const size_t truce__n_nego_side_fields;
 size_t truce__nego_side_base(size_t side);

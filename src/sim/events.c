@@ -202,14 +202,14 @@ static void apply_mobilisation(truce_sim* sim, const truce__event* e) {
 /* ------------------------------------------------------------ The table */
 
 const truce__event_type truce__event_types[] = {
-    {"set", parse_set, apply_set},
-    {"offensive", parse_offensive, apply_offensive},
-    {"mobilisation", parse_mobilisation, apply_mobilisation},
-    {"crisis", truce__load_crisis, truce__aid_crisis},
-    {"block", truce__load_backer_event, truce__aid_block},
-    {"package", truce__load_backer_event, truce__aid_package},
-    {"enter", truce__load_backer_event, truce__aid_enter},
-    {"exit", truce__load_backer_event, truce__aid_exit},
+    {"set", parse_set, apply_set, 0},
+    {"offensive", parse_offensive, apply_offensive, 0},
+    {"mobilisation", parse_mobilisation, apply_mobilisation, 0},
+    {"crisis", truce__load_crisis, truce__aid_crisis, 0},
+    {"block", truce__load_backer_event, truce__aid_block, -1},
+    {"package", truce__load_backer_event, truce__aid_package, +1},
+    {"enter", truce__load_backer_event, truce__aid_enter, +1},
+    {"exit", truce__load_backer_event, truce__aid_exit, -1},
 };
 const size_t truce__n_event_types =
     sizeof truce__event_types / sizeof truce__event_types[0];

@@ -16,6 +16,10 @@ struct truce__event_type {
   truce__event_parse_fn parse; /* reads the action into events */
   /* What the event does to a run, at the start of its day. */
   void (*apply)(truce_sim* sim, const truce__event* e);
+  /* How the sides read it about side 0's backers' future aid when the
+   * event's backer supports side 0 (docs/bargaining.md, "Resolve and
+   * backers"): -1 as that backer's aid gone, +1 as it added, 0 not. */
+  int aid_signal;
 };
 
 extern const truce__event_type truce__event_types[];

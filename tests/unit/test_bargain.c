@@ -584,7 +584,7 @@ static void test_aid_beliefs(void** s) {
   (void)s;
   truce__aid_belief b = {0.05, 0.3, 0, 0.4};
   truce__aid_belief before = b;
-  truce__aid_update(&b, TRUCE_AID_BLOCK, log(0.2), 0);
+  truce__aid_update(&b, TRUCE_AID_VOTE, log(0.2), 0);
   assert_true(b.mu < before.mu && b.sd < before.sd);
   double after_block = b.mu;
   truce__aid_update(&b, TRUCE_AID_DELIVERY, 0.3, 0);
@@ -788,6 +788,252 @@ static void test_stated_terms(void** s) {
   truce_scenario_free(sc);
 }
 
+#define TERR_WAR                                                          \
+  "truce: 1\nhorizon_days: 120\nstart: 2023-01-01\n"                      \
+  "sides:\n"                                                              \
+  "  - id: a\n    personnel: {front: 100000}\n"                           \
+  "  - id: b\n    personnel: {front: 100000}\n"                           \
+  "combat: {law: square, coefficients: {a: 0.0001, b: 0.0001}}\n"         \
+  "front: {area_km2: 1000, territory: {a: 0.8, b: 0.2}}\n"
+
+#define ZERO_COSTS                                                        \
+  "cost_per_year: 0\n      cost_per_100k_casualties: 0\n"                \
+  "      discount_per_year: 0\n      optimism: 0"
+
+/* A hand-tie lifts on its event and another comes into force on it:
+ * b's constitutional claim to 300 km2 caps a's share at 0.7 until the
+ * event "treaty" (day 20), after which a's soft claim to 900 km2 (cost
+ * 0.05) moves its lower edge from 0.8 to 0.85; a discrete claim blocks
+ * every package whose option b values below its threshold. */
+static void test_claims_through_engine(void** s) {
+  (void)s;
+  const char* y =
+      TERR_WAR
+      "events:\n"
+      "  - {name: treaty, day: 20, offensive: {side: a, intensity: 1, "
+      "duration_days: 1}}\n"
+      "negotiation:\n"
+      "  territory_per_log_ratio: 0\n"
+      "  issues: {sanctions: {options: [kept, eased], status_quo: kept}}\n"
+      "  sides:\n"
+      "    a:\n"
+      "      weights: {territory: 1, sanctions: 0}\n"
+      "      values: {sanctions: {kept: 1, eased: 0}}\n"
+      "      " ZERO_COSTS "\n"
+      "      claims:\n"
+      "        - {issue: territory, threshold: 900, audience_cost: 0.05, "
+      "from: {event: treaty}}\n"
+      "    b:\n"
+      "      weights: {territory: 1, sanctions: 0}\n"
+      "      values: {sanctions: {kept: 0.2, eased: 1}}\n"
+      "      " ZERO_COSTS "\n"
+      "      claims:\n"
+      "        - {issue: territory, threshold: 300, audience_cost: never, "
+      "from: 2022-10-04, until: {event: treaty}}\n"
+      "        - {issue: sanctions, threshold: 0.5, audience_cost: never}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  truce_bargain_day* d;
+  assert_int_equal(truce_bargain_analyse(ctx, sc, 14, &d), 0);
+  /* package 0: sanctions kept (b values it 0.2 < 0.5): never */
+  assert_true(d->packages[0].lo[1] > d->packages[0].hi[1]);
+  assert_true(fabs(d->packages[1].lo[0] - 0.8) < 1e-9);
+  assert_true(fabs(d->packages[1].hi[1] - 0.7) < 1e-12);
+  assert_false(d->open);
+  truce_bargain_day_free(d);
+  assert_int_equal(truce_bargain_analyse(ctx, sc, 28, &d), 0);
+  assert_true(d->packages[0].lo[1] > d->packages[0].hi[1]);
+  assert_true(fabs(d->packages[1].hi[1] - 0.8) < 1e-9);
+  assert_true(fabs(d->packages[1].lo[0] - 0.85) < 1e-9);
+  truce_bargain_day_free(d);
+  /* inside the runs: without a's claim, the range ([0.8, 0.8] on eased
+   * sanctions) opens at the first decision after the treaty */
+  truce_scenario_free(sc);
+  const char* cut = strstr(y, "      claims:\n        - {issue: territory, "
+                              "threshold: 900");
+  const char* rest = strstr(y, "    b:\n");
+  char y2[2048];
+  snprintf(y2, sizeof y2, "%.*s%s", (int)(cut - y), y, rest);
+  sc = ts_load(ctx, y2);
+  truce_bargain_tracker* t;
+  assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC),
+                   0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC,
+                                 truce_bargain_tracker_day, t), 0);
+  double out[TRUCE_BX_COUNT];
+  truce_bargain_tracker_result(t, out, NULL);
+  assert_true(out[TRUCE_BX_OPEN_DAY] == 21);
+  truce_sim_free(sim);
+  truce_bargain_tracker_free(t);
+  truce_scenario_free(sc);
+  /* errors: an unknown event, a claim that lapses before it starts */
+  ts_expect_error(ctx,
+                  TERR_WAR "negotiation:\n  sides:\n"
+                  "    a: {weights: {territory: 1}, claims: [{issue: "
+                  "territory, threshold: 1, audience_cost: 1, until: "
+                  "{event: peace}}]}\n"
+                  "    b: {weights: {territory: 1}}\n",
+                  "bad.yaml:", "no event named 'peace'");
+  ts_expect_error(ctx,
+                  TERR_WAR "negotiation:\n  sides:\n"
+                  "    a: {weights: {territory: 1}, claims: [{issue: "
+                  "territory, threshold: 1, audience_cost: 1, from: 30, "
+                  "until: 10}]}\n"
+                  "    b: {weights: {territory: 1}}\n",
+                  "bad.yaml:", "lapses before it comes into force");
+  ts_expect_error(ctx,
+                  TERR_WAR "negotiation:\n  sides:\n"
+                  "    a: {weights: {territory: 1}, claims: [{issue: "
+                  "oil, threshold: 1, audience_cost: 1}]}\n"
+                  "    b: {weights: {territory: 1}}\n",
+                  "bad.yaml:", "unknown issue 'oil'");
+}
+
+#define BACKED_WAR(EVENTS)                                                \
+  "truce: 1\nhorizon_days: 120\nstart: 2023-01-01\n"                      \
+  "sides:\n"                                                              \
+  "  - id: a\n    personnel: {front: 100000, pool: 1e6, "                 \
+  "recruits_per_month: 12000, training_days: 10}\n"                       \
+  "  - id: b\n    personnel: {front: 100000, pool: 1e6, "                 \
+  "recruits_per_month: 12000, training_days: 10}\n"                       \
+  "combat: {law: square, coefficients: {a: 0.004, b: 0.004}}\n"         \
+  "front: {area_km2: 1000, territory: {a: 0.8, b: 0.2}}\n"                \
+  "backers:\n"                                                            \
+  "  - {id: us, supports: a, budget_per_month: 1000e6, "                  \
+  "recruits_per_million: 5, will: {initial: 0.9, mean: 0.9}, "            \
+  "approval: {threshold: 0.1, probability_per_month: 0.5}}\n"               \
+  "  - {id: eu, supports: a, budget_per_month: 500e6, "                   \
+  "recruits_per_million: 5, will: {initial: 0.9, mean: 0.9}, "            \
+  "approval: {threshold: 0.1, probability_per_month: 0.5}}\n"               \
+  EVENTS                                                                  \
+  "negotiation:\n"                                                        \
+  "  endurance_sd: 0.3\n  aid_share_of_inflow: 0.4\n"                     \
+  "  sides:\n"                                                            \
+  "    a: {weights: {territory: 1}, aid_bias: 0.1}\n"                     \
+  "    b: {weights: {territory: 1}, aid_bias: -0.3}\n"
+
+/* Beliefs about the backers through the engine: identical until a
+ * blocked vote, lower for both sides after it than without it; the
+ * biases keep a side's belief apart from the other's; with beliefs about
+ * endurance P(win) is no longer zero in a war both can sustain. */
+static void test_backer_beliefs_through_engine(void** s) {
+  (void)s;
+  truce_scenario* with = ts_load(
+      ctx, BACKED_WAR("events:\n  - {day: 40, block: {backer: us, "
+                      "until_day: 100}}\n"));
+  truce_scenario* without = ts_load(ctx, BACKED_WAR(""));
+  static const int days[] = {35, 42, 56};
+  for (int k = 0; k < 3; k++) {
+    truce_bargain_day *a, *b;
+    assert_int_equal(truce_bargain_analyse(ctx, with, days[k], &a), 0);
+    assert_int_equal(truce_bargain_analyse(ctx, without, days[k], &b), 0);
+    for (int i = 0; i < 2; i++) {
+      if (days[k] < 40)
+        assert_true(a->war.aid_belief[i] == b->war.aid_belief[i]);
+      else
+        assert_true(a->war.aid_belief[i] < b->war.aid_belief[i] - 0.05);
+      assert_true(b->war.p_win[i] > 1e-4 && b->war.p_win[i] < 1);
+    }
+    assert_true(a->war.aid_belief[1] < a->war.aid_belief[0]); /* bias */
+    truce_bargain_day_free(a);
+    truce_bargain_day_free(b);
+  }
+  /* without the uncertainty P(win) is (almost) the closed form's zero */
+  truce_bargain_day *u, *c;
+  assert_int_equal(truce_bargain_analyse(ctx, without, 56, &u), 0);
+  assert_int_equal(truce_scenario_set(ctx, without,
+                                      "negotiation.endurance_sd=0"), 0);
+  assert_int_equal(truce_scenario_set(ctx, without,
+                                      "negotiation.aid_share_of_inflow=0"), 0);
+  assert_int_equal(truce_bargain_analyse(ctx, without, 56, &c), 0);
+  for (int i = 0; i < 2; i++) {
+    assert_true(u->war.p_win[i] > 5 * c->war.p_win[i]);
+  }
+  truce_bargain_day_free(u);
+  truce_bargain_day_free(c);
+  truce_scenario_free(with);
+  truce_scenario_free(without);
+}
+
+static int run_talks(const truce_scenario* sc, int threads,
+                     truce_ensemble** e) {
+  truce_ensemble_hook h;
+  assert_int_equal(truce_bargain_hook(ctx, sc, &h), 0);
+  truce_ensemble_opts o = {200, threads, 0, 0, NULL, NULL, &h};
+  return truce_ensemble_run(ctx, sc, &o, e);
+}
+
+/* Talks over an ensemble: P(agreement by month) is a monotone series of
+ * probabilities equal to the share of runs agreeing by each month's end;
+ * agreements happen only on days a range is open (never before it
+ * opens); agreement days, terms and break days are bit-identical on 1 and
+ * 2 threads. */
+static void test_agreement_through_ensemble(void** s) {
+  (void)s;
+  const char* y =
+      "truce: 1\nhorizon_days: 400\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 100000, pool: 1e6, "
+      "recruits_per_month: 2000, training_days: 10}\n"
+      "  - id: b\n    personnel: {front: 100000, pool: 1e6, "
+      "recruits_per_month: 2000, training_days: 10}\n"
+      "combat: {law: square, coefficients: {a: 0.0002, b: 0.0002}}\n"
+      "negotiation:\n"
+      "  observation_noise: 0.3\n  territory_per_log_ratio: 0.5\n"
+      "  ceasefire_days: 365\n  reconstitution_sd: 0.8\n"
+      "  agreement_per_month_open: {value: 0.1, low: 0.02, high: 0.3}\n"
+      "  agreement_per_month_ripe: 0.3\n"
+      "  sides:\n"
+      "    a: {weights: {territory: 1}, cost_per_year: 0.1, optimism: "
+      "{value: 1, low: 0, high: 4}}\n"
+      "    b: {weights: {territory: 1}, cost_per_year: 0.1, optimism: "
+      "{value: 1, low: 0, high: 4}}\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  truce_ensemble *e1, *e2;
+  assert_int_equal(run_talks(sc, 1, &e1), 0);
+  assert_int_equal(run_talks(sc, 2, &e2), 0);
+  truce_bargain_summary b;
+  assert_int_equal(truce_bargain_summarise(ctx, sc, e1, &b), 0);
+  assert_true(b.talks && b.agree_fraction > 0.2 && b.agree_fraction < 1);
+  double prev = 0;
+  for (int m = 0; m < b.months; m++) {
+    double p = b.p_agree_by_month[m];
+    assert_true(p >= prev && p <= 1);
+    size_t by = 0;
+    for (uint64_t r = 0; r < 200; r++) {
+      const double* x = truce_ensemble_extras(e1, r);
+      by += x[TRUCE_BX_AGREE_DAY] >= 0 &&
+            x[TRUCE_BX_AGREE_DAY] <= (m + 1) * 30.436875;
+    }
+    assert_true(fabs(p - (double)by / 200) < 1e-15);
+    prev = p;
+  }
+  assert_true(fabs(prev - b.agree_fraction) < 1e-15);
+  assert_true(b.p_hold_30 >= b.p_hold_180 && b.p_hold_180 >= 0);
+  int broke = 0, late = 0;
+  for (uint64_t r = 0; r < 200; r++) {
+    const double* x = truce_ensemble_extras(e1, r);
+    const double* z = truce_ensemble_extras(e2, r);
+    assert_memory_equal(x, z, TRUCE_BX_COUNT * sizeof(double));
+    late += x[TRUCE_BX_OPEN_DAY] != 7; /* later or never */
+    if (x[TRUCE_BX_AGREE_DAY] >= 0) {
+      assert_true(x[TRUCE_BX_AGREE_COMBO] == 0);
+      assert_true(x[TRUCE_BX_OPEN_DAY] >= 0 &&
+                  x[TRUCE_BX_AGREE_DAY] >= x[TRUCE_BX_OPEN_DAY]);
+      assert_true(x[TRUCE_BX_AGREE_X] >= 0 && x[TRUCE_BX_AGREE_X] <= 1);
+      assert_true(x[TRUCE_BX_AGREE_HOLD] >= 0 && x[TRUCE_BX_AGREE_HOLD] <= 1);
+      broke += x[TRUCE_BX_AGREE_BREAK] >= 0;
+    }
+  }
+  assert_true(broke > 0); /* some settlements fail under the shift */
+  assert_true(late > 20);  /* and many ranges open late */
+  truce_ensemble_free(e1);
+  truce_ensemble_free(e2);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_closed_forms),
@@ -805,6 +1051,9 @@ int main(void) {
       cmocka_unit_test(test_outlast),
       cmocka_unit_test(test_agreement_draws),
       cmocka_unit_test(test_stated_terms),
+      cmocka_unit_test(test_claims_through_engine),
+      cmocka_unit_test(test_backer_beliefs_through_engine),
+      cmocka_unit_test(test_agreement_through_ensemble),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -269,18 +269,23 @@ done
 printf 'date,side\n' >"$T/terms.csv"
 "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --terms "$T/terms.csv" >"$T/out" 2>"$T/stderr"; [ $? -eq 1 ] \
   && grep -q "terms.csv:1:1: error: the header" "$T/stderr" && [ ! -s "$T/out" ] && ok || bad "bargain --terms with a bad file"
-# negotiation numbers take --set: on day 7 the range is open for a Russia
-# without optimism and closed for a more optimistic one
-"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=0 | grep -q "range OPEN" \
-  && "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.sides.ru.optimism=1.5 | grep -q "range closed" \
+# negotiation numbers take --set: a more optimistic Russia closes day 7
+# --set reaches the negotiation: optimism raises Russia's value of fighting
+# on; a more credible guarantee lets Ukraine accept less land with it
+bj() { "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --json "$@"; }
+bj >"$T/b0.json" && bj --set negotiation.sides.ru.optimism=1.5 >"$T/b1.json" \
+  && python3 -c 'import json,sys; a,b=(json.load(open(f))["sides"]["ru"]["war_value"] for f in sys.argv[1:]); sys.exit(0 if b > a + 0.05 else 1)' "$T/b0.json" "$T/b1.json" \
   && ok || bad "bargain --set negotiation.sides.ru.optimism"
-"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.guarantee.credibility=1 | grep -q "Nash: alliance=guarantees" \
-  && ! "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 7 --set negotiation.guarantee.credibility=0 | grep -q "Nash: alliance=guarantees" \
+bj --set negotiation.guarantee.credibility=1 >"$T/g1.json" && bj --set negotiation.guarantee.credibility=0 >"$T/g0.json" \
+  && python3 -c 'import json,sys; lo=[[p["ua"][0] for p in json.load(open(f))["packages"] if p["package"].startswith("alliance=guarantees")][0] for f in sys.argv[1:]]; sys.exit(0 if lo[0] < lo[1] - 0.1 else 1)' "$T/g1.json" "$T/g0.json" \
   && ok || bad "bargain --set negotiation.guarantee.credibility"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --set negotiation.sides.ru.optimsm=1 --out "$T/nego" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "did you mean 'optimism'" "$T/stderr" && [ ! -e "$T/nego" ] && ok || bad "run --set with a misspelt negotiation path: $(cat "$T/stderr")"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" >"$T/art.txt" || bad "article run"
 grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
+grep -q "agreement within 6 / 12 / 24 months: " "$T/art.txt" && ok || bad "run does not print the agreement odds"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["bargaining"]; p=[v for m,v in b["p_agree_by_month"]]; sys.exit(0 if len(p) >= 24 and p == sorted(p) and "p_holds_180_days" in b["agreement"] else 1)' "$T/art/summary.json" \
+  && ok || bad "summary lacks the agreement odds"
 grep -q '"p_open_by_month": \[\[1, ' "$T/art/summary.json" && grep -q '"window_open_day": {"mean": ' "$T/art/summary.json" && ok || bad "summary lacks bargaining"
 # every number of the article scenario carries its provenance (a source or
 # a claimant), except settings: postures, the law, the horizon, event days

@@ -37,6 +37,10 @@ static void help(FILE* f) {
           "  --out DIR         output directory (default out/<scenario file>)\n"
           "  --deterministic   expected values (RK4), no random draws\n"
           "  --no-report       do not write DIR/report.html\n"
+          "  --score CSV       score P(agreement by month) against the record\n"
+          "                    and beside published forecasts in CSV (e.g.\n"
+          "                    data/bargaining/ceasefire_forecasts.csv; see\n"
+          "                    docs/bargaining.md, \"Scores\")\n"
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        show this help\n");
 }
@@ -167,6 +171,33 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
   }
 }
 
+/* The scores of P(agreement by month) (docs/bargaining.md, "Scores"). */
+static int print_scores(truce_ctx* ctx, const truce_scenario* sc,
+                        const truce_ensemble* e, const char* path) {
+  truce_bargain_summary b;
+  truce_bargain_scores s;
+  if (truce_bargain_summarise(ctx, sc, e, &b) ||
+      truce_bargain_score(ctx, sc, &b, path, &s))
+    return -1;
+  printf("  scores of P(agreement by month) against the record (no "
+         "agreement for %ld days), months 1-%d:\n", s.record_days, s.months);
+  printf("    Brier %.4f; log score of no agreement by month %d: %.3f "
+         "(50/50: %.3f)\n", s.brier, s.months, s.log_no_agreement,
+         s.log_even);
+  if (s.n_forecasts)
+    printf("    beside published forecasts of a ceasefire by a date "
+           "(Brier against the outcome):\n");
+  for (int k = 0; k < s.n_forecasts; k++) {
+    const truce_forecast_score* q = &s.forecast[k];
+    printf("      %-27s %s, by %s: %3.0f%% (Brier %.3f); model %s%.1f%% "
+           "(%.4f)\n", q->platform, q->forecast_date, q->resolves_by,
+           100 * q->p_platform, q->brier_platform,
+           q->model_lower_bound ? ">=" : "", 100 * q->p_model,
+           q->brier_model);
+  }
+  return 0;
+}
+
 static int parse_u64(const char* s, uint64_t* v) {
   char* end;
   errno = 0;
@@ -208,6 +239,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"deterministic", no_argument, NULL, 'd'},
       {"quiet", no_argument, NULL, 'q'},
       {"no-report", no_argument, NULL, 'R'},
+      {"score", required_argument, NULL, 'C'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   char* cmdline = join_args(argc, argv); /* before getopt permutes argv */
@@ -222,6 +254,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   int nsets = 0, novl = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1;
   uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
+  const char* score = NULL;
   optind = 1;
   while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
     switch (c) {
@@ -267,6 +300,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       case 'd': det = 1; break;
       case 'q': quiet = 1; break;
       case 'R': report = 0; break;
+      case 'C': score = optarg; break;
       case 'h':
         help(stdout);
         free(sets);
@@ -320,6 +354,20 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   truce_ensemble_hook hook;
   bool nego = truce_scenario_has_negotiation(sc);
   if (nego && truce_bargain_hook(ctx, sc, &hook)) goto fail;
+  if (score) { /* a bad score file fails before anything is written */
+    truce_bargain_summary none;
+    memset(&none, 0, sizeof none);
+    none.talks = true;
+    truce_bargain_scores sc0;
+    if (!nego) {
+      fprintf(stderr, "truce: error: --score: %s has no negotiation "
+              "section; see docs/bargaining.md\n", argv[optind]);
+      free(cmdline);
+      truce_scenario_free(sc);
+      return CLI_FAIL;
+    }
+    if (truce_bargain_score(ctx, sc, &none, score, &sc0)) goto fail;
+  }
   truce_ensemble_opts eo = {runs, (int)threads,
                             det ? TRUCE_SIM_DETERMINISTIC : 0u, 1,
                             root && !quiet && isatty(2) ? show_progress : NULL,
@@ -346,6 +394,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   if (truce_output_commit(out, &meta)) goto fail;
   if (!quiet) print_summary(sc, ens, runs, det, outdir);
   if (!quiet && nego) print_bargaining(ctx, sc, ens);
+  if (score && print_scores(ctx, sc, ens, score)) goto fail;
   if (report) {
     char html[1100];
     snprintf(html, sizeof html, "%s/report.html", outdir);

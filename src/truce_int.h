@@ -100,6 +100,15 @@ typedef struct {
   int n;
 } truce__csv_fields;
 void truce__csv_split(char* line, truce__csv_fields* fs);
+/* Read a CSV file with a header of exactly `columns` (FILE:1:1 error
+ * otherwise) and call fn on each non-empty row of exactly ncol fields
+ * (FILE:LINE:COL error otherwise) with its 1-based line; a non-zero
+ * return stops the walk and is returned. `what` names the file in a
+ * read error. */
+typedef int (*truce__csv_row_fn)(void* user, truce__csv_fields* fs, int line);
+int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
+                    const char* const* columns, int ncol,
+                    truce__csv_row_fn fn, void* user);
 
 /* Read a whole file into a NUL-terminated buffer (free with truce__free,
  * size len + 1). Errors: "PATH:1:1: error: cannot read the file (...);

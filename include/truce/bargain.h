@@ -209,6 +209,36 @@ TRUCE_API int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
                                       const truce_ensemble* e,
                                       truce_bargain_summary* out);
 
+/* Scores of P(agreement by month) against the record and beside
+ * published forecasts (docs/bargaining.md, "Scores"), from a CSV of kind,
+ * platform, question, forecast_date, probability, resolves_by, outcome,
+ * source, claimant (e.g. data/bargaining/ceasefire_forecasts.csv). */
+#define TRUCE_SCORE_MAX 32
+typedef struct {
+  char platform[64], question[160], forecast_date[11], resolves_by[11];
+  double p_platform, p_model;  /* P(a ceasefire by resolves_by) */
+  bool model_lower_bound;      /* resolves_by past the horizon */
+  double brier_platform, brier_model;
+} truce_forecast_score;
+
+typedef struct {
+  long record_days;      /* the record of no agreement covers these days */
+  int months;            /* months scored (inside record and horizon) */
+  double brier;          /* mean over them of P(agreement by month)^2 */
+  double log_no_agreement; /* ln P(no agreement by the last of them) */
+  double log_even;       /* a 50/50 forecast's: ln 0.5 */
+  int n_forecasts;
+  truce_forecast_score forecast[TRUCE_SCORE_MAX];
+} truce_bargain_scores;
+
+/* Score b (of an ensemble of sc with talks) with the CSV at path.
+ * Errors: FILE:LINE:COL for a bad row (TRUCE_EPARSE); TRUCE_EINVAL
+ * without a start date or without talks. */
+TRUCE_API int truce_bargain_score(truce_ctx* ctx, const truce_scenario* sc,
+                                  const truce_bargain_summary* b,
+                                  const char* path,
+                                  truce_bargain_scores* out);
+
 /* Names of discrete package `combo` ("alliance=guarantees, ..."). */
 TRUCE_API void truce_bargain_package_name(const truce_scenario* sc, int combo,
                                           char* buf, size_t n);

@@ -18,7 +18,6 @@
 #include "../scenario/params.h"
 #include "truce_int.h"
 
-#define LINE_MAX_CHARS 4096
 #define NEVER LONG_MIN /* no statement yet */
 
 static const char* const columns[] = {"date",  "side",     "issue", "value",
@@ -67,13 +66,23 @@ static void add_claimant(char* buf, size_t cap, const char* who) {
   snprintf(buf + l, cap - l, "%s%s", l ? "; " : "", who);
 }
 
-static int row(const where* w, const truce_scenario* sc, const truce__params* p,
-               truce__csv_fields* fs, long upto, terms* t) {
+typedef struct {
+  where w;
+  const truce_scenario* sc;
+  const truce__params* p;
+  long upto;
+  terms* t;
+} reader;
+
+static int row(void* user, truce__csv_fields* fs, int line) {
+  reader* R = user;
+  R->w.line = line;
+  const where* w = &R->w;
+  const truce_scenario* sc = R->sc;
+  const truce__params* p = R->p;
+  long upto = R->upto;
+  terms* t = R->t;
   const truce__nego* n = &p->nego;
-  if (fs->n != (int)NCOL)
-    return fail(w, fs->n ? fs->col[fs->n - 1] : 1,
-                "%d fields; expected %zu (date, side, issue, value, unit, "
-                "claimant, source)", fs->n, NCOL);
   if (!truce__date_valid(fs->f[0]))
     return fail(w, fs->col[0], "date '%s'; expected YYYY-MM-DD", fs->f[0]);
   int i = side_index(sc, fs->f[1]);
@@ -122,48 +131,11 @@ static int row(const where* w, const truce_scenario* sc, const truce__params* p,
 
 static int read_terms(truce_ctx* ctx, const truce_scenario* sc,
                       const char* path, long upto, terms* t) {
-  const truce__params* p = &truce__scenario_model(sc)->params;
-  char* buf;
-  size_t len;
-  int rc = truce__read_file(ctx, path, "a CSV of stated terms (date, side, "
-                            "issue, value, unit, claimant, source)", &buf,
-                            &len);
-  if (rc) return rc;
-  where w = {ctx, path, 0};
-  bool header = false;
-  for (char* ln = buf; ln && *ln && !rc;) {
-    char* nl = strchr(ln, '\n');
-    if (nl) *nl = '\0';
-    w.line++;
-    char* cur = ln;
-    ln = nl ? nl + 1 : NULL;
-    size_t l = strlen(cur);
-    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
-    if (l == 0) continue;
-    if (l >= LINE_MAX_CHARS) {
-      rc = fail(&w, 1, "a line of %zu characters; expected at most %d", l,
-                LINE_MAX_CHARS - 1);
-      break;
-    }
-    truce__csv_fields fs;
-    truce__csv_split(cur, &fs);
-    if (!header) {
-      bool ok = fs.n == (int)NCOL;
-      for (size_t c = 0; ok && c < NCOL; c++) ok = !strcmp(fs.f[c], columns[c]);
-      if (!ok)
-        rc = fail(&w, 1, "the header; expected 'date,side,issue,value,unit,"
-                  "claimant,source'");
-      header = true;
-      continue;
-    }
-    rc = row(&w, sc, p, &fs, upto, t);
-  }
-  if (!rc && !header) {
-    w.line = 1;
-    rc = fail(&w, 1, "the file is empty; expected a header and rows");
-  }
-  truce__free(ctx, buf, len + 1);
-  return rc;
+  reader R = {{ctx, path, 0}, sc, &truce__scenario_model(sc)->params, upto,
+              t};
+  return truce__csv_each(ctx, path, "a CSV of stated terms (date, side, "
+                         "issue, value, unit, claimant, source)", columns,
+                         (int)NCOL, row, &R);
 }
 
 int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,

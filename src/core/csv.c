@@ -5,6 +5,8 @@
  * quotes around a field, surrounding blanks trimmed, each field's 1-based
  * column kept for FILE:LINE:COL messages.
  */
+#include <string.h>
+
 #include "truce_int.h"
 
 void truce__csv_split(char* line, truce__csv_fields* fs) {
@@ -36,4 +38,58 @@ void truce__csv_split(char* line, truce__csv_fields* fs) {
   }
   /* a trailing comma leaves an empty last field: drop it */
   while (fs->n > 0 && fs->f[fs->n - 1][0] == '\0') fs->n--;
+}
+
+/* Lines are split at '\n' in place (a trailing '\r' and blanks
+ * dropped, empty lines skipped); the first is the header, which must be
+ * `columns` exactly. */
+int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
+                    const char* const* columns, int ncol,
+                    truce__csv_row_fn fn, void* user) {
+  char* buf;
+  size_t len;
+  int rc = truce__read_file(ctx, path, what, &buf, &len);
+  if (rc) return rc;
+  int line = 0;
+  bool header = false;
+  for (char* ln = buf; ln && *ln && !rc;) {
+    char* nl = strchr(ln, '\n');
+    if (nl) *nl = '\0';
+    line++;
+    char* cur = ln;
+    ln = nl ? nl + 1 : NULL;
+    size_t l = strlen(cur);
+    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
+    if (l == 0) continue;
+    truce__csv_fields fs;
+    truce__csv_split(cur, &fs);
+    if (!header) {
+      bool ok = fs.n == ncol;
+      for (int c = 0; ok && c < ncol; c++) ok = !strcmp(fs.f[c], columns[c]);
+      if (!ok) {
+        char want[512] = "";
+        for (int c = 0; c < ncol; c++) {
+          size_t w = strlen(want);
+          snprintf(want + w, sizeof want - w, "%s%s", c ? "," : "",
+                   columns[c]);
+        }
+        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:1: error: the header; "
+                        "expected '%s'", path, line, want);
+      }
+      header = true;
+      continue;
+    }
+    if (fs.n != ncol) {
+      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %d fields; "
+                      "expected %d", path, line,
+                      fs.n ? fs.col[fs.n - 1] : 1, fs.n, ncol);
+      break;
+    }
+    rc = fn(user, &fs, line);
+  }
+  if (!rc && !header)
+    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: the file is empty; "
+                    "expected a header and rows", path);
+  truce__free(ctx, buf, len + 1);
+  return rc;
 }

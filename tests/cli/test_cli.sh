@@ -281,7 +281,13 @@ bj --set negotiation.guarantee.credibility=1 >"$T/g1.json" && bj --set negotiati
   && ok || bad "bargain --set negotiation.guarantee.credibility"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --set negotiation.sides.ru.optimsm=1 --out "$T/nego" 2>"$T/stderr"
 [ $? -eq 1 ] && grep -q "did you mean 'optimism'" "$T/stderr" && [ ! -e "$T/nego" ] && ok || bad "run --set with a misspelt negotiation path: $(cat "$T/stderr")"
-"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" >"$T/art.txt" || bad "article run"
+"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" \
+  --score "$SRC/data/bargaining/ceasefire_forecasts.csv" >"$T/art.txt" || bad "article run"
+grep -q "log score of no agreement by month 24: " "$T/art.txt" && grep -q "Good Judgment Open .* by 2025-09-29:  54% (Brier 0.292)" "$T/art.txt" \
+  && ok || bad "run --score does not print the scores"
+printf 'kind,platform\n' >"$T/fc.csv"
+"$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 2 --out "$T/noscore" --score "$T/fc.csv" 2>"$T/stderr"; [ $? -eq 1 ] \
+  && grep -q "fc.csv:1:1: error: the header" "$T/stderr" && [ ! -e "$T/noscore" ] && ok || bad "run --score with a bad file"
 grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
 grep -q "agreement within 6 / 12 / 24 months: " "$T/art.txt" && ok || bad "run does not print the agreement odds"
 python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["bargaining"]; p=[v for m,v in b["p_agree_by_month"]]; sys.exit(0 if len(p) >= 24 and p == sorted(p) and "p_holds_180_days" in b["agreement"] else 1)' "$T/art/summary.json" \

@@ -1034,6 +1034,80 @@ static void test_agreement_through_ensemble(void** s) {
   truce_scenario_free(sc);
 }
 
+/* Scores: known answers on a made-up series (Brier = mean of p_m^2 over
+ * the months the record covers, log score ln(1 - p_m) at the last), a
+ * platform's Brier (p - outcome)^2 beside the model's probability at the
+ * same date, a date past the horizon flagged; bad rows FILE:LINE:COL. */
+static void test_scores(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx, "truce: 1\nhorizon_days: 300\nstart: 2023-01-01\n" WAR
+           "negotiation:\n  agreement_per_month_open: 0.1\n  sides:\n"
+           "    a: {weights: {territory: 1}}\n"
+           "    b: {weights: {territory: 1}}\n");
+  truce_bargain_summary b;
+  memset(&b, 0, sizeof b);
+  b.talks = true;
+  b.months = 10;
+  for (int m = 0; m < 10; m++) b.p_agree_by_month[m] = 0.0123 * (m + 1);
+  const char* path = write_tmp(
+      "scores_ok.csv",
+      "kind,platform,question,forecast_date,probability,resolves_by,outcome,"
+      "source,claimant\n"
+      "record,,none,2023-01-01,,2023-07-15,0,news,press\n"
+      "forecast,P1,q,2023-02-01,0.385,2023-06-01,0,page,P1\n"
+      "forecast,P2,q,2023-02-01,0.6,2024-06-01,1,page,P2\n");
+  truce_bargain_scores r;
+  assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), 0);
+  assert_int_equal(r.record_days, 195);
+  assert_int_equal(r.months, 6); /* 195 days: 6 whole months */
+  double br = 0;
+  for (int m = 0; m < 6; m++) br += pow(0.0123 * (m + 1), 2) / 6;
+  assert_true(fabs(r.brier - br) < 1e-15);
+  assert_true(fabs(r.log_no_agreement - log(1 - 0.0123 * 6)) < 1e-15);
+  assert_true(fabs(r.log_even - log(0.5)) < 1e-15);
+  assert_int_equal(r.n_forecasts, 2);
+  /* 2023-06-01 is day 151: month 5 */
+  assert_true(r.forecast[0].p_model == b.p_agree_by_month[4]);
+  assert_false(r.forecast[0].model_lower_bound);
+  assert_true(fabs(r.forecast[0].brier_platform - 0.385 * 0.385) < 1e-15);
+  assert_true(r.forecast[1].model_lower_bound &&
+              r.forecast[1].p_model == b.p_agree_by_month[9]);
+  assert_true(fabs(r.forecast[1].brier_model -
+                   pow(1 - b.p_agree_by_month[9], 2)) < 1e-15);
+  static const struct {
+    const char* row;
+    const char* where;
+    const char* what;
+  } bad[] = {
+      {"guess,P,q,2023-02-01,0.5,2023-06-01,0,s,c\n", "scores_bad.csv:2:1:",
+       "kind 'guess'"},
+      {"forecast,P,q,2023-02-01,1.5,2023-06-01,0,s,c\n",
+       "scores_bad.csv:2:25:", "probability '1.5'"},
+      {"forecast,P,q,2023-02-01,0.5,2023-06-01,2,s,c\n",
+       "scores_bad.csv:2:40:", "outcome '2'"},
+      {"forecast,P,q,2023-02-31,0.5,2023-06-01,0,s,c\n",
+       "scores_bad.csv:2:14:", "forecast_date"},
+      {"record,,q,2023-02-01,,2023-06-01,1,s,c\n", "scores_bad.csv:2:",
+       "a record of agreement"},
+      {"forecast,P,q,2023-02-01,0.5,2023-06-01,0,,c\n", "scores_bad.csv:2:",
+       "an empty source"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    char text[512];
+    snprintf(text, sizeof text, "kind,platform,question,forecast_date,"
+             "probability,resolves_by,outcome,source,claimant\n%s", bad[k].row);
+    path = write_tmp("scores_bad.csv", text);
+    assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), TRUCE_EPARSE);
+    const char* m = truce_ctx_message(ctx);
+    if (strncmp(m, bad[k].where, strlen(bad[k].where)) || !strstr(m, bad[k].what))
+      fail_msg("case %zu: %s", k, m);
+  }
+  b.talks = false;
+  assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), TRUCE_EINVAL);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_closed_forms),
@@ -1054,6 +1128,7 @@ int main(void) {
       cmocka_unit_test(test_claims_through_engine),
       cmocka_unit_test(test_backer_beliefs_through_engine),
       cmocka_unit_test(test_agreement_through_ensemble),
+      cmocka_unit_test(test_scores),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -105,6 +105,16 @@ void truce__csv_split(char* line, truce__csv_fields* fs);
  * (FILE:LINE:COL error otherwise) with its 1-based line; a non-zero
  * return stops the walk and is returned. `what` names the file in a
  * read error. */
+/* The next non-empty line at *pos (cut at '\n' in place, a trailing '\r'
+ * and blanks dropped), counting lines in *line; NULL at the end. */
+char* truce__csv_next_line(char** pos, int* line);
+/* Record "PATH:LINE:COL: error: ..." (TRUCE_EPARSE) and return it. */
+int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
+                    const char* fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
 typedef int (*truce__csv_row_fn)(void* user, truce__csv_fields* fs, int line);
 int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
                     const char* const* columns, int ncol,

@@ -43,13 +43,8 @@ static double model_by(const truce_bargain_summary* b, long day, bool* lower) {
 static int row(void* user, truce__csv_fields* fs, int line) {
   scorer* S = user;
   const char* kind = fs->f[0];
-#define BAD(k_, ...)                                                      \
-  do {                                                                     \
-    char m_[300];                                                          \
-    snprintf(m_, sizeof m_, __VA_ARGS__);                                  \
-    return TRUCE_FAIL(S->ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s",         \
-                      S->path, line, fs->col[k_], m_);                    \
-  } while (0)
+#define BAD(k_, ...) \
+  return truce__csv_fail(S->ctx, S->path, line, fs->col[k_], __VA_ARGS__)
   bool rec = !strcmp(kind, "record");
   if (!rec && strcmp(kind, "forecast"))
     BAD(0, "kind '%s'; expected record or forecast", kind);

@@ -30,18 +30,8 @@ typedef struct {
   int line;
 } where;
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 3, 4)))
-#endif
-static int fail(const where* w, int col, const char* fmt, ...) {
-  char m[512];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(m, sizeof m, fmt, ap);
-  va_end(ap);
-  return TRUCE_FAIL(w->ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s", w->path,
-                    w->line, col, m);
-}
+#define fail(w, col, ...) \
+  truce__csv_fail((w)->ctx, (w)->path, (w)->line, (col), __VA_ARGS__)
 
 static int side_index(const truce_scenario* sc, const char* id) {
   for (size_t i = 0; i < 2; i++)

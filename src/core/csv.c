@@ -40,9 +40,33 @@ void truce__csv_split(char* line, truce__csv_fields* fs) {
   while (fs->n > 0 && fs->f[fs->n - 1][0] == '\0') fs->n--;
 }
 
-/* Lines are split at '\n' in place (a trailing '\r' and blanks
- * dropped, empty lines skipped); the first is the header, which must be
- * `columns` exactly. */
+char* truce__csv_next_line(char** pos, int* line) {
+  while (*pos && **pos) {
+    char* cur = *pos;
+    char* nl = strchr(cur, '\n');
+    if (nl) *nl = '\0';
+    *pos = nl ? nl + 1 : NULL;
+    ++*line;
+    size_t l = strlen(cur);
+    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
+    if (l) return cur;
+  }
+  return NULL;
+}
+
+int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
+                    const char* fmt, ...) {
+  char m[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(m, sizeof m, fmt, ap);
+  va_end(ap);
+  return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s", path, line, col,
+                    m);
+}
+
+/* The first non-empty line is the header, which must be `columns`
+ * exactly. */
 int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
                     const char* const* columns, int ncol,
                     truce__csv_row_fn fn, void* user) {
@@ -52,15 +76,9 @@ int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
   if (rc) return rc;
   int line = 0;
   bool header = false;
-  for (char* ln = buf; ln && *ln && !rc;) {
-    char* nl = strchr(ln, '\n');
-    if (nl) *nl = '\0';
-    line++;
-    char* cur = ln;
-    ln = nl ? nl + 1 : NULL;
-    size_t l = strlen(cur);
-    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
-    if (l == 0) continue;
+  char* pos = buf;
+  char* cur;
+  while (!rc && (cur = truce__csv_next_line(&pos, &line))) {
     truce__csv_fields fs;
     truce__csv_split(cur, &fs);
     if (!header) {
@@ -73,23 +91,21 @@ int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
           snprintf(want + w, sizeof want - w, "%s%s", c ? "," : "",
                    columns[c]);
         }
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:1: error: the header; "
-                        "expected '%s'", path, line, want);
+        rc = truce__csv_fail(ctx, path, line, 1, "the header; expected '%s'",
+                             want);
       }
       header = true;
       continue;
     }
-    if (fs.n != ncol) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %d fields; "
-                      "expected %d", path, line,
-                      fs.n ? fs.col[fs.n - 1] : 1, fs.n, ncol);
-      break;
-    }
-    rc = fn(user, &fs, line);
+    if (fs.n != ncol)
+      rc = truce__csv_fail(ctx, path, line, fs.n ? fs.col[fs.n - 1] : 1,
+                           "%d fields; expected %d", fs.n, ncol);
+    else
+      rc = fn(user, &fs, line);
   }
   if (!rc && !header)
-    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: the file is empty; "
-                    "expected a header and rows", path);
+    rc = truce__csv_fail(ctx, path, 1, 1, "the file is empty; expected a "
+                         "header and rows");
   truce__free(ctx, buf, len + 1);
   return rc;
 }

@@ -107,15 +107,8 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
                     (col), m_);                                         \
     goto done;                                                          \
   } while (0)
-  for (char* ln = save; ln && *ln;) {
-    char* nl = strchr(ln, '\n');
-    if (nl) *nl = '\0';
-    line++;
-    char* cur = ln;
-    ln = nl ? nl + 1 : NULL;
-    size_t l = strlen(cur);
-    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
-    if (l == 0) continue;
+  char* cur;
+  while ((cur = truce__csv_next_line(&save, &line))) {
     truce__csv_split(cur, &fs);
     if (line == 1) {
       double a, b;

@@ -21,9 +21,9 @@ static void help(FILE* f) {
           "\n"
           "  --day D           day of the war (default: first decision)\n"
           "  --terms CSV       each side's stated terms (date, side, issue,\n"
-          "                    value, unit, claimant, source; e.g.\n"
-          "                    data/bargaining/stated_terms.csv): whether the\n"
-          "                    latest by the day lie inside each side's\n"
+          "                    value, unit, claimant, source; default: the\n"
+          "                    scenario's negotiation.stated_terms): whether\n"
+          "                    the latest by the day lie inside each side's\n"
           "                    acceptable set\n"
           "  --set PATH=VALUE  override a number (as for run)\n"
           "  --json            machine-readable output\n"
@@ -95,6 +95,7 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
   const char* id[2] = {truce_scenario_side_id(sc, 0),
                        truce_scenario_side_id(sc, 1)};
   truce_stated_terms st[2];
+  if (!terms) terms = truce_bargain_stated_file(sc);
   if (terms && truce_bargain_stated(ctx, sc, d, terms, st)) {
     cli_report(ctx);
     truce_bargain_day_free(d);

@@ -127,6 +127,9 @@ TRUCE_API int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,
                                    const truce_bargain_day* d,
                                    const char* path,
                                    truce_stated_terms out[2]);
+/* The scenario's negotiation.stated_terms file (resolved against the
+ * scenario's directory), or NULL. */
+TRUCE_API const char* truce_bargain_stated_file(const truce_scenario* sc);
 
 /* --------------------------------------- Over runs of the war */
 

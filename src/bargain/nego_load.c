@@ -434,7 +434,8 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                    "aid_share_of_inflow",
                                    "aid_observation_noise",
                                    "agreement_per_month_open",
-                                   "agreement_per_month_ripe"};
+                                   "agreement_per_month_ripe",
+                                   "stated_terms"};
   truce__nego* n = &L->sc->model.params.nego;
   int rc = truce__load_keys(L, v, km, "negotiation", nk,
                             sizeof nk / sizeof nk[0]);
@@ -450,6 +451,17 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
   n->aid_noise = 0.4;
   mark m;
   double d;
+  m = km;
+  struct fy_node* stf = truce__yaml_lookup(v, "stated_terms", &m);
+  if (stf) { /* a path relative to the scenario file */
+    char text[400];
+    if ((rc = truce__load_string(L, stf, m, "negotiation.stated_terms", text,
+                                 sizeof text)))
+      return rc;
+    const char* slash = text[0] == '/' ? NULL : strrchr(L->file, '/');
+    snprintf(n->stated_terms, sizeof n->stated_terms, "%.*s%s",
+             slash ? (int)(slash - L->file + 1) : 0, L->file, text);
+  }
 #define NUM_OPT(key, lo, hi, integer, dst)                                    \
   m = km;                                                                     \
   if (truce__yaml_lookup(v, key, &m)) {                                       \

@@ -166,3 +166,8 @@ int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,
   }
   return 0;
 }
+
+const char* truce_bargain_stated_file(const truce_scenario* sc) {
+  const truce__nego* n = &truce__scenario_model(sc)->params.nego;
+  return n->present && n->stated_terms[0] ? n->stated_terms : NULL;
+}

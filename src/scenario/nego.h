@@ -82,6 +82,9 @@ typedef struct {
    * thresholds in km2 of front.area_km2 the side must hold, turned into
    * shares of the contested area per run */
   truce__claims claims;
+  /* a CSV of each side's stated terms (docs/bargaining.md, "Stated
+   * terms"), resolved against the scenario's directory; "" if none */
+  char stated_terms[512];
 } truce__nego;
 
 #endif

@@ -261,8 +261,8 @@ done
 "$TRUCE" bargain "$T/good.yaml" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no negotiation section" "$T/stderr" && ok || bad "bargain without negotiation"
 "$TRUCE" bargain --help | grep -q "usage: truce bargain" && ok || bad "bargain --help"
 # the stated-terms check on the shipped data (and its JSON)
-"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300 --terms "$SRC/data/bargaining/stated_terms.csv" \
-  | grep -q "ru   alliance=neutrality, sanctions=eased, territory 0.775 (since 2024-06-14" && ok || bad "bargain --terms"
+(cd "$T" && "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300) \
+  | grep -q "ru   alliance=neutrality, sanctions=eased, territory 0.775 (since 2024-06-14" && ok || bad "bargain: the scenario's stated terms"
 "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300 --terms "$SRC/data/bargaining/stated_terms.csv" --json \
   | python3 -c 'import json,sys; t=json.load(sys.stdin)["stated_terms"]; sys.exit(0 if t["ua"]["since"] == "2022-11-15" and "inside_own" in t["ru"] else 1)' \
   && ok || bad "bargain --terms --json"

@@ -171,6 +171,13 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     else printf("null");
     printf(", \"min_guarantee\": ");
     jnum(d->min_guarantee);
+    printf(", \"ceasefire\": {\"shift\": ");
+    jnum(d->shift);
+    printf(", \"p_hold\": ");
+    jnum(d->p_hold[0]);
+    printf(", \"p_hold_guaranteed\": ");
+    jnum(d->p_hold[1]);
+    printf("}");
     if (terms) {
       printf(", \"stated_terms\": {");
       for (int i = 0; i < 2; i++) {
@@ -202,6 +209,14 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
              id[i], w->W[i], w->threshold[i], 100 * w->p_win[i],
              100 * w->p_lose[i], w->cost[i], w->belief_mean[i],
              w->belief_sd[i]);
+    if (w->aid_belief[0] != 0 || w->aid_belief[1] != 0)
+      printf("  beliefs about %s's backers: they deliver %.0f%% (%s), %.0f%% "
+             "(%s) of their budget\n", id[0], 100 * exp(w->aid_belief[0]),
+             id[0], 100 * exp(w->aid_belief[1]), id[1]);
+    if (isfinite(d->p_hold[0]))
+      printf("  a ceasefire shifts %s's share of the usable force by %+.3f: a "
+             "settlement holds with P %.2f (%.2f with the guarantee)\n",
+             id[0], d->shift, d->p_hold[0], d->p_hold[1]);
     printf("  packages (territory = %s's share of the contested area):\n",
            id[0]);
     for (size_t k = 0; k < d->n_packages; k++) {

@@ -89,6 +89,10 @@ typedef struct {
                            NAN without a guarantee */
   double line;          /* side 0's share of the contested area on the day
                            (NAN from truce_bargain_solve) */
+  /* commitment (NAN without negotiation.ceasefire_days): the expected
+   * change of side 0's share of the usable force over a ceasefire, and
+   * P(a settlement holds through it) without and with the guarantee */
+  double shift, p_hold[2];
   truce_ctx* ctx;
 } truce_bargain_day;
 

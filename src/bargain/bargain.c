@@ -385,6 +385,14 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
   for (int c = 0; c < nc; c++)
     truce_bargain_package_name(P->sc, c, d->packages[c].name,
                                sizeof d->packages[c].name);
+  d->shift = d->p_hold[0] = d->p_hold[1] = NAN;
+  if (P->cf) {
+    truce__durability du[2];
+    durabilities(P, q, du);
+    d->shift = du[0].shift_mean;
+    d->p_hold[0] = du[0].p_hold;
+    d->p_hold[1] = du[1].p_hold;
+  }
   if (n->has_guarantee) {
     truce_package_range* tmp = d->packages + nc; /* scratch half */
     d->min_guarantee = min_guarantee(P, tmp, nc);

@@ -839,6 +839,7 @@ static void test_claims_through_engine(void** s) {
   assert_true(fabs(d->packages[1].lo[0] - 0.8) < 1e-9);
   assert_true(fabs(d->packages[1].hi[1] - 0.7) < 1e-12);
   assert_false(d->open);
+  assert_true(isnan(d->p_hold[0]) && isnan(d->shift)); /* no ceasefire */
   truce_bargain_day_free(d);
   assert_int_equal(truce_bargain_analyse(ctx, sc, 28, &d), 0);
   assert_true(d->packages[0].lo[1] > d->packages[0].hi[1]);
@@ -1031,6 +1032,14 @@ static void test_agreement_through_ensemble(void** s) {
   assert_true(late > 20);  /* and many ranges open late */
   truce_ensemble_free(e1);
   truce_ensemble_free(e2);
+  /* the day's durability: both sides reconstitute alike, so no shift is
+   * expected and a settlement holds unless the noise breaks it */
+  truce_bargain_day* d;
+  assert_int_equal(truce_bargain_analyse(ctx, sc, 14, &d), 0);
+  assert_true(fabs(d->shift) < 1e-9);
+  assert_true(d->p_hold[0] > 0.5 && d->p_hold[0] < 1 &&
+              d->p_hold[1] == d->p_hold[0]); /* no guarantee */
+  truce_bargain_day_free(d);
   truce_scenario_free(sc);
 }
 

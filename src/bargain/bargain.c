@@ -492,7 +492,6 @@ struct truce_bargain_tracker {
   bool agreed;
 };
 
-
 #define MONTH_DAYS 30.436875
 #define OPEN_MONTHS 52
 

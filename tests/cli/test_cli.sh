@@ -197,6 +197,39 @@ if command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
 else
   echo "note: mpirun not found or truce built without MPI; MPI checks skipped"
 fi
+# talks: agreement days, terms and durability are the same on 1 and 2
+# threads and on 1 and 2 MPI ranks (summary.json's bargaining section)
+cat >"$T/talks.yaml" <<'Y'
+truce: 1
+horizon_days: 400
+sides:
+  - id: a
+    personnel: {front: 100000, pool: 1000000, recruits_per_month: 2000, training_days: 10}
+  - id: b
+    personnel: {front: 100000, pool: 1000000, recruits_per_month: 2000, training_days: 10}
+combat: {law: square, coefficients: {a: 0.0002, b: 0.0002}}
+negotiation:
+  observation_noise: 0.3
+  territory_per_log_ratio: 0.5
+  ceasefire_days: 365
+  reconstitution_sd: 0.8
+  agreement_per_month_open: {value: 0.1, low: 0.02, high: 0.3}
+  agreement_per_month_ripe: 0.3
+  sides:
+    a: {weights: {territory: 1}, cost_per_year: 0.1, optimism: {value: 1, low: 0, high: 4}}
+    b: {weights: {territory: 1}, cost_per_year: 0.1, optimism: {value: 1, low: 0, high: 4}}
+Y
+bsec() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["bargaining"], sort_keys=True))' "$1"; }
+"$TRUCE" run "$T/talks.yaml" --runs 200 --threads 1 --out "$T/k1" -q --no-report || bad "talks run"
+"$TRUCE" run "$T/talks.yaml" --runs 200 --threads 2 --out "$T/k2" -q --no-report || bad "talks run"
+k1=$(bsec "$T/k1/summary.json")
+case "$k1" in *'"p_holds_180_days"'*) ok ;; *) bad "talks: no agreement in summary.json" ;; esac
+[ "$k1" = "$(bsec "$T/k2/summary.json")" ] && ok || bad "talks: threads 1 vs 2 differ"
+if command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
+  mpirun -np 2 --oversubscribe "$TRUCE" run "$T/talks.yaml" --runs 200 --threads 1 \
+    --out "$T/km2" -q --no-report >"$T/mpi.log" 2>&1 || bad "talks: mpirun $(tail -3 "$T/mpi.log")"
+  [ "$k1" = "$(bsec "$T/km2/summary.json")" ] && ok || bad "talks: threads vs mpirun -np 2 differ"
+fi
 # results.db opens in the sqlite3 shell and agrees with summary.json
 if command -v sqlite3 >/dev/null 2>&1; then
   n=$(sqlite3 "$T/t1/results.db" "select count(*) from runs")

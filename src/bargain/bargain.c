@@ -666,7 +666,9 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
  * the window against the budgeted rate, and the events of the period as
  * their type reads (truce__event_type.aid_signal): a blocked vote or a
  * backer's exit as the aid expected without that backer, a package voted
- * or a backer entering as the aid with its share added. */
+ * or a backer entering as the aid with its share added, a backer's
+ * election as doubt (the belief widens by election_spread times the
+ * backer's share of the budget). */
 static void aid_signals(truce_bargain_tracker* t, int day, double rate) {
   const truce__params* p = t->p;
   double budget[TRUCE_MAX_BACKERS] = {0}, total = 0;
@@ -680,12 +682,19 @@ static void aid_signals(truce_bargain_tracker* t, int day, double rate) {
   for (size_t e = 0; e < t->m->n_events; e++) {
     const truce__event* ev = &t->m->events[e];
     if (ev->day <= t->last_decision || ev->day > day) continue;
-    int sign = ev->type->aid_signal;
-    if (!sign || t->m->backer_side[ev->backer] != 0) continue;
+    int sig = ev->type->aid_signal;
+    if (sig == TRUCE_AID_SIGNAL_NONE || t->m->backer_side[ev->backer] != 0)
+      continue;
     double share = budget[ev->backer] / total;
-    double y = sign > 0 ? log1p(share) : log(fmax(1 - share, 0.05));
-    for (int i = 0; i < 2; i++)
-      truce__aid_update(&t->aid[i], TRUCE_AID_VOTE, y, 0);
+    double y = sig == TRUCE_AID_SIGNAL_GAIN ? log1p(share)
+                                            : log(fmax(1 - share, 0.05));
+    for (int i = 0; i < 2; i++) {
+      if (sig == TRUCE_AID_SIGNAL_DOUBT)
+        truce__aid_update(&t->aid[i], TRUCE_AID_ELECTION, 0,
+                          p->nego.election_spread * share);
+      else
+        truce__aid_update(&t->aid[i], TRUCE_AID_VOTE, y, 0);
+    }
   }
   t->last_decision = day;
   double y = log(fmax(rate / total, 0.05));

@@ -433,6 +433,7 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                    "endurance_sd",
                                    "aid_share_of_inflow",
                                    "aid_observation_noise",
+                                   "election_spread",
                                    "agreement_per_month_open",
                                    "agreement_per_month_ripe",
                                    "stated_terms"};

@@ -75,7 +75,7 @@ typedef struct {
   /* commitment (docs/bargaining.md, "Commitment"): 0 days: none */
   double ceasefire_days, reconstitution_sd;
   /* beliefs about endurance and backers ("Resolve and backers") */
-  double endurance_sd, aid_share, aid_noise;
+  double endurance_sd, aid_share, aid_noise, election_spread;
   /* talks ("From a range to an agreement"): P(agreement within a month) */
   double talks_open, talks_ripe;
   /* claims (thresholds, constitutional stakes, hand-ties): territorial

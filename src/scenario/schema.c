@@ -275,6 +275,8 @@ const truce__field truce__nego_fields[] = {
      "a share of side 0's inflow from 0 to 1"},
     {"aid_observation_noise", TRUCE_FK_NUM, NEG(aid_noise), 1e-6, 10, 0, 0.4,
      NULL, "an sd of a log aid ratio from 1e-6 to 10"},
+    {"election_spread", TRUCE_FK_NUM, NEG(election_spread), 0, 10, 0, 0, NULL,
+     "an sd of a log aid ratio from 0 to 10"},
     {"agreement_per_month_open", TRUCE_FK_NUM, NEG(talks_open), 0, 1, 0, 0,
      NULL, "a probability from 0 to 1"},
     {"agreement_per_month_ripe", TRUCE_FK_NUM, NEG(talks_ripe), 0, 1, 0, 0,

@@ -176,6 +176,11 @@ static int parse_mobilisation(truce__loader* L, struct fy_node* action, mark am,
 /* ------------------------------------------------------------ Effects */
 
 /* s8: a rate or coefficient changes. */
+static void apply_nothing(truce_sim* sim, const truce__event* e) {
+  (void)sim;
+  (void)e;
+}
+
 static void apply_set(truce_sim* sim, const truce__event* e) {
   *(double*)((char*)&sim->p + e->off) = e->value;
 }
@@ -202,14 +207,21 @@ static void apply_mobilisation(truce_sim* sim, const truce__event* e) {
 /* ------------------------------------------------------------ The table */
 
 const truce__event_type truce__event_types[] = {
-    {"set", parse_set, apply_set, 0},
-    {"offensive", parse_offensive, apply_offensive, 0},
-    {"mobilisation", parse_mobilisation, apply_mobilisation, 0},
-    {"crisis", truce__load_crisis, truce__aid_crisis, 0},
-    {"block", truce__load_backer_event, truce__aid_block, -1},
-    {"package", truce__load_backer_event, truce__aid_package, +1},
-    {"enter", truce__load_backer_event, truce__aid_enter, +1},
-    {"exit", truce__load_backer_event, truce__aid_exit, -1},
+    {"set", parse_set, apply_set, TRUCE_AID_SIGNAL_NONE},
+    {"offensive", parse_offensive, apply_offensive, TRUCE_AID_SIGNAL_NONE},
+    {"mobilisation", parse_mobilisation, apply_mobilisation,
+     TRUCE_AID_SIGNAL_NONE},
+    {"crisis", truce__load_crisis, truce__aid_crisis, TRUCE_AID_SIGNAL_NONE},
+    {"block", truce__load_backer_event, truce__aid_block,
+     TRUCE_AID_SIGNAL_LOSS},
+    {"package", truce__load_backer_event, truce__aid_package,
+     TRUCE_AID_SIGNAL_GAIN},
+    {"enter", truce__load_backer_event, truce__aid_enter,
+     TRUCE_AID_SIGNAL_GAIN},
+    {"exit", truce__load_backer_event, truce__aid_exit, TRUCE_AID_SIGNAL_LOSS},
+    /* a backer's election changes nothing in the war; the sides read it */
+    {"election", truce__load_backer_event, apply_nothing,
+     TRUCE_AID_SIGNAL_DOUBT},
 };
 const size_t truce__n_event_types =
     sizeof truce__event_types / sizeof truce__event_types[0];

@@ -18,8 +18,13 @@ struct truce__event_type {
   void (*apply)(truce_sim* sim, const truce__event* e);
   /* How the sides read it about side 0's backers' future aid when the
    * event's backer supports side 0 (docs/bargaining.md, "Resolve and
-   * backers"): -1 as that backer's aid gone, +1 as it added, 0 not. */
-  int aid_signal;
+   * backers"). */
+  enum {
+    TRUCE_AID_SIGNAL_NONE,
+    TRUCE_AID_SIGNAL_LOSS,  /* as that backer's aid gone */
+    TRUCE_AID_SIGNAL_GAIN,  /* as that backer's aid added */
+    TRUCE_AID_SIGNAL_DOUBT  /* as more doubt about it (an election) */
+  } aid_signal;
 };
 
 extern const truce__event_type truce__event_types[];

@@ -911,6 +911,7 @@ static void test_claims_through_engine(void** s) {
   EVENTS                                                                  \
   "negotiation:\n"                                                        \
   "  endurance_sd: 0.3\n  aid_share_of_inflow: 0.4\n"                     \
+  "  election_spread: 0.5\n"                                             \
   "  sides:\n"                                                            \
   "    a: {weights: {territory: 1}, aid_bias: 0.1}\n"                     \
   "    b: {weights: {territory: 1}, aid_bias: -0.3}\n"
@@ -941,6 +942,23 @@ static void test_backer_beliefs_through_engine(void** s) {
     truce_bargain_day_free(a);
     truce_bargain_day_free(b);
   }
+  /* a backer's election widens both sides' beliefs (from its day on) */
+  truce_scenario* vote = ts_load(
+      ctx, BACKED_WAR("events:\n  - {day: 40, election: {backer: us}}\n"));
+  for (int k = 0; k < 3; k++) {
+    truce_bargain_day *a, *b;
+    assert_int_equal(truce_bargain_analyse(ctx, vote, days[k], &a), 0);
+    assert_int_equal(truce_bargain_analyse(ctx, without, days[k], &b), 0);
+    for (int i = 0; i < 2; i++) {
+      if (days[k] < 40)
+        assert_true(a->war.aid_belief_sd[i] == b->war.aid_belief_sd[i]);
+      else
+        assert_true(a->war.aid_belief_sd[i] > 1.2 * b->war.aid_belief_sd[i]);
+    }
+    truce_bargain_day_free(a);
+    truce_bargain_day_free(b);
+  }
+  truce_scenario_free(vote);
   /* without the uncertainty P(win) is (almost) the closed form's zero */
   truce_bargain_day *u, *c;
   assert_int_equal(truce_bargain_analyse(ctx, without, 56, &u), 0);

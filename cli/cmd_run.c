@@ -181,7 +181,7 @@ static int print_scores(truce_ctx* ctx, const truce_scenario* sc,
     return -1;
   printf("  scores of P(agreement by month) against the record (no "
          "agreement for %ld days), months 1-%d:\n", s.record_days, s.months);
-  printf("    Brier %.4f; log score of no agreement by month %d: %.3f "
+  printf("    Brier %.6f; log score of no agreement by month %d: %.4f "
          "(50/50: %.3f)\n", s.brier, s.months, s.log_no_agreement,
          s.log_even);
   if (s.n_forecasts)

@@ -77,6 +77,10 @@ char* truce__strdup(truce_ctx* ctx, const char* s);
 char* truce__strndup(truce_ctx* ctx, const char* s, size_t n);
 /* Free a string made by truce__strdup/strndup; NULL accepted. */
 void truce__strfree(truce_ctx* ctx, char* s);
+/* Sorts n elements of size bytes stably (equal elements keep their order)
+ * in O(n log n) time with n * size bytes of scratch; 0 or TRUCE_ENOMEM. */
+int truce__sort_stable(truce_ctx* ctx, void* base, size_t n, size_t size,
+                       int (*cmp)(const void*, const void*));
 
 /* Edit distance with transpositions, capped at 255; for "did you mean". */
 int truce__edit_distance(const char* a, const char* b);
@@ -148,6 +152,12 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title);
 /* Write script or JSON text inside an inline <script> element (a closing
  * tag in it cannot end the element early); -1 on a write error. */
 int truce__web_inline(FILE* f, const char* s, size_t n);
+/* Write data for an inline <script type="application/json">: JSON text
+ * as it is, or (as_string) any text as one JSON string; either way '<',
+ * '>' and '&' become \u003c, \u003e, \u0026, so nothing in the data can
+ * close the element or open a comment or script in it. -1 on a write
+ * error. The only way data enters a truce page's scripts. */
+int truce__web_json(FILE* f, const char* s, size_t n, bool as_string);
 
 /* Write a file whole or not at all: truce__tmp_open opens "OUT.PID.tmp"
  * (its name into tmp[cap]); truce__tmp_commit closes it and, when ok and

@@ -13,6 +13,18 @@
 
 #include "../scenario/load.h"
 
+/* An issue or option name: a scalar that is an id (truce__load_valid_id)
+ * of at most TRUCE_NAME_MAX - 1 bytes, copied into dst[TRUCE_NAME_MAX]
+ * (cut there for the message when too long). These names reach the
+ * report's headline and the terminal, so they keep to the ids' alphabet. */
+static bool nego_name(struct fy_node* k, char* dst) {
+  size_t len = 0;
+  dst[0] = '\0';
+  if (!truce__yaml_text(k, dst, TRUCE_NAME_MAX)) return false;
+  fy_node_get_scalar(k, &len);
+  return len < TRUCE_NAME_MAX && truce__load_valid_id(dst);
+}
+
 static int issue_index(const truce__nego* n, const char* name) {
   for (int k = 0; k < n->n_issues; k++)
     if (!strcmp(n->issue[k].name, name)) return k;
@@ -44,7 +56,10 @@ static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
                                TRUCE_MAX_ISSUES);
     truce__issue* is = &n->issue[n->n_issues];
     char path[96];
-    truce__yaml_text(fy_node_pair_key(pr), is->name, sizeof is->name);
+    if (!nego_name(fy_node_pair_key(pr), is->name))
+      return truce__load_error(L, TRUCE_EINVAL, m, "bad issue name '%s'; "
+                               "expected letters, digits, '_' or '-' (at "
+                               "most %d)", is->name, TRUCE_NAME_MAX - 1);
     if (!strcmp(is->name, "territory"))
       return truce__load_error(
           L, TRUCE_EINVAL, m,
@@ -67,11 +82,11 @@ static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
     struct fy_node* on;
     while ((on = fy_node_sequence_iterate(opts, &i2))) {
       char* dst = is->option[is->n_options];
-      if (!truce__yaml_text(on, dst, TRUCE_NAME_MAX) || !dst[0])
+      if (!nego_name(on, dst))
         return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(on, om),
-                                 "an option of "
-                                 "'%s' is not a name",
-                                 path);
+                                 "bad option name '%s' in '%s'; expected "
+                                 "letters, digits, '_' or '-' (at most %d)",
+                                 dst, path, TRUCE_NAME_MAX - 1);
       if (option_index(is, dst) >= 0)
         return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(on, om),
                                  "duplicate "

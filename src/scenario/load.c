@@ -700,16 +700,19 @@ static int check_keys(truce__loader* L, struct fy_node* root, mark top) {
 static int check_version(truce__loader* L, struct fy_node* root, mark top) {
   mark vm = top;
   struct fy_node* ver = truce__yaml_lookup(root, "truce", &vm);
-  char vbuf[32];
+  char vbuf[32] = "";
   if (!ver)
     return truce__load_error(L, TRUCE_EINVAL, top,
                              "missing required field 'truce' (the format "
                              "version); expected 'truce: 1' at the top");
+  bool scalar = fy_node_is_scalar(ver); /* a list or mapping has no text */
   if (!truce__yaml_text(ver, vbuf, sizeof vbuf) || strcmp(vbuf, "1") != 0)
     return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(ver, vm),
-                             "unsupported format version '%s'; expected "
+                             "unsupported format version %s%s%s; expected "
                              "'truce: 1'",
-                             vbuf);
+                             scalar ? "'" : "",
+                             scalar ? vbuf : truce__yaml_kind(ver),
+                             scalar ? "'" : "");
   return 0;
 }
 

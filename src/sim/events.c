@@ -280,6 +280,11 @@ static int event_day(truce__loader* L, struct fy_node* v, mark km,
 }
 
 /* One event: when (day or date), then exactly one action of the table. */
+static int by_day(const void* a, const void* b) {
+  const truce__event *x = a, *y = b;
+  return (x->day > y->day) - (x->day < y->day);
+}
+
 static int event(truce__loader* L, struct fy_node* item, mark im, size_t idx,
                  truce__event_buf* out) {
   char path[64], types[160];
@@ -394,16 +399,6 @@ int truce__load_events(truce__loader* L, struct fy_node* v, mark km) {
     L->sc->model.n_events = out.n;
     if (rc) return rc;
   }
-  /* Stable sort by day: insertion sort keeps file order within a day. */
-  truce__event* ev = out.ev;
-  for (size_t i = 1; i < out.n; i++) {
-    truce__event x = ev[i];
-    size_t j = i;
-    while (j > 0 && ev[j - 1].day > x.day) {
-      ev[j] = ev[j - 1];
-      j--;
-    }
-    ev[j] = x;
-  }
-  return 0;
+  /* by day, file order kept within a day, in O(n log n) */
+  return truce__sort_stable(L->ctx, out.ev, out.n, sizeof *out.ev, by_day);
 }

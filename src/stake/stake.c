@@ -143,6 +143,7 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
         char* h = fs.f[3 + 2 * k];
         size_t hl = strlen(h);
         if (hl > 9 && !strcasecmp(h + hl - 9, " position")) h[hl - 9] = '\0';
+        truce__strfree(ctx, st->dim[k]); /* a repeated header row */
         if (!(st->dim[k] = truce__strdup(ctx, h))) {
           rc = TRUCE_ENOMEM;
           goto done;

@@ -6,6 +6,7 @@
  */
 #include "yaml.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,106 @@ static void capture_diag(struct fy_diag* diag, void* user, const char* buf,
   if (colon) c->line = atoi(colon + 1);
 }
 
+/* The length of the UTF-8 sequence at s[0..n) (1 to 4), or 0 if it is
+ * not well formed (overlong forms, surrogates and code points above
+ * U+10FFFF included, as RFC 3629 section 4 defines them). */
+static size_t utf8_len(const unsigned char* s, size_t n) {
+  unsigned c = s[0];
+  if (c < 0x80) return 1;
+  size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+             : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  if (!k || k > n) return 0;
+  for (size_t i = 1; i < k; i++)
+    if ((s[i] & 0xC0) != 0x80) return 0;
+  if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
+  if (c == 0xED && s[1] > 0x9F) return 0; /* surrogate */
+  if (c == 0xF0 && s[1] < 0x90) return 0; /* overlong */
+  if (c == 0xF4 && s[1] > 0x8F) return 0; /* above U+10FFFF */
+  return k;
+}
+
+/* Reject, before libfyaml sees them, the inputs it mishandles or that
+ * cost more than they are worth (docs/scenario.md, "Limits"): more than
+ * TRUCE_YAML_MAX_BYTES, bytes that are not UTF-8, control characters,
+ * directives ('%' at the start of a line: libfyaml 0.7.12's directive
+ * scanner loops forever on "%\x9b"), lines longer than
+ * TRUCE_YAML_MAX_LINE and flow collections ('[', '{') nested deeper than
+ * TRUCE_YAML_MAX_DEPTH. The bracket count skips quoted strings and
+ * comments; it can only overcount, never miss a real level. Returns false
+ * with a position and message. */
+static bool prescan(const char* text, size_t len, bool json, mark* where,
+                    char* msg, size_t n) {
+  const unsigned char* s = (const unsigned char*)text;
+  size_t max = json ? TRUCE_JSON_MAX_BYTES : TRUCE_YAML_MAX_BYTES;
+  *where = (mark){1, 1};
+  if (len > max) {
+    snprintf(msg, n, "the input is %zu bytes, more than the limit of %zu",
+             len, max);
+    return false;
+  }
+  int line = 1, depth = 0;
+  size_t bol = 0, col = 1;
+  char quote = 0;
+  bool comment = false;
+  for (size_t i = 0; i < len; col++) {
+    unsigned c = s[i];
+    *where = (mark){line, col > INT32_MAX ? INT32_MAX : (int)col};
+    if (c == '\n') {
+      line++;
+      bol = ++i;
+      col = 0;
+      comment = false;
+      continue;
+    }
+    if (!json && i - bol >= TRUCE_YAML_MAX_LINE) {
+      snprintf(msg, n, "a line longer than %d bytes", TRUCE_YAML_MAX_LINE);
+      return false;
+    }
+    if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7F) {
+      snprintf(msg, n, "control character 0x%02X", c);
+      return false;
+    }
+    size_t k = utf8_len(s + i, len - i);
+    if (!k) {
+      snprintf(msg, n, "byte 0x%02X is not UTF-8", c);
+      return false;
+    }
+    if (!json && i == bol && c == '%') {
+      snprintf(msg, n, "directives ('%%' at the start of a line) are not "
+               "supported");
+      return false;
+    }
+    if (comment) {
+    } else if (quote) {
+      if (c == '\\' && quote == '"') {
+        col++; /* the escaped character is skipped too */
+        i++;
+      } else if ((unsigned char)quote == c) {
+        quote = 0;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = (char)c;
+    } else if (c == '#' && !json) {
+      comment = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > TRUCE_YAML_MAX_DEPTH) {
+        snprintf(msg, n, "'%c' nested more than %d deep", c,
+                 TRUCE_YAML_MAX_DEPTH);
+        return false;
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      depth--;
+    }
+    i += k;
+  }
+  return true;
+}
+
 static struct fy_document* parse(const char* text, size_t len,
                                  unsigned flags, mark* where, char* msg,
                                  size_t n) {
+  if (!prescan(text, len, flags & FYPCF_JSON_FORCE, where, msg, n))
+    return NULL;
   yaml_diag cap;
   memset(&cap, 0, sizeof cap);
   *where = (mark){0, 0};

@@ -10,7 +10,14 @@ typedef struct {
   int line, col; /* 1-based */
 } mark;
 
-/* Parse a document; NULL on a syntax error, with its position and message
+/* Input limits of every YAML and JSON reader (docs/scenario.md, "Limits"),
+ * checked before libfyaml sees the text. */
+#define TRUCE_YAML_MAX_BYTES (4u << 20) /* a scenario or stakeholder file */
+#define TRUCE_JSON_MAX_BYTES (256u << 20) /* summary.json for the report */
+#define TRUCE_YAML_MAX_LINE 65536       /* bytes in one line */
+#define TRUCE_YAML_MAX_DEPTH 64         /* nested '[' and '{' */
+
+/* Parse a document; NULL on a syntax error or on input beyond the limits, with its position and message
  * (libfyaml's) in *where and msg. Free with fy_document_destroy. */
 struct fy_document* truce__yaml_parse(const char* text, size_t len,
                                       mark* where, char* msg, size_t n);

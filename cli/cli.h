@@ -20,7 +20,10 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv);
 
 /* Print s to stdout as a JSON string (quoted and escaped). */
 void cli_json_str(const char* s);
-/* Print the context's last error to stderr. */
+/* Write text that may come from input to f, control characters (escape
+ * sequences included) shown as \xNN. */
+void cli_put_text(FILE* f, const char* s);
+/* Print the context's last error to stderr (through cli_put_text). */
 void cli_report(const truce_ctx* ctx);
 /* Load a scenario and apply --set overrides; reports errors itself. */
 int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,

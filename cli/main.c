@@ -67,15 +67,26 @@ void cli_json_str(const char* s) {
   putchar('"');
 }
 
+void cli_put_text(FILE* f, const char* s) {
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if ((c < 0x20 && c != '\t') || c == 0x7F)
+      fprintf(f, "\\x%02X", c);
+    else
+      fputc(c, f);
+  }
+}
+
 void cli_report(const truce_ctx* ctx) {
   const char* msg = truce_ctx_message(ctx);
   /* Scenario errors already read "FILE:LINE:COL: error: ..." or
-   * "--set ...: error: ..."; anything else gets the tool's prefix. */
-  if (strstr(msg, ": error: "))
-    fprintf(stderr, "%s\n", msg);
-  else
-    fprintf(stderr, "truce: error: %s\n",
-            *msg ? msg : truce_strerror(truce_ctx_code(ctx)));
+   * "--set ...: error: ..."; anything else gets the tool's prefix. The
+   * message may quote input (a name from a CSV, a path): its control
+   * characters are shown as \xNN, never sent to the terminal. */
+  if (!strstr(msg, ": error: "))
+    fputs("truce: error: ", stderr);
+  cli_put_text(stderr, *msg ? msg : truce_strerror(truce_ctx_code(ctx)));
+  fputc('\n', stderr);
 }
 
 int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,

@@ -149,8 +149,9 @@ int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
  * title, web/report.css and the Vega, Vega-Lite and Vega-Embed builds,
  * inlined. */
 int truce__web_head(truce_ctx* ctx, FILE* f, const char* title);
-/* Write script or JSON text inside an inline <script> element (a closing
- * tag in it cannot end the element early); -1 on a write error. */
+/* Write code (a web asset) inside an inline <script> element (a closing
+ * tag in it cannot end the element early); -1 on a write error. Data goes
+ * through truce__web_json. */
 int truce__web_inline(FILE* f, const char* s, size_t n);
 /* Write data for an inline <script type="application/json">: JSON text
  * as it is, or (as_string) any text as one JSON string; either way '<',

@@ -2,14 +2,17 @@
 // truce report: builds the charts of a self-contained report from the
 // run's own files, inlined by `truce report` into <script> elements:
 // #truce-summary (summary.json), #truce-daily (daily.csv), #truce-runs
-// (runs.csv). Sets window.__truceReady = true when every chart has
-// rendered (the browser test waits for it).
+// (runs.csv), the CSVs as JSON strings. Sets window.__truceReady = true
+// when every chart has rendered (the browser test waits for it). Text from
+// the data reaches the page only as text: textContent, or esc() inside
+// the tables and cards built as HTML.
 (function () {
   'use strict';
   const text = (id) => { const e = document.getElementById(id); return e ? e.textContent : ''; };
+  const esc = (s) => (s === null || s === undefined) ? '' : String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\'': '&#39;' }[c]));
   const S = JSON.parse(text('truce-summary'));
-  const daily = vega.read(text('truce-daily'), { type: 'csv', parse: 'auto' });
-  const runsCsv = text('truce-runs');
+  const daily = vega.read(JSON.parse(text('truce-daily')), { type: 'csv', parse: 'auto' });
+  const runsCsv = JSON.parse(text('truce-runs'));
   const runs = runsCsv.trim() ? vega.read(runsCsv, { type: 'csv', parse: 'auto' }) : [];
   const sides = Object.keys(S.sides);
   const backers = S.backers ? Object.keys(S.backers) : [];
@@ -34,7 +37,7 @@
 
   // ---- headline figures (straight from summary.json)
   const head = document.getElementById('headline');
-  const card = (k, v, s) => `<div class="card"><div class="k">${k}</div><div class="v">${v}</div><div class="s">${s || ''}</div></div>`;
+  const card = (k, v, s) => `<div class="card"><div class="k">${esc(k)}</div><div class="v">${esc(v)}</div><div class="s">${esc(s)}</div></div>`;
   let h = '';
   for (const s of sides) {
     const o = S.sides[s];
@@ -133,7 +136,6 @@
   }
 
   // ---- assumptions register and metadata
-  const esc = (s) => (s === null || s === undefined) ? '' : String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
   let t = '<table><tr><th>number</th><th>value</th><th>range / distribution</th><th>unit</th><th>source</th><th>claimant</th><th>date</th></tr>';
   for (const a of S.assumptions)
     t += `<tr><td>${esc(a.path)}</td><td>${esc(a.value)}</td><td>${esc(a.distribution)}</td><td>${esc(a.unit)}</td><td>${esc(a.source)}</td><td>${esc(a.claimant)}</td><td>${esc(a.date)}</td></tr>`;
@@ -142,7 +144,7 @@
     ['seed', S.seed], ['runs', S.runs], ['days', S.days], ['mode', S.mode], ['start', S.start],
     ['truce version', S.truce_version], ['command line', S.command_line], ['overrides', (S.overrides || []).join('; ')],
     ['threads / MPI ranks', S.execution ? `${S.execution.threads} / ${S.execution.ranks}` : '']];
-  document.getElementById('meta').innerHTML = '<table>' + meta.map(([k, v]) => `<tr><th>${k}</th><td>${esc(v)}</td></tr>`).join('') + '</table>';
+  document.getElementById('meta').innerHTML = '<table>' + meta.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('') + '</table>';
   document.getElementById('title').textContent = S.scenario;
   document.getElementById('subtitle').textContent =
     `${S.runs} ${S.mode} run${S.runs === 1 ? '' : 's'} of ${S.days} days from ${S.start || 'day 0'}; seed ${S.seed}; truce ${S.truce_version}`;

@@ -241,7 +241,7 @@ int truce_explore_page_write(truce_ctx* ctx, const char* json,
                   "<p id=\"subtitle\"></p></header>\n<main id=\"main\">"
                   "</main>\n<script type=\"application/json\" "
                   "id=\"truce-explore\">", f) == EOF;
-    e |= truce__web_inline(f, data, dlen);
+    e |= truce__web_json(f, data, dlen, false); /* '<' as \u003c */
     e |= fputs("</script>\n<script>\n", f) == EOF;
     e |= truce__web_inline(f, js, js_len);
     e |= fputs("\n</script>\n</body>\n</html>\n", f) == EOF;

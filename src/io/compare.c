@@ -13,20 +13,32 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store.h"
 #include "truce_int.h"
 
 static int open_db(truce_ctx* ctx, const char* dir, sqlite3** db) {
   char path[1200];
   snprintf(path, sizeof path, "%s/results.db", dir);
+  *db = NULL;
   if (access(path, R_OK) != 0)
     return TRUCE_FAIL(ctx, TRUCE_EIO, "%s: no results.db (%s); expected the "
                       "output directory of truce run", dir, strerror(errno));
-  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-    int rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s: %s", path, sqlite3_errmsg(*db));
+  int rc = 0;
+  if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s: %s", path, sqlite3_errmsg(*db));
+  else
+    rc = truce__store_check(ctx, *db, "main", path);
+  if (rc) {
     sqlite3_close(*db);
-    return rc;
+    *db = NULL;
   }
-  return 0;
+  return rc;
+}
+
+/* A text column, "" for NULL. */
+static const char* col_text(sqlite3_stmt* st, int i) {
+  const unsigned char* t = sqlite3_column_text(st, i);
+  return t ? (const char*)t : "";
 }
 
 /* One number from a query (NAN when there is none). */
@@ -123,10 +135,11 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
                     sqlite3_errmsg(a));
     goto done;
   }
+
   static const char* const diff_sql =
       "select coalesce(x.path, y.path), x.value, y.value, x.distribution, "
       "y.distribution, y.source, x.path is not null, y.path is not null "
-      "from assumptions x full outer join b.assumptions y on x.path = y.path "
+      "from main.assumptions x full outer join b.assumptions y on x.path = y.path "
       "where x.path is null or y.path is null or x.value is not y.value or "
       "x.distribution is not y.distribution or x.source is not y.source "
       "order by 1";
@@ -135,12 +148,12 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     /* full outer join needs SQLite 3.39; fall back to a union of joins */
     static const char* const diff_sql2 =
         "select x.path, x.value, y.value, x.distribution, y.distribution, "
-        "y.source, 1, y.path is not null from assumptions x left join "
+        "y.source, 1, y.path is not null from main.assumptions x left join "
         "b.assumptions y on x.path = y.path where y.path is null or x.value "
         "is not y.value or x.distribution is not y.distribution or x.source "
         "is not y.source union all select y.path, null, y.value, null, "
         "y.distribution, y.source, 0, 1 from b.assumptions y where y.path "
-        "not in (select path from assumptions) order by 1";
+        "not in (select path from main.assumptions) order by 1";
     if (sqlite3_prepare_v2(a, diff_sql2, -1, &st, NULL) != SQLITE_OK) {
       rc = TRUCE_FAIL(ctx, TRUCE_EDB, "cannot compare: %s", sqlite3_errmsg(a));
       goto done;
@@ -150,7 +163,7 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
          c->n_diff < sizeof c->diff / sizeof c->diff[0]) {
     truce_assumption_diff* d = &c->diff[c->n_diff++];
     const unsigned char* t;
-    snprintf(d->path, sizeof d->path, "%s", sqlite3_column_text(st, 0));
+    snprintf(d->path, sizeof d->path, "%s", col_text(st, 0));
     d->a = sqlite3_column_type(st, 1) == SQLITE_NULL
                ? (double)NAN
                : sqlite3_column_double(st, 1);
@@ -176,7 +189,7 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
                          -1, &sides, NULL) == SQLITE_OK) {
     while (sqlite3_step(sides) == SQLITE_ROW) {
       char side[32], what[96], sql[200];
-      snprintf(side, sizeof side, "%s", sqlite3_column_text(sides, 0));
+      snprintf(side, sizeof side, "%s", col_text(sides, 0));
       static const int at[] = {182, 365, -1};
       for (int k = 0; k < 3; k++) {
         int d = at[k] < 0 || at[k] > horizon ? horizon : at[k];
@@ -272,7 +285,7 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
                          &bk, NULL) == SQLITE_OK) {
     while (sqlite3_step(bk) == SQLITE_ROW) {
       char id[32], what[96];
-      snprintf(id, sizeof id, "%s", sqlite3_column_text(bk, 0));
+      snprintf(id, sizeof id, "%s", col_text(bk, 0));
       static const char* const del =
           "select avg(delivered_total) from backer_runs where backer = ?1";
       snprintf(what, sizeof what, "%s: mean aid delivered", id);
@@ -288,11 +301,13 @@ done:
 
 /* ------------------------------------------------------------- HTML */
 
+/* Text from a store or the command line into HTML element content. */
 static void html_text(FILE* f, const char* s) {
   for (; *s; s++) {
     if (*s == '<') fputs("&lt;", f);
     else if (*s == '>') fputs("&gt;", f);
     else if (*s == '&') fputs("&amp;", f);
+    else if (*s == '"') fputs("&quot;", f);
     else fputc(*s, f);
   }
 }
@@ -300,6 +315,15 @@ static void html_text(FILE* f, const char* s) {
 static void html_num(FILE* f, double v) {
   if (isnan(v)) fputs("&ndash;", f);
   else fprintf(f, "%.6g", v);
+}
+
+/* One point of the exhaustion curve as a JSON object; the side name comes
+ * from the store, so it goes through truce__web_json like all data. */
+static void exhaustion_point(FILE* f, const char* label, const char* side,
+                             int day, double share) {
+  fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":", label);
+  truce__web_json(f, side, strlen(side), true);
+  fprintf(f, ",\"day\":%d,\"share\":%.6g},", day, share);
 }
 
 /* Per-run exhaustion days and the monthly window of one store, as JSON. */
@@ -325,20 +349,14 @@ static void series_json(FILE* f, const char* dir, const char* label) {
     double last = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
       const char* sd = (const char*)sqlite3_column_text(st, 0);
+      if (!sd) continue;
       if (side[0] && strcmp(side, sd))
-        fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":"
-                "\"%s\",\"day\":%d,\"share\":%.6g},", label, side, horizon,
-                last);
+        exhaustion_point(f, label, side, horizon, last);
       snprintf(side, sizeof side, "%s", sd);
       last = sqlite3_column_double(st, 2);
-      fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":"
-              "\"%s\",\"day\":%d,\"share\":%.6g},", label, side,
-              sqlite3_column_int(st, 1), last);
+      exhaustion_point(f, label, side, sqlite3_column_int(st, 1), last);
     }
-    if (side[0])
-      fprintf(f, "{\"run\":\"%s\",\"kind\":\"exhaustion\",\"side\":"
-              "\"%s\",\"day\":%d,\"share\":%.6g},", label, side, horizon,
-              last);
+    if (side[0]) exhaustion_point(f, label, side, horizon, last);
     sqlite3_finalize(st);
   }
   if (sqlite3_prepare_v2(db, "select month, p_open, p_open_now from "

@@ -32,17 +32,17 @@ int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
                           text, len);
 }
 
-/* Write text into an inline <script> or <style>: only "</script" or
- * "</style" (any case) could end the element early, so those become
- * "<\/script" ("<\/" means the same in JS and JSON strings, regular
- * expressions and CSS); in CSV data, where no escape exists, a "<"
- * starting such a tag becomes a space. */
-static int put_inline(FILE* f, const char* s, size_t n, bool csv) {
+/* Write code (the web assets: Vega, report.js, explore.js, the style
+ * sheet) into an inline <script> or <style>: only "</script" or "</style"
+ * (any case) could end the element early, so those become "<\/" ("<\/"
+ * means the same in JS strings, regular expressions and CSS). The code is
+ * ours; data never goes this way (truce__web_json). */
+static int put_code(FILE* f, const char* s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (s[i] == '<' && i + 1 < n && s[i + 1] == '/' &&
         (!strncasecmp(s + i + 2, "script", n - i - 2 < 6 ? n - i - 2 : 6) ||
          !strncasecmp(s + i + 2, "style", n - i - 2 < 5 ? n - i - 2 : 5))) {
-      if (fputs(csv ? " /" : "<\\/", f) == EOF) return -1;
+      if (fputs("<\\/", f) == EOF) return -1;
       i++;
       continue;
     }
@@ -52,7 +52,22 @@ static int put_inline(FILE* f, const char* s, size_t n, bool csv) {
 }
 
 int truce__web_inline(FILE* f, const char* s, size_t n) {
-  return put_inline(f, s, n, false);
+  return put_code(f, s, n);
+}
+
+int truce__web_json(FILE* f, const char* s, size_t n, bool as_string) {
+  if (as_string && fputc('"', f) == EOF) return -1;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)s[i];
+    int r;
+    if (c == '<' || c == '>' || c == '&' ||
+        (as_string && (c < 0x20 || c == '"' || c == '\\')))
+      r = fprintf(f, "\\u%04x", c);
+    else
+      r = fputc(c, f) == EOF ? -1 : 0;
+    if (r < 0) return -1;
+  }
+  return as_string && fputc('"', f) == EOF ? -1 : 0;
 }
 
 int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
@@ -71,7 +86,7 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
     size_t len;
     if ((rc = truce__web_asset(ctx, lib[i], &text, &len))) break;
     const char* tag = i ? "script" : "style";
-    if (fprintf(f, "<%s>\n", tag) < 0 || put_inline(f, text, len, false) ||
+    if (fprintf(f, "<%s>\n", tag) < 0 || put_code(f, text, len) ||
         fprintf(f, "\n</%s>\n", tag) < 0)
       rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write the page");
     truce__free(ctx, text, len + 1);
@@ -185,21 +200,24 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
                f) == EOF;
     static const char* const ids[] = {"truce-summary", "truce-daily",
                                       "truce-runs", "truce-explore"};
-    static const char* const types[] = {"application/json", "text/csv",
-                                        "text/csv", "application/json"};
+    /* the JSON files as they are, the CSVs as JSON strings: either way
+     * no '<' reaches the page, so no "</script", "<!--" or "<script" */
     for (int i = 0; i < 4; i++) {
       if (i == 3 && !data[i]) continue;
-      e |= fprintf(f, "<script type=\"%s\" id=\"%s\">", types[i], ids[i]) < 0;
-      if (data[i]) e |= put_inline(f, data[i], dlen[i], i == 1 || i == 2);
+      bool csv = i == 1 || i == 2;
+      e |= fprintf(f, "<script type=\"application/json\" id=\"%s\">",
+                   ids[i]) < 0;
+      if (data[i]) e |= truce__web_json(f, data[i], dlen[i], csv);
+      else e |= fputs("\"\"", f) == EOF;
       e |= fputs("</script>\n", f) == EOF;
     }
     if (xjs) { /* defines window.truceExplore, used by report.js */
       e |= fputs("<script>\n", f) == EOF;
-      e |= put_inline(f, xjs, xjs_len, false);
+      e |= put_code(f, xjs, xjs_len);
       e |= fputs("\n</script>\n", f) == EOF;
     }
     e |= fputs("<script>\n", f) == EOF;
-    e |= put_inline(f, js, js_len, false);
+    e |= put_code(f, js, js_len);
     e |= fputs("\n</script>\n</body>\n</html>\n", f) == EOF;
     rc = truce__tmp_commit(ctx, f, tmp, out, !e);
   } else if (f) {

@@ -34,6 +34,15 @@ static const char* const schema =
     "CREATE TABLE bargaining_months(month INTEGER PRIMARY KEY,"
     " p_open REAL, p_ripe REAL, p_open_now REAL);";
 
+/* What marks a truce store (PRAGMA application_id: "truc") and its
+ * layout's version; bump the version when the schema changes. */
+#define STORE_APP_ID 0x74727563
+#define STORE_VERSION 1
+#define STORE_STR(x) #x
+#define STORE_XSTR(x) STORE_STR(x)
+#define STORE_STAMP "PRAGMA application_id=" STORE_XSTR(STORE_APP_ID) \
+  "; PRAGMA user_version=" STORE_XSTR(STORE_VERSION) ";"
+
 typedef struct {
   truce_ctx* ctx;
   sqlite3* db;
@@ -41,9 +50,12 @@ typedef struct {
 } store;
 
 static int fail(store* s, const char* what) {
-  if (!s->rc)
-    s->rc = TRUCE_FAIL(s->ctx, TRUCE_EDB, "results store: %s: %s", what,
+  if (!s->rc) {
+    int ec = s->db ? sqlite3_errcode(s->db) : SQLITE_CANTOPEN;
+    s->rc = TRUCE_FAIL(s->ctx, ec == SQLITE_NOMEM ? TRUCE_ENOMEM : TRUCE_EDB,
+                       "results store: %s: %s", what,
                        s->db ? sqlite3_errmsg(s->db) : "cannot open");
+  }
   return s->rc;
 }
 
@@ -259,8 +271,8 @@ int truce__store_write(truce_ctx* ctx, const char* path,
   if (sqlite3_open(path, &s.db) != SQLITE_OK) {
     fail(&s, "open");
   } else {
-    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; BEGIN;", NULL, NULL,
-                     NULL) != SQLITE_OK ||
+    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; " STORE_STAMP " BEGIN;",
+                     NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s.db, schema, NULL, NULL, NULL) != SQLITE_OK)
       fail(&s, "schema");
     write_all(&s, sc, e, m);
@@ -270,4 +282,72 @@ int truce__store_write(truce_ctx* ctx, const char* path,
   sqlite3_close(s.db);
   if (s.rc) remove(path);
   return s.rc;
+}
+
+/* One integer from a pragma or query on db (-1 when there is none). */
+static long long int_of(sqlite3* db, const char* sql) {
+  sqlite3_stmt* st;
+  long long v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
+                       const char* path) {
+  char sql[200];
+  snprintf(sql, sizeof sql, "PRAGMA \"%s\".application_id", schema_name);
+  long long app = int_of(db, sql);
+  snprintf(sql, sizeof sql, "PRAGMA \"%s\".user_version", schema_name);
+  long long ver = int_of(db, sql);
+  if (app != STORE_APP_ID)
+    return TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: not a truce results "
+                      "store (%s); expected the results.db written by truce "
+                      "run", path, app < 0 ? "unreadable" : "foreign or empty");
+  if (ver != STORE_VERSION)
+    return TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: results store layout "
+                      "%lld; expected %d (run the scenario again with this "
+                      "truce)", path, ver, STORE_VERSION);
+  /* every table and column of the schema, which is the one declaration:
+   * built in memory and compared with the store's */
+  sqlite3* ref = NULL;
+  int rc = 0;
+  if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
+      sqlite3_exec(ref, schema, NULL, NULL, NULL) != SQLITE_OK) {
+    rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM, "results store: cannot build the "
+                    "reference schema");
+    goto done;
+  }
+  sqlite3_stmt* tabs = NULL;
+  if (sqlite3_prepare_v2(ref, "SELECT t.name, c.name FROM sqlite_master t, "
+                         "pragma_table_info(t.name) c WHERE t.type = 'table'",
+                         -1, &tabs, NULL) != SQLITE_OK) {
+    rc = TRUCE_FAIL(ctx, TRUCE_EDB, "results store: %s", sqlite3_errmsg(ref));
+    goto done;
+  }
+  snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\".sqlite_master t, "
+           "pragma_table_info(t.name, ?3) c WHERE t.type = 'table' AND "
+           "t.name = ?1 AND c.name = ?2", schema_name);
+  sqlite3_stmt* has = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &has, NULL) != SQLITE_OK)
+    rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: cannot read the store: "
+                    "%s", path, sqlite3_errmsg(db));
+  while (!rc && sqlite3_step(tabs) == SQLITE_ROW) {
+    const char* t = (const char*)sqlite3_column_text(tabs, 0);
+    const char* c = (const char*)sqlite3_column_text(tabs, 1);
+    sqlite3_bind_text(has, 1, t, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(has, 2, c, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(has, 3, schema_name, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(has) != SQLITE_ROW || sqlite3_column_int(has, 0) != 1)
+      rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: no column %s.%s; "
+                      "expected the results.db written by truce run", path,
+                      t, c);
+    sqlite3_reset(has);
+  }
+  sqlite3_finalize(has);
+  sqlite3_finalize(tabs);
+done:
+  sqlite3_close(ref);
+  return rc;
 }

@@ -9,4 +9,11 @@
 int truce__store_write(truce_ctx* ctx, const char* path,
                        const truce_scenario* sc, const truce_ensemble* e,
                        const truce_run_meta* m);
+/* Refuse a database that is not a results store of this layout: its
+ * application id and version (PRAGMAs) and every table and column of the
+ * schema, in the attached schema `schema_name` ("main" for a connection's
+ * own file) of db. `path` names it in the error. 0 or TRUCE_EDB. */
+typedef struct sqlite3 sqlite3;
+int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
+                       const char* path);
 #endif

@@ -10,20 +10,34 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "outset.h"
+
+/* Default caps on an ensemble's estimated memory and output set
+ * (truce_ensemble_estimate); --max-memory and --max-output raise them. */
+#define RUN_MAX_MEMORY (8.0 * (1u << 30))
+#define RUN_MAX_OUTPUT (4.0 * (1u << 30))
 
 static void help(FILE* f) {
   fprintf(f,
           "usage: truce run FILE [--runs N] [--threads T] [--seed S]\n"
           "                 [--overlay RECORD.yaml]... [--set PATH=VALUE]...\n"
           "                 [--out DIR] [--deterministic]\n"
+          "                 [--max-memory SIZE] [--max-output SIZE]\n"
           "\n"
           "Simulate the scenario and write into DIR: daily.csv (one run: the\n"
           "state per day and side; several: mean and quantile bands per day,\n"
           "side and series), runs.csv (one row per run: sampled parameters\n"
           "and outcomes), results.db (the same as SQLite tables) and\n"
           "summary.json (outcomes, metadata, and the assumptions with their\n"
-          "provenance). See docs/outputs.md. Under mpirun the runs are split\n"
-          "over the ranks; results do not depend on threads or ranks.\n"
+          "provenance), and report.html. See docs/outputs.md. Under mpirun the\n"
+          "runs are split over the ranks; results do not depend on threads or\n"
+          "ranks.\n"
+          "\n"
+          "The set is written beside DIR and swapped into place whole: a\n"
+          "failed or interrupted run leaves DIR as it was. A second run into\n"
+          "the same DIR is refused while one is running (lock DIR/../.NAME.lock).\n"
+          "Before running, memory and output size are estimated and refused\n"
+          "above the caps (exit 1, the estimate named).\n"
           "\n"
           "  --runs N          number of runs (default 1)\n"
           "  --threads T       OpenMP threads (default: all cores)\n"
@@ -41,6 +55,10 @@ static void help(FILE* f) {
           "                    and beside published forecasts in CSV (e.g.\n"
           "                    data/bargaining/ceasefire_forecasts.csv; see\n"
           "                    docs/bargaining.md, \"Scores\")\n"
+          "  --max-memory SIZE refuse a run estimated to need more memory\n"
+          "                    (default 8G; SIZE in bytes or with K, M, G, T)\n"
+          "  --max-output SIZE refuse an output set estimated to be larger\n"
+          "                    (default 4G)\n"
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        show this help\n");
 }
@@ -208,6 +226,82 @@ static int parse_u64(const char* s, uint64_t* v) {
   return 0;
 }
 
+/* A size: a whole number with an optional K, M, G or T (powers of 1024). */
+static int parse_size(const char* s, double* v) {
+  uint64_t x;
+  char num[32];
+  size_t n = strspn(s, "0123456789");
+  if (n == 0 || n >= sizeof num) return -1;
+  memcpy(num, s, n);
+  num[n] = '\0';
+  if (parse_u64(num, &x)) return -1;
+  static const char units[] = "KMGT";
+  double m = 1;
+  if (s[n]) {
+    const char* u = strchr(units, s[n]);
+    if (!u || s[n + 1]) return -1;
+    for (const char* k = units; k <= u; k++) m *= 1024;
+  }
+  *v = (double)x * m;
+  return 0;
+}
+
+/* n bytes for a message: "12.4 GiB" */
+static void bytes_text(double n, char* buf, size_t cap) {
+  static const char* const u[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
+  int k = 0;
+  while (n >= 1024 && k < 5) {
+    n /= 1024;
+    k++;
+  }
+  snprintf(buf, cap, k ? "%.1f %s" : "%.0f %s", n, u[k]);
+}
+
+/* Refuse an ensemble estimated above the caps, naming the estimate. */
+static int check_caps(const truce_scenario* sc, const truce_ensemble_opts* eo,
+                      double max_mem, double max_out) {
+  truce_estimate est;
+  truce_ensemble_estimate(sc, eo, &est);
+  char a[32], b[32];
+  if (est.memory_bytes > max_mem) {
+    bytes_text(est.memory_bytes, a, sizeof a);
+    bytes_text(max_mem, b, sizeof b);
+    fprintf(stderr, "truce: error: %llu runs of %d days need about %s of "
+            "memory, more than the cap of %s; expected fewer runs or days, "
+            "or a higher --max-memory\n", (unsigned long long)eo->runs,
+            truce_scenario_horizon_days(sc), a, b);
+    return -1;
+  }
+  if (est.output_bytes > max_out) {
+    bytes_text(est.output_bytes, a, sizeof a);
+    bytes_text(max_out, b, sizeof b);
+    fprintf(stderr, "truce: error: %llu runs of %d days write about %s of "
+            "outputs, more than the cap of %s; expected fewer runs or days, "
+            "or a higher --max-output\n", (unsigned long long)eo->runs,
+            truce_scenario_horizon_days(sc), a, b);
+    return -1;
+  }
+  return 0;
+}
+
+/* Print the context's error with the staging directory's name replaced by
+ * --out's, so that messages name the real output path. */
+static void report_in(const truce_ctx* ctx, const cli_outset* os) {
+  const char* msg = truce_ctx_message(ctx);
+  size_t n = strlen(os->stage);
+  const char* at = os->stage[0] ? strstr(msg, os->stage) : NULL;
+  if (!at) {
+    cli_report(ctx);
+    return;
+  }
+  char fixed[4096];
+  snprintf(fixed, sizeof fixed, "%.*s%s%s", (int)(at - msg), msg, os->out,
+           at + n);
+  if (!strstr(fixed, ": error: ")) fputs("truce: error: ", stderr);
+  cli_put_text(stderr, fixed);
+  fputc('\n', stderr);
+}
+
 static char* join_args(int argc, char** argv) {
   size_t n = 16;
   for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
@@ -240,6 +334,8 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"quiet", no_argument, NULL, 'q'},
       {"no-report", no_argument, NULL, 'R'},
       {"score", required_argument, NULL, 'C'},
+      {"max-memory", required_argument, NULL, 'M'},
+      {"max-output", required_argument, NULL, 'X'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   char* cmdline = join_args(argc, argv); /* before getopt permutes argv */
@@ -255,6 +351,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
   const char* score = NULL;
+  double max_mem = RUN_MAX_MEMORY, max_out = RUN_MAX_OUTPUT;
   optind = 1;
   while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
     switch (c) {
@@ -301,6 +398,18 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       case 'q': quiet = 1; break;
       case 'R': report = 0; break;
       case 'C': score = optarg; break;
+      case 'M':
+      case 'X':
+        if (parse_size(optarg, c == 'M' ? &max_mem : &max_out)) {
+          fprintf(stderr, "truce: error: --%s %s: expected a size in bytes, "
+                  "optionally with K, M, G or T\n",
+                  c == 'M' ? "max-memory" : "max-output", optarg);
+          free(sets);
+          free(ovl);
+          free(cmdline);
+          return CLI_USAGE;
+        }
+        break;
       case 'h':
         help(stdout);
         free(sets);
@@ -352,6 +461,9 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   int root = truce_parallel_rank() == 0;
   progress pb = {0, 0};
   truce_ensemble_hook hook;
+  cli_outset os;
+  memset(&os, 0, sizeof os);
+  os.lock_fd = -1;
   bool nego = truce_scenario_has_negotiation(sc);
   if (nego && truce_bargain_hook(ctx, sc, &hook)) goto fail;
   if (score) { /* a bad score file fails before anything is written */
@@ -372,6 +484,9 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
                             det ? TRUCE_SIM_DETERMINISTIC : 0u, 1,
                             root && !quiet && isatty(2) ? show_progress : NULL,
                             &pb, nego ? &hook : NULL};
+  if (check_caps(sc, &eo, max_mem, max_out) ||
+      (root && cli_outset_begin(&os, outdir)))
+    goto quiet_fail;
   if (truce_ensemble_run(ctx, sc, &eo, &ens)) goto fail;
   if (eo.progress) fputs("\r\033[K", stderr);
   if (!truce_ensemble_is_root(ens)) { /* rank 0 writes everything */
@@ -380,7 +495,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     truce_scenario_free(sc);
     return CLI_OK;
   }
-  if (truce_output_open(ctx, outdir, sc, &out)) goto fail;
+  if (truce_output_open(ctx, os.stage, sc, &out)) goto fail;
   if (runs == 1) { /* one run: its full state, day by day */
     day_user u = {out, 0};
     if (truce_sim_new(ctx, sc, &sim) ||
@@ -392,19 +507,15 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
                          truce_ensemble_threads(ens),
                          truce_ensemble_ranks(ens)};
   if (truce_output_commit(out, &meta)) goto fail;
-  if (!quiet) print_summary(sc, ens, runs, det, outdir);
+  char html[CLI_OUTSET_LONG + 16];
+  snprintf(html, sizeof html, "%s/report.html", os.stage);
+  if (report && truce_report_write(ctx, os.stage, html)) goto fail;
+  if (cli_outset_commit(&os)) goto quiet_fail;
+  cli_outset_end(&os);
+  if (!quiet) print_summary(sc, ens, runs, det, os.out);
   if (!quiet && nego) print_bargaining(ctx, sc, ens);
   if (score && print_scores(ctx, sc, ens, score)) goto fail;
-  if (report) {
-    char html[1100];
-    snprintf(html, sizeof html, "%s/report.html", outdir);
-    /* the outputs are complete; a missing report is only a warning */
-    if (truce_report_write(ctx, outdir, html))
-      fprintf(stderr, "truce: warning: report not written: %s\n",
-              truce_ctx_message(ctx));
-    else if (!quiet)
-      printf("  report: %s\n", html);
-  }
+  if (report && !quiet) printf("  report: %s/report.html\n", os.out);
   free(cmdline);
   truce_ensemble_free(ens);
   truce_output_free(out);
@@ -412,7 +523,9 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   truce_scenario_free(sc);
   return CLI_OK;
 fail:
-  cli_report(ctx);
+  report_in(ctx, &os);
+quiet_fail:
+  cli_outset_end(&os);
   free(cmdline);
   truce_ensemble_free(ens);
   truce_output_free(out);

@@ -148,7 +148,8 @@ int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
 /* Write an HTML page's opening up to its <head>'s end (exclusive): the
  * title, web/report.css and the Vega, Vega-Lite and Vega-Embed builds,
  * inlined. */
-int truce__web_head(truce_ctx* ctx, FILE* f, const char* title);
+int truce__web_head(truce_ctx* ctx, FILE* f, const char* title,
+                    const char* out);
 /* Write code (a web asset) inside an inline <script> element (a closing
  * tag in it cannot end the element early); -1 on a write error. Data goes
  * through truce__web_json. */

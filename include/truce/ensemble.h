@@ -79,6 +79,16 @@ TRUCE_API int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
                                  const truce_ensemble_opts* opts,
                                  truce_ensemble** out);
 TRUCE_API void truce_ensemble_free(truce_ensemble* e);
+
+/* What an ensemble will cost, estimated before running it: the memory
+ * truce_ensemble_run allocates (per MPI rank; docs/outputs.md, "Limits")
+ * and the size of the output set truce run writes, in bytes. */
+typedef struct {
+  double memory_bytes, output_bytes;
+} truce_estimate;
+TRUCE_API void truce_ensemble_estimate(const truce_scenario* sc,
+                                       const truce_ensemble_opts* opts,
+                                       truce_estimate* est);
 TRUCE_API int truce_ensemble_is_root(const truce_ensemble* e);
 TRUCE_API int truce_ensemble_ranks(const truce_ensemble* e);
 TRUCE_API int truce_ensemble_threads(const truce_ensemble* e);

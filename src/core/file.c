@@ -57,6 +57,7 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
 FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp,
                       size_t cap) {
   snprintf(tmp, cap, "%s.%ld.tmp", out, (long)getpid());
+  errno = 0;
   FILE* f = fopen(tmp, "wb");
   if (!f)
     TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
@@ -66,11 +67,14 @@ FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp,
 
 int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
                       const char* out, bool ok) {
-  int rc = 0;
+  int rc = 0, why = ok ? 0 : errno; /* a failed write's reason, if any */
+  if (ferror(f)) ok = false;
   errno = 0;
-  if (fclose(f) != 0 || !ok)
+  if (fclose(f) != 0 || !ok) {
+    why = errno ? errno : why;
     rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
-                    errno ? strerror(errno) : "write failed");
+                    why ? strerror(why) : "write failed");
+  }
   else if (rename(tmp, out) != 0)
     rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (rename "
                     "from %s: %s)", out, tmp, strerror(errno));

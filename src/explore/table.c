@@ -236,7 +236,7 @@ int truce_explore_page_write(truce_ctx* ctx, const char* json,
   char tmp[1300];
   FILE* f = NULL;
   if (!rc && !(f = truce__tmp_open(ctx, out, tmp, sizeof tmp))) rc = TRUCE_EIO;
-  if (!rc && !(rc = truce__web_head(ctx, f, "truce explore"))) {
+  if (!rc && !(rc = truce__web_head(ctx, f, "truce explore", out))) {
     int e = fputs("</head>\n<body data-page=\"explore\">\n<header><h1 id=\"title\"></h1>"
                   "<p id=\"subtitle\"></p></header>\n<main id=\"main\">"
                   "</main>\n<script type=\"application/json\" "

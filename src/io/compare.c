@@ -402,7 +402,7 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
   char tmp[1300];
   FILE* f = truce__tmp_open(ctx, out, tmp, sizeof tmp);
   if (!f) return TRUCE_EIO;
-  int rc = truce__web_head(ctx, f, "truce compare");
+  int rc = truce__web_head(ctx, f, "truce compare", out);
   if (!rc) {
     fputs("</head><body><header><h1>truce compare</h1><p>A: ", f);
     html_text(f, dir_a);

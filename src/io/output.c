@@ -72,11 +72,16 @@ static void date_of(const truce_output* o, int day, char date[11]) {
   if (o->has_start) truce__date_from_days(o->start_days + day, date);
 }
 
+/* A failed write of the output `path` (named, not its temporary file),
+ * with the OS's reason when there is one. */
+static int write_error(truce_output* o, const char* path) {
+  return TRUCE_FAIL(o->ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)",
+                    path, errno ? strerror(errno) : "write error");
+}
+
 static int open_daily(truce_output* o, const char* header) {
   o->daily_f = fopen(o->daily_tmp, "w");
-  if (!o->daily_f)
-    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
-                      o->daily_tmp, strerror(errno));
+  if (!o->daily_f) return write_error(o, o->daily);
   fputs(header, o->daily_f);
   return 0;
 }
@@ -106,8 +111,7 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
                 s->ammunition, s->territory, s->rounds_fired, s->drones_fired,
                 s->casualties_artillery, s->casualties_drones,
                 s->casualties_assault) < 0)
-      return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
-                        o->daily_tmp, strerror(errno));
+      return write_error(o, o->daily);
   }
   return 0;
 }
@@ -151,8 +155,7 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
                     d, date, truce_scenario_side_id(o->sc, i),
                     truce_series_name(k), (unsigned long long)b.n, b.mean,
                     b.p05, b.p25, b.p50, b.p75, b.p95) < 0)
-          return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'",
-                            o->daily_tmp);
+          return write_error(o, o->daily);
       }
     for (size_t b = 0; b < truce_scenario_backer_count(o->sc); b++)
       for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
@@ -163,8 +166,7 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
                     d, date, truce_scenario_backer_id(o->sc, b),
                     truce_backer_series_name(k), (unsigned long long)bd.n,
                     bd.mean, bd.p05, bd.p25, bd.p50, bd.p75, bd.p95) < 0)
-          return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'",
-                            o->daily_tmp);
+          return write_error(o, o->daily);
       }
   }
   o->daily_done = true;
@@ -173,9 +175,7 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
 
 static int write_runs(truce_output* o, const truce_ensemble* e) {
   FILE* f = fopen(o->runs_tmp, "w");
-  if (!f)
-    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s", o->runs_tmp,
-                      strerror(errno));
+  if (!f) return write_error(o, o->runs);
   size_t np = truce_scenario_uncertain_count(o->sc);
   fputs("run", f);
   for (size_t j = 0; j < np; j++)
@@ -213,9 +213,10 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
     if (fputc('\n', f) == EOF) rc = TRUCE_EIO;
     if (!rc) rc = truce_output_run_end(o, r, oc);
   }
+  errno = 0;
+  if (ferror(f) && !rc) rc = TRUCE_EIO;
   if (fclose(f) != 0 && !rc) rc = TRUCE_EIO;
-  if (rc == TRUCE_EIO)
-    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->runs_tmp);
+  if (rc == TRUCE_EIO) return write_error(o, o->runs);
   o->runs_done = true;
   return rc;
 }
@@ -526,17 +527,15 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
   int rc = build_summary(o, m);
   if (rc) return rc;
   FILE* f = fopen(o->summary_tmp, "w");
-  if (!f)
-    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s': %s",
-                      o->summary_tmp, strerror(errno));
+  if (!f) return write_error(o, o->summary);
+  errno = 0;
   size_t w = fwrite(o->json, 1, o->json_len, f);
-  if (fclose(f) != 0 || w != o->json_len)
-    return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->summary_tmp);
+  if (fclose(f) != 0 || w != o->json_len) return write_error(o, o->summary);
   if (o->daily_f) {
-    int e = fclose(o->daily_f);
+    errno = 0;
+    int e = ferror(o->daily_f) | fclose(o->daily_f);
     o->daily_f = NULL;
-    if (e != 0)
-      return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot write '%s'", o->daily_tmp);
+    if (e != 0) return write_error(o, o->daily);
   }
   if (o->ens &&
       (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m)))

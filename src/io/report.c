@@ -7,6 +7,7 @@
  * shows exactly what the outputs say. Written to a temporary file and
  * renamed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,7 +71,8 @@ int truce__web_json(FILE* f, const char* s, size_t n, bool as_string) {
   return as_string && fputc('"', f) == EOF ? -1 : 0;
 }
 
-int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
+int truce__web_head(truce_ctx* ctx, FILE* f, const char* title,
+                    const char* out) {
   static const char* const lib[] = {
       "report.css", "node_modules/vega/build/vega.min.js",
       "node_modules/vega-lite/build/vega-lite.min.js",
@@ -79,7 +81,8 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
               "<meta charset=\"utf-8\">\n<meta name=\"generator\" "
               "content=\"truce " TRUCE_VERSION "\">\n<title>%s</title>\n",
               title) < 0)
-    return TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write the page");
+    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)",
+                      out, strerror(errno));
   int rc = 0;
   for (int i = 0; i < 4 && !rc; i++) {
     char* text;
@@ -88,7 +91,8 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title) {
     const char* tag = i ? "script" : "style";
     if (fprintf(f, "<%s>\n", tag) < 0 || put_code(f, text, len) ||
         fprintf(f, "\n</%s>\n", tag) < 0)
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "cannot write the page");
+      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)",
+                      out, strerror(errno));
     truce__free(ctx, text, len + 1);
   }
   return rc;
@@ -180,7 +184,7 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
   FILE* f = NULL;
   if (!rc && !(f = truce__tmp_open(ctx, out, tmp, sizeof tmp)))
     rc = TRUCE_EIO;
-  if (!rc && !(rc = truce__web_head(ctx, f, "truce report"))) {
+  if (!rc && !(rc = truce__web_head(ctx, f, "truce report", out))) {
     int e = 0;
     e |= fputs("</head>\n<body>\n<header><h1 id=\"title\"></h1><p id=\"subtitle\">"
                "</p></header>\n<main>\n"

@@ -5,13 +5,19 @@
 #   make test     install what is missing, build, run every test
 #   make sanitize the test suite under AddressSanitizer + UBSan (build-asan/;
 #                 without MPI, whose start-up leaks by design)
+#   make fuzz     every libFuzzer target (tests/fuzz/) for FUZZ_SECONDS each
+#                 under ASan + UBSan, with clang (build-fuzz/)
+#   make tsan     the ensemble's tests under ThreadSanitizer (build-tsan/)
+#   make valgrind the CLI tests under valgrind memcheck (build/)
 #   make bench    build and run the benchmarks (bench/)
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/ukraine-2023-11.yaml
 OUT ?= out/ukraine-2023-11
 
-.PHONY: all deps configure build run test sanitize bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps configure build run test sanitize fuzz tsan valgrind bench clean
 
 all: build
 
@@ -37,5 +43,24 @@ sanitize: deps
 	cmake --build build-asan -j $(JOBS)
 	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRUCE_SANITIZE=ON \
+	  -DTRUCE_FUZZ=ON -DTRUCE_WITH_MPI=OFF
+	cmake --build build-fuzz -j $(JOBS)
+	tests/fuzz/run.sh build-fuzz . $(FUZZ_SECONDS)
+
+# OpenMP's runtime (libomp with clang) is not TSan-instrumented; its
+# barriers are declared to TSan through archer (libarcher.so), which
+# clang's libomp loads when OMP_TOOL_LIBRARIES names it.
+tsan: deps
+	CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DTRUCE_TSAN=ON -DTRUCE_WITH_MPI=OFF
+	cmake --build build-tsan -j $(JOBS) --target test_ensemble test_bargain truce_cli
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --test-dir build-tsan --output-on-failure -R 'unit_(ensemble|bargain)'
+
+valgrind: deps build
+	TRUCE_VALGRIND=1 ctest --test-dir $(BUILD) --output-on-failure -R '^cli$$'
+
 clean:
-	rm -rf $(BUILD) build-asan out
+	rm -rf $(BUILD) build-asan build-fuzz build-tsan out

@@ -12,8 +12,8 @@ typedef struct {
 
 /* Input limits of every YAML and JSON reader (docs/scenario.md, "Limits"),
  * checked before libfyaml sees the text. */
-#define TRUCE_YAML_MAX_BYTES (4u << 20) /* a scenario or stakeholder file */
-#define TRUCE_JSON_MAX_BYTES (256u << 20) /* summary.json for the report */
+#define TRUCE_YAML_MAX_BYTES (1u << 20) /* a scenario or stakeholder file */
+#define TRUCE_JSON_MAX_BYTES (16u << 20) /* summary.json for the report */
 #define TRUCE_YAML_MAX_LINE 65536       /* bytes in one line */
 #define TRUCE_YAML_MAX_DEPTH 64         /* nested '[' and '{' */
 

@@ -147,6 +147,13 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
   return 0;
 }
 
+int truce__deu_read(truce_ctx* ctx, const char* path, size_t* n_issues) {
+  issue* is;
+  int rc = read_deu(ctx, path, &is, n_issues);
+  if (!rc) truce__free(ctx, is, 0);
+  return rc;
+}
+
 /* Prediction of one issue by a model variant. */
 enum { V_COMP_GDP, V_COMP_EQ, V_MEAN, V_WMED, V_MED, V_COM, V_RP,
        V_CHALLENGE, V_PCE, V_COUNT };

@@ -23,4 +23,7 @@ int truce__stake_alloc(truce_ctx* ctx, size_t n, size_t d, truce_stake** out);
 double truce__stake_pce_beats(const truce_stake* st,
                               const truce_stake_opts* o, const double* x01,
                               const double* a, const double* b);
+/* Read a DEU III table as truce_stake_backtest does and count its
+ * scorable issues (the reader alone, for the fuzz target). */
+int truce__deu_read(truce_ctx* ctx, const char* path, size_t* n_issues);
 #endif

@@ -3,9 +3,12 @@
  * every class of bad input with its FILE:LINE:COL. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "scenario/params.h"
 #include "support.h"
+#include "truce_int.h"
 
 #define SIDES                         \
   "sides:\n"                          \
@@ -525,6 +528,76 @@ static void test_events_validated(void** state) {
                "bad.yaml:11:", "duration_days");
 }
 
+/* Events come out sorted by day and, within a day, in file order (the
+ * merge sort is stable), however they are listed. */
+static void test_events_sorted_stably(void** state) {
+  (void)state;
+  char y[8192] = "truce: 1\nhorizon_days: 60\n" SIDES COMBAT "events:\n";
+  static const int days[] = {9, 3, 9, 1, 3, 9, 0, 1, 3, 2};
+  for (int i = 0; i < 10; i++) {
+    char line[96];
+    snprintf(line, sizeof line, "  - {day: %d, set: {combat.intensity: %.3f}}\n",
+             days[i], 1.0 + 0.125 * i);
+    strcat(y, line);
+  }
+  truce_scenario* sc = ts_load(ctx, y);
+  const truce__model* m = truce__scenario_model(sc);
+  assert_int_equal(m->n_events, 10);
+  for (size_t k = 1; k < m->n_events; k++) {
+    const truce__event *a = &m->events[k - 1], *b = &m->events[k];
+    assert_true(a->day <= b->day);
+    if (a->day == b->day) assert_true(a->value < b->value); /* file order */
+  }
+  truce_scenario_free(sc);
+}
+
+/* Input a hostile user would write: each is refused with its position,
+ * quickly and without reading uninitialised memory. */
+static void test_hostile_input(void** state) {
+  (void)state;
+  /* on 2f391e1 this printed a garbage version from an unset buffer */
+  expect_error("truce: [1]\n", "bad.yaml:1:9: ",
+               "unsupported format version a list; expected 'truce: 1'");
+  expect_error("truce: 2\n", "bad.yaml:1:8: ",
+               "unsupported format version '2'");
+  /* libfyaml 0.7.12 loops forever on a directive then a non-ASCII byte */
+  expect_error("%\x9b", "bad.yaml:1:1: ", "directives");
+  expect_error("%YAML 1.2\n---\ntruce: 1\n", "bad.yaml:1:1: ", "directives");
+  expect_error("truce: 1\nname: \xc3\x28\n", "bad.yaml:2:7: ", "not UTF-8");
+  expect_error("truce: 1\nname: \xed\xa0\x80\n", "bad.yaml:2:7: ",
+               "not UTF-8"); /* a surrogate */
+  expect_error("truce: 1\nname: a\x1b[31m\n", "bad.yaml:2:8: ",
+               "control character 0x1B");
+  char deep[256] = "truce: 1\nx: ";
+  for (int i = 0; i < 70; i++) strcat(deep, "[");
+  expect_error(deep, "bad.yaml:2:68: ", "nested more than 64 deep");
+  size_t big = (1u << 20) + 1;
+  char* text = malloc(big + 1);
+  memset(text, '#', big);
+  text[big] = '\0';
+  for (size_t i = 100; i < big; i += 100) text[i] = '\n';
+  expect_error(text, "bad.yaml:1:1: ", "more than the limit of 1048576");
+  free(text);
+  /* issue and option names reach the report and the terminal */
+  const char* nego =
+      "truce: 1\n" SIDES COMBAT
+      "negotiation:\n"
+      "  issues:\n"
+      "    \"<img src=y onerror=alert(6)>\": {options: [p, q], status_quo: p}\n"
+      "  sides:\n"
+      "    a: {weights: {territory: 1}, bargaining_power: 0.5}\n"
+      "    b: {weights: {territory: 1}, bargaining_power: 0.5}\n";
+  expect_error(nego, "bad.yaml:12:6: ", "bad issue name '<img src=y");
+  nego = "truce: 1\n" SIDES COMBAT
+         "negotiation:\n"
+         "  issues:\n"
+         "    x: {options: [p, \"x <!--<script> y\"], status_quo: p}\n"
+         "  sides:\n"
+         "    a: {weights: {territory: 1}, bargaining_power: 0.5}\n"
+         "    b: {weights: {territory: 1}, bargaining_power: 0.5}\n";
+  expect_error(nego, "bad.yaml:12:23: ", "bad option name 'x <!--<script> y'");
+}
+
 static void test_stakeholder_links(void** state) {
   (void)state;
   truce_scenario* sc = ts_load(
@@ -608,6 +681,8 @@ int main(void) {
       cmocka_unit_test(test_distribution_moments),
       cmocka_unit_test(test_uncertain_streams),
       cmocka_unit_test(test_events_validated),
+      cmocka_unit_test(test_events_sorted_stably),
+      cmocka_unit_test(test_hostile_input),
       cmocka_unit_test(test_stakeholder_links),
       cmocka_unit_test(test_oom_sweep),
   };

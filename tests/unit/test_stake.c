@@ -211,6 +211,34 @@ static void test_yaml_with_provenance(void** s) {
 }
 
 /* DEU III: the compromise model with GDP capability scores 23.09. */
+/* A KTAB file whose header row comes twice: loads (the second header
+ * wins), and nothing leaks (a counting allocator; on 2f391e1 the first
+ * row's dimension names leaked). A '%' directive followed by a non-ASCII
+ * byte is refused at once (libfyaml 0.7.12 looped forever on it). */
+static void test_hostile_files(void** s) {
+  (void)s;
+  ts_alloc a = {0, 0, 0};
+  truce_ctx* c;
+  assert_int_equal(truce_ctx_new(&c, ts_alloc_fn, &a), 0);
+  const char* path = "stake-test-repeated.csv";
+  FILE* f = fopen(path, "w");
+  fputs("X, X issue, 2, 1,\nActor, Desc, Power, first Position, Sal\n"
+        "Actor, Desc, Power, second Position, Sal\nA, a, 10, 40, 50\n"
+        "B, b, 5, 60, 50\n", f);
+  fclose(f);
+  truce_stake* st = NULL;
+  int rc = truce_stake_load(c, path, &st);
+  remove(path);
+  if (rc) fail_msg("%s", truce_ctx_message(c));
+  truce_stake_free(st);
+  truce_ctx_free(c);
+  assert_int_equal(a.live, 0);
+  expect_load_error("directive.yaml", "%\x9b", "1:1: error: ",
+                    "directives");
+  expect_load_error("utf8.yaml", "truce_stake: 1\nname: \xff\n", "2:7: error: ",
+                    "not UTF-8");
+}
+
 static void test_deu3(void** s) {
   (void)s;
   truce_backtest bt;
@@ -236,6 +264,7 @@ int main(void) {
       cmocka_unit_test(test_input_errors),
       cmocka_unit_test(test_yaml_with_provenance),
       cmocka_unit_test(test_deu3),
+      cmocka_unit_test(test_hostile_files),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -5,6 +5,7 @@
  */
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -200,5 +201,12 @@ int main(int argc, char** argv) {
   }
   truce_ctx_free(ctx);
   truce_parallel_finalize();
+  /* what was printed must have arrived (a full disk, a closed pipe) */
+  errno = 0;
+  if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_OK) {
+    fprintf(stderr, "truce: error: cannot write to standard output (%s)\n",
+            errno ? strerror(errno) : "write error");
+    rc = CLI_FAIL;
+  }
   return rc;
 }

@@ -538,8 +538,12 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
     if (e != 0) return write_error(o, o->daily);
   }
   if (o->ens &&
-      (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m)))
-    return rc;
+      (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m))) {
+    char why[512]; /* name results.db, not its temporary file */
+    snprintf(why, sizeof why, "%s", truce_ctx_message(o->ctx));
+    return TRUCE_FAIL(o->ctx, rc, "%s:1:1: error: cannot write (%s)", o->db,
+                      why);
+  }
   if ((o->daily_done && rename(o->daily_tmp, o->daily) != 0) ||
       (o->runs_done && rename(o->runs_tmp, o->runs) != 0) ||
       (o->ens && rename(o->db_tmp, o->db) != 0) ||

@@ -6,6 +6,14 @@
 # usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
 set -euo pipefail
 TRUCE=$1 SRC=$2 WEB=$3 OUT=$4
+missing=""
+command -v node >/dev/null 2>&1 || missing="$missing node"
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+[ -d "$WEB/node_modules/playwright-core" ] || missing="$missing $WEB/node_modules/playwright-core"
+if [ -n "$missing" ]; then
+  echo "browser: FAIL: missing:$missing (run scripts/install-deps)" >&2
+  exit 1
+fi
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 200 --out "$T/a" -q
@@ -36,3 +44,18 @@ node "$SRC/tests/browser/compare_test.mjs" "$T/b/compare.html" \
   --condition 'ua.exhaustion_day < 731' --bootstrap 50 --out "$T/x" -q
 node "$SRC/tests/browser/explore_test.mjs" "$T/x/explore.html" \
   "$OUT/explore-screenshot.png" "$WEB"
+# Hostile text in every free text field of a scenario and of a store: the
+# pages render, no script runs, no element is injected.
+H1='x <!--<script> y </script><script>window.__pwned=1</script>'
+H2='</script><img src=y onerror="window.__pwned=2">'
+sed -e "s|^name: .*|name: '$H1'|" \
+    -e "s|source: \"Engel 1954 via Braun sec. 4.5\"|source: '$H2'|" \
+    -e "s|claimant: Engel,|claimant: '<!--<script>',|" \
+    "$SRC/scenarios/historical/iwo-jima-1945.yaml" >"$T/hostile.yaml"
+"$TRUCE" run "$T/hostile.yaml" --runs 5 --out "$T/h" -q
+"$TRUCE" run "$T/hostile.yaml" --runs 5 --out "$T/h2" -q --no-report --set seed=8
+sqlite3 "$T/h2/results.db" "update runs set side = '$H2' where side = 'us';
+  update assumptions set source = '<b id=injected>x</b>' where rowid = 1;"
+"$TRUCE" compare "$T/h" "$T/h2" >/dev/null
+node "$SRC/tests/browser/hostile_test.mjs" "$T/h/report.html" "$T/h2/compare.html" \
+  "$H1" "$WEB"

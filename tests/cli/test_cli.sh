@@ -12,6 +12,7 @@ pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$SRC/tests/cli/valgrind.sh"
 
 cat >"$T/good.yaml" <<'Y'
 truce: 1

@@ -271,7 +271,7 @@ int truce__store_write(truce_ctx* ctx, const char* path,
   if (sqlite3_open(path, &s.db) != SQLITE_OK) {
     fail(&s, "open");
   } else {
-    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; " STORE_STAMP " BEGIN;",
+    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; BEGIN; " STORE_STAMP,
                      NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s.db, schema, NULL, NULL, NULL) != SQLITE_OK)
       fail(&s, "schema");

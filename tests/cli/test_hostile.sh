@@ -226,6 +226,21 @@ if unshare -m true 2>/dev/null; then
       && ! grep -q "stage\|\.tmp" "$T/stderr" && [ "$(cat "$T/left")" = ".o.lock" ] \
       && ok || bad "10: full disk in $what: exit $rc, $(cat "$T/stderr"), left $(cat "$T/left")"
   done
+  # two pages: daily.csv and runs.csv fit, summary.json (3.5 KB, one
+  # buffered fwrite) fails only at its fclose
+  unshare -m sh -c "mount -t tmpfs -o size=8k tmpfs '$T/sizes' && \
+    '$TRUCE' run '$IWO' --out '$T/sizes/o' -q --no-report 2>'$T/stderr'; echo \$? >'$T/rc'"
+  [ "$(cat "$T/rc")" -eq 1 ] && grep -q "sizes/o/summary.json:1:1: error: cannot write (No space left on device)" "$T/stderr" \
+    && ok || bad "10/11: summary.json failing at fclose: $(cat "$T/stderr")"
+  # a full disk under a small file (calibrate --write-scenario, 1 KB):
+  # the write fails at fclose; the temporary file is removed
+  ARD=$SRC/scenarios/historical/ardennes-1944.yaml
+  unshare -m sh -c "mount -t tmpfs -o size=4k tmpfs '$T/sizes' && head -c 4096 /dev/zero >'$T/sizes/filler'; \
+    '$TRUCE' calibrate '$ARD' --observed '$SRC/data/historical/ardennes/ardennes-observed.csv' \
+      --write-scenario '$T/sizes/fit.yaml' >/dev/null 2>'$T/stderr'; echo \$? >'$T/rc'; ls -A '$T/sizes' >'$T/left'"
+  [ "$(cat "$T/rc")" -eq 1 ] && grep -q "sizes/fit.yaml:1:1: error: cannot write (No space left on device)" "$T/stderr" \
+    && [ "$(cat "$T/left")" = filler ] \
+    && ok || bad "10/11: small file on a full disk: $(cat "$T/stderr"), left $(cat "$T/left")"
   unshare -m sh -c "mount -t tmpfs -o ro tmpfs '$T/sizes' && \
     '$TRUCE' run '$IWO' --out '$T/sizes/o' -q 2>'$T/stderr'; echo \$? >'$T/rc'"
   [ "$(cat "$T/rc")" -eq 1 ] && grep -q "Read-only file system" "$T/stderr" \

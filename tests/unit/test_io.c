@@ -2,6 +2,7 @@
  * Outputs: files appear only on commit, carry the metadata, and summarise
  * several runs with quantiles. */
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,69 @@ static void test_commit_writes_summary(void** s) {
   truce_scenario_free(sc);
 }
 
+/* ---- a disk that fills while SQLite writes: a VFS over the default
+ * one whose writes fail with SQLITE_FULL. results.db is small and the
+ * journal off, so its pages reach the file at COMMIT: the COMMIT fails
+ * (a store that ignored it would say 0 and leave a truncated file). */
+static sqlite3_vfs full_vfs;
+static sqlite3_io_methods full_io;
+static const sqlite3_io_methods* real_io;
+static int (*real_open)(sqlite3_vfs*, sqlite3_filename, sqlite3_file*, int,
+                        int*);
+static int writes_failed;
+
+static int full_write(sqlite3_file* f, const void* b, int n, sqlite3_int64 o) {
+  (void)f, (void)b, (void)n, (void)o;
+  writes_failed++;
+  return SQLITE_FULL;
+}
+
+static int full_open(sqlite3_vfs* v, sqlite3_filename name, sqlite3_file* f,
+                     int flags, int* out) {
+  int rc = real_open(sqlite3_vfs_find("unix"), name, f, flags, out);
+  if (rc == SQLITE_OK && f->pMethods) {
+    real_io = f->pMethods;
+    full_io = *real_io;
+    full_io.xWrite = full_write;
+    f->pMethods = &full_io;
+  }
+  (void)v;
+  return rc;
+}
+
+static void test_failed_commit(void** s) {
+  (void)s;
+  sqlite3_vfs* unix_vfs = sqlite3_vfs_find("unix");
+  full_vfs = *unix_vfs;
+  full_vfs.zName = "truce-test-full";
+  real_open = unix_vfs->xOpen;
+  full_vfs.xOpen = full_open;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_ensemble_opts eo = {3, 1, TRUCE_SIM_DETERMINISTIC, 0, NULL, NULL,
+                            NULL};
+  truce_ensemble* e;
+  assert_int_equal(truce_ensemble_run(ctx, sc, &eo, &e), 0);
+  truce_output* o;
+  assert_int_equal(truce_output_open(ctx, dir, sc, &o), 0);
+  assert_int_equal(truce_output_ensemble(o, e), 0);
+  assert_int_equal(sqlite3_vfs_register(&full_vfs, 1), SQLITE_OK);
+  writes_failed = 0;
+  truce_run_meta m = {7, 3, 1, "truce run x", 1, 1};
+  int rc = truce_output_commit(o, &m);
+  sqlite3_vfs_unregister(&full_vfs);
+  assert_true(writes_failed > 0);
+  assert_int_equal(rc, TRUCE_EDB);
+  const char* msg = truce_ctx_message(ctx);
+  char want[300];
+  snprintf(want, sizeof want, "%s/results.db:1:1: error: cannot write", dir);
+  if (!strstr(msg, want) || !strstr(msg, "full"))
+    fail_msg("expected '%s ... full', got '%s'", want, msg);
+  truce_output_free(o);
+  assert_int_equal(entries(), 0); /* nothing renamed, no temporary left */
+  truce_ensemble_free(e);
+  truce_scenario_free(sc);
+}
+
 static void test_daily_dates(void** s) {
   (void)s;
   truce_scenario* sc = ts_load(ctx, yaml);
@@ -182,6 +246,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_nothing_until_commit, rm_dir),
       cmocka_unit_test_teardown(test_commit_writes_summary, rm_dir),
       cmocka_unit_test_teardown(test_daily_dates, rm_dir),
+      cmocka_unit_test_teardown(test_failed_commit, rm_dir),
       cmocka_unit_test(test_bad_directory),
       cmocka_unit_test(test_outcome_format),
   };

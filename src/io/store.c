@@ -237,7 +237,7 @@ static void write_all(store* s, const truce_scenario* sc,
     truce_bargain_summary b;
     if (!s->rc && truce_bargain_summarise(s->ctx, sc, e, &b)) s->rc = TRUCE_EDB;
     st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?,?)");
-    for (int mo = 0; mo < b.months && !s->rc; mo++) {
+    for (int mo = 0; !s->rc && mo < b.months; mo++) { /* b is unset on failure */
       sqlite3_bind_int(st, 1, mo + 1);
       bind_num(st, 2, b.p_open_by_month[mo]);
       bind_num(st, 3, b.p_ripe_by_month[mo]);

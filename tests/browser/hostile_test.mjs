@@ -12,7 +12,7 @@ const c = counter(), check = c.check;
 for (const [file, what] of [[report, 'report'], [compare, 'compare']]) {
   const { browser, page, errors } = await openPage(file, web);
   check(await page.evaluate(() => window.__pwned === undefined), `${what}: injected script ran`);
-  check(await page.evaluate(() => document.querySelectorAll('main img, header img, #injected').length === 0),
+  check(await page.evaluate(() => document.querySelectorAll('main img, header img, #injected, #assumptions svg, #meta svg, #headline svg').length === 0),
     `${what}: an element was injected`);
   const charts = await chartMarks(page);
   // the comparison's window chart is empty without a negotiation

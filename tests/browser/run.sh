@@ -51,6 +51,7 @@ H2='</script><img src=y onerror="window.__pwned=2">'
 sed -e "s|^name: .*|name: '$H1'|" \
     -e "s|source: \"Engel 1954 via Braun sec. 4.5\"|source: '$H2'|" \
     -e "s|claimant: Engel,|claimant: '<!--<script>',|" \
+    -e "s|unit: men,|unit: '<svg onload=window.__pwned=3>',|" \
     "$SRC/scenarios/historical/iwo-jima-1945.yaml" >"$T/hostile.yaml"
 "$TRUCE" run "$T/hostile.yaml" --runs 5 --out "$T/h" -q
 "$TRUCE" run "$T/hostile.yaml" --runs 5 --out "$T/h2" -q --no-report --set seed=8

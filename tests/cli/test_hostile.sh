@@ -90,11 +90,12 @@ rc=$?
 # field: the report's data blocks hold no '<' at all
 sed -e 's|^name: .*|name: "x <!--<script> y </script><script>window.__pwned=1</script>"|' \
     -e 's|source: "Engel 1954 via Braun sec. 4.5"|source: "</script><img src=y onerror=\\"window.__pwned=2\\">"|' \
-    -e 's|claimant: Engel,|claimant: "<!--<script>",|' "$IWO" >"$T/hostile.yaml"
+    -e 's|claimant: Engel,|claimant: "<!--<script>",|' \
+    -e 's|unit: men,|unit: "<svg onload=window.__pwned=3>",|' "$IWO" >"$T/hostile.yaml"
 "$TRUCE" run "$T/hostile.yaml" --runs 3 --out "$T/hostile" -q 2>"$T/stderr" \
   && no_markup_in_data "$T/hostile/report.html" \
   && ok || bad "3: hostile text in the report's data: $(cat "$T/stderr")"
-grep -q '<script>window.__pwned\|<img src=y onerror' "$T/hostile/report.html" \
+grep -q '<script>window.__pwned\|<img src=y onerror\|<svg onload' "$T/hostile/report.html" \
   && bad "3: hostile markup reached the report raw" || ok
 
 # ---- 2 (and 11). compare.html from a crafted results.db: side names,

@@ -262,23 +262,21 @@ static int check_caps(const truce_scenario* sc, const truce_ensemble_opts* eo,
                       double max_mem, double max_out) {
   truce_estimate est;
   truce_ensemble_estimate(sc, eo, &est);
-  char a[32], b[32];
-  if (est.memory_bytes > max_mem) {
-    bytes_text(est.memory_bytes, a, sizeof a);
-    bytes_text(max_mem, b, sizeof b);
-    fprintf(stderr, "truce: error: %llu runs of %d days need about %s of "
-            "memory, more than the cap of %s; expected fewer runs or days, "
-            "or a higher --max-memory\n", (unsigned long long)eo->runs,
-            truce_scenario_horizon_days(sc), a, b);
-    return -1;
-  }
-  if (est.output_bytes > max_out) {
-    bytes_text(est.output_bytes, a, sizeof a);
-    bytes_text(max_out, b, sizeof b);
-    fprintf(stderr, "truce: error: %llu runs of %d days write about %s of "
-            "outputs, more than the cap of %s; expected fewer runs or days, "
-            "or a higher --max-output\n", (unsigned long long)eo->runs,
-            truce_scenario_horizon_days(sc), a, b);
+  const struct {
+    double need, cap;
+    const char *verb, *what, *flag;
+  } caps[] = {{est.memory_bytes, max_mem, "need", "memory", "--max-memory"},
+              {est.output_bytes, max_out, "write", "outputs", "--max-output"}};
+  for (size_t i = 0; i < 2; i++) {
+    if (caps[i].need <= caps[i].cap) continue;
+    char a[32], b[32];
+    bytes_text(caps[i].need, a, sizeof a);
+    bytes_text(caps[i].cap, b, sizeof b);
+    fprintf(stderr, "truce: error: %llu runs of %d days %s about %s of %s, "
+            "more than the cap of %s; expected fewer runs or days, or a "
+            "higher %s\n", (unsigned long long)eo->runs,
+            truce_scenario_horizon_days(sc), caps[i].verb, a, caps[i].what, b,
+            caps[i].flag);
     return -1;
   }
   return 0;

@@ -83,6 +83,7 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
             if (!strcmp(h[c] + 1, "com")) comi = na;
             pcol[na] = c;
             scol[na++] = c2;
+            break; /* the first s<actor>: a repeated one overran pcol */
           }
       }
       if (outc < 0 || na < 2) {

@@ -145,6 +145,25 @@ static void clean_stale(const cli_outset* s) {
   if (d) closedir(d);
 }
 
+/* Link the regular files of --out that truce run does not write (say an
+ * explore.json, which the report draws) into the staging directory, so
+ * that the new set sees them too; a link shares the file, nothing is
+ * copied. What cannot be linked is moved over at the commit. */
+static void carry(const cli_outset* s) {
+  DIR* d = opendir(s->out);
+  for (struct dirent* e; d && (e = readdir(d));) {
+    if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
+      continue;
+    if (is_owned(e->d_name) || is_temp(e->d_name)) continue;
+    char from[CLI_OUTSET_LONG + 256], to[CLI_OUTSET_LONG + 256];
+    snprintf(from, sizeof from, "%s/%s", s->out, e->d_name);
+    snprintf(to, sizeof to, "%s/%s", s->stage, e->d_name);
+    struct stat st;
+    if (lstat(from, &st) == 0 && S_ISREG(st.st_mode)) link(from, to);
+  }
+  if (d) closedir(d);
+}
+
 /* ------------------------------------------------------------- API */
 
 int cli_outset_begin(cli_outset* s, const char* out) {
@@ -207,6 +226,7 @@ int cli_outset_begin(cli_outset* s, const char* out) {
     return fail(s->stage, "cannot create the staging directory", e);
   }
   staging_live = 1;
+  carry(s);
   return 0;
 }
 
@@ -237,7 +257,9 @@ int cli_outset_commit(cli_outset* s) {
     rename(s->old, s->out);
   }
   if (!rc) staging_live = 0;
-  /* keep what truce does not own: move it from the old set to the new */
+  /* keep what truce does not own and carry() could not link: move it
+   * from the old set to the new (a linked file is there already: rename
+   * between two links of one file does nothing) */
   bool kept_all = true;
   DIR* d = !rc && exists ? opendir(s->old) : NULL;
   for (struct dirent* e; d && (e = readdir(d));) {

@@ -51,8 +51,9 @@ TRUCE_API int truce_output_commit(truce_output* o, const truce_run_meta* m);
 TRUCE_API void truce_output_free(truce_output* o);
 
 /* Write the self-contained HTML report of the outputs in `dir` to
- * `out` (docs/outputs.md). Needs the web assets (web/ and its npm
- * packages; TRUCE_WEB_DIR overrides where they are). */
+ * `out` (docs/outputs.md). Needs the web assets: $TRUCE_WEB_DIR when
+ * set, else the installed ones (DATADIR/truce/web, found from the running
+ * executable as ../share/truce/web), else the build tree's web/. */
 TRUCE_API int truce_report_write(truce_ctx* ctx, const char* dir,
                                  const char* out);
 

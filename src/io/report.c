@@ -18,15 +18,31 @@
 #include "../core/yaml.h"
 #include "truce_int.h"
 
-static const char* web_dir(void) {
+/* Where the web assets are: $TRUCE_WEB_DIR when set; else the installed
+ * ones, found from the running executable (its directory, then
+ * TRUCE_WEB_FROM_BIN, e.g. "../share/truce/web"), when report.js is
+ * there; else the build tree's web/. Into buf[cap]. */
+static const char* web_dir(char* buf, size_t cap) {
   const char* e = getenv("TRUCE_WEB_DIR");
-  return e && *e ? e : TRUCE_WEB_DIR;
+  if (e && *e) return e;
+  ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+  if (n > 0) {
+    buf[n] = '\0';
+    char* slash = strrchr(buf, '/');
+    size_t at = slash ? (size_t)(slash - buf) : 0;
+    int w = snprintf(buf + at, cap - at, "/%s/report.js", TRUCE_WEB_FROM_BIN);
+    if (slash && w > 0 && (size_t)w < cap - at && access(buf, R_OK) == 0) {
+      buf[strlen(buf) - strlen("/report.js")] = '\0';
+      return buf;
+    }
+  }
+  return TRUCE_WEB_DIR;
 }
 
 int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
                      size_t* len) {
-  char path[1200];
-  snprintf(path, sizeof path, "%s/%s", web_dir(), rel);
+  char dir[1024], path[1200];
+  snprintf(path, sizeof path, "%s/%s", web_dir(dir, sizeof dir), rel);
   return truce__read_file(ctx, path,
                           "the report's web assets (run scripts/install-deps, "
                           "or set TRUCE_WEB_DIR)",

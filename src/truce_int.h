@@ -67,8 +67,11 @@ int truce__error(truce_ctx* ctx, int code, const char* func,
 #define TRUCE_ASSERT(ctx, cond) ((void)0)
 #endif
 
-/* Allocation through the context's allocator. The _e variants record
- * TRUCE_ENOMEM in ctx (without allocating) when they return NULL. */
+/* Allocation through the context's allocator; each records TRUCE_ENOMEM
+ * in ctx (without allocating) when it returns NULL. The allocator
+ * contract (truce/core.h): truce__free and truce__realloc pass the block's
+ * true size, the n (or count * size) it was allocated with; a block of 0
+ * bytes is allocated as 1 and may be freed with 0 or 1. */
 void* truce__malloc(truce_ctx* ctx, size_t n);
 void* truce__calloc(truce_ctx* ctx, size_t count, size_t size);
 void* truce__realloc(truce_ctx* ctx, void* p, size_t osize, size_t nsize);

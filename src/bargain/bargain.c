@@ -245,11 +245,20 @@ static double min_guarantee(problem* P, truce_package_range* pk,
   return -1;
 }
 
+/* A day as allocated: the public struct and the number of packages its
+ * arrays have room for (2 nc ranges, 8 nc frontier rows of 4... doubles),
+ * so that it is freed with the sizes it was allocated with. */
+typedef struct {
+  truce_bargain_day pub;
+  size_t nc;
+} day_block;
+
 void truce_bargain_day_free(truce_bargain_day* d) {
   if (!d) return;
-  truce__free(d->ctx, d->packages, 0);
-  truce__free(d->ctx, d->frontier, 0);
-  truce__free(d->ctx, d, sizeof *d);
+  size_t nc = ((day_block*)d)->nc;
+  truce__free(d->ctx, d->packages, 2 * nc * sizeof *d->packages);
+  truce__free(d->ctx, d->frontier, 8 * nc * sizeof(double));
+  truce__free(d->ctx, d, sizeof(day_block));
 }
 
 /* Fill d (arrays allocated by the caller with room for every package and
@@ -402,8 +411,10 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
 }
 
 static int day_alloc(truce_ctx* ctx, int nc, truce_bargain_day** out) {
-  truce_bargain_day* d = truce__calloc(ctx, 1, sizeof *d);
-  if (!d) return TRUCE_ENOMEM;
+  day_block* b = truce__calloc(ctx, 1, sizeof *b);
+  if (!b) return TRUCE_ENOMEM;
+  b->nc = (size_t)nc;
+  truce_bargain_day* d = &b->pub;
   d->ctx = ctx;
   d->packages = truce__calloc(ctx, 2 * (size_t)nc, sizeof *d->packages);
   d->frontier = truce__calloc(ctx, 8 * (size_t)nc, sizeof(double));
@@ -1025,10 +1036,10 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   double* both = truce__calloc(ctx, (size_t)nc, sizeof(double));
   double* nash = truce__calloc(ctx, (size_t)nc, sizeof(double));
   if (!days || !xs || !both || !nash) {
-    truce__free(ctx, days, 0);
-    truce__free(ctx, xs, 0);
-    truce__free(ctx, both, 0);
-    truce__free(ctx, nash, 0);
+    truce__free(ctx, days, R * sizeof(double));
+    truce__free(ctx, xs, R * sizeof(double));
+    truce__free(ctx, both, (size_t)nc * sizeof(double));
+    truce__free(ctx, nash, (size_t)nc * sizeof(double));
     return TRUCE_ENOMEM;
   }
   size_t opened = 0, nx = 0;
@@ -1108,9 +1119,9 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   out->talks = n->talks_open > 0 || n->talks_ripe > 0;
   agreements(e, R, months, nc, both, xs, out);
-  truce__free(ctx, days, 0);
-  truce__free(ctx, xs, 0);
-  truce__free(ctx, both, 0);
-  truce__free(ctx, nash, 0);
+  truce__free(ctx, days, R * sizeof(double));
+  truce__free(ctx, xs, R * sizeof(double));
+  truce__free(ctx, both, (size_t)nc * sizeof(double));
+  truce__free(ctx, nash, (size_t)nc * sizeof(double));
   return 0;
 }

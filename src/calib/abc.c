@@ -88,6 +88,12 @@ int truce_battles_load(truce_ctx* ctx, const char* path, truce_battle** out,
   if (!rc && *n == 0)
     rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:2:1: error: no battles; expected "
                     "rows of year;R0;Rc;B0;Bc", path);
+  truce_battle* nb = NULL;
+  if (!rc && *n < cap) { /* to the size truce_battles_free passes */
+    nb = truce__realloc(ctx, b, cap * sizeof *b, *n * sizeof *b);
+    if (!nb) rc = TRUCE_ENOMEM;
+    else b = nb;
+  }
   if (rc) {
     truce__free(ctx, b, cap * sizeof *b);
     *n = 0;
@@ -326,8 +332,8 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
         rs[byl[b0 + b]].s.dist = d;
       }
     }
-    truce__free(ctx, byl, 0);
-    truce__free(ctx, blk, 0);
+    truce__free(ctx, byl, o->runs * sizeof(size_t));
+    truce__free(ctx, blk, (o->runs + 1) * sizeof(size_t));
     long long sims = rc ? 0 : (long long)(o->runs * n);
     out->battles = (double)sims;
     size_t k = truce__abc_reject(rs, o->runs, sizeof *rs, o->tolerance);
@@ -350,12 +356,12 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
       }
   }
   for (int t = 0; rng && t < threads; t++) truce_rng_free(rng[t]);
-  truce__free(ctx, rng, 0);
-  truce__free(ctx, lg, 0);
-  truce__free(ctx, work, 0);
-  truce__free(ctx, ords, 0);
-  truce__free(ctx, order, 0);
-  truce__free(ctx, len, 0);
-  truce__free(ctx, rs, 0);
+  truce__free(ctx, rng, (size_t)threads * sizeof *rng);
+  truce__free(ctx, lg, LOG_TABLE * sizeof(double));
+  truce__free(ctx, work, (size_t)threads * 3 * BLOCK * n * sizeof(double));
+  truce__free(ctx, ords, (size_t)threads * BLOCK * n * sizeof(size_t));
+  truce__free(ctx, order, TRUCE_BATTLE_LAWS * n * sizeof(size_t));
+  truce__free(ctx, len, n * sizeof *len);
+  truce__free(ctx, rs, o->runs * sizeof *rs);
   return rc;
 }

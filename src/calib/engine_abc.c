@@ -74,8 +74,8 @@ static int work(truce_ctx* tctx, const truce_scenario* sc, const truce_obs* ob,
     }
   }
   for (int s = 0; s < 2 && tctx; s++) {
-    truce__free(tctx, p.front[s], 0);
-    truce__free(tctx, p.cum[s], 0);
+    truce__free(tctx, p.front[s], ((size_t)last + 1) * sizeof(double));
+    truce__free(tctx, p.cum[s], ((size_t)last + 1) * sizeof(double));
   }
   truce_sim_free(sim);
   return rc;
@@ -135,7 +135,10 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
 #pragma omp critical(truce_abc_error)
       if (trc && !rc) {
         rc = trc;
-        if (tctx && tctx->code) TRUCE_FAIL(ctx, tctx->code, "%s", tctx->message);
+        if (!tctx)
+          TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory (a thread's context)");
+        else if (tctx->code)
+          TRUCE_FAIL(ctx, tctx->code, "%s", tctx->message);
       }
       truce_ctx_free(tctx);
     }
@@ -167,8 +170,8 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
       p->p95 = gsl_stats_quantile_from_sorted_data(tmp, 1, k, 0.95);
     }
   }
-  truce__free(ctx, tmp, 0);
-  truce__free(ctx, vals, 0);
-  truce__free(ctx, sco, 0);
+  truce__free(ctx, tmp, opt->runs * sizeof(double));
+  truce__free(ctx, vals, opt->runs * np * sizeof(double));
+  truce__free(ctx, sco, opt->runs * sizeof *sco);
   return rc;
 }

@@ -64,6 +64,6 @@ int truce_fit(truce_ctx* ctx, int law, const double* x, const double* cx,
     if (se) se[side] = sqrt(cov);
     *ssr += s;
   }
-  truce__free(ctx, d, 0);
+  truce__free(ctx, d, n * sizeof(double));
   return rc;
 }

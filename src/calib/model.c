@@ -347,9 +347,9 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
     out->aic = 2.0 * (double)(np + out->n_noise) - 2 * ll;
   }
   if (cov) gsl_matrix_free(cov);
-  truce__free(ctx, fr, 0);
-  truce__free(ctx, sigma, 0);
-  truce__free(ctx, obs, 0);
-  truce__free(ctx, col, 0);
+  truce__free(ctx, fr, (nd ? nd : 1) * 4 * sizeof(double));
+  truce__free(ctx, sigma, (nsrc ? nsrc : 1) * sizeof(double));
+  truce__free(ctx, obs, (nrows ? nrows : 1) * sizeof *obs);
+  truce__free(ctx, col, ((size_t)maxday + 1) * sizeof(int));
   return rc;
 }

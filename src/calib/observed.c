@@ -24,15 +24,17 @@ struct truce_observed {
   double* v; /* n x 4: front0, cas0, front1, cas1 */
   int* day;  /* n: the day of each column entry */
   truce_obs* rows;
+  size_t rows_cap; /* rows' room (its allocated count) */
+  size_t n_days;   /* v and day have room for n_days + 1 columns */
   size_t n_rows, n_src;
   char* src[MAXSOURCES];
 };
 
 void truce_observed_free(truce_observed* o) {
   if (!o) return;
-  truce__free(o->ctx, o->v, 0);
-  truce__free(o->ctx, o->day, 0);
-  truce__free(o->ctx, o->rows, 0);
+  truce__free(o->ctx, o->v, (o->n_days * 4 + 1) * sizeof(double));
+  truce__free(o->ctx, o->day, (o->n_days + 1) * sizeof(int));
+  truce__free(o->ctx, o->rows, o->rows_cap * sizeof *o->rows);
   for (size_t k = 0; k < o->n_src; k++) truce__strfree(o->ctx, o->src[k]);
   truce__free(o->ctx, o, sizeof *o);
 }
@@ -54,11 +56,12 @@ static int columns(truce_observed* o, const char* what) {
   for (size_t r = 0; r < o->n_rows; r++)
     if (o->rows[r].day > maxday) maxday = o->rows[r].day;
   size_t nd = (size_t)(maxday + 1);
+  o->n_days = nd;
   double* by = truce__calloc(o->ctx, nd * 8 + 1, sizeof(double));
   o->v = truce__calloc(o->ctx, nd * 4 + 1, sizeof(double));
   o->day = truce__calloc(o->ctx, nd + 1, sizeof(int));
   if (!by || !o->v || !o->day) {
-    truce__free(o->ctx, by, 0);
+    truce__free(o->ctx, by, (nd * 8 + 1) * sizeof(double));
     return TRUCE_ENOMEM;
   }
   for (size_t r = 0; r < o->n_rows; r++) {
@@ -73,7 +76,7 @@ static int columns(truce_observed* o, const char* what) {
       o->v[o->n * 4 + (size_t)k] = r[4 + k] ? r[k] / r[4 + k] : (double)NAN;
     o->day[o->n++] = (int)d;
   }
-  truce__free(o->ctx, by, 0);
+  truce__free(o->ctx, by, (nd * 8 + 1) * sizeof(double));
   if (o->n < 2)
     return TRUCE_FAIL(o->ctx, TRUCE_EINVAL, "%s: fewer than 2 days with "
                       "both sides' fronts", what);
@@ -98,7 +101,8 @@ int truce_observed_new(truce_ctx* ctx, const truce_obs* rows, size_t n,
   truce_observed* o = truce__calloc(ctx, 1, sizeof *o);
   if (!o) return TRUCE_ENOMEM;
   o->ctx = ctx;
-  o->rows = truce__calloc(ctx, n ? n : 1, sizeof *o->rows);
+  o->rows_cap = n ? n : 1;
+  o->rows = truce__calloc(ctx, o->rows_cap, sizeof *o->rows);
   int rc = o->rows ? 0 : TRUCE_ENOMEM;
   if (!rc) {
     memcpy(o->rows, rows, n * sizeof *rows);
@@ -169,14 +173,15 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
   const char* start = truce_scenario_start(sc);
   int by_date = 0;
   if (!o || !rows || !cum) {
-    truce__free(ctx, cum, 0);
-    truce__free(ctx, rows, 0);
+    truce__free(ctx, cum, cap * sizeof *cum);
+    truce__free(ctx, rows, cap * sizeof *rows);
     truce__free(ctx, text, len + 1);
-    truce__free(ctx, o, 0);
+    truce__free(ctx, o, sizeof *o);
     return TRUCE_ENOMEM;
   }
   o->ctx = ctx;
   o->rows = rows;
+  o->rows_cap = cap;
   int line = 0;
   char* at = text;
   for (char* ln; !rc && (ln = truce__next_line(&at, &line));) {
@@ -283,7 +288,7 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
   }
   truce__free(ctx, text, len + 1);
   if (!rc) rc = difference(o, cum, ncum, path);
-  truce__free(ctx, cum, 0);
+  truce__free(ctx, cum, cap * sizeof *cum);
   if (!rc) rc = columns(o, path);
   if (rc) {
     truce_observed_free(o);

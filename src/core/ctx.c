@@ -129,14 +129,17 @@ void* truce__calloc(truce_ctx* ctx, size_t count, size_t size) {
   return p;
 }
 
+/* A request for 0 bytes allocates 1 (so the pointer is unique and not
+ * NULL); freeing or growing such a block may pass 0 or 1 as its size. */
 void* truce__realloc(truce_ctx* ctx, void* p, size_t osize, size_t nsize) {
-  void* q = ctx->alloc(ctx->alloc_user, p, osize, nsize ? nsize : 1);
+  void* q = ctx->alloc(ctx->alloc_user, p, p && !osize ? 1 : osize,
+                       nsize ? nsize : 1);
   if (!q) TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory (%zu bytes)", nsize);
   return q;
 }
 
 void truce__free(truce_ctx* ctx, void* p, size_t size) {
-  if (p) ctx->alloc(ctx->alloc_user, p, size, 0);
+  if (p) ctx->alloc(ctx->alloc_user, p, size ? size : 1, 0);
 }
 
 char* truce__strndup(truce_ctx* ctx, const char* s, size_t n) {

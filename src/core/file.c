@@ -48,6 +48,14 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
     truce__free(ctx, buf, cap + 1);
     return rc;
   }
+  if (len < cap) { /* to its true size, which the caller frees */
+    char* nb = truce__realloc(ctx, buf, cap + 1, len + 1);
+    if (!nb) {
+      truce__free(ctx, buf, cap + 1);
+      return TRUCE_ENOMEM;
+    }
+    buf = nb;
+  }
   buf[len] = '\0';
   *out = buf;
   *len_out = len;

@@ -48,8 +48,10 @@ static int tsv(char* line, char** f, int max) {
 }
 
 
+/* Read the DEU III table at path into *out (n_out issues in an array of
+ * *cap_out, freed by the caller with that size). */
 static int read_deu(truce_ctx* ctx, const char* path, issue** out,
-                    size_t* n_out) {
+                    size_t* n_out, size_t* cap_out) {
   FILE* f = fopen(path, "r");
   if (!f)
     return TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot read the file "
@@ -140,11 +142,12 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
   }
   fclose(f);
   if (rc) {
-    truce__free(ctx, is, 0);
+    truce__free(ctx, is, cap * sizeof *is);
     return rc;
   }
   *out = is;
   *n_out = n;
+  *cap_out = cap;
   return 0;
 }
 
@@ -225,7 +228,7 @@ static int score(truce_ctx* ctx, const issue* is, const size_t* sel,
     gsl_sort(bs, 1, (size_t)boot);
     row->lo = gsl_stats_quantile_from_sorted_data(bs, 1, (size_t)boot, 0.025);
     row->hi = gsl_stats_quantile_from_sorted_data(bs, 1, (size_t)boot, 0.975);
-    truce__free(ctx, bs, 0);
+    truce__free(ctx, bs, (size_t)boot * sizeof(double));
   }
   return 0;
 }
@@ -235,8 +238,8 @@ int truce_stake_backtest(truce_ctx* ctx, const char* path, uint64_t seed,
   if (!ctx || !path || !out) return TRUCE_EINVAL;
   memset(out, 0, sizeof *out);
   issue* is;
-  size_t n;
-  int rc = read_deu(ctx, path, &is, &n);
+  size_t n, cap;
+  int rc = read_deu(ctx, path, &is, &n, &cap);
   if (rc) return rc;
   size_t* sel = truce__calloc(ctx, n, sizeof *sel);
   double* err = truce__calloc(ctx, n, sizeof *err);
@@ -295,8 +298,8 @@ int truce_stake_backtest(truce_ctx* ctx, const char* path, uint64_t seed,
     }
   }
   truce_rng_free(g);
-  truce__free(ctx, sel, 0);
-  truce__free(ctx, err, 0);
-  truce__free(ctx, is, 0);
+  truce__free(ctx, sel, n * sizeof *sel);
+  truce__free(ctx, err, n * sizeof *err);
+  truce__free(ctx, is, cap * sizeof *is);
   return rc;
 }

@@ -256,19 +256,28 @@ double truce__stake_pce_beats(const truce_stake* st,
   for (size_t i = 0; i < st->n * st->d; i++) w[i] = st->sal[i] / 100;
   pce P = {st, o, w};
   double p = beats(&P, x01, a, b);
-  truce__free(st->ctx, w, 0);
+  truce__free(st->ctx, w, st->n * st->d * sizeof(double));
   return p;
 }
 
 /* ---------------------------------------------------------- Solve */
 
+/* A result as allocated: the public struct and the rounds its trajectory
+ * has room for (the options' max_rounds; rounds run may be fewer), so
+ * that it is freed with the sizes it was allocated with. */
+typedef struct {
+  truce_stake_result pub;
+  size_t max_rounds;
+} result_block;
+
 void truce_stake_result_free(truce_stake_result* r) {
   if (!r) return;
   truce_ctx* ctx = r->ctx;
-  truce__free(ctx, r->outcome, 0);
-  truce__free(ctx, r->trajectory, 0);
-  truce__free(ctx, r->positions, 0);
-  truce__free(ctx, r, sizeof *r);
+  size_t d = r->dims, R = ((result_block*)r)->max_rounds;
+  truce__free(ctx, r->outcome, d * sizeof(double));
+  truce__free(ctx, r->trajectory, (R + 1) * d * sizeof(double));
+  truce__free(ctx, r->positions, r->actors * d * sizeof(double));
+  truce__free(ctx, r, sizeof(result_block));
 }
 
 int truce_stake_solve(truce_ctx* ctx, const truce_stake* st, int model,
@@ -283,8 +292,10 @@ int truce_stake_solve(truce_ctx* ctx, const truce_stake* st, int model,
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bad model options");
   size_t n = st->n, d = st->d;
   int R = model >= TRUCE_STAKE_CHALLENGE ? o.max_rounds : 0;
-  truce_stake_result* r = truce__calloc(ctx, 1, sizeof *r);
-  if (!r) return TRUCE_ENOMEM;
+  result_block* rb = truce__calloc(ctx, 1, sizeof *rb);
+  if (!rb) return TRUCE_ENOMEM;
+  rb->max_rounds = (size_t)R;
+  truce_stake_result* r = &rb->pub;
   r->ctx = ctx;
   r->model = model;
   r->dims = d;
@@ -367,13 +378,13 @@ int truce_stake_solve(truce_ctx* ctx, const truce_stake* st, int model,
     r->trajectory[q] = st->lo + span * r->trajectory[q];
   for (size_t i = 0; i < n * d; i++) r->positions[i] = st->lo + span * x[i];
 done:
-  truce__free(ctx, x, 0);
-  truce__free(ctx, nx, 0);
-  truce__free(ctx, prop, 0);
-  truce__free(ctx, wts, 0);
-  truce__free(ctx, bar, 0);
-  truce__free(ctx, proposer, 0);
-  truce__free(ctx, idx, 0);
+  truce__free(ctx, x, n * d * sizeof(double));
+  truce__free(ctx, nx, n * d * sizeof(double));
+  truce__free(ctx, prop, n * d * sizeof(double));
+  truce__free(ctx, wts, (n * d + n) * sizeof(double));
+  truce__free(ctx, bar, d * sizeof(double));
+  truce__free(ctx, proposer, n * sizeof(int));
+  truce__free(ctx, idx, n * sizeof(size_t));
   if (rc) {
     truce_stake_result_free(r);
     return rc;

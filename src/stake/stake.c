@@ -46,11 +46,13 @@ void truce_stake_free(truce_stake* st) {
     for (size_t i = 0; i < st->n; i++) truce__strfree(ctx, st->actor[i]);
   if (st->dim)
     for (size_t k = 0; k < st->d; k++) truce__strfree(ctx, st->dim[k]);
-  truce__free(ctx, st->actor, 0);
-  truce__free(ctx, st->dim, 0);
-  truce__free(ctx, st->cap, 0);
-  truce__free(ctx, st->pos, 0);
-  truce__free(ctx, st->sal, 0);
+  size_t n = st->n ? st->n : 1, d = st->d ? st->d : 1;
+  size_t nd = st->n * st->d > 0 ? st->n * st->d : 1;
+  truce__free(ctx, st->actor, n * sizeof(char*));
+  truce__free(ctx, st->dim, d * sizeof(char*));
+  truce__free(ctx, st->cap, n * sizeof(double));
+  truce__free(ctx, st->pos, nd * sizeof(double));
+  truce__free(ctx, st->sal, nd * sizeof(double));
   truce__strfree(ctx, st->name);
   truce__free(ctx, st, sizeof *st);
 }

@@ -10,14 +10,39 @@
 #include <cmocka.h>
 #include <truce/truce.h>
 
-/* An allocator that fails allocation number `fail_at` (1-based; 0 never)
- * and counts live blocks, so tests can check for leaks. */
+/* The test allocator, a truce_alloc_fn that keeps the allocator contract
+ * of truce/core.h honest (after Lua's ltests.c debug_realloc): each block
+ * carries a header with its size, and every free or realloc must pass
+ * that size as osize, or the call counts as a mismatch (and aborts at
+ * once when TS_ALLOC_TRAP is set, for a stack trace). It fails allocation
+ * number `fail_at` (1-based; 0: never) and counts live blocks and bytes,
+ * so tests can check for leaks. Thread-safe (the ensemble's threads share
+ * their parent context's allocator). Initialise as {k} or {0}. */
 typedef struct {
   long fail_at;
-  long count;
-  long live;
+  long count;      /* allocations (and growing reallocs) attempted */
+  long live;       /* blocks allocated and not yet freed */
+  long bytes;      /* their total size */
+  long mismatches; /* frees/reallocs that passed a wrong osize */
+  char first[160]; /* the first mismatch, described */
 } ts_alloc;
 void* ts_alloc_fn(void* user, void* ptr, size_t osize, size_t nsize);
+/* Fail the test if a has a size mismatch or a live block. */
+#define ts_alloc_check(a) ts_alloc_check_at((a), __FILE__, __LINE__)
+void ts_alloc_check_at(const ts_alloc* a, const char* file, int line);
+
+/* The out-of-memory sweep: for k = 1, 2, ... make a context whose
+ * allocator fails allocation k, call step(c, user) and check that it
+ * returned TRUCE_ENOMEM (with that code in the context), freed every
+ * block it made and passed every block's true size; stop at the first k
+ * at which step succeeds (nothing failed), which must come before
+ * max_k. step must free everything it made on every path. Returns the
+ * number of allocations of the successful call. */
+typedef int (*ts_oom_step)(truce_ctx* c, void* user);
+#define ts_oom_sweep(step, user, max_k) \
+  ts_oom_sweep_at((step), (user), (max_k), __FILE__, __LINE__)
+long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
+                     const char* file, int line);
 
 /* Load a scenario from text; fails the test with the error if it does not
  * load. */

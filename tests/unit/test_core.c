@@ -37,11 +37,39 @@ static void test_ctx_records_errors(void** state) {
 
 static void test_ctx_oom(void** state) {
   (void)state;
-  ts_alloc a = {1, 0, 0};
+  ts_alloc a = {.fail_at = 1};
   truce_ctx* lctx = (truce_ctx*)0x1;
   assert_int_equal(truce_ctx_new(&lctx, ts_alloc_fn, &a), TRUCE_ENOMEM);
   assert_null(lctx);
   assert_int_equal(a.live, 0);
+}
+
+/* The test allocator holds the library to the allocator contract
+ * (truce/core.h): a free or realloc passing anything but the block's true
+ * size is counted and described, and the right size is not. */
+static void test_allocator_checks_sizes(void** state) {
+  (void)state;
+  ts_alloc a = {0};
+  truce_ctx* lctx;
+  assert_int_equal(truce_ctx_new(&lctx, ts_alloc_fn, &a), 0);
+  char* p = truce__malloc(lctx, 37);
+  assert_non_null(p);
+  p = truce__realloc(lctx, p, 37, 91);
+  assert_non_null(p);
+  assert_int_equal(a.live, 2); /* the context and p */
+  assert_int_equal(a.bytes, (long)(91 + sizeof(struct truce_ctx)));
+  assert_int_equal(a.mismatches, 0);
+  truce__free(lctx, p, 37); /* its old size: wrong */
+  assert_int_equal(a.mismatches, 1);
+  assert_non_null(strstr(a.first, "passed size 37; its size is 91"));
+  char* q = truce__malloc(lctx, 12);
+  q = truce__realloc(lctx, q, 0, 24); /* a realloc passing 0: wrong */
+  assert_int_equal(a.mismatches, 2);
+  truce__free(lctx, q, 24);
+  assert_int_equal(a.mismatches, 2);
+  truce_ctx_free(lctx);
+  assert_int_equal(a.live, 0);
+  assert_int_equal(a.bytes, 0);
 }
 
 static void test_sha256_fips_vectors(void** state) {
@@ -228,6 +256,7 @@ int main(void) {
       cmocka_unit_test(test_error_table),
       cmocka_unit_test(test_ctx_records_errors),
       cmocka_unit_test(test_ctx_oom),
+      cmocka_unit_test(test_allocator_checks_sizes),
       cmocka_unit_test(test_sha256_fips_vectors),
       cmocka_unit_test(test_philox_kat),
       cmocka_unit_test(test_stream_mapping),

@@ -642,7 +642,7 @@ static void test_oom_sweep(void** state) {
                   "events:\n  - {day: 2, set: {combat.intensity: 2}}\n";
   int successes = 0;
   for (long k = 1; k < 200; k++) {
-    ts_alloc a = {k, 0, 0};
+    ts_alloc a = {.fail_at = k};
     truce_ctx* c;
     if (truce_ctx_new(&c, ts_alloc_fn, &a)) {
       assert_int_equal(a.live, 0);

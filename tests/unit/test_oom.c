@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later
+ * The out-of-memory sweep over each module's public entry points (after
+ * SQLite's malloc tests and Lua's memerr.lua): for k = 1, 2, ... the test
+ * allocator fails allocation k, and the call must return TRUCE_ENOMEM
+ * with that code in the context, free every block it made (passing each
+ * block's true size) and leave no temporary file, until the first k past
+ * its last allocation, where it succeeds. Each case is small, so the
+ * sweep stays quick under ASan. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "support.h"
+
+/* Two sides, uncertain numbers, a front: small but through every phase
+ * of a day. */
+static const char* const WAR =
+    "truce: 1\nname: oom\nhorizon_days: 12\nseed: 5\nstart: 2024-02-27\n"
+    "sides:\n"
+    "  - id: a\n    exhaustion_threshold: 900\n"
+    "    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000,"
+    " recruits_per_month: 200}\n"
+    "  - id: b\n    posture: attack\n"
+    "    personnel: {front: {dist: normal, mean: 1200, sd: 50}}\n"
+    "combat:\n  law: square\n  coefficients: {a: 0.01, b: {dist: uniform, "
+    "min: 0.006, max: 0.01}}\n"
+    "front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000,\n"
+    "        stalemate_window_days: 10, stalemate_km2: 5}\n";
+
+static char work[200]; /* this program's scratch directory */
+
+/* ------------------------------------------------------------ Helpers */
+
+/* Files in dir whose names end in ".tmp" (a write left half-done). */
+static int tmp_files(const char* dir) {
+  DIR* d = opendir(dir);
+  if (!d) return 0;
+  int n = 0;
+  for (struct dirent* e; (e = readdir(d));) {
+    size_t l = strlen(e->d_name);
+    n += l > 4 && !strcmp(e->d_name + l - 4, ".tmp");
+  }
+  closedir(d);
+  return n;
+}
+
+/* Remove every file of dir (not subdirectories: there are none). */
+static void clear_dir(const char* dir) {
+  DIR* d = opendir(dir);
+  if (!d) return;
+  char p[1000];
+  for (struct dirent* e; (e = readdir(d));) {
+    if (e->d_name[0] == '.') continue;
+    snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+    remove(p);
+  }
+  closedir(d);
+}
+
+/* work/name (static buffer: copy it before the next call). */
+static const char* work_path(const char* name) {
+  static char p[600];
+  snprintf(p, sizeof p, "%s/%s", work, name);
+  return p;
+}
+
+/* A sweep step may stop early; every step frees what it made, so these
+ * helpers keep the steps short. */
+#define TRY(x)            \
+  do {                    \
+    if ((rc = (x))) goto done; \
+  } while (0)
+
+/* -------------------------------------------------------- Stakeholders */
+
+static int step_stake(truce_ctx* c, void* u) {
+  (void)u;
+  truce_stake* st = NULL;
+  truce_stake_result* r = NULL;
+  int rc;
+  TRY(truce_stake_load(c, ts_source_path("scenarios/stakeholders/"
+                                         "contact-group.yaml"), &st));
+  for (int m = 0; m < TRUCE_STAKE_MODEL_COUNT; m++) {
+    TRY(truce_stake_solve(c, st, m, NULL, &r));
+    truce_stake_result_free(r);
+    r = NULL;
+  }
+done:
+  truce_stake_result_free(r);
+  truce_stake_free(st);
+  return rc;
+}
+
+static void test_stakeholder_models(void** s) {
+  (void)s;
+  long n = ts_oom_sweep(step_stake, NULL, 5000);
+  print_message("stakeholder models: %ld allocations\n", n);
+}
+
+/* ------------------------------------------------------------- Compare */
+
+static int step_compare(truce_ctx* c, void* u) {
+  (void)u;
+  static truce_comparison cmp;
+  char a[600], b[600], out[600], html[700];
+  snprintf(a, sizeof a, "%s", work_path("a"));
+  snprintf(b, sizeof b, "%s", work_path("b"));
+  snprintf(out, sizeof out, "%s", work_path("cmp"));
+  snprintf(html, sizeof html, "%s/compare.html", out);
+  clear_dir(out);
+  int rc = truce_compare(c, a, b, &cmp);
+  if (!rc) rc = truce_compare_write_html(c, &cmp, a, b, html);
+  if (tmp_files(out)) {
+    fprintf(stderr, "a temporary file was left in %s\n", out);
+    return TRUCE_EINTERNAL;
+  }
+  return rc;
+}
+
+/* Write an ensemble's outputs into work/NAME with the given --set. */
+static void outputs(const char* name, const char* set) {
+  truce_scenario* sc = ts_load(ctx, WAR);
+  if (set) assert_int_equal(truce_scenario_set(ctx, sc, set), 0);
+  truce_ensemble* e;
+  truce_ensemble_opts eo = {0};
+  eo.runs = 3;
+  assert_int_equal(truce_ensemble_run(ctx, sc, &eo, &e), 0);
+  truce_output* out;
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", work_path(name));
+  assert_int_equal(truce_output_open(ctx, dir, sc, &out), 0);
+  assert_int_equal(truce_output_ensemble(out, e), 0);
+  truce_run_meta meta = {5, 3, 0, "truce run", 1, 1};
+  assert_int_equal(truce_output_commit(out, &meta), 0);
+  truce_output_free(out);
+  truce_ensemble_free(e);
+  truce_scenario_free(sc);
+}
+
+static void test_compare(void** s) {
+  (void)s;
+  outputs("a", NULL);
+  outputs("b", "combat.coefficients.a=0.012");
+  mkdir(work_path("cmp"), 0777);
+  long n = ts_oom_sweep(step_compare, NULL, 5000);
+  print_message("compare: %ld allocations\n", n);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int setup(void** s) {
+  snprintf(work, sizeof work, "oom-test-%ld", (long)getpid());
+  if (mkdir(work, 0777)) return -1;
+  return ts_ctx_setup(s);
+}
+
+static int teardown(void** s) {
+  char cmd[300];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", work);
+  int rc = system(cmd);
+  return ts_ctx_teardown(s) || rc;
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_stakeholder_models),
+      cmocka_unit_test(test_compare),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

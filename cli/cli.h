@@ -23,8 +23,14 @@ void cli_json_str(const char* s);
 /* Write text that may come from input to f, control characters (escape
  * sequences included) shown as \xNN. */
 void cli_put_text(FILE* f, const char* s);
-/* Print the context's last error to stderr (through cli_put_text). */
+/* The context's last error as one line: "FILE:LINE:COL: error: MESSAGE"
+ * when it is at a place in an input, else the message alone. */
+void cli_error_text(const truce_ctx* ctx, char* buf, size_t n);
+/* Print the context's last error to stderr (through cli_put_text): the
+ * line above, prefixed "truce: error: " when it has no place. */
 void cli_report(const truce_ctx* ctx);
+/* The same for a failed --set ASSIGNMENT: "--set ASSIGNMENT: error: ...". */
+void cli_report_set(const truce_ctx* ctx, const char* assignment);
 /* Load a scenario and apply --set overrides; reports errors itself. */
 int cli_load(truce_ctx* ctx, const char* path, char** sets, int nsets,
              truce_scenario** out);

@@ -373,8 +373,10 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
         rc = CLI_FAIL;
         break;
       }
+      char why[2048];
+      cli_error_text(ctx, why, sizeof why);
       fprintf(stderr, "truce: note: %s law left out: %s\n",
-              truce_law_name((size_t)l), truce_ctx_message(ctx));
+              truce_law_name((size_t)l), why);
       continue;
     }
     order[m++] = l;

@@ -285,17 +285,19 @@ static int check_caps(const truce_scenario* sc, const truce_ensemble_opts* eo,
 /* Print the context's error with the staging directory's name replaced by
  * --out's, so that messages name the real output path. */
 static void report_in(const truce_ctx* ctx, const cli_outset* os) {
-  const char* msg = truce_ctx_message(ctx);
+  char text[4096];
+  cli_error_text(ctx, text, sizeof text);
   size_t n = strlen(os->stage);
-  const char* at = os->stage[0] ? strstr(msg, os->stage) : NULL;
+  const char* at = os->stage[0] ? strstr(text, os->stage) : NULL;
   if (!at) {
     cli_report(ctx);
     return;
   }
+  /* the staging directory is ours: name the output the user asked for */
   char fixed[4096];
-  snprintf(fixed, sizeof fixed, "%.*s%s%s", (int)(at - msg), msg, os->out,
+  snprintf(fixed, sizeof fixed, "%.*s%s%s", (int)(at - text), text, os->out,
            at + n);
-  if (!strstr(fixed, ": error: ")) fputs("truce: error: ", stderr);
+  if (!truce_ctx_file(ctx)) fputs("truce: error: ", stderr);
   cli_put_text(stderr, fixed);
   fputc('\n', stderr);
 }

@@ -78,14 +78,37 @@ void cli_put_text(FILE* f, const char* s) {
   }
 }
 
-void cli_report(const truce_ctx* ctx) {
+void cli_error_text(const truce_ctx* ctx, char* buf, size_t n) {
   const char* msg = truce_ctx_message(ctx);
-  /* Scenario errors already read "FILE:LINE:COL: error: ..." or
-   * "--set ...: error: ..."; anything else gets the tool's prefix. The
-   * message may quote input (a name from a CSV, a path): its control
-   * characters are shown as \xNN, never sent to the terminal. */
-  if (!strstr(msg, ": error: "))
-    fputs("truce: error: ", stderr);
+  if (!*msg) msg = truce_strerror(truce_ctx_code(ctx));
+  const char* file = truce_ctx_file(ctx);
+  if (file)
+    snprintf(buf, n, "%s:%d:%d: error: %s", file, truce_ctx_line(ctx),
+             truce_ctx_column(ctx), msg);
+  else
+    snprintf(buf, n, "%s", msg);
+}
+
+/* The message may quote input (a name from a CSV, a path): its control
+ * characters are shown as \xNN, never sent to the terminal. */
+void cli_report(const truce_ctx* ctx) {
+  char text[2048];
+  cli_error_text(ctx, text, sizeof text);
+  /* an error at a place in an input already names it */
+  if (!truce_ctx_file(ctx)) fputs("truce: error: ", stderr);
+  cli_put_text(stderr, text);
+  fputc('\n', stderr);
+}
+
+void cli_report_set(const truce_ctx* ctx, const char* assignment) {
+  if (truce_ctx_file(ctx)) {
+    cli_report(ctx);
+    return;
+  }
+  const char* msg = truce_ctx_message(ctx);
+  fputs("--set ", stderr);
+  cli_put_text(stderr, assignment);
+  fputs(": error: ", stderr);
   cli_put_text(stderr, *msg ? msg : truce_strerror(truce_ctx_code(ctx)));
   fputc('\n', stderr);
 }
@@ -118,7 +141,7 @@ int cli_load_overlaid(truce_ctx* ctx, const char* path,
   }
   for (int i = 0; i < nsets; i++) {
     if (truce_scenario_set(ctx, *out, sets[i])) {
-      cli_report(ctx);
+      cli_report_set(ctx, sets[i]);
       truce_scenario_free(*out);
       *out = NULL;
       return CLI_FAIL;

@@ -42,6 +42,8 @@ struct truce_ctx {
   int code;
   char message[TRUCE_MSG_MAX];
   char origin[256];
+  char file[512]; /* the input the error is about; "" for none */
+  int line, col;
 };
 
 /* Record an error in ctx and return code. The single breakpoint for all
@@ -55,6 +57,33 @@ int truce__error(truce_ctx* ctx, int code, const char* func,
 
 #define TRUCE_FAIL(ctx, code, ...) \
   truce__error((ctx), (code), __func__, __FILE__, __LINE__, __VA_ARGS__)
+
+/* The same for an error at a place in an input: path (its name), line
+ * and column (1-based), kept beside the message (truce_ctx_file). */
+int truce__error_at(truce_ctx* ctx, int code, const char* func,
+                    const char* file, int line, const char* path, int in_line,
+                    int in_col, const char* fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 9, 10)))
+#endif
+    ;
+#define TRUCE_FAIL_AT(ctx, code, path, line, col, ...)                         \
+  truce__error_at((ctx), (code), __func__, __FILE__, __LINE__, (path), (line), \
+                  (col), __VA_ARGS__)
+
+/* Copy src's error (code, message, origin and place) into dst; returns
+ * the code. For a thread's context reporting to its parent's. */
+int truce__error_copy(truce_ctx* dst, const truce_ctx* src);
+
+/* Check a public function's arguments: without a context there is
+ * nowhere to record a message, so only the code is returned. */
+#define TRUCE_CHECK_ARGS(ctx, ok)                                     \
+  do {                                                                \
+    if (!(ctx)) return TRUCE_EINVAL;                                  \
+    if (!(ok))                                                        \
+      return TRUCE_FAIL((ctx), TRUCE_EINVAL,                          \
+                        "%s: a required argument is NULL", __func__); \
+  } while (0)
 
 #ifndef NDEBUG
 #define TRUCE_ASSERT(ctx, cond)                                      \

@@ -3,9 +3,13 @@
  * truce/core.h: the context object, error codes and version.
  *
  * Every fallible truce function returns 0 or a negative TRUCE_E* code and
- * records a human-readable reason in the truce_ctx it was given. The library
- * never prints and never exits; the caller decides what to do with the
- * message. One context per thread.
+ * records a human-readable reason in the truce_ctx it was given (only a
+ * call given no context at all, or none to record in, returns a bare
+ * code). An error about a place in an input (a scenario, a data file, an
+ * output read back) also records that place: file, line and column. The
+ * library never prints and never exits; the caller decides how to show
+ * the message (the truce CLI prints "FILE:LINE:COL: error: MESSAGE", or
+ * "truce: error: MESSAGE" without a place). One context per thread.
  */
 #ifndef TRUCE_CORE_H
 #define TRUCE_CORE_H
@@ -58,8 +62,16 @@ TRUCE_API int truce_ctx_new(truce_ctx** out, truce_alloc_fn alloc,
 TRUCE_API void truce_ctx_free(truce_ctx* ctx);
 /* The last error's code (0 if none). */
 TRUCE_API int truce_ctx_code(const truce_ctx* ctx);
-/* The last error's message, "" if none. Valid until the next failing call. */
+/* The last error's message, "" if none: what is wrong and what was
+ * expected ("'x' is not a number; expected a number >= 0"), without the
+ * place. Valid until the next failing call. */
 TRUCE_API const char* truce_ctx_message(const truce_ctx* ctx);
+/* Where in an input the last error is: the input's name (a path, or the
+ * name given to truce_scenario_load_string), 1-based line and column;
+ * NULL and 0 when the error is not about a place in an input. */
+TRUCE_API const char* truce_ctx_file(const truce_ctx* ctx);
+TRUCE_API int truce_ctx_line(const truce_ctx* ctx);
+TRUCE_API int truce_ctx_column(const truce_ctx* ctx);
 /* Where in the library the last error was raised: "func (file:line)". */
 TRUCE_API const char* truce_ctx_origin(const truce_ctx* ctx);
 /* Forget the last error. */

@@ -455,7 +455,7 @@ static void run_claims(const truce__params* p, truce__claims* out) {
 int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                         const truce_war_values* war, double credibility,
                         truce_bargain_day** out) {
-  if (!ctx || !sc || !war || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc && war && out);
   *out = NULL;
   const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   if (!n->present)
@@ -930,7 +930,7 @@ static int analyse_day(void* u, const truce_day* d) {
 
 int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
                           truce_bargain_day** out) {
-  if (!ctx || !sc || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc && out);
   *out = NULL;
   const truce__model* m = truce__scenario_model(sc);
   if (day == 0) day = m->params.nego.every; /* the first decision day */

@@ -51,8 +51,9 @@ int truce_battles_load(truce_ctx* ctx, const char* path, truce_battle** out,
     size_t l = strlen(ln);
     if (line == 1) {
       if (strcmp(ln, "year;R0;Rc;B0;Bc") != 0)
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: bad header; "
-                        "expected year;R0;Rc;B0;Bc", path);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
+                           "bad header; "
+                           "expected year;R0;Rc;B0;Bc");
       continue;
     }
     if (!l) continue;
@@ -65,20 +66,23 @@ int truce_battles_load(truce_ctx* ctx, const char* path, truce_battle** out,
       char want = k < 4 ? ';' : '\0';
       if (end == p || *end != want || !(v[k] >= 0) || v[k] > 1e9 ||
           v[k] != floor(v[k]))
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad %s '%.*s'; "
-                        "expected a whole number from 0 followed by %s", path,
-                        line, c, col[k], (int)strcspn(p, ";"), p,
-                        k < 4 ? "';'" : "the end of the line");
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, c,
+                           "bad %s '%.*s'; "
+                           "expected a whole number from 0 followed by %s",
+                           col[k], (int)strcspn(p, ";"), p,
+                           k < 4 ? "';'" : "the end of the line");
       p = end + (k < 4);
     }
     if (rc) break;
     for (int s = 0; s < 2 && !rc; s++) {
       double s0 = v[1 + 2 * s], sc = v[2 + 2 * s];
       if (!(sc > 0 && sc <= s0))
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:1: error: side %c's "
-                        "casualties %.0f out of range; expected from 1 to its "
-                        "initial strength %.0f", path, line, s ? 'B' : 'R',
-                        sc, s0);
+        rc = TRUCE_FAIL_AT(
+            ctx, TRUCE_EPARSE, path, line, 1,
+            "side %c's "
+            "casualties %.0f out of range; expected from 1 to its "
+            "initial strength %.0f",
+            s ? 'B' : 'R', sc, s0);
     }
     if (rc) break;
     b[*n] = (truce_battle){(int)v[0], v[1], v[2], v[3], v[4]};
@@ -86,8 +90,9 @@ int truce_battles_load(truce_ctx* ctx, const char* path, truce_battle** out,
   }
   truce__free(ctx, text, len + 1);
   if (!rc && *n == 0)
-    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:2:1: error: no battles; expected "
-                    "rows of year;R0;Rc;B0;Bc", path);
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 2, 1,
+                       "no battles; expected "
+                       "rows of year;R0;Rc;B0;Bc");
   truce_battle* nb = NULL;
   if (!rc && *n < cap) { /* to the size truce_battles_free passes */
     nb = truce__realloc(ctx, b, cap * sizeof *b, *n * sizeof *b);

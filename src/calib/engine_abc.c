@@ -138,7 +138,7 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
         if (!tctx)
           TRUCE_FAIL(ctx, TRUCE_ENOMEM, "out of memory (a thread's context)");
         else if (tctx->code)
-          TRUCE_FAIL(ctx, tctx->code, "%s", tctx->message);
+          truce__error_copy(ctx, tctx);
       }
       truce_ctx_free(tctx);
     }

@@ -107,7 +107,7 @@ static int solve(const model* m, gsl_matrix* cov, int* converged) {
   gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
   gsl_multifit_nlinear_workspace* w =
       gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nr, np);
-  if (!w) return TRUCE_ENOMEM;
+  if (!w) return TRUCE_ENOMEM; /* the caller records it */
   gsl_multifit_nlinear_fdf fdf = {0};
   fdf.f = residuals;
   fdf.n = nr;
@@ -220,7 +220,10 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
     rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu casualty observations on days "
                     "with both fronts observed; the %s law needs more than "
                     "%zu", n, law->name, np);
-  if (!rc && !(cov = gsl_matrix_alloc(np, np))) rc = TRUCE_ENOMEM;
+  if (!rc && !(cov = gsl_matrix_alloc(np, np)))
+    rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM,
+                    "out of memory (GSL's covariance matrix, %zu x %zu)", np,
+                    np);
   model m = {law, n, nbp, obs, sigma, fixed, bpar, pm, ps, ne, th, free_ix,
              np};
   if (!rc) {
@@ -258,6 +261,16 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
     memcpy(before, th, sizeof before);
     int was = out->converged;
     rc = solve(&m, cov, &out->converged);
+    if (rc == TRUCE_ENOMEM)
+      rc = TRUCE_FAIL(ctx, rc,
+                      "out of memory (GSL's least-squares "
+                      "workspace)");
+    else if (rc)
+      rc = TRUCE_FAIL(ctx, rc,
+                      "the %s law's covariance cannot be "
+                      "estimated (a singular Jacobian); expected "
+                      "observations that vary",
+                      law->name);
     /* a re-solve that starts at the optimum (the sds changed uniformly)
      * may stop without a step: still converged */
     int moved = 0;

@@ -146,11 +146,13 @@ static int difference(truce_observed* o, cum_row* c, size_t n,
     const cum_row *a = &c[i - 1], *b = &c[i];
     if (a->src != b->src || a->side != b->side) continue;
     if (b->day == a->day || b->value < a->value)
-      return TRUCE_FAIL(o->ctx, TRUCE_EPARSE, "%s:%d:1: error: cumulative "
-                        "figure %g on day %d %s line %d's %g; expected one "
-                        "figure a day, never decreasing", path, b->line,
-                        b->value, b->day, b->day == a->day ? "repeats" :
-                        "falls below", a->line, a->value);
+      return TRUCE_FAIL_AT(o->ctx, TRUCE_EPARSE, path, b->line, 1,
+                           "cumulative "
+                           "figure %g on day %d %s line %d's %g; expected one "
+                           "figure a day, never decreasing",
+                           b->value, b->day,
+                           b->day == a->day ? "repeats" : "falls below",
+                           a->line, a->value);
     o->rows[o->n_rows++] = (truce_obs){
         a->day, a->side, 1, (b->value - a->value) / (b->day - a->day),
         a->src};
@@ -189,14 +191,16 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
     if (line == 1) {
       by_date = !strncmp(ln, "date,side,variable,value", 24);
       if (!by_date && strncmp(ln, "day,side,variable,value", 23) != 0)
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: bad header; "
-                        "expected day,side,variable,value,source or "
-                        "date,side,variable,value,source", path);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
+                           "bad header; "
+                           "expected day,side,variable,value,source or "
+                           "date,side,variable,value,source");
       else if (by_date && !start[0])
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: dates need the "
-                        "scenario's start date, which %s does not set; "
-                        "expected day numbers (a day header)", path,
-                        truce_scenario_name(sc));
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
+                           "dates need the "
+                           "scenario's start date, which %s does not set; "
+                           "expected day numbers (a day header)",
+                           truce_scenario_name(sc));
       continue;
     }
     if (!l) continue;
@@ -208,9 +212,9 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
       f[k] = p;
       char* c = strchr(p, ',');
       if (!c && k < 3) {
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: missing fields; "
-                        "expected day,side,variable,value,source", path,
-                        line, cols[k]);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[k],
+                           "missing fields; "
+                           "expected day,side,variable,value,source");
         break;
       }
       if (c) {
@@ -226,17 +230,19 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
                 ? truce__date_to_days(f[0]) - truce__date_to_days(start)
                 : -1;
       if (!truce__date_valid(f[0]) || day < 0 || day >= MAXDAYS) {
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad date '%s'; "
-                        "expected YYYY-MM-DD from the scenario's start %s",
-                        path, line, cols[0], f[0], start);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[0],
+                           "bad date '%s'; "
+                           "expected YYYY-MM-DD from the scenario's start %s",
+                           f[0], start);
         break;
       }
     } else {
       day = strtol(f[0], &end, 10);
       if (*end || day < 0 || day >= MAXDAYS) {
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad day '%s'; "
-                        "expected a whole number from 0", path, line,
-                        cols[0], f[0]);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[0],
+                           "bad day '%s'; "
+                           "expected a whole number from 0",
+                           f[0]);
         break;
       }
     }
@@ -244,10 +250,11 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
     for (size_t s = 0; s < 2; s++)
       if (!strcmp(f[1], truce_scenario_side_id(sc, s))) side = (int)s;
     if (side < 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: unknown side '%s'; "
-                      "expected '%s' or '%s'", path, line, cols[1], f[1],
-                      truce_scenario_side_id(sc, 0),
-                      truce_scenario_side_id(sc, 1));
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[1],
+                         "unknown side '%s'; "
+                         "expected '%s' or '%s'",
+                         f[1], truce_scenario_side_id(sc, 0),
+                         truce_scenario_side_id(sc, 1));
       break;
     }
     int var = !strcmp(f[2], "front")        ? 0
@@ -255,15 +262,18 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
               : !strcmp(f[2], "cumulative") ? 2
                                             : -1;
     if (var < 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: unknown variable "
-                      "'%s'; expected front, casualties or cumulative", path,
-                      line, cols[2], f[2]);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[2],
+                         "unknown variable "
+                         "'%s'; expected front, casualties or cumulative",
+                         f[2]);
       break;
     }
     double v = strtod(f[3], &end);
     if (end == f[3] || (*end && *end != ',') || !(v >= 0) || !isfinite(v)) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad value '%s'; "
-                      "expected a number >= 0", path, line, cols[3], f[3]);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[3],
+                         "bad value '%s'; "
+                         "expected a number >= 0",
+                         f[3]);
       break;
     }
     char* sname = (p != f[3] && *p) ? p : (char*)"unknown";
@@ -275,10 +285,11 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
     int src = source_index(o, sname);
     if (src < 0) {
       rc = src == -2 ? TRUCE_ENOMEM
-                     : TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: more "
-                                  "than %d sources; expected at most %d",
-                                  path, line, (int)(end - ln) + 2, MAXSOURCES,
-                                  MAXSOURCES);
+                     : TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line,
+                                     (int)(end - ln) + 2,
+                                     "more "
+                                     "than %d sources; expected at most %d",
+                                     MAXSOURCES, MAXSOURCES);
       break;
     }
     if (var == 2)

@@ -53,11 +53,25 @@ const char* truce_ctx_origin(const truce_ctx* ctx) {
   return ctx ? ctx->origin : "";
 }
 
+const char* truce_ctx_file(const truce_ctx* ctx) {
+  return ctx && ctx->file[0] ? ctx->file : NULL;
+}
+
+int truce_ctx_line(const truce_ctx* ctx) {
+  return ctx && ctx->file[0] ? ctx->line : 0;
+}
+
+int truce_ctx_column(const truce_ctx* ctx) {
+  return ctx && ctx->file[0] ? ctx->col : 0;
+}
+
 void truce_ctx_clear(truce_ctx* ctx) {
   if (!ctx) return;
   ctx->code = 0;
   ctx->message[0] = '\0';
   ctx->origin[0] = '\0';
+  ctx->file[0] = '\0';
+  ctx->line = ctx->col = 0;
 }
 
 const char* truce_strerror(int code) {
@@ -99,18 +113,50 @@ const char* truce_features(void) {
 /* ------------------------------------------------------------------ Internal
  */
 
-int truce__error(truce_ctx* ctx, int code, const char* func,
-                 const char* file, int line, const char* fmt, ...) {
+static int record(truce_ctx* ctx, int code, const char* func, const char* file,
+                  int line, const char* path, int in_line, int in_col,
+                  const char* fmt, va_list ap) {
   if (!ctx) return code;
   ctx->code = code;
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(ctx->message, sizeof ctx->message, fmt, ap);
-  va_end(ap);
   const char* base = strrchr(file, '/');
   snprintf(ctx->origin, sizeof ctx->origin, "%s (%s:%d)", func,
            base ? base + 1 : file, line);
+  snprintf(ctx->file, sizeof ctx->file, "%s", path ? path : "");
+  ctx->line = path ? in_line : 0;
+  ctx->col = path ? in_col : 0;
   return code;
+}
+
+int truce__error(truce_ctx* ctx, int code, const char* func, const char* file,
+                 int line, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  record(ctx, code, func, file, line, NULL, 0, 0, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+int truce__error_at(truce_ctx* ctx, int code, const char* func,
+                    const char* file, int line, const char* path, int in_line,
+                    int in_col, const char* fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  record(ctx, code, func, file, line, path, in_line, in_col, fmt, ap);
+  va_end(ap);
+  return code;
+}
+
+int truce__error_copy(truce_ctx* dst, const truce_ctx* src) {
+  if (dst && src && dst != src) {
+    dst->code = src->code;
+    memcpy(dst->message, src->message, sizeof dst->message);
+    memcpy(dst->origin, src->origin, sizeof dst->origin);
+    memcpy(dst->file, src->file, sizeof dst->file);
+    dst->line = src->line;
+    dst->col = src->col;
+  }
+  return src ? src->code : TRUCE_EINTERNAL;
 }
 
 void* truce__malloc(truce_ctx* ctx, size_t n) {

@@ -16,9 +16,9 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
   *len_out = 0;
   FILE* f = fopen(path, "rb");
   if (!f)
-    return TRUCE_FAIL(ctx, TRUCE_EIO,
-                      "%s:1:1: error: cannot read the file (%s); expected %s",
-                      path, strerror(errno), what);
+    return TRUCE_FAIL_AT(ctx, TRUCE_EIO, path, 1, 1,
+                         "cannot read the file (%s); expected %s",
+                         strerror(errno), what);
   size_t cap = 1 << 16, len = 0;
   char* buf = truce__malloc(ctx, cap + 1);
   int rc = buf ? 0 : TRUCE_ENOMEM;
@@ -36,10 +36,10 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
     len += n;
     if (n == 0) {
       if (ferror(f))
-        rc = TRUCE_FAIL(ctx, TRUCE_EIO,
-                        "%s:1:1: error: cannot read the file (%s); expected "
-                        "%s",
-                        path, strerror(errno), what);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EIO, path, 1, 1,
+                           "cannot read the file (%s); expected "
+                           "%s",
+                           strerror(errno), what);
       break;
     }
   }
@@ -68,8 +68,8 @@ FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp,
   errno = 0;
   FILE* f = fopen(tmp, "wb");
   if (!f)
-    TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
-               strerror(errno));
+    TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1, "cannot write (%s)",
+                  strerror(errno));
   return f;
 }
 
@@ -80,12 +80,14 @@ int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
   errno = 0;
   if (fclose(f) != 0 || !ok) {
     why = errno ? errno : why;
-    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)", out,
-                    why ? strerror(why) : "write failed");
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1, "cannot write (%s)",
+                       why ? strerror(why) : "write failed");
   }
   else if (rename(tmp, out) != 0)
-    rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (rename "
-                    "from %s: %s)", out, tmp, strerror(errno));
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1,
+                       "cannot write (rename "
+                       "from %s: %s)",
+                       tmp, strerror(errno));
   if (rc) remove(tmp);
   return rc;
 }

@@ -123,10 +123,11 @@ static int check_json(truce_ctx* ctx, const char* path, const char* text,
   char msg[256];
   struct fy_document* doc = truce__json_parse(text, len, &at, msg, sizeof msg);
   if (!doc)
-    return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: malformed JSON: "
-                      "%s; expected the summary.json written by truce run",
-                      path, at.line > 0 ? at.line : 1, at.col > 0 ? at.col : 1,
-                      msg);
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, at.line > 0 ? at.line : 1,
+                         at.col > 0 ? at.col : 1,
+                         "malformed JSON: "
+                         "%s; expected the summary.json written by truce run",
+                         msg);
   struct fy_node* root = fy_document_root(doc);
   mark km = {1, 1};
   struct fy_node* sides =
@@ -134,8 +135,9 @@ static int check_json(truce_ctx* ctx, const char* path, const char* text,
                                        : NULL;
   int rc = 0;
   if (!sides || !fy_node_is_mapping(sides))
-    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: no 'sides' object; "
-                    "expected the summary.json written by truce run", path);
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
+                       "no 'sides' object; "
+                       "expected the summary.json written by truce run");
   fy_document_destroy(doc);
   return rc;
 }
@@ -150,15 +152,17 @@ static int check_csv(truce_ctx* ctx, const char* path, char* text) {
     for (const char* c = l; *c; c++) n += *c == ',';
     if (line == 1) want = n;
     else if (n != want)
-      return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:1: error: a row of %zu "
-                        "fields; expected %zu like the header (the file "
-                        "written by truce run)", path, line, n, want);
+      return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, 1,
+                           "a row of %zu "
+                           "fields; expected %zu like the header (the file "
+                           "written by truce run)",
+                           n, want);
   }
   return 0;
 }
 
 int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
-  if (!ctx || !dir || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, dir && out);
   char path[1200];
   char* js = NULL;
   size_t js_len = 0;

@@ -32,8 +32,7 @@ int truce__load_error(truce__loader* L, int code, mark m, const char* fmt, ...) 
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  return TRUCE_FAIL(L->ctx, code, "%s:%d:%d: error: %s", L->file, m.line, m.col,
-                    msg);
+  return TRUCE_FAIL_AT(L->ctx, code, L->file, m.line, m.col, "%s", msg);
 }
 
 int truce__load_string(truce__loader* L, struct fy_node* n, mark km,

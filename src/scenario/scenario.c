@@ -138,13 +138,12 @@ int truce_scenario_set(truce_ctx* ctx, truce_scenario* sc,
 
 int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
                             const char* assignment, const char* source) {
-  if (!ctx || !sc || !assignment || !source) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc && assignment && source);
   const char* eq = strchr(assignment, '=');
   if (!eq || eq == assignment || !eq[1])
     return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                      "--set %s: error: expected PATH=VALUE, e.g. "
-                      "sides.ua.personnel.recruits_per_month=30000",
-                      assignment);
+                      "expected PATH=VALUE, e.g. "
+                      "sides.ua.personnel.recruits_per_month=30000");
   char path[256];
   snprintf(path, sizeof path, "%.*s", (int)(eq - assignment), assignment);
   const char* text = eq + 1;
@@ -154,43 +153,37 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
     unsigned long long seed = strtoull(text, &end, 10);
     if (*end || errno || *text == '-' || !*text)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "--set %s: error: '%s' is not a seed; expected a "
+                        "'%s' is not a seed; expected a "
                         "whole number from 0 to 18446744073709551615",
-                        assignment, text);
+                        text);
     sc->model.seed = seed;
     return 0;
   }
   const truce__field* f;
   size_t off;
-  if (truce__scenario_resolve(ctx, sc, path, &f, &off)) {
-    char msg[TRUCE_MSG_MAX];
-    snprintf(msg, sizeof msg, "%s", truce_ctx_message(ctx));
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--set %s: error: %s", assignment,
-                      msg);
-  }
+  int rc = truce__scenario_resolve(ctx, sc, path, &f, &off);
+  if (rc) return rc; /* its message says what is wrong */
   double v;
   if (f->kind == TRUCE_FK_ENUM) {
     int idx = truce__field_enum_index(f, text);
     char eb[256];
     if (idx < 0)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "--set %s: error: unknown value '%s' for '%s'; "
+                        "unknown value '%s' for '%s'; "
                         "expected %s",
-                        assignment, text, path,
-                        truce__field_expect(f, eb, sizeof eb));
+                        text, path, truce__field_expect(f, eb, sizeof eb));
     v = idx;
   } else {
     int big = truce__parse_number(text, &v);
     if (big < 0)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "--set %s: error: '%s' is not a number; expected %s",
-                        assignment, text, f->expect);
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s' is not a number; expected %s",
+                        text, f->expect);
     char why[160];
     if (!truce__field_check(f, v, why, sizeof why))
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "--set %s: error: value %s for '%s' is out of range; "
+                        "value %s for '%s' is out of range; "
                         "expected %s",
-                        assignment, text, path, why);
+                        text, path, why);
   }
   double* slot = (double*)((char*)&sc->model + off);
   double old = *slot;
@@ -198,8 +191,7 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
   char why[300];
   if (truce__model_check(sc, why, sizeof why)) {
     *slot = old;
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "--set %s: error: %s", assignment,
-                      why);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s", why);
   }
   /* Record the override (and its provenance: the command line). */
   if (add_override(ctx, sc, assignment)) {

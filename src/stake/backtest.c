@@ -54,8 +54,10 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
                     size_t* n_out, size_t* cap_out) {
   FILE* f = fopen(path, "r");
   if (!f)
-    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot read the file "
-                      "(%s)", path, strerror(errno));
+    return TRUCE_FAIL_AT(ctx, TRUCE_EIO, path, 1, 1,
+                         "cannot read the file "
+                         "(%s)",
+                         strerror(errno));
   static char line[1 << 16];
   char* h[256];
   char hdr[1 << 16];
@@ -89,9 +91,10 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
           }
       }
       if (outc < 0 || na < 2) {
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: not a DEU III "
-                        "table; expected p<actor>, s<actor> and out columns",
-                        path);
+        rc =
+            TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
+                          "not a DEU III "
+                          "table; expected p<actor>, s<actor> and out columns");
         break;
       }
       continue;
@@ -100,9 +103,10 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
     if (ln == 2) { /* capabilities (GDP) under the position columns */
       for (int a = 0; a < na; a++)
         if (pcol[a] >= nf || truce__parse_number(fl[pcol[a]], &gdp[a])) {
-          rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:2:1: error: no capability "
-                          "for actor '%s'; expected the GDP row", path,
-                          h[pcol[a]] + 1);
+          rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 2, 1,
+                             "no capability "
+                             "for actor '%s'; expected the GDP row",
+                             h[pcol[a]] + 1);
           break;
         }
       if (rc) break;
@@ -235,7 +239,7 @@ static int score(truce_ctx* ctx, const issue* is, const size_t* sel,
 
 int truce_stake_backtest(truce_ctx* ctx, const char* path, uint64_t seed,
                          int boot, truce_backtest* out) {
-  if (!ctx || !path || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, path && out);
   memset(out, 0, sizeof *out);
   issue* is;
   size_t n, cap;

@@ -12,7 +12,7 @@
 #include "stake_int.h"
 
 int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
-  if (!ctx || !sc) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc);
   for (size_t i = 0; i < truce_scenario_link_count(sc); i++) {
     const truce_stake_link* l = truce_scenario_link(sc, i);
     truce_stake* st;
@@ -22,11 +22,11 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
     while (k < st->d && strcmp(truce_stake_dim_name(st, k), l->dimension))
       k++;
     if (k == st->d) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                      "%s:%d:%d: error: stakeholder file '%s' has no "
-                      "dimension '%s'; expected one of its dimensions",
-                      truce_scenario_file(sc), l->line, l->column, l->file,
-                      l->dimension);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EINVAL, truce_scenario_file(sc), l->line,
+                         l->column,
+                         "stakeholder file '%s' has no "
+                         "dimension '%s'; expected one of its dimensions",
+                         l->file, l->dimension);
       truce_stake_free(st);
       return rc;
     }
@@ -48,6 +48,13 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
     truce_stake_result_free(r);
     truce_stake_free(st);
     rc = truce_scenario_set_from(ctx, sc, assign, source);
+    if (rc && rc != TRUCE_ENOMEM) { /* say which link set the number */
+      char why[TRUCE_MSG_MAX - 256];
+      snprintf(why, sizeof why, "%s", truce_ctx_message(ctx));
+      return TRUCE_FAIL_AT(ctx, rc, truce_scenario_file(sc), l->line, l->column,
+                           "the stakeholder link '%s' sets %s: %s", l->name,
+                           assign, why);
+    }
     if (rc) return rc;
   }
   return 0;

@@ -282,7 +282,7 @@ void truce_stake_result_free(truce_stake_result* r) {
 
 int truce_stake_solve(truce_ctx* ctx, const truce_stake* st, int model,
                       const truce_stake_opts* opts, truce_stake_result** out) {
-  if (!ctx || !st || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, st && out);
   *out = NULL;
   if (model < 0 || model >= TRUCE_STAKE_MODEL_COUNT)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown model %d", model);

@@ -105,8 +105,7 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
   do {                                                                  \
     char m_[512];                                                       \
     snprintf(m_, sizeof m_, __VA_ARGS__);                               \
-    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s", path, line, \
-                    (col), m_);                                         \
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, (col), "%s", m_); \
     goto done;                                                          \
   } while (0)
   char* cur;
@@ -217,8 +216,7 @@ static int yerr(yl* Y, mark m, const char* fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  return TRUCE_FAIL(Y->ctx, TRUCE_EINVAL, "%s:%d:%d: error: %s", Y->file,
-                    m.line, m.col, msg);
+  return TRUCE_FAIL_AT(Y->ctx, TRUCE_EINVAL, Y->file, m.line, m.col, "%s", msg);
 }
 
 /* A number, plain or {value:, unit:, source:, claimant:, date:, note:}. */
@@ -262,8 +260,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
   struct fy_document* doc =
       truce__yaml_parse(text, strlen(text), &ym, msg, sizeof msg);
   if (!doc)
-    return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: malformed YAML: %s",
-                      path, ym.line ? ym.line : 1, ym.col ? ym.col : 1, msg);
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, ym.line ? ym.line : 1,
+                         ym.col ? ym.col : 1, "malformed YAML: %s", msg);
   truce_stake* st = NULL;
   int rc = 0;
   struct fy_node* root = fy_document_root(doc);
@@ -429,7 +427,7 @@ done:
 }
 
 int truce_stake_load(truce_ctx* ctx, const char* path, truce_stake** out) {
-  if (!ctx || !path || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, path && out);
   *out = NULL;
   char* buf;
   size_t len;

@@ -131,6 +131,9 @@ if [ $rc -eq 1 ] && grep -q "sides.a.personnel.recruits_per_mnth" "$T/stderr" &&
 "$TRUCE" run "$T/good.yaml" --set sides.a.quality=-2 --out "$T/o-set" 2>"$T/stderr"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "out of range" "$T/stderr"; then ok; else bad "--set bad value: rc $rc"; fi
+# the library gives the reason; the CLI alone names the --set it came from
+grep -q "^--set sides.a.quality=-2: error: value -2 for 'sides.a.quality' is out of range; expected" "$T/stderr" \
+  && [ "$(wc -l <"$T/stderr")" -eq 1 ] && ok || bad "--set error line: $(cat "$T/stderr")"
 
 # usage errors exit 2; --help exits 0 for every command
 "$TRUCE" >/dev/null 2>&1; [ $? -eq 2 ] && ok || bad "no command should exit 2"

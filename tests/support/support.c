@@ -136,10 +136,20 @@ int ts_load_fail(truce_ctx* ctx, const char* yaml) {
   return rc;
 }
 
+const char* ts_error_text(const truce_ctx* c) {
+  static char buf[2048];
+  if (truce_ctx_file(c))
+    snprintf(buf, sizeof buf, "%s:%d:%d: error: %s", truce_ctx_file(c),
+             truce_ctx_line(c), truce_ctx_column(c), truce_ctx_message(c));
+  else
+    snprintf(buf, sizeof buf, "%s", truce_ctx_message(c));
+  return buf;
+}
+
 int ts_expect_error(truce_ctx* ctx, const char* yaml, const char* where,
                     const char* what) {
   int rc = ts_load_fail(ctx, yaml);
-  const char* msg = truce_ctx_message(ctx);
+  const char* msg = ts_error_text(ctx);
   if (strncmp(msg, where, strlen(where)) != 0 || !strstr(msg, what))
     fail_msg("expected '%s...%s', got '%s'", where, what, msg);
   return rc;

@@ -54,6 +54,9 @@ int ts_load_fail(truce_ctx* ctx, const char* yaml);
  * error code. */
 int ts_expect_error(truce_ctx* ctx, const char* yaml, const char* where,
                     const char* what);
+/* The context's last error as the CLI shows it: "FILE:LINE:COL: error:
+ * MESSAGE" when it has a place in an input, else MESSAGE. Static buffer. */
+const char* ts_error_text(const truce_ctx* c);
 /* Path of a file in the source tree (TRUCE_SOURCE_DIR). Static buffer. */
 const char* ts_source_path(const char* rel);
 /* A context shared by a test program's cases: pass these as the group's

@@ -471,7 +471,7 @@ static void battles_fail(const char* text, const char* want) {
   assert_int_not_equal(truce_battles_load(ctx, path, &b, &n), 0);
   assert_null(b);
   assert_int_equal(n, 0);
-  const char* m = truce_ctx_message(ctx);
+  const char* m = ts_error_text(ctx);
   if (!strstr(m, want)) fail_msg("'%s' lacks '%s'", m, want);
   if (!strstr(m, path)) fail_msg("'%s' lacks the path", m);
   remove(path);

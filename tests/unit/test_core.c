@@ -29,7 +29,21 @@ static void test_ctx_records_errors(void** state) {
   assert_int_equal(truce_ctx_code(lctx), TRUCE_EDOM);
   assert_string_equal(truce_ctx_message(lctx), "x = 7");
   assert_non_null(strstr(truce_ctx_origin(lctx), "test_core.c"));
+  assert_null(truce_ctx_file(lctx)); /* not about a place in an input */
+  assert_int_equal(truce_ctx_line(lctx), 0);
+  /* an error at a place keeps it beside the message, until the next */
+  assert_int_equal(
+      TRUCE_FAIL_AT(lctx, TRUCE_EPARSE, "in.csv", 4, 17, "bad value '%s'", "x"),
+      TRUCE_EPARSE);
+  assert_string_equal(truce_ctx_message(lctx), "bad value 'x'");
+  assert_string_equal(truce_ctx_file(lctx), "in.csv");
+  assert_int_equal(truce_ctx_line(lctx), 4);
+  assert_int_equal(truce_ctx_column(lctx), 17);
+  TRUCE_FAIL(lctx, TRUCE_EDOM, "y");
+  assert_null(truce_ctx_file(lctx));
+  TRUCE_FAIL_AT(lctx, TRUCE_EPARSE, "in.csv", 4, 17, "z");
   truce_ctx_clear(lctx);
+  assert_null(truce_ctx_file(lctx));
   assert_string_equal(truce_ctx_message(lctx), "");
   truce_ctx_free(lctx);
   truce_ctx_free(NULL);

@@ -360,8 +360,11 @@ static void test_malformed_empty_unreadable(void** state) {
   assert_int_equal(truce_scenario_load(ctx, "/nonexistent/x.yaml", &sc),
                    TRUCE_EIO);
   assert_null(sc);
-  assert_non_null(strstr(truce_ctx_message(ctx),
+  assert_non_null(strstr(ts_error_text(ctx),
                          "/nonexistent/x.yaml:1:1: error: cannot read"));
+  assert_string_equal(truce_ctx_file(ctx), "/nonexistent/x.yaml");
+  assert_int_equal(truce_ctx_line(ctx), 1);
+  assert_int_equal(truce_ctx_column(ctx), 1);
 }
 
 #define SIDE_A(front)                                   \

@@ -150,7 +150,7 @@ static void expect_load_error(const char* name, const char* text,
   assert_null(st);
   char full[300];
   snprintf(full, sizeof full, "%s:%s", path, where);
-  const char* m = truce_ctx_message(ctx);
+  const char* m = ts_error_text(ctx);
   if (strncmp(m, full, strlen(full)) || !strstr(m, what))
     fail_msg("expected '%s...%s', got '%s'", full, what, m);
 }

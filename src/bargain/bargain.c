@@ -245,9 +245,9 @@ static double min_guarantee(problem* P, truce_package_range* pk,
   return -1;
 }
 
-/* A day as allocated: the public struct and the number of packages its
- * arrays have room for (2 nc ranges, 8 nc frontier rows of 4... doubles),
- * so that it is freed with the sizes it was allocated with. */
+/* A day as allocated: the public struct and the number of packages nc
+ * its arrays have room for (2 nc ranges, 2 nc frontier rows of 4
+ * doubles), so that it is freed with the sizes it was allocated with. */
 typedef struct {
   truce_bargain_day pub;
   size_t nc;

@@ -210,6 +210,44 @@ static void test_yaml_with_provenance(void** s) {
   truce_stake_free(st);
 }
 
+/* A link whose mapped value the number does not take: the error is the
+ * scenario's, at the link's place, naming the link and the assignment. */
+static void test_link_error_at_link(void** s) {
+  (void)s;
+  FILE* f = fopen("stake-link.yaml", "w");
+  fputs("truce_stake: 1\nname: g\nscale: [0, 10]\ndimensions: [aid]\n"
+        "actors:\n  - {name: a, capability: 1, position: [4], "
+        "salience: [100]}\n  - {name: b, capability: 1, position: [6], "
+        "salience: [100]}\n", f);
+  fclose(f);
+  const char* y = "truce: 1\n"
+                  "sides:\n"
+                  "  - {id: a, personnel: {front: 1000}}\n"
+                  "  - {id: b, personnel: {front: 900}}\n"
+                  "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
+                  "stakeholders:\n"
+                  "  - name: g quality\n"
+                  "    file: stake-link.yaml\n"
+                  "    model: compromise\n"
+                  "    dimension: aid\n"
+                  "    sets: sides.a.quality\n"
+                  "    from: [0, 10]\n"
+                  "    to: [-5, -1]\n"
+                  "    source: a test\n";
+  truce_scenario* sc = ts_load(ctx, y);
+  int rc = truce_stake_apply(ctx, sc);
+  remove("stake-link.yaml");
+  if (rc != TRUCE_EINVAL || !truce_ctx_file(ctx) ||
+      strcmp(truce_ctx_file(ctx), "test.yaml"))
+    fail_msg("rc %d: %s", rc, ts_error_text(ctx));
+  assert_int_equal(truce_ctx_line(ctx), 7);
+  const char* m = truce_ctx_message(ctx);
+  if (!strstr(m, "the stakeholder link 'g quality' sets sides.a.quality=") ||
+      !strstr(m, "out of range"))
+    fail_msg("got '%s'", m);
+  truce_scenario_free(sc);
+}
+
 /* DEU III: the compromise model with GDP capability scores 23.09. */
 /* A KTAB file whose header row comes twice: loads (the second header
  * wins), and nothing leaks (a counting allocator; on 2f391e1 the first
@@ -263,6 +301,7 @@ int main(void) {
       cmocka_unit_test(test_pce),
       cmocka_unit_test(test_input_errors),
       cmocka_unit_test(test_yaml_with_provenance),
+      cmocka_unit_test(test_link_error_at_link),
       cmocka_unit_test(test_deu3),
       cmocka_unit_test(test_hostile_files),
   };

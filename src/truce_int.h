@@ -157,7 +157,7 @@ int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
                     truce__csv_row_fn fn, void* user);
 
 /* Read a whole file into a NUL-terminated buffer (free with truce__free,
- * size len + 1). Errors: "PATH:1:1: error: cannot read the file (...);
+ * size len + 1). Errors, at PATH:1:1: "cannot read the file (...);
  * expected WHAT". */
 int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
                      char** out, size_t* len);
@@ -195,8 +195,8 @@ int truce__web_json(FILE* f, const char* s, size_t n, bool as_string);
 
 /* Write a file whole or not at all: truce__tmp_open opens "OUT.PID.tmp"
  * (its name into tmp[cap]); truce__tmp_commit closes it and, when ok and
- * the close succeeds, renames it to out, else removes it; errors read
- * "OUT:1:1: error: cannot write (...)". truce__tmp_abandon closes and
+ * the close succeeds, renames it to out, else removes it; errors, at
+ * OUT:1:1: "cannot write (...)". truce__tmp_abandon closes and
  * removes it after a failure already recorded in the context. */
 FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp, size_t cap);
 int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,

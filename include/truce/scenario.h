@@ -4,8 +4,9 @@
  *
  * A scenario is read from YAML (format `truce: 1`, see docs/scenario.md),
  * checked against the schema, and kept as an immutable parameter set plus
- * the provenance of every number. Errors carry "FILE:LINE:COL: error: what
- * is wrong; what was expected" in the context's message.
+ * the provenance of every number. An error records its place in the file
+ * (truce_ctx_file/line/column) and "what is wrong; what was expected" as
+ * the context's message.
  */
 #ifndef TRUCE_SCENARIO_H
 #define TRUCE_SCENARIO_H

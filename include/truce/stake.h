@@ -34,7 +34,7 @@ TRUCE_API const char* truce_stake_model_name(int model);
 TRUCE_API int truce_stake_model_parse(const char* name);
 
 /* Load KTAB's CSV format (.csv) or truce's YAML form (.yaml, .yml).
- * Errors read "FILE:LINE:COL: error: ...". */
+ * Errors record their place in the file (truce_ctx_file/line/column). */
 TRUCE_API int truce_stake_load(truce_ctx* ctx, const char* path,
                                truce_stake** out);
 /* Build from arrays: cap[n], pos[n*d] and sal[n*d] (row per actor);

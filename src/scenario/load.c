@@ -2,8 +2,8 @@
  *
  * The scenario loader: libfyaml parses the file, then a schema-driven walk
  * fills truce__model, records the provenance of every number and reports
- * the first problem as "FILE:LINE:COL: error: what is wrong; what was
- * expected". Unknown keys get a "did you mean" from the schema.
+ * the first problem at its place (file, line, column) as "what is wrong;
+ * what was expected". Unknown keys get a "did you mean" from the schema.
  *
  * This file keeps the generic parts: the value records (numbers with
  * provenance, distributions and ranges), the walk over a field table and

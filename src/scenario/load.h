@@ -5,8 +5,9 @@
  * provenance, distributions); each section of the file (negotiation,
  * stakeholders, backers, events, ...) is parsed by the module that owns
  * its concept, with these helpers, and listed in load.c's section table.
- * Every helper reports the first problem as "FILE:LINE:COL: error: what is
- * wrong; expected what" in the context and returns its code.
+ * Every helper reports the first problem in the context, as its place
+ * (file, line, column) and "what is wrong; expected what", and returns
+ * its code.
  */
 #ifndef TRUCE_LOAD_H
 #define TRUCE_LOAD_H

@@ -297,11 +297,20 @@ static uint64_t fnv1a(const char* s) {
 
 int truce__scenario_add_uncertain(truce_ctx* ctx, truce_scenario* sc,
                                   const char* path, truce__dist* d) {
-  truce__dist* nu = truce__realloc(ctx, sc->unc, sc->n_unc * sizeof *nu,
-                                   (sc->n_unc + 1) * sizeof *nu);
-  if (!nu) return TRUCE_ENOMEM;
-  sc->unc = nu;
-  if (!(d->path = truce__strdup(ctx, path))) return TRUCE_ENOMEM;
+  /* the path first, so that the array's size is always its count */
+  char* p = truce__strdup(ctx, path);
+  if (!p) return TRUCE_ENOMEM;
+  if (sc->n_unc == sc->cap_unc) {
+    truce__dist* nu = truce__realloc(ctx, sc->unc, sc->cap_unc * sizeof *nu,
+                                     (sc->cap_unc + 1) * sizeof *nu);
+    if (!nu) {
+      truce__strfree(ctx, p);
+      return TRUCE_ENOMEM;
+    }
+    sc->unc = nu;
+    sc->cap_unc++;
+  }
+  d->path = p;
   /* Parameter streams have the top bit set; process streams do not. */
   d->stream = fnv1a(path) | TRUCE_STREAM_PARAM;
   sc->unc[sc->n_unc++] = *d;

@@ -124,6 +124,7 @@ typedef struct {
   bool backer_buys[TRUCE_MAX_BACKERS][TRUCE_BACKER_ITEMS];
   truce__event* events; /* sorted by day, stable */
   size_t n_events;
+  size_t cap_events; /* room in events (its allocated count) */
   double horizon_days; /* whole days, stored as double like every field */
   double time_step;
   unsigned long long seed;

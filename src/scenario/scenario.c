@@ -44,10 +44,11 @@ int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
 /* Record a string among the overrides (summary.json lists them). */
 static int add_override(truce_ctx* ctx, truce_scenario* sc, const char* s) {
   char** no = truce__realloc(ctx, sc->overrides,
-                             sc->n_overrides * sizeof(char*),
+                             sc->cap_overrides * sizeof(char*),
                              (sc->n_overrides + 1) * sizeof(char*));
   if (!no) return TRUCE_ENOMEM;
   sc->overrides = no;
+  sc->cap_overrides = sc->n_overrides + 1; /* a failed strdup keeps it */
   if (!(no[sc->n_overrides] = truce__strdup(ctx, s))) return TRUCE_ENOMEM;
   sc->n_overrides++;
   return 0;
@@ -103,8 +104,9 @@ void truce_scenario_free(truce_scenario* sc) {
   truce__free(ctx, sc->prov, sc->cap_prov * sizeof *sc->prov);
   for (size_t i = 0; i < sc->n_overrides; i++)
     truce__strfree(ctx, sc->overrides[i]);
-  truce__free(ctx, sc->overrides, sc->n_overrides * sizeof(char*));
-  truce__free(ctx, sc->model.events, 0);
+  truce__free(ctx, sc->overrides, sc->cap_overrides * sizeof(char*));
+  truce__free(ctx, sc->model.events,
+              sc->model.cap_events * sizeof *sc->model.events);
   for (size_t i = 0; i < sc->n_links; i++) {
     truce_stake_link* l = &sc->links[i];
     truce__strfree(ctx, (char*)l->name);
@@ -115,7 +117,7 @@ void truce_scenario_free(truce_scenario* sc) {
   }
   truce__free(ctx, sc->links, sc->n_links * sizeof *sc->links);
   for (size_t i = 0; i < sc->n_unc; i++) truce__dist_free(ctx, &sc->unc[i]);
-  truce__free(ctx, sc->unc, sc->n_unc * sizeof *sc->unc);
+  truce__free(ctx, sc->unc, sc->cap_unc * sizeof *sc->unc);
   truce__strfree(ctx, sc->file);
   truce__strfree(ctx, sc->name);
   truce__free(ctx, sc, sizeof *sc);

@@ -99,10 +99,12 @@ struct truce_scenario {
   size_t n_prov, cap_prov;
   char** overrides;
   size_t n_overrides;
+  size_t cap_overrides; /* room in overrides */
   truce_stake_link* links; /* strings owned here */
   size_t n_links;
   truce__dist* unc; /* uncertain parameters, in file order */
   size_t n_unc;
+  size_t cap_unc; /* room in unc (an override removes entries) */
   int ranges;       /* TRUCE_RANGES_* */
 };
 

@@ -392,6 +392,7 @@ int truce__load_events(truce__loader* L, struct fy_node* v, mark km) {
   if (n0) memcpy(out.ev, L->sc->model.events, n0 * sizeof *out.ev);
   truce__free(L->ctx, L->sc->model.events, 0);
   L->sc->model.events = out.ev;
+  L->sc->model.cap_events = out.cap;
   size_t idx = 0;
   it = NULL;
   while ((item = fy_node_sequence_iterate(v, &it))) {

@@ -214,7 +214,8 @@ void truce_sim_free(truce_sim* sim) {
   truce_rng_free(sim->prng);
   for (size_t b = 0; b < NB; b++)
     for (int k = 0; k < 2; k++) truce_rng_free(sim->brng[b][k]);
-  truce__free(sim->ctx, sim->bqueues, 0);
+  truce__free(sim->ctx, sim->bqueues,
+              sim->m->n_backers * (size_t)RING * (NI + 1) * sizeof(double));
   truce__free(sim->ctx, sim->values, (sim->n_values + 1) * sizeof(double));
   truce__free(sim->ctx, sim->queues, 6 * (size_t)RING * sizeof(double));
   truce__free(sim->ctx, sim, sizeof *sim);

@@ -30,6 +30,17 @@ static const char* const WAR =
     "front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000,\n"
     "        stalemate_window_days: 10, stalemate_km2: 5}\n";
 
+/* The same war with a negotiation of two issues. */
+static const char* const NEGO =
+    "negotiation:\n"
+    "  issues:\n"
+    "    x: {options: [x0, x1, x2], status_quo: x0}\n"
+    "  sides:\n"
+    "    a: {weights: {territory: 0.6, x: 0.4}, bargaining_power: 0.6,\n"
+    "        values: {x: {x0: 0.1, x1: 0.8, x2: 0.5}}}\n"
+    "    b: {weights: {territory: 0.5, x: 0.5}, bargaining_power: 0.4,\n"
+    "        values: {x: {x0: 0.9, x1: 0.3, x2: 0.6}}}\n";
+
 static char work[200]; /* this program's scratch directory */
 
 /* ------------------------------------------------------------ Helpers */
@@ -67,12 +78,108 @@ static const char* work_path(const char* name) {
   return p;
 }
 
+static int load(truce_ctx* c, const char* text, truce_scenario** sc) {
+  return truce_scenario_load_string(c, "oom.yaml", text, strlen(text), sc);
+}
+
+/* The war with the negotiation appended (static buffer). */
+static const char* war_with_nego(void) {
+  static char buf[4096];
+  snprintf(buf, sizeof buf, "%s%s", WAR, NEGO);
+  return buf;
+}
+
 /* A sweep step may stop early; every step frees what it made, so these
  * helpers keep the steps short. */
 #define TRY(x)            \
   do {                    \
     if ((rc = (x))) goto done; \
   } while (0)
+
+/* ----------------------------------------------------- Scenario layer */
+
+/* A file (read whole, then parsed) rewritten with one value, and text
+ * with a negotiation, then overrides: a fixed number, an uncertain one
+ * (which stops being uncertain), the seed. */
+static int step_scenario(truce_ctx* c, void* u) {
+  (void)u;
+  truce_scenario* sc = NULL;
+  int rc;
+  TRY(truce_scenario_load(
+      c, ts_source_path("scenarios/historical/iwo-jima-1945.yaml"), &sc));
+  char out[600];
+  snprintf(out, sizeof out, "%s", work_path("w.yaml"));
+  const char* paths[] = {"combat.coefficients.us"};
+  const char* values[] = {"{value: 0.011, source: a test}"};
+  rc = truce_scenario_write_with(c, sc, out, 1, paths, values);
+  if (tmp_files(work)) {
+    fprintf(stderr, "a temporary file was left in %s\n", work);
+    rc = TRUCE_EINTERNAL; /* fails the sweep */
+  }
+  if (rc) goto done;
+  truce_scenario_free(sc);
+  sc = NULL;
+  TRY(load(c, war_with_nego(), &sc));
+  TRY(truce_scenario_set(c, sc, "sides.a.personnel.recruits_per_month=300"));
+  TRY(truce_scenario_set_from(c, sc, "combat.coefficients.b=0.008", "a test"));
+  TRY(truce_scenario_set(c, sc, "seed=11"));
+  double v[8];
+  TRY(truce_scenario_sample(c, sc, 3, v));
+done:
+  truce_scenario_free(sc);
+  return rc;
+}
+
+static void test_scenario_load_and_set(void** s) {
+  (void)s;
+  long n = ts_oom_sweep(step_scenario, NULL, 5000);
+  print_message("scenario load and --set: %ld allocations\n", n);
+}
+
+/* ------------------------------------------------------------ One run */
+
+static int step_run(truce_ctx* c, void* u) {
+  (void)u;
+  truce_scenario* sc = NULL;
+  truce_sim* sim = NULL;
+  int rc;
+  TRY(load(c, WAR, &sc));
+  TRY(truce_sim_new(c, sc, &sim));
+  TRY(truce_sim_run(sim, 2, TRUCE_SIM_STOCHASTIC, NULL, NULL));
+  truce_side_outcome o;
+  TRY(truce_sim_outcome(sim, 0, &o));
+done:
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+  return rc;
+}
+
+static void test_one_run(void** s) {
+  (void)s;
+  long n = ts_oom_sweep(step_run, NULL, 5000);
+  print_message("one run: %ld allocations\n", n);
+}
+
+/* ------------------------------------------------------------ Bargain */
+
+static int step_bargain(truce_ctx* c, void* u) {
+  (void)u;
+  truce_scenario* sc = NULL;
+  truce_bargain_day* d = NULL;
+  int rc;
+  TRY(load(c, war_with_nego(), &sc));
+  TRY(truce_bargain_analyse(c, sc, 7, &d));
+done:
+  truce_bargain_day_free(d);
+  truce_scenario_free(sc);
+  return rc;
+}
+
+static void test_bargain_analysis(void** s) {
+  (void)s;
+  long n = ts_oom_sweep(step_bargain, NULL, 5000);
+  print_message("bargain analysis: %ld allocations\n", n);
+}
 
 /* -------------------------------------------------------- Stakeholders */
 
@@ -98,6 +205,52 @@ static void test_stakeholder_models(void** s) {
   (void)s;
   long n = ts_oom_sweep(step_stake, NULL, 5000);
   print_message("stakeholder models: %ld allocations\n", n);
+}
+
+/* ---------------------------------------------------------- Calibration */
+
+static int step_calib(truce_ctx* c, void* u) {
+  (void)u;
+  truce_scenario* sc = NULL;
+  truce_observed* o = NULL;
+  truce_battle* b = NULL;
+  size_t nb = 0;
+  int rc;
+  TRY(load(c, WAR, &sc));
+  truce_obs rows[24];
+  size_t n = 0;
+  for (int d = 0; d < 6; d++)
+    for (int side = 0; side < 2; side++) {
+      rows[n++] = (truce_obs){d, side, 0, 1000.0 - 11.3 * d - 60 * side, 0};
+      rows[n++] = (truce_obs){d, side, 1, 9.1 + 1.7 * d + 3 * side, 0};
+    }
+  const char* src[] = {"oryx"};
+  TRY(truce_observed_new(c, rows, n, src, 1, &o));
+  truce_calib_spec spec = {truce_law_index("square"), NULL, 0, 0};
+  truce_calib_result cr;
+  TRY(truce_calibrate(c, o, sc, &spec, &cr));
+  truce_engine_abc_opts eo = {0};
+  eo.runs = 4;
+  eo.tolerance = 0.5;
+  eo.threads = 1;
+  truce_engine_abc_result er;
+  TRY(truce_calibrate_abc(c, o, sc, &eo, &er));
+  TRY(truce_battles_load(
+      c, ts_source_path("data/historical/rubio_campillo/01.csv"), &b, &nb));
+  truce_abc_opts ao = {7, 8, 0.25, 5, 5, 1};
+  truce_abc_result ar;
+  TRY(truce_abc_select(c, b, nb, &ao, &ar));
+done:
+  truce_battles_free(c, b, nb);
+  truce_observed_free(o);
+  truce_scenario_free(sc);
+  return rc;
+}
+
+static void test_calibration(void** s) {
+  (void)s;
+  long n = ts_oom_sweep(step_calib, NULL, 5000);
+  print_message("calibration: %ld allocations\n", n);
 }
 
 /* ------------------------------------------------------------- Compare */
@@ -166,7 +319,11 @@ static int teardown(void** s) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_scenario_load_and_set),
+      cmocka_unit_test(test_one_run),
+      cmocka_unit_test(test_bargain_analysis),
       cmocka_unit_test(test_stakeholder_models),
+      cmocka_unit_test(test_calibration),
       cmocka_unit_test(test_compare),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

@@ -72,13 +72,13 @@ int truce_scenario_overlay(truce_ctx* ctx, truce_scenario* sc,
 int truce_scenario_load_string(truce_ctx* ctx, const char* name,
                                const char* text, size_t len,
                                truce_scenario** out) {
-  if (!ctx || !name || !text || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, name && text && out);
   return finish_load(ctx, name, text, len, out);
 }
 
 int truce_scenario_load(truce_ctx* ctx, const char* path,
                         truce_scenario** out) {
-  if (!ctx || !path || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, path && out);
   *out = NULL;
   char* buf;
   size_t len;
@@ -322,7 +322,7 @@ const char* truce_scenario_uncertain_path(const truce_scenario* sc,
 
 int truce_scenario_sample(truce_ctx* ctx, const truce_scenario* sc,
                           uint64_t run, double* values) {
-  if (!ctx || !sc || !values) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc && values);
   truce_rng* rng;
   int rc = truce_rng_new(ctx, 0, 0, 0, &rng);
   if (rc) return rc;

@@ -227,7 +227,12 @@ void truce__aid_record(const truce_sim* sim, truce_day* out) {
 
 int truce_sim_backer_outcome(const truce_sim* sim, size_t b,
                              truce_backer_outcome* out) {
-  if (!sim || b >= sim->m->n_backers || !out) return TRUCE_EINVAL;
+  if (!sim) return TRUCE_EINVAL; /* no context to record in */
+  TRUCE_CHECK_ARGS(sim->ctx, out);
+  if (b >= sim->m->n_backers)
+    return TRUCE_FAIL(sim->ctx, TRUCE_EINVAL,
+                      "backer %zu; expected one of the scenario's %zu", b,
+                      sim->m->n_backers);
   const backer_state* bs = &sim->b[b];
   out->committed_total = bs->committed;
   out->delivered_total = bs->delivered;

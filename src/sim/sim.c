@@ -165,7 +165,7 @@ static void reset(truce_sim* sim, uint64_t run) {
 /* ---------------------------------------------------------- Public API */
 
 int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc, truce_sim** out) {
-  if (!ctx || !sc || !out) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc && out);
   *out = NULL;
   truce_sim* sim = truce__calloc(ctx, 1, sizeof *sim);
   if (!sim) return TRUCE_ENOMEM;
@@ -252,7 +252,10 @@ const double* truce_sim_param_values(const truce_sim* sim) {
 }
 
 int truce_sim_outcome(const truce_sim* sim, size_t i, truce_side_outcome* out) {
-  if (!sim || i > 1 || !out) return TRUCE_EINVAL;
+  if (!sim) return TRUCE_EINVAL; /* no context to record in */
+  TRUCE_CHECK_ARGS(sim->ctx, out);
+  if (i > 1)
+    return TRUCE_FAIL(sim->ctx, TRUCE_EINVAL, "side %zu; expected 0 or 1", i);
   const side_state* s = &sim->s[i];
   out->front_end = s->front;
   out->casualties_total = s->casualties;

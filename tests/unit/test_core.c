@@ -49,6 +49,37 @@ static void test_ctx_records_errors(void** state) {
   truce_ctx_free(NULL);
 }
 
+/* A public function given a NULL argument records why, naming itself; a
+ * bad index records what was expected. */
+static void test_errors_have_messages(void** state) {
+  (void)state;
+  truce_ctx* lctx;
+  assert_int_equal(truce_ctx_new(&lctx, NULL, NULL), 0);
+  truce_scenario* sc = (truce_scenario*)0x1;
+  assert_int_equal(truce_scenario_load(lctx, NULL, &sc), TRUCE_EINVAL);
+  assert_string_equal(truce_ctx_message(lctx),
+                      "truce_scenario_load: a required argument is NULL");
+  assert_int_equal(truce_scenario_load(NULL, "x.yaml", &sc), TRUCE_EINVAL);
+  const char* y =
+      "truce: 1\nsides:\n  - {id: a, personnel: {front: 10}}\n"
+      "  - {id: b, personnel: {front: 9}}\n"
+      "combat: {law: square, coefficients: {a: 0.1, b: 0.1}}\n";
+  assert_int_equal(
+      truce_scenario_load_string(lctx, "t.yaml", y, strlen(y), &sc), 0);
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(lctx, sc, &sim), 0);
+  truce_ctx_clear(lctx);
+  truce_side_outcome o;
+  assert_int_equal(truce_sim_outcome(sim, 2, &o), TRUCE_EINVAL);
+  assert_string_equal(truce_ctx_message(lctx), "side 2; expected 0 or 1");
+  truce_backer_outcome bo;
+  assert_int_equal(truce_sim_backer_outcome(sim, 0, &bo), TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(lctx), "backer 0; expected"));
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+  truce_ctx_free(lctx);
+}
+
 static void test_ctx_oom(void** state) {
   (void)state;
   ts_alloc a = {.fail_at = 1};
@@ -270,6 +301,7 @@ int main(void) {
       cmocka_unit_test(test_error_table),
       cmocka_unit_test(test_ctx_records_errors),
       cmocka_unit_test(test_ctx_oom),
+      cmocka_unit_test(test_errors_have_messages),
       cmocka_unit_test(test_allocator_checks_sizes),
       cmocka_unit_test(test_sha256_fips_vectors),
       cmocka_unit_test(test_philox_kat),

@@ -100,7 +100,7 @@ long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
                    "but the context holds %s (%s)", k, truce_err_name(code),
                    msg);
     if (a.mismatches || a.live) {
-      char where[64];
+      char where[512];
       snprintf(where, sizeof where, "%s (allocation %ld failed)", file, k);
       ts_alloc_check_at(&a, where, line);
     }

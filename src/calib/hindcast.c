@@ -149,7 +149,8 @@ static int split(char* s, char** f, int* cols) {
 }
 
 int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
-  if (!o || !path) return TRUCE_EINVAL;
+  if (!o) return TRUCE_EINVAL; /* no context to record in */
+  TRUCE_CHECK_ARGS(o->ctx, path);
   truce_ctx* ctx = o->ctx;
   char* text;
   size_t len;
@@ -181,18 +182,24 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
     if (!header) {
       header = 1;
       if (strcmp(ln, HEADER))
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:1: error: bad header; "
-                        "expected %s", path, line, HEADER);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, 1,
+                           "bad header; "
+                           "expected %s",
+                           HEADER);
       continue;
     }
     char* f[NFIELDS];
     int col[NFIELDS];
     int nf = split(ln, f, col);
     if (nf != NFIELDS) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s; expected %d "
-                      "fields (%s)", path, line, nf < 0 ? 1 : col[nf - 1],
-                      nf < 0 ? "unterminated quote" : nf < NFIELDS ?
-                      "too few fields" : "too many fields", NFIELDS, HEADER);
+      rc =
+          TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, nf < 0 ? 1 : col[nf - 1],
+                        "%s; expected %d "
+                        "fields (%s)",
+                        nf < 0         ? "unterminated quote"
+                        : nf < NFIELDS ? "too few fields"
+                                       : "too many fields",
+                        NFIELDS, HEADER);
       break;
     }
     obs_row r = {0};
@@ -200,8 +207,10 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
     r.line = line;
     r.id_col = col[2];
     if (!truce__date_valid(f[0])) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad date '%s'; "
-                      "expected YYYY-MM-DD", path, line, col[0], f[0]);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[0],
+                         "bad date '%s'; "
+                         "expected YYYY-MM-DD",
+                         f[0]);
       break;
     }
     r.date = truce__date_to_days(f[0]);
@@ -209,14 +218,18 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
     for (size_t k = 0; k < NSERIES; k++)
       if (!strcmp(f[1], SERIES[k].name)) r.kind = (int)k;
     if (r.kind < 0) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: unknown series "
-                      "'%s'; expected casualties, area_km2, aid_committed or "
-                      "aid_delivered", path, line, col[1], f[1]);
+      rc =
+          TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[1],
+                        "unknown series "
+                        "'%s'; expected casualties, area_km2, aid_committed or "
+                        "aid_delivered",
+                        f[1]);
       break;
     }
     if (!f[2][0]) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: empty id; "
-                      "expected a side or backer id", path, line, col[2]);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[2],
+                         "empty id; "
+                         "expected a side or backer id");
       break;
     }
     double* num[3] = {&r.value, &r.low, &r.high};
@@ -227,18 +240,23 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
         continue;
       }
       if (truce__parse_number(s, num[k]) || !(*num[k] >= 0))
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: bad %s '%s'; "
-                        "expected a number >= 0%s", path, line, col[3 + k],
-                        k == 0 ? "value" : k == 1 ? "low" : "high", s,
-                        k ? " or nothing" : "");
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[3 + k],
+                           "bad %s '%s'; "
+                           "expected a number >= 0%s",
+                           k == 0   ? "value"
+                           : k == 1 ? "low"
+                                    : "high",
+                           s, k ? " or nothing" : "");
     }
     if (!rc && !isnan(r.low) && !isnan(r.high) && r.low > r.high)
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: low %g above high "
-                      "%g; expected low <= high", path, line, col[4], r.low,
-                      r.high);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[4],
+                         "low %g above high "
+                         "%g; expected low <= high",
+                         r.low, r.high);
     if (!rc && !f[7][0])
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: empty source; "
-                      "expected who published the figure", path, line, col[7]);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[7],
+                         "empty source; "
+                         "expected who published the figure");
     if (rc) break;
     r.id = truce__strdup(ctx, f[2]);
     r.unit = truce__strdup(ctx, f[6]);
@@ -253,8 +271,10 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
   }
   truce__free(ctx, text, len + 1);
   if (!rc && !header)
-    rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:1:1: error: no header; expected "
-                    "%s", path, HEADER);
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
+                       "no header; expected "
+                       "%s",
+                       HEADER);
   if (rc) { /* o unchanged: drop this file's rows */
     while (o->n > n0) row_free(ctx, &o->rows[--o->n]);
     truce__strfree(ctx, fname);
@@ -556,12 +576,13 @@ static int build_groups(truce_hindcast* h, const truce_scenario* sc,
     if (g == ng) {
       const obs_row* r = &o->rows[i];
       if (find_id(sc, SERIES[r->kind].on, r->id) < 0)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s:%d:%d: error: unknown %s "
-                          "'%s' for %s; expected one of %s's %s",
-                          o->files[r->file], r->line, r->id_col,
-                          SERIES[r->kind].on == ON_SIDE ? "side" : "backer",
-                          r->id, SERIES[r->kind].name, truce_scenario_file(sc),
-                          SERIES[r->kind].on == ON_SIDE ? "sides" : "backers");
+        return TRUCE_FAIL_AT(
+            ctx, TRUCE_EINVAL, o->files[r->file], r->line, r->id_col,
+            "unknown %s "
+            "'%s' for %s; expected one of %s's %s",
+            SERIES[r->kind].on == ON_SIDE ? "side" : "backer", r->id,
+            SERIES[r->kind].name, truce_scenario_file(sc),
+            SERIES[r->kind].on == ON_SIDE ? "sides" : "backers");
       ng++;
     }
   }

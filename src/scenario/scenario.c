@@ -56,7 +56,7 @@ static int add_override(truce_ctx* ctx, truce_scenario* sc, const char* s) {
 
 int truce_scenario_overlay(truce_ctx* ctx, truce_scenario* sc,
                            const char* path) {
-  if (!ctx || !sc || !path) return TRUCE_EINVAL;
+  TRUCE_CHECK_ARGS(ctx, sc && path);
   char* buf;
   size_t len;
   int rc = truce__read_file(ctx, path, "a readable overlay file", &buf, &len);

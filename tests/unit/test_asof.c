@@ -159,7 +159,7 @@ static void test_overlay(void** state) {
   char where[256];
   snprintf(where, sizeof where, "%s:4:6: error: events[0] ('law') in an "
            "overlay is not marked 'known_outcome: true'", path);
-  assert_non_null(strstr(truce_ctx_message(ctx), where));
+  assert_non_null(strstr(ts_error_text(ctx), where));
   truce_scenario_free(sc);
   /* an overlay holds only events */
   sc = ts_load(ctx, HEAD REST);
@@ -167,7 +167,7 @@ static void test_overlay(void** state) {
   assert_int_equal(truce_scenario_overlay(ctx, sc, path), TRUCE_EINVAL);
   snprintf(where, sizeof where, "%s:4:1: error: unknown key 'as_of' in an "
            "overlay", path);
-  assert_non_null(strstr(truce_ctx_message(ctx), where));
+  assert_non_null(strstr(ts_error_text(ctx), where));
   truce_scenario_free(sc);
   remove(path);
 }
@@ -193,10 +193,10 @@ static void test_oom_sweep(void** state) {
   write_overlay("truce: 1\noverlay: the record\nevents:\n"
                 "  - {name: law, date: 2023-11-20, known_outcome: true, "
                 "mobilisation: {side: a, pool: {value: 5, date: 2024-01}}}\n");
-  ts_alloc all = {0, 0, 0};
+  ts_alloc all = {0};
   assert_int_equal(oom_once(&all), 0);
   for (long k = 1; k <= all.count; k++) {
-    ts_alloc a = {k, 0, 0};
+    ts_alloc a = {.fail_at = k};
     int rc = oom_once(&a);
     if (rc != 0 && rc != TRUCE_ENOMEM)
       fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);

@@ -279,7 +279,7 @@ static void expect_load_error(const char* text, const char* where,
   remove(path);
   assert_int_equal(rc, TRUCE_EPARSE);
   assert_int_equal(truce_hindcast_obs_rows(ob), 0);
-  const char* m = truce_ctx_message(ctx);
+  const char* m = ts_error_text(ctx);
   char full[128];
   snprintf(full, sizeof full, "%s%s", path, where);
   if (strncmp(m, full, strlen(full)) || !strstr(m, what))
@@ -328,7 +328,7 @@ static void test_unknown_id(void** state) {
   assert_null(h);
   char full[128];
   snprintf(full, sizeof full, "%s:4:26: error: unknown backer 'us'", path);
-  assert_non_null(strstr(truce_ctx_message(ctx), full));
+  assert_non_null(strstr(ts_error_text(ctx), full));
   remove(path);
   truce_hindcast_obs_free(ob);
   truce_scenario_free(sc);
@@ -366,11 +366,11 @@ static void test_oom_sweep(void** state) {
            "2023-11-30,area_km2,ru,20030,,,km2,B,b\n"
            "2023-12-31,area_km2,ru,20080,,,km2,B,b\n", HEAD);
   write_file(text);
-  ts_alloc all = {0, 0, 0};
+  ts_alloc all = {0};
   assert_int_equal(oom_once(&all, path), 0);
   assert_int_equal(all.live, 0);
   for (long k = 1; k <= all.count; k++) {
-    ts_alloc a = {k, 0, 0};
+    ts_alloc a = {.fail_at = k};
     int rc = oom_once(&a, path);
     if (rc != 0 && rc != TRUCE_ENOMEM)
       fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);

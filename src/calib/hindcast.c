@@ -374,8 +374,8 @@ static int hk_new(void* user, truce_ctx* tctx, void** state) {
   s->base = truce__calloc(tctx, p->nq + 1, sizeof(double));
   s->val = truce__calloc(tctx, p->nc + 1, sizeof(double));
   if (!s->base || !s->val) {
-    truce__free(tctx, s->base, 0);
-    truce__free(tctx, s->val, 0);
+    truce__free(tctx, s->base, (p->nq + 1) * sizeof(double));
+    truce__free(tctx, s->val, (p->nc + 1) * sizeof(double));
     truce__free(tctx, s, sizeof *s);
     return TRUCE_ENOMEM;
   }
@@ -418,8 +418,8 @@ static int hk_end(void* state, uint64_t run, double* out) {
 
 static void hk_free(void* state) {
   hook_state* s = state;
-  truce__free(s->ctx, s->base, 0);
-  truce__free(s->ctx, s->val, 0);
+  truce__free(s->ctx, s->base, (s->p->nq + 1) * sizeof(double));
+  truce__free(s->ctx, s->val, (s->p->nc + 1) * sizeof(double));
   truce__free(s->ctx, s, sizeof *s);
 }
 
@@ -428,6 +428,7 @@ struct truce_hindcast {
   bool root;
   uint64_t runs;
   size_t n_groups, n_points, n_pairs;
+  size_t cap_groups, cap_points; /* the arrays' allocated counts */
   truce_hindcast_group* groups;
   truce_hindcast_point* points;
   truce_hindcast_pair pairs[2];
@@ -436,8 +437,8 @@ struct truce_hindcast {
 
 void truce_hindcast_free(truce_hindcast* h) {
   if (!h) return;
-  truce__free(h->ctx, h->groups, 0);
-  truce__free(h->ctx, h->points, 0);
+  truce__free(h->ctx, h->groups, h->cap_groups * sizeof *h->groups);
+  truce__free(h->ctx, h->points, h->cap_points * sizeof *h->points);
   truce__free(h->ctx, h, sizeof *h);
 }
 
@@ -588,7 +589,9 @@ static int build_groups(truce_hindcast* h, const truce_scenario* sc,
   }
   qsort(rk, o->n, sizeof *rk, cmp_ranked);
   h->groups = truce__calloc(ctx, ng + 1, sizeof *h->groups);
+  h->cap_groups = h->groups ? ng + 1 : 0;
   h->points = truce__calloc(ctx, o->n + 1, sizeof *h->points);
+  h->cap_points = h->points ? o->n + 1 : 0;
   if (!h->groups || !h->points) return TRUCE_ENOMEM;
   h->n_groups = ng;
   const long origin = truce__date_to_days(truce_scenario_start(sc)) - 1;
@@ -665,7 +668,7 @@ static int build_plan(truce_hindcast* h, const truce_scenario* sc,
       const cell* f = bsearch(&c, cells, u, sizeof *cells, cmp_cell);
       cell_of[p] = (size_t)(f - cells);
     }
-  truce__free(h->ctx, qof, 0);
+  truce__free(h->ctx, qof, (h->n_groups + 1) * sizeof(int));
   double area = 0;
   truce_ctx* ctx = h->ctx;
   if (truce_scenario_get(ctx, sc, "front.area_km2", &area)) {
@@ -715,7 +718,7 @@ static int score(truce_hindcast* h, const truce_ensemble* e,
     G->crps_mean = G->n_points ? crps / (double)G->n_points : (double)NAN;
     G->pit_shape = truce_hindcast_pit_shape(G->pit_hist);
   }
-  truce__free(h->ctx, sorted, 0);
+  truce__free(h->ctx, sorted, ((size_t)runs * nc + 1) * sizeof(double));
   return 0;
 }
 
@@ -738,13 +741,13 @@ static int pairs(truce_hindcast* h) {
     const truce_hindcast_point** dates =
         truce__calloc(h->ctx, cg->n_points, sizeof *dates);
     if (!buf || !dates) {
-      truce__free(h->ctx, buf, 0);
-      truce__free(h->ctx, dates, 0);
+      truce__free(h->ctx, buf, 4 * cg->n_points * sizeof(double));
+      truce__free(h->ctx, dates, cg->n_points * sizeof *dates);
       return TRUCE_ENOMEM;
     }
     pair_stats(&h->pairs[h->n_pairs++], cg, ag, buf, dates);
-    truce__free(h->ctx, buf, 0);
-    truce__free(h->ctx, dates, 0);
+    truce__free(h->ctx, buf, 4 * cg->n_points * sizeof(double));
+    truce__free(h->ctx, dates, cg->n_points * sizeof *dates);
   }
   return 0;
 }
@@ -805,10 +808,10 @@ int truce_hindcast_run(truce_ctx* ctx, const truce_scenario* sc,
     if (!rc) rc = pairs(h);
   }
   truce_ensemble_free(e);
-  truce__free(ctx, rk, 0);
-  truce__free(ctx, qs, 0);
-  truce__free(ctx, cells, 0);
-  truce__free(ctx, cell_of, 0);
+  truce__free(ctx, rk, o->n * sizeof *rk);
+  truce__free(ctx, qs, o->n * sizeof *qs);
+  truce__free(ctx, cells, o->n * sizeof *cells);
+  truce__free(ctx, cell_of, o->n * sizeof *cell_of);
   if (rc) {
     truce_hindcast_free(h);
     return rc;

@@ -390,7 +390,8 @@ int truce__load_events(truce__loader* L, struct fy_node* v, mark km) {
   out.ev = truce__calloc(L->ctx, out.cap, sizeof *out.ev);
   if (!out.ev) return TRUCE_ENOMEM;
   if (n0) memcpy(out.ev, L->sc->model.events, n0 * sizeof *out.ev);
-  truce__free(L->ctx, L->sc->model.events, 0);
+  truce__free(L->ctx, L->sc->model.events,
+              L->sc->model.cap_events * sizeof *out.ev);
   L->sc->model.events = out.ev;
   L->sc->model.cap_events = out.cap;
   size_t idx = 0;

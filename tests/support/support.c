@@ -81,7 +81,7 @@ void ts_alloc_check_at(const ts_alloc* a, const char* file, int line) {
 long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
                      const char* file, int line) {
   for (long k = 1; k <= max_k; k++) {
-    ts_alloc a = {k};
+    ts_alloc a = {.fail_at = k};
     truce_ctx* c;
     if (truce_ctx_new(&c, ts_alloc_fn, &a)) {
       ts_alloc_check_at(&a, file, line);

@@ -82,9 +82,11 @@ void cli_error_text(const truce_ctx* ctx, char* buf, size_t n) {
   const char* msg = truce_ctx_message(ctx);
   if (!*msg) msg = truce_strerror(truce_ctx_code(ctx));
   const char* file = truce_ctx_file(ctx);
-  if (file)
+  if (file && truce_ctx_line(ctx) > 0)
     snprintf(buf, n, "%s:%d:%d: error: %s", file, truce_ctx_line(ctx),
              truce_ctx_column(ctx), msg);
+  else if (file) /* a command-line option, e.g. "--lever PATH" */
+    snprintf(buf, n, "%s: error: %s", file, msg);
   else
     snprintf(buf, n, "%s", msg);
 }

@@ -71,6 +71,10 @@ int truce__error_at(truce_ctx* ctx, int code, const char* func,
   truce__error_at((ctx), (code), __func__, __FILE__, __LINE__, (path), (line), \
                   (col), __VA_ARGS__)
 
+/* Give the error just recorded in ctx a place in an input (for messages
+ * built before the place is known); returns its code. */
+int truce__error_place(truce_ctx* ctx, const char* path, int line, int col);
+
 /* Copy src's error (code, message, origin and place) into dst; returns
  * the code. For a thread's context reporting to its parent's. */
 int truce__error_copy(truce_ctx* dst, const truce_ctx* src);

@@ -67,8 +67,9 @@ TRUCE_API int truce_ctx_code(const truce_ctx* ctx);
  * place. Valid until the next failing call. */
 TRUCE_API const char* truce_ctx_message(const truce_ctx* ctx);
 /* Where in an input the last error is: the input's name (a path, or the
- * name given to truce_scenario_load_string), 1-based line and column;
- * NULL and 0 when the error is not about a place in an input. */
+ * name given to truce_scenario_load_string), 1-based line and column; an
+ * input given on a command line (e.g. "--lever PATH") has line 0; NULL
+ * and 0 when the error is not about a place in an input. */
 TRUCE_API const char* truce_ctx_file(const truce_ctx* ctx);
 TRUCE_API int truce_ctx_line(const truce_ctx* ctx);
 TRUCE_API int truce_ctx_column(const truce_ctx* ctx);

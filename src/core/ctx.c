@@ -147,6 +147,14 @@ int truce__error_at(truce_ctx* ctx, int code, const char* func,
   return code;
 }
 
+int truce__error_place(truce_ctx* ctx, const char* path, int line, int col) {
+  if (!ctx) return TRUCE_EINTERNAL;
+  snprintf(ctx->file, sizeof ctx->file, "%s", path ? path : "");
+  ctx->line = path ? line : 0;
+  ctx->col = path ? col : 0;
+  return ctx->code;
+}
+
 int truce__error_copy(truce_ctx* dst, const truce_ctx* src) {
   if (dst && src && dst != src) {
     dst->code = src->code;

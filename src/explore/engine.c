@@ -182,13 +182,20 @@ void truce_explore_engine_free(truce_explore_engine* g) {
   truce__free(g->ctx, g, sizeof *g);
 }
 
-/* "FILE:LINE:COL: error: " for a lever from a file, else "--lever PATH:
- * error: ". */
+/* A lever's errors have no prefix: lever_fail records their place. */
 static void lever_where(const truce_lever* l, char* buf, size_t n) {
-  if (l->file)
-    snprintf(buf, n, "%s:%d:%d: error: ", l->file, l->line, l->column);
-  else
-    snprintf(buf, n, "--lever %s: error: ", l->path ? l->path : "");
+  (void)l, (void)n;
+  buf[0] = '\0';
+}
+
+/* The error just recorded, at the lever's place: its line in a file, or
+ * the command-line option "--lever PATH" (line 0). */
+static int lever_fail(truce_ctx* ctx, const truce_lever* l, int code) {
+  if (l->file) return truce__error_place(ctx, l->file, l->line, l->column);
+  char opt[300];
+  snprintf(opt, sizeof opt, "--lever %s", l->path ? l->path : "");
+  (void)code;
+  return truce__error_place(ctx, opt, 0, 0);
 }
 
 static int add_lever(truce_ctx* ctx, const truce_scenario* sc,
@@ -196,11 +203,15 @@ static int add_lever(truce_ctx* ctx, const truce_scenario* sc,
   char at[600], why[300];
   lever_where(l, at, sizeof at);
   if (!l->path || !*l->path)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%sa lever without a path; expected "
-                      "a scenario path such as backers.us.budget_scale", at);
+    return lever_fail(
+        ctx, l,
+        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                   "%sa lever without a path; expected "
+                   "a scenario path such as backers.us.budget_scale",
+                   at));
   if (truce__pin_lookup(ctx, sc, l->path, &f->pin)) {
     snprintf(why, sizeof why, "%s", truce_ctx_message(ctx));
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s%s", at, why);
+    return lever_fail(ctx, l, TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s%s", at, why));
   }
   f->lever = true;
   f->lo = l->lo;
@@ -208,16 +219,24 @@ static int add_lever(truce_ctx* ctx, const truce_scenario* sc,
   if (!(f->path = truce__strdup(ctx, l->path))) return TRUCE_ENOMEM;
   if (l->n_options == 0) {
     if (f->pin.is_enum)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s'%s' takes names, not a range; "
-                        "expected options such as %s", at, l->path,
-                        f->pin.expect);
+      return lever_fail(ctx, l,
+                        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                   "%s'%s' takes names, not a range; "
+                                   "expected options such as %s",
+                                   at, l->path, f->pin.expect));
     if (!(l->lo < l->hi))
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%sthe range [%g, %g] is empty; "
-                        "expected LOW < HIGH", at, l->lo, l->hi);
+      return lever_fail(ctx, l,
+                        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                   "%sthe range [%g, %g] is empty; "
+                                   "expected LOW < HIGH",
+                                   at, l->lo, l->hi));
     for (int e = 0; e < 2; e++)
       if (!truce__pin_check(sc, l->path, e ? l->hi : l->lo, why, sizeof why))
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s%g is out of range for '%s'; "
-                          "expected %s", at, e ? l->hi : l->lo, l->path, why);
+        return lever_fail(ctx, l,
+                          TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                     "%s%g is out of range for '%s'; "
+                                     "expected %s",
+                                     at, e ? l->hi : l->lo, l->path, why));
     return 0;
   }
   f->n_options = l->n_options;
@@ -231,14 +250,23 @@ static int add_lever(truce_ctx* ctx, const truce_scenario* sc,
     if (f->pin.is_enum) {
       v = truce__pin_enum_index(sc, l->path, txt);
       if (v < 0)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%sunknown option '%s' for '%s'; "
-                          "expected %s", at, txt, l->path, f->pin.expect);
+        return lever_fail(ctx, l,
+                          TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                     "%sunknown option '%s' for '%s'; "
+                                     "expected %s",
+                                     at, txt, l->path, f->pin.expect));
     } else if (truce__parse_number(txt, &v) != 0) {
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%soption '%s' is not a number; "
-                        "expected %s", at, txt, f->pin.expect);
+      return lever_fail(ctx, l,
+                        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                   "%soption '%s' is not a number; "
+                                   "expected %s",
+                                   at, txt, f->pin.expect));
     } else if (!truce__pin_check(sc, l->path, v, why, sizeof why)) {
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%soption %s is out of range for "
-                        "'%s'; expected %s", at, txt, l->path, why);
+      return lever_fail(ctx, l,
+                        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                   "%soption %s is out of range for "
+                                   "'%s'; expected %s",
+                                   at, txt, l->path, why));
     }
     f->values[o] = v;
   }
@@ -271,8 +299,11 @@ int truce_explore_engine_new(truce_ctx* ctx, const truce_scenario* sc,
       if (!strcmp(g->f[j].path, g->f[i].path)) {
         char at[600];
         lever_where(&levers[i], at, sizeof at);
-        rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s'%s' is already a lever; "
-                        "expected each path once", at, levers[i].path);
+        rc = lever_fail(ctx, &levers[i],
+                        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                   "%s'%s' is already a "
+                                   "lever; expected each path once",
+                                   at, levers[i].path));
       }
   }
   for (size_t i = 0; i < nu && !rc; i++) {
@@ -282,18 +313,27 @@ int truce_explore_engine_new(truce_ctx* ctx, const truce_scenario* sc,
       for (size_t t = 0; t < nu_all; t++)
         if (!strcmp(truce_scenario_uncertain_path(sc, t), unc[i])) idx = t;
       if (idx == nu_all) {
-        rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "--uncertain %s: error: not an "
-                        "uncertain number of %s; expected a path with a "
-                        "range or a dist: record (truce check lists them)",
-                        unc[i], truce_scenario_file(sc));
+        char opt[300];
+        snprintf(opt, sizeof opt, "--uncertain %s", unc[i]);
+        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                   "not an "
+                   "uncertain number of %s; expected a path with a "
+                   "range or a dist: record (truce check lists them)",
+                   truce_scenario_file(sc));
+        rc = truce__error_place(ctx, opt, 0, 0);
         break;
       }
     }
     const char* path = truce_scenario_uncertain_path(sc, idx);
     for (size_t j = 0; j < n_levers && !rc; j++)
-      if (!strcmp(g->f[j].path, path))
-        rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "--uncertain %s: error: it is a "
-                        "lever already; expected a number in one role", path);
+      if (!strcmp(g->f[j].path, path)) {
+        char opt[300];
+        snprintf(opt, sizeof opt, "--uncertain %s", path);
+        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                   "it is a lever already; expected a "
+                   "number in one role");
+        rc = truce__error_place(ctx, opt, 0, 0);
+      }
     if (rc) break;
     factor* f = &g->f[g->k++];
     f->unc = idx;
@@ -317,8 +357,11 @@ int truce_explore_engine_new(truce_ctx* ctx, const truce_scenario* sc,
         if (len + strlen(name) + 3 >= sizeof list) break;
         snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", name);
       }
-      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "--outcome %s: error: no such "
-                      "outcome; expected one of %s", outcomes[j], list);
+      char opt[300];
+      snprintf(opt, sizeof opt, "--outcome %s", outcomes[j]);
+      TRUCE_FAIL(ctx, TRUCE_EINVAL, "no such outcome; expected one of %s",
+                 list);
+      rc = truce__error_place(ctx, opt, 0, 0);
     }
     g->m++;
   }
@@ -440,14 +483,26 @@ void truce_explore_engine_model(truce_explore_engine* g,
 static const char* const cond_ops[] = {"<=", ">=", "==", "!=", "<", ">"};
 static const int cond_codes[] = {1, 3, 4, 5, 0, 2};
 
-/* "--condition 'TEXT': error: column C: " or "FILE:LINE:COL: error: ". */
+/* The prefix of a condition's error: "condition 'TEXT': " in a file,
+ * "column C: " on the command line (cond_fail records the place). */
 static void cond_where(char* buf, size_t n, const char* text,
                        const char* file, int line, int column, int at) {
+  (void)line, (void)column;
   if (file)
-    snprintf(buf, n, "%s:%d:%d: error: condition '%s': ", file, line,
-             column + at - 1, text);
+    snprintf(buf, n, "condition '%s': ", text);
   else
-    snprintf(buf, n, "--condition '%s': error: column %d: ", text, at);
+    snprintf(buf, n, "column %d: ", at);
+}
+
+/* The error just recorded, at column `at` of the condition in its file,
+ * or at the command-line option "--condition 'TEXT'" (line 0). */
+static int cond_fail(truce_ctx* ctx, const char* text, const char* file,
+                     int line, int column, int at, int code) {
+  if (file) return truce__error_place(ctx, file, line, column + at - 1);
+  char opt[600];
+  snprintf(opt, sizeof opt, "--condition '%s'", text);
+  (void)code;
+  return truce__error_place(ctx, opt, 0, 0);
 }
 
 int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
@@ -465,10 +520,14 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
     if (strlen(names[i]) == len && !strncmp(names[i], a, len)) j = i;
   if (j == n) {
     cond_where(w, sizeof w, text, file, line, column, (int)(a - text) + 1);
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s'%.*s' is not an outcome of "
-                      "this exploration; expected OUTCOME OP NUMBER, e.g. "
-                      "'ua.exhaustion_day < 365', with the outcome among "
-                      "the outcomes explored", w, (int)len, a);
+    return cond_fail(
+        ctx, text, file, line, column, (int)(a - text) + 1,
+        TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                   "%s'%.*s' is not an outcome of "
+                   "this exploration; expected OUTCOME OP NUMBER, e.g. "
+                   "'ua.exhaustion_day < 365', with the outcome among "
+                   "the outcomes explored",
+                   w, (int)len, a));
   }
   out->output = j;
   while (*s == ' ') s++;
@@ -485,8 +544,11 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
     }
   if (op < 0) {
     cond_where(w, sizeof w, text, file, line, column, (int)(s - text) + 1);
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%sexpected an operator (< <= > "
-                      ">= == !=)", w);
+    return cond_fail(ctx, text, file, line, column, (int)(s - text) + 1,
+                     TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                "%sexpected an operator (< <= > "
+                                ">= == !=)",
+                                w));
   }
   while (*s == ' ') s++;
   const char* num = s;
@@ -496,8 +558,11 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
   snprintf(buf, sizeof buf, "%.*s", (int)nl, num);
   if (nl >= sizeof buf || truce__parse_number(buf, &out->value) != 0) {
     cond_where(w, sizeof w, text, file, line, column, (int)(num - text) + 1);
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s'%s' is not a number; expected "
-                      "OUTCOME OP NUMBER", w, buf);
+    return cond_fail(ctx, text, file, line, column, (int)(num - text) + 1,
+                     TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                                "%s'%s' is not a number; expected "
+                                "OUTCOME OP NUMBER",
+                                w, buf));
   }
   out->op = op;
   return 0;

@@ -42,11 +42,11 @@ static char* keep(spec* s, const char* text) {
   return c;
 }
 
-/* Raise "FILE:LINE:COL: error: " + a + b + fmt (a and b may be NULL). */
+/* Raise a + b + fmt at m in the file (a and b may be NULL). */
 static int fail_at(spec* s, mark m, const char* fmt, const char* a,
                    const char* b) {
-  return TRUCE_FAIL(s->ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s%s%s", s->file,
-                    m.line, m.col, a ? a : "", b ? b : "", fmt);
+  return TRUCE_FAIL_AT(s->ctx, TRUCE_EPARSE, s->file, m.line, m.col, "%s%s%s",
+                       a ? a : "", b ? b : "", fmt);
 }
 
 /* A scalar's text into buf, or an error naming what was expected. */
@@ -340,9 +340,11 @@ int truce_explore_spec_load(truce_ctx* ctx, const char* path,
     mark at;
     char msg[256];
     if (!(doc = truce__yaml_parse(text, len, &at, msg, sizeof msg)))
-      rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s; expected a "
-                      "YAML design file", path, at.line > 0 ? at.line : 1,
-                      at.col > 0 ? at.col : 1, msg);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, at.line > 0 ? at.line : 1,
+                         at.col > 0 ? at.col : 1,
+                         "%s; expected a "
+                         "YAML design file",
+                         msg);
   }
   if (!rc) rc = parse_spec(s, fy_document_root(doc));
   if (doc) fy_document_destroy(doc);

@@ -153,8 +153,7 @@ int truce_explore_table_row(truce_explore_table* t, size_t point,
     e |= (v == v ? fprintf(t->f, ",%.17g", v) : fprintf(t->f, ",")) < 0;
   }
   e |= fputc('\n', t->f) == EOF;
-  if (e) return TRUCE_FAIL(t->ctx, TRUCE_EIO, "%s:1:1: error: cannot write",
-                           t->csv);
+  if (e) return TRUCE_FAIL_AT(t->ctx, TRUCE_EIO, t->csv, 1, 1, "cannot write");
   sqlite3_bind_int64(t->ins, 1, (sqlite3_int64)point);
   sqlite3_bind_int64(t->ins, 2, (sqlite3_int64)replicate);
   sqlite3_bind_int64(t->ins, 3, (sqlite3_int64)run);
@@ -204,8 +203,10 @@ int truce_explore_table_commit(truce_explore_table* t) {
   }
   if (rename(t->db_tmp, t->db) != 0) {
     remove(t->db_tmp);
-    return TRUCE_FAIL(t->ctx, TRUCE_EIO, "%s:1:1: error: cannot write "
-                      "(rename from %s)", t->db, t->db_tmp);
+    return TRUCE_FAIL_AT(t->ctx, TRUCE_EIO, t->db, 1, 1,
+                         "cannot write "
+                         "(rename from %s)",
+                         t->db_tmp);
   }
   t->committed = true;
   return 0;

@@ -187,10 +187,12 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
       struct fy_document* doc = truce__json_parse(data[i], dlen[i], &at, msg,
                                                   sizeof msg);
       if (!doc)
-        rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: malformed "
-                        "JSON: %s; expected the explore.json written by "
-                        "truce explore", path, at.line > 0 ? at.line : 1,
-                        at.col > 0 ? at.col : 1, msg);
+        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, at.line > 0 ? at.line : 1,
+                           at.col > 0 ? at.col : 1,
+                           "malformed "
+                           "JSON: %s; expected the explore.json written by "
+                           "truce explore",
+                           msg);
       if (doc) fy_document_destroy(doc);
       if (!rc) rc = truce__web_asset(ctx, "explore.js", &xjs, &xjs_len);
     }

@@ -138,9 +138,12 @@ int ts_load_fail(truce_ctx* ctx, const char* yaml) {
 
 const char* ts_error_text(const truce_ctx* c) {
   static char buf[2048];
-  if (truce_ctx_file(c))
+  if (truce_ctx_file(c) && truce_ctx_line(c) > 0)
     snprintf(buf, sizeof buf, "%s:%d:%d: error: %s", truce_ctx_file(c),
              truce_ctx_line(c), truce_ctx_column(c), truce_ctx_message(c));
+  else if (truce_ctx_file(c))
+    snprintf(buf, sizeof buf, "%s: error: %s", truce_ctx_file(c),
+             truce_ctx_message(c));
   else
     snprintf(buf, sizeof buf, "%s", truce_ctx_message(c));
   return buf;

@@ -478,9 +478,9 @@ static void expect_engine_error(truce_scenario* sc, truce_lever* lv,
                                             1, outs, 0, &g),
                    TRUCE_EINVAL);
   assert_null(g);
-  if (!strstr(truce_ctx_message(ctx), what))
-    fprintf(stderr, "got: %s\n", truce_ctx_message(ctx));
-  assert_non_null(strstr(truce_ctx_message(ctx), what));
+  if (!strstr(ts_error_text(ctx), what))
+    fprintf(stderr, "got: %s\n", ts_error_text(ctx));
+  assert_non_null(strstr(ts_error_text(ctx), what));
 }
 
 static void test_errors(void** s) {
@@ -517,11 +517,11 @@ static void test_errors(void** s) {
                    TRUCE_EINVAL);
   assert_int_equal(truce_condition_parse(ctx, "x ~ 3", NULL, 0, 0, 2, names, &c),
                    TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "column 3"));
+  assert_non_null(strstr(ts_error_text(ctx), "column 3"));
   assert_int_equal(truce_condition_parse(ctx, "x < 3y", "d.yaml", 4, 12, 2, names,
                                          &c),
                    TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "d.yaml:4:16: error:"));
+  assert_non_null(strstr(ts_error_text(ctx), "d.yaml:4:16: error:"));
   truce_design_opts o = {TRUCE_DESIGN_morris, 5, 1, 3, 0, 0, false};
   size_t opts[2] = {0};
   truce_design* d;
@@ -565,7 +565,7 @@ static void test_spec(void** s) {
   assert_string_equal(sp->condition, "ua.casualties > 1e5");
   truce_explore_spec_free(sp);
   for (long k = 1; k < 60; k++) {
-    ts_alloc a = {k, 0, 0};
+    ts_alloc a = {.fail_at = k};
     truce_ctx* c;
     if (truce_ctx_new(&c, ts_alloc_fn, &a)) continue;
     int rc = truce_explore_spec_load(c, path, &sp);
@@ -579,7 +579,7 @@ static void test_spec(void** s) {
   fclose(f);
   assert_int_equal(truce_explore_spec_load(ctx, path, &sp), TRUCE_EPARSE);
   assert_null(sp);
-  assert_non_null(strstr(truce_ctx_message(ctx),
+  assert_non_null(strstr(ts_error_text(ctx),
                          "test_explore_spec.yaml:2:23: error: 'range' is "
                          "not two numbers"));
   remove(path);
@@ -590,7 +590,7 @@ static void test_spec(void** s) {
 static void test_oom(void** s) {
   (void)s;
   for (long k = 1; k < 400; k++) {
-    ts_alloc a = {k, 0, 0};
+    ts_alloc a = {.fail_at = k};
     truce_ctx* c;
     if (truce_ctx_new(&c, ts_alloc_fn, &a)) continue;
     truce_design_opts o = {TRUCE_DESIGN_sobol, 32, 1, 4, 0, 1, true};

@@ -61,8 +61,7 @@ int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
   va_start(ap, fmt);
   vsnprintf(m, sizeof m, fmt, ap);
   va_end(ap);
-  return TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s:%d:%d: error: %s", path, line, col,
-                    m);
+  return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col, "%s", m);
 }
 
 /* The first non-empty line is the header, which must be `columns`

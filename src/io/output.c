@@ -75,8 +75,8 @@ static void date_of(const truce_output* o, int day, char date[11]) {
 /* A failed write of the output `path` (named, not its temporary file),
  * with the OS's reason when there is one. */
 static int write_error(truce_output* o, const char* path) {
-  return TRUCE_FAIL(o->ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)",
-                    path, errno ? strerror(errno) : "write error");
+  return TRUCE_FAIL_AT(o->ctx, TRUCE_EIO, path, 1, 1, "cannot write (%s)",
+                       errno ? strerror(errno) : "write error");
 }
 
 static int open_daily(truce_output* o, const char* header) {
@@ -541,8 +541,7 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
       (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m))) {
     char why[512]; /* name results.db, not its temporary file */
     snprintf(why, sizeof why, "%s", truce_ctx_message(o->ctx));
-    return TRUCE_FAIL(o->ctx, rc, "%s:1:1: error: cannot write (%s)", o->db,
-                      why);
+    return TRUCE_FAIL_AT(o->ctx, rc, o->db, 1, 1, "cannot write (%s)", why);
   }
   if ((o->daily_done && rename(o->daily_tmp, o->daily) != 0) ||
       (o->runs_done && rename(o->runs_tmp, o->runs) != 0) ||

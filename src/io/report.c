@@ -97,8 +97,8 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title,
               "<meta charset=\"utf-8\">\n<meta name=\"generator\" "
               "content=\"truce " TRUCE_VERSION "\">\n<title>%s</title>\n",
               title) < 0)
-    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)",
-                      out, strerror(errno));
+    return TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1, "cannot write (%s)",
+                         strerror(errno));
   int rc = 0;
   for (int i = 0; i < 4 && !rc; i++) {
     char* text;
@@ -107,8 +107,8 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title,
     const char* tag = i ? "script" : "style";
     if (fprintf(f, "<%s>\n", tag) < 0 || put_code(f, text, len) ||
         fprintf(f, "\n</%s>\n", tag) < 0)
-      rc = TRUCE_FAIL(ctx, TRUCE_EIO, "%s:1:1: error: cannot write (%s)",
-                      out, strerror(errno));
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1, "cannot write (%s)",
+                         strerror(errno));
     truce__free(ctx, text, len + 1);
   }
   return rc;

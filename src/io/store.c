@@ -302,13 +302,13 @@ int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
   snprintf(sql, sizeof sql, "PRAGMA \"%s\".user_version", schema_name);
   long long ver = int_of(db, sql);
   if (app != STORE_APP_ID)
-    return TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: not a truce results "
+    return TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "not a truce results "
                       "store (%s); expected the results.db written by truce "
-                      "run", path, app < 0 ? "unreadable" : "foreign or empty");
+                      "run", app < 0 ? "unreadable" : "foreign or empty");
   if (ver != STORE_VERSION)
-    return TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: results store layout "
+    return TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "results store layout "
                       "%lld; expected %d (run the scenario again with this "
-                      "truce)", path, ver, STORE_VERSION);
+                      "truce)", ver, STORE_VERSION);
   /* every table and column of the schema, which is the one declaration:
    * built in memory and compared with the store's */
   sqlite3* ref = NULL;
@@ -331,8 +331,8 @@ int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
            "t.name = ?1 AND c.name = ?2", schema_name);
   sqlite3_stmt* has = NULL;
   if (sqlite3_prepare_v2(db, sql, -1, &has, NULL) != SQLITE_OK)
-    rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: cannot read the store: "
-                    "%s", path, sqlite3_errmsg(db));
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "cannot read the store: "
+                    "%s", sqlite3_errmsg(db));
   while (!rc && sqlite3_step(tabs) == SQLITE_ROW) {
     const char* t = (const char*)sqlite3_column_text(tabs, 0);
     const char* c = (const char*)sqlite3_column_text(tabs, 1);
@@ -340,9 +340,8 @@ int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
     sqlite3_bind_text(has, 2, c, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(has, 3, schema_name, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(has) != SQLITE_ROW || sqlite3_column_int(has, 0) != 1)
-      rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s:1:1: error: no column %s.%s; "
-                      "expected the results.db written by truce run", path,
-                      t, c);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "no column %s.%s; "
+                      "expected the results.db written by truce run", t, c);
     sqlite3_reset(has);
   }
   sqlite3_finalize(has);

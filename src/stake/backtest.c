@@ -157,8 +157,9 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
 
 int truce__deu_read(truce_ctx* ctx, const char* path, size_t* n_issues) {
   issue* is;
-  int rc = read_deu(ctx, path, &is, n_issues);
-  if (!rc) truce__free(ctx, is, 0);
+  size_t cap;
+  int rc = read_deu(ctx, path, &is, n_issues, &cap);
+  if (!rc) truce__free(ctx, is, cap * sizeof *is);
   return rc;
 }
 

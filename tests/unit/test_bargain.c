@@ -777,7 +777,7 @@ static void test_stated_terms(void** s) {
     path = write_tmp("stated_bad.csv", bad[k].text);
     assert_int_equal(truce_bargain_stated(ctx, sc, d, path, st),
                      TRUCE_EPARSE);
-    const char* m = truce_ctx_message(ctx);
+    const char* m = ts_error_text(ctx);
     if (strncmp(m, bad[k].where, strlen(bad[k].where)) ||
         !strstr(m, bad[k].what))
       fail_msg("case %zu: %s", k, m);
@@ -1126,7 +1126,7 @@ static void test_scores(void** s) {
              "probability,resolves_by,outcome,source,claimant\n%s", bad[k].row);
     path = write_tmp("scores_bad.csv", text);
     assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), TRUCE_EPARSE);
-    const char* m = truce_ctx_message(ctx);
+    const char* m = ts_error_text(ctx);
     if (strncmp(m, bad[k].where, strlen(bad[k].where)) || !strstr(m, bad[k].what))
       fail_msg("case %zu: %s", k, m);
   }

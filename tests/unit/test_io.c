@@ -160,7 +160,7 @@ static void test_failed_commit(void** s) {
   sqlite3_vfs_unregister(&full_vfs);
   assert_true(writes_failed > 0);
   assert_int_equal(rc, TRUCE_EDB);
-  const char* msg = truce_ctx_message(ctx);
+  const char* msg = ts_error_text(ctx);
   char want[300];
   snprintf(want, sizeof want, "%s/results.db:1:1: error: cannot write", dir);
   if (!strstr(msg, want) || !strstr(msg, "full"))

@@ -255,7 +255,7 @@ static void test_link_error_at_link(void** s) {
  * byte is refused at once (libfyaml 0.7.12 looped forever on it). */
 static void test_hostile_files(void** s) {
   (void)s;
-  ts_alloc a = {0, 0, 0};
+  ts_alloc a = {0};
   truce_ctx* c;
   assert_int_equal(truce_ctx_new(&c, ts_alloc_fn, &a), 0);
   const char* path = "stake-test-repeated.csv";

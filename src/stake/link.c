@@ -17,7 +17,18 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
     const truce_stake_link* l = truce_scenario_link(sc, i);
     truce_stake* st;
     int rc = truce_stake_load(ctx, l->file, &st);
-    if (rc) return rc;
+    if (rc == TRUCE_ENOMEM) return rc;
+    if (rc) { /* name the scenario's line too: the user may not know it */
+      char inner[TRUCE_MSG_MAX];
+      snprintf(inner, sizeof inner, "%s", truce_ctx_message(ctx));
+      return TRUCE_FAIL(ctx, rc,
+                        "%s:%d:%d: error: stakeholders[%zu] ('%s') names "
+                        "the file '%s', which does not load; expected a KTAB "
+                        "CSV or truce YAML file, relative to the scenario's "
+                        "directory:\n%s",
+                        truce_scenario_file(sc), l->line, l->column, i,
+                        l->name, l->file, inner);
+    }
     size_t k = 0;
     while (k < st->d && strcmp(truce_stake_dim_name(st, k), l->dimension))
       k++;

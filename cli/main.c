@@ -4,6 +4,7 @@
  * arguments to one command and turns its result into an exit status.
  */
 #include <getopt.h>
+#include <stdbool.h>
 #include <gsl/gsl_errno.h>
 #include <errno.h>
 #include <stdio.h>
@@ -174,6 +175,30 @@ int cli_load_file_overlaid(truce_ctx* ctx, int argc, char** argv,
   return rc;
 }
 
+/* "--set PATH VALUE" (a space for '=') would otherwise end in a bare
+ * usage dump, the value taken for a second file. Every command's --set
+ * takes PATH=VALUE, so one check before dispatch names the mistake and the
+ * fix. Returns true (having printed the message) when argv has one. */
+static bool set_without_value(int argc, char** argv) {
+  for (int i = 2; i < argc; i++) {
+    if (!strcmp(argv[i], "--")) break;
+    const char* a = NULL;
+    bool joined = !strncmp(argv[i], "--set=", 6);
+    if (joined)
+      a = argv[i] + 6;
+    else if (!strcmp(argv[i], "--set") && i + 1 < argc)
+      a = argv[i + 1];
+    if (!a || strchr(a, '=')) continue;
+    const char* v = !joined && i + 2 < argc ? argv[i + 2] : NULL;
+    if (v && v[0] == '-' && !(v[1] >= '0' && v[1] <= '9') && v[1] != '.')
+      v = NULL; /* the next option, not a (negative) value */
+    fprintf(stderr, "truce: error: --set takes PATH=VALUE; did you mean "
+            "--set %s=%s?\n", *a ? a : "PATH", v ? v : "VALUE");
+    return true;
+  }
+  return false;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) {
     usage(stderr);
@@ -188,6 +213,7 @@ int main(int argc, char** argv) {
     printf("truce %s (%s)\n", truce_version(), truce_features());
     return CLI_OK;
   }
+  if (set_without_value(argc, argv)) return CLI_USAGE;
   gsl_set_error_handler_off();
   if (truce_parallel_init(&argc, &argv)) {
     fprintf(stderr, "truce: error: cannot start MPI\n");

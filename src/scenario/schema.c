@@ -399,21 +399,34 @@ static const char* suggest_field(const char* key, const truce__field* t,
   return truce__suggest(key, names, m);
 }
 
-static int unknown(truce_ctx* ctx, const char* path, const char* what,
-                   const char* sugg) {
+/* An "unknown WHAT 'path'" error. When sugg is not NULL it replaces the
+ * path's characters [at, at + len) and the whole corrected path is
+ * suggested, so that it can be pasted back as it is. */
+static int unknown_at(truce_ctx* ctx, const char* path, const char* what,
+                      size_t at, size_t len, const char* sugg) {
   if (sugg)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                      "unknown %s '%s'; did you mean '%s'?", what, path, sugg);
+                      "unknown %s '%s'; did you mean '%.*s%s%s'?", what, path,
+                      (int)at, path, sugg, path + at + len);
   return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown %s '%s'", what, path);
 }
 
+static int unknown(truce_ctx* ctx, const char* path, const char* what,
+                   const char* sugg) {
+  return unknown_at(ctx, path, what, 0, strlen(path), sugg);
+}
+
 /* key's field in table t (n entries), found at base + its offset; else an
- * "unknown WHAT" error naming the nearest key. */
+ * "unknown WHAT" error suggesting the path with the nearest key (key is
+ * the tail of path). */
 static int in_table(truce_ctx* ctx, const char* path, const char* key,
                     const truce__field* t, size_t n, size_t base,
                     const char* what, const truce__field** f, size_t* off) {
   *f = truce__field_find(t, n, key);
-  if (!*f) return unknown(ctx, path, what, suggest_field(key, t, n));
+  size_t kl = strlen(key);
+  if (!*f)
+    return unknown_at(ctx, path, what, strlen(path) - kl, kl,
+                      suggest_field(key, t, n));
   *off = base + (*f)->off;
   return 0;
 }
@@ -464,11 +477,19 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
     const char* d2 = strchr(rest, '.');
     if (!d2) return unknown(ctx, path, "parameter", NULL);
     int s = find_side(sc, rest, (size_t)(d2 - rest));
-    if (s < 0)
+    if (s < 0) {
+      char id[64];
+      const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
+      snprintf(id, sizeof id, "%.*s", (int)(d2 - rest), rest);
+      sugg = truce__suggest(id, ids, 2);
+      if (sugg)
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                          "unknown side '%s' in '%s'; did you mean "
+                          "'sides.%s%s'?", id, path, sugg, d2);
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "unknown side '%.*s' in '%s'; expected '%s' or '%s'",
-                        (int)(d2 - rest), rest, path, sc->side_id[0],
-                        sc->side_id[1]);
+                        "unknown side '%s' in '%s'; expected '%s' or '%s'",
+                        id, path, sc->side_id[0], sc->side_id[1]);
+    }
     const char* sub = d2 + 1;
     if (strncmp(sub, "equipment.", 10) == 0) {
       const char* name = sub + 10;
@@ -552,7 +573,8 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                                       "negotiation"};
   char head[64];
   snprintf(head, sizeof head, "%.*s", (int)(hl < 63 ? hl : 63), path);
-  return unknown(ctx, path, "parameter", truce__suggest(head, heads, 7));
+  return unknown_at(ctx, path, "parameter", 0, hl,
+                    truce__suggest(head, heads, 7));
 }
 
 int truce__model_check(const truce_scenario* sc, char* buf, size_t n) {

@@ -128,6 +128,22 @@ if [ $rc -eq 1 ] && grep -q "error: cannot read" "$T/stderr"; then ok; else bad 
 rc=$?
 if [ $rc -eq 1 ] && grep -q "sides.a.personnel.recruits_per_mnth" "$T/stderr" && grep -q "did you mean" "$T/stderr" \
    && [ ! -e "$T/o-set" ]; then ok; else bad "--set bad path: rc $rc $(cat "$T/stderr")"; fi
+# every suggestion is the whole corrected path, ready to paste back
+for p in "sides.a.personel.recruits_per_month sides.a.personnel.recruits_per_month" \
+         "side.a.quality sides.a.quality"\
+         "combat.lawz combat.law"; do
+  set -- $p
+  "$TRUCE" check "$T/good.yaml" --set "$1=1" 2>"$T/stderr" >/dev/null
+  [ $? -eq 1 ] && grep -q "did you mean '$2'?" "$T/stderr" && ok || bad "--set $1 suggests $2: $(cat "$T/stderr")"
+done
+"$TRUCE" check "$SRC/scenarios/ukraine-2023-11.yaml" --set sides.uaa.quality=1 2>"$T/stderr" >/dev/null
+[ $? -eq 1 ] && grep -q "unknown side 'uaa' in 'sides.uaa.quality'; did you mean 'sides.ua.quality'?" "$T/stderr" && ok || bad "--set side typo: $(cat "$T/stderr")"
+# --set PATH VALUE (a space for '='): the mistake and its fix, exit 2
+for cmd in run check bargain hindcast explore; do
+  "$TRUCE" $cmd "$T/good.yaml" --set sides.a.quality 0.9 >"$T/stdout" 2>"$T/stderr"
+  [ $? -eq 2 ] && [ "$(cat "$T/stderr")" = "truce: error: --set takes PATH=VALUE; did you mean --set sides.a.quality=0.9?" ] \
+    && ok || bad "$cmd --set PATH VALUE: $(cat "$T/stderr")"
+done
 "$TRUCE" run "$T/good.yaml" --set sides.a.quality=-2 --out "$T/o-set" 2>"$T/stderr"
 rc=$?
 if [ $rc -eq 1 ] && grep -q "out of range" "$T/stderr"; then ok; else bad "--set bad value: rc $rc"; fi
@@ -324,7 +340,7 @@ bj --set negotiation.guarantee.credibility=1 >"$T/g1.json" && bj --set negotiati
   && python3 -c 'import json,sys; lo=[[p["ua"][0] for p in json.load(open(f))["packages"] if p["package"].startswith("alliance=guarantees")][0] for f in sys.argv[1:]]; sys.exit(0 if lo[0] < lo[1] - 0.1 else 1)' "$T/g1.json" "$T/g0.json" \
   && ok || bad "bargain --set negotiation.guarantee.credibility"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --set negotiation.sides.ru.optimsm=1 --out "$T/nego" 2>"$T/stderr"
-[ $? -eq 1 ] && grep -q "did you mean 'optimism'" "$T/stderr" && [ ! -e "$T/nego" ] && ok || bad "run --set with a misspelt negotiation path: $(cat "$T/stderr")"
+[ $? -eq 1 ] && grep -q "did you mean 'negotiation.sides.ru.optimism'?" "$T/stderr" && [ ! -e "$T/nego" ] && ok || bad "run --set with a misspelt negotiation path: $(cat "$T/stderr")"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 100 --out "$T/art" \
   --score "$SRC/data/bargaining/ceasefire_forecasts.csv" >"$T/art.txt" || bad "article run"
 grep -q "log score of no agreement by month 24: " "$T/art.txt" && grep -q "Good Judgment Open .* by 2025-09-29:  54% (Brier 0.292)" "$T/art.txt" \

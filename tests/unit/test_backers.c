@@ -358,7 +358,7 @@ static void test_backer_errors(void** s) {
   sc = ts_load(ctx, y);
   assert_int_equal(truce_scenario_set(ctx, sc, "backers.us.budget_scal=2"),
                    TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'budget_scale'"));
+  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'backers.us.budget_scale'?"));
   truce_scenario_free(sc);
 }
 

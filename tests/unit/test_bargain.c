@@ -354,7 +354,8 @@ static void test_negotiation_parameters(void** s) {
   assert_int_equal(truce_scenario_uncertain_count(sc), nu - 1);
   assert_int_not_equal(
       truce_scenario_set(ctx, sc, "negotiation.sides.a.optimsm=2"), 0);
-  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'optimism'"));
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "did you mean 'negotiation.sides.a.optimism'?"));
   truce_scenario_free(sc);
   /* an event cannot change a negotiation number */
   const char* ev =

@@ -155,8 +155,8 @@ static void test_set_overrides(void** state) {
       TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "recruits_per_mnth"));
   assert_non_null(strstr(truce_ctx_message(ctx), "did you mean "
-                                                 "'personnel.recruits_per_"
-                                                 "month'"));
+                                                 "'sides.a.personnel."
+                                                 "recruits_per_month'?"));
   assert_int_equal(truce_scenario_set(ctx, sc, "sides.zz.quality=1"),
                    TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "unknown side 'zz'"));
@@ -619,7 +619,7 @@ static void test_stakeholder_links(void** state) {
                "stakeholders:\n"
                "  - {file: g.yaml, dimension: aid, sets: sides.a.qualty, "
                "to: [0, 1]}\n",
-               "bad.yaml:11:42: ", "did you mean 'quality'");
+               "bad.yaml:11:42: ", "did you mean 'sides.a.quality'?");
   expect_error("truce: 1\n" SIDES COMBAT
                "stakeholders:\n"
                "  - {file: g.yaml, dimension: aid, sets: sides.a.quality, "

@@ -19,15 +19,20 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
     int rc = truce_stake_load(ctx, l->file, &st);
     if (rc == TRUCE_ENOMEM) return rc;
     if (rc) { /* name the scenario's line too: the user may not know it */
-      char inner[TRUCE_MSG_MAX];
-      snprintf(inner, sizeof inner, "%s", truce_ctx_message(ctx));
-      return TRUCE_FAIL(ctx, rc,
-                        "%s:%d:%d: error: stakeholders[%zu] ('%s') names "
-                        "the file '%s', which does not load; expected a KTAB "
-                        "CSV or truce YAML file, relative to the scenario's "
-                        "directory:\n%s",
-                        truce_scenario_file(sc), l->line, l->column, i,
-                        l->name, l->file, inner);
+      char inner[TRUCE_MSG_MAX + 300];
+      const char* f = truce_ctx_file(ctx);
+      if (f)
+        snprintf(inner, sizeof inner, "%s:%d:%d: %s", f, truce_ctx_line(ctx),
+                 truce_ctx_column(ctx), truce_ctx_message(ctx));
+      else
+        snprintf(inner, sizeof inner, "%s", truce_ctx_message(ctx));
+      return TRUCE_FAIL_AT(ctx, rc, truce_scenario_file(sc), l->line,
+                           l->column,
+                           "stakeholders[%zu] ('%s') names the file '%s', "
+                           "which does not load (%s); expected a KTAB CSV "
+                           "or truce YAML file, relative to the scenario's "
+                           "directory",
+                           i, l->name, l->file, inner);
     }
     size_t k = 0;
     while (k < st->d && strcmp(truce_stake_dim_name(st, k), l->dimension))

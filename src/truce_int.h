@@ -146,7 +146,8 @@ void truce__csv_split(char* line, truce__csv_fields* fs);
  * return stops the walk and is returned. `what` names the file in a
  * read error. */
 /* The next non-empty line at *pos (cut at '\n' in place, a trailing '\r'
- * and blanks dropped), counting lines in *line; NULL at the end. */
+ * and blanks dropped), counting lines in *line; NULL at the end. A
+ * byte-order mark before the first line is skipped. */
 char* truce__csv_next_line(char** pos, int* line);
 /* Record "PATH:LINE:COL: error: ..." (TRUCE_EPARSE) and return it. */
 int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
@@ -169,8 +170,12 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
 /* The next line of a NUL-terminated text read with truce__read_file
  * (changed in place: the newline and a trailing CR become NUL), or NULL
  * at its end; *at is the position (start it at the text), *line counts
- * lines from 1. Empty lines are returned too, so line numbers are true. */
+ * lines from 1. Empty lines are returned too, so line numbers are true.
+ * A byte-order mark before the first line is skipped. */
 char* truce__next_line(char** at, int* line);
+/* The UTF-8 byte-order mark some programs (spreadsheets) put at the start
+ * of a text file; truce__next_line skips it before the first line. */
+#define TRUCE__BOM "\xEF\xBB\xBF"
 
 /* A whole text as a number (strtod's syntax): 0 with *out set; -1 when it
  * is not a number (empty, trailing text, nan, inf; *out untouched); 1 when

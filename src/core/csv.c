@@ -3,7 +3,8 @@
  * The one CSV line splitter of the library's readers (the stakeholder
  * tables, the stated terms of a negotiation): commas, optional double
  * quotes around a field, surrounding blanks trimmed, each field's 1-based
- * column kept for FILE:LINE:COL messages.
+ * column kept for FILE:LINE:COL messages. A byte-order mark before the
+ * first line (as spreadsheets save) is skipped.
  */
 #include <string.h>
 
@@ -41,6 +42,7 @@ void truce__csv_split(char* line, truce__csv_fields* fs) {
 }
 
 char* truce__csv_next_line(char** pos, int* line) {
+  if (*pos && *line == 0 && !strncmp(*pos, TRUCE__BOM, 3)) *pos += 3;
   while (*pos && **pos) {
     char* cur = *pos;
     char* nl = strchr(cur, '\n');

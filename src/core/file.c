@@ -99,6 +99,7 @@ void truce__tmp_abandon(FILE* f, const char* tmp) {
 
 char* truce__next_line(char** at, int* line) {
   char* s = *at;
+  if (s && *line == 0 && !strncmp(s, TRUCE__BOM, 3)) s += 3; /* spreadsheets */
   if (!s || !*s) return NULL;
   char* nl = strchr(s, '\n');
   if (nl) {

@@ -74,7 +74,8 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
     ln++;
     char* fl[256];
     if (ln == 1) {
-      memcpy(hdr, line, sizeof hdr);
+      size_t bom = strncmp(line, TRUCE__BOM, 3) ? 0 : 3;
+      memcpy(hdr, line + bom, sizeof hdr - bom);
       nh = tsv(hdr, h, 256);
       for (int c = 0; c < nh; c++) {
         if (!strcmp(h[c], "out")) outc = c;

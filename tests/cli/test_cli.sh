@@ -588,5 +588,32 @@ for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   "$TRUCE" check "$f" >/dev/null 2>"$T/stderr" && ok || bad "check $f: $(cat "$T/stderr")"
 done
 
+# a CSV saved with a UTF-8 byte-order mark (as spreadsheets do) reads the
+# same as without it (standard output, its file name aside), in every CSV
+# reader
+same() { # NAME FILE COMMAND... (FILE's place in COMMAND written as @)
+  local name=$1 f=$2 g="$T/bom-$(basename "$2")"; shift 2
+  printf '\357\273\277' >"$g"; cat "$f" >>"$g"
+  local a=() b=() x
+  for x in "$@"; do a+=("${x//@/$f}"); b+=("${x//@/$g}"); done
+  "${a[@]}" >"$T/plain.out" 2>"$T/stderr" || { bad "$name (no BOM): $(cat "$T/stderr")"; return; }
+  "${b[@]}" 2>"$T/stderr" | sed "s|$g|$f|g" >"$T/bom.out"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || { bad "$name with a BOM: $(cat "$T/stderr")"; return; }
+  cmp -s "$T/plain.out" "$T/bom.out" && ok || bad "$name: a BOM changes the output"
+}
+same "observed CSV" "$SRC/data/historical/ardennes/ardennes-observed.csv" \
+  "$TRUCE" calibrate "$SRC/scenarios/historical/ardennes-1944.yaml" --law square --observed @ --json
+same "KTAB CSV" "$SRC/data/bargaining/ktab_SOE-Policy.csv" "$TRUCE" stake @ --json
+same "battles CSV" "$SRC/data/historical/rubio_campillo/03.csv" \
+  "$TRUCE" calibrate --battles @ --runs 200 --threads 1 --json
+same "hindcast series CSV" "$SRC/data/ukraine/observed/ru_area_isw.csv" \
+  "$TRUCE" hindcast "$SRC/scenarios/ukraine-2023-11.yaml" --observed @ --runs 4 --threads 1 --json
+same "stated-terms CSV" "$SRC/data/bargaining/stated_terms.csv" \
+  "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300 --terms @ --json
+same "forecasts CSV" "$SRC/data/bargaining/ceasefire_forecasts.csv" \
+  "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 4 --threads 1 --out "$T/bomscore" --no-report --score @
+same "DEU III back-test" "$SRC/data/bargaining/deu3_blksv_predictioneers_game.csv" \
+  "$TRUCE" stake --backtest @ --boot 20
+
 echo "cli: $pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -138,7 +138,7 @@
   // ---- assumptions register and metadata
   let t = '<table><tr><th>number</th><th>value</th><th>range / distribution</th><th>unit</th><th>source</th><th>claimant</th><th>date</th></tr>';
   for (const a of S.assumptions)
-    t += `<tr><td>${esc(a.path)}</td><td>${esc(a.value)}</td><td>${esc(a.distribution)}</td><td>${esc(a.unit)}</td><td>${esc(a.source)}</td><td>${esc(a.claimant)}</td><td>${esc(a.date)}</td></tr>`;
+    t += `<tr><td>${esc(a.path)}</td><td>${esc(a.label ?? a.value)}</td><td>${esc(a.distribution)}</td><td>${esc(a.unit)}</td><td>${esc(a.source)}</td><td>${esc(a.claimant)}</td><td>${esc(a.date)}</td></tr>`;
   document.getElementById('assumptions').innerHTML = t + '</table>';
   const meta = [['scenario', S.scenario], ['file', S.scenario_file], ['scenario SHA-256', S.scenario_sha256],
     ['seed', S.seed], ['runs', S.runs], ['days', S.days], ['mode', S.mode], ['start', S.start],

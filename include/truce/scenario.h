@@ -33,6 +33,8 @@ typedef struct {
   const char* distribution; /* e.g. "pert(410000, 617000, 617000)"; NULL
                                when the number is fixed */
   int line, column;     /* where the number was written (1-based) */
+  const char* label;    /* an enum's name for value ("square", "defend");
+                           NULL for a number */
 } truce_provenance;
 
 /* Load and validate a scenario file. On failure *out is NULL. */

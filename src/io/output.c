@@ -505,6 +505,8 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     if (!rc) rc = jstr(o, p->path);
     if (!rc) rc = jprintf(o, ", \"value\": ");
     if (!rc) rc = jnum(o, p->value);
+    if (!rc && p->label) rc = jprintf(o, ", \"label\": ");
+    if (!rc && p->label) rc = jstr(o, p->label);
     if (!rc) rc = jprintf(o, ", \"unit\": ");
     if (!rc) rc = jstr(o, p->unit);
     if (!rc) rc = jprintf(o, ", \"source\": ");

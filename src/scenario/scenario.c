@@ -296,9 +296,15 @@ const truce_provenance* truce_scenario_provenance(const truce_scenario* sc,
                                                   size_t i) {
   if (i >= sc->n_prov) return NULL;
   truce__prov* p = &((truce_scenario*)sc)->prov[i];
+  const truce__field* f;
+  size_t off;
+  const char* label = NULL; /* paths outside the model (events) have none */
+  if (!truce__scenario_resolve(NULL, sc, p->path, &f, &off) &&
+      f->kind == TRUCE_FK_ENUM && p->value >= 0)
+    label = f->names((size_t)p->value);
   p->view = (truce_provenance){p->path,     p->value, p->unit,
                                p->source,   p->claimant, p->date,
-                               p->dist,     p->line,  p->column};
+                               p->dist,     p->line,  p->column, label};
   return &p->view;
 }
 

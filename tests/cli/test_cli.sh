@@ -588,6 +588,15 @@ for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   "$TRUCE" check "$f" >/dev/null 2>"$T/stderr" && ok || bad "check $f: $(cat "$T/stderr")"
 done
 
+# the assumptions register names an enum's value (and keeps its index)
+"$TRUCE" run "$T/good.yaml" --deterministic --set combat.law=linear --out "$T/enum" -q 2>"$T/stderr" || bad "enum run: $(cat "$T/stderr")"
+/usr/bin/python3 -c '
+import json, sys
+a = {x["path"]: x for x in json.load(open(sys.argv[1]))["assumptions"]}
+assert a["combat.law"]["label"] == "linear" and a["combat.law"]["value"] == 1, a["combat.law"]
+assert "label" not in a["sides.a.personnel.front"], a["sides.a.personnel.front"]' "$T/enum/summary.json" \
+  && ok || bad "assumptions register labels: $(grep -E 'law|posture' "$T/enum/summary.json")"
+
 # a CSV saved with a UTF-8 byte-order mark (as spreadsheets do) reads the
 # same as without it (standard output, its file name aside), in every CSV
 # reader

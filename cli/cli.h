@@ -8,6 +8,10 @@
 /* Exit statuses: 0 success, 1 failure (bad input included), 2 usage. */
 enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
 
+/* Copy the file at path to standard output; 0, or -1 having printed
+ * "truce: error: ..." (the CLI's own reading, not the library's). */
+int cli_print_file(const char* path);
+
 int cmd_run(truce_ctx* ctx, int argc, char** argv);
 int cmd_check(truce_ctx* ctx, int argc, char** argv);
 int cmd_stake(truce_ctx* ctx, int argc, char** argv);

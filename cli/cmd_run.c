@@ -59,6 +59,8 @@ static void help(FILE* f) {
           "                    (default 8G; SIZE in bytes or with K, M, G, T)\n"
           "  --max-output SIZE refuse an output set estimated to be larger\n"
           "                    (default 4G)\n"
+          "  --json            print summary.json to standard output (and\n"
+          "                    nothing else: implies --quiet)\n"
           "  -q, --quiet       print nothing on success\n"
           "  -h, --help        show this help\n");
 }
@@ -333,6 +335,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"deterministic", no_argument, NULL, 'd'},
       {"quiet", no_argument, NULL, 'q'},
       {"no-report", no_argument, NULL, 'R'},
+      {"json", no_argument, NULL, 'J'},
       {"score", required_argument, NULL, 'C'},
       {"max-memory", required_argument, NULL, 'M'},
       {"max-output", required_argument, NULL, 'X'},
@@ -347,7 +350,8 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     free(cmdline);
     return CLI_FAIL;
   }
-  int nsets = 0, novl = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1;
+  int nsets = 0, novl = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1,
+      json = 0;
   uint64_t runs = 1, seed = 0, threads = 0;
   const char* outdir = NULL;
   const char* score = NULL;
@@ -397,6 +401,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       case 'd': det = 1; break;
       case 'q': quiet = 1; break;
       case 'R': report = 0; break;
+      case 'J': json = quiet = 1; break;
       case 'C': score = optarg; break;
       case 'M':
       case 'X':
@@ -514,14 +519,19 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   cli_outset_end(&os);
   if (!quiet) print_summary(sc, ens, runs, det, os.out);
   if (!quiet && nego) print_bargaining(ctx, sc, ens);
-  if (score && print_scores(ctx, sc, ens, score)) goto fail;
+  if (score && !json && print_scores(ctx, sc, ens, score)) goto fail;
   if (report && !quiet) printf("  report: %s/report.html\n", os.out);
+  if (json) { /* the outputs are complete: a failure here keeps them */
+    char js[CLI_OUTSET_LONG + 16];
+    snprintf(js, sizeof js, "%s/summary.json", os.out);
+    rc = cli_print_file(js) ? CLI_FAIL : CLI_OK;
+  }
   free(cmdline);
   truce_ensemble_free(ens);
   truce_output_free(out);
   truce_sim_free(sim);
   truce_scenario_free(sc);
-  return CLI_OK;
+  return rc;
 fail:
   report_in(ctx, &os);
 quiet_fail:

@@ -69,6 +69,23 @@ void cli_json_str(const char* s) {
   putchar('"');
 }
 
+int cli_print_file(const char* path) {
+  FILE* f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "truce: error: cannot read '%s'\n", path);
+    return -1;
+  }
+  char buf[1 << 14];
+  size_t n;
+  int rc = 0;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+    if (fwrite(buf, 1, n, stdout) != n) rc = -1;
+  if (ferror(f) || fflush(stdout)) rc = -1;
+  fclose(f);
+  if (rc) fprintf(stderr, "truce: error: cannot copy '%s'\n", path);
+  return rc;
+}
+
 void cli_put_text(FILE* f, const char* s) {
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;

@@ -588,6 +588,12 @@ for f in "$SRC"/scenarios/*.yaml "$SRC"/scenarios/historical/*.yaml; do
   "$TRUCE" check "$f" >/dev/null 2>"$T/stderr" && ok || bad "check $f: $(cat "$T/stderr")"
 done
 
+# run --json: summary.json on standard output, and nothing else
+"$TRUCE" run "$T/good.yaml" --runs 3 --threads 1 --out "$T/js" --json >"$T/js.out" 2>"$T/stderr"
+[ $? -eq 0 ] && cmp -s "$T/js.out" "$T/js/summary.json" && /usr/bin/python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["runs"] == 3' "$T/js.out" \
+  && ok || bad "run --json: $(head -c 300 "$T/js.out") $(cat "$T/stderr")"
+"$TRUCE" run --help | grep -q -- "--json" && ok || bad "run --help lacks --json"
+
 # the assumptions register names an enum's value (and keeps its index)
 "$TRUCE" run "$T/good.yaml" --deterministic --set combat.law=linear --out "$T/enum" -q 2>"$T/stderr" || bad "enum run: $(cat "$T/stderr")"
 /usr/bin/python3 -c '

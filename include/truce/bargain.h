@@ -167,11 +167,14 @@ typedef struct truce_bargain_tracker truce_bargain_tracker;
 TRUCE_API int truce_bargain_tracker_new(truce_ctx* ctx,
                                         const truce_scenario* sc,
                                         truce_bargain_tracker** out);
-/* flags as for truce_sim_run: the run's uncertain numbers (the
- * negotiation's included) are drawn as the simulation draws them, or
- * their point values with TRUCE_SIM_DETERMINISTIC. */
+/* flags as for truce_sim_run. params: the run's uncertain numbers (the
+ * negotiation's included) as the simulation drew them
+ * (truce_sim_param_values, or the hook's run_begin); NULL: the tracker
+ * draws them itself as the simulation does, or takes their point values
+ * with TRUCE_SIM_DETERMINISTIC. */
 TRUCE_API int truce_bargain_tracker_begin(truce_bargain_tracker* t,
-                                          uint64_t run, unsigned flags);
+                                          uint64_t run, unsigned flags,
+                                          const double* params);
 TRUCE_API int truce_bargain_tracker_day(void* t, const truce_day* d);
 /* out[TRUCE_BX_COUNT]; also the last decision's war values. */
 /* (The months after the run's last day are closed first.) */

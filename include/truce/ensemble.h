@@ -40,14 +40,18 @@ typedef enum {
 TRUCE_API const char* truce_series_name(int series);
 
 /* A per-run observer that a later layer (e.g. bargaining) plugs into the
- * ensemble: each thread gets its own state; after run r, `run_end` writes
+ * ensemble: each thread gets its own state; `run_begin` gets run r's
+ * sampled uncertain parameters (truce_scenario_uncertain_count values in
+ * the order of truce_scenario_uncertain_path, point values in
+ * deterministic mode) before its first day; after run r, `run_end` writes
  * `extras` numbers into out[0..extras), which the ensemble keeps by run
  * (and gathers across MPI ranks). */
 typedef struct {
   size_t extras;
   void* user;
   int (*thread_new)(void* user, truce_ctx* tctx, void** state);
-  int (*run_begin)(void* state, uint64_t run, unsigned flags);
+  int (*run_begin)(void* state, uint64_t run, unsigned flags,
+                   const double* params);
   int (*day)(void* state, const truce_day* d);
   int (*run_end)(void* state, uint64_t run, double* out);
   void (*thread_free)(void* state);

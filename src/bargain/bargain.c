@@ -554,11 +554,14 @@ void truce_bargain_tracker_free(truce_bargain_tracker* t) {
 }
 
 int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
-                                unsigned flags) {
+                                unsigned flags, const double* params) {
   /* the run's draw of every uncertain number (the negotiation's too), as
-   * the simulation of that run makes it; then the belief stream */
+   * the simulation of that run made it (or makes it); then the belief
+   * stream */
   *t->p = t->m->params;
-  if (flags & TRUCE_SIM_DETERMINISTIC)
+  if (params)
+    truce__scenario_put(t->sc, params, t->p);
+  else if (flags & TRUCE_SIM_DETERMINISTIC)
     truce__scenario_points(t->sc, t->p, NULL);
   else
     truce__scenario_sample(t->sc, t->rng, run, t->p, NULL);
@@ -894,8 +897,9 @@ static int hook_new(void* user, truce_ctx* tctx, void** state) {
   return truce_bargain_tracker_new(tctx, user,
                                    (truce_bargain_tracker**)state);
 }
-static int hook_begin(void* st, uint64_t run, unsigned flags) {
-  return truce_bargain_tracker_begin(st, run, flags);
+static int hook_begin(void* st, uint64_t run, unsigned flags,
+                      const double* params) {
+  return truce_bargain_tracker_begin(st, run, flags, params);
 }
 static int hook_end(void* st, uint64_t run, double* out) {
   (void)run;
@@ -943,7 +947,7 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   truce_sim* sim = NULL;
   rc = truce_sim_new(ctx, sc, &sim);
   if (!rc) {
-    truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC);
+    truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC, NULL);
     upto u = {t, day};
     rc = truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, analyse_day, &u);
     if (rc == 1) rc = 0;

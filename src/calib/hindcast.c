@@ -383,9 +383,11 @@ static int hk_new(void* user, truce_ctx* tctx, void** state) {
   return 0;
 }
 
-static int hk_begin(void* state, uint64_t run, unsigned flags) {
+static int hk_begin(void* state, uint64_t run, unsigned flags,
+                    const double* params) {
   (void)run;
   (void)flags;
+  (void)params;
   hook_state* s = state;
   s->next = 0;
   for (size_t c = 0; c < s->p->nc; c++) s->val[c] = (double)NAN;

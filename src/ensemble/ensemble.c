@@ -73,6 +73,9 @@ static size_t backer_cell(size_t stride, int day, size_t b, int k) {
 typedef struct {
   const truce_ensemble_hook* hook;
   void* hstate;
+  const truce_sim* sim; /* the run's sampled parameters for run_begin */
+  uint64_t run;
+  unsigned flags;
   truce__summary* sum;
   double* buf;   /* [BATCH][cell] values of the buffered runs */
   int nbuf;      /* runs buffered */
@@ -86,6 +89,11 @@ typedef struct {
 
 static int on_day(void* user, const truce_day* d) {
   observer* o = user;
+  if (d->day == 0 && o->hook && o->hook->run_begin) {
+    int rc = o->hook->run_begin(o->hstate, o->run, o->flags,
+                                truce_sim_param_values(o->sim));
+    if (rc) return rc;
+  }
   if (o->hook && o->hook->day) {
     int rc = o->hook->day(o->hstate, d);
     if (rc) return rc;
@@ -198,9 +206,9 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   for (uint64_t base = jb->r0 + (uint64_t)tid * chunk; !rc && base < jb->r1;
        base += (uint64_t)nthreads * chunk) {
     for (uint64_t r = base; r < base + chunk && r < jb->r1 && !rc; r++) {
-      if (ob.hook && ob.hook->run_begin &&
-          (rc = ob.hook->run_begin(ob.hstate, r, jb->opts->flags)))
-        break;
+      ob.sim = sim;
+      ob.run = r;
+      ob.flags = jb->opts->flags;
       rc = truce_sim_run(sim, r, jb->opts->flags, on_day, &ob);
       if (rc) break;
       if (ob.hook && ob.hook->run_end &&

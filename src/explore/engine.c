@@ -456,7 +456,8 @@ static int worker_eval(void* state, uint64_t run, const double* u, double* x,
     x[i] = v;
   }
   int rc = 0;
-  if (w->tracker) rc = truce_bargain_tracker_begin(w->tracker, run, g->flags);
+  if (w->tracker)
+    rc = truce_bargain_tracker_begin(w->tracker, run, g->flags, NULL);
   if (!rc)
     rc = truce_sim_run(w->sim, run, g->flags, w->tracker ? on_day : NULL,
                        w->tracker);

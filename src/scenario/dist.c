@@ -328,6 +328,12 @@ void truce__scenario_sample(const truce_scenario* sc, truce_rng* rng,
   }
 }
 
+void truce__scenario_put(const truce_scenario* sc, const double* values,
+                         truce__params* p) {
+  for (size_t i = 0; i < sc->n_unc; i++)
+    *(double*)((char*)p + sc->unc[i].off) = values[i];
+}
+
 void truce__scenario_points(const truce_scenario* sc, truce__params* p,
                             double* values) {
   for (size_t i = 0; i < sc->n_unc; i++) {

@@ -137,6 +137,10 @@ const truce__model* truce__scenario_model(const truce_scenario* sc);
  * them in order when not NULL. rng is scratch. */
 void truce__scenario_sample(const truce_scenario* sc, truce_rng* rng,
                             uint64_t run, truce__params* p, double* values);
+/* Put the uncertain parameters' values[] (as sample or points gave them)
+ * into p. */
+void truce__scenario_put(const truce_scenario* sc, const double* values,
+                         truce__params* p);
 /* Put every uncertain parameter's point value into p. */
 void truce__scenario_points(const truce_scenario* sc, truce__params* p,
                             double* values);

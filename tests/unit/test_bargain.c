@@ -214,7 +214,7 @@ static void run_gap(double gap, int runs, double* mean_open, double* se,
   assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
   double s = 0, s2 = 0, g0 = 0, g1 = 0;
   for (int r = 0; r < runs; r++) {
-    truce_bargain_tracker_begin(t, (uint64_t)r, TRUCE_SIM_STOCHASTIC);
+    truce_bargain_tracker_begin(t, (uint64_t)r, TRUCE_SIM_STOCHASTIC, NULL);
     assert_int_equal(
         truce_sim_run(sim, (uint64_t)r, 0, truce_bargain_tracker_day, t), 0);
     double out[TRUCE_BX_COUNT];
@@ -316,7 +316,7 @@ static void test_negotiation_parameters(void** s) {
   int n_lo = 0, n_hi = 0;
   double* v = calloc(nu, sizeof(double));
   for (uint64_t r = 0; r < 200; r++) {
-    truce_bargain_tracker_begin(t, r, TRUCE_SIM_STOCHASTIC);
+    truce_bargain_tracker_begin(t, r, TRUCE_SIM_STOCHASTIC, NULL);
     assert_int_equal(truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC,
                                    truce_bargain_tracker_day, t), 0);
     assert_int_equal(truce_scenario_sample(ctx, sc, r, v), 0);
@@ -860,8 +860,8 @@ static void test_claims_through_engine(void** s) {
   assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
   truce_sim* sim;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  assert_int_equal(truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC),
-                   0);
+  assert_int_equal(truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC,
+                                               NULL), 0);
   assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC,
                                  truce_bargain_tracker_day, t), 0);
   double out[TRUCE_BX_COUNT];

@@ -114,7 +114,8 @@ static void test_exact_recovery(void** s) {
   assert_true(fabs(coef[0] - 2.385e-5) < 1e-15 &&
               fabs(coef[1] - 1.7e-5) < 1e-15);
   assert_true(ssr < 1e-12);
-  assert_int_equal(truce_fit(ctx, 7, x, cx, y, cy, 20, coef, NULL, &ssr),
+  assert_int_equal(truce_fit(ctx, (int)truce_law_count(), x, cx, y, cy, 20,
+                             coef, NULL, &ssr),
                    TRUCE_EINVAL);
 }
 

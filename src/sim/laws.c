@@ -49,6 +49,15 @@ static void power_law(const double* par, truce__law_exp* e) {
   both(e, par[0], par[1]);
 }
 
+/* Deitchman (1962), guerrilla warfare: the first side is the guerrilla,
+ * hit by area fire (dx/dt = -a x y); its aimed fire hits the second
+ * (dy/dt = -b x). */
+static void deitchman(const double* par, truce__law_exp* e) {
+  (void)par;
+  e->pe[0] = 1, e->qe[0] = 1;
+  e->pe[1] = 1, e->qe[1] = 0;
+}
+
 /* Rubio-Campillo (2016): the logarithmic law over ln(e + t). */
 static double fatigue_factor(double t) {
   return 1.0 / log(TRUCE__E + t);
@@ -65,6 +74,7 @@ const truce__law truce__laws[] = {
      power_law,
      NULL},
     {"fatigue", 0, {{0}}, logarithmic, fatigue_factor},
+    {"deitchman", 0, {{0}}, deitchman, NULL},
 };
 const size_t truce__n_laws = sizeof truce__laws / sizeof truce__laws[0];
 

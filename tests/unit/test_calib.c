@@ -114,6 +114,17 @@ static void test_exact_recovery(void** s) {
   assert_true(fabs(coef[0] - 2.385e-5) < 1e-15 &&
               fabs(coef[1] - 1.7e-5) < 1e-15);
   assert_true(ssr < 1e-12);
+  /* Deitchman's law (side 0 the guerrilla): cx = a x y, cy = b x */
+  int dl = truce_law_index("deitchman");
+  assert_true(dl >= 0);
+  for (int i = 0; i < 20; i++) {
+    cx[i] = 2.385e-5 * x[i] * y[i];
+    cy[i] = 0.0173 * x[i];
+  }
+  assert_int_equal(truce_fit(ctx, dl, x, cx, y, cy, 20, coef, NULL, &ssr), 0);
+  assert_true(fabs(coef[0] / 2.385e-5 - 1) < 1e-12 &&
+              fabs(coef[1] / 0.0173 - 1) < 1e-12);
+  assert_true(ssr < 1e-12);
   assert_int_equal(truce_fit(ctx, (int)truce_law_count(), x, cx, y, cy, 20,
                              coef, NULL, &ssr),
                    TRUCE_EINVAL);
@@ -322,10 +333,12 @@ static void test_calibration_exponents(void** s) {
   static truce_obs rows[4 * 40];
   const char* src[] = {"exact"};
   const double W = 0.3, P = 0.7, Q = 0.4;
-  static const char* const laws[] = {"helmbold", "power", "fatigue"};
+  static const char* const laws[] = {"helmbold", "power", "fatigue",
+                                     "deitchman"};
   const int HELMBOLD = truce_law_index("helmbold");
   const int POWER = truce_law_index("power");
-  for (int k = 0; k < 3; k++) {
+  const int DEITCHMAN = truce_law_index("deitchman");
+  for (int k = 0; k < 4; k++) {
     int law = truce_law_index(laws[k]);
     size_t n = 0;
     for (int d = 0; d < 40; d++) {
@@ -337,6 +350,9 @@ static void test_calibration_exponents(void** s) {
       } else if (law == POWER) {
         cx = 2e-3 * pow(y, P) * pow(x, Q);
         cy = 3e-3 * pow(x, P) * pow(y, Q);
+      } else if (law == DEITCHMAN) { /* side 0 the guerrilla */
+        cx = 2.5e-7 * x * y;
+        cy = 0.005 * x;
       } else {
         cx = 0.004 * x / log(2.718281828459045 + d);
         cy = 0.005 * y / log(2.718281828459045 + d);
@@ -360,7 +376,9 @@ static void test_calibration_exponents(void** s) {
       assert_true(fabs(r.par[3].estimate - Q) < 1e-6);
       assert_true(fabs(r.par[1].estimate / 3e-3 - 1) < 1e-5);
     } else {
-      assert_true(fabs(r.par[0].estimate / 0.004 - 1) < 1e-9);
+      double a0 = law == DEITCHMAN ? 2.5e-7 : 0.004;
+      assert_int_equal(r.n_par, 2);
+      assert_true(fabs(r.par[0].estimate / a0 - 1) < 1e-9);
       assert_true(fabs(r.par[1].estimate / 0.005 - 1) < 1e-9);
     }
     assert_true(r.ssr < 1e-12);

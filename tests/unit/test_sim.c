@@ -122,6 +122,26 @@ static void test_helmbold_invariant(void** s) {
   truce_scenario_free(sc);
 }
 
+/* Deitchman's guerrilla law, the first side the guerrilla: dx = -a x y,
+ * dy = -b x; so b (x0 - x) = a (y0^2 - y^2) / 2. */
+static void test_deitchman_invariant(void** s) {
+  (void)s;
+  double x0 = 1000, y0 = 800, a = 2.1e-5, b = 0.0185;
+  truce_scenario* sc = duel("deitchman", "", x0, y0, b, a, 40, 0.01);
+  assert_string_equal(truce_scenario_law_name(sc), "deitchman");
+  static path p;
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int d = 1; d <= 40; d++) {
+    double x = p.d[d].side[0].front, y = p.d[d].side[1].front;
+    assert_true(rel(b * (x0 - x), a * (y0 * y0 - y * y) / 2) < 1e-6);
+  }
+  /* day 1: the guerrilla loses a x y, its enemy b x (to first order) */
+  assert_true(rel(x0 - p.d[1].side[0].front, a * x0 * y0) < 0.02);
+  assert_true(rel(y0 - p.d[1].side[1].front, b * x0) < 0.02);
+  assert_true(p.d[40].side[1].front < 0.6 * y0);
+  truce_scenario_free(sc);
+}
+
 /* The power law with (p, q) = (1, 0) is the square law. */
 static void test_power_law_generalises(void** s) {
   (void)s;
@@ -752,6 +772,7 @@ int main(void) {
       cmocka_unit_test(test_linear_law_invariant),
       cmocka_unit_test(test_log_law_closed_form),
       cmocka_unit_test(test_helmbold_invariant),
+      cmocka_unit_test(test_deitchman_invariant),
       cmocka_unit_test(test_power_law_generalises),
       cmocka_unit_test(test_iwo_jima),
       cmocka_unit_test(test_conservation_stochastic),

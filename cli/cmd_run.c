@@ -104,8 +104,8 @@ static void print_summary(const truce_scenario* sc, const truce_ensemble* e,
          runs == 1 ? "" : "s", H, (unsigned long long)truce_scenario_seed(sc));
   for (size_t i = 0; i < 2; i++) {
     truce_band f, c;
-    truce_ensemble_band(e, H, i, TRUCE_SERIES_FRONT, &f);
-    truce_ensemble_band(e, H, i, TRUCE_SERIES_CASUALTIES, &c);
+    truce_ensemble_band(e, H, i, truce_series_index("front"), &f);
+    truce_ensemble_band(e, H, i, truce_series_index("casualties"), &c);
     uint64_t exhausted = 0, first = 0;
     int first_day = -1;
     for (uint64_t r = 0; r < runs; r++) {

@@ -55,7 +55,7 @@ int main(void) {
          last);
   for (size_t s = 0; s < truce_scenario_side_count(sc); s++) {
     truce_band b;
-    if (truce_ensemble_band(e, last, s, TRUCE_SERIES_FRONT, &b)) {
+    if (truce_ensemble_band(e, last, s, truce_series_index("front"), &b)) {
       status = fail(ctx, "band");
       goto done;
     }

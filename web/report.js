@@ -26,7 +26,7 @@
   let bands = daily;
   if (!multi) {
     bands = [];
-    const series = ['front', 'power', 'training', 'pool', 'casualties', 'equipment', 'ammunition', 'territory'];
+    const series = Object.keys(daily[0] || {}).filter((k) => !['run', 'day', 'date', 'side'].includes(k));
     for (const r of daily) for (const s of series)
       bands.push({ day: r.day, date: r.date, side: r.side, series: s, n: 1, mean: r[s],
         p05: r[s], p25: r[s], p50: r[s], p75: r[s], p95: r[s] });

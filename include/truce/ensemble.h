@@ -18,26 +18,33 @@
 extern "C" {
 #endif
 
-/* The daily series summarised per side. */
-typedef enum {
-  TRUCE_SERIES_FRONT,
-  TRUCE_SERIES_POWER,
-  TRUCE_SERIES_TRAINING,
-  TRUCE_SERIES_POOL,
-  TRUCE_SERIES_CASUALTIES,
-  TRUCE_SERIES_EQUIPMENT,
-  TRUCE_SERIES_AMMUNITION,
-  TRUCE_SERIES_TERRITORY,
-  TRUCE_SERIES_ROUNDS_FIRED,          /* artillery rounds fired that day */
-  TRUCE_SERIES_DRONES_FIRED,          /* drones used that day */
-  TRUCE_SERIES_CASUALTIES_ARTILLERY,  /* cumulative, by channel (s2b) */
-  TRUCE_SERIES_CASUALTIES_DRONES,
-  TRUCE_SERIES_CASUALTIES_ASSAULT,
-  TRUCE_SERIES_COUNT
-} truce_series;
+/* The daily series summarised per side (docs/outputs.md), one table:
+ * name (daily.csv's and results.db's series), unit, and its value in a
+ * day's state. Addressed by index or by name, never by a fixed number. */
+typedef struct {
+  const char* name; /* public, read-only */
+  const char* unit; /* public, read-only */
+  double (*read)(const truce_side_state* s); /* public, read-only */
+} truce_series_info;
 
-/* Name of a series as used in the outputs ("front", ...). */
+TRUCE_API size_t truce_series_count(void);
+/* Series k; NULL when k >= truce_series_count(). */
+TRUCE_API const truce_series_info* truce_series(size_t k);
+/* The index of the series called `name`, or -1. */
+TRUCE_API int truce_series_index(const char* name);
+/* Name of series k as used in the outputs ("front", ...); "?" if none. */
 TRUCE_API const char* truce_series_name(int series);
+
+/* The daily series summarised per backer (cumulative), likewise. */
+typedef struct {
+  const char* name; /* public, read-only */
+  const char* unit; /* public, read-only */
+  double (*read)(const truce_backer_state* b); /* public, read-only */
+} truce_backer_series_info;
+
+TRUCE_API size_t truce_backer_series_count(void);
+TRUCE_API const truce_backer_series_info* truce_backer_series(size_t k);
+TRUCE_API const char* truce_backer_series_name(int k);
 
 /* A per-run observer that a later layer (e.g. bargaining) plugs into the
  * ensemble: each thread gets its own state; `run_begin` gets run r's
@@ -106,18 +113,19 @@ TRUCE_API int truce_ensemble_band(const truce_ensemble* e, int day,
                                   size_t side, int series, truce_band* out);
 /* Share of runs in stalemate on `day` (docs/model.md s11). */
 TRUCE_API double truce_ensemble_stalemate(const truce_ensemble* e, int day);
-/* Outcomes of run r (both sides) and its sampled uncertain parameters
- * (truce_scenario_uncertain_count values). */
+/* Outcome k (truce_outcome, truce/sim.h) of run r for `side`; NaN when
+ * out of range or, for a day outcome, when it never happened. */
+TRUCE_API double truce_ensemble_outcome_value(const truce_ensemble* e,
+                                              uint64_t r, size_t side,
+                                              size_t k);
+/* Outcomes of run r (both sides) as the classic record, and its sampled
+ * uncertain parameters (truce_scenario_uncertain_count values). */
 TRUCE_API int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
                                      truce_side_outcome out[2]);
 TRUCE_API const double* truce_ensemble_params(const truce_ensemble* e,
                                               uint64_t r);
-/* Backer b's series k on `day` across runs (cumulative): 0 value
- * committed, 1 value delivered, 2/3 ammunition committed/delivered
- * (rounds), 4/5 equipment committed/delivered (items); and run r's
- * totals. */
-#define TRUCE_BACKER_SERIES 6
-TRUCE_API const char* truce_backer_series_name(int k);
+/* Backer b's series k (truce_backer_series) on `day` across runs; and
+ * run r's totals. */
 TRUCE_API int truce_ensemble_backer_band(const truce_ensemble* e, int day,
                                          size_t b, int k, truce_band* out);
 TRUCE_API int truce_ensemble_backer_outcome(const truce_ensemble* e,

@@ -42,9 +42,11 @@ TRUCE_API int truce_output_day(truce_output* o, uint64_t run,
  * the commit. */
 TRUCE_API int truce_output_ensemble(truce_output* o,
                                     const truce_ensemble* e);
-/* Record the outcome of one run (both sides). */
+/* Record the outcomes of one run: values[i * truce_outcome_count() + k]
+ * is outcome k (truce/sim.h) of side i, as truce_sim_outcome_value and
+ * truce_ensemble_outcome_value give it. */
 TRUCE_API int truce_output_run_end(truce_output* o, uint64_t run,
-                                   const truce_side_outcome outcome[2]);
+                                   const double* values);
 /* Write summary.json and rename every file into place. */
 TRUCE_API int truce_output_commit(truce_output* o, const truce_run_meta* m);
 /* Free; removes the temporary files unless committed. NULL accepted. */

@@ -92,6 +92,27 @@ TRUCE_API const char* truce_law_name(size_t law);
 /* The index of the law called `name`, or -1. */
 TRUCE_API int truce_law_index(const char* name);
 
+/* A per-run outcome of each side (docs/outputs.md), from the engine's
+ * table: the column of runs.csv and results.db and the key of
+ * summary.json, its unit, and how it is read from the run's recorded days
+ * (a small accumulator). A day outcome is NaN when it never happens. */
+#define TRUCE_OUTCOME_STATE 16
+typedef struct {
+  const char* name; /* public, read-only */
+  const char* unit; /* public, read-only */
+  int is_day;       /* public, read-only: a day number (NaN: never) */
+  /* private: the accumulator of TRUCE_OUTCOME_STATE doubles */
+  void (*begin)(double* st);
+  void (*day)(double* st, const truce_side_state* s, int day);
+  double (*value)(const double* st);
+} truce_outcome_info;
+
+TRUCE_API size_t truce_outcome_count(void);
+/* Outcome k; NULL when k >= truce_outcome_count(). */
+TRUCE_API const truce_outcome_info* truce_outcome(size_t k);
+/* The index of the outcome called `name`, or -1. */
+TRUCE_API int truce_outcome_index(const char* name);
+
 TRUCE_API int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc,
                             truce_sim** out);
 /* Run replication `run` (its streams are keyed by the scenario seed and
@@ -99,6 +120,10 @@ TRUCE_API int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc,
  * NULL. Fails with TRUCE_EINTERNAL if conservation is ever violated. */
 TRUCE_API int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags,
                             truce_day_fn fn, void* user);
+/* Outcome k (truce_outcome) of the last run for side i; NaN when out of
+ * range or, for a day outcome, when it never happened. */
+TRUCE_API double truce_sim_outcome_value(const truce_sim* sim, size_t side,
+                                         size_t k);
 /* Outcome of the last run for side i (0 or 1). */
 TRUCE_API int truce_sim_outcome(const truce_sim* sim, size_t i,
                                 truce_side_outcome* out);

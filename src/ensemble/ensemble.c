@@ -16,8 +16,6 @@
 #include "ensemble_int.h"
 #include "summary.h"
 
-#define NS TRUCE_SERIES_COUNT
-#define OUTV 4 /* outcome values per side */
 
 struct truce_ensemble {
   truce_ctx* ctx;
@@ -25,43 +23,29 @@ struct truce_ensemble {
   uint64_t runs;
   int days, threads, ranks, rank;
   size_t n_params;
+  size_t ns, nbs;    /* series per side and per backer (their tables) */
+  size_t nout;       /* outcomes per side (the engine's table) */
   truce__summary* sum;
   uint64_t* stale;   /* runs in stalemate, per day */
-  double* outcomes;  /* runs x 2 x OUTV */
+  double* outcomes;  /* runs x 2 x nout */
   double* params;    /* runs x n_params */
   size_t n_extras;
   double* extras;    /* runs x n_extras (the hook's) */
   size_t nb;         /* backers */
-  size_t stride;     /* cells per day: 2 sides x NS + BSERIES per backer */
+  size_t stride;     /* cells per day: 2 sides x ns + nbs per backer */
   double* bout;      /* runs x nb x BOUTV */
 };
 
 #define BOUTV 4 /* committed, delivered, longest gap, packages */
-#define BSERIES 6 /* value and units committed and delivered */
 
-const char* truce_backer_series_name(int k) {
-  static const char* const names[] = {
-      "committed",           "delivered",           "ammunition_committed",
-      "ammunition_delivered", "equipment_committed", "equipment_delivered"};
-  return k >= 0 && k < BSERIES ? names[k] : "?";
+static size_t cell_of(const truce_ensemble* e, int day, size_t side,
+                      size_t series) {
+  return (size_t)day * e->stride + side * e->ns + series;
 }
 
-const char* truce_series_name(int s) {
-  static const char* const names[] = {
-      "front",        "power",      "training",
-      "pool",         "casualties", "equipment",
-      "ammunition",   "territory",  "rounds_fired",
-      "drones_fired", "casualties_artillery", "casualties_drones",
-      "casualties_assault"};
-  return s >= 0 && s < NS ? names[s] : "?";
-}
-
-static size_t cell_of(size_t stride, int day, size_t side, int series) {
-  return (size_t)day * stride + side * NS + (size_t)series;
-}
-
-static size_t backer_cell(size_t stride, int day, size_t b, int k) {
-  return (size_t)day * stride + 2 * NS + BSERIES * b + (size_t)k;
+static size_t backer_cell(const truce_ensemble* e, int day, size_t b,
+                          size_t k) {
+  return (size_t)day * e->stride + 2 * e->ns + e->nbs * b + k;
 }
 
 /* Runs buffered per thread before their values enter the summaries:
@@ -73,6 +57,7 @@ static size_t backer_cell(size_t stride, int day, size_t b, int k) {
 typedef struct {
   const truce_ensemble_hook* hook;
   void* hstate;
+  const truce_ensemble* e;
   const truce_sim* sim; /* the run's sampled parameters for run_begin */
   uint64_t run;
   unsigned flags;
@@ -98,37 +83,14 @@ static int on_day(void* user, const truce_day* d) {
     int rc = o->hook->day(o->hstate, d);
     if (rc) return rc;
   }
-  for (size_t i = 0; i < 2; i++) {
-    const truce_side_state* s = &d->side[i];
-    const double v[NS] = {s->front,
-                          s->power,
-                          s->training,
-                          s->pool,
-                          s->casualties,
-                          s->equipment,
-                          s->ammunition,
-                          s->territory,
-                          s->rounds_fired,
-                          s->drones_fired,
-                          s->casualties_artillery,
-                          s->casualties_drones,
-                          s->casualties_assault};
-    memcpy(o->buf + (size_t)o->nbuf * o->ncells +
-               cell_of(o->stride, d->day, i, 0),
-           v, sizeof v);
-  }
-  for (int bk = 0; bk < d->n_backers; bk++) {
-    const truce_backer_state* x = &d->backer[bk];
-    const double v[BSERIES] = {x->committed,
-                               x->delivered,
-                               x->ammunition_committed,
-                               x->ammunition_delivered,
-                               x->equipment_committed,
-                               x->equipment_delivered};
-    memcpy(o->buf + (size_t)o->nbuf * o->ncells +
-               backer_cell(o->stride, d->day, (size_t)bk, 0),
-           v, sizeof v);
-  }
+  double* row = o->buf + (size_t)o->nbuf * o->ncells;
+  for (size_t i = 0; i < 2; i++)
+    for (size_t k = 0; k < o->e->ns; k++)
+      row[cell_of(o->e, d->day, i, k)] = truce_series(k)->read(&d->side[i]);
+  for (int bk = 0; bk < d->n_backers; bk++)
+    for (size_t k = 0; k < o->e->nbs; k++)
+      row[backer_cell(o->e, d->day, (size_t)bk, k)] =
+          truce_backer_series(k)->read(&d->backer[bk]);
   /* Stalemate: the front moved less than km2 over the window and neither
    * side is exhausted. */
   int w = o->window;
@@ -158,7 +120,7 @@ void truce_ensemble_free(truce_ensemble* e) {
   truce_ctx* ctx = e->ctx;
   truce__summary_free(e->sum);
   truce__free(ctx, e->stale, (size_t)e->days * sizeof(uint64_t));
-  truce__free(ctx, e->outcomes, e->runs * 2 * OUTV * sizeof(double));
+  truce__free(ctx, e->outcomes, e->runs * 2 * e->nout * sizeof(double));
   truce__free(ctx, e->params, e->runs * e->n_params * sizeof(double));
   truce__free(ctx, e->extras, 0);
   truce__free(ctx, e->bout, 0);
@@ -192,6 +154,7 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   ob.hook = jb->opts->hook;
   if (!rc && ob.hook && ob.hook->thread_new)
     rc = ob.hook->thread_new(ob.hook->user, tctx, &ob.hstate);
+  ob.e = e;
   ob.stride = e->stride;
   ob.ncells = (size_t)e->days * e->stride;
   if (!rc) rc = truce__summary_new(tctx, ob.ncells, &sum);
@@ -216,15 +179,10 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
                                  e->extras + r * e->n_extras)))
         break;
       if (++ob.nbuf == BATCH && (rc = flush(&ob))) break;
-      double* oc = e->outcomes + r * 2 * OUTV;
-      for (size_t i = 0; i < 2; i++) {
-        truce_side_outcome o;
-        truce_sim_outcome(sim, i, &o);
-        oc[i * OUTV] = o.front_end;
-        oc[i * OUTV + 1] = o.casualties_total;
-        oc[i * OUTV + 2] = o.exhaustion_day;
-        oc[i * OUTV + 3] = o.territory_end;
-      }
+      double* oc = e->outcomes + r * 2 * e->nout;
+      for (size_t i = 0; i < 2; i++)
+        for (size_t k = 0; k < e->nout; k++)
+          oc[i * e->nout + k] = truce_sim_outcome_value(sim, i, k);
       if (e->n_params)
         memcpy(e->params + r * e->n_params, truce_sim_param_values(sim),
                e->n_params * sizeof(double));
@@ -278,11 +236,14 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   int rc = 0;
   if (opts->use_mpi) rc = truce__mpi_rank_size(ctx, &e->rank, &e->ranks);
   e->nb = truce_scenario_backer_count(sc);
-  e->stride = 2 * NS + BSERIES * e->nb;
+  e->ns = truce_series_count();
+  e->nbs = truce_backer_series_count();
+  e->nout = truce_outcome_count();
+  e->stride = 2 * e->ns + e->nbs * e->nb;
   if (!rc) rc = truce__summary_new(ctx, (size_t)e->days * e->stride, &e->sum);
   if (!rc) {
     e->stale = truce__calloc(ctx, (size_t)e->days, sizeof(uint64_t));
-    e->outcomes = truce__calloc(ctx, e->runs * 2 * OUTV, sizeof(double));
+    e->outcomes = truce__calloc(ctx, e->runs * 2 * e->nout, sizeof(double));
     e->params = truce__calloc(ctx, e->runs * e->n_params + 1, sizeof(double));
     e->n_extras = opts->hook ? opts->hook->extras : 0;
     e->extras = truce__calloc(ctx, e->runs * e->n_extras + 1, sizeof(double));
@@ -344,7 +305,7 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   if (e->ranks > 1) rc = truce__mpi_any_error(ctx, rc);
   if (!rc && e->ranks > 1)
     rc = truce__mpi_gather(ctx, e->sum, e->stale, (size_t)e->days,
-                           e->outcomes, 2 * OUTV, e->params, e->n_params,
+                           e->outcomes, 2 * e->nout, e->params, e->n_params,
                            e->extras, e->n_extras, e->bout, e->nb * BOUTV,
                            e->runs, e->rank, e->ranks);
   if (rc) {
@@ -363,19 +324,21 @@ int truce_ensemble_days(const truce_ensemble* e) { return e->days; }
 
 int truce_ensemble_band(const truce_ensemble* e, int day, size_t side,
                         int series, truce_band* out) {
-  if (day < 0 || day >= e->days || side > 1 || series < 0 || series >= NS)
+  if (day < 0 || day >= e->days || side > 1 || series < 0 ||
+      (size_t)series >= e->ns)
     return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no band for day %d side %zu "
                       "series %d", day, side, series);
-  truce__summary_band(e->sum, cell_of(e->stride, day, side, series), out);
+  truce__summary_band(e->sum, cell_of(e, day, side, (size_t)series), out);
   return 0;
 }
 
 int truce_ensemble_backer_band(const truce_ensemble* e, int day, size_t b,
                                int k, truce_band* out) {
-  if (day < 0 || day >= e->days || b >= e->nb || k < 0 || k >= BSERIES)
+  if (day < 0 || day >= e->days || b >= e->nb || k < 0 ||
+      (size_t)k >= e->nbs)
     return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no backer band for day %d "
                       "backer %zu", day, b);
-  truce__summary_band(e->sum, backer_cell(e->stride, day, b, k), out);
+  truce__summary_band(e->sum, backer_cell(e, day, b, (size_t)k), out);
   return 0;
 }
 
@@ -400,14 +363,24 @@ int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
                            truce_side_outcome out[2]) {
   if (r >= e->runs) return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no run %llu",
                                       (unsigned long long)r);
-  const double* oc = e->outcomes + r * 2 * OUTV;
-  for (int i = 0; i < 2; i++) {
-    out[i].front_end = oc[i * OUTV];
-    out[i].casualties_total = oc[i * OUTV + 1];
-    out[i].exhaustion_day = (int)oc[i * OUTV + 2];
-    out[i].territory_end = oc[i * OUTV + 3];
+  for (size_t i = 0; i < 2; i++) {
+    double x = truce_ensemble_outcome_value(
+        e, r, i, (size_t)truce_outcome_index("exhaustion_day"));
+    out[i].front_end = truce_ensemble_outcome_value(
+        e, r, i, (size_t)truce_outcome_index("front_end"));
+    out[i].casualties_total = truce_ensemble_outcome_value(
+        e, r, i, (size_t)truce_outcome_index("casualties_total"));
+    out[i].exhaustion_day = isnan(x) ? -1 : (int)x;
+    out[i].territory_end = truce_ensemble_outcome_value(
+        e, r, i, (size_t)truce_outcome_index("territory_end"));
   }
   return 0;
+}
+
+double truce_ensemble_outcome_value(const truce_ensemble* e, uint64_t r,
+                                    size_t side, size_t k) {
+  if (!e || r >= e->runs || side > 1 || k >= e->nout) return NAN;
+  return e->outcomes[(r * 2 + side) * e->nout + k];
 }
 
 const double* truce_ensemble_params(const truce_ensemble* e, uint64_t r) {
@@ -427,7 +400,8 @@ void truce_ensemble_estimate(const truce_scenario* sc,
   if (!sc || !opts) return;
   double days = (double)truce_scenario_horizon_days(sc) + 1;
   double nb = (double)truce_scenario_backer_count(sc);
-  double cells = days * (2.0 * NS + BSERIES * nb);
+  double cells = days * (2.0 * (double)truce_series_count() +
+                         (double)truce_backer_series_count() * nb);
   double runs = (double)opts->runs;
   double threads = opts->threads > 0 ? opts->threads : 1;
 #ifdef _OPENMP
@@ -440,7 +414,8 @@ void truce_ensemble_estimate(const truce_scenario* sc,
    * sampled parameters, extras and backer outcomes */
   double cell = (double)sizeof(truce__cell) + TRUCE_EXACT_RUNS * 8.0 +
                 (runs > TRUCE_EXACT_RUNS ? 1024.0 : 0.0);
-  double per_run = 8.0 * (2.0 * OUTV + (double)truce_scenario_uncertain_count(sc) +
+  double per_run = 8.0 * (2.0 * (double)truce_outcome_count() +
+                          (double)truce_scenario_uncertain_count(sc) +
                           (opts->hook ? (double)opts->hook->extras : 0) +
                           nb * BOUTV + 8);
   /* plus a quarter for what is not counted (the allocator's overhead,

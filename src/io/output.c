@@ -29,14 +29,14 @@ struct truce_output {
   bool daily_done, runs_done;
   long start_days;
   bool has_start;
-  double* outcomes; /* per run: 4 values per side */
+  double* outcomes; /* per run and side: the outcome table's values */
   size_t n_runs, cap_runs;
   char* json;
   size_t json_len, json_cap;
   bool committed;
 };
 
-#define OUT_VALS 8 /* front, casualties, exhaustion, territory x 2 sides */
+#define OUT_VALS (2 * truce_outcome_count()) /* per run, both sides */
 
 int truce_output_open(truce_ctx* ctx, const char* dir,
                       const truce_scenario* sc, truce_output** out) {
@@ -117,7 +117,7 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
 }
 
 int truce_output_run_end(truce_output* o, uint64_t run,
-                         const truce_side_outcome oc[2]) {
+                         const double* values) {
   (void)run;
   if (o->n_runs == o->cap_runs) {
     size_t nc = o->cap_runs ? 2 * o->cap_runs : 64;
@@ -128,13 +128,8 @@ int truce_output_run_end(truce_output* o, uint64_t run,
     o->outcomes = n;
     o->cap_runs = nc;
   }
-  double* v = o->outcomes + o->n_runs * OUT_VALS;
-  for (int i = 0; i < 2; i++) {
-    v[4 * i] = oc[i].front_end;
-    v[4 * i + 1] = oc[i].casualties_total;
-    v[4 * i + 2] = oc[i].exhaustion_day;
-    v[4 * i + 3] = oc[i].territory_end;
-  }
+  memcpy(o->outcomes + o->n_runs * OUT_VALS, values,
+         OUT_VALS * sizeof(double));
   o->n_runs++;
   return 0;
 }
@@ -147,7 +142,7 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
     char date[11];
     date_of(o, d, date);
     for (size_t i = 0; i < 2; i++)
-      for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
+      for (int k = 0; k < (int)truce_series_count(); k++) {
         truce_band b;
         truce_ensemble_band(e, d, i, k, &b);
         if (fprintf(o->daily_f,
@@ -158,7 +153,7 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
           return write_error(o, o->daily);
       }
     for (size_t b = 0; b < truce_scenario_backer_count(o->sc); b++)
-      for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
+      for (int k = 0; k < (int)truce_backer_series_count(); k++) {
         truce_band bd;
         truce_ensemble_backer_band(e, d, b, k, &bd);
         if (fprintf(o->daily_f,
@@ -180,11 +175,11 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
   fputs("run", f);
   for (size_t j = 0; j < np; j++)
     fprintf(f, ",%s", truce_scenario_uncertain_path(o->sc, j));
-  static const char* const cols[] = {"front_end", "casualties_total",
-                                     "exhaustion_day", "territory_end"};
+  const size_t nout = truce_outcome_count();
   for (size_t i = 0; i < 2; i++)
-    for (int c = 0; c < 4; c++)
-      fprintf(f, ",%s.%s", truce_scenario_side_id(o->sc, i), cols[c]);
+    for (size_t c = 0; c < nout; c++)
+      fprintf(f, ",%s.%s", truce_scenario_side_id(o->sc, i),
+              truce_outcome(c)->name);
   size_t nb = truce_scenario_backer_count(o->sc);
   for (size_t b = 0; b < nb; b++)
     fprintf(f, ",%s.committed_total,%s.delivered_total,%s.longest_gap_days",
@@ -193,17 +188,23 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
             truce_scenario_backer_id(o->sc, b));
   fputc('\n', f);
   int rc = 0;
+  double* oc = truce__calloc(o->ctx, 2 * nout + 1, sizeof(double));
+  if (!oc) rc = TRUCE_ENOMEM;
   for (uint64_t r = 0; r < truce_ensemble_runs(e) && !rc; r++) {
-    truce_side_outcome oc[2];
-    truce_ensemble_outcome(e, r, oc);
     const double* pv = truce_ensemble_params(e, r);
     fprintf(f, "%llu", (unsigned long long)r);
     for (size_t j = 0; j < np; j++) fprintf(f, ",%.12g", pv[j]);
-    for (size_t i = 0; i < 2; i++) {
-      fprintf(f, ",%.12g,%.12g,", oc[i].front_end, oc[i].casualties_total);
-      if (oc[i].exhaustion_day >= 0) fprintf(f, "%d", oc[i].exhaustion_day);
-      fprintf(f, ",%.12g", oc[i].territory_end);
-    }
+    for (size_t i = 0; i < 2; i++)
+      for (size_t c = 0; c < nout; c++) {
+        double x = truce_ensemble_outcome_value(e, r, i, c);
+        oc[i * nout + c] = x;
+        if (!truce_outcome(c)->is_day)
+          fprintf(f, ",%.12g", x);
+        else if (isnan(x))
+          fputc(',', f);
+        else
+          fprintf(f, ",%d", (int)x);
+      }
     for (size_t b = 0; b < nb; b++) {
       truce_backer_outcome bo;
       truce_ensemble_backer_outcome(e, r, b, &bo);
@@ -213,6 +214,7 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
     if (fputc('\n', f) == EOF) rc = TRUCE_EIO;
     if (!rc) rc = truce_output_run_end(o, r, oc);
   }
+  truce__free(o->ctx, oc, (2 * nout + 1) * sizeof(double));
   errno = 0;
   if (ferror(f) && !rc) rc = TRUCE_EIO;
   if (fclose(f) != 0 && !rc) rc = TRUCE_EIO;
@@ -409,33 +411,30 @@ static int write_bargaining(truce_output* o) {
 }
 
 static int write_side(truce_output* o, int i, double* tmp) {
-  size_t n = o->n_runs;
-  const double* v = o->outcomes;
+  size_t n = o->n_runs, nout = truce_outcome_count();
+  const double* v = o->outcomes + (size_t)i * nout;
   int rc = jprintf(o, "    ");
   if (!rc) rc = jstr(o, truce_scenario_side_id(o->sc, (size_t)i));
-  if (!rc) rc = jprintf(o, ": {\n      \"front_end\": ");
-  if (n == 1) {
-    if (!rc) rc = jnum(o, v[4 * i]);
-    if (!rc) rc = jprintf(o, ",\n      \"casualties_total\": ");
-    if (!rc) rc = jnum(o, v[4 * i + 1]);
-    if (!rc) rc = jprintf(o, ",\n      \"exhaustion_day\": ");
-    if (!rc) rc = v[4 * i + 2] < 0 ? jprintf(o, "null") : jnum(o, v[4 * i + 2]);
-    if (!rc) rc = jprintf(o, ",\n      \"territory_end\": ");
-    if (!rc) rc = jnum(o, v[4 * i + 3]);
-    return rc ? rc : jprintf(o, "\n    }");
-  }
-  static const char* const names[] = {"front_end", "casualties_total",
-                                      "exhaustion_day", "territory_end"};
-  for (int f = 0; f < 4 && !rc; f++) {
+  if (!rc) rc = jprintf(o, ": {\n      ");
+  for (size_t k = 0; k < nout && !rc; k++) {
+    const truce_outcome_info* oi = truce_outcome(k);
+    if (k > 0) rc = jprintf(o, ",\n      ");
+    if (!rc) rc = jprintf(o, "\"%s\": ", oi->name);
+    if (rc) break;
+    if (n == 1) { /* the value itself; null for a day that never came */
+      rc = isnan(v[k]) ? jprintf(o, "null") : jnum(o, v[k]);
+      continue;
+    }
     size_t m = 0, never = 0;
     for (size_t r = 0; r < n; r++) {
-      double x = v[r * OUT_VALS + 4 * (size_t)i + (size_t)f];
-      if (f == 2 && x < 0) never++;
-      else tmp[m++] = x;
+      double x = v[r * OUT_VALS + k];
+      if (isnan(x))
+        never++;
+      else
+        tmp[m++] = x;
     }
-    if (f > 0) rc = jprintf(o, ",\n      \"%s\": ", names[f]);
-    if (!rc) rc = jquant(o, tmp, m);
-    if (!rc && f == 2) {
+    rc = jquant(o, tmp, m);
+    if (!rc && oi->is_day) {
       o->json_len--; /* reopen the object to add never_fraction */
       rc = jprintf(o, ", \"never_fraction\": ");
       if (!rc) rc = jnum(o, (double)never / (double)n);

@@ -5,18 +5,19 @@
  * statements. The database is built under a temporary name and renamed by
  * the caller, so readers never see a partial store.
  */
+#include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "store.h"
 
-static const char* const schema =
+/* The schema: the tables before runs, runs (its columns from the outcome
+ * table, truce/sim.h), then the rest. */
+static const char* const schema_head =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
-    "CREATE TABLE params(idx INTEGER PRIMARY KEY, path TEXT NOT NULL);"
-    "CREATE TABLE runs(run INTEGER NOT NULL, side TEXT NOT NULL,"
-    " front_end REAL, casualties_total REAL, exhaustion_day INTEGER,"
-    " territory_end REAL, PRIMARY KEY(run, side));"
+    "CREATE TABLE params(idx INTEGER PRIMARY KEY, path TEXT NOT NULL);";
+static const char* const schema =
     "CREATE TABLE run_params(run INTEGER NOT NULL, idx INTEGER NOT NULL,"
     " value REAL, PRIMARY KEY(run, idx));"
     "CREATE TABLE daily(day INTEGER NOT NULL, date TEXT, side TEXT NOT NULL,"
@@ -139,21 +140,26 @@ static void write_all(store* s, const truce_scenario* sc,
   }
   sqlite3_finalize(st);
 
-  sqlite3_stmt* sr = prep(s, "INSERT INTO runs VALUES(?,?,?,?,?,?)");
+  const size_t nout = truce_outcome_count();
+  char sql[1024] = "INSERT INTO runs VALUES(?,?";
+  for (size_t k = 0; k < nout; k++) strcat(sql, ",?");
+  strcat(sql, ")");
+  sqlite3_stmt* sr = prep(s, sql);
   sqlite3_stmt* sp = prep(s, "INSERT INTO run_params VALUES(?,?,?)");
   for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
-    truce_side_outcome oc[2];
-    truce_ensemble_outcome(e, r, oc);
     for (size_t i = 0; i < 2; i++) {
       sqlite3_bind_int64(sr, 1, (sqlite3_int64)r);
       bind_text(sr, 2, truce_scenario_side_id(sc, i));
-      bind_num(sr, 3, oc[i].front_end);
-      bind_num(sr, 4, oc[i].casualties_total);
-      if (oc[i].exhaustion_day >= 0)
-        sqlite3_bind_int(sr, 5, oc[i].exhaustion_day);
-      else
-        sqlite3_bind_null(sr, 5);
-      bind_num(sr, 6, oc[i].territory_end);
+      for (size_t k = 0; k < nout; k++) {
+        double x = truce_ensemble_outcome_value(e, r, i, k);
+        int col = 3 + (int)k;
+        if (!truce_outcome(k)->is_day)
+          bind_num(sr, col, x);
+        else if (isnan(x))
+          sqlite3_bind_null(sr, col);
+        else
+          sqlite3_bind_int(sr, col, (int)x);
+      }
       step(s, sr);
     }
     const double* pv = truce_ensemble_params(e, r);
@@ -175,14 +181,14 @@ static void write_all(store* s, const truce_scenario* sc,
     char date[11] = "";
     if (start) truce__date_from_days(start_days + d, date);
     for (size_t i = 0; i < 2; i++)
-      for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
+      for (int k = 0; k < (int)truce_series_count(); k++) {
         truce_band b;
         truce_ensemble_band(e, d, i, k, &b);
         band_row(s, st, d, start ? date : NULL, truce_scenario_side_id(sc, i),
                  truce_series_name(k), &b);
       }
     for (size_t b = 0; b < truce_scenario_backer_count(sc); b++)
-      for (int k = 0; k < TRUCE_BACKER_SERIES; k++) {
+      for (int k = 0; k < (int)truce_backer_series_count(); k++) {
         truce_band bd;
         truce_ensemble_backer_band(e, d, b, k, &bd);
         band_row(s, st, d, start ? date : NULL,
@@ -263,6 +269,29 @@ static void write_all(store* s, const truce_scenario* sc,
   sqlite3_finalize(st);
 }
 
+/* CREATE TABLE runs: run, side and one column per outcome. */
+static int create_runs(sqlite3* db) {
+  char sql[2048] = "CREATE TABLE runs(run INTEGER NOT NULL, side TEXT NOT "
+                   "NULL,";
+  for (size_t k = 0; k < truce_outcome_count(); k++) {
+    const truce_outcome_info* oi = truce_outcome(k);
+    size_t l = strlen(sql);
+    snprintf(sql + l, sizeof sql - l, " %s %s,", oi->name,
+             oi->is_day ? "INTEGER" : "REAL");
+  }
+  size_t l = strlen(sql);
+  snprintf(sql + l, sizeof sql - l, " PRIMARY KEY(run, side));");
+  return sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK;
+}
+
+/* Every table of the schema in db: the one declaration that the writer
+ * and the check of a store read. Nonzero on failure. */
+static int create_schema(sqlite3* db) {
+  return sqlite3_exec(db, schema_head, NULL, NULL, NULL) != SQLITE_OK ||
+         create_runs(db) ||
+         sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK;
+}
+
 int truce__store_write(truce_ctx* ctx, const char* path,
                        const truce_scenario* sc, const truce_ensemble* e,
                        const truce_run_meta* m) {
@@ -273,7 +302,7 @@ int truce__store_write(truce_ctx* ctx, const char* path,
   } else {
     if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; BEGIN; " STORE_STAMP,
                      NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(s.db, schema, NULL, NULL, NULL) != SQLITE_OK)
+        create_schema(s.db))
       fail(&s, "schema");
     write_all(&s, sc, e, m);
     if (!s.rc && sqlite3_exec(s.db, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
@@ -314,7 +343,7 @@ int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
   sqlite3* ref = NULL;
   int rc = 0;
   if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
-      sqlite3_exec(ref, schema, NULL, NULL, NULL) != SQLITE_OK) {
+      create_schema(ref)) {
     rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM, "results store: cannot build the "
                     "reference schema");
     goto done;

@@ -56,7 +56,7 @@ static int day_step(truce_sim* sim, int day, int steps, size_t* ev) {
   return 0;
 }
 
-static void record(const truce_sim* sim, int day, truce_day* out) {
+static void record(truce_sim* sim, int day, truce_day* out) {
   out->day = day;
   out->t = day;
   for (int i = 0; i < 2; i++) {
@@ -86,6 +86,7 @@ static void record(const truce_sim* sim, int day, truce_day* out) {
     o->exhausted = truce__exhausted(sim, i);
   }
   truce__aid_record(sim, out);
+  truce__outcomes_day(sim, out);
 }
 
 /* ------------------------------------------------------------ A run */
@@ -232,17 +233,13 @@ int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags, truce_day_fn fn,
   truce_day rec;
   truce__check_exhaustion(sim, 0);
   int rc = 0;
-  if (fn) {
-    record(sim, 0, &rec);
-    if ((rc = fn(user, &rec))) return rc;
-  }
+  record(sim, 0, &rec);
+  if (fn && (rc = fn(user, &rec))) return rc;
   int horizon = (int)m->horizon_days;
   for (int day = 0; day < horizon; day++) {
     if ((rc = day_step(sim, day, steps, &ev))) return rc;
-    if (fn) {
-      record(sim, day + 1, &rec);
-      if ((rc = fn(user, &rec))) return rc;
-    }
+    record(sim, day + 1, &rec);
+    if (fn && (rc = fn(user, &rec))) return rc;
   }
   return 0;
 }

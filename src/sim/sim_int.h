@@ -63,6 +63,7 @@ typedef struct {
 } side_state;
 
 #define MAX_CRISES 16
+#define TRUCE_MAX_OUTCOMES 32 /* capacity for the outcome table */
 #define NB TRUCE_MAX_BACKERS
 #define NI TRUCE_BACKER_ITEMS
 
@@ -114,6 +115,8 @@ struct truce_sim {
   bool stochastic;
   int day;
   int due_from, due_to; /* days whose ring slots may hold entries */
+  /* per side and outcome (outcomes.c): the accumulators */
+  double outcome[2][TRUCE_MAX_OUTCOMES][TRUCE_OUTCOME_STATE];
 };
 
 /* ------------------------------------------------------------ Helpers */
@@ -170,6 +173,11 @@ double truce__equipped(const truce_sim* sim, int i);
 bool truce__exhausted(const truce_sim* sim, int i);
 /* s9: record the first day each side is exhausted. */
 void truce__check_exhaustion(truce_sim* sim, int day);
+
+/* The outcome table (outcomes.c), fed each recorded day. */
+extern const truce_outcome_info truce__outcomes[];
+extern const size_t truce__n_outcomes;
+void truce__outcomes_day(truce_sim* sim, const truce_day* d);
 
 /* s8b: the backers (aid.c). */
 void truce__aid_day(truce_sim* sim, size_t b);

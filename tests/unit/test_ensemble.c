@@ -194,7 +194,7 @@ static void test_threads_do_not_matter(void** s) {
   for (int t = 1; t < 3; t++) {
     for (int d = 0; d < 61; d++)
       for (size_t i = 0; i < 2; i++)
-        for (int k = 0; k < TRUCE_SERIES_COUNT; k++) {
+        for (int k = 0; k < (int)truce_series_count(); k++) {
           truce_band x, y;
           truce_ensemble_band(e[0], d, i, k, &x);
           truce_ensemble_band(e[t], d, i, k, &y);
@@ -251,10 +251,10 @@ static void test_stalemate_and_bands(void** s) {
   assert_true(fabs(truce_ensemble_stalemate(e, 20) -
                    (1 - (double)exhausted_by_20 / 100)) < 1e-12);
   truce_band b;
-  truce_ensemble_band(e, 0, 0, TRUCE_SERIES_FRONT, &b);
+  truce_ensemble_band(e, 0, 0, truce_series_index("front"), &b);
   assert_true(b.n == 100 && b.p05 >= 900 && b.p95 <= 1100);
   assert_true(b.p05 < b.p50 && b.p50 < b.p95);
-  truce_ensemble_band(e, 0, 0, TRUCE_SERIES_TERRITORY, &b);
+  truce_ensemble_band(e, 0, 0, truce_series_index("territory"), &b);
   assert_true(b.mean == 0.5);
   assert_int_equal(truce_ensemble_band(e, 61, 0, 0, &b), TRUCE_EINVAL);
   truce_ensemble_free(e);

@@ -33,12 +33,33 @@ static void exhaustion_day(double* st, const truce_side_state* s, int day) {
   if (isnan(st[0]) && s->exhausted) st[0] = day;
 }
 
+/* s6: the day ending the 7 days in which the front moved most (the
+ * largest |territory(d) - territory(d - 7)|, the first such day); never
+ * if the front never moved. st: territory of the last 8 days by day % 8,
+ * the largest move so far, its day. */
+#define WEEK 7
+static void week_begin(double* st) {
+  st[WEEK + 1] = 0;
+  st[WEEK + 2] = NAN;
+}
+static void week_day(double* st, const truce_side_state* s, int day) {
+  st[day % (WEEK + 1)] = s->territory;
+  if (day < WEEK) return;
+  double move = fabs(s->territory - st[(day - WEEK) % (WEEK + 1)]);
+  if (move > st[WEEK + 1]) {
+    st[WEEK + 1] = move;
+    st[WEEK + 2] = day;
+  }
+}
+static double week_value(const double* st) { return st[WEEK + 2]; }
+
 const truce_outcome_info truce__outcomes[] = {
     {"front_end", "soldiers", 0, last_begin, front_day, first_value},
     {"casualties_total", "persons", 0, last_begin, casualties_day,
      first_value},
     {"exhaustion_day", "day", 1, last_begin, exhaustion_day, first_value},
     {"territory_end", "share", 0, last_begin, territory_day, first_value},
+    {"largest_weekly_move_day", "day", 1, week_begin, week_day, week_value},
 };
 const size_t truce__n_outcomes =
     sizeof truce__outcomes / sizeof truce__outcomes[0];

@@ -405,6 +405,43 @@ static void test_events_and_front(void** s) {
   truce_scenario_free(sc);
 }
 
+/* The outcome "largest_weekly_move_day": the front moves only in the
+ * offensive of days 10-14 (recorded days 11-15), so every 7-day window
+ * ending on days 15-17 holds the whole move and the first, 15, is the
+ * outcome, for both sides; a duel without a front never moves. */
+static void test_largest_weekly_move(void** s) {
+  (void)s;
+  int k = truce_outcome_index("largest_weekly_move_day");
+  assert_true(k >= 0);
+  assert_int_equal(truce_outcome((size_t)k)->is_day, 1);
+  truce_scenario* sc = ts_load(
+      ctx,
+      "truce: 1\nhorizon_days: 40\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 3000}\n"
+      "  - id: b\n    personnel: {front: 1000}\n"
+      "combat:\n  law: logarithmic\n  coefficients: {a: 0.01, b: 0.01}\n"
+      "front: {advance_km_per_day: 1, length_km: 100, area_km2: 10000,\n"
+      "        territory: {a: 0.5, b: 0.5}}\n"
+      "events:\n"
+      "  - {day: 10, offensive: {side: a, intensity: 1, duration_days: 5}}\n");
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  assert_true(truce_sim_outcome_value(sim, 0, (size_t)k) == 15);
+  assert_true(truce_sim_outcome_value(sim, 1, (size_t)k) == 15);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+  sc = duel("square", "", 1000, 900, 0.015, 0.012, 20, 1);
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  assert_true(isnan(truce_sim_outcome_value(sim, 0, (size_t)k)));
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
 /* The mean of 2,000 stochastic runs of a square-law duel lies within 3
  * standard errors of the deterministic solution on day 10. */
 static void test_stochastic_mean(void** s) {
@@ -781,6 +818,7 @@ int main(void) {
       cmocka_unit_test(test_complementarity),
       cmocka_unit_test(test_ammunition_limits_fire),
       cmocka_unit_test(test_events_and_front),
+      cmocka_unit_test(test_largest_weekly_move),
       cmocka_unit_test(test_stochastic_mean),
       cmocka_unit_test(test_reproducible),
       cmocka_unit_test(test_exhaustion_day),

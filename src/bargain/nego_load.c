@@ -263,6 +263,135 @@ static int nego_claims(truce__loader* L, truce__nego* n, int s,
   return 0;
 }
 
+/* weights: {territory | issue: weight}, summing to 1. */
+static int side_weights(truce__loader* L, truce__nego* n, truce__nego_side* ns,
+                        struct fy_node* val, mark m, const char* sub) {
+  int rc = 0;
+  if (!fy_node_is_mapping(val))
+    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
+                             "wrong type "
+                             "for '%s'; expected issue: weight",
+                             sub);
+  void* i2 = NULL;
+  struct fy_node_pair* p2;
+  double sum = 0;
+  while ((p2 = fy_node_mapping_iterate(val, &i2))) {
+    char is[64], full[256];
+    mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
+    truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
+    snprintf(full, sizeof full, "%s.%s", sub, is);
+    int k = issue_index(n, is);
+    double* dst = !strcmp(is, "territory") ? &ns->w_territory
+                  : k >= 0                 ? &ns->w[k]
+                                           : NULL;
+    if (!dst)
+      return truce__load_error(L, TRUCE_EINVAL, im,
+                               "unknown issue '%s' in '%s'; "
+                               "expected territory or an issue listed under "
+                               "negotiation.issues",
+                               is, sub);
+    if ((rc = truce__load_in_range(L, fy_node_pair_value(p2), im, full, 0, 1,
+                                   false, dst)))
+      return rc;
+    sum += *dst;
+  }
+  if (fabs(sum - 1) > 1e-9)
+    return truce__load_error(L, TRUCE_EINVAL, m,
+                             "the weights in '%s' sum to %g; "
+                             "expected them to sum to 1",
+                             sub, sum);
+  return rc;
+}
+
+/* values: {issue: {option: value}}, one per option. */
+static int side_values(truce__loader* L, truce__nego* n, truce__nego_side* ns,
+                       struct fy_node* val, mark m, const char* sub) {
+  int rc = 0;
+  if (!fy_node_is_mapping(val))
+    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
+                             "wrong type "
+                             "for '%s'; expected issue: {option: value}",
+                             sub);
+  void* i2 = NULL;
+  struct fy_node_pair* p2;
+  while ((p2 = fy_node_mapping_iterate(val, &i2))) {
+    char is[64];
+    mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
+    truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
+    int k = issue_index(n, is);
+    if (k < 0)
+      return truce__load_error(
+          L, TRUCE_EINVAL, im,
+          "unknown issue '%s' in '%s'; "
+          "expected an issue listed under negotiation.issues",
+          is, sub);
+    struct fy_node* ov = fy_node_pair_value(p2);
+    if (!fy_node_is_mapping(ov))
+      return truce__load_error(L, TRUCE_EINVAL, im,
+                               "wrong type for '%s.%s'; "
+                               "expected option: value",
+                               sub, is);
+    bool seen[TRUCE_MAX_OPTIONS] = {false};
+    void* i3 = NULL;
+    struct fy_node_pair* p3;
+    while ((p3 = fy_node_mapping_iterate(ov, &i3))) {
+      char on[64], full[300];
+      mark om = truce__yaml_mark(fy_node_pair_key(p3), im);
+      truce__yaml_text(fy_node_pair_key(p3), on, sizeof on);
+      int o = option_index(&n->issue[k], on);
+      if (o < 0)
+        return truce__load_error(L, TRUCE_EINVAL, om,
+                                 "unknown option '%s' of issue "
+                                 "'%s'",
+                                 on, is);
+      snprintf(full, sizeof full, "%s.%s.%s", sub, is, on);
+      if ((rc = truce__load_in_range(L, fy_node_pair_value(p3), om, full, 0, 1,
+                                     false, &ns->value[k][o])))
+        return rc;
+      seen[o] = true;
+    }
+    for (int o = 0; o < n->issue[k].n_options; o++)
+      if (!seen[o])
+        return truce__load_error(L, TRUCE_EINVAL, im,
+                                 "'%s.%s' has no value for "
+                                 "option '%s'; expected one per option",
+                                 sub, is, n->issue[k].option[o]);
+  }
+  return rc;
+}
+
+/* decree: {audience_cost, lifted_day}: talks cost an audience cost until
+ * lifted. */
+static int side_decree(truce__loader* L, truce__nego* n, truce__nego_side* ns,
+                       struct fy_node* val, mark m, const char* sub) {
+  int rc = 0;
+  (void)n;
+  static const char* const dk[] = {"audience_cost", "lifted_day", "note",
+                                   "source",        "claimant",   "date"};
+  if ((rc = truce__load_keys(L, val, m, sub, dk, 6))) return rc;
+  ns->has_decree = true;
+  ns->decree_lifted_day = 1 << 30;
+  mark am = m, lm = m;
+  struct fy_node* a = truce__yaml_lookup(val, "audience_cost", &am);
+  struct fy_node* l = truce__yaml_lookup(val, "lifted_day", &lm);
+  char full[200];
+  snprintf(full, sizeof full, "%s.audience_cost", sub);
+  if (!a)
+    return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs audience_cost",
+                             sub);
+  if ((rc = truce__load_in_range(L, a, am, full, 0, 10, false,
+                                 &ns->audience_cost)))
+    return rc;
+  if (l) {
+    double d;
+    snprintf(full, sizeof full, "%s.lifted_day", sub);
+    if ((rc = truce__load_in_range(L, l, lm, full, 0, 100000, true, &d)))
+      return rc;
+    ns->decree_lifted_day = (int)d;
+  }
+  return rc;
+}
+
 static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
                      mark km) {
   static const char* const sk[] = {"weights",
@@ -296,128 +425,24 @@ static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
     snprintf(sub, sizeof sub, "%s.%s", path, key);
     if (!strcmp(key, "weights")) {
       has_w = true;
-      if (!fy_node_is_mapping(val))
-        return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
-                                 "wrong type "
-                                 "for '%s'; expected issue: weight",
-                                 sub);
-      void* i2 = NULL;
-      struct fy_node_pair* p2;
-      double sum = 0;
-      while ((p2 = fy_node_mapping_iterate(val, &i2))) {
-        char is[64], full[256];
-        mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
-        truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
-        snprintf(full, sizeof full, "%s.%s", sub, is);
-        int k = issue_index(n, is);
-        double* dst = !strcmp(is, "territory") ? &ns->w_territory
-                      : k >= 0                 ? &ns->w[k]
-                                               : NULL;
-        if (!dst)
-          return truce__load_error(
-              L, TRUCE_EINVAL, im,
-              "unknown issue '%s' in '%s'; "
-              "expected territory or an issue listed under "
-              "negotiation.issues",
-              is, sub);
-        if ((rc = truce__load_in_range(L, fy_node_pair_value(p2), im, full, 0,
-                                       1, false, dst)))
-          return rc;
-        sum += *dst;
-      }
-      if (fabs(sum - 1) > 1e-9)
-        return truce__load_error(L, TRUCE_EINVAL, m,
-                                 "the weights in '%s' sum to %g; "
-                                 "expected them to sum to 1",
-                                 sub, sum);
+      rc = side_weights(L, n, ns, val, m, sub);
     } else if (!strcmp(key, "values")) {
       has_v = true;
-      if (!fy_node_is_mapping(val))
-        return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
-                                 "wrong type "
-                                 "for '%s'; expected issue: {option: value}",
-                                 sub);
-      void* i2 = NULL;
-      struct fy_node_pair* p2;
-      while ((p2 = fy_node_mapping_iterate(val, &i2))) {
-        char is[64];
-        mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
-        truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
-        int k = issue_index(n, is);
-        if (k < 0)
-          return truce__load_error(
-              L, TRUCE_EINVAL, im,
-              "unknown issue '%s' in '%s'; "
-              "expected an issue listed under negotiation.issues",
-              is, sub);
-        struct fy_node* ov = fy_node_pair_value(p2);
-        if (!fy_node_is_mapping(ov))
-          return truce__load_error(L, TRUCE_EINVAL, im,
-                                   "wrong type for '%s.%s'; "
-                                   "expected option: value",
-                                   sub, is);
-        bool seen[TRUCE_MAX_OPTIONS] = {false};
-        void* i3 = NULL;
-        struct fy_node_pair* p3;
-        while ((p3 = fy_node_mapping_iterate(ov, &i3))) {
-          char on[64], full[300];
-          mark om = truce__yaml_mark(fy_node_pair_key(p3), im);
-          truce__yaml_text(fy_node_pair_key(p3), on, sizeof on);
-          int o = option_index(&n->issue[k], on);
-          if (o < 0)
-            return truce__load_error(L, TRUCE_EINVAL, om,
-                                     "unknown option '%s' of issue "
-                                     "'%s'",
-                                     on, is);
-          snprintf(full, sizeof full, "%s.%s.%s", sub, is, on);
-          if ((rc = truce__load_in_range(L, fy_node_pair_value(p3), om, full, 0,
-                                         1, false, &ns->value[k][o])))
-            return rc;
-          seen[o] = true;
-        }
-        for (int o = 0; o < n->issue[k].n_options; o++)
-          if (!seen[o])
-            return truce__load_error(L, TRUCE_EINVAL, im,
-                                     "'%s.%s' has no value for "
-                                     "option '%s'; expected one per option",
-                                     sub, is, n->issue[k].option[o]);
-      }
+      rc = side_values(L, n, ns, val, m, sub);
     } else if (!strcmp(key, "decree")) {
-      static const char* const dk[] = {"audience_cost", "lifted_day", "note",
-                                       "source",        "claimant",   "date"};
-      if ((rc = truce__load_keys(L, val, m, sub, dk, 6))) return rc;
-      ns->has_decree = true;
-      ns->decree_lifted_day = 1 << 30;
-      mark am = m, lm = m;
-      struct fy_node* a = truce__yaml_lookup(val, "audience_cost", &am);
-      struct fy_node* l = truce__yaml_lookup(val, "lifted_day", &lm);
-      char full[200];
-      snprintf(full, sizeof full, "%s.audience_cost", sub);
-      if (!a)
-        return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs audience_cost",
-                                 sub);
-      if ((rc = truce__load_in_range(L, a, am, full, 0, 10, false,
-                                     &ns->audience_cost)))
-        return rc;
-      if (l) {
-        double d;
-        snprintf(full, sizeof full, "%s.lifted_day", sub);
-        if ((rc = truce__load_in_range(L, l, lm, full, 0, 100000, true, &d)))
-          return rc;
-        ns->decree_lifted_day = (int)d;
-      }
+      rc = side_decree(L, n, ns, val, m, sub);
     } else if (!strcmp(key, "claims")) {
-      if ((rc = nego_claims(L, n, s, val, m, sub))) return rc;
+      rc = nego_claims(L, n, s, val, m, sub);
     } else if (!strcmp(key, "note")) {
       continue;
     } else { /* a number that may be uncertain (drawn per run) */
       const truce__field* f = truce__field_find(truce__nego_side_fields,
                                                 truce__n_nego_side_fields, key);
       size_t off = truce__nego_side_base((size_t)s) + f->off;
-      if ((rc = truce__load_uncertain(L, val, m, sub, f, off,
-                                      (double*)((char*)&L->sc->model + off))))
-        return rc;
+      rc = truce__load_uncertain(L, val, m, sub, f, off,
+                                 (double*)((char*)&L->sc->model + off));
     }
+    if (rc) return rc;
   }
   if (!has_w)
     return truce__load_error(L, TRUCE_EINVAL, km,
@@ -429,6 +454,78 @@ static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
                              "'%s' needs values for each issue's "
                              "options",
                              path);
+  return 0;
+}
+
+/* guarantee: {issue, option, credibility, full_value: {side: value}}, a
+ * third party's guarantee of one option (docs/bargaining.md). */
+static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
+                     mark m) {
+  int rc;
+  struct fy_node_pair* pr;
+  static const char* const gk[] = {"issue",      "option", "credibility",
+                                   "full_value", "note",   "source",
+                                   "claimant",   "strength"};
+  if ((rc = truce__load_keys(L, g, m, "negotiation.guarantee", gk, 8)))
+    return rc;
+  char t[64] = "";
+  mark m2 = m;
+  struct fy_node* x = truce__yaml_lookup(g, "issue", &m2);
+  if (!x || !truce__yaml_text(x, t, sizeof t) ||
+      (n->g_issue = issue_index(n, t)) < 0)
+    return truce__load_error(
+        L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
+        "'negotiation.guarantee.issue' must name a discrete issue");
+  m2 = m;
+  x = truce__yaml_lookup(g, "option", &m2);
+  if (!x || !truce__yaml_text(x, t, sizeof t) ||
+      (n->g_option = option_index(&n->issue[n->g_issue], t)) < 0)
+    return truce__load_error(
+        L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
+        "'negotiation.guarantee.option' must name an option of "
+        "'%s'",
+        n->issue[n->g_issue].name);
+  m2 = m;
+  x = truce__yaml_lookup(g, "credibility", &m2);
+  const truce__field* cf = &truce__guarantee_credibility_field;
+  if (!x || (rc = truce__load_uncertain(L, x, m2,
+                                        "negotiation.guarantee.credibility",
+                                        cf, cf->off, &n->g_credibility)))
+    return rc ? rc
+              : truce__load_error(L, TRUCE_EINVAL, m,
+                                  "'negotiation.guarantee' "
+                                  "needs credibility (0 to 1)");
+  m2 = m;
+  x = truce__yaml_lookup(g, "strength", &m2);
+  const truce__field* sf = &truce__guarantee_strength_field;
+  if (x && (rc = truce__load_uncertain(L, x, m2,
+                                       "negotiation.guarantee.strength", sf,
+                                       sf->off, &n->g_strength)))
+    return rc;
+  m2 = m;
+  x = truce__yaml_lookup(g, "full_value", &m2);
+  if (!x || !fy_node_is_mapping(x))
+    return truce__load_error(
+        L, TRUCE_EINVAL, m,
+        "'negotiation.guarantee' needs "
+        "full_value: {side: value of a fully credible guarantee}");
+  void* i2 = NULL;
+  while ((pr = fy_node_mapping_iterate(x, &i2))) {
+    char id[64], full[160];
+    mark im = truce__yaml_mark(fy_node_pair_key(pr), m2);
+    truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
+    int s = truce__load_side(L, id);
+    if (s < 0)
+      return truce__load_error(L, TRUCE_EINVAL, im,
+                               "reference to an unknown side '%s' "
+                               "in 'negotiation.guarantee.full_value'",
+                               id);
+    snprintf(full, sizeof full, "negotiation.guarantee.full_value.%s", id);
+    if ((rc = truce__load_in_range(L, fy_node_pair_value(pr), im, full, -1, 1,
+                                   false, &n->g_full[s])))
+      return rc;
+  }
+  n->has_guarantee = true;
   return 0;
 }
 
@@ -553,70 +650,6 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                L->sc->side_id[s]);
   m = km;
   struct fy_node* g = truce__yaml_lookup(v, "guarantee", &m);
-  if (g) {
-    static const char* const gk[] = {"issue",      "option", "credibility",
-                                     "full_value", "note",   "source",
-                                     "claimant",   "strength"};
-    if ((rc = truce__load_keys(L, g, m, "negotiation.guarantee", gk, 8)))
-      return rc;
-    char t[64] = "";
-    mark m2 = m;
-    struct fy_node* x = truce__yaml_lookup(g, "issue", &m2);
-    if (!x || !truce__yaml_text(x, t, sizeof t) ||
-        (n->g_issue = issue_index(n, t)) < 0)
-      return truce__load_error(
-          L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
-          "'negotiation.guarantee.issue' must name a discrete issue");
-    m2 = m;
-    x = truce__yaml_lookup(g, "option", &m2);
-    if (!x || !truce__yaml_text(x, t, sizeof t) ||
-        (n->g_option = option_index(&n->issue[n->g_issue], t)) < 0)
-      return truce__load_error(
-          L, TRUCE_EINVAL, x ? truce__yaml_mark(x, m2) : m,
-          "'negotiation.guarantee.option' must name an option of "
-          "'%s'",
-          n->issue[n->g_issue].name);
-    m2 = m;
-    x = truce__yaml_lookup(g, "credibility", &m2);
-    const truce__field* cf = &truce__guarantee_credibility_field;
-    if (!x || (rc = truce__load_uncertain(L, x, m2,
-                                          "negotiation.guarantee.credibility",
-                                          cf, cf->off, &n->g_credibility)))
-      return rc ? rc
-                : truce__load_error(L, TRUCE_EINVAL, m,
-                                    "'negotiation.guarantee' "
-                                    "needs credibility (0 to 1)");
-    m2 = m;
-    x = truce__yaml_lookup(g, "strength", &m2);
-    const truce__field* sf = &truce__guarantee_strength_field;
-    if (x && (rc = truce__load_uncertain(L, x, m2,
-                                         "negotiation.guarantee.strength", sf,
-                                         sf->off, &n->g_strength)))
-      return rc;
-    m2 = m;
-    x = truce__yaml_lookup(g, "full_value", &m2);
-    if (!x || !fy_node_is_mapping(x))
-      return truce__load_error(
-          L, TRUCE_EINVAL, m,
-          "'negotiation.guarantee' needs "
-          "full_value: {side: value of a fully credible guarantee}");
-    void* i2 = NULL;
-    while ((pr = fy_node_mapping_iterate(x, &i2))) {
-      char id[64], full[160];
-      mark im = truce__yaml_mark(fy_node_pair_key(pr), m2);
-      truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
-      int s = truce__load_side(L, id);
-      if (s < 0)
-        return truce__load_error(L, TRUCE_EINVAL, im,
-                                 "reference to an unknown side '%s' "
-                                 "in 'negotiation.guarantee.full_value'",
-                                 id);
-      snprintf(full, sizeof full, "negotiation.guarantee.full_value.%s", id);
-      if ((rc = truce__load_in_range(L, fy_node_pair_value(pr), im, full, -1, 1,
-                                     false, &n->g_full[s])))
-        return rc;
-    }
-    n->has_guarantee = true;
-  }
+  if (g && (rc = guarantee(L, n, g, m))) return rc;
   return 0;
 }

@@ -108,7 +108,8 @@ static void meta_kv(store* s, sqlite3_stmt* st, const char* k,
   step(s, st);
 }
 
-static void write_all(store* s, const truce_scenario* sc,
+/* meta and params: the run and the uncertain numbers' paths. */
+static void write_meta(store* s, const truce_scenario* sc,
                       const truce_ensemble* e, const truce_run_meta* m) {
   char buf[64];
   sqlite3_stmt* st = prep(s, "INSERT INTO meta VALUES(?,?)");
@@ -139,7 +140,12 @@ static void write_all(store* s, const truce_scenario* sc,
     step(s, st);
   }
   sqlite3_finalize(st);
+}
 
+/* runs and run_params: each run's outcomes (the outcome table) and draws. */
+static void write_runs(store* s, const truce_scenario* sc,
+                      const truce_ensemble* e, const truce_run_meta* m) {
+  size_t np = truce_scenario_uncertain_count(sc);
   const size_t nout = truce_outcome_count();
   char sql[1024] = "INSERT INTO runs VALUES(?,?";
   for (size_t k = 0; k < nout; k++) strcat(sql, ",?");
@@ -172,10 +178,14 @@ static void write_all(store* s, const truce_scenario* sc,
   }
   sqlite3_finalize(sr);
   sqlite3_finalize(sp);
+}
 
+/* daily and stalemate: the bands of every series (the series tables). */
+static void write_daily(store* s, const truce_scenario* sc,
+                       const truce_ensemble* e, const truce_run_meta* m) {
   const char* start = truce_scenario_start(sc);
   long start_days = start ? truce__date_to_days(start) : 0;
-  st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+  sqlite3_stmt* st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   sqlite3_stmt* ss = prep(s, "INSERT INTO stalemate VALUES(?,?)");
   for (int d = 0; d < truce_ensemble_days(e) && !s->rc; d++) {
     char date[11] = "";
@@ -201,9 +211,13 @@ static void write_all(store* s, const truce_scenario* sc,
   }
   sqlite3_finalize(st);
   sqlite3_finalize(ss);
+}
 
+/* backer_runs: each run's totals per backer. */
+static void write_backers(store* s, const truce_scenario* sc,
+                         const truce_ensemble* e, const truce_run_meta* m) {
   if (truce_scenario_backer_count(sc)) {
-    st = prep(s, "INSERT INTO backer_runs VALUES(?,?,?,?,?,?)");
+    sqlite3_stmt* st = prep(s, "INSERT INTO backer_runs VALUES(?,?,?,?,?,?)");
     for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++)
       for (size_t b = 0; b < truce_scenario_backer_count(sc); b++) {
         truce_backer_outcome bo;
@@ -218,9 +232,13 @@ static void write_all(store* s, const truce_scenario* sc,
       }
     sqlite3_finalize(st);
   }
+}
 
+/* bargaining_runs and bargaining_months. */
+static void write_bargaining(store* s, const truce_scenario* sc,
+                            const truce_ensemble* e, const truce_run_meta* m) {
   if (truce_scenario_has_negotiation(sc) && truce_ensemble_extras(e, 0)) {
-    st = prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
+    sqlite3_stmt* st = prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
     for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
       const double* x = truce_ensemble_extras(e, r);
       char name[200];
@@ -252,8 +270,12 @@ static void write_all(store* s, const truce_scenario* sc,
     }
     sqlite3_finalize(st);
   }
+}
 
-  st = prep(s, "INSERT INTO assumptions VALUES(?,?,?,?,?,?,?,?)");
+/* assumptions: every number of the scenario with its provenance. */
+static void write_assumptions(store* s, const truce_scenario* sc,
+                             const truce_ensemble* e, const truce_run_meta* m) {
+  sqlite3_stmt* st = prep(s, "INSERT INTO assumptions VALUES(?,?,?,?,?,?,?,?)");
   for (size_t i = 0; i < truce_scenario_provenance_count(sc) && !s->rc; i++) {
     const truce_provenance* p = truce_scenario_provenance(sc, i);
     bind_text(st, 1, p->path);
@@ -267,6 +289,17 @@ static void write_all(store* s, const truce_scenario* sc,
     step(s, st);
   }
   sqlite3_finalize(st);
+}
+
+/* Every table, in the schema's order. */
+static void write_all(store* s, const truce_scenario* sc,
+                      const truce_ensemble* e, const truce_run_meta* m) {
+  void (*const writers[])(store*, const truce_scenario*, const truce_ensemble*,
+                          const truce_run_meta*) = {
+      write_meta,    write_runs,       write_daily,
+      write_backers, write_bargaining, write_assumptions};
+  for (size_t k = 0; k < sizeof writers / sizeof writers[0] && !s->rc; k++)
+    writers[k](s, sc, e, m);
 }
 
 /* CREATE TABLE runs: run, side and one column per outcome. */

@@ -238,7 +238,8 @@ static void write_backers(store* s, const truce_scenario* sc,
 static void write_bargaining(store* s, const truce_scenario* sc,
                             const truce_ensemble* e, const truce_run_meta* m) {
   if (truce_scenario_has_negotiation(sc) && truce_ensemble_extras(e, 0)) {
-    sqlite3_stmt* st = prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
+    sqlite3_stmt* st =
+        prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
     for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
       const double* x = truce_ensemble_extras(e, r);
       char name[200];

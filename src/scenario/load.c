@@ -26,7 +26,8 @@
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-int truce__load_error(truce__loader* L, int code, mark m, const char* fmt, ...) {
+int truce__load_error(truce__loader* L, int code, mark m, const char* fmt,
+                      ...) {
   char msg[TRUCE_MSG_MAX - 128];
   va_list ap;
   va_start(ap, fmt);

@@ -438,143 +438,177 @@ static int find_side(const truce_scenario* sc, const char* id, size_t len) {
   return -1;
 }
 
+/* combat.<field>, combat.coefficients.<side>, front.<field> and
+ * front.territory.<side>. */
+static int resolve_combat_front(truce_ctx* ctx, const truce_scenario* sc,
+                                const char* path, const char* rest,
+                                const truce__field** f, size_t* off) {
+  const char* sugg;
+  bool combat = !strncmp(path, "combat.", 7);
+  const char* mapkey = combat ? "coefficients." : "territory.";
+  if (strncmp(rest, mapkey, strlen(mapkey)) == 0) {
+    const char* id = rest + strlen(mapkey);
+    int s = find_side(sc, id, strlen(id));
+    if (s < 0) {
+      const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
+      sugg = truce__suggest(id, ids, 2);
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "unknown side '%s' in '%s'; expected %s%s%s or %s",
+                        id, path, sugg ? "(did you mean '" : "",
+                        sugg ? sugg : "", sugg ? "') " : "", "a side id");
+    }
+    *f = combat ? &truce__coefficient_field : &truce__territory_field;
+    *off = truce__side_base((size_t)s) + (*f)->off;
+    return 0;
+  }
+  const truce__field* t = combat ? truce__combat_fields : truce__front_fields;
+  size_t n = combat ? truce__n_combat_fields : truce__n_front_fields;
+  return in_table(ctx, path, rest, t, n, 0, "parameter", f, off);
+}
+
+/* sides.<side>.<field>, sides.<side>.equipment.<class>.<field>. */
+static int resolve_sides(truce_ctx* ctx, const truce_scenario* sc,
+                         const char* path, const char* rest,
+                         const truce__field** f, size_t* off) {
+  const char* d2 = strchr(rest, '.');
+  if (!d2) return unknown(ctx, path, "parameter", NULL);
+  int s = find_side(sc, rest, (size_t)(d2 - rest));
+  if (s < 0) {
+    char id[64];
+    const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
+    snprintf(id, sizeof id, "%.*s", (int)(d2 - rest), rest);
+    const char* sugg = truce__suggest(id, ids, 2);
+    if (sugg)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "unknown side '%s' in '%s'; did you mean "
+                        "'sides.%s%s'?", id, path, sugg, d2);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "unknown side '%s' in '%s'; expected '%s' or '%s'", id,
+                      path, sc->side_id[0], sc->side_id[1]);
+  }
+  const char* sub = d2 + 1;
+  if (strncmp(sub, "equipment.", 10) == 0) {
+    const char* name = sub + 10;
+    const char* d3 = strchr(name, '.');
+    if (!d3) return unknown(ctx, path, "parameter", NULL);
+    for (size_t k = 0; k < sc->model.n_equip[s]; k++) {
+      const char* en = sc->equip_name[s][k];
+      if (strlen(en) == (size_t)(d3 - name) &&
+          strncmp(en, name, (size_t)(d3 - name)) == 0) {
+        return in_table(ctx, path, d3 + 1, truce__equip_fields,
+                        truce__n_equip_fields,
+                        truce__equip_base((size_t)s, k), "parameter", f,
+                        off);
+      }
+    }
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "unknown equipment class '%.*s' in '%s'",
+                      (int)(d3 - name), name, path);
+  }
+  return in_table(ctx, path, sub, truce__side_fields, truce__n_side_fields,
+                  truce__side_base((size_t)s), "parameter", f, off);
+}
+
+/* negotiation.<field>, negotiation.sides.<side>.<field> and
+ * negotiation.guarantee.credibility. */
+static int resolve_negotiation(truce_ctx* ctx, const truce_scenario* sc,
+                               const char* path, const char* rest,
+                               const truce__field** f, size_t* off) {
+  if (!sc->model.params.nego.present)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario has no "
+                      "negotiation section", path);
+  if (!strncmp(rest, "sides.", 6)) {
+    const char* id = rest + 6;
+    const char* d2 = strchr(id, '.');
+    int s = d2 ? find_side(sc, id, (size_t)(d2 - id)) : -1;
+    if (s < 0)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "unknown side in '%s'; expected '%s' or '%s'", path,
+                        sc->side_id[0], sc->side_id[1]);
+    return in_table(ctx, path, d2 + 1, truce__nego_side_fields,
+                    truce__n_nego_side_fields,
+                    truce__nego_side_base((size_t)s),
+                    "negotiation parameter", f, off);
+  }
+  if (!strcmp(rest, "guarantee.credibility") ||
+      !strcmp(rest, "guarantee.strength")) {
+    if (!sc->model.params.nego.has_guarantee)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario's "
+                        "negotiation has no guarantee", path);
+    *f = rest[10] == 'c' ? &truce__guarantee_credibility_field
+                         : &truce__guarantee_strength_field;
+    *off = (*f)->off;
+    return 0;
+  }
+  return in_table(ctx, path, rest, truce__nego_fields, truce__n_nego_fields,
+                  0, "negotiation parameter", f, off);
+}
+
+/* backers.<backer>.<field>, backers.<backer>.buys.<item>.<field>. */
+static int resolve_backers(truce_ctx* ctx, const truce_scenario* sc,
+                           const char* path, const char* rest,
+                           const truce__field** f, size_t* off) {
+  const char* d2 = strchr(rest, '.');
+  size_t b = 0;
+  while (b < sc->model.n_backers &&
+         !(d2 && strlen(sc->backer_id[b]) == (size_t)(d2 - rest) &&
+           !strncmp(sc->backer_id[b], rest, (size_t)(d2 - rest))))
+    b++;
+  if (!d2 || b == sc->model.n_backers)
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown backer in '%s'", path);
+  const char* sub = d2 + 1;
+  if (!strncmp(sub, "buys.", 5)) {
+    const char* item = sub + 5;
+    const char* d3 = strchr(item, '.');
+    int it = d3 ? truce__buy_item(sc, b, item, (size_t)(d3 - item)) : -1;
+    if (it < 0)
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown item in '%s'; expected "
+                        "ammunition, recruitment or an equipment class",
+                        path);
+    return in_table(ctx, path, d3 + 1, truce__buy_fields,
+                    truce__n_buy_fields, truce__buy_base(b, (size_t)it),
+                    "parameter", f, off);
+  }
+  return in_table(ctx, path, sub, truce__backer_fields,
+                  truce__n_backer_fields, truce__backer_base(b), "parameter",
+                  f, off);
+}
+
 int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                             const char* path, const truce__field** f,
                             size_t* off) {
+  static const struct {
+    const char* head;
+    int (*fn)(truce_ctx*, const truce_scenario*, const char*, const char*,
+              const truce__field**, size_t*);
+  } heads[] = {{"combat", resolve_combat_front},
+               {"front", resolve_combat_front},
+               {"sides", resolve_sides},
+               {"backers", resolve_backers},
+               {"negotiation", resolve_negotiation}};
+  const size_t nh = sizeof heads / sizeof heads[0];
   const char* dot = strchr(path, '.');
   size_t hl = dot ? (size_t)(dot - path) : strlen(path);
-  const char* rest = dot ? dot + 1 : "";
-  const char* sugg;
-#define HEAD(s) (hl == strlen(s) && strncmp(path, s, hl) == 0)
   if (!dot) {
     *f = truce__field_find(truce__top_fields, truce__n_top_fields, path);
     if (*f) {
       *off = (*f)->off;
       return 0;
     }
-  } else if (HEAD("combat") || HEAD("front")) {
-    bool combat = HEAD("combat");
-    const char* mapkey = combat ? "coefficients." : "territory.";
-    if (strncmp(rest, mapkey, strlen(mapkey)) == 0) {
-      const char* id = rest + strlen(mapkey);
-      int s = find_side(sc, id, strlen(id));
-      if (s < 0) {
-        const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
-        sugg = truce__suggest(id, ids, 2);
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                          "unknown side '%s' in '%s'; expected %s%s%s or %s",
-                          id, path, sugg ? "(did you mean '" : "",
-                          sugg ? sugg : "", sugg ? "') " : "", "a side id");
-      }
-      *f = combat ? &truce__coefficient_field : &truce__territory_field;
-      *off = truce__side_base((size_t)s) + (*f)->off;
-      return 0;
-    }
-    const truce__field* t = combat ? truce__combat_fields : truce__front_fields;
-    size_t n = combat ? truce__n_combat_fields : truce__n_front_fields;
-    return in_table(ctx, path, rest, t, n, 0, "parameter", f, off);
-  } else if (HEAD("sides")) {
-    const char* d2 = strchr(rest, '.');
-    if (!d2) return unknown(ctx, path, "parameter", NULL);
-    int s = find_side(sc, rest, (size_t)(d2 - rest));
-    if (s < 0) {
-      char id[64];
-      const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
-      snprintf(id, sizeof id, "%.*s", (int)(d2 - rest), rest);
-      sugg = truce__suggest(id, ids, 2);
-      if (sugg)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                          "unknown side '%s' in '%s'; did you mean "
-                          "'sides.%s%s'?", id, path, sugg, d2);
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "unknown side '%s' in '%s'; expected '%s' or '%s'",
-                        id, path, sc->side_id[0], sc->side_id[1]);
-    }
-    const char* sub = d2 + 1;
-    if (strncmp(sub, "equipment.", 10) == 0) {
-      const char* name = sub + 10;
-      const char* d3 = strchr(name, '.');
-      if (!d3) return unknown(ctx, path, "parameter", NULL);
-      for (size_t k = 0; k < sc->model.n_equip[s]; k++) {
-        const char* en = sc->equip_name[s][k];
-        if (strlen(en) == (size_t)(d3 - name) &&
-            strncmp(en, name, (size_t)(d3 - name)) == 0) {
-          return in_table(ctx, path, d3 + 1, truce__equip_fields,
-                          truce__n_equip_fields,
-                          truce__equip_base((size_t)s, k), "parameter", f,
-                          off);
-        }
-      }
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "unknown equipment class '%.*s' in '%s'",
-                        (int)(d3 - name), name, path);
-    }
-    return in_table(ctx, path, sub, truce__side_fields, truce__n_side_fields,
-                    truce__side_base((size_t)s), "parameter", f, off);
-  } else if (HEAD("negotiation")) {
-    if (!sc->model.params.nego.present)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario has no "
-                        "negotiation section", path);
-    if (!strncmp(rest, "sides.", 6)) {
-      const char* id = rest + 6;
-      const char* d2 = strchr(id, '.');
-      int s = d2 ? find_side(sc, id, (size_t)(d2 - id)) : -1;
-      if (s < 0)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                          "unknown side in '%s'; expected '%s' or '%s'", path,
-                          sc->side_id[0], sc->side_id[1]);
-      return in_table(ctx, path, d2 + 1, truce__nego_side_fields,
-                      truce__n_nego_side_fields,
-                      truce__nego_side_base((size_t)s),
-                      "negotiation parameter", f, off);
-    }
-    if (!strcmp(rest, "guarantee.credibility") ||
-        !strcmp(rest, "guarantee.strength")) {
-      if (!sc->model.params.nego.has_guarantee)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario's "
-                          "negotiation has no guarantee", path);
-      *f = rest[10] == 'c' ? &truce__guarantee_credibility_field
-                           : &truce__guarantee_strength_field;
-      *off = (*f)->off;
-      return 0;
-    }
-    return in_table(ctx, path, rest, truce__nego_fields, truce__n_nego_fields,
-                    0, "negotiation parameter", f, off);
+  } else {
+    for (size_t k = 0; k < nh; k++)
+      if (hl == strlen(heads[k].head) && !strncmp(path, heads[k].head, hl))
+        return heads[k].fn(ctx, sc, path, dot + 1, f, off);
   }
-#undef HEAD
-  if (hl == 7 && !strncmp(path, "backers", 7) && dot) {
-    const char* d2 = strchr(rest, '.');
-    size_t b = 0;
-    while (b < sc->model.n_backers &&
-           !(d2 && strlen(sc->backer_id[b]) == (size_t)(d2 - rest) &&
-             !strncmp(sc->backer_id[b], rest, (size_t)(d2 - rest))))
-      b++;
-    if (!d2 || b == sc->model.n_backers)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown backer in '%s'", path);
-    const char* sub = d2 + 1;
-    if (!strncmp(sub, "buys.", 5)) {
-      const char* item = sub + 5;
-      const char* d3 = strchr(item, '.');
-      int it = d3 ? truce__buy_item(sc, b, item, (size_t)(d3 - item)) : -1;
-      if (it < 0)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown item in '%s'; expected "
-                          "ammunition, recruitment or an equipment class",
-                          path);
-      return in_table(ctx, path, d3 + 1, truce__buy_fields,
-                      truce__n_buy_fields, truce__buy_base(b, (size_t)it),
-                      "parameter", f, off);
-    }
-    return in_table(ctx, path, sub, truce__backer_fields,
-                    truce__n_backer_fields, truce__backer_base(b), "parameter",
-                    f, off);
-  }
-  static const char* const heads[] = {"horizon_days", "time_step", "combat",
-                                      "front", "sides", "backers",
-                                      "negotiation"};
+  const char* names[16];
+  size_t n = 0;
+  for (size_t i = 0; i < truce__n_top_fields && n < 16; i++)
+    names[n++] = truce__top_fields[i].key;
+  for (size_t k = 0; k < nh && n < 16; k++) names[n++] = heads[k].head;
   char head[64];
   snprintf(head, sizeof head, "%.*s", (int)(hl < 63 ? hl : 63), path);
   return unknown_at(ctx, path, "parameter", 0, hl,
-                    truce__suggest(head, heads, 7));
+                    truce__suggest(head, names, n));
 }
 
 int truce__model_check(const truce_scenario* sc, char* buf, size_t n) {

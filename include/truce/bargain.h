@@ -175,7 +175,9 @@ TRUCE_API int truce_bargain_tracker_new(truce_ctx* ctx,
 TRUCE_API int truce_bargain_tracker_begin(truce_bargain_tracker* t,
                                           uint64_t run, unsigned flags,
                                           const double* params);
-TRUCE_API int truce_bargain_tracker_day(void* t, const truce_day* d);
+/* Feed day d of the run (a truce_day_fn needs a one-line adaptor). */
+TRUCE_API int truce_bargain_tracker_day(truce_bargain_tracker* t,
+                                        const truce_day* d);
 /* out[TRUCE_BX_COUNT]; also the last decision's war values. */
 /* (The months after the run's last day are closed first.) */
 TRUCE_API void truce_bargain_tracker_result(truce_bargain_tracker* t,

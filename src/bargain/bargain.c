@@ -768,8 +768,7 @@ static void talks(truce_bargain_tracker* t, problem* P, int day, bool ripe) {
       t->talks, hold, n->ceasefire_days, (int)t->m->horizon_days * 10);
 }
 
-int truce_bargain_tracker_day(void* vt, const truce_day* d) {
-  truce_bargain_tracker* t = vt;
+int truce_bargain_tracker_day(truce_bargain_tracker* t, const truce_day* d) {
   const truce__nego* n = &t->p->nego;
   /* a day past a month's end closes that month */
   close_months(t, (int)ceil(d->day / MONTH_DAYS) - 1);
@@ -906,6 +905,9 @@ static int hook_end(void* st, uint64_t run, double* out) {
   truce_bargain_tracker_result(st, out, NULL);
   return 0;
 }
+static int hook_day(void* st, const truce_day* d) {
+  return truce_bargain_tracker_day(st, d);
+}
 static void hook_free(void* st) { truce_bargain_tracker_free(st); }
 
 int truce_bargain_hook(truce_ctx* ctx, const truce_scenario* sc,
@@ -914,7 +916,7 @@ int truce_bargain_hook(truce_ctx* ctx, const truce_scenario* sc,
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
                       truce_scenario_file(sc));
   truce_ensemble_hook h = {TRUCE_BX_COUNT, (void*)sc, hook_new, hook_begin,
-                           truce_bargain_tracker_day, hook_end, hook_free};
+                           hook_day, hook_end, hook_free};
   *out = h;
   return 0;
 }

@@ -19,6 +19,11 @@
   "  - id: b\n    personnel: {front: 1000}\n"                      \
   "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
 
+/* The tracker as a truce_day_fn. */
+static int track_day(void* t, const truce_day* d) {
+  return truce_bargain_tracker_day(t, d);
+}
+
 static void test_closed_forms(void** s) {
   (void)s;
   double lo, hi;
@@ -216,7 +221,7 @@ static void run_gap(double gap, int runs, double* mean_open, double* se,
   for (int r = 0; r < runs; r++) {
     truce_bargain_tracker_begin(t, (uint64_t)r, TRUCE_SIM_STOCHASTIC, NULL);
     assert_int_equal(
-        truce_sim_run(sim, (uint64_t)r, 0, truce_bargain_tracker_day, t), 0);
+        truce_sim_run(sim, (uint64_t)r, 0, track_day, t), 0);
     double out[TRUCE_BX_COUNT];
     truce_bargain_tracker_result(t, out, NULL);
     double od = out[TRUCE_BX_OPEN_DAY] < 0 ? 731 : out[TRUCE_BX_OPEN_DAY];
@@ -318,7 +323,7 @@ static void test_negotiation_parameters(void** s) {
   for (uint64_t r = 0; r < 200; r++) {
     truce_bargain_tracker_begin(t, r, TRUCE_SIM_STOCHASTIC, NULL);
     assert_int_equal(truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC,
-                                   truce_bargain_tracker_day, t), 0);
+                                   track_day, t), 0);
     assert_int_equal(truce_scenario_sample(ctx, sc, r, v), 0);
     double opt = 0;
     for (size_t i = 0; i < nu; i++)
@@ -863,7 +868,7 @@ static void test_claims_through_engine(void** s) {
   assert_int_equal(truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC,
                                                NULL), 0);
   assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC,
-                                 truce_bargain_tracker_day, t), 0);
+                                 track_day, t), 0);
   double out[TRUCE_BX_COUNT];
   truce_bargain_tracker_result(t, out, NULL);
   assert_true(out[TRUCE_BX_OPEN_DAY] == 21);

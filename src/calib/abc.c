@@ -247,6 +247,29 @@ static int longest_first(const void* pa, const void* pb) {
   return a->k < b->k ? -1 : a->k > b->k;
 }
 
+/* The rejection step and the posterior per law: accepted runs, their
+ * prior draws' means, each law's smallest distance. */
+static void tally(abc_run* rs, const truce_abc_opts* o, truce_abc_result* out) {
+  size_t k = truce__abc_reject(rs, o->runs, sizeof *rs, o->tolerance);
+  out->runs = o->runs;
+  out->accepted = k;
+  out->threshold = rs[k - 1].s.dist;
+  for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) out->best[l] = INFINITY;
+  for (size_t i = 0; i < o->runs; i++)
+    if (rs[i].s.dist < out->best[rs[i].law])
+      out->best[rs[i].law] = rs[i].s.dist;
+  for (size_t i = 0; i < k; i++) {
+    out->count[rs[i].law]++;
+    out->mu_mean[rs[i].law] += rs[i].mu;
+    out->sd_mean[rs[i].law] += rs[i].sd;
+  }
+  for (int l = 0; l < TRUCE_BATTLE_LAWS; l++)
+    if (out->count[l]) {
+      out->mu_mean[l] /= (double)out->count[l];
+      out->sd_mean[l] /= (double)out->count[l];
+    }
+}
+
 int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
                      const truce_abc_opts* o, truce_abc_result* out) {
   if (!ctx || !bt || !n || !o || !out || o->runs < 1 ||
@@ -341,24 +364,7 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
     truce__free(ctx, blk, (o->runs + 1) * sizeof(size_t));
     long long sims = rc ? 0 : (long long)(o->runs * n);
     out->battles = (double)sims;
-    size_t k = truce__abc_reject(rs, o->runs, sizeof *rs, o->tolerance);
-    out->runs = o->runs;
-    out->accepted = k;
-    out->threshold = rs[k - 1].s.dist;
-    for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) out->best[l] = INFINITY;
-    for (size_t i = 0; i < o->runs; i++)
-      if (rs[i].s.dist < out->best[rs[i].law])
-        out->best[rs[i].law] = rs[i].s.dist;
-    for (size_t i = 0; i < k; i++) {
-      out->count[rs[i].law]++;
-      out->mu_mean[rs[i].law] += rs[i].mu;
-      out->sd_mean[rs[i].law] += rs[i].sd;
-    }
-    for (int l = 0; l < TRUCE_BATTLE_LAWS; l++)
-      if (out->count[l]) {
-        out->mu_mean[l] /= (double)out->count[l];
-        out->sd_mean[l] /= (double)out->count[l];
-      }
+    tally(rs, o, out);
   }
   for (int t = 0; rng && t < threads; t++) truce_rng_free(rng[t]);
   truce__free(ctx, rng, (size_t)threads * sizeof *rng);

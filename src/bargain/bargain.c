@@ -264,6 +264,39 @@ void truce_bargain_day_free(truce_bargain_day* d) {
 /* Fill d (arrays allocated by the caller with room for every package and
  * 2 frontier points per package). `full` adds the frontier, the KS point,
  * Rubinstein and the minimal guarantee. */
+/* The Pareto vertices among the acceptable segments' end points, into
+ * d->frontier. */
+static void pareto(const problem* P, double q, truce_bargain_day* d, int nc) {
+  for (int c = 0; c < nc; c++) {
+    truce_package_range* rr = &d->packages[c];
+    if (rr->both_lo > rr->both_hi) continue;
+    double xs[2] = {rr->both_lo, rr->both_hi};
+    for (int e = 0; e < 2; e++) {
+      double u0 = utility(P, 0, c, xs[e], q), u1 = utility(P, 1, c, xs[e], q);
+      bool dominated = false;
+      for (int c2 = 0; c2 < nc && !dominated; c2++) {
+        truce_package_range* r2 = &d->packages[c2];
+        if (r2->both_lo > r2->both_hi) continue;
+        double ys[2] = {r2->both_lo, r2->both_hi};
+        for (int e2 = 0; e2 < 2; e2++) {
+          double v0 = utility(P, 0, c2, ys[e2], q),
+                 v1 = utility(P, 1, c2, ys[e2], q);
+          if (v0 >= u0 - 1e-12 && v1 >= u1 - 1e-12 &&
+              (v0 > u0 + 1e-12 || v1 > u1 + 1e-12))
+            dominated = true;
+        }
+      }
+      if (!dominated) {
+        double* f = d->frontier + 4 * d->n_frontier++;
+        f[0] = u0;
+        f[1] = u1;
+        f[2] = c;
+        f[3] = xs[e];
+      }
+    }
+  }
+}
+
 static void solve_into(problem* P, double q, truce_bargain_day* d,
                        bool full) {
   const truce__nego* n = P->n;
@@ -361,35 +394,7 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
       d->rub_x = r->both_lo +
                  truce_rubinstein_share(dA, dB) * (r->both_hi - r->both_lo);
     }
-    /* Pareto vertices among the acceptable segments' end points */
-    for (int c = 0; c < nc; c++) {
-      truce_package_range* rr = &d->packages[c];
-      if (rr->both_lo > rr->both_hi) continue;
-      double xs[2] = {rr->both_lo, rr->both_hi};
-      for (int e = 0; e < 2; e++) {
-        double u0 = utility(P, 0, c, xs[e], q), u1 = utility(P, 1, c, xs[e], q);
-        bool dominated = false;
-        for (int c2 = 0; c2 < nc && !dominated; c2++) {
-          truce_package_range* r2 = &d->packages[c2];
-          if (r2->both_lo > r2->both_hi) continue;
-          double ys[2] = {r2->both_lo, r2->both_hi};
-          for (int e2 = 0; e2 < 2; e2++) {
-            double v0 = utility(P, 0, c2, ys[e2], q),
-                   v1 = utility(P, 1, c2, ys[e2], q);
-            if (v0 >= u0 - 1e-12 && v1 >= u1 - 1e-12 &&
-                (v0 > u0 + 1e-12 || v1 > u1 + 1e-12))
-              dominated = true;
-          }
-        }
-        if (!dominated) {
-          double* f = d->frontier + 4 * d->n_frontier++;
-          f[0] = u0;
-          f[1] = u1;
-          f[2] = c;
-          f[3] = xs[e];
-        }
-      }
-    }
+    pareto(P, q, d, nc);
   }
   for (int c = 0; c < nc; c++)
     truce_bargain_package_name(P->sc, c, d->packages[c].name,

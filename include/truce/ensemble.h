@@ -24,7 +24,7 @@ extern "C" {
 typedef struct {
   const char* name; /* public, read-only */
   const char* unit; /* public, read-only */
-  double (*read)(const truce_side_state* s); /* public, read-only */
+  size_t offset;    /* public, read-only: of its double in truce_side_state */
 } truce_series_info;
 
 TRUCE_API size_t truce_series_count(void);
@@ -39,7 +39,7 @@ TRUCE_API const char* truce_series_name(int series);
 typedef struct {
   const char* name; /* public, read-only */
   const char* unit; /* public, read-only */
-  double (*read)(const truce_backer_state* b); /* public, read-only */
+  size_t offset; /* public, read-only: of its double in truce_backer_state */
 } truce_backer_series_info;
 
 TRUCE_API size_t truce_backer_series_count(void);

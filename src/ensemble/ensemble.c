@@ -84,13 +84,21 @@ static int on_day(void* user, const truce_day* d) {
     if (rc) return rc;
   }
   double* row = o->buf + (size_t)o->nbuf * o->ncells;
-  for (size_t i = 0; i < 2; i++)
-    for (size_t k = 0; k < o->e->ns; k++)
-      row[cell_of(o->e, d->day, i, k)] = truce_series(k)->read(&d->side[i]);
-  for (int bk = 0; bk < d->n_backers; bk++)
-    for (size_t k = 0; k < o->e->nbs; k++)
-      row[backer_cell(o->e, d->day, (size_t)bk, k)] =
-          truce_backer_series(k)->read(&d->backer[bk]);
+  const truce_ensemble* e = o->e;
+  const truce_series_info* ser = truce_series(0);
+  const truce_backer_series_info* bser = truce_backer_series(0);
+  for (size_t i = 0; i < 2; i++) {
+    double* c = row + cell_of(e, d->day, i, 0);
+    const char* s = (const char*)&d->side[i];
+    for (size_t k = 0; k < e->ns; k++)
+      c[k] = *(const double*)(s + ser[k].offset);
+  }
+  for (int bk = 0; bk < d->n_backers; bk++) {
+    double* c = row + backer_cell(e, d->day, (size_t)bk, 0);
+    const char* b = (const char*)&d->backer[bk];
+    for (size_t k = 0; k < e->nbs; k++)
+      c[k] = *(const double*)(b + bser[k].offset);
+  }
   /* Stalemate: the front moved less than km2 over the window and neither
    * side is exhausted. */
   int w = o->window;

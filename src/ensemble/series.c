@@ -2,61 +2,41 @@
  *
  * The daily series the ensemble summarises (docs/outputs.md): one table
  * per kind, each entry a name (daily.csv's and results.db's series), a
- * unit and how to read it from a recorded day's state. The ensemble's
- * packing, daily.csv, results.db and the report iterate these tables.
+ * unit and where to read it in a recorded day's state (an offset). The
+ * ensemble's packing, daily.csv and results.db iterate these tables.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "truce_int.h"
 
-#define SIDE(f) \
-  static double side_##f(const truce_side_state* s) { return s->f; }
-SIDE(front)
-SIDE(power)
-SIDE(training)
-SIDE(pool)
-SIDE(casualties)
-SIDE(equipment)
-SIDE(ammunition)
-SIDE(territory)
-SIDE(rounds_fired)
-SIDE(drones_fired)
-SIDE(casualties_artillery)
-SIDE(casualties_drones)
-SIDE(casualties_assault)
+#define SIDE(f) offsetof(truce_side_state, f)
 
 static const truce_series_info series[] = {
-    {"front", "soldiers", side_front},
-    {"power", "effective soldiers", side_power},
-    {"training", "soldiers", side_training},
-    {"pool", "persons", side_pool},
-    {"casualties", "persons", side_casualties},
-    {"equipment", "items", side_equipment},
-    {"ammunition", "rounds", side_ammunition},
-    {"territory", "share", side_territory},
-    {"rounds_fired", "rounds", side_rounds_fired},
-    {"drones_fired", "drones", side_drones_fired},
-    {"casualties_artillery", "persons", side_casualties_artillery},
-    {"casualties_drones", "persons", side_casualties_drones},
-    {"casualties_assault", "persons", side_casualties_assault},
+    {"front", "soldiers", SIDE(front)},
+    {"power", "effective soldiers", SIDE(power)},
+    {"training", "soldiers", SIDE(training)},
+    {"pool", "persons", SIDE(pool)},
+    {"casualties", "persons", SIDE(casualties)},
+    {"equipment", "items", SIDE(equipment)},
+    {"ammunition", "rounds", SIDE(ammunition)},
+    {"territory", "share", SIDE(territory)},
+    {"rounds_fired", "rounds", SIDE(rounds_fired)},
+    {"drones_fired", "drones", SIDE(drones_fired)},
+    {"casualties_artillery", "persons", SIDE(casualties_artillery)},
+    {"casualties_drones", "persons", SIDE(casualties_drones)},
+    {"casualties_assault", "persons", SIDE(casualties_assault)},
 };
 
-#define BACKER(f) \
-  static double backer_##f(const truce_backer_state* b) { return b->f; }
-BACKER(committed)
-BACKER(delivered)
-BACKER(ammunition_committed)
-BACKER(ammunition_delivered)
-BACKER(equipment_committed)
-BACKER(equipment_delivered)
+#define BACKER(f) offsetof(truce_backer_state, f)
 
 static const truce_backer_series_info backer_series[] = {
-    {"committed", "money", backer_committed},
-    {"delivered", "money", backer_delivered},
-    {"ammunition_committed", "rounds", backer_ammunition_committed},
-    {"ammunition_delivered", "rounds", backer_ammunition_delivered},
-    {"equipment_committed", "items", backer_equipment_committed},
-    {"equipment_delivered", "items", backer_equipment_delivered},
+    {"committed", "money", BACKER(committed)},
+    {"delivered", "money", BACKER(delivered)},
+    {"ammunition_committed", "rounds", BACKER(ammunition_committed)},
+    {"ammunition_delivered", "rounds", BACKER(ammunition_delivered)},
+    {"equipment_committed", "items", BACKER(equipment_committed)},
+    {"equipment_delivered", "items", BACKER(equipment_delivered)},
 };
 
 #define COUNT(a) (sizeof a / sizeof a[0])

@@ -129,9 +129,9 @@ void truce_ensemble_free(truce_ensemble* e) {
   truce__summary_free(e->sum);
   truce__free(ctx, e->stale, (size_t)e->days * sizeof(uint64_t));
   truce__free(ctx, e->outcomes, e->runs * 2 * e->nout * sizeof(double));
-  truce__free(ctx, e->params, e->runs * e->n_params * sizeof(double));
-  truce__free(ctx, e->extras, 0);
-  truce__free(ctx, e->bout, 0);
+  truce__free(ctx, e->params, (e->runs * e->n_params + 1) * sizeof(double));
+  truce__free(ctx, e->extras, (e->runs * e->n_extras + 1) * sizeof(double));
+  truce__free(ctx, e->bout, (e->runs * e->nb * BOUTV + 1) * sizeof(double));
   truce__free(ctx, e, sizeof *e);
 }
 

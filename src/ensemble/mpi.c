@@ -74,8 +74,8 @@ static int gather_rows(truce_ctx* ctx, double* m, size_t cols, uint64_t runs,
   int* counts = truce__calloc(ctx, (size_t)size, sizeof(int));
   int* displs = truce__calloc(ctx, (size_t)size, sizeof(int));
   if (!counts || !displs) {
-    truce__free(ctx, counts, 0);
-    truce__free(ctx, displs, 0);
+    truce__free(ctx, counts, (size_t)size * sizeof(int));
+    truce__free(ctx, displs, (size_t)size * sizeof(int));
     return TRUCE_ENOMEM;
   }
   for (int k = 0; k < size; k++) {
@@ -90,8 +90,8 @@ static int gather_rows(truce_ctx* ctx, double* m, size_t cols, uint64_t runs,
                             MPI_DOUBLE, 0, MPI_COMM_WORLD)
               : MPI_Gatherv(mine, counts[rank], MPI_DOUBLE, NULL, NULL, NULL,
                             MPI_DOUBLE, 0, MPI_COMM_WORLD);
-  truce__free(ctx, counts, 0);
-  truce__free(ctx, displs, 0);
+  truce__free(ctx, counts, (size_t)size * sizeof(int));
+  truce__free(ctx, displs, (size_t)size * sizeof(int));
   return e == MPI_SUCCESS ? 0 : mpi_fail(ctx, e, "MPI_Gatherv");
 }
 
@@ -125,10 +125,10 @@ int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
   if (rank != 0) {
     if (!rc && mylen >= 0)
       e = MPI_Send(buf, (int)len, MPI_BYTE, 0, 7, MPI_COMM_WORLD);
-    truce__free(ctx, buf, 0);
+    truce__free(ctx, buf, len);
     return rc ? rc : (e == MPI_SUCCESS ? 0 : mpi_fail(ctx, e, "MPI_Send"));
   }
-  truce__free(ctx, buf, 0);
+  truce__free(ctx, buf, len);
   for (int k = 1; k < size && !rc; k++) {
     if (lens[k] < 0 || lens[k] > 2147483647LL) {
       rc = TRUCE_FAIL(ctx, TRUCE_EMPI, "rank %d could not pack its summary",
@@ -146,7 +146,7 @@ int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
                           : mpi_fail(ctx, e, "MPI_Recv");
     truce__free(ctx, in, (size_t)lens[k]);
   }
-  truce__free(ctx, lens, 0);
+  truce__free(ctx, lens, (size_t)size * sizeof(long long));
   return rc;
 }
 

@@ -356,6 +356,15 @@ int truce__summary_pack(const truce__summary* s, unsigned char** buf,
       if (!rc) rc = put(&w, c->bins, c->nb * esz(c));
     }
   }
+  if (!rc && w.len < w.cap) { /* to its length, which the caller frees */
+    unsigned char* np = truce__realloc(s->ctx, w.p, w.cap, w.len);
+    if (np) {
+      w.p = np;
+      w.cap = w.len;
+    } else {
+      rc = TRUCE_ENOMEM;
+    }
+  }
   if (rc) {
     truce__free(s->ctx, w.p, w.cap);
     return rc;

@@ -49,7 +49,9 @@ void truce__summary_band(const truce__summary* s, size_t cell,
 /* Quantile q in [0, 1] of a cell (GSL's definition when exact). */
 double truce__summary_quantile(const truce__summary* s, size_t cell,
                                double q);
-/* Serialise to / merge from a byte buffer (for MPI). */
+/* Serialise to / merge from a byte buffer (for MPI). The packed buffer
+ * is allocated through the summary's context with exactly *len bytes
+ * (free it with truce__free(ctx, buf, len)). */
 int truce__summary_pack(const truce__summary* s, unsigned char** buf,
                         size_t* len);
 int truce__summary_merge_packed(truce__summary* dst, const unsigned char* buf,

@@ -330,7 +330,7 @@ static int write_backers(truce_output* o) {
     }
     if (!rc) rc = jprintf(o, "}%s\n", b + 1 < nb ? "," : "");
   }
-  truce__free(o->ctx, tmp, 0);
+  truce__free(o->ctx, tmp, R * sizeof(double));
   return rc ? rc : jprintf(o, "  },\n");
 }
 
@@ -478,7 +478,7 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     rc = write_side(o, i, tmp);
     if (!rc) rc = jprintf(o, i == 0 ? ",\n" : "\n");
   }
-  truce__free(o->ctx, tmp, 0);
+  truce__free(o->ctx, tmp, (o->n_runs ? o->n_runs : 1) * sizeof(double));
   if (!rc) rc = jprintf(o, "  },\n");
   if (!rc && o->ens) {
     rc = jprintf(o, "  \"stalemate_share\": [");

@@ -260,7 +260,7 @@ static void write_bargaining(store* s, const truce_scenario* sc,
     }
     sqlite3_finalize(st);
     truce_bargain_summary b;
-    if (!s->rc && truce_bargain_summarise(s->ctx, sc, e, &b)) s->rc = TRUCE_EDB;
+    if (!s->rc) s->rc = truce_bargain_summarise(s->ctx, sc, e, &b);
     st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?,?)");
     for (int mo = 0; !s->rc && mo < b.months; mo++) { /* b is unset on failure */
       sqlite3_bind_int(st, 1, mo + 1);

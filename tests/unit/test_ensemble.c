@@ -95,7 +95,7 @@ static void test_merge_is_exact(void** s) {
     assert_int_equal(truce__summary_pack(parts[k], &buf[k], &len[k]), 0);
   for (int k = 0; k < 3; k++) {
     assert_int_equal(truce__summary_merge_packed(m2, buf[k], len[k]), 0);
-    free(buf[k]);
+    truce__free(ctx, buf[k], len[k]);
   }
   assert_int_equal(truce__summary_merge(m1, a), 0);
   assert_int_equal(truce__summary_merge(m1, b), 0);
@@ -141,13 +141,13 @@ static void test_counts_past_16_bits(void** s) {
   assert_int_equal(truce__summary_merge(m, a), 0); /* moved */
   assert_int_equal(truce__summary_pack(b, &buf, &len), 0);
   assert_int_equal(truce__summary_merge_packed(m, buf, len), 0); /* added */
-  free(buf);
+  truce__free(ctx, buf, len);
   /* and a wide cell survives pack/unpack into an empty summary */
   truce__summary* w;
   truce__summary_new(ctx, 1, &w);
   assert_int_equal(truce__summary_pack(one, &buf, &len), 0);
   assert_int_equal(truce__summary_merge_packed(w, buf, len), 0);
-  free(buf);
+  truce__free(ctx, buf, len);
   truce__summary* all[3] = {one, m, w};
   for (int k = 0; k < 3; k++) {
     truce_band x;

@@ -160,6 +160,73 @@ static void test_one_run(void** s) {
   print_message("one run: %ld allocations\n", n);
 }
 
+/* ------------------------------- An ensemble, its outputs and report */
+
+typedef struct {
+  const char* dir;
+  int threads;
+  bool nego;
+} ens_case;
+
+/* An ensemble (with the bargaining hook when nego), written as truce run
+ * writes it: outputs, then the report. */
+static int step_ensemble(truce_ctx* c, void* u) {
+  const ens_case* ec = u;
+  truce_scenario* sc = NULL;
+  truce_ensemble* e = NULL;
+  truce_output* out = NULL;
+  truce_ensemble_hook hook;
+  truce_bargain_summary bs;
+  int rc;
+  clear_dir(ec->dir);
+  TRY(load(c, ec->nego ? war_with_nego() : WAR, &sc));
+  if (ec->nego) TRY(truce_bargain_hook(c, sc, &hook));
+  truce_ensemble_opts eo = {0};
+  eo.runs = 3;
+  eo.threads = ec->threads;
+  eo.hook = ec->nego ? &hook : NULL;
+  TRY(truce_ensemble_run(c, sc, &eo, &e));
+  if (ec->nego) TRY(truce_bargain_summarise(c, sc, e, &bs));
+  TRY(truce_output_open(c, ec->dir, sc, &out));
+  TRY(truce_output_ensemble(out, e));
+  truce_run_meta meta = {truce_scenario_seed(sc), 3, 0, "truce run oom",
+                         truce_ensemble_threads(e), 1};
+  TRY(truce_output_commit(out, &meta));
+  char html[600];
+  snprintf(html, sizeof html, "%s/report.html", ec->dir);
+  TRY(truce_report_write(c, ec->dir, html));
+done:
+  truce_output_free(out);
+  truce_ensemble_free(e);
+  truce_scenario_free(sc);
+  if (tmp_files(ec->dir)) {
+    fprintf(stderr, "a temporary file was left in %s\n", ec->dir);
+    return TRUCE_EINTERNAL; /* fails the sweep */
+  }
+  return rc;
+}
+
+static void test_ensemble_outputs_report(void** s) {
+  (void)s;
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", work_path("ens"));
+  ens_case ec = {dir, 1, false};
+  mkdir(dir, 0777);
+  long n = ts_oom_sweep(step_ensemble, &ec, 20000);
+  print_message("ensemble, outputs and report: %ld allocations\n", n);
+}
+
+/* Two threads: a thread's own context may fail to be made too. The order
+ * of the threads' allocations varies, so only the outcome is checked. */
+static void test_ensemble_two_threads(void** s) {
+  (void)s;
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", work_path("ens2"));
+  ens_case ec = {dir, 2, false};
+  mkdir(dir, 0777);
+  ts_oom_sweep(step_ensemble, &ec, 20000);
+}
+
 /* ------------------------------------------------------------ Bargain */
 
 static int step_bargain(truce_ctx* c, void* u) {
@@ -179,6 +246,12 @@ static void test_bargain_analysis(void** s) {
   (void)s;
   long n = ts_oom_sweep(step_bargain, NULL, 5000);
   print_message("bargain analysis: %ld allocations\n", n);
+  char dir[600];
+  snprintf(dir, sizeof dir, "%s", work_path("nego"));
+  ens_case ec = {dir, 1, true};
+  mkdir(dir, 0777);
+  n = ts_oom_sweep(step_ensemble, &ec, 20000);
+  print_message("ensemble with bargaining: %ld allocations\n", n);
 }
 
 /* -------------------------------------------------------- Stakeholders */
@@ -321,6 +394,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_scenario_load_and_set),
       cmocka_unit_test(test_one_run),
+      cmocka_unit_test(test_ensemble_outputs_report),
+      cmocka_unit_test(test_ensemble_two_threads),
       cmocka_unit_test(test_bargain_analysis),
       cmocka_unit_test(test_stakeholder_models),
       cmocka_unit_test(test_calibration),

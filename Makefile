@@ -9,6 +9,8 @@
 #                 under ASan + UBSan, with clang (build-fuzz/)
 #   make tsan     the ensemble's tests under ThreadSanitizer (build-tsan/)
 #   make valgrind the CLI tests under valgrind memcheck (build/)
+#   make format   rewrite the C sources with the pinned clang-format
+#                 (scripts/check-format checks them; CI runs it)
 #   make bench    build and run the benchmarks (bench/)
 BUILD ?= build
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
@@ -17,7 +19,7 @@ OUT ?= out/ukraine-2023-11
 
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps configure build run test sanitize fuzz tsan valgrind bench clean
+.PHONY: all deps configure build run test sanitize fuzz tsan valgrind bench clean format
 
 all: build
 
@@ -67,3 +69,6 @@ valgrind: deps build
 
 clean:
 	rm -rf $(BUILD) build-asan build-fuzz build-tsan out
+
+format:
+	scripts/check-format --fix

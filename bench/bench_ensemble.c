@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%s\n", ctx ? truce_ctx_message(ctx) : "no memory");
     return 1;
   }
-  truce_ensemble_opts o = {strtoull(argv[2], NULL, 10), atoi(argv[3]), 0, 1,
-                           NULL, NULL, NULL};
+  truce_ensemble_opts o = {
+      strtoull(argv[2], NULL, 10), atoi(argv[3]), 0, 1, NULL, NULL, NULL};
   truce_ensemble* e;
   double t0 = now();
   if (truce_ensemble_run(ctx, sc, &o, &e)) {
@@ -46,11 +46,12 @@ int main(int argc, char** argv) {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     int days = truce_scenario_horizon_days(sc);
-    printf("{\"runs\": %llu, \"days\": %d, \"threads\": %d, \"ranks\": %d, "
-           "\"seconds\": %.4f, \"ns_per_run_day\": %.2f, \"maxrss_mb\": %.1f",
-           (unsigned long long)o.runs, days, truce_ensemble_threads(e),
-           truce_ensemble_ranks(e), secs,
-           secs * 1e9 / ((double)o.runs * days), (double)ru.ru_maxrss / 1024);
+    printf(
+        "{\"runs\": %llu, \"days\": %d, \"threads\": %d, \"ranks\": %d, "
+        "\"seconds\": %.4f, \"ns_per_run_day\": %.2f, \"maxrss_mb\": %.1f",
+        (unsigned long long)o.runs, days, truce_ensemble_threads(e),
+        truce_ensemble_ranks(e), secs, secs * 1e9 / ((double)o.runs * days),
+        (double)ru.ru_maxrss / 1024);
     printf(", \"sides\": {");
     for (size_t i = 0; i < 2; i++) {
       double s[2] = {0, 0}, s2[2] = {0, 0};
@@ -64,11 +65,12 @@ int main(int argc, char** argv) {
         }
       }
       double n = (double)o.runs;
-      printf("%s\"%s\": {\"front_end_mean\": %.3f, \"front_end_sd\": %.3f, "
-             "\"casualties_mean\": %.3f, \"casualties_sd\": %.3f}",
-             i ? ", " : "", truce_scenario_side_id(sc, i), s[0] / n,
-             sqrt(fmax(0, (s2[0] - s[0] * s[0] / n) / (n - 1))), s[1] / n,
-             sqrt(fmax(0, (s2[1] - s[1] * s[1] / n) / (n - 1))));
+      printf(
+          "%s\"%s\": {\"front_end_mean\": %.3f, \"front_end_sd\": %.3f, "
+          "\"casualties_mean\": %.3f, \"casualties_sd\": %.3f}",
+          i ? ", " : "", truce_scenario_side_id(sc, i), s[0] / n,
+          sqrt(fmax(0, (s2[0] - s[0] * s[0] / n) / (n - 1))), s[1] / n,
+          sqrt(fmax(0, (s2[1] - s[1] * s[1] / n) / (n - 1))));
     }
     printf("}}\n");
   }

@@ -45,11 +45,11 @@ int main(int argc, char** argv) {
   } while (t < 0.2);
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
-  printf("{\"file\": \"%s\", \"model\": \"%s\", \"actors\": %zu, \"dims\": "
-         "%zu, \"seconds\": %.6f, \"rounds\": %d, \"maxrss_mb\": %.1f}\n",
-         argv[1], truce_stake_model_name(model), truce_stake_actor_count(st),
-         truce_stake_dim_count(st), t / reps, rounds,
-         (double)ru.ru_maxrss / 1024);
+  printf(
+      "{\"file\": \"%s\", \"model\": \"%s\", \"actors\": %zu, \"dims\": "
+      "%zu, \"seconds\": %.6f, \"rounds\": %d, \"maxrss_mb\": %.1f}\n",
+      argv[1], truce_stake_model_name(model), truce_stake_actor_count(st),
+      truce_stake_dim_count(st), t / reps, rounds, (double)ru.ru_maxrss / 1024);
   truce_stake_free(st);
   truce_ctx_free(ctx);
   return 0;

@@ -26,11 +26,12 @@ static long days_from_civil(int y, int m, int d) {
 }
 
 static const char* const europe[] = {
-    "Austria", "Belgium", "Bulgaria", "Croatia", "Cyprus", "Czechia",
-    "Denmark", "Estonia", "Finland", "France", "Germany", "Greece", "Hungary",
-    "Iceland", "Ireland", "Italy", "Latvia", "Lithuania", "Luxembourg",
-    "Malta", "Netherlands", "Norway", "Poland", "Portugal", "Romania",
-    "Slovakia", "Slovenia", "Spain", "Sweden", "Switzerland",
+    "Austria",        "Belgium",  "Bulgaria",  "Croatia",    "Cyprus",
+    "Czechia",        "Denmark",  "Estonia",   "Finland",    "France",
+    "Germany",        "Greece",   "Hungary",   "Iceland",    "Ireland",
+    "Italy",          "Latvia",   "Lithuania", "Luxembourg", "Malta",
+    "Netherlands",    "Norway",   "Poland",    "Portugal",   "Romania",
+    "Slovakia",       "Slovenia", "Spain",     "Sweden",     "Switzerland",
     "United Kingdom", NULL};
 
 typedef struct {
@@ -116,8 +117,9 @@ int main(int argc, char** argv) {
   }
   fclose(f);
   static const char* const ids[2] = {"us", "europe"};
-  printf("| month | donor | observed (EUR m) | simulated median | simulated "
-         "90%% band | inside |\n|---|---|---|---|---|---|\n");
+  printf(
+      "| month | donor | observed (EUR m) | simulated median | simulated "
+      "90%% band | inside |\n|---|---|---|---|---|---|\n");
   int inside = 0, total = 0;
   double* v = calloc((size_t)runs, sizeof(double));
   for (int g = 0; g < 2; g++) {
@@ -142,9 +144,10 @@ int main(int argc, char** argv) {
              p05, p95, in ? "yes" : "no");
     }
   }
-  printf("\n%d of %d donor-months (%.0f%%) inside the simulated 90%% band "
-         "(%d runs).\n", inside, total, 100.0 * inside / (total ? total : 1),
-         runs);
+  printf(
+      "\n%d of %d donor-months (%.0f%%) inside the simulated 90%% band "
+      "(%d runs).\n",
+      inside, total, 100.0 * inside / (total ? total : 1), runs);
   free(v);
   free(c.cum);
   free(c.cum0);

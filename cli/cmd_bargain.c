@@ -9,7 +9,8 @@
 
 static void help(FILE* f) {
   fprintf(f,
-          "usage: truce bargain FILE [--day D] [--terms CSV] [--set PATH=VALUE]...\n"
+          "usage: truce bargain FILE [--day D] [--terms CSV] [--set "
+          "PATH=VALUE]...\n"
           "                    [--json]\n"
           "\n"
           "Simulate the scenario deterministically (point values) to day D\n"
@@ -34,16 +35,21 @@ static void help(FILE* f) {
 static void jstr(const char* t) {
   putchar('"');
   for (const unsigned char* p = (const unsigned char*)t; *p; p++) {
-    if (*p == '"' || *p == '\\') printf("\\%c", *p);
-    else if (*p < 0x20) printf("\\u%04x", *p);
-    else putchar(*p);
+    if (*p == '"' || *p == '\\')
+      printf("\\%c", *p);
+    else if (*p < 0x20)
+      printf("\\u%04x", *p);
+    else
+      putchar(*p);
   }
   putchar('"');
 }
 
 static void jnum(double v) {
-  if (isfinite(v)) printf("%.6g", v);
-  else printf("null");
+  if (isfinite(v))
+    printf("%.6g", v);
+  else
+    printf("null");
 }
 
 int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
@@ -73,16 +79,24 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
       case 's': sets[nsets++] = optarg; break;
       case 't': terms = optarg; break;
       case 'j': json = 1; break;
-      case 'h': help(stdout); free(sets); return CLI_OK;
-      default: help(stderr); free(sets); return CLI_USAGE;
+      case 'h':
+        help(stdout);
+        free(sets);
+        return CLI_OK;
+      default:
+        help(stderr);
+        free(sets);
+        return CLI_USAGE;
     }
   }
   truce_scenario* sc;
   int rc = cli_load_file(ctx, argc, argv, help, sets, nsets, &sc);
   if (rc) return rc;
   if (!truce_scenario_has_negotiation(sc)) {
-    fprintf(stderr, "truce: error: %s has no negotiation section; see "
-            "docs/bargaining.md\n", argv[optind]);
+    fprintf(stderr,
+            "truce: error: %s has no negotiation section; see "
+            "docs/bargaining.md\n",
+            argv[optind]);
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
@@ -150,25 +164,29 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     printf("], \"frontier\": [");
     for (size_t k = 0; k < d->n_frontier; k++) {
       const double* f = d->frontier + 4 * k;
-      printf("%s{\"u\": [%.6g, %.6g], \"package\": \"%s\", \"territory\": "
-             "%.6g}", k ? ", " : "", f[0], f[1],
-             d->packages[(int)f[2]].name, f[3]);
+      printf(
+          "%s{\"u\": [%.6g, %.6g], \"package\": \"%s\", \"territory\": "
+          "%.6g}",
+          k ? ", " : "", f[0], f[1], d->packages[(int)f[2]].name, f[3]);
     }
     printf("], \"nash\": ");
     if (d->nash_combo >= 0)
       printf("{\"package\": \"%s\", \"territory\": %.6g}",
              d->packages[d->nash_combo].name, d->nash_x);
-    else printf("null");
+    else
+      printf("null");
     printf(", \"kalai_smorodinsky\": ");
     if (d->ks_combo >= 0)
       printf("{\"package\": \"%s\", \"territory\": %.6g}",
              d->packages[d->ks_combo].name, d->ks_x);
-    else printf("null");
+    else
+      printf("null");
     printf(", \"rubinstein\": ");
     if (d->rub_combo >= 0)
       printf("{\"package\": \"%s\", \"territory\": %.6g}",
              d->packages[d->rub_combo].name, d->rub_x);
-    else printf("null");
+    else
+      printf("null");
     printf(", \"min_guarantee\": ");
     jnum(d->min_guarantee);
     printf(", \"ceasefire\": {\"shift\": ");
@@ -189,9 +207,11 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
         printf("{\"since\": \"%s\", \"package\": \"%s\", \"territory\": ",
                st[i].since, d->packages[st[i].combo].name);
         jnum(st[i].x);
-        printf(", \"inside_own\": %s, \"inside_other\": %s, "
-               "\"claimants\": ", st[i].inside[i] ? "true" : "false",
-               st[i].inside[1 - i] ? "true" : "false");
+        printf(
+            ", \"inside_own\": %s, \"inside_other\": %s, "
+            "\"claimants\": ",
+            st[i].inside[i] ? "true" : "false",
+            st[i].inside[1 - i] ? "true" : "false");
         jstr(st[i].claimants);
         printf("}");
       }
@@ -203,20 +223,23 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
            d->day, d->open ? "OPEN" : "closed",
            w->ripe ? " (ripe: mutually hurting stalemate)" : "");
     for (int i = 0; i < 2; i++)
-      printf("  %-4s value of fighting on %.3f (needs %.3f): wins %.0f%%, "
-             "loses %.0f%%, costs %.3f; believes log exchange ratio "
-             "%.2f +- %.2f\n",
-             id[i], w->W[i], w->threshold[i], 100 * w->p_win[i],
-             100 * w->p_lose[i], w->cost[i], w->belief_mean[i],
-             w->belief_sd[i]);
+      printf(
+          "  %-4s value of fighting on %.3f (needs %.3f): wins %.0f%%, "
+          "loses %.0f%%, costs %.3f; believes log exchange ratio "
+          "%.2f +- %.2f\n",
+          id[i], w->W[i], w->threshold[i], 100 * w->p_win[i],
+          100 * w->p_lose[i], w->cost[i], w->belief_mean[i], w->belief_sd[i]);
     if (w->aid_belief[0] != 0 || w->aid_belief[1] != 0)
-      printf("  beliefs about %s's backers: they deliver %.0f%% (%s), %.0f%% "
-             "(%s) of their budget\n", id[0], 100 * exp(w->aid_belief[0]),
-             id[0], 100 * exp(w->aid_belief[1]), id[1]);
+      printf(
+          "  beliefs about %s's backers: they deliver %.0f%% (%s), %.0f%% "
+          "(%s) of their budget\n",
+          id[0], 100 * exp(w->aid_belief[0]), id[0],
+          100 * exp(w->aid_belief[1]), id[1]);
     if (isfinite(d->p_hold[0]))
-      printf("  a ceasefire shifts %s's share of the usable force by %+.3f: a "
-             "settlement holds with P %.2f (%.2f with the guarantee)\n",
-             id[0], d->shift, d->p_hold[0], d->p_hold[1]);
+      printf(
+          "  a ceasefire shifts %s's share of the usable force by %+.3f: a "
+          "settlement holds with P %.2f (%.2f with the guarantee)\n",
+          id[0], d->shift, d->p_hold[0], d->p_hold[1]);
     printf("  packages (territory = %s's share of the contested area):\n",
            id[0]);
     for (size_t k = 0; k < d->n_packages; k++) {
@@ -229,14 +252,16 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
         printf(" -> none\n");
     }
     if (d->nash_combo >= 0)
-      printf("  Nash: %s, territory %.3f\n",
-             d->packages[d->nash_combo].name, d->nash_x);
+      printf("  Nash: %s, territory %.3f\n", d->packages[d->nash_combo].name,
+             d->nash_x);
     if (d->ks_combo >= 0)
       printf("  Kalai-Smorodinsky: %s, territory %.3f\n",
              d->packages[d->ks_combo].name, d->ks_x);
     if (d->rub_combo >= 0)
-      printf("  Rubinstein (status-quo package, %s proposes): territory "
-             "%.3f\n", id[0], d->rub_x);
+      printf(
+          "  Rubinstein (status-quo package, %s proposes): territory "
+          "%.3f\n",
+          id[0], d->rub_x);
     if (isnan(d->min_guarantee))
       printf("  (no guarantee in the scenario)\n");
     else if (d->min_guarantee < 0)
@@ -251,11 +276,13 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
           printf("    %-4s none stated by the day\n", id[i]);
           continue;
         }
-        printf("    %-4s %s, territory %.3f (since %s; %s)\n"
-               "         inside its own acceptable set: %s; inside %s's: "
-               "%s\n", id[i], d->packages[st[i].combo].name, st[i].x,
-               st[i].since, st[i].claimants, st[i].inside[i] ? "yes" : "no",
-               id[1 - i], st[i].inside[1 - i] ? "yes" : "no");
+        printf(
+            "    %-4s %s, territory %.3f (since %s; %s)\n"
+            "         inside its own acceptable set: %s; inside %s's: "
+            "%s\n",
+            id[i], d->packages[st[i].combo].name, st[i].x, st[i].since,
+            st[i].claimants, st[i].inside[i] ? "yes" : "no", id[1 - i],
+            st[i].inside[1 - i] ? "yes" : "no");
       }
     }
   }

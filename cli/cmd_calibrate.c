@@ -21,63 +21,67 @@ static void laws(FILE* f) {
 }
 
 static void help(FILE* f) {
-  fprintf(f,
-          "usage: truce calibrate SCENARIO --observed FILE.csv [--law LAW|auto]\n"
-          "                       [--bias SOURCE[:SIDE]=MEDIAN[,SDLOG]]... "
-          "[--pooled-noise]\n"
-          "                       [--json] [--write-scenario OUT.yaml]\n"
-          "       truce calibrate SCENARIO --observed FILE.csv --abc [--runs N]\n"
-          "                       [--tolerance T] [--seed S] [--threads T] "
-          "[--json]\n"
-          "       truce calibrate --battles FILE.csv [--runs N] "
-          "[--tolerance T]\n"
-          "                       [--seed S] [--threads T] [--json]\n"
-          "\n"
-          "Fit an attrition law to observed casualties per day, driven by the\n"
-          "observed front strengths: both sides' coefficients (and the law's\n"
-          "exponents: helmbold W, power p and q) by maximum likelihood with a\n"
-          "residual sd per source, with standard errors and 90%% intervals, the\n"
-          "sum of squared residuals, log-likelihood and AIC; --law auto ranks\n"
-          "all laws by AIC. FILE.csv: day,side,variable,value,source (or a\n"
-          "date header and YYYY-MM-DD dates) with variables front, casualties\n"
-          "(per day) and cumulative (running totals). See docs/validation.md.\n"
-          "\n"
-          "  --observed FILE   the observed series (required)\n"
-          "  --law L           ");
+  fprintf(
+      f,
+      "usage: truce calibrate SCENARIO --observed FILE.csv [--law LAW|auto]\n"
+      "                       [--bias SOURCE[:SIDE]=MEDIAN[,SDLOG]]... "
+      "[--pooled-noise]\n"
+      "                       [--json] [--write-scenario OUT.yaml]\n"
+      "       truce calibrate SCENARIO --observed FILE.csv --abc [--runs N]\n"
+      "                       [--tolerance T] [--seed S] [--threads T] "
+      "[--json]\n"
+      "       truce calibrate --battles FILE.csv [--runs N] "
+      "[--tolerance T]\n"
+      "                       [--seed S] [--threads T] [--json]\n"
+      "\n"
+      "Fit an attrition law to observed casualties per day, driven by the\n"
+      "observed front strengths: both sides' coefficients (and the law's\n"
+      "exponents: helmbold W, power p and q) by maximum likelihood with a\n"
+      "residual sd per source, with standard errors and 90%% intervals, the\n"
+      "sum of squared residuals, log-likelihood and AIC; --law auto ranks\n"
+      "all laws by AIC. FILE.csv: day,side,variable,value,source (or a\n"
+      "date header and YYYY-MM-DD dates) with variables front, casualties\n"
+      "(per day) and cumulative (running totals). See docs/validation.md.\n"
+      "\n"
+      "  --observed FILE   the observed series (required)\n"
+      "  --law L           ");
   laws(f);
-  fprintf(f,
-          ",\n"
-          "                    or auto (default)\n"
-          "  --bias SOURCE[:SIDE]=MEDIAN[,SDLOG]\n"
-          "                    SOURCE's casualty figures (for SIDE only, if\n"
-          "                    given) are the truth times a factor with a\n"
-          "                    lognormal prior (MEDIAN, SDLOG), estimated jointly;\n"
-          "                    without SDLOG the factor is fixed at MEDIAN\n"
-          "  --pooled-noise    one residual sd for all sources (default: one each)\n"
-          "  --json            machine-readable output\n"
-          "  --write-scenario OUT.yaml\n"
-          "                    write SCENARIO with the best law and its fitted\n"
-          "                    parameters, each with its provenance and 90%%\n"
-          "                    interval as its range\n"
-          "\n"
-          "With --abc, calibrate every number the scenario gives as a range or\n"
-          "a distribution (the priors) through the whole stochastic engine, by\n"
-          "rejection ABC: the runs whose simulated fronts and daily casualties\n"
-          "come closest to the observed ones are the posterior sample (prior\n"
-          "and posterior mean, sd and 90%% interval per number).\n"
-          "\n"
-          "With --battles, select among the linear, square, logarithmic and\n"
-          "fatigue laws on battle outcomes (year;R0;Rc;B0;Bc rows) by rejection\n"
-          "ABC after Rubio-Campillo (2016): the share of each law among the\n"
-          "accepted runs estimates its posterior probability.\n"
-          "  --battles FILE    the battles (e.g. data/historical/rubio_campillo/"
-          "03.csv)\n"
-          "  --runs N          ABC runs (default 10000)\n"
-          "  --tolerance T     share of runs accepted (default 0.01)\n"
-          "  --seed S          random seed (default 1)\n"
-          "  --threads T       OpenMP threads (default: all; results do not "
-          "depend on it)\n"
-          "  -h, --help        show this help\n");
+  fprintf(
+      f,
+      ",\n"
+      "                    or auto (default)\n"
+      "  --bias SOURCE[:SIDE]=MEDIAN[,SDLOG]\n"
+      "                    SOURCE's casualty figures (for SIDE only, if\n"
+      "                    given) are the truth times a factor with a\n"
+      "                    lognormal prior (MEDIAN, SDLOG), estimated "
+      "jointly;\n"
+      "                    without SDLOG the factor is fixed at MEDIAN\n"
+      "  --pooled-noise    one residual sd for all sources (default: one "
+      "each)\n"
+      "  --json            machine-readable output\n"
+      "  --write-scenario OUT.yaml\n"
+      "                    write SCENARIO with the best law and its fitted\n"
+      "                    parameters, each with its provenance and 90%%\n"
+      "                    interval as its range\n"
+      "\n"
+      "With --abc, calibrate every number the scenario gives as a range or\n"
+      "a distribution (the priors) through the whole stochastic engine, by\n"
+      "rejection ABC: the runs whose simulated fronts and daily casualties\n"
+      "come closest to the observed ones are the posterior sample (prior\n"
+      "and posterior mean, sd and 90%% interval per number).\n"
+      "\n"
+      "With --battles, select among the linear, square, logarithmic and\n"
+      "fatigue laws on battle outcomes (year;R0;Rc;B0;Bc rows) by rejection\n"
+      "ABC after Rubio-Campillo (2016): the share of each law among the\n"
+      "accepted runs estimates its posterior probability.\n"
+      "  --battles FILE    the battles (e.g. data/historical/rubio_campillo/"
+      "03.csv)\n"
+      "  --runs N          ABC runs (default 10000)\n"
+      "  --tolerance T     share of runs accepted (default 0.01)\n"
+      "  --seed S          random seed (default 1)\n"
+      "  --threads T       OpenMP threads (default: all; results do not "
+      "depend on it)\n"
+      "  -h, --help        show this help\n");
 }
 
 /* truce calibrate --battles FILE: ABC model selection on battle outcomes. */
@@ -102,15 +106,17 @@ static int battles_abc(truce_ctx* ctx, const char* path,
   double secs = (double)(t1.tv_sec - t0.tv_sec) +
                 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
   if (json) {
-    printf("{\"battles\": %zu, \"runs\": %zu, \"accepted\": %zu, "
-           "\"seed\": %llu, \"threshold\": %.8g, \"laws\": [",
-           n, r.runs, r.accepted, (unsigned long long)o->seed, r.threshold);
+    printf(
+        "{\"battles\": %zu, \"runs\": %zu, \"accepted\": %zu, "
+        "\"seed\": %llu, \"threshold\": %.8g, \"laws\": [",
+        n, r.runs, r.accepted, (unsigned long long)o->seed, r.threshold);
     for (int l = 0; l < TRUCE_BATTLE_LAWS; l++)
-      printf("%s{\"law\": \"%s\", \"accepted\": %zu, \"share\": %.6g, "
-             "\"mu_mean\": %.6g, \"sd_mean\": %.6g, \"best_distance\": %.8g}",
-             l ? ", " : "", truce_battle_law_name(l), r.count[l],
-             (double)r.count[l] / (double)r.accepted, r.mu_mean[l],
-             r.sd_mean[l], r.best[l]);
+      printf(
+          "%s{\"law\": \"%s\", \"accepted\": %zu, \"share\": %.6g, "
+          "\"mu_mean\": %.6g, \"sd_mean\": %.6g, \"best_distance\": %.8g}",
+          l ? ", " : "", truce_battle_law_name(l), r.count[l],
+          (double)r.count[l] / (double)r.accepted, r.mu_mean[l], r.sd_mean[l],
+          r.best[l]);
     printf("]}\n");
   } else {
     printf("%s: %zu battles, %zu ABC runs, %zu accepted (distance <= %.2f)\n",
@@ -163,8 +169,8 @@ static int write_scenario(truce_ctx* ctx, const truce_scenario* sc,
              "{value: %.8g, low: %.8g, high: %.8g, unit: %s, source: "
              "\"truce calibrate, %s law, maximum likelihood on %s (SE %.3g; "
              "90%% interval)\", claimant: truce calibration, date: %s}",
-             p->estimate, lo, hi, coef ? "per day" : "exponent",
-             law_v, obs, p->se, today);
+             p->estimate, lo, hi, coef ? "per day" : "exponent", law_v, obs,
+             p->se, today);
     paths[n] = p->name;
     values[n++] = pv[j];
   }
@@ -187,32 +193,35 @@ static int engine_abc(truce_ctx* ctx, const truce_scenario* sc,
     return CLI_FAIL;
   }
   if (json) {
-    printf("{\"method\": \"abc\", \"runs\": %llu, \"accepted\": %zu, "
-           "\"observations\": %zu, \"seed\": %llu, \"best_distance\": %.8g, "
-           "\"threshold\": %.8g, \"parameters\": {",
-           (unsigned long long)r.runs, r.accepted, r.n_obs,
-           (unsigned long long)truce_scenario_seed(sc), r.best, r.threshold);
+    printf(
+        "{\"method\": \"abc\", \"runs\": %llu, \"accepted\": %zu, "
+        "\"observations\": %zu, \"seed\": %llu, \"best_distance\": %.8g, "
+        "\"threshold\": %.8g, \"parameters\": {",
+        (unsigned long long)r.runs, r.accepted, r.n_obs,
+        (unsigned long long)truce_scenario_seed(sc), r.best, r.threshold);
     for (size_t j = 0; j < r.n_param; j++) {
       const truce_engine_abc_param* p = &r.param[j];
-      printf("%s\"%s\": {\"prior_mean\": %.8g, \"prior_sd\": %.8g, "
-             "\"mean\": %.8g, \"sd\": %.8g, \"p05\": %.8g, \"p50\": %.8g, "
-             "\"p95\": %.8g}", j ? ", " : "", p->path, p->prior_mean,
-             p->prior_sd, p->mean, p->sd, p->p05, p->p50, p->p95);
+      printf(
+          "%s\"%s\": {\"prior_mean\": %.8g, \"prior_sd\": %.8g, "
+          "\"mean\": %.8g, \"sd\": %.8g, \"p05\": %.8g, \"p50\": %.8g, "
+          "\"p95\": %.8g}",
+          j ? ", " : "", p->path, p->prior_mean, p->prior_sd, p->mean, p->sd,
+          p->p05, p->p50, p->p95);
     }
     printf("}}\n");
     return CLI_OK;
   }
-  printf("%s: ABC over %zu uncertain numbers, %llu runs, %zu accepted "
-         "(distance <= %.4g; best %.4g) against %zu observed figures (%s)\n",
-         truce_scenario_name(sc), r.n_param, (unsigned long long)r.runs,
-         r.accepted, r.threshold, r.best, r.n_obs, obs);
+  printf(
+      "%s: ABC over %zu uncertain numbers, %llu runs, %zu accepted "
+      "(distance <= %.4g; best %.4g) against %zu observed figures (%s)\n",
+      truce_scenario_name(sc), r.n_param, (unsigned long long)r.runs,
+      r.accepted, r.threshold, r.best, r.n_obs, obs);
   printf("  %-44s %22s %22s %26s\n", "number", "prior mean (sd)",
          "posterior mean (sd)", "posterior 90% interval");
   for (size_t j = 0; j < r.n_param; j++) {
     const truce_engine_abc_param* p = &r.param[j];
     printf("  %-44s %11.5g (%8.3g) %11.5g (%8.3g)   [%10.5g, %10.5g]\n",
-           p->path, p->prior_mean, p->prior_sd, p->mean, p->sd, p->p05,
-           p->p95);
+           p->path, p->prior_mean, p->prior_sd, p->mean, p->sd, p->p05, p->p95);
   }
   return CLI_OK;
 }
@@ -242,9 +251,11 @@ static int parse_bias(const char* arg, const truce_scenario* sc,
 
 static void print_param(const truce_calib_param* p, int json, int last) {
   if (json)
-    printf("\"%s\": {\"estimate\": %.8g, \"se\": %.8g, \"low\": %.8g, "
-           "\"high\": %.8g%s}%s", p->name, p->estimate, p->se, p->low,
-           p->high, p->held ? ", \"held\": true" : "", last ? "" : ", ");
+    printf(
+        "\"%s\": {\"estimate\": %.8g, \"se\": %.8g, \"low\": %.8g, "
+        "\"high\": %.8g%s}%s",
+        p->name, p->estimate, p->se, p->low, p->high,
+        p->held ? ", \"held\": true" : "", last ? "" : ", ");
   else if (p->held)
     printf("    %-36s %12.6g (held: no casualty figures for that side)\n",
            p->name, p->estimate);
@@ -276,7 +287,8 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end = NULL;
-    if (c == 'B') battles = optarg;
+    if (c == 'B')
+      battles = optarg;
     else if (c == 'r') {
       ao.runs = (size_t)strtoull(optarg, &end, 10);
       bad |= *end || ao.runs < 1 || optarg[0] == '-';
@@ -291,14 +303,22 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       ao.threads = (int)strtol(optarg, &end, 10);
       bad |= *end || ao.threads < 1;
     } else if (c == 'b') {
-      if (nbias == MAXBIAS) bad = 1;
-      else bias_arg[nbias++] = optarg;
-    } else if (c == 'P') pooled = 1;
-    else if (c == 'A') abc = 1;
-    else if (c == 'O') obs_path = optarg;
-    else if (c == 'l') law_name = optarg;
-    else if (c == 'j') json = 1;
-    else if (c == 'w') write_path = optarg;
+      if (nbias == MAXBIAS)
+        bad = 1;
+      else
+        bias_arg[nbias++] = optarg;
+    } else if (c == 'P')
+      pooled = 1;
+    else if (c == 'A')
+      abc = 1;
+    else if (c == 'O')
+      obs_path = optarg;
+    else if (c == 'l')
+      law_name = optarg;
+    else if (c == 'j')
+      json = 1;
+    else if (c == 'w')
+      write_path = optarg;
     else if (c == 'h') {
       help(stdout);
       return CLI_OK;
@@ -308,9 +328,11 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     }
   }
   if (bad) {
-    fprintf(stderr, "truce: error: bad option value; expected --runs N >= 1, "
+    fprintf(stderr,
+            "truce: error: bad option value; expected --runs N >= 1, "
             "--tolerance in (0, 1], --seed S >= 0, --threads T >= 1, at most "
-            "%d --bias\n", MAXBIAS);
+            "%d --bias\n",
+            MAXBIAS);
     return CLI_USAGE;
   }
   if (battles) {
@@ -340,7 +362,8 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   char bname[MAXBIAS][128];
   for (int i = 0; i < nbias; i++)
     if (parse_bias(bias_arg[i], sc, &bias[i], bname[i], sizeof bname[i])) {
-      fprintf(stderr, "truce: error: --bias %s: expected SOURCE[:SIDE]="
+      fprintf(stderr,
+              "truce: error: --bias %s: expected SOURCE[:SIDE]="
               "MEDIAN[,SDLOG] with SIDE '%s' or '%s', MEDIAN > 0, SDLOG >= 0\n",
               bias_arg[i], truce_scenario_side_id(sc, 0),
               truce_scenario_side_id(sc, 1));
@@ -393,32 +416,36 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     }
   const truce_calib_result* best = m ? &res[order[0]] : NULL;
   if (!rc && json) {
-    printf("{\"law\": \"%s\", \"days\": %zu, \"observations\": %zu, "
-           "\"parameters\": {", truce_law_name((size_t)best->law),
-           truce_observed_days(o), best->n_obs);
+    printf(
+        "{\"law\": \"%s\", \"days\": %zu, \"observations\": %zu, "
+        "\"parameters\": {",
+        truce_law_name((size_t)best->law), truce_observed_days(o), best->n_obs);
     for (size_t j = 0; j < best->n_par; j++)
       print_param(&best->par[j], 1, j + 1 == best->n_par);
     printf("}, \"noise_sd\": {");
     for (size_t j = 0; j < best->n_noise; j++)
       printf("%s\"%s\": %.8g", j ? ", " : "", best->noise[j].name,
              best->noise[j].estimate);
-    printf("}, \"ssr\": %.8g, \"loglik\": %.8g, \"aic\": %.8g, "
-           "\"converged\": %s, \"ranking\": [", best->ssr, best->loglik,
-           best->aic, best->converged ? "true" : "false");
+    printf(
+        "}, \"ssr\": %.8g, \"loglik\": %.8g, \"aic\": %.8g, "
+        "\"converged\": %s, \"ranking\": [",
+        best->ssr, best->loglik, best->aic, best->converged ? "true" : "false");
     for (int i = 0; i < m; i++) {
       const truce_calib_result* r = &res[order[i]];
-      printf("%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
-             "\"loglik\": %.8g, \"aic\": %.8g}", i ? ", " : "",
-             truce_law_name((size_t)r->law), r->n_free + r->n_noise, r->ssr,
-             r->loglik, r->aic);
+      printf(
+          "%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
+          "\"loglik\": %.8g, \"aic\": %.8g}",
+          i ? ", " : "", truce_law_name((size_t)r->law), r->n_free + r->n_noise,
+          r->ssr, r->loglik, r->aic);
     }
     printf("]}\n");
   } else if (!rc) {
-    printf("%s: %zu days observed, %zu casualty figures from %zu source(s) "
-           "(%s)\n", truce_scenario_name(sc), truce_observed_days(o),
-           best->n_obs, truce_observed_sources(o), obs_path);
-    printf("  %-12s %5s %14s %14s %12s\n", "law", "k", "SSR", "log-lik",
-           "AIC");
+    printf(
+        "%s: %zu days observed, %zu casualty figures from %zu source(s) "
+        "(%s)\n",
+        truce_scenario_name(sc), truce_observed_days(o), best->n_obs,
+        truce_observed_sources(o), obs_path);
+    printf("  %-12s %5s %14s %14s %12s\n", "law", "k", "SSR", "log-lik", "AIC");
     for (int i = 0; i < m; i++) {
       const truce_calib_result* r = &res[order[i]];
       printf("  %-12s %5zu %14.6g %14.2f %12.2f%s\n",
@@ -426,7 +453,8 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
              r->loglik, r->aic, r->converged ? "" : "  (not converged)");
     }
     printf("  %s law (%s): estimate +- SE [90%% interval]\n",
-           truce_law_name((size_t)best->law), m > 1 ? "best by AIC" : "as asked");
+           truce_law_name((size_t)best->law),
+           m > 1 ? "best by AIC" : "as asked");
     for (size_t j = 0; j < best->n_par; j++) print_param(&best->par[j], 0, 0);
     for (size_t j = 0; j < best->n_noise; j++)
       printf("    %-36s %12.6g (residual sd)\n", best->noise[j].name,

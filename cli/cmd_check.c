@@ -8,31 +8,32 @@
 #include "cli.h"
 
 static void help(FILE* f) {
-  fprintf(f,
-          "usage: truce check FILE [--overlay RECORD.yaml]... "
-          "[--set PATH=VALUE]...\n"
-          "\n"
-          "Validate a scenario file and print a short summary. Errors are\n"
-          "printed as FILE:LINE:COL: error: ... and the exit status is 1.\n"
-          "Limits (docs/scenario.md): at most 1 MiB, lines of at most 64 KiB,\n"
-          "'[' and '{' nested at most 64 deep, UTF-8 without control\n"
-          "characters, no directives ('%%' lines), ids of at most 31 letters,\n"
-          "digits, '_' or '-'.\n"
-          "\n"
-          "  --overlay RECORD.yaml\n"
-          "                    add an overlay's known-outcome events (the\n"
-          "                    recorded past, for a conditional hindcast)\n"
-          "  --set PATH=VALUE  override a number, e.g.\n"
-          "                    --set sides.ua.personnel.recruits_per_month=30000\n"
-          "  -h, --help        show this help\n");
+  fprintf(
+      f,
+      "usage: truce check FILE [--overlay RECORD.yaml]... "
+      "[--set PATH=VALUE]...\n"
+      "\n"
+      "Validate a scenario file and print a short summary. Errors are\n"
+      "printed as FILE:LINE:COL: error: ... and the exit status is 1.\n"
+      "Limits (docs/scenario.md): at most 1 MiB, lines of at most 64 KiB,\n"
+      "'[' and '{' nested at most 64 deep, UTF-8 without control\n"
+      "characters, no directives ('%%' lines), ids of at most 31 letters,\n"
+      "digits, '_' or '-'.\n"
+      "\n"
+      "  --overlay RECORD.yaml\n"
+      "                    add an overlay's known-outcome events (the\n"
+      "                    recorded past, for a conditional hindcast)\n"
+      "  --set PATH=VALUE  override a number, e.g.\n"
+      "                    --set sides.ua.personnel.recruits_per_month=30000\n"
+      "  -h, --help        show this help\n");
 }
 
 int cmd_check(truce_ctx* ctx, int argc, char** argv) {
-  static const struct option opts[] = {{"set", required_argument, NULL, 's'},
-                                       {"overlay", required_argument, NULL,
-                                        'O'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {
+      {"set", required_argument, NULL, 's'},
+      {"overlay", required_argument, NULL, 'O'},
+      {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   char** sets = calloc((size_t)argc, sizeof *sets);
   const char** ovl = calloc((size_t)argc, sizeof *ovl);
   if (!sets || !ovl) {
@@ -55,8 +56,8 @@ int cmd_check(truce_ctx* ctx, int argc, char** argv) {
     }
   }
   truce_scenario* sc;
-  int rc = cli_load_file_overlaid(ctx, argc, argv, help, ovl, novl, sets,
-                                  nsets, &sc);
+  int rc = cli_load_file_overlaid(ctx, argc, argv, help, ovl, novl, sets, nsets,
+                                  &sc);
   free(ovl);
   if (rc) return rc;
   printf("%s: ok\n", truce_scenario_file(sc));

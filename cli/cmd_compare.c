@@ -22,8 +22,10 @@ static void help(FILE* f) {
 
 /* absent: an assumption the run does not set, or an outcome no run has */
 static void num(double v, const char* absent) {
-  if (isnan(v)) printf("%14s", absent);
-  else printf("%14.6g", v);
+  if (isnan(v))
+    printf("%14s", absent);
+  else
+    printf("%14.6g", v);
 }
 
 int cmd_compare(truce_ctx* ctx, int argc, char** argv) {
@@ -38,8 +40,7 @@ int cmd_compare(truce_ctx* ctx, int argc, char** argv) {
     free(cmp);
     return CLI_FAIL;
   }
-  printf("A: %s\nB: %s\n\nassumptions that differ (%zu):\n", a, b,
-         cmp->n_diff);
+  printf("A: %s\nB: %s\n\nassumptions that differ (%zu):\n", a, b, cmp->n_diff);
   for (size_t i = 0; i < cmp->n_diff; i++) {
     const truce_assumption_diff* d = &cmp->diff[i];
     printf("  %-52s", d->path);

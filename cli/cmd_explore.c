@@ -22,57 +22,58 @@
 #define CURVE_BINS 10
 
 static void help(FILE* f) {
-  fprintf(f,
-          "usage: truce explore FILE [--design-file F] [--design KIND] [--n N]\n"
-          "                     [--replicates R]\n"
-          "                     [--lever PATH=LOW:HIGH | PATH=A,B,..]...\n"
-          "                     [--uncertain all|none|PATH,..] "
-          "[--outcome NAME]...\n"
-          "                     [--condition 'NAME OP NUMBER'] [--out DIR]\n"
-          "\n"
-          "Run an experiment design over the scenario's uncertain numbers\n"
-          "(each set to a quantile of its own distribution) and levers\n"
-          "(paths with a range or options), R runs with distinct seeds per\n"
-          "point, and write into DIR: explore.csv and explore.db (one row\n"
-          "per design point and replicate: inputs and outcomes; and the\n"
-          "indices), explore.json and explore.html (tornado chart, the\n"
-          "seed's share, response curves, PRIM's trade-off and box). Prints\n"
-          "the top drivers of each outcome with intervals. Results do not\n"
-          "depend on threads or MPI ranks. See docs/explore.md.\n"
-          "\n"
-          "  --design-file F   read the design from F (YAML: design, n,\n"
-          "                    replicates, levers, uncertain, outcomes,\n"
-          "                    condition; docs/explore.md); options given\n"
-          "                    here win, levers add up\n"
-          "  --design KIND     sobol (Saltelli cross design, default), morris,\n"
-          "                    lhs (Latin hypercube) or factorial\n"
-          "  --n N             sobol: base points (N (k+2) points; default\n"
-          "                    64); morris: trajectories (default 10); lhs:\n"
-          "                    points (default 100); factorial: levels per\n"
-          "                    continuous factor (default 3)\n"
-          "  --replicates R    runs per point (default 2; 2 or more to\n"
-          "                    measure the seed's share)\n"
-          "  --levels P        morris grid levels (even; default 4)\n"
-          "  --lever SPEC      a lever: PATH=LOW:HIGH or PATH=A,B,.. e.g.\n"
-          "                    --lever backers.us.budget_scale=0:1.5\n"
-          "  --uncertain LIST  uncertain numbers in the design: all (default),\n"
-          "                    none, or paths separated by commas; the others\n"
-          "                    keep their file value\n"
-          "  --outcome NAME    an outcome (repeatable; default: each side's\n"
-          "                    exhaustion_day and bargaining.open_day), e.g.\n"
-          "                    ua.casualties, us.delivered,\n"
-          "                    bargaining.open_by_month_6 (0 or 1)\n"
-          "  --condition EXPR  scenario discovery (PRIM) for runs where\n"
-          "                    EXPR holds, e.g. 'ua.exhaustion_day < 365'\n"
-          "  --bootstrap B     bootstrap resamples for intervals (default 500)\n"
-          "  --seed S          the design's seed (default: the scenario's)\n"
-          "  --set PATH=VALUE  override a number before exploring\n"
-          "  --threads T       OpenMP threads (default: all cores)\n"
-          "  --deterministic   expected values, no chance (R is then 1)\n"
-          "  --out DIR         output directory (default out/<file>-explore)\n"
-          "  --no-report       do not write DIR/explore.html\n"
-          "  -q, --quiet       print nothing on success\n"
-          "  -h, --help        show this help\n");
+  fprintf(
+      f,
+      "usage: truce explore FILE [--design-file F] [--design KIND] [--n N]\n"
+      "                     [--replicates R]\n"
+      "                     [--lever PATH=LOW:HIGH | PATH=A,B,..]...\n"
+      "                     [--uncertain all|none|PATH,..] "
+      "[--outcome NAME]...\n"
+      "                     [--condition 'NAME OP NUMBER'] [--out DIR]\n"
+      "\n"
+      "Run an experiment design over the scenario's uncertain numbers\n"
+      "(each set to a quantile of its own distribution) and levers\n"
+      "(paths with a range or options), R runs with distinct seeds per\n"
+      "point, and write into DIR: explore.csv and explore.db (one row\n"
+      "per design point and replicate: inputs and outcomes; and the\n"
+      "indices), explore.json and explore.html (tornado chart, the\n"
+      "seed's share, response curves, PRIM's trade-off and box). Prints\n"
+      "the top drivers of each outcome with intervals. Results do not\n"
+      "depend on threads or MPI ranks. See docs/explore.md.\n"
+      "\n"
+      "  --design-file F   read the design from F (YAML: design, n,\n"
+      "                    replicates, levers, uncertain, outcomes,\n"
+      "                    condition; docs/explore.md); options given\n"
+      "                    here win, levers add up\n"
+      "  --design KIND     sobol (Saltelli cross design, default), morris,\n"
+      "                    lhs (Latin hypercube) or factorial\n"
+      "  --n N             sobol: base points (N (k+2) points; default\n"
+      "                    64); morris: trajectories (default 10); lhs:\n"
+      "                    points (default 100); factorial: levels per\n"
+      "                    continuous factor (default 3)\n"
+      "  --replicates R    runs per point (default 2; 2 or more to\n"
+      "                    measure the seed's share)\n"
+      "  --levels P        morris grid levels (even; default 4)\n"
+      "  --lever SPEC      a lever: PATH=LOW:HIGH or PATH=A,B,.. e.g.\n"
+      "                    --lever backers.us.budget_scale=0:1.5\n"
+      "  --uncertain LIST  uncertain numbers in the design: all (default),\n"
+      "                    none, or paths separated by commas; the others\n"
+      "                    keep their file value\n"
+      "  --outcome NAME    an outcome (repeatable; default: each side's\n"
+      "                    exhaustion_day and bargaining.open_day), e.g.\n"
+      "                    ua.casualties, us.delivered,\n"
+      "                    bargaining.open_by_month_6 (0 or 1)\n"
+      "  --condition EXPR  scenario discovery (PRIM) for runs where\n"
+      "                    EXPR holds, e.g. 'ua.exhaustion_day < 365'\n"
+      "  --bootstrap B     bootstrap resamples for intervals (default 500)\n"
+      "  --seed S          the design's seed (default: the scenario's)\n"
+      "  --set PATH=VALUE  override a number before exploring\n"
+      "  --threads T       OpenMP threads (default: all cores)\n"
+      "  --deterministic   expected values, no chance (R is then 1)\n"
+      "  --out DIR         output directory (default out/<file>-explore)\n"
+      "  --no-report       do not write DIR/explore.html\n"
+      "  -q, --quiet       print nothing on success\n"
+      "  -h, --help        show this help\n");
 }
 
 /* ------------------------------------------------------- Arguments */
@@ -83,8 +84,10 @@ static int parse_size(const char* opt, const char* s, size_t lo, size_t hi,
   errno = 0;
   unsigned long long x = *s && *s != '-' ? strtoull(s, &end, 10) : 0;
   if (!*s || *s == '-' || *end || errno || x < lo || x > hi) {
-    fprintf(stderr, "truce: error: %s %s: expected a whole number from %zu "
-            "to %zu\n", opt, s, lo, hi);
+    fprintf(stderr,
+            "truce: error: %s %s: expected a whole number from %zu "
+            "to %zu\n",
+            opt, s, lo, hi);
     return -1;
   }
   *v = (size_t)x;
@@ -96,8 +99,10 @@ static int parse_lever(char* text, const char* arg, truce_lever* l) {
   char* eq = strchr(text, '=');
   memset(l, 0, sizeof *l);
   if (!eq || eq == text || !eq[1]) {
-    fprintf(stderr, "--lever %s: error: expected PATH=LOW:HIGH or "
-            "PATH=A,B,.., e.g. backers.us.budget_scale=0:1.5\n", arg);
+    fprintf(stderr,
+            "--lever %s: error: expected PATH=LOW:HIGH or "
+            "PATH=A,B,.., e.g. backers.us.budget_scale=0:1.5\n",
+            arg);
     return -1;
   }
   *eq = '\0';
@@ -110,7 +115,8 @@ static int parse_lever(char* text, const char* arg, truce_lever* l) {
     l->lo = strtod(v, &e1);
     l->hi = strtod(colon + 1, &e2);
     if (!*v || *e1 || !colon[1] || *e2 || l->lo != l->lo || l->hi != l->hi) {
-      fprintf(stderr, "--lever %s: error: the range is not two numbers; "
+      fprintf(stderr,
+              "--lever %s: error: the range is not two numbers; "
               "expected PATH=LOW:HIGH, e.g. backers.us.budget_scale=0:1.5\n",
               arg);
       return -1;
@@ -125,9 +131,10 @@ static int parse_lever(char* text, const char* arg, truce_lever* l) {
   for (char* tok = strtok(v, ","); tok; tok = strtok(NULL, ","))
     opts[n++] = tok;
   if (n < 2) {
-    fprintf(stderr, "--lever %s: error: %zu option%s; expected at least 2 "
-            "(PATH=A,B,..) or a range PATH=LOW:HIGH\n", arg, n,
-            n == 1 ? "" : "s");
+    fprintf(stderr,
+            "--lever %s: error: %zu option%s; expected at least 2 "
+            "(PATH=A,B,..) or a range PATH=LOW:HIGH\n",
+            arg, n, n == 1 ? "" : "s");
     free(opts);
     return -1;
   }
@@ -162,13 +169,13 @@ static void show_progress(void* user, uint64_t done, uint64_t total) {
   for (int i = 0; i < 30; i++) bar[i] = i < pct * 30 / 100 ? '#' : '.';
   bar[30] = '\0';
   fprintf(stderr, "\r[%s] %3d%% %llu/%llu runs, ETA %d:%02d", bar, pct,
-          (unsigned long long)done, (unsigned long long)total,
-          (int)(eta / 60), (int)fmod(eta, 60));
+          (unsigned long long)done, (unsigned long long)total, (int)(eta / 60),
+          (int)fmod(eta, 60));
   fflush(stderr);
 }
 
-static int on_row(void* user, size_t p, size_t r, uint64_t run,
-                  const double* x, const double* y) {
+static int on_row(void* user, size_t p, size_t r, uint64_t run, const double* x,
+                  const double* y) {
   return truce_explore_table_row(user, p, r, run, x, y);
 }
 
@@ -178,16 +185,21 @@ static void json_str(FILE* f, const char* s) {
   fputc('"', f);
   for (; *s; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-    else if (c < 0x20) fprintf(f, "\\u%04x", c);
-    else fputc(c, f);
+    if (c == '"' || c == '\\')
+      fprintf(f, "\\%c", c);
+    else if (c < 0x20)
+      fprintf(f, "\\u%04x", c);
+    else
+      fputc(c, f);
   }
   fputc('"', f);
 }
 
 static void json_num(FILE* f, double v) {
-  if (isfinite(v)) fprintf(f, "%.6g", v);
-  else fputs("null", f);
+  if (isfinite(v))
+    fprintf(f, "%.6g", v);
+  else
+    fputs("null", f);
 }
 
 /* ---------------------------------------------------------- Analysis */
@@ -308,25 +320,24 @@ static int store_result(truce_explore_table* t, const char* name,
       rc = truce_explore_table_index(t, name, in, "sobol_s1", s->s1, s->s1_lo,
                                      s->s1_hi);
       if (!rc)
-        rc = truce_explore_table_index(t, name, in, "sobol_st", s->st,
-                                       s->st_lo, s->st_hi);
+        rc = truce_explore_table_index(t, name, in, "sobol_st", s->st, s->st_lo,
+                                       s->st_hi);
     }
     if (r->morris && !rc) {
       const truce_morris_index* m = &r->morris[i];
-      rc = truce_explore_table_index(t, name, in, "morris_mu_star",
-                                     m->mu_star, m->mu_star_lo,
-                                     m->mu_star_hi);
+      rc = truce_explore_table_index(t, name, in, "morris_mu_star", m->mu_star,
+                                     m->mu_star_lo, m->mu_star_hi);
       if (!rc)
         rc = truce_explore_table_index(t, name, in, "morris_sigma", m->sigma,
                                        (double)NAN, (double)NAN);
     }
     if (r->have_prcc && !rc)
-      rc = truce_explore_table_index(t, name, in, "prcc", r->prcc[i], (double)NAN,
-                                     (double)NAN);
+      rc = truce_explore_table_index(t, name, in, "prcc", r->prcc[i],
+                                     (double)NAN, (double)NAN);
   }
   if (r->have_seed && !rc)
-    rc = truce_explore_table_index(t, name, "seed", "seed_share",
-                                   r->seed.share, r->seed.lo, r->seed.hi);
+    rc = truce_explore_table_index(t, name, "seed", "seed_share", r->seed.share,
+                                   r->seed.lo, r->seed.hi);
   return rc;
 }
 
@@ -338,8 +349,10 @@ static void json_result(FILE* f, const char* name, const result* r,
   fputs(",\"method\":", f);
   json_str(f, r->sobol ? "sobol" : r->morris ? "morris" : "prcc");
   fputs(",\"constant\":", f);
-  if (r->constant) json_num(f, r->constant_value);
-  else fputs("null", f);
+  if (r->constant)
+    json_num(f, r->constant_value);
+  else
+    fputs("null", f);
   fputs(",\"seed\":", f);
   if (r->have_seed) {
     fputs("{\"share\":", f);
@@ -387,8 +400,7 @@ static void json_result(FILE* f, const char* name, const result* r,
 /* Response curves: each lever against each outcome, the runs binned by
  * the lever's value (continuous: CURVE_BINS equal bins of its range;
  * options: one bin each), with the mean and the 5-95% band of the runs. */
-static void json_curves(FILE* f, const truce_explore* ex,
-                        const truce_design* d,
+static void json_curves(FILE* f, const truce_explore* ex, const truce_design* d,
                         const truce_explore_engine* g, size_t m,
                         char names[][200], double* scratch) {
   size_t k = truce_design_factors(d), P = truce_design_points(d);
@@ -424,8 +436,10 @@ static void json_curves(FILE* f, const truce_explore* ex,
         gsl_sort(scratch, 1, n);
         fputs(fb ? "{\"x\":" : ",{\"x\":", f);
         fb = false;
-        if (nopt) json_str(f, truce_explore_engine_option(g, i, b));
-        else json_num(f, xs / (double)(n / R));
+        if (nopt)
+          json_str(f, truce_explore_engine_option(g, i, b));
+        else
+          json_num(f, xs / (double)(n / R));
         fputs(",\"mean\":", f);
         json_num(f, gsl_stats_mean(scratch, 1, n));
         fputs(",\"p05\":", f);
@@ -446,8 +460,8 @@ static void json_curves(FILE* f, const truce_explore* ex,
  * the box and writes its JSON object. */
 static int discover(truce_ctx* ctx, FILE* f, const truce_explore* ex,
                     const truce_design* d, const truce_explore_engine* g,
-                    const truce_condition* cond, const char* text,
-                    size_t m, bool quiet) {
+                    const truce_condition* cond, const char* text, size_t m,
+                    bool quiet) {
   size_t k = truce_design_factors(d), P = truce_design_points(d);
   size_t R = truce_design_replicates(d), n = P * R;
   double* x = malloc(n * k * sizeof *x);
@@ -473,8 +487,8 @@ static int discover(truce_ctx* ctx, FILE* f, const truce_explore* ex,
     double cov, dens;
     truce_prim_box(pr, lo, hi, &cov, &dens, pv);
     if (!quiet) {
-      printf("  scenario discovery for '%s': %zu of %zu runs (%.1f%%)\n",
-             text, hits, n, 100.0 * (double)hits / (double)n);
+      printf("  scenario discovery for '%s': %zu of %zu runs (%.1f%%)\n", text,
+             hits, n, 100.0 * (double)hits / (double)n);
       printf("    PRIM box: coverage %.2f, density %.2f\n", cov, dens);
       for (size_t i = 0; i < k; i++) {
         if (isinf(lo[i]) && isinf(hi[i])) continue;
@@ -645,8 +659,10 @@ static int parse_args(int argc, char** argv, args* a) {
     switch (c) {
       case 'D':
         if ((a->kind = truce_design_lookup(optarg)) < 0) {
-          fprintf(stderr, "truce: error: --design %s: unknown design; "
-                  "expected sobol, morris, lhs or factorial\n", optarg);
+          fprintf(stderr,
+                  "truce: error: --design %s: unknown design; "
+                  "expected sobol, morris, lhs or factorial\n",
+                  optarg);
           return CLI_FAIL;
         }
         a->have_kind = true;
@@ -744,8 +760,8 @@ static int apply_spec(const truce_explore_spec* f, const truce_scenario* sc,
   size_t total = a->nlevers + f->n_levers + 1;
   truce_lever* nl = realloc(a->levers, total * sizeof *nl);
   if (nl) a->levers = nl;
-  const truce_lever** fl = nl ? realloc(a->file_levers, total * sizeof *fl)
-                              : NULL;
+  const truce_lever** fl =
+      nl ? realloc(a->file_levers, total * sizeof *fl) : NULL;
   if (!fl) return CLI_FAIL;
   a->file_levers = fl;
   for (size_t i = 0; i < f->n_levers; i++) { /* borrowed from the file */
@@ -763,13 +779,14 @@ static int apply_spec(const truce_explore_spec* f, const truce_scenario* sc,
       for (size_t i = 0; i < f->n_uncertain; i++) {
         bool found = false;
         for (size_t t = 0; t < truce_scenario_uncertain_count(sc); t++)
-          found |= !strcmp(truce_scenario_uncertain_path(sc, t),
-                           f->uncertain[i]);
+          found |=
+              !strcmp(truce_scenario_uncertain_path(sc, t), f->uncertain[i]);
         if (!found) {
-          fprintf(stderr, "%s:%d:%d: error: '%s' is not an uncertain number "
+          fprintf(stderr,
+                  "%s:%d:%d: error: '%s' is not an uncertain number "
                   "of %s; expected a path with a range or a dist: record "
-                  "(truce check lists them)\n", f->file,
-                  f->uncertain_pos[2 * i], f->uncertain_pos[2 * i + 1],
+                  "(truce check lists them)\n",
+                  f->file, f->uncertain_pos[2 * i], f->uncertain_pos[2 * i + 1],
                   f->uncertain[i], truce_scenario_file(sc));
           return CLI_FAIL;
         }
@@ -785,11 +802,12 @@ static int apply_spec(const truce_explore_spec* f, const truce_scenario* sc,
            i++)
         found |= !strcmp(name, f->outcomes[j]);
       if (!found) {
-        fprintf(stderr, "%s:%d:%d: error: no outcome '%s'; expected one of "
+        fprintf(stderr,
+                "%s:%d:%d: error: no outcome '%s'; expected one of "
                 "the names truce explore --help describes (e.g. "
-                "%s.exhaustion_day)\n", f->file, f->outcome_pos[2 * j],
-                f->outcome_pos[2 * j + 1], f->outcomes[j],
-                truce_scenario_side_id(sc, 0));
+                "%s.exhaustion_day)\n",
+                f->file, f->outcome_pos[2 * j], f->outcome_pos[2 * j + 1],
+                f->outcomes[j], truce_scenario_side_id(sc, 0));
         return CLI_FAIL;
       }
       a->outs[a->nouts++] = f->outcomes[j];
@@ -835,13 +853,15 @@ static int write_json(const char* path, const char* tmp, truce_ctx* ctx,
   json_str(f, truce_scenario_file(sc));
   fputs(",\"design\":{\"kind\":", f);
   json_str(f, truce_design_name(a->kind));
-  fprintf(f, ",\"n\":%zu,\"replicates\":%zu,\"points\":%zu,\"runs\":%zu,"
-          "\"factors\":%zu,\"seed\":%llu,\"quasi\":%s,\"deterministic\":%s,"
-          "\"seconds\":%.1f}", a->n, R, P, P * R, k,
-          (unsigned long long)(a->have_seed ? a->seed
-                                            : truce_scenario_seed(sc)),
-          truce_design_is_quasi(d) ? "true" : "false",
-          a->det ? "true" : "false", secs);
+  fprintf(
+      f,
+      ",\"n\":%zu,\"replicates\":%zu,\"points\":%zu,\"runs\":%zu,"
+      "\"factors\":%zu,\"seed\":%llu,\"quasi\":%s,\"deterministic\":%s,"
+      "\"seconds\":%.1f}",
+      a->n, R, P, P * R, k,
+      (unsigned long long)(a->have_seed ? a->seed : truce_scenario_seed(sc)),
+      truce_design_is_quasi(d) ? "true" : "false", a->det ? "true" : "false",
+      secs);
   fputs(",\"factors\":[", f);
   for (size_t i = 0; i < k; i++) {
     size_t nopt;
@@ -939,15 +959,13 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   k = truce_explore_engine_factors(g);
   m = a.nouts;
   if (a.cond) {
-    if ((rc = truce_condition_parse(ctx, a.cond, NULL, 0, 0, m, a.outs,
-                                    &cond)))
+    if ((rc = truce_condition_parse(ctx, a.cond, NULL, 0, 0, m, a.outs, &cond)))
       goto fail;
     cond_ok = true;
   } else if (spec && spec->condition) {
     if ((rc = truce_condition_parse(ctx, spec->condition, spec->file,
                                     spec->condition_line,
-                                    spec->condition_column, m, a.outs,
-                                    &cond)))
+                                    spec->condition_column, m, a.outs, &cond)))
       goto fail;
     a.cond = spec->condition;
     cond_ok = true;
@@ -961,17 +979,18 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   }
   for (size_t i = 0; i < k; i++)
     in_names[i] = truce_explore_engine_factor(g, i, &options[i], NULL);
-  truce_design_opts o = {a.kind, a.n, a.reps, (int)a.levels, 4 * a.n,
-                         a.have_seed ? a.seed : truce_scenario_seed(sc),
-                         false};
+  truce_design_opts o = {
+      a.kind,        a.n,     a.reps,
+      (int)a.levels, 4 * a.n, a.have_seed ? a.seed : truce_scenario_seed(sc),
+      false};
   rc = truce_design_new(ctx, &o, k, options, &d);
   free(options);
   if (rc) goto fail;
   if (!a.outdir) {
     const char* base = strrchr(file, '/');
     base = base ? base + 1 : file;
-    snprintf(outbuf, sizeof outbuf, "out/%.*s-explore",
-             (int)strcspn(base, "."), base);
+    snprintf(outbuf, sizeof outbuf, "out/%.*s-explore", (int)strcspn(base, "."),
+             base);
     a.outdir = outbuf;
   }
   /* everything checked: from here on, outputs */
@@ -982,16 +1001,19 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   truce_explore_engine_model(g, &model);
   progress pb = {{0, 0}, -1};
   clock_gettime(CLOCK_MONOTONIC, &pb.t0);
-  truce_explore_opts eo = {(int)a.threads, 1, root ? on_row : NULL, tb,
-                           root && !a.quiet && isatty(2) ? show_progress
-                                                         : NULL,
+  truce_explore_opts eo = {(int)a.threads,
+                           1,
+                           root ? on_row : NULL,
+                           tb,
+                           root && !a.quiet && isatty(2) ? show_progress : NULL,
                            &pb};
   if (root && !a.quiet)
-    printf("%s: %s design, %zu points x %zu replicates = %zu runs over %zu "
-           "inputs (%zu lever%s)\n", truce_scenario_name(sc),
-           truce_design_name(a.kind), truce_design_points(d), a.reps,
-           truce_design_points(d) * a.reps, k, a.nlevers,
-           a.nlevers == 1 ? "" : "s");
+    printf(
+        "%s: %s design, %zu points x %zu replicates = %zu runs over %zu "
+        "inputs (%zu lever%s)\n",
+        truce_scenario_name(sc), truce_design_name(a.kind),
+        truce_design_points(d), a.reps, truce_design_points(d) * a.reps, k,
+        a.nlevers, a.nlevers == 1 ? "" : "s");
   fflush(stdout);
   rc = truce_explore_run(ctx, d, &model, &eo, &ex);
   if (eo.progress) fputs("\r\033[K", stderr);

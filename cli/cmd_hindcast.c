@@ -45,17 +45,20 @@ static void help(FILE* f) {
 }
 
 static void num(double v) {
-  if (isfinite(v)) printf("%.10g", v);
-  else printf("null");
+  if (isfinite(v))
+    printf("%.10g", v);
+  else
+    printf("null");
 }
 
 static void json(const truce_scenario* sc, const truce_hindcast* h) {
   printf("{\"scenario\": ");
   cli_json_str(truce_scenario_file(sc));
-  printf(", \"start\": \"%s\", \"horizon_days\": %d, \"runs\": %llu, "
-         "\"line_break\": {",
-         truce_scenario_start(sc), truce_scenario_horizon_days(sc),
-         (unsigned long long)truce_hindcast_runs(h));
+  printf(
+      ", \"start\": \"%s\", \"horizon_days\": %d, \"runs\": %llu, "
+      "\"line_break\": {",
+      truce_scenario_start(sc), truce_scenario_horizon_days(sc),
+      (unsigned long long)truce_hindcast_runs(h));
   for (size_t s = 0; s < 2; s++) {
     printf("%s", s ? ", " : "");
     cli_json_str(truce_scenario_side_id(sc, s));
@@ -76,9 +79,10 @@ static void json(const truce_scenario* sc, const truce_hindcast* h) {
     printf(", \"scored\": %s, \"origin_level\": ",
            G->no_origin ? "false" : "true");
     num(G->origin_level);
-    printf(", \"points\": %zu, \"in50\": %zu, \"in90\": %zu, "
-           "\"after_horizon\": %zu, \"crps_mean\": ",
-           G->n_points, G->in50, G->in90, G->after_horizon);
+    printf(
+        ", \"points\": %zu, \"in50\": %zu, \"in90\": %zu, "
+        "\"after_horizon\": %zu, \"crps_mean\": ",
+        G->n_points, G->in50, G->in90, G->after_horizon);
     num(G->crps_mean);
     printf(", \"pit_hist\": [");
     for (int k = 0; k < 10; k++) printf("%s%u", k ? ", " : "", G->pit_hist[k]);
@@ -89,11 +93,11 @@ static void json(const truce_scenario* sc, const truce_hindcast* h) {
       printf("%s{\"date\": \"%s\", \"day\": %d, \"claimant\": ", i ? ", " : "",
              P->date, P->day);
       cli_json_str(P->claimant);
-      const double v[] = {P->observed, P->low, P->high, P->mean, P->p05,
-                          P->p25, P->p50, P->p75, P->p95, P->pit, P->crps};
+      const double v[] = {P->observed, P->low, P->high, P->mean, P->p05, P->p25,
+                          P->p50,      P->p75, P->p95,  P->pit,  P->crps};
       static const char* const k[] = {"observed", "low", "high", "mean",
-                                      "p05", "p25", "p50", "p75", "p95",
-                                      "pit", "crps"};
+                                      "p05",      "p25", "p50",  "p75",
+                                      "p95",      "pit", "crps"};
       for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
         printf(", \"%s\": ", k[j]);
         num(v[j]);
@@ -121,11 +125,11 @@ static void json(const truce_scenario* sc, const truce_hindcast* h) {
       const truce_hindcast_year* Y = &p->year[y];
       printf("%s{\"year\": %d, \"from\": \"%s\", \"to\": \"%s\"", y ? ", " : "",
              Y->year, Y->from, Y->to);
-      const double v[] = {Y->observed, Y->median, Y->cas_observed,
+      const double v[] = {Y->observed,     Y->median,     Y->cas_observed,
                           Y->km2_observed, Y->cas_median, Y->km2_median};
-      static const char* const k[] = {
-          "per_km2_observed", "per_km2_median", "casualties_observed",
-          "km2_observed", "casualties_median", "km2_median"};
+      static const char* const k[] = {"per_km2_observed",    "per_km2_median",
+                                      "casualties_observed", "km2_observed",
+                                      "casualties_median",   "km2_median"};
       for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
         printf(", \"%s\": ", k[j]);
         num(v[j]);
@@ -138,8 +142,10 @@ static void json(const truce_scenario* sc, const truce_hindcast* h) {
 }
 
 static void fmt(char* b, size_t n, double v) {
-  if (isfinite(v)) snprintf(b, n, "%.0f", v);
-  else snprintf(b, n, "-");
+  if (isfinite(v))
+    snprintf(b, n, "%.0f", v);
+  else
+    snprintf(b, n, "-");
 }
 
 static void text(const truce_scenario* sc, const truce_hindcast* h,
@@ -148,16 +154,19 @@ static void text(const truce_scenario* sc, const truce_hindcast* h,
          truce_scenario_file(sc), truce_scenario_start(sc),
          truce_scenario_horizon_days(sc),
          (unsigned long long)truce_hindcast_runs(h));
-  printf("| series | id | source | scored | in 50%% band | in 90%% band | "
-         "mean CRPS | PIT histogram (10 bins) | PIT shape |\n");
+  printf(
+      "| series | id | source | scored | in 50%% band | in 90%% band | "
+      "mean CRPS | PIT histogram (10 bins) | PIT shape |\n");
   printf("|---|---|---|---|---|---|---|---|---|\n");
   for (size_t g = 0; g < truce_hindcast_groups(h); g++) {
     const truce_hindcast_group* G = truce_hindcast_group_get(h, g);
     if (G->no_origin || !G->n_points) {
       printf("| %s | %s | %s | 0 | - | - | - | - | %s |\n", G->series, G->id,
-             G->source, G->no_origin ? "not scored: no row on or before the "
-             "start" : "not scored: no row after the start within the "
-             "horizon");
+             G->source,
+             G->no_origin ? "not scored: no row on or before the "
+                            "start"
+                          : "not scored: no row after the start within the "
+                            "horizon");
       continue;
     }
     char c[32];
@@ -170,18 +179,20 @@ static void text(const truce_scenario* sc, const truce_hindcast* h,
   }
   printf("\nline breaks by the horizon: ");
   for (size_t s = 0; s < 2; s++)
-    printf("%s%s %.1f%% of runs", s ? ", " : "",
-           truce_scenario_side_id(sc, s), 100 * truce_hindcast_line_break(h, s));
+    printf("%s%s %.1f%% of runs", s ? ", " : "", truce_scenario_side_id(sc, s),
+           100 * truce_hindcast_line_break(h, s));
   printf("\n");
   for (size_t i = 0; i < truce_hindcast_pairs(h); i++) {
     const truce_hindcast_pair* p = truce_hindcast_pair_get(h, i);
-    printf("\n%s: monthly casualties (%s) against monthly area gained (%s), "
-           "%zu months: correlation observed %+.2f, median path %+.2f\n\n",
-           p->id, p->casualty_source, p->area_source, p->months,
-           p->corr_observed, p->corr_median);
-    printf("| year | from | to | observed casualties | observed km2 | "
-           "observed per km2 | median casualties | median km2 | median per "
-           "km2 |\n|---|---|---|---|---|---|---|---|---|\n");
+    printf(
+        "\n%s: monthly casualties (%s) against monthly area gained (%s), "
+        "%zu months: correlation observed %+.2f, median path %+.2f\n\n",
+        p->id, p->casualty_source, p->area_source, p->months, p->corr_observed,
+        p->corr_median);
+    printf(
+        "| year | from | to | observed casualties | observed km2 | "
+        "observed per km2 | median casualties | median km2 | median per "
+        "km2 |\n|---|---|---|---|---|---|---|---|---|\n");
     for (size_t y = 0; y < p->n_years; y++) {
       const truce_hindcast_year* Y = &p->year[y];
       char a[32], b[32];
@@ -193,18 +204,20 @@ static void text(const truce_scenario* sc, const truce_hindcast* h,
     }
   }
   if (!points) return;
-  printf("\n| date | series | id | source | claimant | observed since start "
-         "| median | 50%% band | 90%% band | PIT | CRPS |\n"
-         "|---|---|---|---|---|---|---|---|---|---|---|\n");
+  printf(
+      "\n| date | series | id | source | claimant | observed since start "
+      "| median | 50%% band | 90%% band | PIT | CRPS |\n"
+      "|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (size_t g = 0; g < truce_hindcast_groups(h); g++) {
     const truce_hindcast_group* G = truce_hindcast_group_get(h, g);
     for (size_t i = 0; i < G->n_points; i++) {
       const truce_hindcast_point* P = &G->points[i];
-      printf("| %s | %s | %s | %s | %s | %.0f | %.0f | %.0f - %.0f%s | "
-             "%.0f - %.0f%s | %.2f | %.0f |\n", P->date, G->series, G->id,
-             G->source, P->claimant, P->observed, P->p50, P->p25, P->p75,
-             P->in50 ? " (in)" : "", P->p05, P->p95, P->in90 ? " (in)" : "",
-             P->pit, P->crps);
+      printf(
+          "| %s | %s | %s | %s | %s | %.0f | %.0f | %.0f - %.0f%s | "
+          "%.0f - %.0f%s | %.2f | %.0f |\n",
+          P->date, G->series, G->id, G->source, P->claimant, P->observed,
+          P->p50, P->p25, P->p75, P->in50 ? " (in)" : "", P->p05, P->p95,
+          P->in90 ? " (in)" : "", P->pit, P->crps);
     }
   }
 }
@@ -235,11 +248,16 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end;
     errno = 0;
-    if (c == 'O') files[nfiles++] = optarg;
-    else if (c == 'V') ovl[novl++] = optarg;
-    else if (c == 's') sets[nsets++] = optarg;
-    else if (c == 'p') points = 1;
-    else if (c == 'j') as_json = 1;
+    if (c == 'O')
+      files[nfiles++] = optarg;
+    else if (c == 'V')
+      ovl[novl++] = optarg;
+    else if (c == 's')
+      sets[nsets++] = optarg;
+    else if (c == 'p')
+      points = 1;
+    else if (c == 'j')
+      as_json = 1;
     else if (c == 'n' || c == 't') {
       unsigned long long v = strtoull(optarg, &end, 10);
       if (*end || !*optarg || *optarg == '-' || errno ||
@@ -253,8 +271,10 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
         free(ovl);
         return CLI_USAGE;
       }
-      if (c == 'n') ho.runs = v;
-      else ho.threads = (int)v;
+      if (c == 'n')
+        ho.runs = v;
+      else
+        ho.threads = (int)v;
     } else {
       help(c == 'h' ? stdout : stderr);
       free(sets);
@@ -264,7 +284,8 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
     }
   }
   if (!nfiles && optind < argc) {
-    fprintf(stderr, "truce hindcast: no --observed FILE; expected at least "
+    fprintf(stderr,
+            "truce hindcast: no --observed FILE; expected at least "
             "one observed-series CSV\n");
     free(sets);
     free(files);
@@ -272,8 +293,8 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
     return CLI_USAGE;
   }
   truce_scenario* sc = NULL;
-  int rc = cli_load_file_overlaid(ctx, argc, argv, help, ovl, novl, sets,
-                                  nsets, &sc);
+  int rc = cli_load_file_overlaid(ctx, argc, argv, help, ovl, novl, sets, nsets,
+                                  &sc);
   free(ovl);
   if (rc) {
     free(files);
@@ -288,8 +309,10 @@ int cmd_hindcast(truce_ctx* ctx, int argc, char** argv) {
   if (rc) {
     cli_report(ctx);
   } else if (truce_hindcast_is_root(h)) {
-    if (as_json) json(sc, h);
-    else text(sc, h, points);
+    if (as_json)
+      json(sc, h);
+    else
+      text(sc, h, points);
   }
   truce_hindcast_free(h);
   truce_hindcast_obs_free(ob);

@@ -18,51 +18,52 @@
 #define RUN_MAX_OUTPUT (4.0 * (1u << 30))
 
 static void help(FILE* f) {
-  fprintf(f,
-          "usage: truce run FILE [--runs N] [--threads T] [--seed S]\n"
-          "                 [--overlay RECORD.yaml]... [--set PATH=VALUE]...\n"
-          "                 [--out DIR] [--deterministic]\n"
-          "                 [--max-memory SIZE] [--max-output SIZE]\n"
-          "\n"
-          "Simulate the scenario and write into DIR: daily.csv (one run: the\n"
-          "state per day and side; several: mean and quantile bands per day,\n"
-          "side and series), runs.csv (one row per run: sampled parameters\n"
-          "and outcomes), results.db (the same as SQLite tables) and\n"
-          "summary.json (outcomes, metadata, and the assumptions with their\n"
-          "provenance), and report.html. See docs/outputs.md. Under mpirun the\n"
-          "runs are split over the ranks; results do not depend on threads or\n"
-          "ranks.\n"
-          "\n"
-          "The set is written beside DIR and swapped into place whole: a\n"
-          "failed or interrupted run leaves DIR as it was. A second run into\n"
-          "the same DIR is refused while one is running (lock DIR/../.NAME.lock).\n"
-          "Before running, memory and output size are estimated and refused\n"
-          "above the caps (exit 1, the estimate named).\n"
-          "\n"
-          "  --runs N          number of runs (default 1)\n"
-          "  --threads T       OpenMP threads (default: all cores)\n"
-          "  --seed S          override the scenario's seed\n"
-          "  --overlay RECORD.yaml\n"
-          "                    add an overlay's known-outcome events (the\n"
-          "                    recorded past, for a conditional hindcast;\n"
-          "                    docs/scenario.md, \"No hindsight\")\n"
-          "  --set PATH=VALUE  override a number, e.g.\n"
-          "                    --set sides.ua.personnel.recruits_per_month=30000\n"
-          "  --out DIR         output directory (default out/<scenario file>)\n"
-          "  --deterministic   expected values (RK4), no random draws\n"
-          "  --no-report       do not write DIR/report.html\n"
-          "  --score CSV       score P(agreement by month) against the record\n"
-          "                    and beside published forecasts in CSV (e.g.\n"
-          "                    data/bargaining/ceasefire_forecasts.csv; see\n"
-          "                    docs/bargaining.md, \"Scores\")\n"
-          "  --max-memory SIZE refuse a run estimated to need more memory\n"
-          "                    (default 8G; SIZE in bytes or with K, M, G, T)\n"
-          "  --max-output SIZE refuse an output set estimated to be larger\n"
-          "                    (default 4G)\n"
-          "  --json            print summary.json to standard output (and\n"
-          "                    nothing else: implies --quiet)\n"
-          "  -q, --quiet       print nothing on success\n"
-          "  -h, --help        show this help\n");
+  fprintf(
+      f,
+      "usage: truce run FILE [--runs N] [--threads T] [--seed S]\n"
+      "                 [--overlay RECORD.yaml]... [--set PATH=VALUE]...\n"
+      "                 [--out DIR] [--deterministic]\n"
+      "                 [--max-memory SIZE] [--max-output SIZE]\n"
+      "\n"
+      "Simulate the scenario and write into DIR: daily.csv (one run: the\n"
+      "state per day and side; several: mean and quantile bands per day,\n"
+      "side and series), runs.csv (one row per run: sampled parameters\n"
+      "and outcomes), results.db (the same as SQLite tables) and\n"
+      "summary.json (outcomes, metadata, and the assumptions with their\n"
+      "provenance), and report.html. See docs/outputs.md. Under mpirun the\n"
+      "runs are split over the ranks; results do not depend on threads or\n"
+      "ranks.\n"
+      "\n"
+      "The set is written beside DIR and swapped into place whole: a\n"
+      "failed or interrupted run leaves DIR as it was. A second run into\n"
+      "the same DIR is refused while one is running (lock DIR/../.NAME.lock).\n"
+      "Before running, memory and output size are estimated and refused\n"
+      "above the caps (exit 1, the estimate named).\n"
+      "\n"
+      "  --runs N          number of runs (default 1)\n"
+      "  --threads T       OpenMP threads (default: all cores)\n"
+      "  --seed S          override the scenario's seed\n"
+      "  --overlay RECORD.yaml\n"
+      "                    add an overlay's known-outcome events (the\n"
+      "                    recorded past, for a conditional hindcast;\n"
+      "                    docs/scenario.md, \"No hindsight\")\n"
+      "  --set PATH=VALUE  override a number, e.g.\n"
+      "                    --set sides.ua.personnel.recruits_per_month=30000\n"
+      "  --out DIR         output directory (default out/<scenario file>)\n"
+      "  --deterministic   expected values (RK4), no random draws\n"
+      "  --no-report       do not write DIR/report.html\n"
+      "  --score CSV       score P(agreement by month) against the record\n"
+      "                    and beside published forecasts in CSV (e.g.\n"
+      "                    data/bargaining/ceasefire_forecasts.csv; see\n"
+      "                    docs/bargaining.md, \"Scores\")\n"
+      "  --max-memory SIZE refuse a run estimated to need more memory\n"
+      "                    (default 8G; SIZE in bytes or with K, M, G, T)\n"
+      "  --max-output SIZE refuse an output set estimated to be larger\n"
+      "                    (default 4G)\n"
+      "  --json            print summary.json to standard output (and\n"
+      "                    nothing else: implies --quiet)\n"
+      "  -q, --quiet       print nothing on success\n"
+      "  -h, --help        show this help\n");
 }
 
 typedef struct {
@@ -129,8 +130,8 @@ static void print_summary(const truce_scenario* sc, const truce_ensemble* e,
     else if (runs == 1)
       printf("exhausted on day %d\n", first_day);
     else
-      printf("exhausted in %.1f%% of runs\n", 100.0 * (double)exhausted /
-                                                (double)runs);
+      printf("exhausted in %.1f%% of runs\n",
+             100.0 * (double)exhausted / (double)runs);
   }
   printf("  wrote %s/{daily.csv,runs.csv,results.db,summary.json}\n", outdir);
 }
@@ -141,19 +142,22 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
                              const truce_ensemble* e) {
   truce_bargain_summary b;
   if (truce_bargain_summarise(ctx, sc, e, &b)) return;
-  printf("  bargaining range exists within 3 / 6 / 12 months: "
-         "%.0f%% / %.0f%% / %.0f%% of runs",
-         100 * b.p_open_by_month[2], 100 * b.p_open_by_month[5],
-         100 * b.p_open_by_month[11]);
+  printf(
+      "  bargaining range exists within 3 / 6 / 12 months: "
+      "%.0f%% / %.0f%% / %.0f%% of runs",
+      100 * b.p_open_by_month[2], 100 * b.p_open_by_month[5],
+      100 * b.p_open_by_month[11]);
   if (b.never_fraction < 1)
     printf(" (median opening: day %.0f)\n", b.open_q[2]);
   else
     printf(" (never within %d days)\n", truce_scenario_horizon_days(sc));
   int H = truce_scenario_horizon_days(sc);
   if (H >= 365)
-    printf("  a range is open at months 3 / 6 / 12 (point in time): %.0f%% / "
-           "%.0f%% / %.0f%% of runs\n", 100 * b.p_open_at_month[2],
-           100 * b.p_open_at_month[5], 100 * b.p_open_at_month[11]);
+    printf(
+        "  a range is open at months 3 / 6 / 12 (point in time): %.0f%% / "
+        "%.0f%% / %.0f%% of runs\n",
+        100 * b.p_open_at_month[2], 100 * b.p_open_at_month[5],
+        100 * b.p_open_at_month[11]);
   for (int k = 0; k < b.n_top; k++) {
     char name[200];
     truce_bargain_package_name(sc, b.top_combo[k], name, sizeof name);
@@ -163,9 +167,10 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
   if (b.nash_combo >= 0) {
     char name[200];
     truce_bargain_package_name(sc, b.nash_combo, name, sizeof name);
-    printf("    Nash settlement (most often): %s, %s keeps %.1f%% of the "
-           "contested area (median)\n",
-           name, truce_scenario_side_id(sc, 0), 100 * b.nash_x_median);
+    printf(
+        "    Nash settlement (most often): %s, %s keeps %.1f%% of the "
+        "contested area (median)\n",
+        name, truce_scenario_side_id(sc, 0), 100 * b.nash_x_median);
   }
   if (!b.talks) return;
   printf("  agreement within 6 / 12 / 24 months:");
@@ -185,9 +190,11 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
   for (int k = 0; k < b.n_terms && k < 3; k++) {
     char name[200];
     truce_bargain_package_name(sc, b.terms_combo[k], name, sizeof name);
-    printf("    terms agreed in %3.0f%% of agreements: %s, %s keeps %.1f%% "
-           "(median)\n", 100 * b.terms_share[k], name,
-           truce_scenario_side_id(sc, 0), 100 * b.terms_x_median[k]);
+    printf(
+        "    terms agreed in %3.0f%% of agreements: %s, %s keeps %.1f%% "
+        "(median)\n",
+        100 * b.terms_share[k], name, truce_scenario_side_id(sc, 0),
+        100 * b.terms_x_median[k]);
   }
 }
 
@@ -199,21 +206,26 @@ static int print_scores(truce_ctx* ctx, const truce_scenario* sc,
   if (truce_bargain_summarise(ctx, sc, e, &b) ||
       truce_bargain_score(ctx, sc, &b, path, &s))
     return -1;
-  printf("  scores of P(agreement by month) against the record (no "
-         "agreement for %ld days), months 1-%d:\n", s.record_days, s.months);
-  printf("    Brier %.6f; log score of no agreement by month %d: %.4f "
-         "(50/50: %.3f)\n", s.brier, s.months, s.log_no_agreement,
-         s.log_even);
+  printf(
+      "  scores of P(agreement by month) against the record (no "
+      "agreement for %ld days), months 1-%d:\n",
+      s.record_days, s.months);
+  printf(
+      "    Brier %.6f; log score of no agreement by month %d: %.4f "
+      "(50/50: %.3f)\n",
+      s.brier, s.months, s.log_no_agreement, s.log_even);
   if (s.n_forecasts)
-    printf("    beside published forecasts of a ceasefire by a date "
-           "(Brier against the outcome):\n");
+    printf(
+        "    beside published forecasts of a ceasefire by a date "
+        "(Brier against the outcome):\n");
   for (int k = 0; k < s.n_forecasts; k++) {
     const truce_forecast_score* q = &s.forecast[k];
-    printf("      %-27s %s, by %s: %3.0f%% (Brier %.3f); model %s%.1f%% "
-           "(%.4f)\n", q->platform, q->forecast_date, q->resolves_by,
-           100 * q->p_platform, q->brier_platform,
-           q->model_lower_bound ? ">=" : "", 100 * q->p_model,
-           q->brier_model);
+    printf(
+        "      %-27s %s, by %s: %3.0f%% (Brier %.3f); model %s%.1f%% "
+        "(%.4f)\n",
+        q->platform, q->forecast_date, q->resolves_by, 100 * q->p_platform,
+        q->brier_platform, q->model_lower_bound ? ">=" : "", 100 * q->p_model,
+        q->brier_model);
   }
   return 0;
 }
@@ -274,11 +286,12 @@ static int check_caps(const truce_scenario* sc, const truce_ensemble_opts* eo,
     char a[32], b[32];
     bytes_text(caps[i].need, a, sizeof a);
     bytes_text(caps[i].cap, b, sizeof b);
-    fprintf(stderr, "truce: error: %llu runs of %d days %s about %s of %s, "
+    fprintf(stderr,
+            "truce: error: %llu runs of %d days %s about %s of %s, "
             "more than the cap of %s; expected fewer runs or days, or a "
-            "higher %s\n", (unsigned long long)eo->runs,
-            truce_scenario_horizon_days(sc), caps[i].verb, a, caps[i].what, b,
-            caps[i].flag);
+            "higher %s\n",
+            (unsigned long long)eo->runs, truce_scenario_horizon_days(sc),
+            caps[i].verb, a, caps[i].what, b, caps[i].flag);
     return -1;
   }
   return 0;
@@ -406,7 +419,8 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       case 'M':
       case 'X':
         if (parse_size(optarg, c == 'M' ? &max_mem : &max_out)) {
-          fprintf(stderr, "truce: error: --%s %s: expected a size in bytes, "
+          fprintf(stderr,
+                  "truce: error: --%s %s: expected a size in bytes, "
                   "optionally with K, M, G or T\n",
                   c == 'M' ? "max-memory" : "max-output", optarg);
           free(sets);
@@ -477,18 +491,23 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     none.talks = true;
     truce_bargain_scores sc0;
     if (!nego) {
-      fprintf(stderr, "truce: error: --score: %s has no negotiation "
-              "section; see docs/bargaining.md\n", argv[optind]);
+      fprintf(stderr,
+              "truce: error: --score: %s has no negotiation "
+              "section; see docs/bargaining.md\n",
+              argv[optind]);
       free(cmdline);
       truce_scenario_free(sc);
       return CLI_FAIL;
     }
     if (truce_bargain_score(ctx, sc, &none, score, &sc0)) goto fail;
   }
-  truce_ensemble_opts eo = {runs, (int)threads,
-                            det ? TRUCE_SIM_DETERMINISTIC : 0u, 1,
+  truce_ensemble_opts eo = {runs,
+                            (int)threads,
+                            det ? TRUCE_SIM_DETERMINISTIC : 0u,
+                            1,
                             root && !quiet && isatty(2) ? show_progress : NULL,
-                            &pb, nego ? &hook : NULL};
+                            &pb,
+                            nego ? &hook : NULL};
   if (check_caps(sc, &eo, max_mem, max_out) ||
       (root && cli_outset_begin(&os, outdir)))
     goto quiet_fail;
@@ -508,9 +527,9 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       goto fail;
   }
   if (truce_output_ensemble(out, ens)) goto fail;
-  truce_run_meta meta = {truce_scenario_seed(sc), runs, det, cmdline,
-                         truce_ensemble_threads(ens),
-                         truce_ensemble_ranks(ens)};
+  truce_run_meta meta = {
+      truce_scenario_seed(sc),  runs, det, cmdline, truce_ensemble_threads(ens),
+      truce_ensemble_ranks(ens)};
   if (truce_output_commit(out, &meta)) goto fail;
   char html[CLI_OUTSET_LONG + 16];
   snprintf(html, sizeof html, "%s/report.html", os.stage);

@@ -60,7 +60,7 @@ static int backtest(truce_ctx* ctx, const char* path, uint64_t seed, int boot,
   printf("  on the other %zu issues: pce MAE %.2f, compromise MAE %.2f (%s)\n",
          bt.n_test, bt.pce_test_mae, bt.compromise_test_mae,
          bt.pce_test_mae < bt.compromise_test_mae ? "pce better"
-                                                   : "compromise better");
+                                                  : "compromise better");
   return CLI_OK;
 }
 
@@ -86,8 +86,10 @@ int cmd_stake(truce_ctx* ctx, int argc, char** argv) {
       case 'm':
         model = truce_stake_model_parse(optarg);
         if (model < 0) {
-          fprintf(stderr, "truce: error: --model %s: expected compromise, "
-                  "median, challenge or pce\n", optarg);
+          fprintf(stderr,
+                  "truce: error: --model %s: expected compromise, "
+                  "median, challenge or pce\n",
+                  optarg);
           return CLI_USAGE;
         }
         break;

@@ -3,10 +3,10 @@
  * truce: the command-line front end. main() creates the context, hands the
  * arguments to one command and turns its result into an exit status.
  */
-#include <getopt.h>
-#include <stdbool.h>
-#include <gsl/gsl_errno.h>
 #include <errno.h>
+#include <getopt.h>
+#include <gsl/gsl_errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +43,8 @@ int cli_output_args(int argc, char** argv, int npos, void (*help)(FILE*),
   *out = NULL;
   optind = 1;
   while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-    if (c == 'o') *out = optarg;
+    if (c == 'o')
+      *out = optarg;
     else if (c == 'h') {
       help(stdout);
       return CLI_OK;
@@ -62,9 +63,12 @@ int cli_output_args(int argc, char** argv, int npos, void (*help)(FILE*),
 void cli_json_str(const char* s) {
   putchar('"');
   for (; *s; s++) {
-    if (*s == '"' || *s == '\\') printf("\\%c", *s);
-    else if ((unsigned char)*s < 0x20) printf("\\u%04x", *s);
-    else putchar(*s);
+    if (*s == '"' || *s == '\\')
+      printf("\\%c", *s);
+    else if ((unsigned char)*s < 0x20)
+      printf("\\u%04x", *s);
+    else
+      putchar(*s);
   }
   putchar('"');
 }
@@ -209,8 +213,10 @@ static bool set_without_value(int argc, char** argv) {
     const char* v = !joined && i + 2 < argc ? argv[i + 2] : NULL;
     if (v && v[0] == '-' && !(v[1] >= '0' && v[1] <= '9') && v[1] != '.')
       v = NULL; /* the next option, not a (negative) value */
-    fprintf(stderr, "truce: error: --set takes PATH=VALUE; did you mean "
-            "--set %s=%s?\n", *a ? a : "PATH", v ? v : "VALUE");
+    fprintf(stderr,
+            "truce: error: --set takes PATH=VALUE; did you mean "
+            "--set %s=%s?\n",
+            *a ? a : "PATH", v ? v : "VALUE");
     return true;
   }
   return false;

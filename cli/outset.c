@@ -35,7 +35,8 @@ static bool is_owned(const char* name) {
   return false;
 }
 
-/* A temporary file of a writer (".daily.csv.PID.tmp", "report.html.PID.tmp"). */
+/* A temporary file of a writer (".daily.csv.PID.tmp", "report.html.PID.tmp").
+ */
 static bool is_temp(const char* name) {
   size_t n = strlen(name);
   if (n < 6 || strcmp(name + n - 4, ".tmp")) return false;
@@ -124,9 +125,8 @@ static void clean_stale(const cli_outset* s) {
   size_t np = strlen(pre);
   DIR* d = opendir(s->parent);
   for (struct dirent* e; d && (e = readdir(d));) {
-    if (strncmp(e->d_name, pre, np) ||
-        (strncmp(e->d_name + np, "stage.", 6) &&
-         strncmp(e->d_name + np, "old.", 4)))
+    if (strncmp(e->d_name, pre, np) || (strncmp(e->d_name + np, "stage.", 6) &&
+                                        strncmp(e->d_name + np, "old.", 4)))
       continue;
     char p[CLI_OUTSET_LONG];
     snprintf(p, sizeof p, "%s/%s", s->parent, e->d_name);
@@ -172,8 +172,10 @@ int cli_outset_begin(cli_outset* s, const char* out) {
   size_t n = strlen(out);
   while (n > 1 && out[n - 1] == '/') n--;
   if (n == 0 || n >= CLI_OUTSET_PATH - 64) {
-    fprintf(stderr, "truce: error: --out '%s': expected a directory name of "
-            "1 to %d bytes\n", out, CLI_OUTSET_PATH - 65);
+    fprintf(stderr,
+            "truce: error: --out '%s': expected a directory name of "
+            "1 to %d bytes\n",
+            out, CLI_OUTSET_PATH - 65);
     return -1;
   }
   snprintf(s->out, sizeof s->out, "%.*s", (int)n, out);
@@ -187,8 +189,10 @@ int cli_outset_begin(cli_outset* s, const char* out) {
     snprintf(s->base, sizeof s->base, "%s", s->out);
   }
   if (!strcmp(s->base, ".") || !strcmp(s->base, "..")) {
-    fprintf(stderr, "truce: error: --out '%s': expected a directory name, "
-            "not '.' or '..'\n", out);
+    fprintf(stderr,
+            "truce: error: --out '%s': expected a directory name, "
+            "not '.' or '..'\n",
+            out);
     return -1;
   }
   if (make_dirs(s->parent)) return -1;
@@ -210,9 +214,10 @@ int cli_outset_begin(cli_outset* s, const char* out) {
     close(s->lock_fd);
     s->lock_fd = -1;
     if (e == EACCES || e == EAGAIN) {
-      fprintf(stderr, "truce: error: --out '%s' is in use by another truce "
-              "run (lock %s); wait for it or choose another --out\n", s->out,
-              s->lock);
+      fprintf(stderr,
+              "truce: error: --out '%s' is in use by another truce "
+              "run (lock %s); wait for it or choose another --out\n",
+              s->out, s->lock);
       return -1;
     }
     return fail(s->lock, "cannot lock", e);
@@ -245,8 +250,8 @@ int cli_outset_commit(cli_outset* s) {
   if (!exists) {
     if (rename(s->stage, s->out) != 0)
       rc = fail(s->out, "cannot move the outputs into place", errno);
-  } else if (renameat2(AT_FDCWD, s->stage, AT_FDCWD, s->out,
-                       RENAME_EXCHANGE) == 0) {
+  } else if (renameat2(AT_FDCWD, s->stage, AT_FDCWD, s->out, RENAME_EXCHANGE) ==
+             0) {
     snprintf(s->old, sizeof s->old, "%s", s->stage); /* the old set */
   } else if (rename(s->out, s->old) != 0) {
     rc = fail(s->out, "cannot move the outputs into place", errno);
@@ -270,9 +275,10 @@ int cli_outset_commit(cli_outset* s) {
     snprintf(from, sizeof from, "%s/%s", s->old, e->d_name);
     snprintf(to, sizeof to, "%s/%s", s->out, e->d_name);
     if (rename(from, to) != 0) {
-      fprintf(stderr, "truce: warning: %s: cannot move it back into %s (%s);"
-              " it stays in %s\n", e->d_name, s->out, strerror(errno),
-              s->old);
+      fprintf(stderr,
+              "truce: warning: %s: cannot move it back into %s (%s);"
+              " it stays in %s\n",
+              e->d_name, s->out, strerror(errno), s->old);
       kept_all = false;
     }
   }

@@ -8,11 +8,12 @@
 #define CLI_OUTSET_LONG (2 * CLI_OUTSET_PATH + 64) /* beside it */
 
 typedef struct {
-  char out[CLI_OUTSET_PATH];   /* --out, without trailing '/' */
+  char out[CLI_OUTSET_PATH]; /* --out, without trailing '/' */
   char parent[CLI_OUTSET_PATH], base[CLI_OUTSET_PATH];
-  char stage[CLI_OUTSET_LONG]; /* where the run writes: PARENT/.BASE.stage.PID */
-  char old[CLI_OUTSET_LONG];   /* the previous set while it is removed */
-  char lock[CLI_OUTSET_LONG];  /* PARENT/.BASE.lock */
+  char
+      stage[CLI_OUTSET_LONG]; /* where the run writes: PARENT/.BASE.stage.PID */
+  char old[CLI_OUTSET_LONG];  /* the previous set while it is removed */
+  char lock[CLI_OUTSET_LONG]; /* PARENT/.BASE.lock */
   int lock_fd;
 } cli_outset;
 

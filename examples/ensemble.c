@@ -65,11 +65,12 @@ int main(void) {
       if (truce_ensemble_outcome(e, r, o) == 0 && o[s].exhaustion_day >= 0)
         exhausted++;
     }
-    printf("%s: front %.0f (90%% band %.0f-%.0f), exhausted in %llu of "
-           "%llu runs\n",
-           truce_scenario_side_id(sc, s), b.p50, b.p05, b.p95,
-           (unsigned long long)exhausted,
-           (unsigned long long)truce_ensemble_runs(e));
+    printf(
+        "%s: front %.0f (90%% band %.0f-%.0f), exhausted in %llu of "
+        "%llu runs\n",
+        truce_scenario_side_id(sc, s), b.p50, b.p05, b.p95,
+        (unsigned long long)exhausted,
+        (unsigned long long)truce_ensemble_runs(e));
   }
 done:
   truce_ensemble_free(e);

@@ -23,18 +23,20 @@
  * stream id) with the run as counter, so a draw depends only on (seed,
  * run, stream, draw number). Each process of each side (the engine's
  * TRUCE_ST_* in src/sim/sim_int.h), each backer's will and approval, the
- * bargaining tracker's beliefs, the battle-outcome ABC, and every uncertain parameter (the FNV-1a
- * hash of its path with the top bit set) has its own. */
+ * bargaining tracker's beliefs, the battle-outcome ABC, and every uncertain
+ * parameter (the FNV-1a hash of its path with the top bit set) has its own. */
 #define TRUCE_STREAM_SIDE_STRIDE 16 /* side i's process k: 16 i + k */
-#define TRUCE_STREAM_BACKER_BASE 64 /* backer b's will/approval: 64 + 2 b + k */
+#define TRUCE_STREAM_BACKER_BASE               \
+  64 /* backer b's will/approval: 64 + 2 b + k \
+      */
 #define TRUCE_STREAM_SIDE(i, k) \
-  ((uint64_t)(TRUCE_STREAM_SIDE_STRIDE * (i) + (k)))
+  (TRUCE_STREAM_SIDE_STRIDE * (uint64_t)(i) + (uint64_t)(k))
 #define TRUCE_STREAM_BACKER(b, k) \
-  ((uint64_t)(TRUCE_STREAM_BACKER_BASE + 2 * (b) + (k)))
+  (TRUCE_STREAM_BACKER_BASE + 2 * (uint64_t)(b) + (uint64_t)(k))
 #define TRUCE_STREAM_BELIEF (1ULL << 62) /* bargaining beliefs */
 #define TRUCE_STREAM_TALKS (TRUCE_STREAM_BELIEF | 1ULL << 56) /* and talks */
-#define TRUCE_STREAM_BATTLES 0xABC0ULL   /* battle-outcome ABC (calib) */
-#define TRUCE_STREAM_PARAM (1ULL << 63)  /* OR-ed into a path's hash */
+#define TRUCE_STREAM_BATTLES 0xABC0ULL  /* battle-outcome ABC (calib) */
+#define TRUCE_STREAM_PARAM (1ULL << 63) /* OR-ed into a path's hash */
 
 struct truce_ctx {
   truce_alloc_fn alloc;
@@ -48,8 +50,8 @@ struct truce_ctx {
 
 /* Record an error in ctx and return code. The single breakpoint for all
  * errors raised by the library. */
-int truce__error(truce_ctx* ctx, int code, const char* func,
-                 const char* file, int line, const char* fmt, ...)
+int truce__error(truce_ctx* ctx, int code, const char* func, const char* file,
+                 int line, const char* fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 6, 7)))
 #endif
@@ -90,11 +92,11 @@ int truce__error_copy(truce_ctx* dst, const truce_ctx* src);
   } while (0)
 
 #ifndef NDEBUG
-#define TRUCE_ASSERT(ctx, cond)                                      \
-  do {                                                               \
-    if (!(cond))                                                     \
+#define TRUCE_ASSERT(ctx, cond)                                         \
+  do {                                                                  \
+    if (!(cond))                                                        \
       return TRUCE_FAIL((ctx), TRUCE_EINTERNAL, "assertion failed: %s", \
-                        #cond);                                      \
+                        #cond);                                         \
   } while (0)
 #else
 #define TRUCE_ASSERT(ctx, cond) ((void)0)
@@ -158,8 +160,8 @@ int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
     ;
 typedef int (*truce__csv_row_fn)(void* user, truce__csv_fields* fs, int line);
 int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
-                    const char* const* columns, int ncol,
-                    truce__csv_row_fn fn, void* user);
+                    const char* const* columns, int ncol, truce__csv_row_fn fn,
+                    void* user);
 
 /* Read a whole file into a NUL-terminated buffer (free with truce__free,
  * size len + 1). Errors, at PATH:1:1: "cannot read the file (...);
@@ -184,8 +186,7 @@ char* truce__next_line(char** at, int* line);
 int truce__parse_number(const char* s, double* out);
 
 /* Read a file of the report's web assets (web/ or TRUCE_WEB_DIR). */
-int truce__web_asset(truce_ctx* ctx, const char* rel, char** text,
-                     size_t* len);
+int truce__web_asset(truce_ctx* ctx, const char* rel, char** text, size_t* len);
 /* Write an HTML page's opening up to its <head>'s end (exclusive): the
  * title, web/report.css and the Vega, Vega-Lite and Vega-Embed builds,
  * inlined. */
@@ -208,8 +209,8 @@ int truce__web_json(FILE* f, const char* s, size_t n, bool as_string);
  * OUT:1:1: "cannot write (...)". truce__tmp_abandon closes and
  * removes it after a failure already recorded in the context. */
 FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp, size_t cap);
-int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
-                      const char* out, bool ok);
+int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp, const char* out,
+                      bool ok);
 void truce__tmp_abandon(FILE* f, const char* tmp);
 /* Create directory dir and its missing parents (mkdir -p); an existing
  * directory is fine. Errors name the part that could not be made. */

@@ -28,8 +28,7 @@ TRUCE_API void truce_fearon_range(double p, double cA, double cB, double* lo,
  * pA - pB <= cA + cB. */
 TRUCE_API bool truce_fearon_open(double pA, double pB, double cA, double cB);
 /* Asymmetric Nash split of a divisible stake: p - cA + alpha (cA + cB). */
-TRUCE_API double truce_nash_split(double p, double cA, double cB,
-                                  double alpha);
+TRUCE_API double truce_nash_split(double p, double cA, double cB, double alpha);
 /* Rubinstein (1982): first proposer's share (1 - dB) / (1 - dA dB). */
 TRUCE_API double truce_rubinstein_share(double dA, double dB);
 /* Slantchev (2003): probability of reaching N before 0 from k when the
@@ -52,24 +51,24 @@ TRUCE_API double truce_powell_shift_max(double p1, double cB, double delta);
 
 /* Each side's value of fighting on, as it believes it. */
 typedef struct {
-  double W[2];          /* expected utility of fighting on */
-  double p_win[2];      /* the enemy exhausted first, within the horizon */
-  double p_lose[2];     /* own side exhausted first */
-  double cost[2];       /* projected costs in utility */
+  double W[2];      /* expected utility of fighting on */
+  double p_win[2];  /* the enemy exhausted first, within the horizon */
+  double p_lose[2]; /* own side exhausted first */
+  double cost[2];   /* projected costs in utility */
   double belief_mean[2], belief_sd[2]; /* log exchange ratio beliefs */
-  double threshold[2];  /* W plus any audience cost of a decree */
+  double threshold[2]; /* W plus any audience cost of a decree */
   double aid_belief[2], aid_belief_sd[2]; /* each side's belief about side
                            0's backers' future aid: log of delivered over
                            budgeted (0: as budgeted) */
-  bool ripe;            /* a mutually hurting stalemate (Zartman) */
+  bool ripe; /* a mutually hurting stalemate (Zartman) */
 } truce_war_values;
 
 /* One discrete package (an option per discrete issue) and the interval of
  * territory (side 0's share) each side accepts with it. */
 typedef struct {
-  int combo;            /* index over the discrete combinations */
-  char name[160];       /* "alliance=guarantees, sanctions=kept" */
-  double lo[2], hi[2];  /* acceptable territory for side 0 and side 1 */
+  int combo;               /* index over the discrete combinations */
+  char name[160];          /* "alliance=guarantees, sanctions=kept" */
+  double lo[2], hi[2];     /* acceptable territory for side 0 and side 1 */
   double both_lo, both_hi; /* the intersection (empty if lo > hi) */
 } truce_package_range;
 
@@ -80,11 +79,16 @@ typedef struct {
   truce_package_range* packages; /* owned */
   bool open;                     /* some package acceptable to both */
   /* solutions (combo -1 when the range is empty) */
-  int nash_combo;   double nash_x;   double nash_u[2];
-  int ks_combo;     double ks_x;     double ks_u[2];
-  int rub_combo;    double rub_x;    /* Rubinstein on the status-quo package */
+  int nash_combo;
+  double nash_x;
+  double nash_u[2];
+  int ks_combo;
+  double ks_x;
+  double ks_u[2];
+  int rub_combo;
+  double rub_x; /* Rubinstein on the status-quo package */
   size_t n_frontier;
-  double* frontier; /* n_frontier x 4: u0, u1, combo, x (Pareto vertices) */
+  double* frontier;     /* n_frontier x 4: u0, u1, combo, x (Pareto vertices) */
   double min_guarantee; /* smallest credibility opening the range; -1 none;
                            NAN without a guarantee */
   double line;          /* side 0's share of the contested area on the day
@@ -106,8 +110,7 @@ TRUCE_API void truce_bargain_day_free(truce_bargain_day* d);
  * tests): W[] thresholds per side, the credibility of the guarantee. */
 TRUCE_API int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                                   const truce_war_values* war,
-                                  double credibility,
-                                  truce_bargain_day** out);
+                                  double credibility, truce_bargain_day** out);
 
 /* Each side's publicly stated terms on a day, read from a CSV of dated
  * claims (date, side, issue, value, unit, claimant, source; e.g.
@@ -116,20 +119,19 @@ TRUCE_API int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
  * line of contact if it has stated no line), and whether that package
  * lies inside each side's acceptable set on the day. */
 typedef struct {
-  bool stated;          /* the side has stated something by the day */
-  int combo;            /* the discrete package stated */
-  double x;             /* the line: side 0's share of the contested area */
-  char since[11];       /* date of its latest statement used */
-  bool inside[2];       /* inside side 0's, side 1's acceptable set */
-  char claimants[256];  /* claimants of the statements used */
+  bool stated;         /* the side has stated something by the day */
+  int combo;           /* the discrete package stated */
+  double x;            /* the line: side 0's share of the contested area */
+  char since[11];      /* date of its latest statement used */
+  bool inside[2];      /* inside side 0's, side 1's acceptable set */
+  char claimants[256]; /* claimants of the statements used */
 } truce_stated_terms;
 
 /* out[i]: side i's stated terms on d's day (d from truce_bargain_analyse).
  * Errors: FILE:LINE:COL for a bad CSV (TRUCE_EPARSE); TRUCE_EINVAL if the
  * scenario has no start date. */
 TRUCE_API int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,
-                                   const truce_bargain_day* d,
-                                   const char* path,
+                                   const truce_bargain_day* d, const char* path,
                                    truce_stated_terms out[2]);
 /* The scenario's negotiation.stated_terms file (resolved against the
  * scenario's directory), or NULL. */
@@ -143,9 +145,9 @@ enum {
   TRUCE_BX_RIPE_DAY,   /* first ripe decision day; -1 never */
   TRUCE_BX_NASH_COMBO, /* Nash package on the opening day; -1 */
   TRUCE_BX_NASH_X,
-  TRUCE_BX_BOTH_MASK,  /* packages acceptable to both on the opening day */
-  TRUCE_BX_GAP_FIRST,  /* belief gap at the first decision (log ratio) */
-  TRUCE_BX_GAP_LAST,   /* and at the last */
+  TRUCE_BX_BOTH_MASK,   /* packages acceptable to both on the opening day */
+  TRUCE_BX_GAP_FIRST,   /* belief gap at the first decision (log ratio) */
+  TRUCE_BX_GAP_LAST,    /* and at the last */
   TRUCE_BX_OPEN_MONTHS, /* bit m-1 set: a range exists at the last decision
                            by the end of month m (the first 52 months) */
   TRUCE_BX_AGREE_DAY,   /* the day talks agree; -1 never */
@@ -189,27 +191,27 @@ TRUCE_API void truce_bargain_tracker_free(truce_bargain_tracker* t);
 #define TRUCE_BARGAIN_MAX_MONTHS 400
 typedef struct {
   uint64_t runs;
-  double never_fraction;        /* no range within the horizon */
-  double open_mean, open_q[5];  /* opening day over runs that opened:
-                                   mean, 5/25/50/75/95% */
-  int months;                   /* entries in the arrays below */
+  double never_fraction;       /* no range within the horizon */
+  double open_mean, open_q[5]; /* opening day over runs that opened:
+                                  mean, 5/25/50/75/95% */
+  int months;                  /* entries in the arrays below */
   double p_open_by_month[TRUCE_BARGAIN_MAX_MONTHS]; /* cumulative */
   /* point in time: a range exists at the month's last decision (NAN after
    * month 52) */
   double p_open_at_month[TRUCE_BARGAIN_MAX_MONTHS];
   double p_ripe_by_month[TRUCE_BARGAIN_MAX_MONTHS];
-  int n_top;                    /* packages most often acceptable to both */
-  int top_combo[5];             /* on the opening day */
-  double top_share[5];          /* share of runs with an open range */
-  int nash_combo;               /* most frequent Nash package at opening */
+  int n_top;           /* packages most often acceptable to both */
+  int top_combo[5];    /* on the opening day */
+  double top_share[5]; /* share of runs with an open range */
+  int nash_combo;      /* most frequent Nash package at opening */
   double nash_share, nash_x_median;
-  double gap_first, gap_last;   /* mean belief gaps (log ratio) */
+  double gap_first, gap_last; /* mean belief gaps (log ratio) */
   /* talks (docs/bargaining.md, "From a range to an agreement"); all 0
    * when the scenario has no agreement hazards (talks false) */
   bool talks;
   double p_agree_by_month[TRUCE_BARGAIN_MAX_MONTHS]; /* cumulative */
-  double agree_fraction;        /* runs that agree within the horizon */
-  int n_terms;                  /* the packages most often agreed */
+  double agree_fraction; /* runs that agree within the horizon */
+  int n_terms;           /* the packages most often agreed */
   int terms_combo[5];
   double terms_share[5];        /* share of the runs that agree */
   double terms_x_median[5];     /* median line agreed with each */
@@ -228,17 +230,17 @@ TRUCE_API int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
 #define TRUCE_SCORE_MAX 32
 typedef struct {
   char platform[64], question[160], forecast_date[11], resolves_by[11];
-  double p_platform, p_model;  /* P(a ceasefire by resolves_by) */
-  bool model_lower_bound;      /* resolves_by past the horizon */
+  double p_platform, p_model; /* P(a ceasefire by resolves_by) */
+  bool model_lower_bound;     /* resolves_by past the horizon */
   double brier_platform, brier_model;
 } truce_forecast_score;
 
 typedef struct {
-  long record_days;      /* the record of no agreement covers these days */
-  int months;            /* months scored (inside record and horizon) */
-  double brier;          /* mean over them of P(agreement by month)^2 */
+  long record_days;        /* the record of no agreement covers these days */
+  int months;              /* months scored (inside record and horizon) */
+  double brier;            /* mean over them of P(agreement by month)^2 */
   double log_no_agreement; /* ln P(no agreement by the last of them) */
-  double log_even;       /* a 50/50 forecast's: ln 0.5 */
+  double log_even;         /* a 50/50 forecast's: ln 0.5 */
   int n_forecasts;
   truce_forecast_score forecast[TRUCE_SCORE_MAX];
 } truce_bargain_scores;
@@ -248,8 +250,7 @@ typedef struct {
  * without a start date or without talks. */
 TRUCE_API int truce_bargain_score(truce_ctx* ctx, const truce_scenario* sc,
                                   const truce_bargain_summary* b,
-                                  const char* path,
-                                  truce_bargain_scores* out);
+                                  const char* path, truce_bargain_scores* out);
 
 /* Names of discrete package `combo` ("alliance=guarantees, ..."). */
 TRUCE_API void truce_bargain_package_name(const truce_scenario* sc, int combo,

@@ -20,8 +20,7 @@ extern "C" {
  *   a = cx / integral of y dt,   b = cy / integral of x dt
  * (a: y's effect on x; trapezoid integrals). */
 TRUCE_API int truce_engel(truce_ctx* ctx, const double* x, const double* y,
-                          size_t n, double cx, double cy, double* a,
-                          double* b);
+                          size_t n, double cx, double cy, double* a, double* b);
 
 /* A law without exponent parameters (truce_law_index: square, linear,
  * logarithmic, ...; truce/sim.h): least squares through the origin (GSL's
@@ -60,10 +59,9 @@ struct truce_obs {
   int source;
 };
 TRUCE_API const truce_obs* truce_observed_rows(const truce_observed* o,
-                                              size_t* n);
+                                               size_t* n);
 TRUCE_API size_t truce_observed_sources(const truce_observed* o);
-TRUCE_API const char* truce_observed_source(const truce_observed* o,
-                                            size_t k);
+TRUCE_API const char* truce_observed_source(const truce_observed* o, size_t k);
 /* Column k (0 side-0 front, 1 side-0 casualties, 2 side-1 front, 3 side-1
  * casualties) into out[0..days); NaN where no source reports a casualty
  * figure that day. */
@@ -106,9 +104,9 @@ typedef struct {
   truce_calib_param par[TRUCE_CALIB_MAXPAR];
   size_t n_noise; /* one residual sd per source (or one pooled) */
   truce_calib_param noise[TRUCE_CALIB_MAXPAR];
-  double ssr;     /* unweighted sum of squared residuals */
-  double loglik;  /* Gaussian, at the ML residual sds */
-  double aic;     /* 2 (n_free + n_noise) - 2 loglik */
+  double ssr;    /* unweighted sum of squared residuals */
+  double loglik; /* Gaussian, at the ML residual sds */
+  double aic;    /* 2 (n_free + n_noise) - 2 loglik */
   int converged;
 } truce_calib_result;
 
@@ -210,22 +208,22 @@ TRUCE_API long truce_battles_simulate(int law, const double* ratio,
 typedef struct {
   uint64_t seed;
   size_t runs;
-  double tolerance; /* accepted = floor(runs x tolerance), at least 1 */
+  double tolerance;      /* accepted = floor(runs x tolerance), at least 1 */
   double mu_max, sd_max; /* 5 and 5 in the source */
   int threads;           /* 0: OpenMP's default */
 } truce_abc_opts;
 
 typedef struct {
   size_t runs, accepted;
-  double threshold;                 /* largest accepted distance */
-  size_t count[TRUCE_BATTLE_LAWS];  /* accepted runs per law */
+  double threshold;                /* largest accepted distance */
+  size_t count[TRUCE_BATTLE_LAWS]; /* accepted runs per law */
   double mu_mean[TRUCE_BATTLE_LAWS], sd_mean[TRUCE_BATTLE_LAWS];
-  double best[TRUCE_BATTLE_LAWS];   /* each law's smallest distance */
-  double battles;                   /* battle simulations performed */
+  double best[TRUCE_BATTLE_LAWS]; /* each law's smallest distance */
+  double battles;                 /* battle simulations performed */
 } truce_abc_result;
 
-TRUCE_API int truce_abc_select(truce_ctx* ctx, const truce_battle* b,
-                               size_t n, const truce_abc_opts* opts,
+TRUCE_API int truce_abc_select(truce_ctx* ctx, const truce_battle* b, size_t n,
+                               const truce_abc_opts* opts,
                                truce_abc_result* out);
 
 #ifdef __cplusplus

@@ -39,7 +39,7 @@ TRUCE_API const char* truce_series_name(int series);
 typedef struct {
   const char* name; /* public, read-only */
   const char* unit; /* public, read-only */
-  size_t offset; /* public, read-only: of its double in truce_backer_state */
+  size_t offset;    /* public, read-only: of its double in truce_backer_state */
 } truce_backer_series_info;
 
 TRUCE_API size_t truce_backer_series_count(void);
@@ -66,9 +66,9 @@ typedef struct {
 
 typedef struct {
   uint64_t runs;
-  int threads;          /* 0: OpenMP's default */
-  unsigned flags;       /* TRUCE_SIM_DETERMINISTIC or 0 */
-  int use_mpi;          /* split runs over MPI_COMM_WORLD (MPI builds) */
+  int threads;    /* 0: OpenMP's default */
+  unsigned flags; /* TRUCE_SIM_DETERMINISTIC or 0 */
+  int use_mpi;    /* split runs over MPI_COMM_WORLD (MPI builds) */
   /* Called from one thread now and then with runs done so far (this
    * rank); may be NULL. */
   void (*progress)(void* user, uint64_t done, uint64_t total);
@@ -109,8 +109,8 @@ TRUCE_API int truce_ensemble_days(const truce_ensemble* e);
 /* The band of `series` for `side` on `day`. Quantiles are exact while the
  * runs are at most TRUCE_EXACT_RUNS, else within a relative error of
  * 1/256 of the exact (interpolated) quantile (docs/model.md s11). */
-TRUCE_API int truce_ensemble_band(const truce_ensemble* e, int day,
-                                  size_t side, int series, truce_band* out);
+TRUCE_API int truce_ensemble_band(const truce_ensemble* e, int day, size_t side,
+                                  int series, truce_band* out);
 /* Share of runs in stalemate on `day` (docs/model.md s11). */
 TRUCE_API double truce_ensemble_stalemate(const truce_ensemble* e, int day);
 /* Outcome k (truce_outcome, truce/sim.h) of run r for `side`; NaN when
@@ -128,8 +128,8 @@ TRUCE_API const double* truce_ensemble_params(const truce_ensemble* e,
  * run r's totals. */
 TRUCE_API int truce_ensemble_backer_band(const truce_ensemble* e, int day,
                                          size_t b, int k, truce_band* out);
-TRUCE_API int truce_ensemble_backer_outcome(const truce_ensemble* e,
-                                            uint64_t r, size_t b,
+TRUCE_API int truce_ensemble_backer_outcome(const truce_ensemble* e, uint64_t r,
+                                            size_t b,
                                             truce_backer_outcome* out);
 /* The hook's numbers for run r (NULL without a hook). */
 TRUCE_API const double* truce_ensemble_extras(const truce_ensemble* e,

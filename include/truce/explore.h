@@ -40,7 +40,7 @@ typedef enum {
 #define TRUCE_X_(name, value) TRUCE_DESIGN_##name = value,
   TRUCE_DESIGN_MAP(TRUCE_X_)
 #undef TRUCE_X_
-  TRUCE_DESIGN_COUNT
+      TRUCE_DESIGN_COUNT
 } truce_design_kind;
 
 /* "sobol", ...; NULL for an unknown kind. */
@@ -49,7 +49,7 @@ TRUCE_API const char* truce_design_name(int kind);
 TRUCE_API int truce_design_lookup(const char* name);
 
 typedef struct {
-  int kind;          /* TRUCE_DESIGN_* */
+  int kind; /* TRUCE_DESIGN_* */
   /* factorial: levels of each continuous factor (>= 2; a factor with
    * options has one level per option); lhs: points; sobol: base points
    * N (N (k + 2) points); morris: trajectories r (r (k + 1) points). */
@@ -95,20 +95,19 @@ typedef struct {
   size_t outputs;
   void* user;
   int (*thread_new)(void* user, truce_ctx* tctx, void** state); /* or NULL */
-  int (*eval)(void* state, uint64_t run, const double* u, double* x,
-              double* y);
+  int (*eval)(void* state, uint64_t run, const double* u, double* x, double* y);
   void (*thread_free)(void* state); /* or NULL */
 } truce_explore_model;
 
 /* Called on the root, in order of (point, replicate), as results come in
  * (a non-zero return stops the evaluation and is returned). */
-typedef int (*truce_explore_row_fn)(void* user, size_t point,
-                                    size_t replicate, uint64_t run,
-                                    const double* x, const double* y);
+typedef int (*truce_explore_row_fn)(void* user, size_t point, size_t replicate,
+                                    uint64_t run, const double* x,
+                                    const double* y);
 
 typedef struct {
-  int threads;  /* 0: OpenMP's default */
-  int use_mpi;  /* split points over MPI_COMM_WORLD (MPI builds) */
+  int threads;              /* 0: OpenMP's default */
+  int use_mpi;              /* split points over MPI_COMM_WORLD (MPI builds) */
   truce_explore_row_fn row; /* may be NULL */
   void* row_user;
   void (*progress)(void* user, uint64_t done, uint64_t total); /* or NULL */
@@ -146,49 +145,45 @@ typedef struct {
  * intervals from `boot` bootstrap resamples of the base rows at level
  * `conf` (e.g. 0.95). */
 TRUCE_API int truce_explore_sobol(truce_ctx* ctx, const truce_explore* e,
-                                  const truce_design* d, size_t j,
-                                  size_t boot, double conf,
-                                  truce_sobol_index* out);
+                                  const truce_design* d, size_t j, size_t boot,
+                                  double conf, truce_sobol_index* out);
 
 typedef struct {
-  double mu, mu_star, sigma; /* mean, mean |EE|, sd of elementary effects
-                                (unit-cube scale) */
+  double mu, mu_star, sigma;     /* mean, mean |EE|, sd of elementary effects
+                                    (unit-cube scale) */
   double mu_star_lo, mu_star_hi; /* bootstrap interval over trajectories */
 } truce_morris_index;
 
 /* Morris (1991) elementary effects of output j from a morris design, with
  * Campolongo et al.'s (2007) mu*, on replicate means. */
 TRUCE_API int truce_explore_morris(truce_ctx* ctx, const truce_explore* e,
-                                   const truce_design* d, size_t j,
-                                   size_t boot, double conf,
-                                   truce_morris_index* out);
+                                   const truce_design* d, size_t j, size_t boot,
+                                   double conf, truce_morris_index* out);
 
 /* Partial rank correlation of output j (replicate means) with each
  * factor over any design (Saltelli & Marivoet 1990); NaN for a factor
  * that does not vary. */
 TRUCE_API int truce_explore_prcc(truce_ctx* ctx, const truce_explore* e,
-                                 const truce_design* d, size_t j,
-                                 double* out);
+                                 const truce_design* d, size_t j, double* out);
 
 typedef struct {
-  double share, lo, hi; /* seed's share of one run's variance, interval */
+  double share, lo, hi;   /* seed's share of one run's variance, interval */
   double within, between; /* variance components */
 } truce_seed_share;
 
 /* The seed's share of output j's variance: one-way random-effects
  * ANOVA over design points with R >= 2 replicates, interval from the F
  * distribution (Searle, Casella & McCulloch 1992, s3.5). */
-TRUCE_API int truce_explore_seed_share(truce_ctx* ctx,
-                                       const truce_explore* e,
+TRUCE_API int truce_explore_seed_share(truce_ctx* ctx, const truce_explore* e,
                                        const truce_design* d, size_t j,
                                        double conf, truce_seed_share* out);
 
 /* ------------------------------------------------- Scenario discovery */
 
 typedef struct {
-  double alpha;    /* peeling fraction (default 0.05) */
-  double paste;    /* pasting fraction (default 0.01) */
-  double mass_min; /* stop peeling below this share of points (0.05) */
+  double alpha;        /* peeling fraction (default 0.05) */
+  double paste;        /* pasting fraction (default 0.01) */
+  double mass_min;     /* stop peeling below this share of points (0.05) */
   double coverage_min; /* the chosen box: densest with coverage >= (0.5) */
 } truce_prim_opts;
 
@@ -203,9 +198,8 @@ TRUCE_API int truce_prim_run(truce_ctx* ctx, size_t n, size_t k,
 TRUCE_API void truce_prim_free(truce_prim* p);
 /* Boxes along the peeling trajectory (0: the whole space). */
 TRUCE_API size_t truce_prim_steps(const truce_prim* p);
-TRUCE_API void truce_prim_step(const truce_prim* p, size_t s,
-                               double* coverage, double* density,
-                               double* mass);
+TRUCE_API void truce_prim_step(const truce_prim* p, size_t s, double* coverage,
+                               double* density, double* mass);
 /* The chosen box after pasting: limits lo[k], hi[k] (+-inf where
  * unrestricted), its coverage and density, and for each restricted
  * limit the p-value of removing it (one-sided hypergeometric; NaN for
@@ -221,8 +215,7 @@ TRUCE_API size_t truce_prim_chosen(const truce_prim* p);
  * and where it does not (regional sensitivity, Spear & Hornberger 1980);
  * out[k], NaN when either set is empty. */
 TRUCE_API int truce_explore_ks(truce_ctx* ctx, size_t n, size_t k,
-                               const double* x, const bool* hit,
-                               double* out);
+                               const double* x, const bool* hit, double* out);
 
 /* -------------------------------------------------------------- Outputs */
 
@@ -242,8 +235,7 @@ TRUCE_API int truce_explore_table_row(truce_explore_table* t, size_t point,
                                       const double* x, const double* y);
 /* One index row (method e.g. "sobol_s1", "morris_mu_star", "prcc"). */
 TRUCE_API int truce_explore_table_index(truce_explore_table* t,
-                                        const char* outcome,
-                                        const char* input,
+                                        const char* outcome, const char* input,
                                         const char* method, double value,
                                         double lo, double hi);
 /* Give both files their names; after a failure neither exists. */
@@ -279,31 +271,29 @@ typedef struct truce_explore_engine truce_explore_engine;
  * outputs are the per-run outcomes named in outcomes[0..n_out)
  * (truce_explore_outcome_name lists them). sc must outlive the engine;
  * each thread loads its own copy of sc's file and overrides. */
-TRUCE_API int truce_explore_engine_new(truce_ctx* ctx,
-                                       const truce_scenario* sc,
+TRUCE_API int truce_explore_engine_new(truce_ctx* ctx, const truce_scenario* sc,
                                        size_t n_levers,
-                                       const truce_lever* levers,
-                                       size_t n_unc, const char* const* unc,
-                                       size_t n_out,
+                                       const truce_lever* levers, size_t n_unc,
+                                       const char* const* unc, size_t n_out,
                                        const char* const* outcomes,
                                        unsigned flags,
                                        truce_explore_engine** out);
 TRUCE_API void truce_explore_engine_free(truce_explore_engine* g);
 TRUCE_API size_t truce_explore_engine_factors(const truce_explore_engine* g);
 /* Factor i's path, options (0: continuous) and whether it is a lever. */
-TRUCE_API const char* truce_explore_engine_factor(
-    const truce_explore_engine* g, size_t i, size_t* options, bool* lever);
+TRUCE_API const char* truce_explore_engine_factor(const truce_explore_engine* g,
+                                                  size_t i, size_t* options,
+                                                  bool* lever);
 /* Option o of factor i as text ("" unless it has options). */
-TRUCE_API const char* truce_explore_engine_option(
-    const truce_explore_engine* g, size_t i, size_t o);
+TRUCE_API const char* truce_explore_engine_option(const truce_explore_engine* g,
+                                                  size_t i, size_t o);
 TRUCE_API void truce_explore_engine_model(truce_explore_engine* g,
                                           truce_explore_model* out);
 
 /* The per-run outcomes the engine can report, by index (NULL past the
  * end): "ua.exhaustion_day", "bargaining.open_day", ... for sc. */
 TRUCE_API const char* truce_explore_outcome_name(const truce_scenario* sc,
-                                                 size_t i, char* buf,
-                                                 size_t n);
+                                                 size_t i, char* buf, size_t n);
 
 /* A condition on outcomes: "NAME OP NUMBER" (OP one of < <= > >= == !=)
  * or a bare NAME (true when non-zero). */
@@ -319,8 +309,7 @@ TRUCE_API int truce_condition_parse(truce_ctx* ctx, const char* text,
                                     const char* file, int line, int column,
                                     size_t n, const char* const* names,
                                     truce_condition* out);
-TRUCE_API bool truce_condition_holds(const truce_condition* c,
-                                     const double* y);
+TRUCE_API bool truce_condition_holds(const truce_condition* c, const double* y);
 
 /* ---------------------------------------------------------- Design file */
 
@@ -335,7 +324,7 @@ typedef struct {
   uint64_t seed;
   bool has_seed;
   size_t n_levers;
-  const truce_lever* levers; /* with file, line and column */
+  const truce_lever* levers;         /* with file, line and column */
   bool has_uncertain, uncertain_all; /* no list: all or none */
   size_t n_uncertain;
   const char* const* uncertain;

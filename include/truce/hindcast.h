@@ -66,8 +66,8 @@ TRUCE_API const char* truce_hindcast_pit_shape_name(int shape);
 
 /* ---- The hindcast ----------------------------------------------------- */
 typedef struct {
-  uint64_t runs;  /* default 1000 when 0 */
-  int threads;    /* 0: OpenMP's default */
+  uint64_t runs; /* default 1000 when 0 */
+  int threads;   /* 0: OpenMP's default */
   int use_mpi;
 } truce_hindcast_opts;
 
@@ -76,9 +76,9 @@ typedef struct {
  * band is over the runs' changes, quantiles interpolated (GSL). */
 typedef struct {
   char date[11];
-  int day;            /* model day: date - start + 1 */
-  double observed;    /* observed level minus the level at the origin */
-  double low, high;   /* the source's range, as changes (NaN: none) */
+  int day;          /* model day: date - start + 1 */
+  double observed;  /* observed level minus the level at the origin */
+  double low, high; /* the source's range, as changes (NaN: none) */
   double mean, p05, p25, p50, p75, p95;
   double pit, crps;
   bool in50, in90;
@@ -93,7 +93,7 @@ typedef struct {
   const char* file;
   double origin_level; /* the observed level at the origin (interpolated) */
   size_t n_points, in50, in90, after_horizon;
-  bool no_origin;      /* no row on or before the origin: not scored */
+  bool no_origin; /* no row on or before the origin: not scored */
   unsigned pit_hist[10];
   int pit_shape;
   double crps_mean;
@@ -105,8 +105,8 @@ typedef struct {
 #define TRUCE_HINDCAST_YEARS 8
 typedef struct {
   int year;
-  char from[11], to[11];    /* the year's slice ("origin" or a date) */
-  double observed, median;  /* casualties per km2 gained; NaN: no gain */
+  char from[11], to[11];   /* the year's slice ("origin" or a date) */
+  double observed, median; /* casualties per km2 gained; NaN: no gain */
   double cas_observed, km2_observed, cas_median, km2_median;
 } truce_hindcast_year;
 

@@ -31,8 +31,7 @@ typedef struct {
 
 /* Create DIR if needed and open temporary outputs in it. */
 TRUCE_API int truce_output_open(truce_ctx* ctx, const char* dir,
-                                const truce_scenario* sc,
-                                truce_output** out);
+                                const truce_scenario* sc, truce_output** out);
 /* Append one day of one run to daily.csv. */
 TRUCE_API int truce_output_day(truce_output* o, uint64_t run,
                                const truce_day* day);
@@ -40,8 +39,7 @@ TRUCE_API int truce_output_day(truce_output* o, uint64_t run,
  * were written with truce_output_day), runs.csv, the outcomes for
  * summary.json, and the tables of results.db (at commit). e must outlive
  * the commit. */
-TRUCE_API int truce_output_ensemble(truce_output* o,
-                                    const truce_ensemble* e);
+TRUCE_API int truce_output_ensemble(truce_output* o, const truce_ensemble* e);
 /* Record the outcomes of one run: values[i * truce_outcome_count() + k]
  * is outcome k (truce/sim.h) of side i, as truce_sim_outcome_value and
  * truce_ensemble_outcome_value give it. */
@@ -63,7 +61,7 @@ TRUCE_API int truce_report_write(truce_ctx* ctx, const char* dir,
  * how the headline outcomes moved. */
 typedef struct {
   char path[128];
-  double a, b;            /* NAN where absent */
+  double a, b; /* NAN where absent */
   char dist_a[96], dist_b[96];
   char source_b[256];
   int in_a, in_b;
@@ -94,8 +92,7 @@ TRUCE_API int truce_compare(truce_ctx* ctx, const char* dir_a,
  * counts with thousands separators, shares in % (changes in percentage
  * points), days whole, money in billions; `absent` when v is NaN. */
 TRUCE_API void truce_outcome_format(truce_unit u, double v, int change,
-                                    const char* absent, char* buf,
-                                    size_t n);
+                                    const char* absent, char* buf, size_t n);
 TRUCE_API int truce_compare_write_html(truce_ctx* ctx,
                                        const truce_comparison* c,
                                        const char* dir_a, const char* dir_b,

@@ -24,7 +24,7 @@ typedef struct truce_scenario truce_scenario;
 /* Provenance of one number of the scenario (read-only view). Strings are
  * owned by the scenario; absent ones are NULL. */
 typedef struct {
-  const char* path;     /* e.g. "sides.ua.personnel.front" */
+  const char* path; /* e.g. "sides.ua.personnel.front" */
   double value;
   const char* unit;
   const char* source;
@@ -32,9 +32,9 @@ typedef struct {
   const char* date;
   const char* distribution; /* e.g. "pert(410000, 617000, 617000)"; NULL
                                when the number is fixed */
-  int line, column;     /* where the number was written (1-based) */
-  const char* label;    /* an enum's name for value ("square", "defend");
-                           NULL for a number */
+  int line, column;         /* where the number was written (1-based) */
+  const char* label;        /* an enum's name for value ("square", "defend");
+                               NULL for a number */
 } truce_provenance;
 
 /* Load and validate a scenario file. On failure *out is NULL. */
@@ -98,8 +98,7 @@ TRUCE_API const char* truce_scenario_law_name(const truce_scenario* sc);
 TRUCE_API size_t truce_scenario_backer_count(const truce_scenario* sc);
 TRUCE_API const char* truce_scenario_backer_id(const truce_scenario* sc,
                                                size_t b);
-TRUCE_API size_t truce_scenario_backer_side(const truce_scenario* sc,
-                                            size_t b);
+TRUCE_API size_t truce_scenario_backer_side(const truce_scenario* sc, size_t b);
 TRUCE_API size_t truce_scenario_event_count(const truce_scenario* sc);
 /* Overrides applied with truce_scenario_set, in order ("PATH=VALUE"). */
 TRUCE_API size_t truce_scenario_override_count(const truce_scenario* sc);
@@ -115,16 +114,16 @@ TRUCE_API const truce_provenance* truce_scenario_provenance(
  * truce_stake_apply (truce/stake.h). */
 typedef struct {
   const char* name;
-  const char* file;      /* resolved against the scenario's directory */
-  const char* model;     /* compromise, median, challenge or pce */
+  const char* file;  /* resolved against the scenario's directory */
+  const char* model; /* compromise, median, challenge or pce */
   const char* dimension;
   const char* path;
   double from[2], to[2];
   int line, column;
 } truce_stake_link;
 TRUCE_API size_t truce_scenario_link_count(const truce_scenario* sc);
-TRUCE_API const truce_stake_link* truce_scenario_link(
-    const truce_scenario* sc, size_t i);
+TRUCE_API const truce_stake_link* truce_scenario_link(const truce_scenario* sc,
+                                                      size_t i);
 /* Uncertain numbers (a dist: record or a low/high range), in file order. */
 TRUCE_API size_t truce_scenario_uncertain_count(const truce_scenario* sc);
 TRUCE_API const char* truce_scenario_uncertain_path(const truce_scenario* sc,

@@ -29,20 +29,20 @@ enum { TRUCE_SIM_STOCHASTIC = 0u, TRUCE_SIM_DETERMINISTIC = 1u };
  * discharged == initial + inflow on every step. */
 typedef struct {
   double pool, training, front, wounded, killed, missing, discharged;
-  double inflow;      /* cumulative arrivals from outside */
-  double casualties;  /* cumulative killed + wounded + missing */
-  double power;       /* combat power, effective soldiers */
-  double equipment;   /* items of all classes */
-  double ammunition;  /* artillery rounds in stock */
-  double drones;      /* drones and other precision munitions in stock */
+  double inflow;     /* cumulative arrivals from outside */
+  double casualties; /* cumulative killed + wounded + missing */
+  double power;      /* combat power, effective soldiers */
+  double equipment;  /* items of all classes */
+  double ammunition; /* artillery rounds in stock */
+  double drones;     /* drones and other precision munitions in stock */
   double rounds_fired, drones_fired; /* fired during the day */
   /* Cumulative casualties by channel (docs/model.md s2b): from the
    * enemy's artillery, its drones, its infantry against own assaults; the
    * rest of `casualties` is the attrition law's. */
   double casualties_artillery, casualties_drones, casualties_assault;
-  double effort;      /* share of the front in assaults per day */
-  double territory;   /* share of the contested area held */
-  int exhausted;      /* front or capable strength below its threshold */
+  double effort;    /* share of the front in assaults per day */
+  double territory; /* share of the contested area held */
+  int exhausted;    /* front or capable strength below its threshold */
 } truce_side_state;
 
 #define TRUCE_BACKERS_MAX 8
@@ -50,18 +50,18 @@ typedef struct {
 /* A backer at the end of a day (read-only). Values are in the scenario's
  * money unit; committed = delivered + pending at all times. */
 typedef struct {
-  double committed;   /* cumulative value of approved packages */
-  double delivered;   /* cumulative value delivered (money: at once) */
-  double pending;     /* approved, not yet delivered */
+  double committed; /* cumulative value of approved packages */
+  double delivered; /* cumulative value delivered (money: at once) */
+  double pending;   /* approved, not yet delivered */
   double will, attention;
-  int packages;       /* packages approved so far */
+  int packages; /* packages approved so far */
   double ammunition_committed, ammunition_delivered; /* rounds */
   double equipment_committed, equipment_delivered;   /* items, all classes */
 } truce_backer_state;
 
 typedef struct {
-  int day;            /* 0 = initial state; d = after d days */
-  double t;           /* time in days */
+  int day;  /* 0 = initial state; d = after d days */
+  double t; /* time in days */
   truce_side_state side[2];
   int n_backers;
   truce_backer_state backer[TRUCE_BACKERS_MAX];
@@ -80,8 +80,8 @@ typedef int (*truce_day_fn)(void* user, const truce_day* day);
 typedef struct {
   double front_end;        /* front strength at the horizon */
   double casualties_total; /* killed + wounded + missing at the horizon */
-  int exhaustion_day;      /* first day exhausted (docs/model.md s9); -1: never */
-  double territory_end;    /* share of the contested area at the horizon */
+  int exhaustion_day;   /* first day exhausted (docs/model.md s9); -1: never */
+  double territory_end; /* share of the contested area at the horizon */
 } truce_side_outcome;
 
 /* The attrition laws (docs/model.md s2), in the engine's table order: the

@@ -69,7 +69,7 @@ typedef struct {
   int converged;      /* dynamic models: stopped by the convergence rule */
   double* trajectory; /* (rounds + 1) x dims: the outcome after each round */
   size_t actors;
-  double* positions;  /* actors x dims at the end (input scale) */
+  double* positions; /* actors x dims at the end (input scale) */
   truce_ctx* ctx;
 } truce_stake_result;
 
@@ -89,7 +89,7 @@ TRUCE_API int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc);
  * interval (`boot` resamples, seeded). */
 typedef struct {
   char name[48];
-  size_t n;         /* issues scored */
+  size_t n; /* issues scored */
   double mae, lo, hi;
 } truce_backtest_row;
 

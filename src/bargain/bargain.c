@@ -72,8 +72,8 @@ static int option_of(const truce__nego* n, int combo, int k) {
   return combo % n->issue[k].n_options;
 }
 
-void truce_bargain_package_name(const truce_scenario* sc, int combo,
-                                char* buf, size_t len) {
+void truce_bargain_package_name(const truce_scenario* sc, int combo, char* buf,
+                                size_t len) {
   const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   buf[0] = '\0';
   if (n->n_issues == 0) {
@@ -163,8 +163,7 @@ static void durabilities(const problem* P, double q, truce__durability du[2]) {
 }
 
 /* The acceptable intervals of every package at credibility q. */
-static void ranges(problem* P, double q, truce_package_range* pk,
-                   int ncombo) {
+static void ranges(problem* P, double q, truce_package_range* pk, int ncombo) {
   const truce__nego* n = P->n;
   truce__durability du[2];
   durabilities(P, q, du);
@@ -215,8 +214,7 @@ static double g_of_q(double q, void* user) {
 /* Smallest credibility in [0, 1] at which some package is acceptable to
  * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver on the
  * bracketing cell. */
-static double min_guarantee(problem* P, truce_package_range* pk,
-                            int ncombo) {
+static double min_guarantee(problem* P, truce_package_range* pk, int ncombo) {
   gfun g = {P, pk, ncombo};
   double prev = 0;
   if (g_of_q(0, &g) >= 0) return 0;
@@ -297,8 +295,7 @@ static void pareto(const problem* P, double q, truce_bargain_day* d, int nc) {
   }
 }
 
-static void solve_into(problem* P, double q, truce_bargain_day* d,
-                       bool full) {
+static void solve_into(problem* P, double q, truce_bargain_day* d, bool full) {
   const truce__nego* n = P->n;
   int nc = truce_bargain_package_count(P->sc);
   d->war = *P->war;
@@ -310,7 +307,7 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
                      : 0.5;
   double best = -HUGE_VAL;
   d->nash_combo = d->ks_combo = d->rub_combo = -1;
-  d->nash_x = d->ks_x = d->rub_x = NAN;
+  d->nash_x = d->ks_x = d->rub_x = (double)NAN;
   for (int c = 0; c < nc; c++) {
     truce_package_range* r = &d->packages[c];
     if (r->both_lo > r->both_hi) continue;
@@ -330,7 +327,8 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
       x = 0.5 * (r->both_lo + r->both_hi);
     if (x < r->both_lo) x = r->both_lo;
     if (x > r->both_hi) x = r->both_hi;
-    double u0 = utility(P, 0, c, x, q) - T[0], u1 = utility(P, 1, c, x, q) - T[1];
+    double u0 = utility(P, 0, c, x, q) - T[0],
+           u1 = utility(P, 1, c, x, q) - T[1];
     double v = alpha * log(u0 > 0 ? u0 : 1e-300) +
                (1 - alpha) * log(u1 > 0 ? u1 : 1e-300);
     if (v > best + 1e-12) {
@@ -399,7 +397,7 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
   for (int c = 0; c < nc; c++)
     truce_bargain_package_name(P->sc, c, d->packages[c].name,
                                sizeof d->packages[c].name);
-  d->shift = d->p_hold[0] = d->p_hold[1] = NAN;
+  d->shift = d->p_hold[0] = d->p_hold[1] = (double)NAN;
   if (P->cf) {
     truce__durability du[2];
     durabilities(P, q, du);
@@ -411,7 +409,7 @@ static void solve_into(problem* P, double q, truce_bargain_day* d,
     truce_package_range* tmp = d->packages + nc; /* scratch half */
     d->min_guarantee = min_guarantee(P, tmp, nc);
   } else {
-    d->min_guarantee = NAN;
+    d->min_guarantee = (double)NAN;
   }
 }
 
@@ -433,13 +431,13 @@ static int day_alloc(truce_ctx* ctx, int nc, truce_bargain_day** out) {
 
 static double contested_line(const truce__nego* n, double t);
 
-/* The full analysis of one problem into a new day (NAN line). */
+/* The full analysis of one problem into a new day ((double)NAN line). */
 static int solve_full(truce_ctx* ctx, problem* P, double credibility,
                       truce_bargain_day** out) {
   int rc = day_alloc(ctx, truce_bargain_package_count(P->sc), out);
   if (rc) return rc;
   solve_into(P, credibility, *out, true);
-  (*out)->line = NAN;
+  (*out)->line = (double)NAN;
   return 0;
 }
 
@@ -452,8 +450,8 @@ static void run_claims(const truce__params* p, truce__claims* out) {
     truce__claim* c = &out->claim[k];
     if (c->issue != -1) continue;
     double T = c->threshold / p->area_km2; /* of the whole area */
-    c->threshold = c->side == 0 ? contested_line(n, T)
-                                : 1 - contested_line(n, 1 - T);
+    c->threshold =
+        c->side == 0 ? contested_line(n, T) : 1 - contested_line(n, 1 - T);
   }
 }
 
@@ -468,8 +466,10 @@ int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                       truce_scenario_file(sc));
   int nc = truce_bargain_package_count(sc);
   if (nc > MAX_COMBOS)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%d packages; expected at most %d "
-                      "combinations of discrete options", nc, MAX_COMBOS);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%d packages; expected at most %d "
+                      "combinations of discrete options",
+                      nc, MAX_COMBOS);
   truce__claims cl;
   run_claims(&truce__scenario_model(sc)->params, &cl);
   problem P = {sc, n, war, 0, &cl, NULL, {{0}}};
@@ -494,17 +494,17 @@ struct truce_bargain_tracker {
   double mu[2], sd[2];
   truce_war_values last;
   double out[TRUCE_BX_COUNT];
-  uint64_t open_bits; /* months with a range at their last decision */
-  int month_done;     /* months before this one are final */
-  bool open_now;      /* the range at the latest decision */
-  double line;        /* side 0's contested share at the latest decision */
-  truce__claims claims;  /* this run's, thresholds as shares */
-  truce__ceasefire cf;   /* the ceasefire seen from the latest decision */
+  uint64_t open_bits;   /* months with a range at their last decision */
+  int month_done;       /* months before this one are final */
+  bool open_now;        /* the range at the latest decision */
+  double line;          /* side 0's contested share at the latest decision */
+  truce__claims claims; /* this run's, thresholds as shares */
+  truce__ceasefire cf;  /* the ceasefire seen from the latest decision */
   truce__aid_belief aid[2]; /* each side's about side 0's backers' aid */
   truce__quad quad;
-  truce_rng* talks;      /* the agreement stream */
-  int last_decision;   /* of the aid signals */
-  int last_day;        /* the latest decision with beliefs */
+  truce_rng* talks;  /* the agreement stream */
+  int last_decision; /* of the aid signals */
+  int last_day;      /* the latest decision with beliefs */
   bool agreed;
 };
 
@@ -529,8 +529,8 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
                       truce_scenario_file(sc));
   int nc = truce_bargain_package_count(sc);
   if (nc > MAX_COMBOS)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%d packages; expected at most %d",
-                      nc, MAX_COMBOS);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%d packages; expected at most %d", nc,
+                      MAX_COMBOS);
   truce_bargain_tracker* t = truce__calloc(ctx, 1, sizeof *t);
   if (!t) return TRUCE_ENOMEM;
   t->ctx = ctx;
@@ -583,11 +583,11 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
   t->n_snap = 0;
   t->have_belief = false;
   for (int k = 0; k < TRUCE_BX_COUNT; k++) t->out[k] = -1;
-  t->out[TRUCE_BX_NASH_X] = NAN;
+  t->out[TRUCE_BX_NASH_X] = (double)NAN;
   t->out[TRUCE_BX_BOTH_MASK] = 0;
-  t->out[TRUCE_BX_GAP_FIRST] = t->out[TRUCE_BX_GAP_LAST] = NAN;
+  t->out[TRUCE_BX_GAP_FIRST] = t->out[TRUCE_BX_GAP_LAST] = (double)NAN;
   t->out[TRUCE_BX_OPEN_MONTHS] = 0;
-  t->out[TRUCE_BX_AGREE_X] = t->out[TRUCE_BX_AGREE_HOLD] = NAN;
+  t->out[TRUCE_BX_AGREE_X] = t->out[TRUCE_BX_AGREE_HOLD] = (double)NAN;
   t->open_bits = 0;
   t->month_done = 0;
   t->open_now = false;
@@ -620,9 +620,12 @@ static void war_value(const truce_bargain_tracker* t, int i, const double k[2],
   /* a side already exhausted (headcount or capable strength) is out */
   bool out_i = F[i] <= th_i || ex[i], out_j = F[j] <= th_j || ex[j];
   double to; /* own exhaustion time */
-  if (out_i) to = 0;
-  else if (k[i] > io[i]) to = (F[i] - th_i) / (k[i] - io[i]);
-  else to = HUGE_VAL;
+  if (out_i)
+    to = 0;
+  else if (k[i] > io[i])
+    to = (F[i] - th_i) / (k[i] - io[i]);
+  else
+    to = HUGE_VAL;
   double m = to < H ? to : H;
   /* What side i believes of the inflows (docs/bargaining.md, "Resolve
    * and backers"): side 0's scaled by its belief about side 0's backers'
@@ -701,7 +704,7 @@ static void aid_signals(truce_bargain_tracker* t, int day, double rate) {
   for (size_t e = 0; e < t->m->n_events; e++) {
     const truce__event* ev = &t->m->events[e];
     if (ev->day <= t->last_decision || ev->day > day) continue;
-    int sig = ev->type->aid_signal;
+    int sig = (int)ev->type->aid_signal;
     if (sig == TRUCE_AID_SIGNAL_NONE || t->m->backer_side[ev->backer] != 0)
       continue;
     double share = budget[ev->backer] / total;
@@ -865,12 +868,12 @@ int truce_bargain_tracker_day(truce_bargain_tracker* t, const truce_day* d) {
     t->line = contested_line(n, d->side[0].territory);
     if (n->ceasefire_days > 0) ceasefire(t, force, io, &w);
     /* every decision: is a range open now? */
-    problem P = {t->sc, n, &w, d->day, &t->claims,
-                 n->ceasefire_days > 0 ? &t->cf : NULL, {{0}}};
+    problem P = {t->sc,  n,          &w,
+                 d->day, &t->claims, n->ceasefire_days > 0 ? &t->cf : NULL,
+                 {{0}}};
     solve_into(&P, n->g_credibility, t->day, false);
     t->open_now = t->day->open;
-    if (!t->agreed && t->day->open &&
-        (n->talks_open > 0 || n->talks_ripe > 0))
+    if (!t->agreed && t->day->open && (n->talks_open > 0 || n->talks_ripe > 0))
       talks(t, &P, d->day, w.ripe);
     if (t->out[TRUCE_BX_OPEN_DAY] < 0) {
       if (t->day->open) {
@@ -898,8 +901,7 @@ void truce_bargain_tracker_result(truce_bargain_tracker* t, double* out,
 /* ------------------------------------------------------------ Hook */
 
 static int hook_new(void* user, truce_ctx* tctx, void** state) {
-  return truce_bargain_tracker_new(tctx, user,
-                                   (truce_bargain_tracker**)state);
+  return truce_bargain_tracker_new(tctx, user, (truce_bargain_tracker**)state);
 }
 static int hook_begin(void* st, uint64_t run, unsigned flags,
                       const double* params) {
@@ -921,7 +923,7 @@ int truce_bargain_hook(truce_ctx* ctx, const truce_scenario* sc,
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no negotiation section",
                       truce_scenario_file(sc));
   truce_ensemble_hook h = {TRUCE_BX_COUNT, (void*)sc, hook_new, hook_begin,
-                           hook_day, hook_end, hook_free};
+                           hook_day,       hook_end,  hook_free};
   *out = h;
   return 0;
 }
@@ -946,8 +948,10 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   const truce__model* m = truce__scenario_model(sc);
   if (day == 0) day = m->params.nego.every; /* the first decision day */
   if (day < 1 || day > (int)m->horizon_days)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "day %d is outside the scenario "
-                      "(1 to %d)", day, (int)m->horizon_days);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "day %d is outside the scenario "
+                      "(1 to %d)",
+                      day, (int)m->horizon_days);
   truce_bargain_tracker* t;
   int rc = truce_bargain_tracker_new(ctx, sc, &t);
   if (rc) return rc;
@@ -960,13 +964,16 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
     if (rc == 1) rc = 0;
   }
   if (!rc && !t->have_belief)
-    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "no decision before day %d (the first "
-                    "comes after %d days of fighting)", day, m->params.nego.every);
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                    "no decision before day %d (the first "
+                    "comes after %d days of fighting)",
+                    day, m->params.nego.every);
   if (!rc) {
     truce_war_values w = t->last;
     const truce__nego* n = &t->p->nego;
-    problem P = {sc, n, &w, t->last_day, &t->claims,
-                 n->ceasefire_days > 0 ? &t->cf : NULL, {{0}}};
+    problem P = {sc,          n,          &w,
+                 t->last_day, &t->claims, n->ceasefire_days > 0 ? &t->cf : NULL,
+                 {{0}}};
     rc = solve_full(ctx, &P, n->g_credibility, out);
     if (!rc) {
       (*out)->day = day;
@@ -984,9 +991,8 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
  * packages most often agreed with their median lines, and P(the
  * ceasefire holds 30 and 180 days) among the runs that agree. count[] and
  * xs[] are scratch (nc and R entries). */
-static void agreements(const truce_ensemble* e, uint64_t R, int months,
-                       int nc, double* count, double* xs,
-                       truce_bargain_summary* out) {
+static void agreements(const truce_ensemble* e, uint64_t R, int months, int nc,
+                       double* count, double* xs, truce_bargain_summary* out) {
   size_t agreed = 0, held30 = 0, held180 = 0;
   memset(count, 0, (size_t)nc * sizeof *count);
   for (uint64_t r = 0; r < R; r++) {
@@ -1033,7 +1039,8 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
   memset(out, 0, sizeof *out);
   uint64_t R = truce_ensemble_runs(e);
   if (!truce_ensemble_extras(e, 0))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the ensemble ran without the "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "the ensemble ran without the "
                       "bargaining hook");
   int H = truce_scenario_horizon_days(sc);
   int months = (int)ceil(H / MONTH_DAYS);
@@ -1092,8 +1099,8 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
         m < OPEN_MONTHS ? out->p_open_at_month[m] / (double)R : (double)NAN;
   }
   out->never_fraction = 1 - (double)opened / (double)R;
-  out->open_mean = NAN;
-  for (int q = 0; q < 5; q++) out->open_q[q] = NAN;
+  out->open_mean = (double)NAN;
+  for (int q = 0; q < 5; q++) out->open_q[q] = (double)NAN;
   if (opened) {
     gsl_sort(days, 1, opened);
     out->open_mean = gsl_stats_mean(days, 1, opened);
@@ -1120,7 +1127,7 @@ int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
       out->nash_combo = c;
   out->nash_share =
       out->nash_combo >= 0 ? nash[out->nash_combo] / (double)opened : 0;
-  out->nash_x_median = NAN;
+  out->nash_x_median = (double)NAN;
   if (nx) {
     gsl_sort(xs, 1, nx);
     out->nash_x_median = gsl_stats_median_from_sorted_data(xs, 1, nx);

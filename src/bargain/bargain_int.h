@@ -35,25 +35,23 @@ typedef struct {
 } truce__ceasefire;
 
 typedef struct {
-  double p_now;        /* side 0's share of the combined usable force */
-  double shift_mean;   /* expected change of that share by the end */
+  double p_now;      /* side 0's share of the combined usable force */
+  double shift_mean; /* expected change of that share by the end */
   double shift_sd;
-  double p_hold;       /* P(neither side gains enough to break it) */
-  double resume[2];    /* value side i expects if the war resumes */
+  double p_hold;    /* P(neither side gains enough to break it) */
+  double resume[2]; /* value side i expects if the war resumes */
 } truce__durability;
 
 /* The shift a ceasefire is expected to bring and the probability that the
  * settlement holds through it (docs/bargaining.md, "Commitment"); with
  * `guaranteed` the guarantee's expected sanction deters the side that
  * would break it. `war` holds each side's value of fighting on now. */
-void truce__ceasefire_durability(const truce__ceasefire* c,
-                                 const double war[2], bool guaranteed,
-                                 truce__durability* out);
+void truce__ceasefire_durability(const truce__ceasefire* c, const double war[2],
+                                 bool guaranteed, truce__durability* out);
 
 /* The utility side i must get from a package for the package, valued
  * with its durability (h u + (1 - h) resume), to reach `threshold`. */
-double truce__durable_threshold(double threshold, double p_hold,
-                                double resume);
+double truce__durable_threshold(double threshold, double p_hold, double resume);
 
 /* ------------------------------------------------------- terms.c */
 
@@ -87,8 +85,8 @@ void truce__claims_territory(const truce__claims* cl, int i, int day,
  * signal lower). */
 typedef struct {
   double mu, sd;
-  double bias;        /* added to every signal this side reads */
-  double noise;       /* sd of one month's observed delivery ratio (log) */
+  double bias;  /* added to every signal this side reads */
+  double noise; /* sd of one month's observed delivery ratio (log) */
 } truce__aid_belief;
 
 enum { TRUCE_AID_DELIVERY, TRUCE_AID_VOTE, TRUCE_AID_ELECTION };
@@ -98,8 +96,7 @@ enum { TRUCE_AID_DELIVERY, TRUCE_AID_VOTE, TRUCE_AID_ELECTION };
  * vote (a package blocked or passed, a backer leaving), the log ratio of
  * the aid expected after it; an election widens the belief by `spread`
  * (in quadrature) without moving it. */
-void truce__aid_update(truce__aid_belief* b, int kind, double y,
-                       double spread);
+void truce__aid_update(truce__aid_belief* b, int kind, double y, double spread);
 
 /* Gauss-Hermite nodes and weights for expectations over a normal
  * (GSL's gsl_integration_fixed_hermite, weight exp(-x^2)), filled once. */

@@ -27,8 +27,7 @@
  * empty iff delta (p2 - p1) > p1 + (1 - delta) cB: B cannot be paid now
  * for what it will lose. */
 bool truce_powell_range(double p1, double p2, double cA, double cB,
-                        double delta, double alpha2, double* lo,
-                        double* hi) {
+                        double delta, double alpha2, double* lo, double* hi) {
   double x2 = p2 - cA + alpha2 * (cA + cB);
   x2 = x2 < 0 ? 0 : (x2 > 1 ? 1 : x2);
   double l = p1 * (1 + delta) - cA - delta * x2;
@@ -53,9 +52,8 @@ double truce_powell_shift_max(double p1, double cB, double delta) {
  * b_i = (c_i + q S)/stake_i. If the war resumes side i expects its
  * present value of fighting on moved by the expected shift in its favour,
  * discounted over the ceasefire. */
-void truce__ceasefire_durability(const truce__ceasefire* c,
-                                 const double war[2], bool guaranteed,
-                                 truce__durability* out) {
+void truce__ceasefire_durability(const truce__ceasefire* c, const double war[2],
+                                 bool guaranteed, truce__durability* out) {
   double F0 = c->force[0], F1 = c->force[1];
   double S = F0 + F1;
   out->p_now = S > 0 ? F0 / S : 0.5;

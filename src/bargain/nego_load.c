@@ -57,9 +57,11 @@ static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
     truce__issue* is = &n->issue[n->n_issues];
     char path[96];
     if (!nego_name(fy_node_pair_key(pr), is->name))
-      return truce__load_error(L, TRUCE_EINVAL, m, "bad issue name '%s'; "
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "bad issue name '%s'; "
                                "expected letters, digits, '_' or '-' (at "
-                               "most %d)", is->name, TRUCE_NAME_MAX - 1);
+                               "most %d)",
+                               is->name, TRUCE_NAME_MAX - 1);
     if (!strcmp(is->name, "territory"))
       return truce__load_error(
           L, TRUCE_EINVAL, m,
@@ -135,15 +137,15 @@ static int event_day(truce__loader* L, struct fy_node* at, mark m,
     dv = truce__yaml_lookup(item, "date", &im);
     if (dv && truce__yaml_text(dv, ds, sizeof ds) && truce__date_valid(ds) &&
         L->sc->start[0]) {
-      *day = (int)(truce__date_to_days(ds) -
-                   truce__date_to_days(L->sc->start));
+      *day = (int)(truce__date_to_days(ds) - truce__date_to_days(L->sc->start));
       return 0;
     }
   }
-  return truce__load_error(L, TRUCE_EINVAL, m, "no event named '%s' for "
+  return truce__load_error(L, TRUCE_EINVAL, m,
+                           "no event named '%s' for "
                            "'%s'; expected the name of an event in the "
-                           "events section (with a day or a date)", name,
-                           path);
+                           "events section (with a day or a date)",
+                           name, path);
 }
 
 /* When a claim comes into force or lapses: a day number, a date, or
@@ -168,7 +170,8 @@ static int claim_day(truce__loader* L, struct fy_node* v, mark m,
     if (!L->sc->start[0])
       return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, m),
                                "'%s' gives a date but the scenario has no "
-                               "'start'; expected a day number", path);
+                               "'start'; expected a day number",
+                               path);
     *day = (int)(truce__date_to_days(t) - truce__date_to_days(L->sc->start));
     return 0;
   }
@@ -185,13 +188,14 @@ static int claim_day(truce__loader* L, struct fy_node* v, mark m,
  * of the option it must get at least. */
 static int nego_claims(truce__loader* L, truce__nego* n, int s,
                        struct fy_node* v, mark km, const char* path) {
-  static const char* const ck[] = {"issue", "threshold", "audience_cost",
-                                   "from", "until", "note", "source",
-                                   "claimant", "date"};
+  static const char* const ck[] = {"issue",  "threshold", "audience_cost",
+                                   "from",   "until",     "note",
+                                   "source", "claimant",  "date"};
   if (!fy_node_is_sequence(v))
     return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
                              "wrong type for '%s': found %s; expected a "
-                             "list of claims", path, truce__yaml_kind(v));
+                             "list of claims",
+                             path, truce__yaml_kind(v));
   void* it = NULL;
   struct fy_node* item;
   int idx = 0, rc;
@@ -202,7 +206,8 @@ static int nego_claims(truce__loader* L, truce__nego* n, int s,
     if ((rc = truce__load_keys(L, item, m, sub, ck, sizeof ck / sizeof ck[0])))
       return rc;
     if (n->claims.n == TRUCE_MAX_CLAIMS)
-      return truce__load_error(L, TRUCE_EINVAL, m, "too many claims; "
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "too many claims; "
                                "expected at most %d for both sides",
                                TRUCE_MAX_CLAIMS);
     truce__claim* c = &n->claims.claim[n->claims.n];
@@ -212,50 +217,57 @@ static int nego_claims(truce__loader* L, truce__nego* n, int s,
     mark im = m;
     struct fy_node* x = truce__yaml_lookup(item, "issue", &im);
     if (!x || !truce__yaml_text(x, t, sizeof t))
-      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs issue "
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "'%s' needs issue "
                                "(territory or an issue listed under "
-                               "negotiation.issues)", sub);
+                               "negotiation.issues)",
+                               sub);
     c->issue = strcmp(t, "territory") ? issue_index(n, t) : -1;
     if (c->issue < 0 && strcmp(t, "territory"))
       return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(x, im),
                                "unknown issue '%s' in '%s'; expected "
                                "territory or an issue listed under "
-                               "negotiation.issues", t, sub);
+                               "negotiation.issues",
+                               t, sub);
     im = m;
     x = truce__yaml_lookup(item, "threshold", &im);
     snprintf(full, sizeof full, "%s.threshold", sub);
     if (!x)
-      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs threshold "
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "'%s' needs threshold "
                                "(km2 the side must hold, or the value of the "
-                               "option it must get)", sub);
-    if ((rc = truce__load_in_range(L, x, im, full, 0,
-                                   c->issue < 0 ? 1e8 : 1, false,
-                                   &c->threshold)))
+                               "option it must get)",
+                               sub);
+    if ((rc = truce__load_in_range(L, x, im, full, 0, c->issue < 0 ? 1e8 : 1,
+                                   false, &c->threshold)))
       return rc;
     im = m;
     x = truce__yaml_lookup(item, "audience_cost", &im);
     snprintf(full, sizeof full, "%s.audience_cost", sub);
     t[0] = '\0';
     if (!x)
-      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' needs audience_cost "
-                               "(a utility, or never)", sub);
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "'%s' needs audience_cost "
+                               "(a utility, or never)",
+                               sub);
     if (fy_node_is_scalar(x) && truce__yaml_text(x, t, sizeof t) &&
         !strcmp(t, "never"))
       c->cost = HUGE_VAL;
-    else if ((rc = truce__load_in_range(L, x, im, full, 0, 10, false,
-                                        &c->cost)))
+    else if ((rc =
+                  truce__load_in_range(L, x, im, full, 0, 10, false, &c->cost)))
       return rc;
     static const char* const when[] = {"from", "until"};
     for (int w = 0; w < 2; w++) {
       im = m;
       x = truce__yaml_lookup(item, when[w], &im);
       snprintf(full, sizeof full, "%s.%s", sub, when[w]);
-      if (x && (rc = claim_day(L, x, im, full,
-                               w ? &c->until_day : &c->from_day)))
+      if (x &&
+          (rc = claim_day(L, x, im, full, w ? &c->until_day : &c->from_day)))
         return rc;
     }
     if (c->until_day <= c->from_day)
-      return truce__load_error(L, TRUCE_EINVAL, m, "'%s' lapses before it "
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "'%s' lapses before it "
                                "comes into force; expected until after from",
                                sub);
     n->claims.n++;
@@ -463,8 +475,8 @@ static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
                      mark m) {
   int rc;
   struct fy_node_pair* pr;
-  static const char* const gk[] = {"issue",      "option", "credibility",
-                                   "full_value", "note",   "source",
+  static const char* const gk[] = {"issue",      "option",  "credibility",
+                                   "full_value", "note",    "source",
                                    "claimant",   "strength"};
   if ((rc = truce__load_keys(L, g, m, "negotiation.guarantee", gk, 8)))
     return rc;
@@ -488,9 +500,9 @@ static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
   m2 = m;
   x = truce__yaml_lookup(g, "credibility", &m2);
   const truce__field* cf = &truce__guarantee_credibility_field;
-  if (!x || (rc = truce__load_uncertain(L, x, m2,
-                                        "negotiation.guarantee.credibility",
-                                        cf, cf->off, &n->g_credibility)))
+  if (!x ||
+      (rc = truce__load_uncertain(L, x, m2, "negotiation.guarantee.credibility",
+                                  cf, cf->off, &n->g_credibility)))
     return rc ? rc
               : truce__load_error(L, TRUCE_EINVAL, m,
                                   "'negotiation.guarantee' "
@@ -498,9 +510,9 @@ static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
   m2 = m;
   x = truce__yaml_lookup(g, "strength", &m2);
   const truce__field* sf = &truce__guarantee_strength_field;
-  if (x && (rc = truce__load_uncertain(L, x, m2,
-                                       "negotiation.guarantee.strength", sf,
-                                       sf->off, &n->g_strength)))
+  if (x &&
+      (rc = truce__load_uncertain(L, x, m2, "negotiation.guarantee.strength",
+                                  sf, sf->off, &n->g_strength)))
     return rc;
   m2 = m;
   x = truce__yaml_lookup(g, "full_value", &m2);
@@ -550,8 +562,8 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                    "agreement_per_month_ripe",
                                    "stated_terms"};
   truce__nego* n = &L->sc->model.params.nego;
-  int rc = truce__load_keys(L, v, km, "negotiation", nk,
-                            sizeof nk / sizeof nk[0]);
+  int rc =
+      truce__load_keys(L, v, km, "negotiation", nk, sizeof nk / sizeof nk[0]);
   if (rc) return rc;
   n->present = true;
   n->every = 7;
@@ -581,7 +593,7 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
     if ((rc = truce__load_in_range(L, truce__yaml_lookup(v, key, &m), m,      \
                                    "negotiation." key, lo, hi, integer, &d))) \
       return rc;                                                              \
-    dst = d;                                                                  \
+    dst = (int)d;                                                             \
   }
   NUM_OPT("decision_every_days", 1, 365, true, n->every);
   NUM_OPT("projection_days", 1, 36500, true, n->projection);

@@ -73,8 +73,7 @@ double truce__p_outlast(const truce__quad* q, double mu, double sd,
     double D = (F - theta) / m;
     for (int k = 0; k < TRUCE_QUAD_N; k++) {
       double drain = k_own * exp(mu + sd * q->x[k]);
-      e += q->w[k] *
-           gsl_cdf_ugaussian_P((drain - D - inflow_mean) / inflow_sd);
+      e += q->w[k] * gsl_cdf_ugaussian_P((drain - D - inflow_mean) / inflow_sd);
     }
   } else {
     for (int k = 0; k < TRUCE_QUAD_N; k++)

@@ -20,8 +20,8 @@
 #define MONTH_DAYS 30.436875
 
 static const char* const columns[] = {
-    "kind",       "platform", "question", "forecast_date", "probability",
-    "resolves_by", "outcome", "source",   "claimant"};
+    "kind",        "platform", "question", "forecast_date", "probability",
+    "resolves_by", "outcome",  "source",   "claimant"};
 #define NCOL ((int)(sizeof columns / sizeof columns[0]))
 
 typedef struct {
@@ -52,17 +52,19 @@ static int row(void* user, truce__csv_fields* fs, int line) {
     if (!truce__date_valid(fs->f[c]))
       BAD(c, "%s '%s'; expected YYYY-MM-DD", columns[c], fs->f[c]);
   double outcome;
-  if (truce__parse_number(fs->f[6], &outcome) ||
-      (outcome != 0 && outcome != 1))
+  if (truce__parse_number(fs->f[6], &outcome) || (outcome != 0 && outcome != 1))
     BAD(6, "outcome '%s'; expected 0 or 1", fs->f[6]);
   if (!fs->f[7][0] || !fs->f[8][0])
-    BAD(fs->f[7][0] ? 8 : 7, "an empty %s; expected where the row comes "
-        "from and who claims it", fs->f[7][0] ? "claimant" : "source");
+    BAD(fs->f[7][0] ? 8 : 7,
+        "an empty %s; expected where the row comes "
+        "from and who claims it",
+        fs->f[7][0] ? "claimant" : "source");
   long until = truce__date_to_days(fs->f[5]) - S->start;
   truce_bargain_scores* o = S->out;
   if (rec) {
     if (outcome != 0)
-      BAD(6, "a record of agreement; expected outcome 0 (no agreement up "
+      BAD(6,
+          "a record of agreement; expected outcome 0 (no agreement up "
           "to the date)");
     if (until > o->record_days) o->record_days = until;
     return 0;
@@ -92,26 +94,33 @@ int truce_bargain_score(truce_ctx* ctx, const truce_scenario* sc,
   memset(out, 0, sizeof *out);
   const char* start = truce_scenario_start(sc);
   if (!start)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no start date; expected one "
-                      "to date the forecast", truce_scenario_file(sc));
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s has no start date; expected one "
+                      "to date the forecast",
+                      truce_scenario_file(sc));
   if (!b->talks)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no talks (negotiation."
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s has no talks (negotiation."
                       "agreement_per_month_open or _ripe); expected them to "
-                      "score P(agreement)", truce_scenario_file(sc));
+                      "score P(agreement)",
+                      truce_scenario_file(sc));
   scorer S = {ctx, path, truce__date_to_days(start), b, out};
-  int rc = truce__csv_each(ctx, path, "a CSV of the record and published "
-                           "forecasts", columns, NCOL, row, &S);
+  int rc = truce__csv_each(ctx, path,
+                           "a CSV of the record and published "
+                           "forecasts",
+                           columns, NCOL, row, &S);
   if (rc) return rc;
   /* months wholly inside both the record and the horizon */
   int m = (int)floor((double)out->record_days / MONTH_DAYS);
   if (m > b->months) m = b->months;
   out->months = m;
-  out->brier = NAN;
-  out->log_no_agreement = NAN;
+  out->brier = (double)NAN;
+  out->log_no_agreement = (double)NAN;
   out->log_even = log(0.5);
   if (m > 0) {
     double s = 0;
-    for (int k = 0; k < m; k++) s += b->p_agree_by_month[k] * b->p_agree_by_month[k];
+    for (int k = 0; k < m; k++)
+      s += b->p_agree_by_month[k] * b->p_agree_by_month[k];
     out->brier = s / m;
     out->log_no_agreement = log1p(-b->p_agree_by_month[m - 1]);
   }

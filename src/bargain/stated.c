@@ -20,8 +20,8 @@
 
 #define NEVER LONG_MIN /* no statement yet */
 
-static const char* const columns[] = {"date",  "side",     "issue", "value",
-                                      "unit",  "claimant", "source"};
+static const char* const columns[] = {"date", "side",     "issue", "value",
+                                      "unit", "claimant", "source"};
 #define NCOL (sizeof columns / sizeof columns[0])
 
 typedef struct {
@@ -45,7 +45,8 @@ typedef struct {
   long date[2][TRUCE_MAX_ISSUES + 1]; /* last statement per issue; slot 0:
                                          territory */
   int option[2][TRUCE_MAX_ISSUES];
-  double line[2]; /* side 0's share of the contested area; NAN: contact */
+  double
+      line[2]; /* side 0's share of the contested area; (double)NAN: contact */
   long latest[2];
   char claimants[2][256];
 } terms;
@@ -84,20 +85,24 @@ static int row(void* user, truce__csv_fields* fs, int line) {
     for (int q = 0; q < n->n_issues; q++)
       if (!strcmp(n->issue[q].name, fs->f[2])) k = q;
     if (k < 0)
-      return fail(w, fs->col[2], "issue '%s'; expected 'territory' or an "
-                  "issue of the scenario's negotiation section", fs->f[2]);
+      return fail(w, fs->col[2],
+                  "issue '%s'; expected 'territory' or an "
+                  "issue of the scenario's negotiation section",
+                  fs->f[2]);
   }
   for (int c = 5; c < 7; c++)
     if (!fs->f[c][0])
-      return fail(w, fs->col[c], "an empty %s; expected who made the claim "
-                  "and where it was published", columns[c]);
-  double x = NAN;
+      return fail(w, fs->col[c],
+                  "an empty %s; expected who made the claim "
+                  "and where it was published",
+                  columns[c]);
+  double x = (double)NAN;
   int o = -1;
   if (k < 0 && strcmp(fs->f[3], "contact")) {
     double km2;
-    if (truce__parse_number(fs->f[3], &km2) || !(km2 >= 0) ||
-        km2 > p->area_km2)
-      return fail(w, fs->col[3], "territory '%s'; expected the km2 left to "
+    if (truce__parse_number(fs->f[3], &km2) || !(km2 >= 0) || km2 > p->area_km2)
+      return fail(w, fs->col[3],
+                  "territory '%s'; expected the km2 left to "
                   "side '%s' (0 to front.area_km2 = %g) or 'contact'",
                   fs->f[3], truce_scenario_side_id(sc, 0), p->area_km2);
     x = (km2 / p->area_km2 - (1 - n->contested)) / n->contested;
@@ -106,14 +111,18 @@ static int row(void* user, truce__csv_fields* fs, int line) {
     for (int q = 0; q < n->issue[k].n_options; q++)
       if (!strcmp(n->issue[k].option[q], fs->f[3])) o = q;
     if (o < 0)
-      return fail(w, fs->col[3], "option '%s'; expected an option of issue "
-                  "'%s'", fs->f[3], n->issue[k].name);
+      return fail(w, fs->col[3],
+                  "option '%s'; expected an option of issue "
+                  "'%s'",
+                  fs->f[3], n->issue[k].name);
   }
   long day = truce__date_to_days(fs->f[0]);
   if (day > upto || day < t->date[i][k + 1]) return 0;
   t->date[i][k + 1] = day;
-  if (k < 0) t->line[i] = x;
-  else t->option[i][k] = o;
+  if (k < 0)
+    t->line[i] = x;
+  else
+    t->option[i][k] = o;
   if (day > t->latest[i]) t->latest[i] = day;
   add_claimant(t->claimants[i], sizeof t->claimants[i], fs->f[5]);
   return 0;
@@ -121,11 +130,11 @@ static int row(void* user, truce__csv_fields* fs, int line) {
 
 static int read_terms(truce_ctx* ctx, const truce_scenario* sc,
                       const char* path, long upto, terms* t) {
-  reader R = {{ctx, path, 0}, sc, &truce__scenario_model(sc)->params, upto,
-              t};
-  return truce__csv_each(ctx, path, "a CSV of stated terms (date, side, "
-                         "issue, value, unit, claimant, source)", columns,
-                         (int)NCOL, row, &R);
+  reader R = {{ctx, path, 0}, sc, &truce__scenario_model(sc)->params, upto, t};
+  return truce__csv_each(ctx, path,
+                         "a CSV of stated terms (date, side, "
+                         "issue, value, unit, claimant, source)",
+                         columns, (int)NCOL, row, &R);
 }
 
 int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,
@@ -135,14 +144,15 @@ int truce_bargain_stated(truce_ctx* ctx, const truce_scenario* sc,
   const truce__nego* n = &truce__scenario_model(sc)->params.nego;
   const char* start = truce_scenario_start(sc);
   if (!start)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s has no start date; expected one "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s has no start date; expected one "
                       "to date the day's stated terms",
                       truce_scenario_file(sc));
   long upto = truce__date_to_days(start) + d->day;
   terms t;
   memset(&t, 0, sizeof t);
   for (int i = 0; i < 2; i++) {
-    t.line[i] = NAN;
+    t.line[i] = (double)NAN;
     t.latest[i] = NEVER;
     for (int k = 0; k <= TRUCE_MAX_ISSUES; k++) t.date[i][k] = NEVER;
     for (int k = 0; k < n->n_issues; k++)

@@ -41,8 +41,7 @@ double truce__claims_discrete_cost(const truce__claims* cl, int i, int day,
  * pays for it. Without claims in force this is the closed form of
  * docs/bargaining.md, "The bargaining range", to the bit. */
 void truce__claims_territory(const truce__claims* cl, int i, int day,
-                             double need, double w, double* lo,
-                             double* hi) {
+                             double need, double w, double* lo, double* hi) {
   double t[TRUCE_MAX_CLAIMS], c[TRUCE_MAX_CLAIMS];
   int n = 0;
   for (int k = 0; cl && k < cl->n; k++) {

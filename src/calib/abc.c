@@ -19,8 +19,7 @@
 #define LOG_TABLE 65536
 
 const char* truce_battle_law_name(int law) {
-  static const char* const n[] = {"linear", "square", "logarithmic",
-                                  "fatigue"};
+  static const char* const n[] = {"linear", "square", "logarithmic", "fatigue"};
   return law >= 0 && law < TRUCE_BATTLE_LAWS ? n[law] : "?";
 }
 
@@ -96,8 +95,10 @@ int truce_battles_load(truce_ctx* ctx, const char* path, truce_battle** out,
   truce_battle* nb = NULL;
   if (!rc && *n < cap) { /* to the size truce_battles_free passes */
     nb = truce__realloc(ctx, b, cap * sizeof *b, *n * sizeof *b);
-    if (!nb) rc = TRUCE_ENOMEM;
-    else b = nb;
+    if (!nb)
+      rc = TRUCE_ENOMEM;
+    else
+      b = nb;
   }
   if (rc) {
     truce__free(ctx, b, cap * sizeof *b);
@@ -130,8 +131,7 @@ static inline double whole(double v) {
 
 static inline __attribute__((always_inline)) long fight_lanes(
     const int law, const double* ratio, const truce_battle* bt, size_t n,
-    size_t m, const size_t* order, const double* inv, long ninv,
-    double* cas) {
+    size_t m, const size_t* order, const double* inv, long ninv, double* cas) {
   double r[LANES], b[LANES], rrem[LANES], brem[LANES], kb[LANES], kr[LANES];
   long st[LANES];
   size_t which[LANES], next = 0;
@@ -142,21 +142,21 @@ static inline __attribute__((always_inline)) long fight_lanes(
     st[j] = 0;
     which[j] = m;
   }
-#define LOAD(j)                                                             \
-  do {                                                                      \
-    size_t at = order ? order[next] : next;                                 \
-    const truce_battle* t = &bt[at % n];                                    \
-    which[j] = at;                                                          \
-    r[j] = t->r0;                                                           \
-    b[j] = t->b0;                                                           \
-    rrem[j] = t->r0 - t->rc;                                                \
-    brem[j] = t->b0 - t->bc;                                                \
-    kb[j] = law == TRUCE_BATTLE_LINEAR                                      \
-                ? 100 / (t->b0 * t->r0)                                     \
-                : 100 / (t->b0 > t->r0 ? t->b0 : t->r0);                    \
-    kr[j] = kb[j] * ratio[at];                                              \
-    st[j] = 0;                                                              \
-    next++;                                                                 \
+#define LOAD(j)                                          \
+  do {                                                   \
+    size_t at = order ? order[next] : next;              \
+    const truce_battle* t = &bt[at % n];                 \
+    which[j] = at;                                       \
+    r[j] = t->r0;                                        \
+    b[j] = t->b0;                                        \
+    rrem[j] = t->r0 - t->rc;                             \
+    brem[j] = t->b0 - t->bc;                             \
+    kb[j] = law == TRUCE_BATTLE_LINEAR                   \
+                ? 100 / (t->b0 * t->r0)                  \
+                : 100 / (t->b0 > t->r0 ? t->b0 : t->r0); \
+    kr[j] = kb[j] * ratio[at];                           \
+    st[j] = 0;                                           \
+    next++;                                              \
   } while (0)
   for (int j = 0; j < LANES && next < m; j++, live++) LOAD(j);
   while (live) {
@@ -206,14 +206,14 @@ static long fight(int law, const double* ratio, const truce_battle* bt,
                   long ninv, double* cas) {
   switch (law) {
     case TRUCE_BATTLE_LINEAR:
-      return fight_lanes(TRUCE_BATTLE_LINEAR, ratio, bt, n, m, order, inv,
-                         ninv, cas);
+      return fight_lanes(TRUCE_BATTLE_LINEAR, ratio, bt, n, m, order, inv, ninv,
+                         cas);
     case TRUCE_BATTLE_SQUARE:
-      return fight_lanes(TRUCE_BATTLE_SQUARE, ratio, bt, n, m, order, inv,
-                         ninv, cas);
+      return fight_lanes(TRUCE_BATTLE_SQUARE, ratio, bt, n, m, order, inv, ninv,
+                         cas);
     case TRUCE_BATTLE_LOGARITHMIC:
-      return fight_lanes(TRUCE_BATTLE_LOGARITHMIC, ratio, bt, n, m, order,
-                         inv, ninv, cas);
+      return fight_lanes(TRUCE_BATTLE_LOGARITHMIC, ratio, bt, n, m, order, inv,
+                         ninv, cas);
     default:
       return fight_lanes(TRUCE_BATTLE_FATIGUE, ratio, bt, n, m, order, inv,
                          ninv, cas);
@@ -225,8 +225,8 @@ long truce_battle_simulate(int law, double ratio, const truce_battle* b,
   return fight(law, &ratio, b, 1, 1, NULL, NULL, 0, cas);
 }
 
-long truce_battles_simulate(int law, const double* ratio,
-                            const truce_battle* b, size_t n, double* cas) {
+long truce_battles_simulate(int law, const double* ratio, const truce_battle* b,
+                            size_t n, double* cas) {
   return fight(law, ratio, b, n, n, NULL, NULL, 0, cas);
 }
 
@@ -275,7 +275,8 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
   if (!ctx || !bt || !n || !o || !out || o->runs < 1 ||
       !(o->tolerance > 0 && o->tolerance <= 1) || !(o->mu_max > 0) ||
       !(o->sd_max > 0))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "ABC needs battles, at least one "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "ABC needs battles, at least one "
                       "run, a tolerance in (0, 1] and positive prior bounds");
   memset(out, 0, sizeof *out);
   int threads = o->threads > 0 ? o->threads : omp_get_max_threads();
@@ -284,7 +285,8 @@ int truce_abc_select(truce_ctx* ctx, const truce_battle* bt, size_t n,
   double* lg = truce__malloc(ctx, LOG_TABLE * sizeof(double));
   double* work =
       truce__malloc(ctx, (size_t)threads * 3 * BLOCK * n * sizeof(double));
-  size_t* ords = truce__malloc(ctx, (size_t)threads * BLOCK * n * sizeof(size_t));
+  size_t* ords =
+      truce__malloc(ctx, (size_t)threads * BLOCK * n * sizeof(size_t));
   size_t* order = truce__malloc(ctx, TRUCE_BATTLE_LAWS * n * sizeof(size_t));
   battle_len* len = truce__malloc(ctx, n * sizeof *len);
   int rc = (!rs || !rng || !lg || !work || !ords || !order || !len)

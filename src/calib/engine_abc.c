@@ -22,9 +22,9 @@
 #define STOP 1 /* the day callback's "enough days" */
 
 typedef struct {
-  int last;          /* record days 0..last */
-  double* front[2];  /* [day] */
-  double* cum[2];    /* cumulative casualties at the start of day */
+  int last;         /* record days 0..last */
+  double* front[2]; /* [day] */
+  double* cum[2];   /* cumulative casualties at the start of day */
 } path;
 
 static int rec(void* u, const truce_day* d) {
@@ -63,9 +63,9 @@ static int work(truce_ctx* tctx, const truce_scenario* sc, const truce_obs* ob,
       double d = 0;
       for (size_t k = 0; k < nob; k++) {
         const truce_obs* o = &ob[k];
-        double sim_v = o->var == 0 ? p.front[o->side][o->day]
-                                   : p.cum[o->side][o->day + 1] -
-                                         p.cum[o->side][o->day];
+        double sim_v =
+            o->var == 0 ? p.front[o->side][o->day]
+                        : p.cum[o->side][o->day + 1] - p.cum[o->side][o->day];
         double z = (sim_v - o->value) / scale[o->side][o->var];
         d += z * z;
       }
@@ -87,18 +87,22 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
                         truce_engine_abc_result* out) {
   if (!ctx || !o || !sc || !opt || !out || opt->runs < 1 ||
       !(opt->tolerance > 0 && opt->tolerance <= 1))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "ABC needs observations, a "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "ABC needs observations, a "
                       "scenario, at least one run and a tolerance in (0, 1]");
   memset(out, 0, sizeof *out);
   const size_t np = truce_scenario_uncertain_count(sc);
   if (np == 0)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s: no uncertain numbers to "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s: no uncertain numbers to "
                       "calibrate; expected the numbers to fit given as ranges "
                       "{value, low, high} or distributions",
                       truce_scenario_file(sc));
   if (np > TRUCE_ABC_MAXPAR)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu uncertain numbers; ABC takes "
-                      "at most %d", np, TRUCE_ABC_MAXPAR);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%zu uncertain numbers; ABC takes "
+                      "at most %d",
+                      np, TRUCE_ABC_MAXPAR);
   size_t nob;
   const truce_obs* ob = truce_observed_rows(o, &nob);
   int last = 0;
@@ -111,9 +115,11 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
   }
   int horizon = truce_scenario_horizon_days(sc);
   if (last > horizon)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the observations run to day %d "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "the observations run to day %d "
                       "but %s's horizon is %d days; expected a horizon that "
-                      "covers them", last, truce_scenario_file(sc), horizon);
+                      "covers them",
+                      last, truce_scenario_file(sc), horizon);
   double scale[2][2];
   for (int s = 0; s < 2; s++)
     for (int v = 0; v < 2; v++) {

@@ -16,7 +16,8 @@
 int truce_engel(truce_ctx* ctx, const double* x, const double* y, size_t n,
                 double cx, double cy, double* a, double* b) {
   if (!ctx || !x || !y || !a || !b || n < 1)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "Engel's estimators need at least "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "Engel's estimators need at least "
                       "one day of both series");
   double ix = 0, iy = 0;
   for (size_t i = 0; i < n; i++) {
@@ -24,7 +25,8 @@ int truce_engel(truce_ctx* ctx, const double* x, const double* y, size_t n,
     iy += 0.5 * (y[i] + y[i + 1]);
   }
   if (!(ix > 0 && iy > 0))
-    return TRUCE_FAIL(ctx, TRUCE_EDOM, "a side has no strength over the "
+    return TRUCE_FAIL(ctx, TRUCE_EDOM,
+                      "a side has no strength over the "
                       "period; the rates are undefined");
   *a = cx / iy;
   *b = cy / ix;
@@ -36,7 +38,8 @@ int truce_fit(truce_ctx* ctx, int law, const double* x, const double* cx,
               double se[2], double* ssr) {
   if (!ctx || !x || !cx || !y || !cy || !coef || !ssr || n < 2 || law < 0 ||
       (size_t)law >= truce__n_laws || truce__laws[law].n_params)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a closed-form fit needs a law "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "a closed-form fit needs a law "
                       "without exponent parameters and at least two days of "
                       "both series");
   const truce__law* l = &truce__laws[law];
@@ -56,8 +59,10 @@ int truce_fit(truce_ctx* ctx, int law, const double* x, const double* cx,
                              enemy[i], own[i]);
     double c, cov, s;
     if (gsl_fit_mul(d, 1, cas, 1, n, &c, &cov, &s) != 0 || !isfinite(c)) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "the %s fit is degenerate (no "
-                      "variation in its driver)", l->name);
+      rc = TRUCE_FAIL(ctx, TRUCE_EDOM,
+                      "the %s fit is degenerate (no "
+                      "variation in its driver)",
+                      l->name);
       break;
     }
     coef[side] = c;

@@ -159,12 +159,12 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
   size_t lines = 1;
   for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
   size_t n0 = o->n, cap = o->n + lines;
-  obs_row* rows = truce__realloc(ctx, o->rows, o->cap * sizeof *rows,
-                                 cap * sizeof *rows);
-  char** files = rows ? truce__realloc(ctx, o->files,
-                                       o->n_files * sizeof *files,
-                                       (o->n_files + 1) * sizeof *files)
-                      : NULL;
+  obs_row* rows =
+      truce__realloc(ctx, o->rows, o->cap * sizeof *rows, cap * sizeof *rows);
+  char** files = rows
+                     ? truce__realloc(ctx, o->files, o->n_files * sizeof *files,
+                                      (o->n_files + 1) * sizeof *files)
+                     : NULL;
   if (rows) {
     o->rows = rows;
     o->cap = cap;
@@ -303,8 +303,10 @@ double truce_hindcast_pit(const double* x, size_t n, double y) {
   size_t lo = 0, hi = n; /* first index with x >= y */
   while (lo < hi) {
     size_t m = lo + (hi - lo) / 2;
-    if (x[m] < y) lo = m + 1;
-    else hi = m;
+    if (x[m] < y)
+      lo = m + 1;
+    else
+      hi = m;
   }
   size_t eq = lo;
   while (eq < n && x[eq] == y) eq++;
@@ -328,11 +330,14 @@ int truce_hindcast_pit_shape(const unsigned hist[10]) {
 }
 
 const char* truce_hindcast_pit_shape_name(int shape) {
-  static const char* const names[] = {
-      "no U, skew or hump", "observed above the runs", "observed below the runs",
-      "U-shaped: bands too narrow", "observed above the median mostly",
-      "observed below the median mostly", "humped: bands too wide",
-      "too few points to read"};
+  static const char* const names[] = {"no U, skew or hump",
+                                      "observed above the runs",
+                                      "observed below the runs",
+                                      "U-shaped: bands too narrow",
+                                      "observed above the median mostly",
+                                      "observed below the median mostly",
+                                      "humped: bands too wide",
+                                      "too few points to read"};
   return shape >= 0 && shape <= TRUCE_PIT_FEW ? names[shape] : "?";
 }
 
@@ -514,8 +519,10 @@ static void pair_stats(truce_hindcast_pair* pr, const truce_hindcast_group* cg,
          *ma = mc + cg->n_points;
   for (size_t i = 0, j = 0; i < cg->n_points && j < ag->n_points;) {
     const truce_hindcast_point *c = &cg->points[i], *a = &ag->points[j];
-    if (c->day < a->day) i++;
-    else if (a->day < c->day) j++;
+    if (c->day < a->day)
+      i++;
+    else if (a->day < c->day)
+      j++;
     else {
       oc[k] = c->observed;
       oa[k] = a->observed;
@@ -542,8 +549,10 @@ static void pair_stats(truce_hindcast_pair* pr, const truce_hindcast_group* cg,
     double m0 = i ? mc[i - 1] : 0, n0 = i ? ma[i - 1] : 0;
     truce_hindcast_year* yr = &pr->year[pr->n_years++];
     yr->year = y;
-    if (i) snprintf(yr->from, sizeof yr->from, "%s", dates[i - 1]->date);
-    else snprintf(yr->from, sizeof yr->from, "origin");
+    if (i)
+      snprintf(yr->from, sizeof yr->from, "%s", dates[i - 1]->date);
+    else
+      snprintf(yr->from, sizeof yr->from, "origin");
     snprintf(yr->to, sizeof yr->to, "%s", dates[last]->date);
     yr->cas_observed = oc[last] - c0;
     yr->km2_observed = oa[last] - a0;
@@ -551,7 +560,8 @@ static void pair_stats(truce_hindcast_pair* pr, const truce_hindcast_group* cg,
     yr->km2_median = ma[last] - n0;
     yr->observed = yr->km2_observed > 0 ? yr->cas_observed / yr->km2_observed
                                         : (double)NAN;
-    yr->median = yr->km2_median > 0 ? yr->cas_median / yr->km2_median : (double)NAN;
+    yr->median =
+        yr->km2_median > 0 ? yr->cas_median / yr->km2_median : (double)NAN;
   }
   /* monthly increments from the origin */
   for (size_t i = k; i-- > 0;) {
@@ -643,8 +653,8 @@ static int build_groups(truce_hindcast* h, const truce_scenario* sc,
 
 /* Quantities and cells of the points, into a plan; cell_of[p] is point
  * p's cell. */
-static int build_plan(truce_hindcast* h, const truce_scenario* sc,
-                      quantity* qs, cell* cells, size_t* cell_of, plan* pl) {
+static int build_plan(truce_hindcast* h, const truce_scenario* sc, quantity* qs,
+                      cell* cells, size_t* cell_of, plan* pl) {
   size_t nq = 0, nc = 0, p = 0;
   int* qof = truce__calloc(h->ctx, h->n_groups + 1, sizeof(int));
   if (!qof) return TRUCE_ENOMEM;
@@ -657,8 +667,8 @@ static int build_plan(truce_hindcast* h, const truce_scenario* sc,
     while (k < nq && (qs[k].kind != q.kind || qs[k].index != q.index)) k++;
     if (k == nq) qs[nq++] = q;
     qof[g] = (int)k;
-    for (size_t i = 0; i < G->n_points; i++) cells[nc++] =
-        (cell){(int)k, G->points[i].day};
+    for (size_t i = 0; i < G->n_points; i++)
+      cells[nc++] = (cell){(int)k, G->points[i].day};
   }
   qsort(cells, nc, sizeof *cells, cmp_cell);
   size_t u = 0;
@@ -685,8 +695,7 @@ static int build_plan(truce_hindcast* h, const truce_scenario* sc,
 static int score(truce_hindcast* h, const truce_ensemble* e,
                  const size_t* cell_of, size_t nc) {
   const uint64_t runs = h->runs;
-  double* sorted = truce__calloc(h->ctx, (size_t)runs * nc + 1,
-                                 sizeof(double));
+  double* sorted = truce__calloc(h->ctx, (size_t)runs * nc + 1, sizeof(double));
   if (!sorted) return TRUCE_ENOMEM;
   for (size_t c = 0; c < nc; c++) {
     double* s = sorted + c * runs;
@@ -758,16 +767,19 @@ int truce_hindcast_run(truce_ctx* ctx, const truce_scenario* sc,
                        const truce_hindcast_obs* o,
                        const truce_hindcast_opts* opts, truce_hindcast** out) {
   if (!ctx || !sc || !o || !out)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a hindcast needs a scenario and "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "a hindcast needs a scenario and "
                       "observed series");
   *out = NULL;
   const char* start = truce_scenario_start(sc);
   if (!start || !start[0])
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s: no start date; expected "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s: no start date; expected "
                       "'start: YYYY-MM-DD' to date the observations against",
                       truce_scenario_file(sc));
   if (!o->n)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "no observed rows; expected at "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "no observed rows; expected at "
                       "least one observed-series file with rows");
   truce_hindcast* h = truce__calloc(ctx, 1, sizeof *h);
   ranked* rk = truce__calloc(ctx, o->n, sizeof *rk);
@@ -783,14 +795,16 @@ int truce_hindcast_run(truce_ctx* ctx, const truce_scenario* sc,
   plan pl;
   if (!rc) rc = build_plan(h, sc, qs, cells, cell_of, &pl);
   if (!rc && !pl.nc)
-    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "no observation falls after %s's "
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                    "no observation falls after %s's "
                     "start (%s) and within its horizon (%d days); expected "
-                    "rows dated in between", truce_scenario_file(sc), start,
+                    "rows dated in between",
+                    truce_scenario_file(sc), start,
                     truce_scenario_horizon_days(sc));
   truce_ensemble* e = NULL;
   if (!rc) {
-    truce_ensemble_hook hook = {pl.nc, &pl, hk_new, hk_begin, hk_day,
-                                hk_end, hk_free};
+    truce_ensemble_hook hook = {pl.nc,  &pl,    hk_new, hk_begin,
+                                hk_day, hk_end, hk_free};
     truce_ensemble_opts eo = {0};
     eo.runs = h->runs;
     eo.threads = opts ? opts->threads : 0;

@@ -104,7 +104,8 @@ static int solve(const model* m, gsl_matrix* cov, int* converged) {
   double th[TRUCE_CALIB_MAXPAR];
   for (size_t j = 0; j < np; j++) th[j] = m->full[m->free_ix[j]];
   size_t nr = m->n + m->n_prior;
-  gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
+  gsl_multifit_nlinear_parameters fp =
+      gsl_multifit_nlinear_default_parameters();
   gsl_multifit_nlinear_workspace* w =
       gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, nr, np);
   if (!w) return TRUCE_ENOMEM; /* the caller records it */
@@ -141,8 +142,10 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   /* bias entries: (source index, side) -> parameter */
   size_t ne = spec->n_bias, nbp = 0;
   if (2 + 2 + ne > TRUCE_CALIB_MAXPAR || nsrc > TRUCE_CALIB_MAXPAR)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "too many sources or bias factors; "
-                      "expected at most %d in all", TRUCE_CALIB_MAXPAR - 4);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "too many sources or bias factors; "
+                      "expected at most %d in all",
+                      TRUCE_CALIB_MAXPAR - 4);
   int esrc[TRUCE_CALIB_MAXPAR], bpar[TRUCE_CALIB_MAXPAR];
   double fixed[TRUCE_CALIB_MAXPAR], pm[TRUCE_CALIB_MAXPAR],
       ps[TRUCE_CALIB_MAXPAR];
@@ -154,10 +157,13 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
       if (b->source && !strcmp(b->source, truce_observed_source(ob, k)))
         esrc[e] = (int)k;
     if (esrc[e] < 0)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bias for source '%s': the "
-                        "observed file has no such source", b->source);
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "bias for source '%s': the "
+                        "observed file has no such source",
+                        b->source);
     if (!(b->median > 0) || !(b->sdlog >= 0) || b->side < -1 || b->side > 1)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "bias for source '%s': expected a "
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "bias for source '%s': expected a "
                         "median > 0, an sdlog >= 0 and side -1, 0 or 1",
                         b->source);
     pm[e] = log(b->median);
@@ -176,10 +182,12 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   int rc = (!col || !obs || !sigma || !fr) ? TRUCE_ENOMEM : 0;
   size_t n = 0;
   if (!rc) {
-    for (int k = 0; k < 4; k++) truce_observed_column(ob, k, fr + (size_t)k * nd);
+    for (int k = 0; k < 4; k++)
+      truce_observed_column(ob, k, fr + (size_t)k * nd);
     for (int d = 0; d <= maxday; d++) col[d] = -1;
     for (size_t i = 0; i < nd; i++)
-      if (fr[i] > 0 && fr[2 * nd + i] > 0) col[truce_observed_day(ob, i)] = (int)i;
+      if (fr[i] > 0 && fr[2 * nd + i] > 0)
+        col[truce_observed_day(ob, i)] = (int)i;
     for (size_t r = 0; r < nrows; r++) {
       const truce_obs* w = &rows[r];
       if (w->var != 1 || w->day > maxday || col[w->day] < 0) continue;
@@ -193,8 +201,8 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
       o->y = fr[(size_t)(2 * (1 - w->side)) * nd + i];
       o->bias = -1;
       for (size_t e = 0; e < ne; e++)
-        if (esrc[e] == w->source && (spec->bias[e].side < 0 ||
-                                     spec->bias[e].side == w->side))
+        if (esrc[e] == w->source &&
+            (spec->bias[e].side < 0 || spec->bias[e].side == w->side))
           o->bias = (int)e;
     }
   }
@@ -209,7 +217,8 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
              truce_scenario_side_id(sc, (size_t)(1 - j)));
     double v = 0;
     if (held[j] && (truce_scenario_get(ctx, sc, path, &v) || !(v > 0)))
-      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "no casualty figures for side '%s' "
+      rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "no casualty figures for side '%s' "
                       "and no positive %s in the scenario to hold",
                       truce_scenario_side_id(sc, (size_t)j), path);
     th[j] = held[j] ? log(v) : 0;
@@ -217,15 +226,16 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
   for (size_t j = 0; j < nfull; j++)
     if (j >= 2 || !held[j]) free_ix[np++] = j;
   if (!rc && n < np + 1)
-    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "%zu casualty observations on days "
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                    "%zu casualty observations on days "
                     "with both fronts observed; the %s law needs more than "
-                    "%zu", n, law->name, np);
+                    "%zu",
+                    n, law->name, np);
   if (!rc && !(cov = gsl_matrix_alloc(np, np)))
     rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM,
                     "out of memory (GSL's covariance matrix, %zu x %zu)", np,
                     np);
-  model m = {law, n, nbp, obs, sigma, fixed, bpar, pm, ps, ne, th, free_ix,
-             np};
+  model m = {law, n, nbp, obs, sigma, fixed, bpar, pm, ps, ne, th, free_ix, np};
   if (!rc) {
     /* start: the law's parameters at their starts, then each side's
      * ratio estimator for the law's driver */
@@ -243,8 +253,10 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
                                    truce__law_time_factor(law, obs[i].day),
                                    obs[i].y, obs[i].x);
       double bf = obs[i].bias >= 0 ? spec->bias[obs[i].bias].median : 1;
-      if (obs[i].side) sc1 += obs[i].value / bf, sd1 += drv;
-      else sc0 += obs[i].value / bf, sd0 += drv;
+      if (obs[i].side)
+        sc1 += obs[i].value / bf, sd1 += drv;
+      else
+        sc0 += obs[i].value / bf, sd0 += drv;
     }
     if (!held[0]) th[0] = log(sd0 > 0 && sc0 > 0 ? sc0 / sd0 : 1e-6);
     if (!held[1]) th[1] = log(sd1 > 0 && sc1 > 0 ? sc1 / sd1 : 1e-6);
@@ -278,7 +290,8 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
       moved |= fabs(th[j] - before[j]) > 1e-9 * (1 + fabs(before[j]));
     if (it > 0 && was && !moved) out->converged = 1;
     if (rc) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "the %s fit is degenerate (its "
+      rc = TRUCE_FAIL(ctx, TRUCE_EDOM,
+                      "the %s fit is degenerate (its "
                       "parameters are not identified by these data)",
                       law->name);
       break;
@@ -335,9 +348,10 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
         size_t e = 0;
         while (bpar[e] != (int)j) e++;
         const truce_source_bias* b = &spec->bias[e];
-        if (b->side < 0) snprintf(nm, sizeof nm, "bias.%s", b->source);
-        else snprintf(nm, sizeof nm, "bias.%s.%s", b->source,
-                      b->side ? id1 : id0);
+        if (b->side < 0)
+          snprintf(nm, sizeof nm, "bias.%s", b->source);
+        else
+          snprintf(nm, sizeof nm, "bias.%s.%s", b->source, b->side ? id1 : id0);
         set_par(p, nm, exp(t), exp(t) * s, exp(t - Z90 * s), exp(t + Z90 * s));
       }
     }
@@ -346,12 +360,13 @@ int truce_calibrate(truce_ctx* ctx, const truce_observed* ob,
       if (!n_k[k]) continue;
       ssr += ssr_k[k];
       double v = sigma[k] * sigma[k];
-      ll += -0.5 * (double)n_k[k] * log(2 * 3.141592653589793 * v) - ssr_k[k] / (2 * v);
+      ll += -0.5 * (double)n_k[k] * log(2 * 3.141592653589793 * v) -
+            ssr_k[k] / (2 * v);
       if (!spec->pooled_noise || out->n_noise == 0) {
         snprintf(nm, sizeof nm, "noise.%s",
                  spec->pooled_noise ? "pooled" : truce_observed_source(ob, k));
         truce_calib_param* p = &out->noise[out->n_noise++];
-        set_par(p, nm, sigma[k], NAN, NAN, NAN);
+        set_par(p, nm, sigma[k], (double)NAN, (double)NAN, (double)NAN);
       }
     }
     out->ssr = ssr;

@@ -71,15 +71,18 @@ static int columns(truce_observed* o, const char* what) {
   }
   for (size_t d = 0; d < nd; d++) {
     const double* r = by + d * 8;
-    if (!r[4] || !r[6]) continue;
+    if (r[4] == 0 || r[6] == 0) continue;
     for (int k = 0; k < 4; k++)
-      o->v[o->n * 4 + (size_t)k] = r[4 + k] ? r[k] / r[4 + k] : (double)NAN;
+      o->v[o->n * 4 + (size_t)k] =
+          r[4 + k] != 0 ? r[k] / r[4 + k] : (double)NAN;
     o->day[o->n++] = (int)d;
   }
   truce__free(o->ctx, by, (nd * 8 + 1) * sizeof(double));
   if (o->n < 2)
-    return TRUCE_FAIL(o->ctx, TRUCE_EINVAL, "%s: fewer than 2 days with "
-                      "both sides' fronts", what);
+    return TRUCE_FAIL(o->ctx, TRUCE_EINVAL,
+                      "%s: fewer than 2 days with "
+                      "both sides' fronts",
+                      what);
   return 0;
 }
 
@@ -88,16 +91,20 @@ int truce_observed_new(truce_ctx* ctx, const truce_obs* rows, size_t n,
                        truce_observed** out) {
   *out = NULL;
   if (!rows || (n_sources && !sources) || n_sources > MAXSOURCES)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "observations need rows and at most "
-                      "%d sources", MAXSOURCES);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "observations need rows and at most "
+                      "%d sources",
+                      MAXSOURCES);
   for (size_t r = 0; r < n; r++)
     if (rows[r].day < 0 || rows[r].day >= MAXDAYS || rows[r].side < 0 ||
         rows[r].side > 1 || rows[r].var < 0 || rows[r].var > 1 ||
         !(rows[r].value >= 0) || !isfinite(rows[r].value) ||
         rows[r].source < 0 || (size_t)rows[r].source >= n_sources)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "observation %zu: expected a day "
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "observation %zu: expected a day "
                         "from 0, side 0 or 1, variable 0 or 1, a value >= 0 "
-                        "and a known source", r);
+                        "and a known source",
+                        r);
   truce_observed* o = truce__calloc(ctx, 1, sizeof *o);
   if (!o) return TRUCE_ENOMEM;
   o->ctx = ctx;
@@ -111,7 +118,8 @@ int truce_observed_new(truce_ctx* ctx, const truce_obs* rows, size_t n,
   for (size_t k = 0; k < n_sources && !rc; k++)
     rc = source_index(o, sources[k]) == -2 ? TRUCE_ENOMEM : 0;
   if (!rc && o->n_src != n_sources)
-    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL, "observations: a source name appears "
+    rc = TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                    "observations: a source name appears "
                     "twice; expected distinct names");
   if (!rc) rc = columns(o, "observations");
   if (rc) {
@@ -154,8 +162,7 @@ static int difference(truce_observed* o, cum_row* c, size_t n,
                            b->day == a->day ? "repeats" : "falls below",
                            a->line, a->value);
     o->rows[o->n_rows++] = (truce_obs){
-        a->day, a->side, 1, (b->value - a->value) / (b->day - a->day),
-        a->src};
+        a->day, a->side, 1, (b->value - a->value) / (b->day - a->day), a->src};
   }
   return 0;
 }

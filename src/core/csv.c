@@ -69,8 +69,8 @@ int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
 /* The first non-empty line is the header, which must be `columns`
  * exactly. */
 int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
-                    const char* const* columns, int ncol,
-                    truce__csv_row_fn fn, void* user) {
+                    const char* const* columns, int ncol, truce__csv_row_fn fn,
+                    void* user) {
   char* buf;
   size_t len;
   int rc = truce__read_file(ctx, path, what, &buf, &len);
@@ -89,8 +89,7 @@ int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
         char want[512] = "";
         for (int c = 0; c < ncol; c++) {
           size_t w = strlen(want);
-          snprintf(want + w, sizeof want - w, "%s%s", c ? "," : "",
-                   columns[c]);
+          snprintf(want + w, sizeof want - w, "%s%s", c ? "," : "", columns[c]);
         }
         rc = truce__csv_fail(ctx, path, line, 1, "the header; expected '%s'",
                              want);
@@ -105,7 +104,8 @@ int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
       rc = fn(user, &fs, line);
   }
   if (!rc && !header)
-    rc = truce__csv_fail(ctx, path, 1, 1, "the file is empty; expected a "
+    rc = truce__csv_fail(ctx, path, 1, 1,
+                         "the file is empty; expected a "
                          "header and rows");
   truce__free(ctx, buf, len + 1);
   return rc;

@@ -8,11 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "truce_int.h"
 #include "truce_config.h"
+#include "truce_int.h"
 
-static void* default_alloc(void* user, void* ptr, size_t osize,
-                           size_t nsize) {
+static void* default_alloc(void* user, void* ptr, size_t osize, size_t nsize) {
   (void)user;
   (void)osize;
   if (nsize == 0) {
@@ -79,7 +78,7 @@ const char* truce_strerror(int code) {
     case 0: return "success";
 #define TRUCE_X_(name, value, desc) \
   case TRUCE_##name: return desc;
-    TRUCE_ERRNO_MAP(TRUCE_X_)
+      TRUCE_ERRNO_MAP(TRUCE_X_)
 #undef TRUCE_X_
     default: return "unknown error";
   }
@@ -90,7 +89,7 @@ const char* truce_err_name(int code) {
     case 0: return "TRUCE_OK";
 #define TRUCE_X_(name, value, desc) \
   case TRUCE_##name: return "TRUCE_" #name;
-    TRUCE_ERRNO_MAP(TRUCE_X_)
+      TRUCE_ERRNO_MAP(TRUCE_X_)
 #undef TRUCE_X_
     default: return "TRUCE_UNKNOWN";
   }

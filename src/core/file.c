@@ -2,8 +2,8 @@
  * Reading a whole input file; writing an output file whole or not at all. */
 #include <errno.h>
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -62,8 +62,7 @@ int truce__read_file(truce_ctx* ctx, const char* path, const char* what,
   return 0;
 }
 
-FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp,
-                      size_t cap) {
+FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp, size_t cap) {
   snprintf(tmp, cap, "%s.%ld.tmp", out, (long)getpid());
   errno = 0;
   FILE* f = fopen(tmp, "wb");
@@ -73,8 +72,8 @@ FILE* truce__tmp_open(truce_ctx* ctx, const char* out, char* tmp,
   return f;
 }
 
-int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
-                      const char* out, bool ok) {
+int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp, const char* out,
+                      bool ok) {
   int rc = 0, why = ok ? 0 : errno; /* a failed write's reason, if any */
   if (ferror(f)) ok = false;
   errno = 0;
@@ -82,8 +81,7 @@ int truce__tmp_commit(truce_ctx* ctx, FILE* f, const char* tmp,
     why = errno ? errno : why;
     rc = TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1, "cannot write (%s)",
                        why ? strerror(why) : "write failed");
-  }
-  else if (rename(tmp, out) != 0)
+  } else if (rename(tmp, out) != 0)
     rc = TRUCE_FAIL_AT(ctx, TRUCE_EIO, out, 1, 1,
                        "cannot write (rename "
                        "from %s: %s)",

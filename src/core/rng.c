@@ -8,10 +8,10 @@
  */
 #include <Random123/philox.h>
 #include <gsl/gsl_cdf.h>
-#include <stdbool.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "truce_int.h"
@@ -20,7 +20,7 @@ typedef struct {
   philox4x64_key_t key;
   philox4x64_ctr_t ctr; /* ctr.v[1] is the next block to generate */
   philox4x64_ctr_t out;
-  unsigned idx;         /* next word of out to use; 4 = empty */
+  unsigned idx; /* next word of out to use; 4 = empty */
 } philox_state;
 
 /* One Philox block. `flatten` inlines Random123's mulhilo64 into the
@@ -28,7 +28,8 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((flatten))
 #endif
-static void refill(philox_state* s) {
+static void
+refill(philox_state* s) {
   s->out = philox4x64(s->ctr, s->key);
   s->ctr.v[1]++;
   s->idx = 0;
@@ -59,8 +60,9 @@ static double to_open01(uint64_t u) {
 static double gsl_get_double(void* vs) { return to_open01(next_u64(vs)); }
 
 static const gsl_rng_type philox_type = {
-    "truce-philox4x64-10", 0xffffffffUL, 0, sizeof(philox_state),
-    gsl_set, gsl_get, gsl_get_double};
+    "truce-philox4x64-10", 0xffffffffUL, 0,
+    sizeof(philox_state),  gsl_set,      gsl_get,
+    gsl_get_double};
 
 struct truce_rng {
   gsl_rng g; /* g.state points at st */
@@ -68,8 +70,8 @@ struct truce_rng {
   truce_ctx* ctx;
 };
 
-int truce_rng_new(truce_ctx* ctx, uint64_t seed, uint64_t run,
-                  uint64_t stream, truce_rng** out) {
+int truce_rng_new(truce_ctx* ctx, uint64_t seed, uint64_t run, uint64_t stream,
+                  truce_rng** out) {
   *out = NULL;
   truce_rng* r = truce__calloc(ctx, 1, sizeof *r);
   if (!r) return TRUCE_ENOMEM;

@@ -17,7 +17,8 @@ int truce__sort_stable(truce_ctx* ctx, void* base, size_t n, size_t size,
   char *src = base, *dst = tmp;
   for (size_t w = 1; w < n; w *= 2) {
     for (size_t lo = 0; lo < n; lo += 2 * w) {
-      size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+      size_t mid = lo + w < n ? lo + w : n,
+             hi = lo + 2 * w < n ? lo + 2 * w : n;
       size_t i = lo, j = mid, k = lo;
       while (i < mid && j < hi) /* <= 0 takes the left on ties: stable */
         if (cmp(src + j * size, src + i * size) < 0)

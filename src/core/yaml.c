@@ -47,8 +47,10 @@ static void capture_diag(struct fy_diag* diag, void* user, const char* buf,
 static size_t utf8_len(const unsigned char* s, size_t n) {
   unsigned c = s[0];
   if (c < 0x80) return 1;
-  size_t k = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-             : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+  size_t k = c >= 0xC2 && c <= 0xDF   ? 2
+             : c >= 0xE0 && c <= 0xEF ? 3
+             : c >= 0xF0 && c <= 0xF4 ? 4
+                                      : 0;
   if (!k || k > n) return 0;
   for (size_t i = 1; i < k; i++)
     if ((s[i] & 0xC0) != 0x80) return 0;
@@ -74,8 +76,8 @@ static bool prescan(const char* text, size_t len, bool json, mark* where,
   size_t max = json ? TRUCE_JSON_MAX_BYTES : TRUCE_YAML_MAX_BYTES;
   *where = (mark){1, 1};
   if (len > max) {
-    snprintf(msg, n, "the input is %zu bytes, more than the limit of %zu",
-             len, max);
+    snprintf(msg, n, "the input is %zu bytes, more than the limit of %zu", len,
+             max);
     return false;
   }
   int line = 1, depth = 0;
@@ -106,7 +108,8 @@ static bool prescan(const char* text, size_t len, bool json, mark* where,
       return false;
     }
     if (!json && i == bol && c == '%') {
-      snprintf(msg, n, "directives ('%%' at the start of a line) are not "
+      snprintf(msg, n,
+               "directives ('%%' at the start of a line) are not "
                "supported");
       return false;
     }
@@ -136,11 +139,9 @@ static bool prescan(const char* text, size_t len, bool json, mark* where,
   return true;
 }
 
-static struct fy_document* parse(const char* text, size_t len,
-                                 unsigned flags, mark* where, char* msg,
-                                 size_t n) {
-  if (!prescan(text, len, flags & FYPCF_JSON_FORCE, where, msg, n))
-    return NULL;
+static struct fy_document* parse(const char* text, size_t len, unsigned flags,
+                                 mark* where, char* msg, size_t n) {
+  if (!prescan(text, len, flags & FYPCF_JSON_FORCE, where, msg, n)) return NULL;
   yaml_diag cap;
   memset(&cap, 0, sizeof cap);
   *where = (mark){0, 0};
@@ -173,13 +174,13 @@ static struct fy_document* parse(const char* text, size_t len,
   return doc;
 }
 
-struct fy_document* truce__yaml_parse(const char* text, size_t len,
-                                      mark* where, char* msg, size_t n) {
+struct fy_document* truce__yaml_parse(const char* text, size_t len, mark* where,
+                                      char* msg, size_t n) {
   return parse(text, len, 0, where, msg, n);
 }
 
-struct fy_document* truce__json_parse(const char* text, size_t len,
-                                      mark* where, char* msg, size_t n) {
+struct fy_document* truce__json_parse(const char* text, size_t len, mark* where,
+                                      char* msg, size_t n) {
   return parse(text, len, FYPCF_JSON_FORCE, where, msg, n);
 }
 

@@ -16,24 +16,23 @@
 #include "ensemble_int.h"
 #include "summary.h"
 
-
 struct truce_ensemble {
   truce_ctx* ctx;
   const truce_scenario* sc;
   uint64_t runs;
   int days, threads, ranks, rank;
   size_t n_params;
-  size_t ns, nbs;    /* series per side and per backer (their tables) */
-  size_t nout;       /* outcomes per side (the engine's table) */
+  size_t ns, nbs; /* series per side and per backer (their tables) */
+  size_t nout;    /* outcomes per side (the engine's table) */
   truce__summary* sum;
-  uint64_t* stale;   /* runs in stalemate, per day */
-  double* outcomes;  /* runs x 2 x nout */
-  double* params;    /* runs x n_params */
+  uint64_t* stale;  /* runs in stalemate, per day */
+  double* outcomes; /* runs x 2 x nout */
+  double* params;   /* runs x n_params */
   size_t n_extras;
-  double* extras;    /* runs x n_extras (the hook's) */
-  size_t nb;         /* backers */
-  size_t stride;     /* cells per day: 2 sides x ns + nbs per backer */
-  double* bout;      /* runs x nb x BOUTV */
+  double* extras; /* runs x n_extras (the hook's) */
+  size_t nb;      /* backers */
+  size_t stride;  /* cells per day: 2 sides x ns + nbs per backer */
+  double* bout;   /* runs x nb x BOUTV */
 };
 
 #define BOUTV 4 /* committed, delivered, longest gap, packages */
@@ -62,8 +61,8 @@ typedef struct {
   uint64_t run;
   unsigned flags;
   truce__summary* sum;
-  double* buf;   /* [BATCH][cell] values of the buffered runs */
-  int nbuf;      /* runs buffered */
+  double* buf; /* [BATCH][cell] values of the buffered runs */
+  int nbuf;    /* runs buffered */
   size_t ncells, stride;
   uint64_t* stale;
   double* terr; /* ring of side 0's territory, window + 1 days */
@@ -183,8 +182,7 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
       rc = truce_sim_run(sim, r, jb->opts->flags, on_day, &ob);
       if (rc) break;
       if (ob.hook && ob.hook->run_end &&
-          (rc = ob.hook->run_end(ob.hstate, r,
-                                 e->extras + r * e->n_extras)))
+          (rc = ob.hook->run_end(ob.hstate, r, e->extras + r * e->n_extras)))
         break;
       if (++ob.nbuf == BATCH && (rc = flush(&ob))) break;
       double* oc = e->outcomes + r * 2 * e->nout;
@@ -208,8 +206,7 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
 #endif
       jb->done++;
       if (tid == 0 && jb->opts->progress)
-        jb->opts->progress(jb->opts->progress_user, jb->done,
-                           jb->r1 - jb->r0);
+        jb->opts->progress(jb->opts->progress_user, jb->done, jb->r1 - jb->r0);
     }
   }
   if (!rc && ob.nbuf) rc = flush(&ob);
@@ -286,8 +283,8 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
     int trc = truce_ctx_new(&tctx, ctx->alloc, ctx->alloc_user);
     if (!trc) {
       stale = truce__calloc(tctx, (size_t)e->days, sizeof(uint64_t));
-      trc = stale ? thread_work(&jb, tctx, tid, nt, &part, stale)
-                  : TRUCE_ENOMEM;
+      trc =
+          stale ? thread_work(&jb, tctx, tid, nt, &part, stale) : TRUCE_ENOMEM;
     }
 #ifdef _OPENMP
 #pragma omp critical(truce_ensemble_merge)
@@ -312,10 +309,10 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   rc = first_err;
   if (e->ranks > 1) rc = truce__mpi_any_error(ctx, rc);
   if (!rc && e->ranks > 1)
-    rc = truce__mpi_gather(ctx, e->sum, e->stale, (size_t)e->days,
-                           e->outcomes, 2 * e->nout, e->params, e->n_params,
-                           e->extras, e->n_extras, e->bout, e->nb * BOUTV,
-                           e->runs, e->rank, e->ranks);
+    rc = truce__mpi_gather(ctx, e->sum, e->stale, (size_t)e->days, e->outcomes,
+                           2 * e->nout, e->params, e->n_params, e->extras,
+                           e->n_extras, e->bout, e->nb * BOUTV, e->runs,
+                           e->rank, e->ranks);
   if (rc) {
     truce_ensemble_free(e);
     return rc;
@@ -334,24 +331,27 @@ int truce_ensemble_band(const truce_ensemble* e, int day, size_t side,
                         int series, truce_band* out) {
   if (day < 0 || day >= e->days || side > 1 || series < 0 ||
       (size_t)series >= e->ns)
-    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no band for day %d side %zu "
-                      "series %d", day, side, series);
+    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL,
+                      "no band for day %d side %zu "
+                      "series %d",
+                      day, side, series);
   truce__summary_band(e->sum, cell_of(e, day, side, (size_t)series), out);
   return 0;
 }
 
 int truce_ensemble_backer_band(const truce_ensemble* e, int day, size_t b,
                                int k, truce_band* out) {
-  if (day < 0 || day >= e->days || b >= e->nb || k < 0 ||
-      (size_t)k >= e->nbs)
-    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no backer band for day %d "
-                      "backer %zu", day, b);
+  if (day < 0 || day >= e->days || b >= e->nb || k < 0 || (size_t)k >= e->nbs)
+    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL,
+                      "no backer band for day %d "
+                      "backer %zu",
+                      day, b);
   truce__summary_band(e->sum, backer_cell(e, day, b, (size_t)k), out);
   return 0;
 }
 
-int truce_ensemble_backer_outcome(const truce_ensemble* e, uint64_t r,
-                                  size_t b, truce_backer_outcome* out) {
+int truce_ensemble_backer_outcome(const truce_ensemble* e, uint64_t r, size_t b,
+                                  truce_backer_outcome* out) {
   if (r >= e->runs || b >= e->nb)
     return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no backer outcome");
   const double* x = e->bout + (r * e->nb + b) * BOUTV;
@@ -363,14 +363,15 @@ int truce_ensemble_backer_outcome(const truce_ensemble* e, uint64_t r,
 }
 
 double truce_ensemble_stalemate(const truce_ensemble* e, int day) {
-  if (day < 0 || day >= e->days) return NAN;
+  if (day < 0 || day >= e->days) return (double)NAN;
   return (double)e->stale[day] / (double)e->runs;
 }
 
 int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
                            truce_side_outcome out[2]) {
-  if (r >= e->runs) return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no run %llu",
-                                      (unsigned long long)r);
+  if (r >= e->runs)
+    return TRUCE_FAIL(e->ctx, TRUCE_EINVAL, "no run %llu",
+                      (unsigned long long)r);
   for (size_t i = 0; i < 2; i++) {
     double x = truce_ensemble_outcome_value(
         e, r, i, (size_t)truce_outcome_index("exhaustion_day"));
@@ -387,7 +388,7 @@ int truce_ensemble_outcome(const truce_ensemble* e, uint64_t r,
 
 double truce_ensemble_outcome_value(const truce_ensemble* e, uint64_t r,
                                     size_t side, size_t k) {
-  if (!e || r >= e->runs || side > 1 || k >= e->nout) return NAN;
+  if (!e || r >= e->runs || side > 1 || k >= e->nout) return (double)NAN;
   return e->outcomes[(r * 2 + side) * e->nout + k];
 }
 
@@ -422,10 +423,10 @@ void truce_ensemble_estimate(const truce_scenario* sc,
    * sampled parameters, extras and backer outcomes */
   double cell = (double)sizeof(truce__cell) + TRUCE_EXACT_RUNS * 8.0 +
                 (runs > TRUCE_EXACT_RUNS ? 1024.0 : 0.0);
-  double per_run = 8.0 * (2.0 * (double)truce_outcome_count() +
-                          (double)truce_scenario_uncertain_count(sc) +
-                          (opts->hook ? (double)opts->hook->extras : 0) +
-                          nb * BOUTV + 8);
+  double per_run =
+      8.0 * (2.0 * (double)truce_outcome_count() +
+             (double)truce_scenario_uncertain_count(sc) +
+             (opts->hook ? (double)opts->hook->extras : 0) + nb * BOUTV + 8);
   /* plus a quarter for what is not counted (the allocator's overhead,
    * the simulator's workspace, the output writer's copies): 20,000 runs
    * of the shipped scenario on 2 threads peaked at 277 MiB resident,

@@ -85,11 +85,10 @@ static int gather_rows(truce_ctx* ctx, double* m, size_t cols, uint64_t runs,
     displs[k] = (int)(a * cols);
   }
   double* mine = m + displs[rank];
-  int e = rank == 0
-              ? MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DOUBLE, m, counts, displs,
-                            MPI_DOUBLE, 0, MPI_COMM_WORLD)
-              : MPI_Gatherv(mine, counts[rank], MPI_DOUBLE, NULL, NULL, NULL,
-                            MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  int e = rank == 0 ? MPI_Gatherv(MPI_IN_PLACE, 0, MPI_DOUBLE, m, counts,
+                                  displs, MPI_DOUBLE, 0, MPI_COMM_WORLD)
+                    : MPI_Gatherv(mine, counts[rank], MPI_DOUBLE, NULL, NULL,
+                                  NULL, MPI_DOUBLE, 0, MPI_COMM_WORLD);
   truce__free(ctx, counts, (size_t)size * sizeof(int));
   truce__free(ctx, displs, (size_t)size * sizeof(int));
   return e == MPI_SUCCESS ? 0 : mpi_fail(ctx, e, "MPI_Gatherv");
@@ -115,9 +114,8 @@ int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
   size_t len = 0;
   rc = truce__summary_pack(sum, &buf, &len);
   long long mylen = rc ? -1 : (long long)len;
-  long long* lens = rank == 0 ? truce__calloc(ctx, (size_t)size,
-                                              sizeof(long long))
-                              : NULL;
+  long long* lens =
+      rank == 0 ? truce__calloc(ctx, (size_t)size, sizeof(long long)) : NULL;
   if (rank == 0 && !lens) mylen = -1;
   e = MPI_Gather(&mylen, 1, MPI_LONG_LONG, lens, 1, MPI_LONG_LONG, 0,
                  MPI_COMM_WORLD);
@@ -131,8 +129,7 @@ int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
   truce__free(ctx, buf, len);
   for (int k = 1; k < size && !rc; k++) {
     if (lens[k] < 0 || lens[k] > 2147483647LL) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EMPI, "rank %d could not pack its summary",
-                      k);
+      rc = TRUCE_FAIL(ctx, TRUCE_EMPI, "rank %d could not pack its summary", k);
       break;
     }
     unsigned char* in = truce__malloc(ctx, (size_t)lens[k]);
@@ -142,8 +139,9 @@ int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
     }
     e = MPI_Recv(in, (int)lens[k], MPI_BYTE, k, 7, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
-    rc = e == MPI_SUCCESS ? truce__summary_merge_packed(sum, in, (size_t)lens[k])
-                          : mpi_fail(ctx, e, "MPI_Recv");
+    rc = e == MPI_SUCCESS
+             ? truce__summary_merge_packed(sum, in, (size_t)lens[k])
+             : mpi_fail(ctx, e, "MPI_Recv");
     truce__free(ctx, in, (size_t)lens[k]);
   }
   truce__free(ctx, lens, (size_t)size * sizeof(long long));
@@ -179,9 +177,20 @@ int truce__mpi_gather(truce_ctx* ctx, truce__summary* sum, uint64_t* stale,
                       double* params, size_t pcols, double* extras,
                       size_t xcols, double* bout, size_t bcols, uint64_t runs,
                       int rank, int size) {
-  (void)sum; (void)stale; (void)days; (void)outcomes; (void)ocols;
-  (void)params; (void)pcols; (void)runs; (void)rank; (void)size;
-  (void)extras; (void)xcols; (void)bout; (void)bcols;
+  (void)sum;
+  (void)stale;
+  (void)days;
+  (void)outcomes;
+  (void)ocols;
+  (void)params;
+  (void)pcols;
+  (void)runs;
+  (void)rank;
+  (void)size;
+  (void)extras;
+  (void)xcols;
+  (void)bout;
+  (void)bcols;
   return TRUCE_FAIL(ctx, TRUCE_EMPI, "truce was built without MPI");
 }
 #endif

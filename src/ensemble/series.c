@@ -65,5 +65,5 @@ const truce_backer_series_info* truce_backer_series(size_t k) {
 
 const char* truce_backer_series_name(int k) {
   return k >= 0 && (size_t)k < COUNT(backer_series) ? backer_series[k].name
-                                                     : "?";
+                                                    : "?";
 }

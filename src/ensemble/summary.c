@@ -5,9 +5,9 @@
  * 256): bins are at most 1/128 wide relative to their lower edge, and a
  * bin's midpoint is within 1/256 (relative) of every value in it.
  */
+#include <float.h>
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
-#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -101,7 +101,7 @@ static int bins_reserve(truce__summary* s, truce__cell* c, int32_t idx) {
     c->cap = nc;
   }
   uint32_t used = c->nb; /* bins in use, from the new bottom */
-  if (lo < c->off) {      /* shift up to make room below */
+  if (lo < c->off) {     /* shift up to make room below */
     uint32_t sh = (uint32_t)(c->off - lo);
     memmove(bins + sh * z, bins, c->nb * z);
     memset(bins, 0, sh * z);
@@ -238,8 +238,7 @@ int truce__summary_merge(truce__summary* dst, truce__summary* src) {
       d->nzero += c->nzero;
       for (uint32_t b = 0; b < c->nb; b++)
         if (bin_get(c, b) &&
-            (rc = bin_add(dst, d, bin_mid(c->off + (int32_t)b),
-                          bin_get(c, b))))
+            (rc = bin_add(dst, d, bin_mid(c->off + (int32_t)b), bin_get(c, b))))
           return rc;
     }
   }
@@ -255,7 +254,7 @@ static void quantiles(const truce__summary* s, size_t i, const double* q,
                       int nq, double* out) {
   const truce__cell* c = &s->cells[i];
   if (c->n == 0) {
-    for (int j = 0; j < nq; j++) out[j] = NAN;
+    for (int j = 0; j < nq; j++) out[j] = (double)NAN;
     return;
   }
   if (!c->bins) {
@@ -304,8 +303,7 @@ void truce__summary_band(const truce__summary* s, size_t i, truce_band* out) {
   double v[5];
   const truce__cell* c = &s->cells[i];
   out->n = c->n;
-  out->mean = c->n ? (double)c->sum / 4294967296.0 / (double)c->n
-                    : (double)NAN;
+  out->mean = c->n ? (double)c->sum / 4294967296.0 / (double)c->n : (double)NAN;
   quantiles(s, i, q, 5, v);
   out->p05 = v[0];
   out->p25 = v[1];
@@ -380,14 +378,14 @@ int truce__summary_merge_packed(truce__summary* dst, const unsigned char* buf,
   int rc = truce__summary_new(dst->ctx, dst->ncells, &src);
   if (rc) return rc;
   size_t pos = 0;
-#define GET(dstp, n)                                                       \
-  do {                                                                     \
-    if (pos + (n) > len) {                                                 \
+#define GET(dstp, n)                                                      \
+  do {                                                                    \
+    if (pos + (n) > len) {                                                \
       rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "truncated summary message"); \
-      goto done;                                                           \
-    }                                                                      \
-    memcpy((dstp), buf + pos, (n));                                        \
-    pos += (n);                                                            \
+      goto done;                                                          \
+    }                                                                     \
+    memcpy((dstp), buf + pos, (n));                                       \
+    pos += (n);                                                           \
   } while (0)
   size_t nc;
   GET(&nc, sizeof nc);

@@ -3,8 +3,9 @@
  * Streaming summaries that merge exactly: per cell (day x side x series) a
  * fixed-point sum for the mean, the values themselves while there are at
  * most TRUCE_EXACT_RUNS, and beyond that a log-linear histogram (128 bins
- * per octave, 16-bit counts widened to 32 bits per cell when needed). Counts and fixed-point sums are integers, so merging
- * partial summaries in any order gives bit-identical results.
+ * per octave, 16-bit counts widened to 32 bits per cell when needed). Counts
+ * and fixed-point sums are integers, so merging partial summaries in any order
+ * gives bit-identical results.
  */
 #ifndef TRUCE_SUMMARY_H
 #define TRUCE_SUMMARY_H
@@ -22,8 +23,8 @@ typedef struct {
   uint32_t ne;     /* values held exactly (while not sketched) */
   int32_t off;     /* histogram index of bins[0] */
   uint32_t nb, cap;
-  void* bins;      /* NULL until sketched; uint16_t counts, uint32_t once
-                      one would pass 65,535 (wide) */
+  void* bins; /* NULL until sketched; uint16_t counts, uint32_t once
+                 one would pass 65,535 (wide) */
   bool wide;
 } truce__cell;
 
@@ -44,11 +45,9 @@ int truce__summary_add_many(truce__summary* s, size_t cell, const double* v,
  * src's without a copy, which leaves that cell of src empty. */
 int truce__summary_merge(truce__summary* dst, truce__summary* src);
 /* Mean and quantiles 5/25/50/75/95 of a cell. */
-void truce__summary_band(const truce__summary* s, size_t cell,
-                         truce_band* out);
+void truce__summary_band(const truce__summary* s, size_t cell, truce_band* out);
 /* Quantile q in [0, 1] of a cell (GSL's definition when exact). */
-double truce__summary_quantile(const truce__summary* s, size_t cell,
-                               double q);
+double truce__summary_quantile(const truce__summary* s, size_t cell, double q);
 /* Serialise to / merge from a byte buffer (for MPI). The packed buffer
  * is allocated through the summary's context with exactly *len bytes
  * (free it with truce__free(ctx, buf, len)). */

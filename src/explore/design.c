@@ -116,8 +116,8 @@ static int fill_sobol(truce_design* d) {
   }
   for (size_t row = 0; row < N && !rc; row++) {
     if (q) {
-      if (gsl_qrng_get(q, base)) rc = TRUCE_FAIL(d->ctx, TRUCE_EINTERNAL,
-                                                 "gsl_qrng_get failed");
+      if (gsl_qrng_get(q, base))
+        rc = TRUCE_FAIL(d->ctx, TRUCE_EINTERNAL, "gsl_qrng_get failed");
     } else {
       for (size_t i = 0; i < dim; i++) base[i] = truce_rng_uniform(mc);
     }
@@ -126,9 +126,9 @@ static int fill_sobol(truce_design* d) {
       base[i] = v >= 1 ? v - 1 : v;
     }
     double* blk = d->u + row * (k + 2) * k;
-    memcpy(blk, base, k * sizeof *base);          /* A_j */
-    memcpy(blk + k, base + k, k * sizeof *base);  /* B_j */
-    for (size_t i = 0; i < k; i++) {              /* AB^i_j */
+    memcpy(blk, base, k * sizeof *base);         /* A_j */
+    memcpy(blk + k, base + k, k * sizeof *base); /* B_j */
+    for (size_t i = 0; i < k; i++) {             /* AB^i_j */
       double* pt = blk + (2 + i) * k;
       memcpy(pt, base, k * sizeof *base);
       pt[i] = base[k + i];
@@ -194,8 +194,8 @@ static int fill_morris(truce_design* d) {
   double* contrib = M > r ? truce__calloc(d->ctx, M, sizeof *contrib) : NULL;
   bool* gone = M > r ? truce__calloc(d->ctx, M, sizeof *gone) : NULL;
   truce_rng* rng = NULL;
-  int rc = cand && perm && (M == r || (d2 && contrib && gone)) ? 0
-                                                               : TRUCE_ENOMEM;
+  int rc =
+      cand && perm && (M == r || (d2 && contrib && gone)) ? 0 : TRUCE_ENOMEM;
   if (!rc) rc = truce_rng_new(d->ctx, d->o.seed, 0, TRUCE_XS_MORRIS, &rng);
   for (size_t t = 0; t < M && !rc; t++)
     morris_one(rng, k, d->o.levels, perm, cand + t * tsz);
@@ -216,8 +216,8 @@ static int fill_morris(truce_design* d) {
     }
   }
   for (size_t t = 0, o = 0; t < M && !rc; t++)
-    if (!gone || !gone[t]) memcpy(d->u + (o++) * tsz, cand + t * tsz,
-                                  tsz * sizeof *cand);
+    if (!gone || !gone[t])
+      memcpy(d->u + (o++) * tsz, cand + t * tsz, tsz * sizeof *cand);
   truce_rng_free(rng);
   truce__free(d->ctx, cand, M * tsz * sizeof *cand);
   truce__free(d->ctx, perm, k * sizeof *perm);
@@ -235,11 +235,15 @@ int truce_design_new(truce_ctx* ctx, const truce_design_opts* o, size_t k,
   *out = NULL;
   const char* name = truce_design_name(o->kind);
   if (!name)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown design kind %d; expected "
-                      "factorial, lhs, sobol or morris", o->kind);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "unknown design kind %d; expected "
+                      "factorial, lhs, sobol or morris",
+                      o->kind);
   if (k == 0)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a %s design over no factors; "
-                      "expected at least one uncertain number or lever", name);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "a %s design over no factors; "
+                      "expected at least one uncertain number or lever",
+                      name);
   if (o->replicates < 1)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "0 replicates; expected at least 1");
   double pts = 0;
@@ -249,25 +253,32 @@ int truce_design_new(truce_ctx* ctx, const truce_design_opts* o, size_t k,
       for (size_t j = 0; j < k; j++)
         pts *= options[j] ? (double)options[j] : (double)o->n;
       if (o->n < 2)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a factorial design with %zu "
-                          "levels; expected at least 2", o->n);
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                          "a factorial design with %zu "
+                          "levels; expected at least 2",
+                          o->n);
       break;
     case TRUCE_DESIGN_lhs: pts = (double)o->n; break;
     case TRUCE_DESIGN_sobol: pts = (double)o->n * (double)(k + 2); break;
     case TRUCE_DESIGN_morris:
       pts = (double)o->n * (double)(k + 1);
       if (o->levels < 2 || o->levels % 2)
-        return TRUCE_FAIL(ctx, TRUCE_EINVAL, "Morris levels %d; expected an "
-                          "even number of at least 2", o->levels);
+        return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                          "Morris levels %d; expected an "
+                          "even number of at least 2",
+                          o->levels);
       break;
   }
   if (o->n < 1 || pts < 1)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a %s design of size 0; expected "
-                      "at least 1", name);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "a %s design of size 0; expected "
+                      "at least 1",
+                      name);
   if (pts * (double)o->replicates > MAX_POINTS)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "a %s design of %.3g runs; expected "
-                      "at most %u", name, pts * (double)o->replicates,
-                      MAX_POINTS);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "a %s design of %.3g runs; expected "
+                      "at most %u",
+                      name, pts * (double)o->replicates, MAX_POINTS);
   truce_design* d = truce__calloc(ctx, 1, sizeof *d);
   if (!d) return TRUCE_ENOMEM;
   d->ctx = ctx;

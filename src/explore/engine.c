@@ -19,7 +19,7 @@
 #include "../scenario/pin.h"
 #include "explore_int.h"
 
-#define U_CLAMP 0.005 /* design coordinates 0 and 1 -> these quantiles */
+#define U_CLAMP 0.005        /* design coordinates 0 and 1 -> these quantiles */
 #define MONTH_DAYS 30.436875 /* as the bargaining module counts months */
 
 /* ------------------------------------------------------- Outcomes */
@@ -141,11 +141,11 @@ typedef struct {
   char* path;
   truce__pin pin;
   bool lever;
-  size_t unc;        /* uncertain: index in the reference scenario */
-  double lo, hi;     /* lever range */
+  size_t unc;    /* uncertain: index in the reference scenario */
+  double lo, hi; /* lever range */
   size_t n_options;
-  double* values;    /* the options' values */
-  char** labels;     /* and as written */
+  double* values; /* the options' values */
+  char** labels;  /* and as written */
 } factor;
 
 struct truce_explore_engine {
@@ -275,9 +275,9 @@ static int add_lever(truce_ctx* ctx, const truce_scenario* sc,
 
 int truce_explore_engine_new(truce_ctx* ctx, const truce_scenario* sc,
                              size_t n_levers, const truce_lever* levers,
-                             size_t n_unc, const char* const* unc,
-                             size_t n_out, const char* const* outcomes,
-                             unsigned flags, truce_explore_engine** out) {
+                             size_t n_unc, const char* const* unc, size_t n_out,
+                             const char* const* outcomes, unsigned flags,
+                             truce_explore_engine** out) {
   if (!ctx || !sc || !out || (n_levers && !levers) || (n_out && !outcomes))
     return TRUCE_EINVAL;
   *out = NULL;
@@ -377,17 +377,16 @@ size_t truce_explore_engine_factors(const truce_explore_engine* g) {
   return g ? g->k : 0;
 }
 
-const char* truce_explore_engine_factor(const truce_explore_engine* g,
-                                        size_t i, size_t* options,
-                                        bool* lever) {
+const char* truce_explore_engine_factor(const truce_explore_engine* g, size_t i,
+                                        size_t* options, bool* lever) {
   if (!g || i >= g->k) return NULL;
   if (options) *options = g->f[i].n_options;
   if (lever) *lever = g->f[i].lever;
   return g->f[i].path;
 }
 
-const char* truce_explore_engine_option(const truce_explore_engine* g,
-                                        size_t i, size_t o) {
+const char* truce_explore_engine_option(const truce_explore_engine* g, size_t i,
+                                        size_t o) {
   if (!g || i >= g->k || o >= g->f[i].n_options) return "";
   return g->f[i].labels[o];
 }
@@ -448,8 +447,9 @@ static int worker_eval(void* state, uint64_t run, const double* u, double* x,
       v = f->lo + u[i] * (f->hi - f->lo);
       if (f->pin.integer) v = floor(v + 0.5);
     } else {
-      double c = u[i] < U_CLAMP ? U_CLAMP : u[i] > 1 - U_CLAMP ? 1 - U_CLAMP
-                                                               : u[i];
+      double c = u[i] < U_CLAMP       ? U_CLAMP
+                 : u[i] > 1 - U_CLAMP ? 1 - U_CLAMP
+                                      : u[i];
       v = truce__pin_uncertain_quantile(g->sc, f->unc, c);
     }
     truce__pin_set(w->sc, f->pin.off, v);
@@ -486,8 +486,8 @@ static const int cond_codes[] = {1, 3, 4, 5, 0, 2};
 
 /* The prefix of a condition's error: "condition 'TEXT': " in a file,
  * "column C: " on the command line (cond_fail records the place). */
-static void cond_where(char* buf, size_t n, const char* text,
-                       const char* file, int line, int column, int at) {
+static void cond_where(char* buf, size_t n, const char* text, const char* file,
+                       int line, int column, int at) {
   (void)line, (void)column;
   if (file)
     snprintf(buf, n, "condition '%s': ", text);

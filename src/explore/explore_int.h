@@ -11,8 +11,13 @@
 #include "truce_int.h"
 
 /* Random stream ids of the design module (seed = the design's seed). */
-enum { TRUCE_XS_LHS = 1, TRUCE_XS_MORRIS = 2, TRUCE_XS_SHIFT = 3,
-       TRUCE_XS_MC = 4, TRUCE_XS_BOOT = 5 };
+enum {
+  TRUCE_XS_LHS = 1,
+  TRUCE_XS_MORRIS = 2,
+  TRUCE_XS_SHIFT = 3,
+  TRUCE_XS_MC = 4,
+  TRUCE_XS_BOOT = 5
+};
 
 struct truce_design {
   truce_ctx* ctx;

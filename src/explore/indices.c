@@ -44,8 +44,7 @@ static void free_stats(truce_ctx* ctx, size_t P, double* mean, double* var) {
 }
 
 /* The percentile interval of v[0..n) at level conf (v is sorted). */
-static void interval(double* v, size_t n, double conf, double* lo,
-                     double* hi) {
+static void interval(double* v, size_t n, double conf, double* lo, double* hi) {
   gsl_sort(v, 1, n);
   *lo = gsl_stats_quantile_from_sorted_data(v, 1, n, (1 - conf) / 2);
   *hi = gsl_stats_quantile_from_sorted_data(v, 1, n, (1 + conf) / 2);
@@ -61,8 +60,10 @@ static int check_output(truce_ctx* ctx, const truce_explore* e,
   if (d->points != e->points || d->k != e->k)
     return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the results are not the design's");
   if (kind >= 0 && d->o.kind != kind)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "%s needs a %s design; this one is "
-                      "%s", what, truce_design_name(kind),
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "%s needs a %s design; this one is "
+                      "%s",
+                      what, truce_design_name(kind),
                       truce_design_name(d->o.kind));
   return 0;
 }
@@ -74,9 +75,9 @@ static int check_output(truce_ctx* ctx, const truce_explore* e,
  * Shares of one run's variance: Var(mean) - w/R + w, with w the mean
  * within-point variance; the Jansen total loses the w/R the replicate
  * means' noise adds to it. */
-static void sobol_estimate(const double* f, const double* v, size_t k,
-                           size_t R, const size_t* rows, size_t N,
-                           double* s1, double* st) {
+static void sobol_estimate(const double* f, const double* v, size_t k, size_t R,
+                           const size_t* rows, size_t N, double* s1,
+                           double* st) {
   size_t K = k + 2;
   double sum = 0, sum2 = 0, w = 0;
   for (size_t t = 0; t < N; t++) {
@@ -114,8 +115,10 @@ int truce_explore_sobol(truce_ctx* ctx, const truce_explore* e,
   int rc = check_output(ctx, e, d, j, TRUCE_DESIGN_sobol, "Sobol indices");
   if (rc) return rc;
   if (!(conf > 0 && conf < 1))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "confidence %g; expected a level "
-                      "between 0 and 1", conf);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "confidence %g; expected a level "
+                      "between 0 and 1",
+                      conf);
   size_t k = d->k, N = d->o.n, B = boot;
   double *f, *v;
   if ((rc = point_stats(ctx, e, j, &f, &v))) return rc;
@@ -131,8 +134,7 @@ int truce_explore_sobol(truce_ctx* ctx, const truce_explore* e,
     sobol_estimate(f, v, k, d->o.replicates, rows, N, s1, st);
     for (size_t b = 1; b <= B; b++) {
       for (size_t t = 0; t < N; t++) rows[t] = truce_rng_u64(rng) % N;
-      sobol_estimate(f, v, k, d->o.replicates, rows, N, s1 + b * k,
-                     st + b * k);
+      sobol_estimate(f, v, k, d->o.replicates, rows, N, s1 + b * k, st + b * k);
     }
     for (size_t i = 0; i < k; i++) {
       truce_sobol_index* x = &out[i];
@@ -243,7 +245,8 @@ int truce_explore_prcc(truce_ctx* ctx, const truce_explore* e,
     if (varies) use[q++] = i;
   }
   if (!rc && P <= q + 2)
-    rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "partial rank correlations of %zu "
+    rc = TRUCE_FAIL(ctx, TRUCE_EDOM,
+                    "partial rank correlations of %zu "
                     "inputs need more than %zu points; the design has %zu",
                     q, q + 2, P);
   if (!rc && q && !(c = gsl_matrix_alloc(q + 1, q + 1))) rc = TRUCE_ENOMEM;
@@ -261,14 +264,15 @@ int truce_explore_prcc(truce_ctx* ctx, const truce_explore* e,
     if (!g) g = gsl_linalg_cholesky_invert(c);
     gsl_set_error_handler(old);
     if (g) {
-      rc = TRUCE_FAIL(ctx, TRUCE_EDOM, "partial rank correlations: the "
+      rc = TRUCE_FAIL(ctx, TRUCE_EDOM,
+                      "partial rank correlations: the "
                       "inputs' ranks are collinear (or the output is "
                       "constant); expected a design that varies them apart");
     } else {
       double cyy = gsl_matrix_get(c, q, q);
       for (size_t a = 0; a < q; a++)
-        out[use[a]] = -gsl_matrix_get(c, a, q) /
-                      sqrt(gsl_matrix_get(c, a, a) * cyy);
+        out[use[a]] =
+            -gsl_matrix_get(c, a, q) / sqrt(gsl_matrix_get(c, a, a) * cyy);
     }
   }
   if (c) gsl_matrix_free(c);
@@ -289,12 +293,16 @@ int truce_explore_seed_share(truce_ctx* ctx, const truce_explore* e,
   if (rc) return rc;
   size_t P = e->points, R = e->reps;
   if (R < 2 || P < 2)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "the seed's share needs at least 2 "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "the seed's share needs at least 2 "
                       "replicates of at least 2 points; this design has %zu "
-                      "of %zu", R, P);
+                      "of %zu",
+                      R, P);
   if (!(conf > 0 && conf < 1))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "confidence %g; expected a level "
-                      "between 0 and 1", conf);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "confidence %g; expected a level "
+                      "between 0 and 1",
+                      conf);
   double *f, *v;
   if ((rc = point_stats(ctx, e, j, &f, &v))) return rc;
   double msw = gsl_stats_mean(v, 1, P);

@@ -23,7 +23,7 @@
 struct truce_prim {
   truce_ctx* ctx;
   size_t n, k, steps, cap, chosen;
-  double* traj; /* cap rows of coverage, density, mass, lo[k], hi[k] */
+  double* traj;    /* cap rows of coverage, density, mass, lo[k], hi[k] */
   double *lo, *hi; /* the pasted box */
   double coverage, density;
   double* pvalue;
@@ -58,8 +58,8 @@ static void recount(state* s) {
 /* The best peel of input j at one end (dir +1: the low end): removes the
  * first m in-box rows in that direction and every row tied with the
  * last; *limit is the new limit. False when nothing can be removed. */
-static bool peel_one(const state* s, size_t j, int dir, size_t m,
-                     double* limit, size_t* removed, size_t* hits) {
+static bool peel_one(const state* s, size_t j, int dir, size_t m, double* limit,
+                     size_t* removed, size_t* hits) {
   const size_t* ord = s->order + j * s->n;
   size_t taken = 0, h = 0;
   double last = 0;
@@ -137,10 +137,11 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
   if (!(o.alpha > 0 && o.alpha < 0.5) || !(o.paste > 0 && o.paste < 0.5) ||
       !(o.mass_min > 0 && o.mass_min < 1) ||
       !(o.coverage_min >= 0 && o.coverage_min <= 1))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "PRIM options alpha %g, paste %g, "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "PRIM options alpha %g, paste %g, "
                       "mass_min %g, coverage_min %g; expected fractions in "
-                      "(0, 0.5), (0, 0.5), (0, 1) and [0, 1]", o.alpha,
-                      o.paste, o.mass_min, o.coverage_min);
+                      "(0, 0.5), (0, 0.5), (0, 1) and [0, 1]",
+                      o.alpha, o.paste, o.mass_min, o.coverage_min);
   truce_prim* p = truce__calloc(ctx, 1, sizeof *p);
   state s = {n, k, x, hit, NULL, NULL, NULL, NULL, 0, 0};
   int rc = p ? 0 : TRUCE_ENOMEM;
@@ -155,9 +156,7 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
     s.in = truce__calloc(ctx, n, sizeof *s.in);
     s.lo = p->lo;
     s.hi = p->hi;
-    if (!p->lo || !p->hi || !p->pvalue || !s.order ||
-        !s.in)
-      rc = TRUCE_ENOMEM;
+    if (!p->lo || !p->hi || !p->pvalue || !s.order || !s.in) rc = TRUCE_ENOMEM;
   }
   size_t hits_all = 0;
   if (!rc) {
@@ -193,8 +192,10 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
       }
     if (best_dir == 0) break;
     if ((double)(s.nb - best_rm) < o.mass_min * (double)n) break;
-    if (best_dir > 0) s.lo[best_j] = best_lim;
-    else s.hi[best_j] = best_lim;
+    if (best_dir > 0)
+      s.lo[best_j] = best_lim;
+    else
+      s.hi[best_j] = best_lim;
     recount(&s);
     rc = push_step(p, &s, hits_all);
   }
@@ -225,7 +226,8 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
       for (int dir = 1; dir >= -1; dir -= 2) {
         double lim;
         size_t add, h;
-        if ((dir > 0 ? s.lo[j] : s.hi[j]) == (dir > 0 ? -(double)INFINITY : (double)INFINITY))
+        if ((dir > 0 ? s.lo[j] : s.hi[j]) ==
+            (dir > 0 ? -(double)INFINITY : (double)INFINITY))
           continue;
         if (!paste_one(&s, j, dir, m, &lim, &add, &h) || h == 0) continue;
         double dens = (double)(s.hb + h) / (double)(s.nb + add);
@@ -237,8 +239,10 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
         }
       }
     if (best_dir == 0) break;
-    if (best_dir > 0) s.lo[best_j] = best_lim;
-    else s.hi[best_j] = best_lim;
+    if (best_dir > 0)
+      s.lo[best_j] = best_lim;
+    else
+      s.hi[best_j] = best_lim;
     recount(&s);
   }
   if (!rc) {
@@ -253,7 +257,8 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
     p->density = s.nb ? (double)s.hb / (double)s.nb : (double)NAN;
     for (size_t j = 0; j < k; j++) {
       p->pvalue[j] = (double)NAN;
-      if (p->lo[j] == -(double)INFINITY && p->hi[j] == (double)INFINITY) continue;
+      if (p->lo[j] == -(double)INFINITY && p->hi[j] == (double)INFINITY)
+        continue;
       size_t N1 = 0, K1 = 0;
       for (size_t i = 0; i < n; i++)
         if (inside_but(&s, i, j)) {
@@ -261,10 +266,9 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
           K1 += hit[i];
         }
       p->pvalue[j] = s.hb == 0 ? 1
-                     : gsl_cdf_hypergeometric_Q((unsigned)(s.hb - 1),
-                                                (unsigned)K1,
-                                                (unsigned)(N1 - K1),
-                                                (unsigned)s.nb);
+                               : gsl_cdf_hypergeometric_Q(
+                                     (unsigned)(s.hb - 1), (unsigned)K1,
+                                     (unsigned)(N1 - K1), (unsigned)s.nb);
     }
   }
   truce__free(ctx, s.order, k * n * sizeof *s.order);
@@ -323,8 +327,10 @@ int truce_explore_ks(truce_ctx* ctx, size_t n, size_t k, const double* x,
     if (!n1 || !n0) continue;
     size_t ia = 0, ib = 0;
     for (size_t i = 0; i < n; i++)
-      if (hit[i]) a[ia++] = x[i * k + j];
-      else b[ib++] = x[i * k + j];
+      if (hit[i])
+        a[ia++] = x[i * k + j];
+      else
+        b[ib++] = x[i * k + j];
     gsl_sort(a, 1, n1);
     gsl_sort(b, 1, n0);
     double dmax = 0;

@@ -32,8 +32,8 @@ static int gather_block(truce_ctx* ctx, double* buf, size_t lo, size_t hi,
   if (size > 64) return TRUCE_FAIL(ctx, TRUCE_EMPI, "more than 64 ranks");
   size_t n = hi - lo;
   for (int r = 0; r < size; r++) {
-    size_t a = n * (size_t)r / (size_t)size, b = n * (size_t)(r + 1) /
-                                                 (size_t)size;
+    size_t a = n * (size_t)r / (size_t)size,
+           b = n * (size_t)(r + 1) / (size_t)size;
     counts[r] = (int)((b - a) * w);
     displs[r] = (int)(a * w);
   }
@@ -56,8 +56,8 @@ static int any_error(truce_ctx* ctx, int rc, int size) {
 }
 
 int truce_explore_run(truce_ctx* ctx, const truce_design* d,
-                      const truce_explore_model* m,
-                      const truce_explore_opts* o, truce_explore** out) {
+                      const truce_explore_model* m, const truce_explore_opts* o,
+                      truce_explore** out) {
   if (!ctx || !d || !m || !m->eval || !out) return TRUCE_EINVAL;
   *out = NULL;
   truce_explore_opts none = {0};
@@ -92,9 +92,9 @@ int truce_explore_run(truce_ctx* ctx, const truce_design* d,
 #pragma omp critical(truce_explore_err)
     {
       if (trc && !rc) {
-        rc = tctx && tctx->code ? TRUCE_FAIL(ctx, tctx->code, "%s",
-                                             tctx->message)
-                                : trc;
+        rc = tctx && tctx->code
+                 ? TRUCE_FAIL(ctx, tctx->code, "%s", tctx->message)
+                 : trc;
         failed = 1;
       }
     }
@@ -121,9 +121,9 @@ int truce_explore_run(truce_ctx* ctx, const truce_design* d,
 #pragma omp critical(truce_explore_err)
           {
             if (!rc)
-              rc = tctx->code ? TRUCE_FAIL(ctx, tctx->code, "%s",
-                                           tctx->message)
-                              : TRUCE_FAIL(ctx, erc, "the model failed at "
+              rc = tctx->code ? TRUCE_FAIL(ctx, tctx->code, "%s", tctx->message)
+                              : TRUCE_FAIL(ctx, erc,
+                                           "the model failed at "
                                            "point %zu, replicate %zu",
                                            p, r % R);
             failed = 1;
@@ -140,8 +140,8 @@ int truce_explore_run(truce_ctx* ctx, const truce_design* d,
           size_t p = r / R;
           if (r % R == 0) memcpy(e->x + p * k, row, k * sizeof *row);
           memcpy(e->y + r * M, row + k, M * sizeof *row);
-          if (o->row && (brc = o->row(o->row_user, p, r % R, (uint64_t)r,
-                                      row, row + k)))
+          if (o->row &&
+              (brc = o->row(o->row_user, p, r % R, (uint64_t)r, row, row + k)))
             brc = ctx->code ? ctx->code : brc;
         }
         if (brc) {
@@ -176,7 +176,8 @@ size_t truce_explore_outputs(const truce_explore* e) { return e ? e->m : 0; }
 
 double truce_explore_value(const truce_explore* e, size_t point, size_t rep,
                            size_t j) {
-  if (!e || point >= e->points || rep >= e->reps || j >= e->m) return (double)NAN;
+  if (!e || point >= e->points || rep >= e->reps || j >= e->m)
+    return (double)NAN;
   return e->y[(point * e->reps + rep) * e->m + j];
 }
 

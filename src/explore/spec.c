@@ -31,8 +31,8 @@ typedef struct {
 static char* keep(spec* s, const char* text) {
   if (s->n_strings == s->cap_strings) {
     size_t nc = s->cap_strings * 2 + 16;
-    char** n = truce__realloc(s->ctx, s->strings,
-                              s->cap_strings * sizeof *n, nc * sizeof *n);
+    char** n = truce__realloc(s->ctx, s->strings, s->cap_strings * sizeof *n,
+                              nc * sizeof *n);
     if (!n) return NULL;
     s->strings = n;
     s->cap_strings = nc;
@@ -67,8 +67,8 @@ static int number(spec* s, struct fy_node* n, mark at, const char* key,
   int rc = scalar(s, n, at, key, buf, sizeof buf);
   if (!rc && truce__parse_number(buf, v) != 0) {
     char what[200];
-    snprintf(what, sizeof what, "'%s' for '%s' is not a number; expected ",
-             buf, key);
+    snprintf(what, sizeof what, "'%s' for '%s' is not a number; expected ", buf,
+             key);
     rc = fail_at(s, truce__yaml_mark(n, at), "a number", what, NULL);
   }
   return rc;
@@ -80,8 +80,10 @@ static int whole(spec* s, struct fy_node* n, mark at, const char* key,
   int rc = number(s, n, at, key, &x);
   if (!rc && !(x >= lo && x <= hi && x == (double)(uint64_t)x)) {
     char what[200];
-    snprintf(what, sizeof what, "'%s' must be a whole number from %.0f to "
-             "%.0f", key, lo, hi);
+    snprintf(what, sizeof what,
+             "'%s' must be a whole number from %.0f to "
+             "%.0f",
+             key, lo, hi);
     rc = fail_at(s, truce__yaml_mark(n, at), "", what, NULL);
   }
   if (!rc) *v = (size_t)x;
@@ -126,8 +128,10 @@ static int lever(spec* s, struct fy_node* n, mark at, truce_lever* l,
                  const char*** opts, size_t* cap) {
   mark m = truce__yaml_mark(n, at);
   if (!fy_node_is_mapping(n))
-    return fail_at(s, m, "a mapping {path: P, range: [LOW, HIGH]} or "
-                   "{path: P, options: [A, B, ..]}", "a lever is ", NULL);
+    return fail_at(s, m,
+                   "a mapping {path: P, range: [LOW, HIGH]} or "
+                   "{path: P, options: [A, B, ..]}",
+                   "a lever is ", NULL);
   memset(l, 0, sizeof *l);
   l->file = s->file;
   void* it = NULL;
@@ -143,9 +147,11 @@ static int lever(spec* s, struct fy_node* n, mark at, truce_lever* l,
   mark pm = m;
   struct fy_node* p = truce__yaml_lookup(n, "path", &pm);
   char buf[256];
-  if (!p) return fail_at(s, m, "a lever without 'path'; expected a "
-                         "scenario path such as backers.us.budget_scale",
-                         NULL, NULL);
+  if (!p)
+    return fail_at(s, m,
+                   "a lever without 'path'; expected a "
+                   "scenario path such as backers.us.budget_scale",
+                   NULL, NULL);
   int rc = scalar(s, p, pm, "path", buf, sizeof buf);
   if (rc) return rc;
   if (!(l->path = keep(s, buf))) return TRUCE_ENOMEM;
@@ -156,10 +162,14 @@ static int lever(spec* s, struct fy_node* n, mark at, truce_lever* l,
   struct fy_node* r = truce__yaml_lookup(n, "range", &rm);
   struct fy_node* o = truce__yaml_lookup(n, "options", &om);
   if (!r == !o)
-    return fail_at(s, m, "; expected exactly one of range: [LOW, HIGH] and "
-                   "options: [A, B, ..]", r ? "a lever with both a range "
-                   "and options" : "a lever with neither a range nor "
-                   "options", NULL);
+    return fail_at(s, m,
+                   "; expected exactly one of range: [LOW, HIGH] and "
+                   "options: [A, B, ..]",
+                   r ? "a lever with both a range "
+                       "and options"
+                     : "a lever with neither a range nor "
+                       "options",
+                   NULL);
   if (r) {
     if (!fy_node_is_sequence(r) || fy_node_sequence_item_count(r) != 2)
       return fail_at(s, truce__yaml_mark(r, rm), "a list [LOW, HIGH]",
@@ -204,14 +214,15 @@ void truce_explore_spec_free(truce_explore_spec* v) {
 }
 
 static const char* const spec_keys[] = {
-    "design",   "n",        "replicates", "levels",    "seed",
-    "bootstrap", "levers",  "uncertain",  "outcomes",  "condition", NULL};
+    "design", "n",         "replicates", "levels",    "seed", "bootstrap",
+    "levers", "uncertain", "outcomes",   "condition", NULL};
 
 static int parse_spec(spec* s, struct fy_node* root) {
   mark top = {1, 1};
   truce_explore_spec* v = &s->view;
   if (!root || !fy_node_is_mapping(root))
-    return fail_at(s, truce__yaml_mark(root, top), "a mapping of design, "
+    return fail_at(s, truce__yaml_mark(root, top),
+                   "a mapping of design, "
                    "n, replicates, levers, uncertain, outcomes, condition",
                    "a design file must be ", NULL);
   void* it = NULL;
@@ -223,9 +234,11 @@ static int parse_spec(spec* s, struct fy_node* root) {
     bool known = false;
     for (int i = 0; spec_keys[i]; i++) known |= !strcmp(spec_keys[i], key);
     if (!known)
-      return fail_at(s, km, "'; expected design, n, replicates, levels, "
+      return fail_at(s, km,
+                     "'; expected design, n, replicates, levels, "
                      "seed, bootstrap, levers, uncertain, outcomes or "
-                     "condition", "unknown key '", key);
+                     "condition",
+                     "unknown key '", key);
   }
   int rc = 0;
   mark km = top;
@@ -234,8 +247,10 @@ static int parse_spec(spec* s, struct fy_node* root) {
   if ((n = truce__yaml_lookup(root, "design", &km))) {
     if ((rc = scalar(s, n, km, "design", buf, sizeof buf))) return rc;
     if ((v->kind = truce_design_lookup(buf)) < 0)
-      return fail_at(s, truce__yaml_mark(n, km), "'; expected sobol, morris, "
-                     "lhs or factorial", "unknown design '", buf);
+      return fail_at(s, truce__yaml_mark(n, km),
+                     "'; expected sobol, morris, "
+                     "lhs or factorial",
+                     "unknown design '", buf);
     v->has_kind = true;
   }
   struct {
@@ -251,8 +266,8 @@ static int parse_spec(spec* s, struct fy_node* root) {
   };
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0] && !rc; i++)
     if ((n = truce__yaml_lookup(root, sizes[i].key, &km))) {
-      rc = whole(s, n, km, sizes[i].key, sizes[i].lo, sizes[i].hi,
-                 sizes[i].out);
+      rc =
+          whole(s, n, km, sizes[i].key, sizes[i].lo, sizes[i].hi, sizes[i].out);
       *sizes[i].has = true;
     }
   if (!rc && (n = truce__yaml_lookup(root, "seed", &km))) {
@@ -282,8 +297,8 @@ static int parse_spec(spec* s, struct fy_node* root) {
     void* li = NULL;
     struct fy_node* item;
     while (!rc && (item = fy_node_sequence_iterate(n, &li))) {
-      rc = lever(s, item, km, &s->levers[v->n_levers],
-                 &s->options[v->n_levers], &s->opt_cap[v->n_levers]);
+      rc = lever(s, item, km, &s->levers[v->n_levers], &s->options[v->n_levers],
+                 &s->opt_cap[v->n_levers]);
       v->n_levers++;
     }
     v->levers = s->levers;
@@ -293,8 +308,10 @@ static int parse_spec(spec* s, struct fy_node* root) {
     if (fy_node_is_scalar(n)) {
       if ((rc = scalar(s, n, km, "uncertain", buf, sizeof buf))) return rc;
       if (strcmp(buf, "all") && strcmp(buf, "none"))
-        return fail_at(s, truce__yaml_mark(n, km), "'; expected all, none "
-                       "or a list of paths", "'uncertain' is '", buf);
+        return fail_at(s, truce__yaml_mark(n, km),
+                       "'; expected all, none "
+                       "or a list of paths",
+                       "'uncertain' is '", buf);
       v->uncertain_all = !strcmp(buf, "all");
     } else {
       rc = string_list(s, n, km, "uncertain", &s->unc, &v->n_uncertain,
@@ -333,8 +350,8 @@ int truce_explore_spec_load(truce_ctx* ctx, const char* path,
   s->view.file = s->file;
   char* text = NULL;
   size_t len = 0;
-  int rc = truce__read_file(ctx, path, "a design file (docs/explore.md)",
-                            &text, &len);
+  int rc = truce__read_file(ctx, path, "a design file (docs/explore.md)", &text,
+                            &len);
   struct fy_document* doc = NULL;
   if (!rc) {
     mark at;

@@ -73,8 +73,7 @@ int truce_explore_table_open(truce_ctx* ctx, const char* dir, size_t k,
   snprintf(t->dir, sizeof t->dir, "%s", dir);
   snprintf(t->csv, sizeof t->csv, "%s/explore.csv", dir);
   snprintf(t->db, sizeof t->db, "%s/explore.db", dir);
-  snprintf(t->db_tmp, sizeof t->db_tmp, "%s.%ld.tmp", t->db,
-           (long)getpid());
+  snprintf(t->db_tmp, sizeof t->db_tmp, "%s.%ld.tmp", t->db, (long)getpid());
   if (!(t->f = truce__tmp_open(ctx, t->csv, t->csv_tmp, sizeof t->csv_tmp)))
     rc = TRUCE_EIO;
   if (!rc) {
@@ -97,7 +96,8 @@ int truce_explore_table_open(truce_ctx* ctx, const char* dir, size_t k,
   char* ins = rc ? NULL : truce__malloc(ctx, cap);
   if (!rc && (!sql || !ins)) rc = TRUCE_ENOMEM;
   if (!rc) {
-    len = (size_t)snprintf(sql, cap, "PRAGMA journal_mode=OFF;"
+    len = (size_t)snprintf(sql, cap,
+                           "PRAGMA journal_mode=OFF;"
                            "PRAGMA synchronous=OFF;"
                            "CREATE TABLE explore_runs(point INTEGER NOT NULL,"
                            " replicate INTEGER NOT NULL, run INTEGER NOT "
@@ -123,9 +123,10 @@ int truce_explore_table_open(truce_ctx* ctx, const char* dir, size_t k,
     rc = db_fail(t, "cannot create the tables");
   if (!rc && sqlite3_prepare_v2(t->sq, ins, -1, &t->ins, NULL) != SQLITE_OK)
     rc = db_fail(t, "cannot prepare the insert");
-  if (!rc && sqlite3_prepare_v2(t->sq, "INSERT INTO explore_indices "
-                                "VALUES(?,?,?,?,?,?)", -1, &t->idx,
-                                NULL) != SQLITE_OK)
+  if (!rc && sqlite3_prepare_v2(t->sq,
+                                "INSERT INTO explore_indices "
+                                "VALUES(?,?,?,?,?,?)",
+                                -1, &t->idx, NULL) != SQLITE_OK)
     rc = db_fail(t, "cannot prepare the insert");
   truce__free(ctx, sql, cap);
   truce__free(ctx, ins, cap);
@@ -138,8 +139,10 @@ int truce_explore_table_open(truce_ctx* ctx, const char* dir, size_t k,
 }
 
 static void bind_num(sqlite3_stmt* st, int i, double v) {
-  if (v == v) sqlite3_bind_double(st, i, v);
-  else sqlite3_bind_null(st, i);
+  if (v == v)
+    sqlite3_bind_double(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
 }
 
 int truce_explore_table_row(truce_explore_table* t, size_t point,
@@ -187,8 +190,7 @@ int truce_explore_table_commit(truce_explore_table* t) {
   int rc = 0;
   if (sqlite3_exec(t->sq, "COMMIT;", NULL, NULL, NULL) != SQLITE_OK)
     rc = db_fail(t, "cannot commit");
-  if (sqlite3_close(t->sq) != SQLITE_OK && !rc)
-    rc = db_fail(t, "cannot close");
+  if (sqlite3_close(t->sq) != SQLITE_OK && !rc) rc = db_fail(t, "cannot close");
   t->sq = NULL;
   FILE* f = t->f;
   t->f = NULL;
@@ -231,17 +233,22 @@ int truce_explore_page_write(truce_ctx* ctx, const char* json,
   if (!ctx || !json || !out) return TRUCE_EINVAL;
   char *js = NULL, *data = NULL;
   size_t js_len = 0, dlen = 0;
-  int rc = truce__read_file(ctx, json, "the explore.json written by truce "
-                            "explore", &data, &dlen);
+  int rc = truce__read_file(ctx, json,
+                            "the explore.json written by truce "
+                            "explore",
+                            &data, &dlen);
   if (!rc) rc = truce__web_asset(ctx, "explore.js", &js, &js_len);
   char tmp[1300];
   FILE* f = NULL;
   if (!rc && !(f = truce__tmp_open(ctx, out, tmp, sizeof tmp))) rc = TRUCE_EIO;
   if (!rc && !(rc = truce__web_head(ctx, f, "truce explore", out))) {
-    int e = fputs("</head>\n<body data-page=\"explore\">\n<header><h1 id=\"title\"></h1>"
-                  "<p id=\"subtitle\"></p></header>\n<main id=\"main\">"
-                  "</main>\n<script type=\"application/json\" "
-                  "id=\"truce-explore\">", f) == EOF;
+    int e = fputs(
+                "</head>\n<body data-page=\"explore\">\n<header><h1 "
+                "id=\"title\"></h1>"
+                "<p id=\"subtitle\"></p></header>\n<main id=\"main\">"
+                "</main>\n<script type=\"application/json\" "
+                "id=\"truce-explore\">",
+                f) == EOF;
     e |= truce__web_json(f, data, dlen, false); /* '<' as \u003c */
     e |= fputs("</script>\n<script>\n", f) == EOF;
     e |= truce__web_inline(f, js, js_len);

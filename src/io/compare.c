@@ -21,8 +21,10 @@ static int open_db(truce_ctx* ctx, const char* dir, sqlite3** db) {
   snprintf(path, sizeof path, "%s/results.db", dir);
   *db = NULL;
   if (access(path, R_OK) != 0)
-    return TRUCE_FAIL(ctx, TRUCE_EIO, "%s: no results.db (%s); expected the "
-                      "output directory of truce run", dir, strerror(errno));
+    return TRUCE_FAIL(ctx, TRUCE_EIO,
+                      "%s: no results.db (%s); expected the "
+                      "output directory of truce run",
+                      dir, strerror(errno));
   int rc = 0;
   if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     rc = TRUCE_FAIL(ctx, TRUCE_EDB, "%s: %s", path, sqlite3_errmsg(*db));
@@ -41,11 +43,12 @@ static const char* col_text(sqlite3_stmt* st, int i) {
   return t ? (const char*)t : "";
 }
 
-/* One number from a query (NAN when there is none). */
+/* One number from a query ((double)NAN when there is none). */
 static double one(sqlite3* db, const char* sql, const char* arg) {
   sqlite3_stmt* st;
-  double v = NAN;
-  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return NAN;
+  double v = (double)NAN;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return (double)NAN;
   if (arg) sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
   if (sqlite3_step(st) == SQLITE_ROW &&
       sqlite3_column_type(st, 0) != SQLITE_NULL)
@@ -88,14 +91,10 @@ void truce_outcome_format(truce_unit u, double v, int change,
     case TRUCE_UNIT_SHARE:
       snprintf(t, sizeof t, "%.1f%s", 100 * m, change ? " pp" : "%");
       break;
-    case TRUCE_UNIT_MONEY:
-      snprintf(t, sizeof t, "%.2f bn", m / 1e9);
-      break;
+    case TRUCE_UNIT_MONEY: snprintf(t, sizeof t, "%.2f bn", m / 1e9); break;
     case TRUCE_UNIT_DAY:
     case TRUCE_UNIT_COUNT:
-    default:
-      thousands(m, t, sizeof t);
-      break;
+    default: thousands(m, t, sizeof t); break;
   }
   /* a number that shows as zero has no sign; a change always has one */
   const char* sign = !strpbrk(t, "123456789") ? ""
@@ -139,7 +138,8 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
   static const char* const diff_sql =
       "select coalesce(x.path, y.path), x.value, y.value, x.distribution, "
       "y.distribution, y.source, x.path is not null, y.path is not null "
-      "from main.assumptions x full outer join b.assumptions y on x.path = y.path "
+      "from main.assumptions x full outer join b.assumptions y on x.path = "
+      "y.path "
       "where x.path is null or y.path is null or x.value is not y.value or "
       "x.distribution is not y.distribution or x.source is not y.source "
       "order by 1";
@@ -185,8 +185,8 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
    * the bargaining window by month */
   int horizon = (int)one(a, "select max(day) from daily", NULL);
   sqlite3_stmt* sides;
-  if (sqlite3_prepare_v2(a, "select distinct side from runs order by rowid",
-                         -1, &sides, NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(a, "select distinct side from runs order by rowid", -1,
+                         &sides, NULL) == SQLITE_OK) {
     while (sqlite3_step(sides) == SQLITE_ROW) {
       char side[32], what[96], sql[200];
       snprintf(side, sizeof side, "%s", col_text(sides, 0));
@@ -197,10 +197,12 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
         static const char* const pct[] = {"p05", "p50", "p95"};
         for (int j = 0; j < 3; j++) {
           if (k < 2 && j != 1) continue; /* the band at the horizon only */
-          snprintf(sql, sizeof sql, "select %s from daily where side = ?1 "
-                   "and series = 'power' and day = %d", pct[j], d);
-          snprintf(what, sizeof what, "%s: capable strength day %d, %s",
-                   side, d, pct[j]);
+          snprintf(sql, sizeof sql,
+                   "select %s from daily where side = ?1 "
+                   "and series = 'power' and day = %d",
+                   pct[j], d);
+          snprintf(what, sizeof what, "%s: capable strength day %d, %s", side,
+                   d, pct[j]);
           add_shift(c, what, TRUCE_UNIT_COUNT, one(a, sql, side),
                     one(b, sql, side));
         }
@@ -217,8 +219,10 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
       static const int by[] = {182, 365, 730};
       for (int k = 0; k < 3; k++) {
         if (by[k] > horizon + 1) continue;
-        snprintf(sql, sizeof sql, "select avg(exhaustion_day is not null and "
-                 "exhaustion_day <= %d) from runs where side = ?1", by[k]);
+        snprintf(sql, sizeof sql,
+                 "select avg(exhaustion_day is not null and "
+                 "exhaustion_day <= %d) from runs where side = ?1",
+                 by[k]);
         snprintf(what, sizeof what, "%s: share exhausted by day %d", side,
                  by[k]);
         add_shift(c, what, TRUCE_UNIT_SHARE, one(a, sql, side),
@@ -230,8 +234,7 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
           "(count(exhaustion_day) - 1) / 2 from runs where side = ?1)";
       snprintf(what, sizeof what, "%s: median exhaustion day (if exhausted)",
                side);
-      add_shift(c, what, TRUCE_UNIT_DAY, one(a, exd, side),
-                one(b, exd, side));
+      add_shift(c, what, TRUCE_UNIT_DAY, one(a, exd, side), one(b, exd, side));
       static const char* const cas =
           "select avg(casualties_total) from runs where side = ?1";
       snprintf(what, sizeof what, "%s: mean casualties", side);
@@ -246,16 +249,17 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     snprintf(sql, sizeof sql,
              "select p_open from bargaining_months where month = %d",
              months[k]);
-    snprintf(what, sizeof what, "bargaining range open by month %d",
-             months[k]);
+    snprintf(what, sizeof what, "bargaining range open by month %d", months[k]);
     double x = one(a, sql, NULL), y = one(b, sql, NULL);
     if (!isnan(x) || !isnan(y)) add_shift(c, what, TRUCE_UNIT_SHARE, x, y);
   }
   static const int now_months[] = {6, 12, 24};
   for (int k = 0; k < 3; k++) {
     char sql[128], what[96];
-    snprintf(sql, sizeof sql, "select p_open_now from bargaining_months "
-             "where month = %d", now_months[k]);
+    snprintf(sql, sizeof sql,
+             "select p_open_now from bargaining_months "
+             "where month = %d",
+             now_months[k]);
     snprintf(what, sizeof what, "bargaining range open at month %d (now)",
              now_months[k]);
     double x = one(a, sql, NULL), y = one(b, sql, NULL);
@@ -281,8 +285,8 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     add_shift(c, "share of runs where it never opens", TRUCE_UNIT_SHARE, oa,
               ob);
   sqlite3_stmt* bk;
-  if (sqlite3_prepare_v2(a, "select distinct backer from backer_runs", -1,
-                         &bk, NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(a, "select distinct backer from backer_runs", -1, &bk,
+                         NULL) == SQLITE_OK) {
     while (sqlite3_step(bk) == SQLITE_ROW) {
       char id[32], what[96];
       snprintf(id, sizeof id, "%s", col_text(bk, 0));
@@ -304,17 +308,24 @@ done:
 /* Text from a store or the command line into HTML element content. */
 static void html_text(FILE* f, const char* s) {
   for (; *s; s++) {
-    if (*s == '<') fputs("&lt;", f);
-    else if (*s == '>') fputs("&gt;", f);
-    else if (*s == '&') fputs("&amp;", f);
-    else if (*s == '"') fputs("&quot;", f);
-    else fputc(*s, f);
+    if (*s == '<')
+      fputs("&lt;", f);
+    else if (*s == '>')
+      fputs("&gt;", f);
+    else if (*s == '&')
+      fputs("&amp;", f);
+    else if (*s == '"')
+      fputs("&quot;", f);
+    else
+      fputc(*s, f);
   }
 }
 
 static void html_num(FILE* f, double v) {
-  if (isnan(v)) fputs("&ndash;", f);
-  else fprintf(f, "%.6g", v);
+  if (isnan(v))
+    fputs("&ndash;", f);
+  else
+    fprintf(f, "%.6g", v);
 }
 
 /* One point of the exhaustion curve as a JSON object; the side name comes
@@ -339,12 +350,14 @@ static void series_json(FILE* f, const char* dir, const char* label) {
   /* the share of runs exhausted by each day, per side: a step from 0 on
    * day 0 to the final share on the horizon */
   int horizon = (int)one(db, "select max(day) from daily", NULL);
-  if (sqlite3_prepare_v2(db, "select side, exhaustion_day, count(*) over "
+  if (sqlite3_prepare_v2(db,
+                         "select side, exhaustion_day, count(*) over "
                          "(partition by side order by exhaustion_day) * 1.0 /"
                          " (select count(*) from runs r where r.side = "
                          "runs.side) from runs where exhaustion_day is not "
                          "null union all select distinct side, 0, 0 from runs"
-                         " order by 1, 2, 3", -1, &st, NULL) == SQLITE_OK) {
+                         " order by 1, 2, 3",
+                         -1, &st, NULL) == SQLITE_OK) {
     char side[32] = "";
     double last = 0;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -359,16 +372,20 @@ static void series_json(FILE* f, const char* dir, const char* label) {
     if (side[0]) exhaustion_point(f, label, side, horizon, last);
     sqlite3_finalize(st);
   }
-  if (sqlite3_prepare_v2(db, "select month, p_open, p_open_now from "
-                         "bargaining_months", -1, &st, NULL) == SQLITE_OK) {
+  if (sqlite3_prepare_v2(db,
+                         "select month, p_open, p_open_now from "
+                         "bargaining_months",
+                         -1, &st, NULL) == SQLITE_OK) {
     while (sqlite3_step(st) == SQLITE_ROW) {
-      fprintf(f, "{\"run\":\"%s\",\"what\":\"opened by\",\"kind\":"
-              "\"window\",\"month\":%d,\"p\":%.6g},", label,
-              sqlite3_column_int(st, 0), sqlite3_column_double(st, 1));
+      fprintf(f,
+              "{\"run\":\"%s\",\"what\":\"opened by\",\"kind\":"
+              "\"window\",\"month\":%d,\"p\":%.6g},",
+              label, sqlite3_column_int(st, 0), sqlite3_column_double(st, 1));
       if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-        fprintf(f, "{\"run\":\"%s\",\"what\":\"open now\",\"kind\":"
-                "\"window\",\"month\":%d,\"p\":%.6g},", label,
-                sqlite3_column_int(st, 0), sqlite3_column_double(st, 2));
+        fprintf(f,
+                "{\"run\":\"%s\",\"what\":\"open now\",\"kind\":"
+                "\"window\",\"month\":%d,\"p\":%.6g},",
+                label, sqlite3_column_int(st, 0), sqlite3_column_double(st, 2));
     }
     sqlite3_finalize(st);
   }
@@ -383,7 +400,8 @@ static const char* const compare_js =
     "V.push(vegaEmbed('#c1',{width:'container',height:220,title:"
     "'Share of runs exhausted by each day (A solid, B dashed)',data:{values:"
     "ex},mark:{type:'line',interpolate:'step-after'},encoding:{x:{field:"
-    "'day',type:'quantitative',scale:{nice:false}},y:{field:'share',type:'quantitative',"
+    "'day',type:'quantitative',scale:{nice:false}},y:{field:'share',type:'"
+    "quantitative',"
     "axis:{format:'%'},title:null},color:{field:'side',type:'nominal'},"
     "strokeDash:{field:'run',type:'nominal'},detail:{field:'run'}}},opt));\n"
     "const w=D.filter(d=>d.kind==='window');\n"
@@ -408,9 +426,11 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
     html_text(f, dir_a);
     fputs(" &nbsp; B: ", f);
     html_text(f, dir_b);
-    fputs("</p></header><main><section><h2>Assumptions that differ</h2>"
-          "<table><tr><th>number</th><th>A</th><th>B</th><th>B's source"
-          "</th></tr>", f);
+    fputs(
+        "</p></header><main><section><h2>Assumptions that differ</h2>"
+        "<table><tr><th>number</th><th>A</th><th>B</th><th>B's source"
+        "</th></tr>",
+        f);
     for (size_t i = 0; i < c->n_diff; i++) {
       const truce_assumption_diff* d = &c->diff[i];
       fputs("<tr><td>", f);
@@ -427,8 +447,10 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
       html_text(f, d->source_b);
       fputs("</td></tr>", f);
     }
-    fputs("</table></section><section><h2>How the outcomes moved</h2><table>"
-          "<tr><th>outcome</th><th>A</th><th>B</th><th>change</th></tr>", f);
+    fputs(
+        "</table></section><section><h2>How the outcomes moved</h2><table>"
+        "<tr><th>outcome</th><th>A</th><th>B</th><th>change</th></tr>",
+        f);
     for (size_t i = 0; i < c->n_shift; i++) {
       const truce_outcome_shift* s = &c->shift[i];
       char va[64], vb[64], vd[64];
@@ -439,10 +461,12 @@ int truce_compare_write_html(truce_ctx* ctx, const truce_comparison* c,
       html_text(f, s->what);
       fprintf(f, "</td><td>%s</td><td>%s</td><td>%s</td></tr>", va, vb, vd);
     }
-    fputs("</table></section><section><h2>Distributions</h2><div "
-          "class=\"charts\"><div class=\"chart\" id=\"c1\"></div><div "
-          "class=\"chart\" id=\"c2\"></div></div></section></main>"
-          "<script type=\"application/json\" id=\"d\">[", f);
+    fputs(
+        "</table></section><section><h2>Distributions</h2><div "
+        "class=\"charts\"><div class=\"chart\" id=\"c1\"></div><div "
+        "class=\"chart\" id=\"c2\"></div></div></section></main>"
+        "<script type=\"application/json\" id=\"d\">[",
+        f);
     series_json(f, dir_a, "A");
     series_json(f, dir_b, "B");
     fputs("{\"kind\":\"end\"}]</script><script>\n", f);

@@ -38,8 +38,8 @@ struct truce_output {
 
 #define OUT_VALS (2 * truce_outcome_count()) /* per run, both sides */
 
-int truce_output_open(truce_ctx* ctx, const char* dir,
-                      const truce_scenario* sc, truce_output** out) {
+int truce_output_open(truce_ctx* ctx, const char* dir, const truce_scenario* sc,
+                      truce_output** out) {
   if (!ctx || !dir || !sc || !out) return TRUCE_EINVAL;
   *out = NULL;
   int rc = truce__mkdir_p(ctx, dir);
@@ -88,11 +88,12 @@ static int open_daily(truce_output* o, const char* header) {
 
 int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
   if (!o->daily_f) {
-    int rc = open_daily(o, "run,day,date,side,front,pool,training,wounded,"
-                           "killed,missing,discharged,inflow,casualties,"
-                           "power,equipment,ammunition,territory,"
-                           "rounds_fired,drones_fired,casualties_artillery,"
-                           "casualties_drones,casualties_assault\n");
+    int rc = open_daily(o,
+                        "run,day,date,side,front,pool,training,wounded,"
+                        "killed,missing,discharged,inflow,casualties,"
+                        "power,equipment,ammunition,territory,"
+                        "rounds_fired,drones_fired,casualties_artillery,"
+                        "casualties_drones,casualties_assault\n");
     if (rc) return rc;
   }
   o->daily_done = true;
@@ -107,8 +108,8 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
                 (unsigned long long)run, d->day, date,
                 truce_scenario_side_id(o->sc, (size_t)i), s->front, s->pool,
                 s->training, s->wounded, s->killed, s->missing, s->discharged,
-                s->inflow, s->casualties, s->power, s->equipment,
-                s->ammunition, s->territory, s->rounds_fired, s->drones_fired,
+                s->inflow, s->casualties, s->power, s->equipment, s->ammunition,
+                s->territory, s->rounds_fired, s->drones_fired,
                 s->casualties_artillery, s->casualties_drones,
                 s->casualties_assault) < 0)
       return write_error(o, o->daily);
@@ -116,8 +117,7 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
   return 0;
 }
 
-int truce_output_run_end(truce_output* o, uint64_t run,
-                         const double* values) {
+int truce_output_run_end(truce_output* o, uint64_t run, const double* values) {
   (void)run;
   if (o->n_runs == o->cap_runs) {
     size_t nc = o->cap_runs ? 2 * o->cap_runs : 64;
@@ -128,8 +128,7 @@ int truce_output_run_end(truce_output* o, uint64_t run,
     o->outcomes = n;
     o->cap_runs = nc;
   }
-  memcpy(o->outcomes + o->n_runs * OUT_VALS, values,
-         OUT_VALS * sizeof(double));
+  memcpy(o->outcomes + o->n_runs * OUT_VALS, values, OUT_VALS * sizeof(double));
   o->n_runs++;
   return 0;
 }
@@ -146,8 +145,8 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
         truce_band b;
         truce_ensemble_band(e, d, i, k, &b);
         if (fprintf(o->daily_f,
-                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
-                    d, date, truce_scenario_side_id(o->sc, i),
+                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n", d,
+                    date, truce_scenario_side_id(o->sc, i),
                     truce_series_name(k), (unsigned long long)b.n, b.mean,
                     b.p05, b.p25, b.p50, b.p75, b.p95) < 0)
           return write_error(o, o->daily);
@@ -157,8 +156,8 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
         truce_band bd;
         truce_ensemble_backer_band(e, d, b, k, &bd);
         if (fprintf(o->daily_f,
-                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
-                    d, date, truce_scenario_backer_id(o->sc, b),
+                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n", d,
+                    date, truce_scenario_backer_id(o->sc, b),
                     truce_backer_series_name(k), (unsigned long long)bd.n,
                     bd.mean, bd.p05, bd.p25, bd.p50, bd.p75, bd.p95) < 0)
           return write_error(o, o->daily);
@@ -235,7 +234,8 @@ int truce_output_ensemble(truce_output* o, const truce_ensemble* e) {
 #if defined(__GNUC__)
 __attribute__((format(printf, 2, 3)))
 #endif
-static int jprintf(truce_output* o, const char* fmt, ...) {
+static int
+jprintf(truce_output* o, const char* fmt, ...) {
   for (;;) {
     va_list ap;
     va_start(ap, fmt);
@@ -260,9 +260,12 @@ static int jstr(truce_output* o, const char* s) {
   int rc = jprintf(o, "\"");
   for (; *s && !rc; s++) {
     unsigned char c = (unsigned char)*s;
-    if (c == '"' || c == '\\') rc = jprintf(o, "\\%c", c);
-    else if (c < 0x20) rc = jprintf(o, "\\u%04x", c);
-    else rc = jprintf(o, "%c", c);
+    if (c == '"' || c == '\\')
+      rc = jprintf(o, "\\%c", c);
+    else if (c < 0x20)
+      rc = jprintf(o, "\\u%04x", c);
+    else
+      rc = jprintf(o, "%c", c);
   }
   return rc ? rc : jprintf(o, "\"");
 }
@@ -287,8 +290,9 @@ static int month_series(truce_output* o, const char* name, const double* v,
 /* {mean, p05, p25, p50, p75, p95} of x[0..n) (sorted in place). */
 static int jquant(truce_output* o, double* x, size_t n) {
   if (n == 0)
-    return jprintf(o, "{\"mean\": null, \"p05\": null, \"p25\": null, "
-                      "\"p50\": null, \"p75\": null, \"p95\": null}");
+    return jprintf(o,
+                   "{\"mean\": null, \"p05\": null, \"p25\": null, "
+                   "\"p50\": null, \"p75\": null, \"p95\": null}");
   gsl_sort(x, 1, n);
   int rc = jprintf(o, "{\"mean\": ");
   if (!rc) rc = jnum(o, gsl_stats_mean(x, 1, n));
@@ -314,13 +318,13 @@ static int write_backers(truce_output* o) {
     if (!rc) rc = jstr(o, truce_scenario_backer_id(o->sc, b));
     if (!rc) rc = jprintf(o, ": {\"supports\": ");
     if (!rc)
-      rc = jstr(o, truce_scenario_side_id(o->sc,
-                                          truce_scenario_backer_side(o->sc, b)));
+      rc = jstr(o, truce_scenario_side_id(
+                       o->sc, truce_scenario_backer_side(o->sc, b)));
     for (int k = 0; k < 4 && !rc; k++) {
       for (uint64_t r = 0; r < R; r++) {
         truce_backer_outcome bo;
         truce_ensemble_backer_outcome(o->ens, r, b, &bo);
-        tmp[r] = k == 0 ? bo.committed_total
+        tmp[r] = k == 0   ? bo.committed_total
                  : k == 1 ? bo.delivered_total
                  : k == 2 ? bo.longest_gap_days
                           : bo.packages;
@@ -337,8 +341,7 @@ static int write_backers(truce_output* o) {
 /* Talks: P(agreement by month), the agreed terms, the ceasefire's
  * durability (docs/bargaining.md, "From a range to an agreement"). */
 static int write_agreement(truce_output* o, const truce_bargain_summary* b) {
-  int rc = month_series(o, "p_agree_by_month", b->p_agree_by_month,
-                        b->months);
+  int rc = month_series(o, "p_agree_by_month", b->p_agree_by_month, b->months);
   if (!rc) rc = jprintf(o, ",\n    \"agreement\": {\"fraction\": ");
   if (!rc) rc = jnum(o, b->agree_fraction);
   if (!rc) rc = jprintf(o, ", \"p_holds_30_days\": ");
@@ -455,9 +458,10 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
   if (!rc) rc = jprintf(o, ",\n  \"scenario_sha256\": ");
   if (!rc) rc = jstr(o, truce_scenario_sha256(sc));
   if (!rc)
-    rc = jprintf(o, ",\n  \"seed\": %llu,\n  \"runs\": %llu,\n  \"days\": %d,"
-                    "\n  \"time_step\": %.12g,\n  \"mode\": \"%s\","
-                    "\n  \"law\": \"%s\",\n  \"start\": ",
+    rc = jprintf(o,
+                 ",\n  \"seed\": %llu,\n  \"runs\": %llu,\n  \"days\": %d,"
+                 "\n  \"time_step\": %.12g,\n  \"mode\": \"%s\","
+                 "\n  \"law\": \"%s\",\n  \"start\": ",
                  (unsigned long long)m->seed, (unsigned long long)m->runs,
                  truce_scenario_horizon_days(sc), truce_scenario_time_step(sc),
                  m->deterministic ? "deterministic" : "stochastic",
@@ -471,8 +475,8 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
     if (!rc) rc = jstr(o, truce_scenario_override(sc, i));
   }
   if (!rc) rc = jprintf(o, "],\n  \"sides\": {\n");
-  double* tmp = truce__calloc(o->ctx, o->n_runs ? o->n_runs : 1,
-                              sizeof(double));
+  double* tmp =
+      truce__calloc(o->ctx, o->n_runs ? o->n_runs : 1, sizeof(double));
   if (!tmp) return TRUCE_ENOMEM;
   for (int i = 0; i < 2 && !rc; i++) {
     rc = write_side(o, i, tmp);

@@ -14,8 +14,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "truce_config.h"
 #include "../core/yaml.h"
+#include "truce_config.h"
 #include "truce_int.h"
 
 /* Where the web assets are: $TRUCE_WEB_DIR when set; else the installed
@@ -93,7 +93,8 @@ int truce__web_head(truce_ctx* ctx, FILE* f, const char* title,
       "report.css", "node_modules/vega/build/vega.min.js",
       "node_modules/vega-lite/build/vega-lite.min.js",
       "node_modules/vega-embed/build/vega-embed.min.js"};
-  if (fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+  if (fprintf(f,
+              "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
               "<meta charset=\"utf-8\">\n<meta name=\"generator\" "
               "content=\"truce " TRUCE_VERSION "\">\n<title>%s</title>\n",
               title) < 0)
@@ -130,9 +131,9 @@ static int check_json(truce_ctx* ctx, const char* path, const char* text,
                          msg);
   struct fy_node* root = fy_document_root(doc);
   mark km = {1, 1};
-  struct fy_node* sides =
-      root && fy_node_is_mapping(root) ? truce__yaml_lookup(root, "sides", &km)
-                                       : NULL;
+  struct fy_node* sides = root && fy_node_is_mapping(root)
+                              ? truce__yaml_lookup(root, "sides", &km)
+                              : NULL;
   int rc = 0;
   if (!sides || !fy_node_is_mapping(sides))
     rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, 1, 1,
@@ -150,7 +151,8 @@ static int check_csv(truce_ctx* ctx, const char* path, char* text) {
     if (!*l) continue;
     size_t n = 1;
     for (const char* c = l; *c; c++) n += *c == ',';
-    if (line == 1) want = n;
+    if (line == 1)
+      want = n;
     else if (n != want)
       return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, 1,
                            "a row of %zu "
@@ -184,8 +186,8 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
     if (!rc && i == 3) {
       mark at;
       char msg[256];
-      struct fy_document* doc = truce__json_parse(data[i], dlen[i], &at, msg,
-                                                  sizeof msg);
+      struct fy_document* doc =
+          truce__json_parse(data[i], dlen[i], &at, msg, sizeof msg);
       if (!doc)
         rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, at.line > 0 ? at.line : 1,
                            at.col > 0 ? at.col : 1,
@@ -204,26 +206,27 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
   }
   char tmp[1300];
   FILE* f = NULL;
-  if (!rc && !(f = truce__tmp_open(ctx, out, tmp, sizeof tmp)))
-    rc = TRUCE_EIO;
+  if (!rc && !(f = truce__tmp_open(ctx, out, tmp, sizeof tmp))) rc = TRUCE_EIO;
   if (!rc && !(rc = truce__web_head(ctx, f, "truce report", out))) {
     int e = 0;
-    e |= fputs("</head>\n<body>\n<header><h1 id=\"title\"></h1><p id=\"subtitle\">"
-               "</p></header>\n<main>\n"
-               "<section><h2>Headline</h2><div class=\"headline\" "
-               "id=\"headline\"></div></section>\n"
-               "<section><h2>The war, run by run</h2><p class=\"note\">Bands: "
-               "5-95% and 25-75% of runs; line: median. Each chart's menu "
-               "exports SVG and PNG.</p><div class=\"charts\" id=\"charts\">"
-               "</div></section>\n"
-               "<section><h2>Assumptions register</h2><p class=\"note\">Every "
-               "number of the scenario with its value or range, unit, source, "
-               "claimant and date.</p><div class=\"scroll\" "
-               "id=\"assumptions\"></div></section>\n"
-               "<div id=\"exploration\"></div>\n"
-               "<section><h2>This run</h2><div id=\"meta\"></div></section>\n"
-               "</main>\n",
-               f) == EOF;
+    e |=
+        fputs(
+            "</head>\n<body>\n<header><h1 id=\"title\"></h1><p id=\"subtitle\">"
+            "</p></header>\n<main>\n"
+            "<section><h2>Headline</h2><div class=\"headline\" "
+            "id=\"headline\"></div></section>\n"
+            "<section><h2>The war, run by run</h2><p class=\"note\">Bands: "
+            "5-95% and 25-75% of runs; line: median. Each chart's menu "
+            "exports SVG and PNG.</p><div class=\"charts\" id=\"charts\">"
+            "</div></section>\n"
+            "<section><h2>Assumptions register</h2><p class=\"note\">Every "
+            "number of the scenario with its value or range, unit, source, "
+            "claimant and date.</p><div class=\"scroll\" "
+            "id=\"assumptions\"></div></section>\n"
+            "<div id=\"exploration\"></div>\n"
+            "<section><h2>This run</h2><div id=\"meta\"></div></section>\n"
+            "</main>\n",
+            f) == EOF;
     static const char* const ids[] = {"truce-summary", "truce-daily",
                                       "truce-runs", "truce-explore"};
     /* the JSON files as they are, the CSVs as JSON strings: either way
@@ -231,10 +234,12 @@ int truce_report_write(truce_ctx* ctx, const char* dir, const char* out) {
     for (int i = 0; i < 4; i++) {
       if (i == 3 && !data[i]) continue;
       bool csv = i == 1 || i == 2;
-      e |= fprintf(f, "<script type=\"application/json\" id=\"%s\">",
-                   ids[i]) < 0;
-      if (data[i]) e |= truce__web_json(f, data[i], dlen[i], csv);
-      else e |= fputs("\"\"", f) == EOF;
+      e |= fprintf(f, "<script type=\"application/json\" id=\"%s\">", ids[i]) <
+           0;
+      if (data[i])
+        e |= truce__web_json(f, data[i], dlen[i], csv);
+      else
+        e |= fputs("\"\"", f) == EOF;
       e |= fputs("</script>\n", f) == EOF;
     }
     if (xjs) { /* defines window.truceExplore, used by report.js */

@@ -41,8 +41,9 @@ static const char* const schema =
 #define STORE_VERSION 1
 #define STORE_STR(x) #x
 #define STORE_XSTR(x) STORE_STR(x)
-#define STORE_STAMP "PRAGMA application_id=" STORE_XSTR(STORE_APP_ID) \
-  "; PRAGMA user_version=" STORE_XSTR(STORE_VERSION) ";"
+#define STORE_STAMP                    \
+  "PRAGMA application_id=" STORE_XSTR( \
+      STORE_APP_ID) "; PRAGMA user_version=" STORE_XSTR(STORE_VERSION) ";"
 
 typedef struct {
   truce_ctx* ctx;
@@ -75,13 +76,17 @@ static void step(store* s, sqlite3_stmt* st) {
 }
 
 static void bind_text(sqlite3_stmt* st, int i, const char* v) {
-  if (v) sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-  else sqlite3_bind_null(st, i);
+  if (v)
+    sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, i);
 }
 
 static void bind_num(sqlite3_stmt* st, int i, double v) {
-  if (v == v) sqlite3_bind_double(st, i, v);
-  else sqlite3_bind_null(st, i);
+  if (v == v)
+    sqlite3_bind_double(st, i, v);
+  else
+    sqlite3_bind_null(st, i);
 }
 
 /* One row of the daily table. */
@@ -101,8 +106,7 @@ static void band_row(store* s, sqlite3_stmt* st, int day, const char* date,
   step(s, st);
 }
 
-static void meta_kv(store* s, sqlite3_stmt* st, const char* k,
-                    const char* v) {
+static void meta_kv(store* s, sqlite3_stmt* st, const char* k, const char* v) {
   bind_text(st, 1, k);
   bind_text(st, 2, v);
   step(s, st);
@@ -110,7 +114,7 @@ static void meta_kv(store* s, sqlite3_stmt* st, const char* k,
 
 /* meta and params: the run and the uncertain numbers' paths. */
 static void write_meta(store* s, const truce_scenario* sc,
-                      const truce_ensemble* e, const truce_run_meta* m) {
+                       const truce_ensemble* e, const truce_run_meta* m) {
   char buf[64];
   sqlite3_stmt* st = prep(s, "INSERT INTO meta VALUES(?,?)");
   meta_kv(s, st, "truce_version", truce_version());
@@ -144,7 +148,7 @@ static void write_meta(store* s, const truce_scenario* sc,
 
 /* runs and run_params: each run's outcomes (the outcome table) and draws. */
 static void write_runs(store* s, const truce_scenario* sc,
-                      const truce_ensemble* e, const truce_run_meta* m) {
+                       const truce_ensemble* e, const truce_run_meta* m) {
   size_t np = truce_scenario_uncertain_count(sc);
   const size_t nout = truce_outcome_count();
   char sql[1024] = "INSERT INTO runs VALUES(?,?";
@@ -182,7 +186,7 @@ static void write_runs(store* s, const truce_scenario* sc,
 
 /* daily and stalemate: the bands of every series (the series tables). */
 static void write_daily(store* s, const truce_scenario* sc,
-                       const truce_ensemble* e, const truce_run_meta* m) {
+                        const truce_ensemble* e, const truce_run_meta* m) {
   const char* start = truce_scenario_start(sc);
   long start_days = start ? truce__date_to_days(start) : 0;
   sqlite3_stmt* st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
@@ -201,9 +205,8 @@ static void write_daily(store* s, const truce_scenario* sc,
       for (int k = 0; k < (int)truce_backer_series_count(); k++) {
         truce_band bd;
         truce_ensemble_backer_band(e, d, b, k, &bd);
-        band_row(s, st, d, start ? date : NULL,
-                 truce_scenario_backer_id(sc, b), truce_backer_series_name(k),
-                 &bd);
+        band_row(s, st, d, start ? date : NULL, truce_scenario_backer_id(sc, b),
+                 truce_backer_series_name(k), &bd);
       }
     sqlite3_bind_int(ss, 1, d);
     bind_num(ss, 2, truce_ensemble_stalemate(e, d));
@@ -215,7 +218,7 @@ static void write_daily(store* s, const truce_scenario* sc,
 
 /* backer_runs: each run's totals per backer. */
 static void write_backers(store* s, const truce_scenario* sc,
-                         const truce_ensemble* e, const truce_run_meta* m) {
+                          const truce_ensemble* e, const truce_run_meta* m) {
   if (truce_scenario_backer_count(sc)) {
     sqlite3_stmt* st = prep(s, "INSERT INTO backer_runs VALUES(?,?,?,?,?,?)");
     for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++)
@@ -236,7 +239,7 @@ static void write_backers(store* s, const truce_scenario* sc,
 
 /* bargaining_runs and bargaining_months. */
 static void write_bargaining(store* s, const truce_scenario* sc,
-                            const truce_ensemble* e, const truce_run_meta* m) {
+                             const truce_ensemble* e, const truce_run_meta* m) {
   if (truce_scenario_has_negotiation(sc) && truce_ensemble_extras(e, 0)) {
     sqlite3_stmt* st =
         prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
@@ -262,7 +265,8 @@ static void write_bargaining(store* s, const truce_scenario* sc,
     truce_bargain_summary b;
     if (!s->rc) s->rc = truce_bargain_summarise(s->ctx, sc, e, &b);
     st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?,?)");
-    for (int mo = 0; !s->rc && mo < b.months; mo++) { /* b is unset on failure */
+    for (int mo = 0; !s->rc && mo < b.months;
+         mo++) { /* b is unset on failure */
       sqlite3_bind_int(st, 1, mo + 1);
       bind_num(st, 2, b.p_open_by_month[mo]);
       bind_num(st, 3, b.p_ripe_by_month[mo]);
@@ -275,7 +279,8 @@ static void write_bargaining(store* s, const truce_scenario* sc,
 
 /* assumptions: every number of the scenario with its provenance. */
 static void write_assumptions(store* s, const truce_scenario* sc,
-                             const truce_ensemble* e, const truce_run_meta* m) {
+                              const truce_ensemble* e,
+                              const truce_run_meta* m) {
   sqlite3_stmt* st = prep(s, "INSERT INTO assumptions VALUES(?,?,?,?,?,?,?,?)");
   for (size_t i = 0; i < truce_scenario_provenance_count(sc) && !s->rc; i++) {
     const truce_provenance* p = truce_scenario_provenance(sc, i);
@@ -305,8 +310,9 @@ static void write_all(store* s, const truce_scenario* sc,
 
 /* CREATE TABLE runs: run, side and one column per outcome. */
 static int create_runs(sqlite3* db) {
-  char sql[2048] = "CREATE TABLE runs(run INTEGER NOT NULL, side TEXT NOT "
-                   "NULL,";
+  char sql[2048] =
+      "CREATE TABLE runs(run INTEGER NOT NULL, side TEXT NOT "
+      "NULL,";
   for (size_t k = 0; k < truce_outcome_count(); k++) {
     const truce_outcome_info* oi = truce_outcome(k);
     size_t l = strlen(sql);
@@ -334,8 +340,8 @@ int truce__store_write(truce_ctx* ctx, const char* path,
   if (sqlite3_open(path, &s.db) != SQLITE_OK) {
     fail(&s, "open");
   } else {
-    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; BEGIN; " STORE_STAMP,
-                     NULL, NULL, NULL) != SQLITE_OK ||
+    if (sqlite3_exec(s.db, "PRAGMA journal_mode=OFF; BEGIN; " STORE_STAMP, NULL,
+                     NULL, NULL) != SQLITE_OK ||
         create_schema(s.db))
       fail(&s, "schema");
     write_all(&s, sc, e, m);
@@ -365,37 +371,46 @@ int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
   snprintf(sql, sizeof sql, "PRAGMA \"%s\".user_version", schema_name);
   long long ver = int_of(db, sql);
   if (app != STORE_APP_ID)
-    return TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "not a truce results "
-                      "store (%s); expected the results.db written by truce "
-                      "run", app < 0 ? "unreadable" : "foreign or empty");
+    return TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1,
+                         "not a truce results "
+                         "store (%s); expected the results.db written by truce "
+                         "run",
+                         app < 0 ? "unreadable" : "foreign or empty");
   if (ver != STORE_VERSION)
-    return TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "results store layout "
-                      "%lld; expected %d (run the scenario again with this "
-                      "truce)", ver, STORE_VERSION);
+    return TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1,
+                         "results store layout "
+                         "%lld; expected %d (run the scenario again with this "
+                         "truce)",
+                         ver, STORE_VERSION);
   /* every table and column of the schema, which is the one declaration:
    * built in memory and compared with the store's */
   sqlite3* ref = NULL;
   int rc = 0;
-  if (sqlite3_open(":memory:", &ref) != SQLITE_OK ||
-      create_schema(ref)) {
-    rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM, "results store: cannot build the "
+  if (sqlite3_open(":memory:", &ref) != SQLITE_OK || create_schema(ref)) {
+    rc = TRUCE_FAIL(ctx, TRUCE_ENOMEM,
+                    "results store: cannot build the "
                     "reference schema");
     goto done;
   }
   sqlite3_stmt* tabs = NULL;
-  if (sqlite3_prepare_v2(ref, "SELECT t.name, c.name FROM sqlite_master t, "
+  if (sqlite3_prepare_v2(ref,
+                         "SELECT t.name, c.name FROM sqlite_master t, "
                          "pragma_table_info(t.name) c WHERE t.type = 'table'",
                          -1, &tabs, NULL) != SQLITE_OK) {
     rc = TRUCE_FAIL(ctx, TRUCE_EDB, "results store: %s", sqlite3_errmsg(ref));
     goto done;
   }
-  snprintf(sql, sizeof sql, "SELECT count(*) FROM \"%s\".sqlite_master t, "
+  snprintf(sql, sizeof sql,
+           "SELECT count(*) FROM \"%s\".sqlite_master t, "
            "pragma_table_info(t.name, ?3) c WHERE t.type = 'table' AND "
-           "t.name = ?1 AND c.name = ?2", schema_name);
+           "t.name = ?1 AND c.name = ?2",
+           schema_name);
   sqlite3_stmt* has = NULL;
   if (sqlite3_prepare_v2(db, sql, -1, &has, NULL) != SQLITE_OK)
-    rc = TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "cannot read the store: "
-                    "%s", sqlite3_errmsg(db));
+    rc = TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1,
+                       "cannot read the store: "
+                       "%s",
+                       sqlite3_errmsg(db));
   while (!rc && sqlite3_step(tabs) == SQLITE_ROW) {
     const char* t = (const char*)sqlite3_column_text(tabs, 0);
     const char* c = (const char*)sqlite3_column_text(tabs, 1);
@@ -403,8 +418,10 @@ int truce__store_check(truce_ctx* ctx, sqlite3* db, const char* schema_name,
     sqlite3_bind_text(has, 2, c, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(has, 3, schema_name, -1, SQLITE_TRANSIENT);
     if (sqlite3_step(has) != SQLITE_ROW || sqlite3_column_int(has, 0) != 1)
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1, "no column %s.%s; "
-                      "expected the results.db written by truce run", t, c);
+      rc = TRUCE_FAIL_AT(ctx, TRUCE_EDB, path, 1, 1,
+                         "no column %s.%s; "
+                         "expected the results.db written by truce run",
+                         t, c);
     sqlite3_reset(has);
   }
   sqlite3_finalize(has);

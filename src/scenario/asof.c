@@ -21,8 +21,10 @@ int truce__load_as_of(truce__loader* L, struct fy_node* v, mark km) {
   char t[32] = "";
   mark vm = truce__yaml_mark(v, km);
   if (!truce__yaml_text(v, t, sizeof t) || !truce__date_valid(t))
-    return truce__load_error(L, TRUCE_EINVAL, vm, "bad date '%s' for "
-                             "'as_of'; expected YYYY-MM-DD", t);
+    return truce__load_error(L, TRUCE_EINVAL, vm,
+                             "bad date '%s' for "
+                             "'as_of'; expected YYYY-MM-DD",
+                             t);
   memcpy(L->sc->as_of, t, 11);
   return 0;
 }
@@ -50,9 +52,11 @@ static int known_outcome(truce__loader* L, struct fy_node* item, mark im,
   char t[16] = "";
   truce__yaml_text(v, t, sizeof t);
   if (strcmp(t, "true") && strcmp(t, "false")) {
-    truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km), "bad value "
+    truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
+                      "bad value "
                       "'%s' for 'events[%zu].known_outcome'; expected true "
-                      "or false", t, i);
+                      "or false",
+                      t, i);
     return -1;
   }
   return !strcmp(t, "true");
@@ -80,14 +84,16 @@ static int check_events(truce__loader* L, struct fy_node* root, bool overlay,
     if (k && !overlay) {
       mark km = im;
       truce__yaml_lookup(item, "known_outcome", &km);
-      return truce__load_error(L, TRUCE_EINVAL, km, "%s is a known-outcome "
+      return truce__load_error(L, TRUCE_EINVAL, km,
+                               "%s is a known-outcome "
                                "event; expected it only in an overlay for a "
                                "conditional hindcast (truce run BASE "
                                "--overlay RECORD.yaml; docs/scenario.md)",
                                label);
     }
     if (overlay && !k)
-      return truce__load_error(L, TRUCE_EINVAL, im, "%s in an overlay is not "
+      return truce__load_error(L, TRUCE_EINVAL, im,
+                               "%s in an overlay is not "
                                "marked 'known_outcome: true'; expected the "
                                "overlay to hold only the recorded past",
                                label);
@@ -125,15 +131,17 @@ int truce__asof_check(truce__loader* L, struct fy_node* root, bool overlay) {
     mark m = {r->line, r->column};
     long d = earliest_day(r->date);
     if (d < 0)
-      rc = truce__load_error(L, TRUCE_EINVAL, m, "bad date '%s' for '%s'; "
+      rc = truce__load_error(L, TRUCE_EINVAL, m,
+                             "bad date '%s' for '%s'; "
                              "expected YYYY, YYYY-MM or YYYY-MM-DD (as_of "
-                             "compares every dated number)", r->date,
-                             r->path);
+                             "compares every dated number)",
+                             r->date, r->path);
     else if (d > asof)
-      rc = truce__load_error(L, TRUCE_EINVAL, m, "'%s' is dated %s, after "
+      rc = truce__load_error(L, TRUCE_EINVAL, m,
+                             "'%s' is dated %s, after "
                              "as_of %s; expected only numbers published by "
-                             "then (no hindsight in a forecast)", r->path,
-                             r->date, sc->as_of);
+                             "then (no hindsight in a forecast)",
+                             r->path, r->date, sc->as_of);
   }
   return rc;
 }
@@ -158,8 +166,8 @@ int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
   mark top = {1, 1}, ym;
   L.share_mark[0] = L.share_mark[1] = L.terr_mark = L.step_mark = top;
   char ymsg[256];
-  struct fy_document* doc = truce__yaml_parse(text, len, &ym, ymsg,
-                                              sizeof ymsg);
+  struct fy_document* doc =
+      truce__yaml_parse(text, len, &ym, ymsg, sizeof ymsg);
   if (!doc)
     return truce__load_error(&L, TRUCE_EPARSE, ym.line > 0 ? ym : top,
                              "malformed YAML: %s; expected valid YAML", ymsg);
@@ -182,10 +190,12 @@ int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
     size_t k = 0;
     while (k < 3 && strcmp(key, keys[k])) k++;
     if (k == 3)
-      rc = truce__load_error(&L, TRUCE_EINVAL, m, "unknown key '%s' in an "
+      rc = truce__load_error(&L, TRUCE_EINVAL, m,
+                             "unknown key '%s' in an "
                              "overlay; expected truce, overlay and events "
                              "(the rest of the scenario comes from the base "
-                             "file)", key);
+                             "file)",
+                             key);
     else {
       v[k] = fy_node_pair_value(pr);
       km[k] = m;
@@ -194,13 +204,16 @@ int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
   char t[32] = "";
   for (size_t k = 0; k < 3 && !rc; k++)
     if (!v[k])
-      rc = truce__load_error(&L, TRUCE_EINVAL, top, "missing required field "
+      rc = truce__load_error(&L, TRUCE_EINVAL, top,
+                             "missing required field "
                              "'%s' in an overlay; expected truce: 1, "
-                             "overlay: WHAT RECORD and events", keys[k]);
+                             "overlay: WHAT RECORD and events",
+                             keys[k]);
   if (!rc && (!truce__yaml_text(v[0], t, sizeof t) || strcmp(t, "1")))
     rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(v[0], km[0]),
                            "unsupported format version '%s'; expected "
-                           "'truce: 1'", t);
+                           "'truce: 1'",
+                           t);
   if (!rc && !fy_node_is_scalar(v[1]))
     rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(v[1], km[1]),
                            "wrong type for 'overlay': found %s; expected a "

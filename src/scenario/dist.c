@@ -13,24 +13,28 @@
 
 #include "scenario_int.h"
 
-const char* const truce__dist_names[] = {"normal", "lognormal", "uniform",
-                                         "triangular", "pert", "beta",
-                                         "gamma", "discrete", NULL};
+const char* const truce__dist_names[] = {"normal",     "lognormal", "uniform",
+                                         "triangular", "pert",      "beta",
+                                         "gamma",      "discrete",  NULL};
 const char* const truce__dist_keys[TRUCE_DP_COUNT] = {
-    "mean", "sd",   "mu",    "sigma", "min",  "mode",
+    "mean", "sd",    "mu",   "sigma", "min",  "mode",
     "max",  "alpha", "beta", "shape", "scale"};
 
 /* Required and allowed parameters per kind, as bit masks of TRUCE_DP_*. */
 #define B(x) (1u << TRUCE_DP_##x)
 static const unsigned required[] = {
-    B(MEAN) | B(SD), B(MU) | B(SIGMA), B(MIN) | B(MAX),
-    B(MIN) | B(MODE) | B(MAX), B(MIN) | B(MODE) | B(MAX), B(ALPHA) | B(BETA),
-    B(SHAPE) | B(SCALE), 0};
-static const unsigned allowed[] = {
-    B(MEAN) | B(SD) | B(MIN) | B(MAX), B(MU) | B(SIGMA) | B(MIN) | B(MAX),
-    B(MIN) | B(MAX), B(MIN) | B(MODE) | B(MAX), B(MIN) | B(MODE) | B(MAX),
-    B(ALPHA) | B(BETA) | B(MIN) | B(MAX),
-    B(SHAPE) | B(SCALE) | B(MIN) | B(MAX), 0};
+    B(MEAN) | B(SD),           B(MU) | B(SIGMA),
+    B(MIN) | B(MAX),           B(MIN) | B(MODE) | B(MAX),
+    B(MIN) | B(MODE) | B(MAX), B(ALPHA) | B(BETA),
+    B(SHAPE) | B(SCALE),       0};
+static const unsigned allowed[] = {B(MEAN) | B(SD) | B(MIN) | B(MAX),
+                                   B(MU) | B(SIGMA) | B(MIN) | B(MAX),
+                                   B(MIN) | B(MAX),
+                                   B(MIN) | B(MODE) | B(MAX),
+                                   B(MIN) | B(MODE) | B(MAX),
+                                   B(ALPHA) | B(BETA) | B(MIN) | B(MAX),
+                                   B(SHAPE) | B(SCALE) | B(MIN) | B(MAX),
+                                   0};
 #undef B
 
 static void list_keys(unsigned mask, char* buf, size_t n) {
@@ -95,8 +99,10 @@ int truce__dist_from_params(truce__dist* d, const double* p, const bool* has,
       d->b = p[TRUCE_DP_MODE];
       d->c = hi;
       if (!(d->a <= d->b && d->b <= d->c)) {
-        snprintf(why, n, "mode %g is outside [min %g, max %g]; expected "
-                 "min <= mode <= max", d->b, d->a, d->c);
+        snprintf(why, n,
+                 "mode %g is outside [min %g, max %g]; expected "
+                 "min <= mode <= max",
+                 d->b, d->a, d->c);
         return -1;
       }
       break;
@@ -127,8 +133,10 @@ int truce__dist_from_params(truce__dist* d, const double* p, const bool* has,
         return -1;
       }
       if (nv != nw) {
-        snprintf(why, n, "%zu values but %zu weights; expected as many of "
-                 "each", nv, nw);
+        snprintf(why, n,
+                 "%zu values but %zu weights; expected as many of "
+                 "each",
+                 nv, nw);
         return -1;
       }
       double sum = 0;
@@ -164,8 +172,7 @@ positive_sd:
 /* Untruncated CDF. */
 static double cdf(const truce__dist* d, double x) {
   switch (d->kind) {
-    case TRUCE_DIST_NORMAL:
-      return gsl_cdf_gaussian_P(x - d->a, d->b);
+    case TRUCE_DIST_NORMAL: return gsl_cdf_gaussian_P(x - d->a, d->b);
     case TRUCE_DIST_LOGNORMAL:
       return x <= 0 ? 0 : gsl_cdf_lognormal_P(x, d->a, d->b);
     case TRUCE_DIST_UNIFORM:
@@ -187,22 +194,17 @@ static double cdf(const truce__dist* d, double x) {
       double z = (x - d->c) / (d->d - d->c);
       return z <= 0 ? 0 : (z >= 1 ? 1 : gsl_cdf_beta_P(z, d->a, d->b));
     }
-    case TRUCE_DIST_GAMMA:
-      return x <= 0 ? 0 : gsl_cdf_gamma_P(x, d->a, d->b);
-    default:
-      return 0;
+    case TRUCE_DIST_GAMMA: return x <= 0 ? 0 : gsl_cdf_gamma_P(x, d->a, d->b);
+    default: return 0;
   }
 }
 
 /* Untruncated quantile at p in [0, 1]. */
 static double quantile(const truce__dist* d, double p) {
   switch (d->kind) {
-    case TRUCE_DIST_NORMAL:
-      return d->a + gsl_cdf_gaussian_Pinv(p, d->b);
-    case TRUCE_DIST_LOGNORMAL:
-      return gsl_cdf_lognormal_Pinv(p, d->a, d->b);
-    case TRUCE_DIST_UNIFORM:
-      return d->a + p * (d->b - d->a);
+    case TRUCE_DIST_NORMAL: return d->a + gsl_cdf_gaussian_Pinv(p, d->b);
+    case TRUCE_DIST_LOGNORMAL: return gsl_cdf_lognormal_Pinv(p, d->a, d->b);
+    case TRUCE_DIST_UNIFORM: return d->a + p * (d->b - d->a);
     case TRUCE_DIST_TRIANGULAR: {
       double a = d->a, m = d->b, c = d->c, f = (m - a) / (c - a);
       return p < f ? a + sqrt(p * (c - a) * (m - a))
@@ -216,10 +218,8 @@ static double quantile(const truce__dist* d, double p) {
     }
     case TRUCE_DIST_BETA:
       return d->c + (d->d - d->c) * gsl_cdf_beta_Pinv(p, d->a, d->b);
-    case TRUCE_DIST_GAMMA:
-      return gsl_cdf_gamma_Pinv(p, d->a, d->b);
-    default:
-      return 0;
+    case TRUCE_DIST_GAMMA: return gsl_cdf_gamma_Pinv(p, d->a, d->b);
+    default: return 0;
   }
 }
 
@@ -230,8 +230,8 @@ int truce__dist_bind(truce__dist* d, const truce__field* f, char* why,
     for (size_t i = 0; i < d->n; i++) {
       char e[160];
       if (!truce__field_check(f, d->values[i], e, sizeof e)) {
-        snprintf(why, n, "value %g is out of range; expected %s",
-                 d->values[i], e);
+        snprintf(why, n, "value %g is out of range; expected %s", d->values[i],
+                 e);
         return -1;
       }
     }
@@ -242,8 +242,10 @@ int truce__dist_bind(truce__dist* d, const truce__field* f, char* why,
   if (d->lo < flo) d->lo = flo;
   if (d->hi > fhi) d->hi = fhi;
   if (!(d->lo < d->hi)) {
-    snprintf(why, n, "its support [%g, %g] lies outside the field's range; "
-             "expected %s", d->lo, d->hi, f->expect);
+    snprintf(why, n,
+             "its support [%g, %g] lies outside the field's range; "
+             "expected %s",
+             d->lo, d->hi, f->expect);
     return -1;
   }
   d->plo = cdf(d, d->lo);
@@ -359,9 +361,9 @@ void truce__dist_describe(const truce__dist* d, char* buf, size_t n) {
     case TRUCE_DIST_DISCRETE: {
       size_t l = (size_t)snprintf(buf, n, "discrete(");
       for (size_t i = 0; i < d->n && l < n; i++)
-        l += (size_t)snprintf(buf + l, n - l, "%s%.6g: %.4g", i ? ", " : "",
-                              d->values[i],
-                              d->cum[i] - (i ? d->cum[i - 1] : 0));
+        l +=
+            (size_t)snprintf(buf + l, n - l, "%s%.6g: %.4g", i ? ", " : "",
+                             d->values[i], d->cum[i] - (i ? d->cum[i - 1] : 0));
       if (l < n) snprintf(buf + l, n - l, ")");
       return;
     }

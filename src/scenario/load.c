@@ -270,7 +270,7 @@ static int read_number(truce__loader* L, struct fy_node* n, mark km,
                        const char* path, const truce__field* f, numspec* ns) {
   struct fy_node* vn = n;
   memset(ns, 0, sizeof *ns);
-  ns->low = ns->high = NAN;
+  ns->low = ns->high = (double)NAN;
   ns->vm = truce__yaml_mark(n, km);
   ns->dm = ns->vm;
   if (n && fy_node_is_mapping(n)) {
@@ -540,11 +540,11 @@ int truce__load_required(truce__loader* L, mark m, const truce__field* t,
   char eb[256];
   for (size_t i = 0; i < n; i++)
     if ((t[i].flags & TRUCE_F_REQ) && !seen[i])
-      return truce__load_error(
-          L, TRUCE_EINVAL, m, "missing required field '%s%s%s'; expected %s",
-          path_prefix && *path_prefix ? path_prefix : "",
-          path_prefix && *path_prefix ? "." : "", t[i].key,
-          truce__field_expect(&t[i], eb, sizeof eb));
+      return truce__load_error(L, TRUCE_EINVAL, m,
+                               "missing required field '%s%s%s'; expected %s",
+                               path_prefix && *path_prefix ? path_prefix : "",
+                               path_prefix && *path_prefix ? "." : "", t[i].key,
+                               truce__field_expect(&t[i], eb, sizeof eb));
   return 0;
 }
 

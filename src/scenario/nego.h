@@ -24,9 +24,9 @@
  * side's value of the option. In force on days [from_day, until_day). */
 typedef struct {
   int side;
-  int issue;           /* -1: territory; else the discrete issue's index */
+  int issue; /* -1: territory; else the discrete issue's index */
   double threshold;
-  double cost;         /* audience cost of conceding; HUGE_VAL: never */
+  double cost; /* audience cost of conceding; HUGE_VAL: never */
   int from_day, until_day;
 } truce__claim;
 
@@ -70,8 +70,8 @@ typedef struct {
   bool has_guarantee;
   int g_issue, g_option;
   double g_credibility, g_full[2];
-  double g_strength;     /* the guarantor's sanction on the side that breaks
-                            a guaranteed settlement (utility) */
+  double g_strength; /* the guarantor's sanction on the side that breaks
+                        a guaranteed settlement (utility) */
   /* commitment (docs/bargaining.md, "Commitment"): 0 days: none */
   double ceasefire_days, reconstitution_sd;
   /* beliefs about endurance and backers ("Resolve and backers") */

@@ -10,9 +10,9 @@
 
 #include <stddef.h>
 
+#include "nego.h"
 #include "truce/rng.h"
 #include "truce/scenario.h"
-#include "nego.h"
 
 #define TRUCE_MAX_EQUIP 8
 #define TRUCE_MAX_ARRIVALS 16
@@ -35,9 +35,9 @@ typedef struct {
 enum { TRUCE_FIRE_ARTILLERY, TRUCE_FIRE_DRONES, TRUCE_N_FIRES };
 typedef struct {
   double stock, production_per_month, demand_per_day, elasticity;
-  double cover_days;       /* fire the stock down over this many days; 0: all */
-  double kill_per_round;   /* casualties per round on the enemy's positions */
-  double assault_hazard;   /* hazard on enemy assaulters per round/day/km */
+  double cover_days;     /* fire the stock down over this many days; 0: all */
+  double kill_per_round; /* casualties per round on the enemy's positions */
+  double assault_hazard; /* hazard on enemy assaulters per round/day/km */
 } truce__fires;
 
 typedef struct {
@@ -47,8 +47,8 @@ typedef struct {
   double noncombat_loss_per_month; /* fraction of the front per month */
   double quality, exhaustion_threshold, posture;
   double capable_threshold; /* combat power below which it is exhausted */
-  double coefficient; /* combat.coefficients.<id> */
-  double territory;   /* front.territory.<id> */
+  double coefficient;       /* combat.coefficients.<id> */
+  double territory;         /* front.territory.<id> */
   truce__fires fire[TRUCE_N_FIRES];
   /* The assault (docs/model.md s2b): the share of the front in assaults
    * per day when attacking, its cap, the soldiers per km that hold the
@@ -103,14 +103,14 @@ typedef struct {
   int day;
   const truce__event_type* type;
   int side;
-  size_t off;      /* set: offset into truce__params */
-  double value;    /* set: new value */
-  double intensity, duration_days;   /* offensive */
+  size_t off;                          /* set: offset into truce__params */
+  double value;                        /* set: new value */
+  double intensity, duration_days;     /* offensive */
   double pool_add, recruits_per_month; /* mobilisation; recruits < 0: keep */
-  int backer;                  /* block / enter / exit / package */
-  int until_day;               /* block: packages blocked until this day */
+  int backer;                          /* block / enter / exit / package */
+  int until_day;                   /* block: packages blocked until this day */
   double taken[TRUCE_MAX_BACKERS]; /* crisis: attention share taken */
-  double months;               /* package: months of budget */
+  double months;                   /* package: months of budget */
 } truce__event;
 
 /* The parts of a scenario the engine needs (scenario.c owns the rest). */
@@ -120,11 +120,11 @@ typedef struct {
   size_t n_arrivals[2];
   truce__arrival arrivals[2][TRUCE_MAX_ARRIVALS];
   size_t n_backers;
-  int backer_side[TRUCE_MAX_BACKERS];     /* the side each supports */
+  int backer_side[TRUCE_MAX_BACKERS]; /* the side each supports */
   bool backer_buys[TRUCE_MAX_BACKERS][TRUCE_BACKER_ITEMS];
   truce__event* events; /* sorted by day, stable */
   size_t n_events;
-  size_t cap_events; /* room in events (its allocated count) */
+  size_t cap_events;   /* room in events (its allocated count) */
   double horizon_days; /* whole days, stored as double like every field */
   double time_step;
   unsigned long long seed;

@@ -21,10 +21,12 @@ int truce__pin_lookup(truce_ctx* ctx, const truce_scenario* sc,
   if (rc) return rc;
   size_t base = offsetof(truce__model, params);
   if (off < base || off + sizeof(double) > base + sizeof(truce__params))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s' is not a number a run reads "
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "'%s' is not a number a run reads "
                       "at its start (the horizon, time step and seed are "
                       "not); expected a parameter such as "
-                      "backers.us.budget_scale", path);
+                      "backers.us.budget_scale",
+                      path);
   out->off = off - base;
   out->lo = f->lo;
   out->hi = f->hi;

@@ -12,11 +12,11 @@
 #include "truce_int.h"
 
 typedef struct {
-  size_t off;               /* in the parameter block */
-  double lo, hi;            /* the field's range */
+  size_t off;    /* in the parameter block */
+  double lo, hi; /* the field's range */
   bool integer;
-  bool is_enum;       /* takes names (truce__pin_enum_index) */
-  char expect[240];   /* what a valid value looks like */
+  bool is_enum;     /* takes names (truce__pin_enum_index) */
+  char expect[240]; /* what a valid value looks like */
 } truce__pin;
 
 /* Resolve `path` to a parameter that a run reads at its start; errors

@@ -43,9 +43,9 @@ int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
 
 /* Record a string among the overrides (summary.json lists them). */
 static int add_override(truce_ctx* ctx, truce_scenario* sc, const char* s) {
-  char** no = truce__realloc(ctx, sc->overrides,
-                             sc->cap_overrides * sizeof(char*),
-                             (sc->n_overrides + 1) * sizeof(char*));
+  char** no =
+      truce__realloc(ctx, sc->overrides, sc->cap_overrides * sizeof(char*),
+                     (sc->n_overrides + 1) * sizeof(char*));
   if (!no) return TRUCE_ENOMEM;
   sc->overrides = no;
   sc->cap_overrides = sc->n_overrides + 1; /* a failed strdup keeps it */
@@ -214,8 +214,7 @@ int truce_scenario_set_from(truce_ctx* ctx, truce_scenario* sc,
   for (size_t i = 0; i < sc->n_prov; i++)
     if (!strcmp(sc->prov[i].path, path)) listed = true;
   if (!listed) { /* a number the file left at its default: register it */
-    truce__prov* np = truce__realloc(ctx, sc->prov,
-                                     sc->cap_prov * sizeof *np,
+    truce__prov* np = truce__realloc(ctx, sc->prov, sc->cap_prov * sizeof *np,
                                      (sc->n_prov + 1) * sizeof *np);
     if (!np) return TRUCE_ENOMEM;
     sc->prov = np;
@@ -302,9 +301,9 @@ const truce_provenance* truce_scenario_provenance(const truce_scenario* sc,
   if (!truce__scenario_resolve(NULL, sc, p->path, &f, &off) &&
       f->kind == TRUCE_FK_ENUM && p->value >= 0)
     label = f->names((size_t)p->value);
-  p->view = (truce_provenance){p->path,     p->value, p->unit,
-                               p->source,   p->claimant, p->date,
-                               p->dist,     p->line,  p->column, label};
+  p->view =
+      (truce_provenance){p->path, p->value, p->unit, p->source, p->claimant,
+                         p->date, p->dist,  p->line, p->column, label};
   return &p->view;
 }
 
@@ -321,8 +320,7 @@ size_t truce_scenario_uncertain_count(const truce_scenario* sc) {
   return sc->n_unc;
 }
 
-const char* truce_scenario_uncertain_path(const truce_scenario* sc,
-                                          size_t i) {
+const char* truce_scenario_uncertain_path(const truce_scenario* sc, size_t i) {
   return i < sc->n_unc ? sc->unc[i].path : NULL;
 }
 

@@ -22,13 +22,17 @@ typedef struct {
 typedef enum { TRUCE_FK_NUM, TRUCE_FK_ENUM } truce__fkind;
 
 /* TRUCE_F_INIT: an initial condition, which an event cannot `set`. */
-enum { TRUCE_F_REQ = 1u, TRUCE_F_LO_OPEN = 2u, TRUCE_F_INT = 4u,
-       TRUCE_F_INIT = 8u };
+enum {
+  TRUCE_F_REQ = 1u,
+  TRUCE_F_LO_OPEN = 2u,
+  TRUCE_F_INT = 4u,
+  TRUCE_F_INIT = 8u
+};
 
 typedef struct {
-  const char* key;   /* dotted, relative to its container */
+  const char* key; /* dotted, relative to its container */
   truce__fkind kind;
-  size_t off;        /* relative to its container */
+  size_t off; /* relative to its container */
   double lo, hi;
   unsigned flags;
   double dflt;
@@ -40,28 +44,50 @@ typedef struct {
 
 /* Uncertain numbers (docs/scenario.md): distribution kinds, in the order
  * of truce__dist_names, and the named parameters of a dist: record. */
-enum { TRUCE_DIST_NORMAL, TRUCE_DIST_LOGNORMAL, TRUCE_DIST_UNIFORM,
-       TRUCE_DIST_TRIANGULAR, TRUCE_DIST_PERT, TRUCE_DIST_BETA,
-       TRUCE_DIST_GAMMA, TRUCE_DIST_DISCRETE };
-enum { TRUCE_DP_MEAN, TRUCE_DP_SD, TRUCE_DP_MU, TRUCE_DP_SIGMA, TRUCE_DP_MIN,
-       TRUCE_DP_MODE, TRUCE_DP_MAX, TRUCE_DP_ALPHA, TRUCE_DP_BETA,
-       TRUCE_DP_SHAPE, TRUCE_DP_SCALE, TRUCE_DP_COUNT };
+enum {
+  TRUCE_DIST_NORMAL,
+  TRUCE_DIST_LOGNORMAL,
+  TRUCE_DIST_UNIFORM,
+  TRUCE_DIST_TRIANGULAR,
+  TRUCE_DIST_PERT,
+  TRUCE_DIST_BETA,
+  TRUCE_DIST_GAMMA,
+  TRUCE_DIST_DISCRETE
+};
+enum {
+  TRUCE_DP_MEAN,
+  TRUCE_DP_SD,
+  TRUCE_DP_MU,
+  TRUCE_DP_SIGMA,
+  TRUCE_DP_MIN,
+  TRUCE_DP_MODE,
+  TRUCE_DP_MAX,
+  TRUCE_DP_ALPHA,
+  TRUCE_DP_BETA,
+  TRUCE_DP_SHAPE,
+  TRUCE_DP_SCALE,
+  TRUCE_DP_COUNT
+};
 /* How a provenance range {low, value, high} becomes a distribution. */
-enum { TRUCE_RANGES_PERT, TRUCE_RANGES_UNIFORM, TRUCE_RANGES_TRIANGULAR,
-       TRUCE_RANGES_FIXED };
+enum {
+  TRUCE_RANGES_PERT,
+  TRUCE_RANGES_UNIFORM,
+  TRUCE_RANGES_TRIANGULAR,
+  TRUCE_RANGES_FIXED
+};
 extern const char* const truce__dist_names[];
 extern const char* const truce__dist_keys[TRUCE_DP_COUNT];
 
 typedef struct {
   int kind;
-  double a, b, c, d;  /* kind-specific parameters (dist.c) */
-  double lo, hi;      /* support after truncation to the field's range */
-  double plo, phi;    /* CDF at lo and hi */
-  double* values;     /* discrete: values and cumulative weights */
+  double a, b, c, d; /* kind-specific parameters (dist.c) */
+  double lo, hi;     /* support after truncation to the field's range */
+  double plo, phi;   /* CDF at lo and hi */
+  double* values;    /* discrete: values and cumulative weights */
   double* cum;
   size_t n;
-  double point;       /* value used in deterministic mode */
-  size_t off;         /* offset in truce__params */
+  double point; /* value used in deterministic mode */
+  size_t off;   /* offset in truce__params */
   bool integer;
   uint64_t stream;
   char* path;
@@ -99,13 +125,13 @@ struct truce_scenario {
   size_t n_prov, cap_prov;
   char** overrides;
   size_t n_overrides;
-  size_t cap_overrides; /* room in overrides */
+  size_t cap_overrides;    /* room in overrides */
   truce_stake_link* links; /* strings owned here */
   size_t n_links;
   truce__dist* unc; /* uncertain parameters, in file order */
   size_t n_unc;
   size_t cap_unc; /* room in unc (an override removes entries) */
-  int ranges;       /* TRUCE_RANGES_* */
+  int ranges;     /* TRUCE_RANGES_* */
 };
 
 /* Resolve a full dotted path ("sides.ua.personnel.front") to the field and
@@ -116,8 +142,7 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                             size_t* off);
 /* Check a value against a field's type and range; on failure writes what
  * was expected into buf and returns false. */
-bool truce__field_check(const truce__field* f, double v, char* buf,
-                        size_t n);
+bool truce__field_check(const truce__field* f, double v, char* buf, size_t n);
 /* The index of `text` among enum field f's names, or -1. */
 int truce__field_enum_index(const truce__field* f, const char* text);
 /* Enum field f's names into out[0..cap); returns how many. */

@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../sim/laws.h"
 #include "scenario_int.h"
 #include "schema.h"
-#include "../sim/laws.h"
 
 #define INF HUGE_VAL
 #define PAR(m) (offsetof(truce__model, params) + offsetof(truce__params, m))
@@ -27,8 +27,8 @@ static const char* posture_names(size_t i) {
 const truce__field truce__top_fields[] = {
     {"horizon_days", TRUCE_FK_NUM, offsetof(truce__model, horizon_days), 1,
      100000, TRUCE_F_INT, 365, NULL, "a whole number of days from 1 to 100000"},
-    {"time_step", TRUCE_FK_NUM, offsetof(truce__model, time_step), 0.001, 1,
-     0, 1, NULL, "a step in days from 0.001 to 1 that divides one day"},
+    {"time_step", TRUCE_FK_NUM, offsetof(truce__model, time_step), 0.001, 1, 0,
+     1, NULL, "a step in days from 0.001 to 1 that divides one day"},
 };
 const size_t truce__n_top_fields =
     sizeof truce__top_fields / sizeof truce__top_fields[0];
@@ -63,8 +63,8 @@ const truce__field truce__front_fields[] = {
      NULL, "a length in km > 0"},
     {"area_km2", TRUCE_FK_NUM, PAR(area_km2), 0, 1e8, TRUCE_F_LO_OPEN, 1e5,
      NULL, "an area in km2 > 0"},
-    {"advance_km_per_day", TRUCE_FK_NUM, PAR(advance_km_per_day), 0, 1000, 0,
-     0, NULL, "a rate in km/day >= 0"},
+    {"advance_km_per_day", TRUCE_FK_NUM, PAR(advance_km_per_day), 0, 1000, 0, 0,
+     NULL, "a rate in km/day >= 0"},
     {"advance_exponent", TRUCE_FK_NUM, PAR(advance_exponent), 0, 10,
      TRUCE_F_LO_OPEN, 1, NULL, "an exponent > 0"},
     {"breakthrough_km_per_day", TRUCE_FK_NUM, PAR(breakthrough_km_per_day), 0,
@@ -74,14 +74,14 @@ const truce__field truce__front_fields[] = {
     {"fortification", TRUCE_FK_NUM, PAR(fortification), 0, 1000,
      TRUCE_F_LO_OPEN, 1, NULL,
      "a multiplier > 0 on the defender's density (fortification, terrain)"},
-    {"breakthrough_density", TRUCE_FK_NUM, PAR(breakthrough_density), 0, 1e6,
-     0, 0, NULL,
+    {"breakthrough_density", TRUCE_FK_NUM, PAR(breakthrough_density), 0, 1e6, 0,
+     0, NULL,
      "defender soldiers per km below which the line breaks, >= 0 (0: the "
      "line breaks when the defender is exhausted)"},
-    {"exploitation_depth_km", TRUCE_FK_NUM, PAR(exploitation_depth_km), 0,
-     1e4, 0, 0, NULL, "the depth of one breakthrough in km >= 0 (0: no limit)"},
-    {"stalemate_window_days", TRUCE_FK_NUM, PAR(stalemate_window_days), 1,
-     3650, TRUCE_F_INT, 30, NULL, "a whole number of days from 1 to 3650"},
+    {"exploitation_depth_km", TRUCE_FK_NUM, PAR(exploitation_depth_km), 0, 1e4,
+     0, 0, NULL, "the depth of one breakthrough in km >= 0 (0: no limit)"},
+    {"stalemate_window_days", TRUCE_FK_NUM, PAR(stalemate_window_days), 1, 3650,
+     TRUCE_F_INT, 30, NULL, "a whole number of days from 1 to 3650"},
     {"stalemate_km2", TRUCE_FK_NUM, PAR(stalemate_km2), 0, 1e8, 0, 100, NULL,
      "an area in km2 >= 0"},
 };
@@ -89,29 +89,72 @@ const size_t truce__n_front_fields =
     sizeof truce__front_fields / sizeof truce__front_fields[0];
 
 /* The fields of one fires channel (docs/model.md s5), under `key`. */
-#define FI(c, m)                                            \
+#define FI(c, m) \
   (SID(fire) + (c) * sizeof(truce__fires) + offsetof(truce__fires, m))
-#define FIRE_FIELDS(key, c, el)                                                \
-  {key ".stock", TRUCE_FK_NUM, FI(c, stock), 0, 1e12, TRUCE_F_INIT, 0, NULL,   \
-   "a number of rounds >= 0"},                                                 \
-      {key ".production_per_month", TRUCE_FK_NUM, FI(c, production_per_month), \
-       0, 1e12, 0, 0, NULL, "a number of rounds per month >= 0"},             \
-      {key ".demand_per_day", TRUCE_FK_NUM, FI(c, demand_per_day), 0, 1e10, 0, \
-       0, NULL, "a number of rounds per day >= 0 (0: fire unlimited)"},       \
-      {key ".shortfall_elasticity", TRUCE_FK_NUM, FI(c, elasticity), 0, 10, 0, \
-       el, NULL, "an exponent from 0 to 10"},                                 \
-      {key ".cover_days", TRUCE_FK_NUM, FI(c, cover_days), 0, 3650, 0, 0,     \
-       NULL, "days over which a short side fires its stock down, >= 0 (0: "   \
-             "fire all it has)"},                                             \
-      {key ".casualties_per_round", TRUCE_FK_NUM, FI(c, kill_per_round), 0,   \
-       1e3, 0, 0, NULL, "enemy casualties per round fired, >= 0"},            \
-      {key ".assault_hazard", TRUCE_FK_NUM, FI(c, assault_hazard), 0, 1e3, 0, \
-       0, NULL, "hazard on enemy assaulters per round per day per km, >= 0"}
+#define FIRE_FIELDS(key, c, el)                                               \
+  {key ".stock",                                                              \
+   TRUCE_FK_NUM,                                                              \
+   FI(c, stock),                                                              \
+   0,                                                                         \
+   1e12,                                                                      \
+   TRUCE_F_INIT,                                                              \
+   0,                                                                         \
+   NULL,                                                                      \
+   "a number of rounds >= 0"},                                                \
+      {key ".production_per_month",                                           \
+       TRUCE_FK_NUM,                                                          \
+       FI(c, production_per_month),                                           \
+       0,                                                                     \
+       1e12,                                                                  \
+       0,                                                                     \
+       0,                                                                     \
+       NULL,                                                                  \
+       "a number of rounds per month >= 0"},                                  \
+      {key ".demand_per_day",                                                 \
+       TRUCE_FK_NUM,                                                          \
+       FI(c, demand_per_day),                                                 \
+       0,                                                                     \
+       1e10,                                                                  \
+       0,                                                                     \
+       0,                                                                     \
+       NULL,                                                                  \
+       "a number of rounds per day >= 0 (0: fire unlimited)"},                \
+      {key ".shortfall_elasticity",                                           \
+       TRUCE_FK_NUM,                                                          \
+       FI(c, elasticity),                                                     \
+       0,                                                                     \
+       10,                                                                    \
+       0,                                                                     \
+       el,                                                                    \
+       NULL,                                                                  \
+       "an exponent from 0 to 10"},                                           \
+      {key ".cover_days",                                                     \
+       TRUCE_FK_NUM,                                                          \
+       FI(c, cover_days),                                                     \
+       0,                                                                     \
+       3650,                                                                  \
+       0,                                                                     \
+       0,                                                                     \
+       NULL,                                                                  \
+       "days over which a short side fires its stock down, >= 0 (0: "         \
+       "fire all it has)"},                                                   \
+      {key ".casualties_per_round",                                           \
+       TRUCE_FK_NUM,                                                          \
+       FI(c, kill_per_round),                                                 \
+       0,                                                                     \
+       1e3,                                                                   \
+       0,                                                                     \
+       0,                                                                     \
+       NULL,                                                                  \
+       "enemy casualties per round fired, >= 0"},                             \
+  {                                                                           \
+    key ".assault_hazard", TRUCE_FK_NUM, FI(c, assault_hazard), 0, 1e3, 0, 0, \
+        NULL, "hazard on enemy assaulters per round per day per km, >= 0"     \
+  }
 
 const truce__field truce__side_fields[] = {
     {"personnel.front", TRUCE_FK_NUM, SID(front), 0, 1e9,
-     TRUCE_F_REQ | TRUCE_F_INIT, 0, NULL,
-     "a number of soldiers >= 0"},
+     TRUCE_F_REQ | TRUCE_F_INIT, 0, NULL, "a number of soldiers >= 0"},
     {"personnel.pool", TRUCE_FK_NUM, SID(pool), 0, 1e9, TRUCE_F_INIT, 0, NULL,
      "a number of people >= 0"},
     {"personnel.recruits_per_month", TRUCE_FK_NUM, SID(recruits_per_month), 0,
@@ -127,16 +170,16 @@ const truce__field truce__side_fields[] = {
      NULL, "a fraction from 0 to 1"},
     {"personnel.wounded_return_share", TRUCE_FK_NUM, SID(wounded_return_share),
      0, 1, 0, 0, NULL, "a fraction from 0 to 1"},
-    {"personnel.wounded_return_days", TRUCE_FK_NUM, SID(wounded_return_days),
-     0, TRUCE_MAX_DELAY_DAYS, TRUCE_F_INT, 60, NULL,
+    {"personnel.wounded_return_days", TRUCE_FK_NUM, SID(wounded_return_days), 0,
+     TRUCE_MAX_DELAY_DAYS, TRUCE_F_INT, 60, NULL,
      "a whole number of days from 0 to 3650"},
     {"personnel.noncombat_loss_per_month", TRUCE_FK_NUM,
      SID(noncombat_loss_per_month), 0, 1, 0, 0, NULL,
      "a fraction of the front per month from 0 to 1"},
     {"quality", TRUCE_FK_NUM, SID(quality), 0, 100, TRUCE_F_LO_OPEN, 1, NULL,
      "a competence multiplier > 0 (1 = reference)"},
-    {"exhaustion_threshold", TRUCE_FK_NUM, SID(exhaustion_threshold), 0, 1e9,
-     0, 0, NULL, "a number of soldiers >= 0"},
+    {"exhaustion_threshold", TRUCE_FK_NUM, SID(exhaustion_threshold), 0, 1e9, 0,
+     0, NULL, "a number of soldiers >= 0"},
     {"capable_threshold", TRUCE_FK_NUM, SID(capable_threshold), 0, 1e9, 0, 0,
      NULL, "a combat power in effective soldiers >= 0 (0: off)"},
     {"posture", TRUCE_FK_ENUM, SID(posture), 0, 1, 0, TRUCE_POSTURE_DEFEND,
@@ -160,8 +203,7 @@ const size_t truce__n_side_fields =
 
 const truce__field truce__equip_fields[] = {
     {"stock", TRUCE_FK_NUM, EQ(stock), 0, 1e9, TRUCE_F_REQ | TRUCE_F_INIT, 0,
-     NULL,
-     "a number of items >= 0"},
+     NULL, "a number of items >= 0"},
     {"production_per_month", TRUCE_FK_NUM, EQ(production_per_month), 0, 1e9, 0,
      0, NULL, "a number of items per month >= 0"},
     {"loss_per_casualty", TRUCE_FK_NUM, EQ(loss_per_casualty), 0, 1e3, 0, 0,
@@ -169,8 +211,7 @@ const truce__field truce__equip_fields[] = {
     {"loss_per_day", TRUCE_FK_NUM, EQ(loss_per_day), 0, 1e9, 0, 0, NULL,
      "items lost per day of combat at intensity 1, >= 0"},
     {"soldiers_per_item", TRUCE_FK_NUM, EQ(soldiers_per_item), 0, 1e6,
-     TRUCE_F_LO_OPEN | TRUCE_F_REQ, 1, NULL,
-     "soldiers one item equips, > 0"},
+     TRUCE_F_LO_OPEN | TRUCE_F_REQ, 1, NULL, "soldiers one item equips, > 0"},
     {"weight", TRUCE_FK_NUM, EQ(weight), 0, 1e6, 0, 1, NULL,
      "the class's weight in the equipment aggregate, >= 0"},
 };
@@ -218,8 +259,8 @@ const truce__field truce__buy_fields[] = {
     {"releasable_stock", TRUCE_FK_NUM, BU(releasable_stock), 0, 1e12,
      TRUCE_F_INIT, 0, NULL,
      "units it can release from stocks beyond its capacity, >= 0"},
-    {"in_transit", TRUCE_FK_NUM, BU(in_transit), 0, 1e12, TRUCE_F_INIT, 0,
-     NULL, "units committed before the start and not yet delivered, >= 0"},
+    {"in_transit", TRUCE_FK_NUM, BU(in_transit), 0, 1e12, TRUCE_F_INIT, 0, NULL,
+     "units committed before the start and not yet delivered, >= 0"},
 };
 const size_t truce__n_buy_fields =
     sizeof truce__buy_fields / sizeof truce__buy_fields[0];
@@ -248,10 +289,24 @@ int truce__buy_item(const truce_scenario* sc, size_t b, const char* name,
 }
 
 const truce__field truce__coefficient_field = {
-    "coefficients", TRUCE_FK_NUM, SID(coefficient), 0, 1e6, TRUCE_F_REQ, 0,
-    NULL, "an attrition coefficient >= 0 (per day)"};
+    "coefficients",
+    TRUCE_FK_NUM,
+    SID(coefficient),
+    0,
+    1e6,
+    TRUCE_F_REQ,
+    0,
+    NULL,
+    "an attrition coefficient >= 0 (per day)"};
 const truce__field truce__territory_field = {
-    "territory", TRUCE_FK_NUM, SID(territory), 0, 1, TRUCE_F_INIT, 0.5, NULL,
+    "territory",
+    TRUCE_FK_NUM,
+    SID(territory),
+    0,
+    1,
+    TRUCE_F_INIT,
+    0.5,
+    NULL,
     "a share of the contested area from 0 to 1"};
 
 /* The negotiation's numbers (docs/bargaining.md): fixed for a run (drawn
@@ -263,8 +318,8 @@ const truce__field truce__nego_fields[] = {
      "an sd of the observed log exchange ratio from 1e-6 to 10"},
     {"territory_per_log_ratio", TRUCE_FK_NUM, NEG(sensitivity), 0, 10, 0, 0.1,
      NULL, "a share of the contested area per year from 0 to 10"},
-    {"contested_share", TRUCE_FK_NUM, NEG(contested), 0, 1, TRUCE_F_LO_OPEN,
-     1, NULL, "a share of front.area_km2 in dispute, > 0 and <= 1"},
+    {"contested_share", TRUCE_FK_NUM, NEG(contested), 0, 1, TRUCE_F_LO_OPEN, 1,
+     NULL, "a share of front.area_km2 in dispute, > 0 and <= 1"},
     {"ceasefire_days", TRUCE_FK_NUM, NEG(ceasefire_days), 0, 3650, 0, 0, NULL,
      "a number of days from 0 (no commitment problem) to 3650"},
     {"reconstitution_sd", TRUCE_FK_NUM, NEG(reconstitution_sd), 0, 10, 0, 0,
@@ -285,10 +340,17 @@ const truce__field truce__nego_fields[] = {
 const size_t truce__n_nego_fields =
     sizeof truce__nego_fields / sizeof truce__nego_fields[0];
 const truce__field truce__guarantee_credibility_field = {
-    "guarantee.credibility", TRUCE_FK_NUM, NEG(g_credibility), 0, 1, 0, 0,
-    NULL, "a probability from 0 to 1"};
+    "guarantee.credibility",
+    TRUCE_FK_NUM,
+    NEG(g_credibility),
+    0,
+    1,
+    0,
+    0,
+    NULL,
+    "a probability from 0 to 1"};
 const truce__field truce__guarantee_strength_field = {
-    "guarantee.strength", TRUCE_FK_NUM, NEG(g_strength), 0, 10, 0, 0, NULL,
+    "guarantee.strength",    TRUCE_FK_NUM, NEG(g_strength), 0, 10, 0, 0, NULL,
     "a utility from 0 to 10"};
 
 const truce__field truce__nego_side_fields[] = {
@@ -326,8 +388,7 @@ size_t truce__equip_base(size_t side, size_t k) {
   return truce__side_base(side) + SID(equip) + k * sizeof(truce__equip);
 }
 
-bool truce__field_check(const truce__field* f, double v, char* buf,
-                        size_t n) {
+bool truce__field_check(const truce__field* f, double v, char* buf, size_t n) {
   bool ok = isfinite(v) && v <= f->hi &&
             ((f->flags & TRUCE_F_LO_OPEN) ? v > f->lo : v >= f->lo);
   if (ok && (f->flags & TRUCE_F_INT) && v != floor(v)) ok = false;
@@ -453,9 +514,9 @@ static int resolve_combat_front(truce_ctx* ctx, const truce_scenario* sc,
       const char* ids[2] = {sc->side_id[0], sc->side_id[1]};
       sugg = truce__suggest(id, ids, 2);
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
-                        "unknown side '%s' in '%s'; expected %s%s%s or %s",
-                        id, path, sugg ? "(did you mean '" : "",
-                        sugg ? sugg : "", sugg ? "') " : "", "a side id");
+                        "unknown side '%s' in '%s'; expected %s%s%s or %s", id,
+                        path, sugg ? "(did you mean '" : "", sugg ? sugg : "",
+                        sugg ? "') " : "", "a side id");
     }
     *f = combat ? &truce__coefficient_field : &truce__territory_field;
     *off = truce__side_base((size_t)s) + (*f)->off;
@@ -481,7 +542,8 @@ static int resolve_sides(truce_ctx* ctx, const truce_scenario* sc,
     if (sugg)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                         "unknown side '%s' in '%s'; did you mean "
-                        "'sides.%s%s'?", id, path, sugg, d2);
+                        "'sides.%s%s'?",
+                        id, path, sugg, d2);
     return TRUCE_FAIL(ctx, TRUCE_EINVAL,
                       "unknown side '%s' in '%s'; expected '%s' or '%s'", id,
                       path, sc->side_id[0], sc->side_id[1]);
@@ -496,9 +558,8 @@ static int resolve_sides(truce_ctx* ctx, const truce_scenario* sc,
       if (strlen(en) == (size_t)(d3 - name) &&
           strncmp(en, name, (size_t)(d3 - name)) == 0) {
         return in_table(ctx, path, d3 + 1, truce__equip_fields,
-                        truce__n_equip_fields,
-                        truce__equip_base((size_t)s, k), "parameter", f,
-                        off);
+                        truce__n_equip_fields, truce__equip_base((size_t)s, k),
+                        "parameter", f, off);
       }
     }
     return TRUCE_FAIL(ctx, TRUCE_EINVAL,
@@ -515,8 +576,10 @@ static int resolve_negotiation(truce_ctx* ctx, const truce_scenario* sc,
                                const char* path, const char* rest,
                                const truce__field** f, size_t* off) {
   if (!sc->model.params.nego.present)
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario has no "
-                      "negotiation section", path);
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                      "'%s': the scenario has no "
+                      "negotiation section",
+                      path);
   if (!strncmp(rest, "sides.", 6)) {
     const char* id = rest + 6;
     const char* d2 = strchr(id, '.');
@@ -526,22 +589,23 @@ static int resolve_negotiation(truce_ctx* ctx, const truce_scenario* sc,
                         "unknown side in '%s'; expected '%s' or '%s'", path,
                         sc->side_id[0], sc->side_id[1]);
     return in_table(ctx, path, d2 + 1, truce__nego_side_fields,
-                    truce__n_nego_side_fields,
-                    truce__nego_side_base((size_t)s),
+                    truce__n_nego_side_fields, truce__nego_side_base((size_t)s),
                     "negotiation parameter", f, off);
   }
   if (!strcmp(rest, "guarantee.credibility") ||
       !strcmp(rest, "guarantee.strength")) {
     if (!sc->model.params.nego.has_guarantee)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "'%s': the scenario's "
-                        "negotiation has no guarantee", path);
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "'%s': the scenario's "
+                        "negotiation has no guarantee",
+                        path);
     *f = rest[10] == 'c' ? &truce__guarantee_credibility_field
                          : &truce__guarantee_strength_field;
     *off = (*f)->off;
     return 0;
   }
-  return in_table(ctx, path, rest, truce__nego_fields, truce__n_nego_fields,
-                  0, "negotiation parameter", f, off);
+  return in_table(ctx, path, rest, truce__nego_fields, truce__n_nego_fields, 0,
+                  "negotiation parameter", f, off);
 }
 
 /* backers.<backer>.<field>, backers.<backer>.buys.<item>.<field>. */
@@ -562,16 +626,15 @@ static int resolve_backers(truce_ctx* ctx, const truce_scenario* sc,
     const char* d3 = strchr(item, '.');
     int it = d3 ? truce__buy_item(sc, b, item, (size_t)(d3 - item)) : -1;
     if (it < 0)
-      return TRUCE_FAIL(ctx, TRUCE_EINVAL, "unknown item in '%s'; expected "
+      return TRUCE_FAIL(ctx, TRUCE_EINVAL,
+                        "unknown item in '%s'; expected "
                         "ammunition, recruitment or an equipment class",
                         path);
-    return in_table(ctx, path, d3 + 1, truce__buy_fields,
-                    truce__n_buy_fields, truce__buy_base(b, (size_t)it),
-                    "parameter", f, off);
+    return in_table(ctx, path, d3 + 1, truce__buy_fields, truce__n_buy_fields,
+                    truce__buy_base(b, (size_t)it), "parameter", f, off);
   }
-  return in_table(ctx, path, sub, truce__backer_fields,
-                  truce__n_backer_fields, truce__backer_base(b), "parameter",
-                  f, off);
+  return in_table(ctx, path, sub, truce__backer_fields, truce__n_backer_fields,
+                  truce__backer_base(b), "parameter", f, off);
 }
 
 int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,

@@ -86,8 +86,8 @@ static int locate(truce_ctx* ctx, const truce_scenario* sc,
   struct fy_node* n = at_path(doc, path, pl);
   if (!n) {
     const char* dot = strrchr(path, '.');
-    struct fy_node* parent = dot ? at_path(doc, path, (size_t)(dot - path))
-                                 : fy_document_root(doc);
+    struct fy_node* parent =
+        dot ? at_path(doc, path, (size_t)(dot - path)) : fy_document_root(doc);
     struct fy_node* first =
         parent && fy_node_is_mapping(parent) &&
                 fy_node_mapping_item_count(parent) > 0
@@ -132,8 +132,8 @@ int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
   if (rc) return rc;
   char ymsg[300];
   mark ym;
-  struct fy_document* doc = truce__yaml_parse(text, len, &ym, ymsg,
-                                              sizeof ymsg);
+  struct fy_document* doc =
+      truce__yaml_parse(text, len, &ym, ymsg, sizeof ymsg);
   if (!doc)
     rc = TRUCE_FAIL(ctx, TRUCE_EPARSE, "%s: cannot read the scenario again",
                     sc->file);

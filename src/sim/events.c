@@ -288,8 +288,8 @@ static int by_day(const void* a, const void* b) {
 static int event(truce__loader* L, struct fy_node* item, mark im, size_t idx,
                  truce__event_buf* out) {
   char path[64], types[160];
-  snprintf(path, sizeof path, "%sevents[%zu]",
-           L->ev_prefix ? L->ev_prefix : "", idx);
+  snprintf(path, sizeof path, "%sevents[%zu]", L->ev_prefix ? L->ev_prefix : "",
+           idx);
   type_list(types, sizeof types);
   if (!fy_node_is_mapping(item))
     return truce__load_error(L, TRUCE_EINVAL, im,

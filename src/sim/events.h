@@ -21,9 +21,9 @@ struct truce__event_type {
    * backers"). */
   enum {
     TRUCE_AID_SIGNAL_NONE,
-    TRUCE_AID_SIGNAL_LOSS,  /* as that backer's aid gone */
-    TRUCE_AID_SIGNAL_GAIN,  /* as that backer's aid added */
-    TRUCE_AID_SIGNAL_DOUBT  /* as more doubt about it (an election) */
+    TRUCE_AID_SIGNAL_LOSS, /* as that backer's aid gone */
+    TRUCE_AID_SIGNAL_GAIN, /* as that backer's aid added */
+    TRUCE_AID_SIGNAL_DOUBT /* as more doubt about it (an election) */
   } aid_signal;
 };
 

@@ -68,9 +68,9 @@ static double advance(truce_sim* sim, int x, double dt, const step_state* st) {
   } else if (st->P0[y] > 0) {
     if (p->advance_km_per_day > 0) {
       double ratio = st->P0[x] / st->P0[y];
-      double g = (p->advance_exponent == 1 ? ratio
-                                           : pow(ratio, p->advance_exponent)) -
-                 1;
+      double g =
+          (p->advance_exponent == 1 ? ratio : pow(ratio, p->advance_exponent)) -
+          1;
       v = g > 0 ? p->advance_km_per_day * g : 0;
       if (p->breakthrough_km_per_day > 0 && v > p->breakthrough_km_per_day)
         v = p->breakthrough_km_per_day;

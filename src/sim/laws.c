@@ -59,9 +59,7 @@ static void deitchman(const double* par, truce__law_exp* e) {
 }
 
 /* Rubio-Campillo (2016): the logarithmic law over ln(e + t). */
-static double fatigue_factor(double t) {
-  return 1.0 / log(TRUCE__E + t);
-}
+static double fatigue_factor(double t) { return 1.0 / log(TRUCE__E + t); }
 
 const truce__law truce__laws[] = {
     {"square", 0, {{0}}, square, NULL},
@@ -97,13 +95,9 @@ void truce__law_exponents(const truce__law* l, const void* p,
 
 /* ---------------------------------------------------------- Public API */
 
-size_t truce_law_count(void) {
-  return truce__n_laws;
-}
+size_t truce_law_count(void) { return truce__n_laws; }
 
-const char* truce_law_name(size_t law) {
-  return truce__law_enum(law);
-}
+const char* truce_law_name(size_t law) { return truce__law_enum(law); }
 
 int truce_law_index(const char* name) {
   for (size_t i = 0; name && i < truce__n_laws; i++)

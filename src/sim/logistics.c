@@ -36,8 +36,8 @@ void truce__fires_plan(truce_sim* sim, double dt, step_state* st) {
         have = have * dt / f->cover_days;
       st->fire[i][c] = need < have ? need : have;
       if (need > 0)
-        s->ammo_mult *= shortfall_factor(
-            have >= need ? 1 : have / need, f->elasticity);
+        s->ammo_mult *=
+            shortfall_factor(have >= need ? 1 : have / need, f->elasticity);
     }
   }
 }

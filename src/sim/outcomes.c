@@ -13,7 +13,7 @@
 #include "sim_int.h"
 
 /* Outcomes that are the last recorded day's value. */
-static void last_begin(double* st) { st[0] = NAN; }
+static void last_begin(double* st) { st[0] = (double)NAN; }
 static double first_value(const double* st) { return st[0]; }
 static void front_day(double* st, const truce_side_state* s, int day) {
   (void)day;
@@ -40,7 +40,7 @@ static void exhaustion_day(double* st, const truce_side_state* s, int day) {
 #define WEEK 7
 static void week_begin(double* st) {
   st[WEEK + 1] = 0;
-  st[WEEK + 2] = NAN;
+  st[WEEK + 2] = (double)NAN;
 }
 static void week_day(double* st, const truce_side_state* s, int day) {
   st[day % (WEEK + 1)] = s->territory;
@@ -55,8 +55,7 @@ static double week_value(const double* st) { return st[WEEK + 2]; }
 
 const truce_outcome_info truce__outcomes[] = {
     {"front_end", "soldiers", 0, last_begin, front_day, first_value},
-    {"casualties_total", "persons", 0, last_begin, casualties_day,
-     first_value},
+    {"casualties_total", "persons", 0, last_begin, casualties_day, first_value},
     {"exhaustion_day", "day", 1, last_begin, exhaustion_day, first_value},
     {"territory_end", "share", 0, last_begin, territory_day, first_value},
     {"largest_weekly_move_day", "day", 1, week_begin, week_day, week_value},
@@ -88,6 +87,6 @@ int truce_outcome_index(const char* name) {
 }
 
 double truce_sim_outcome_value(const truce_sim* sim, size_t side, size_t k) {
-  if (!sim || side > 1 || k >= truce__n_outcomes) return NAN;
+  if (!sim || side > 1 || k >= truce__n_outcomes) return (double)NAN;
   return truce__outcomes[k].value(sim->outcome[side][k]);
 }

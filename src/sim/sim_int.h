@@ -42,8 +42,8 @@ typedef struct {
   double pool, training, front, wounded, killed, missing, discharged;
   double inflow, casualties, initial;
   double equip[TRUCE_MAX_EQUIP];
-  double stock[TRUCE_N_FIRES]; /* rounds on hand, by fires channel (s5) */
-  double rounds_in[TRUCE_N_FIRES];    /* initial + produced + delivered */
+  double stock[TRUCE_N_FIRES];     /* rounds on hand, by fires channel (s5) */
+  double rounds_in[TRUCE_N_FIRES]; /* initial + produced + delivered */
   double rounds_fired[TRUCE_N_FIRES]; /* cumulative */
   double fired_day[TRUCE_N_FIRES];    /* fired during the current day */
   double ammo_mult; /* product over channels of (share met)^elasticity */
@@ -51,7 +51,7 @@ typedef struct {
   double loss_rate; /* casualties per day, averaged over loss_memory_days */
   double effort;    /* assault effort of the last step, s2b */
   double expl_km;   /* depth of the current breakthrough, s6 */
-  double power;           /* combat power at the end of the last step */
+  double power;     /* combat power at the end of the last step */
   double territory;
   double off_mult;       /* intensity of an active offensive, else 1 */
   int off_until;         /* day the offensive ends, -1 if none */
@@ -85,15 +85,15 @@ typedef struct {
 
 /* What one sub-step carries from phase to phase (sim.c's step). */
 typedef struct {
-  double in[2];   /* scheduled arrivals per day over the step, s3 */
-  double F0[2];   /* front strengths at the step's start */
-  double P0[2];   /* combat power at the step's start, s4 */
+  double in[2]; /* scheduled arrivals per day over the step, s3 */
+  double F0[2]; /* front strengths at the step's start */
+  double P0[2]; /* combat power at the step's start, s4 */
   double fire[2][TRUCE_N_FIRES]; /* rounds fired over the step, s5 */
-  double lam[2];  /* expected casualties, s2 */
+  double lam[2];                 /* expected casualties, s2 */
   double lam_ch[2][TRUCE_N_CAS]; /* of which by channel, s2b */
   double effort[2]; /* share of the front in assaults per day, s2b */
-  double cas[2];  /* casualties drawn, s2 */
-  double inten;   /* combat intensity I, s2 */
+  double cas[2];    /* casualties drawn, s2 */
+  double inten;     /* combat intensity I, s2 */
 } step_state;
 
 struct truce_sim {

@@ -20,10 +20,10 @@
 #define MAXA 64
 
 typedef struct {
-  size_t n;            /* actors with a position */
+  size_t n; /* actors with a position */
   double pos[MAXA], sal[MAXA], gdp[MAXA];
-  int com;             /* index of the Commission among them, -1 if none */
-  double rp;           /* reference point, NAN if none */
+  int com;   /* index of the Commission among them, -1 if none */
+  double rp; /* reference point, (double)NAN if none */
   double out;
 } issue;
 
@@ -46,7 +46,6 @@ static int tsv(char* line, char** f, int max) {
   }
   return n;
 }
-
 
 /* Read the DEU III table at path into *out (n_out issues in an array of
  * *cap_out, freed by the caller with that size). */
@@ -119,7 +118,7 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
     memset(&I, 0, sizeof I);
     I.com = -1;
     I.out = o;
-    I.rp = NAN;
+    I.rp = (double)NAN;
     double rp;
     if (rpc >= 0 && rpc < nf && !truce__parse_number(fl[rpc], &rp)) I.rp = rp;
     for (int a = 0; a < na; a++) {
@@ -134,8 +133,8 @@ static int read_deu(truce_ctx* ctx, const char* path, issue** out,
     }
     if (I.n < 2) continue;
     if (n == cap) {
-      issue* ni = truce__realloc(ctx, is, cap * sizeof *is,
-                                 2 * cap * sizeof *is);
+      issue* ni =
+          truce__realloc(ctx, is, cap * sizeof *is, 2 * cap * sizeof *is);
       if (!ni) {
         rc = TRUCE_ENOMEM;
         break;
@@ -165,13 +164,27 @@ int truce__deu_read(truce_ctx* ctx, const char* path, size_t* n_issues) {
 }
 
 /* Prediction of one issue by a model variant. */
-enum { V_COMP_GDP, V_COMP_EQ, V_MEAN, V_WMED, V_MED, V_COM, V_RP,
-       V_CHALLENGE, V_PCE, V_COUNT };
-static const char* const vnames[] = {
-    "compromise (GDP capability)", "compromise (equal capability)",
-    "mean of positions", "weighted median (GDP x salience)",
-    "median position", "Commission's position", "reference point",
-    "challenge (GDP capability)", "pce (GDP capability)"};
+enum {
+  V_COMP_GDP,
+  V_COMP_EQ,
+  V_MEAN,
+  V_WMED,
+  V_MED,
+  V_COM,
+  V_RP,
+  V_CHALLENGE,
+  V_PCE,
+  V_COUNT
+};
+static const char* const vnames[] = {"compromise (GDP capability)",
+                                     "compromise (equal capability)",
+                                     "mean of positions",
+                                     "weighted median (GDP x salience)",
+                                     "median position",
+                                     "Commission's position",
+                                     "reference point",
+                                     "challenge (GDP capability)",
+                                     "pce (GDP capability)"};
 
 static int predict(truce_ctx* ctx, const issue* I, int v,
                    const truce_stake_opts* o, double* y) {
@@ -192,12 +205,11 @@ static int predict(truce_ctx* ctx, const issue* I, int v,
     if (v == V_MEAN) cap[a] = 1;
   }
   int model = v == V_WMED || v == V_MED ? TRUCE_STAKE_MEDIAN
-              : v == V_CHALLENGE       ? TRUCE_STAKE_CHALLENGE
-              : v == V_PCE             ? TRUCE_STAKE_PCE
-                                       : TRUCE_STAKE_COMPROMISE;
+              : v == V_CHALLENGE        ? TRUCE_STAKE_CHALLENGE
+              : v == V_PCE              ? TRUCE_STAKE_PCE
+                                        : TRUCE_STAKE_COMPROMISE;
   truce_stake* st;
-  int rc = truce_stake_from_arrays(ctx, I->n, 1, cap, I->pos, sal, 0, 100,
-                                   &st);
+  int rc = truce_stake_from_arrays(ctx, I->n, 1, cap, I->pos, sal, 0, 100, &st);
   if (rc) return rc;
   truce_stake_result* r;
   rc = truce_stake_solve(ctx, st, model, o, &r);
@@ -209,9 +221,9 @@ static int predict(truce_ctx* ctx, const issue* I, int v,
 }
 
 /* MAE with a bootstrap 95% interval over the issues in `sel`. */
-static int score(truce_ctx* ctx, const issue* is, const size_t* sel,
-                 size_t m, int v, const truce_stake_opts* o, truce_rng* g,
-                 int boot, truce_backtest_row* row, double* err) {
+static int score(truce_ctx* ctx, const issue* is, const size_t* sel, size_t m,
+                 int v, const truce_stake_opts* o, truce_rng* g, int boot,
+                 truce_backtest_row* row, double* err) {
   size_t k = 0;
   for (size_t q = 0; q < m; q++) {
     double y;
@@ -221,7 +233,7 @@ static int score(truce_ctx* ctx, const issue* is, const size_t* sel,
   }
   row->n = k;
   row->mae = k ? gsl_stats_mean(err, 1, k) : (double)NAN;
-  row->lo = row->hi = NAN;
+  row->lo = row->hi = (double)NAN;
   if (boot > 0 && k > 0) {
     double* bs = truce__calloc(ctx, (size_t)boot, sizeof(double));
     if (!bs) return TRUCE_ENOMEM;
@@ -288,16 +300,15 @@ int truce_stake_backtest(truce_ctx* ctx, const char* path, uint64_t seed,
           }
         }
     truce_backtest_row te, tc;
-    if (!rc) rc = score(ctx, is, sel + half, n - half, V_PCE, &bo, g, 0, &te,
-                        err);
-    if (!rc) rc = score(ctx, is, sel + half, n - half, V_COMP_GDP, &o, g, 0,
-                        &tc, err);
+    if (!rc)
+      rc = score(ctx, is, sel + half, n - half, V_PCE, &bo, g, 0, &te, err);
+    if (!rc)
+      rc = score(ctx, is, sel + half, n - half, V_COMP_GDP, &o, g, 0, &tc, err);
     if (!rc) {
       snprintf(out->fitted, sizeof out->fitted,
                "gamma %g, risk %g, outcome %s (train MAE %.2f on %zu)",
-               bo.gamma, bo.risk, bo.aggregate ? "weighted median"
-                                               : "weighted mean",
-               best, half);
+               bo.gamma, bo.risk,
+               bo.aggregate ? "weighted median" : "weighted mean", best, half);
       out->n_test = te.n;
       out->pce_test_mae = te.mae;
       out->compromise_test_mae = tc.mae;

@@ -26,8 +26,7 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
                  truce_ctx_column(ctx), truce_ctx_message(ctx));
       else
         snprintf(inner, sizeof inner, "%s", truce_ctx_message(ctx));
-      return TRUCE_FAIL_AT(ctx, rc, truce_scenario_file(sc), l->line,
-                           l->column,
+      return TRUCE_FAIL_AT(ctx, rc, truce_scenario_file(sc), l->line, l->column,
                            "stakeholders[%zu] ('%s') names the file '%s', "
                            "which does not load (%s); expected a KTAB CSV "
                            "or truce YAML file, relative to the scenario's "
@@ -35,8 +34,7 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
                            i, l->name, l->file, inner);
     }
     size_t k = 0;
-    while (k < st->d && strcmp(truce_stake_dim_name(st, k), l->dimension))
-      k++;
+    while (k < st->d && strcmp(truce_stake_dim_name(st, k), l->dimension)) k++;
     if (k == st->d) {
       rc = TRUCE_FAIL_AT(ctx, TRUCE_EINVAL, truce_scenario_file(sc), l->line,
                          l->column,
@@ -47,8 +45,8 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
       return rc;
     }
     truce_stake_result* r;
-    rc = truce_stake_solve(ctx, st, truce_stake_model_parse(l->model), NULL,
-                           &r);
+    rc =
+        truce_stake_solve(ctx, st, truce_stake_model_parse(l->model), NULL, &r);
     if (rc) {
       truce_stake_free(st);
       return rc;

@@ -36,8 +36,7 @@ truce_stake_opts truce_stake_opts_default(void) {
 /* ------------------------------------------------ Static aggregators */
 
 /* Weighted mean of x[i*stride] with weights w[i]; plain mean if all 0. */
-static double wmean(const double* x, size_t stride, const double* w,
-                    size_t n) {
+static double wmean(const double* x, size_t stride, const double* w, size_t n) {
   double sw = 0, sx = 0, plain = 0;
   for (size_t i = 0; i < n; i++) {
     sw += w[i];
@@ -50,8 +49,8 @@ static double wmean(const double* x, size_t stride, const double* w,
 /* Weighted median: the smallest x whose cumulative weight (in sorted
  * order) reaches half the total; plain median when all weights are 0.
  * idx is scratch of n entries. */
-static double wmedian(const double* x, size_t stride, const double* w,
-                      size_t n, size_t* idx) {
+static double wmedian(const double* x, size_t stride, const double* w, size_t n,
+                      size_t* idx) {
   for (size_t i = 0; i < n; i++) idx[i] = i;
   for (size_t i = 1; i < n; i++) { /* insertion sort by x (n is small) */
     size_t v = idx[i], j = i;
@@ -78,8 +77,7 @@ static double wmedian(const double* x, size_t stride, const double* w,
 /* Outcome on dimension k of positions p (n x d, 0..1) with c x s weights. */
 static double aggregate(const truce_stake* st, const double* p, size_t k,
                         int median, double* w, size_t* idx) {
-  for (size_t i = 0; i < st->n; i++)
-    w[i] = st->cap[i] * st->sal[i * st->d + k];
+  for (size_t i = 0; i < st->n; i++) w[i] = st->cap[i] * st->sal[i * st->d + k];
   return median ? wmedian(p + k, st->d, w, st->n, idx)
                 : wmean(p + k, st->d, w, st->n);
 }
@@ -168,25 +166,32 @@ static double beats(const pce* P, const double* x, const double* a,
   for (size_t m = 0; m < st->n; m++) {
     const double* xm = x + m * st->d;
     double v = st->cap[m] * (util(P, m, xm, a) - util(P, m, xm, b));
-    if (v > 0) sa += v;
-    else sb -= v;
+    if (v > 0)
+      sa += v;
+    else
+      sb -= v;
   }
   if (sa + sb <= 0) return 0.5;
   /* sa^g / (sa^g + sb^g) = 1 / (1 + (sb/sa)^g) */
   if (sa <= 0) return 0;
   double g = P->o->gamma, q = sb / sa, qg;
-  if (g == 1) qg = q;
-  else if (g == 2) qg = q * q;
-  else if (g == 4) qg = (q * q) * (q * q);
-  else if (g == 0.5) qg = sqrt(q);
-  else qg = pow(q, g);
+  if (g == 1)
+    qg = q;
+  else if (g == 2)
+    qg = q * q;
+  else if (g == 4)
+    qg = (q * q) * (q * q);
+  else if (g == 0.5)
+    qg = sqrt(q);
+  else
+    qg = pow(q, g);
   return 1 / (1 + qg);
 }
 
 /* One pce round. Returns the total movement. nx: new positions. prop
  * (n x d) and has_prop (n): scratch for each target's best proposal. */
-static double pce_round(const pce* P, const double* x, double* nx,
-                        double* prop, int* proposer, double* bar) {
+static double pce_round(const pce* P, const double* x, double* nx, double* prop,
+                        int* proposer, double* bar) {
   const truce_stake* st = P->st;
   size_t n = st->n, d = st->d;
   /* 1. each actor i proposes to the target j where its expected gain
@@ -248,11 +253,11 @@ static double pce_round(const pce* P, const double* x, double* nx,
   return moved;
 }
 
-double truce__stake_pce_beats(const truce_stake* st,
-                              const truce_stake_opts* o, const double* x01,
-                              const double* a, const double* b) {
+double truce__stake_pce_beats(const truce_stake* st, const truce_stake_opts* o,
+                              const double* x01, const double* a,
+                              const double* b) {
   double* w = truce__calloc(st->ctx, st->n * st->d, sizeof(double));
-  if (!w) return NAN;
+  if (!w) return (double)NAN;
   for (size_t i = 0; i < st->n * st->d; i++) w[i] = st->sal[i] / 100;
   pce P = {st, o, w};
   double p = beats(&P, x01, a, b);

@@ -122,8 +122,10 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
         CSV_FAIL(fs.col[2], "actor count '%s'; expected a whole number >= 1",
                  fs.f[2]);
       if (!(b >= 1 && b == floor(b) && b <= 100))
-        CSV_FAIL(fs.col[3], "dimension count '%s'; expected a whole number "
-                 "from 1 to 100", fs.f[3]);
+        CSV_FAIL(fs.col[3],
+                 "dimension count '%s'; expected a whole number "
+                 "from 1 to 100",
+                 fs.f[3]);
       n = (size_t)a;
       d = (size_t)b;
       name = truce__strdup(ctx, fs.f[0]);
@@ -137,9 +139,11 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
     }
     if (line == 2 || (row == 0 && !strcasecmp(fs.f[0], "actor"))) {
       if ((size_t)fs.n < 3 + 2 * d)
-        CSV_FAIL(1, "the header has %d columns; expected %zu (actor, "
+        CSV_FAIL(1,
+                 "the header has %d columns; expected %zu (actor, "
                  "description, power, then position and salience for each "
-                 "of %zu dimensions)", fs.n, 3 + 2 * d, d);
+                 "of %zu dimensions)",
+                 fs.n, 3 + 2 * d, d);
       for (size_t k = 0; k < d; k++) {
         char* h = fs.f[3 + 2 * k];
         size_t hl = strlen(h);
@@ -163,18 +167,22 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
     }
     double v;
     if (truce__parse_number(fs.f[2], &v) || v < 0)
-      CSV_FAIL(fs.col[2], "power '%s' of '%s'; expected a number >= 0",
-               fs.f[2], fs.f[0]);
+      CSV_FAIL(fs.col[2], "power '%s' of '%s'; expected a number >= 0", fs.f[2],
+               fs.f[0]);
     st->cap[row] = v;
     for (size_t k = 0; k < d; k++) {
       int pi = 3 + 2 * (int)k, si = pi + 1;
       if (truce__parse_number(fs.f[pi], &v) || v < 0 || v > 100)
-        CSV_FAIL(fs.col[pi], "position '%s' of '%s'; expected a number "
-                 "from 0 to 100", fs.f[pi], fs.f[0]);
+        CSV_FAIL(fs.col[pi],
+                 "position '%s' of '%s'; expected a number "
+                 "from 0 to 100",
+                 fs.f[pi], fs.f[0]);
       st->pos[row * d + k] = v;
       if (truce__parse_number(fs.f[si], &v) || v < 0 || v > 100)
-        CSV_FAIL(fs.col[si], "salience '%s' of '%s'; expected a number "
-                 "from 0 to 100", fs.f[si], fs.f[0]);
+        CSV_FAIL(fs.col[si],
+                 "salience '%s' of '%s'; expected a number "
+                 "from 0 to 100",
+                 fs.f[si], fs.f[0]);
       st->sal[row * d + k] = v;
     }
     row++;
@@ -185,8 +193,7 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
   }
   if (row != n) {
     line++;
-    CSV_FAIL(1, "%zu actor rows; expected the %zu declared in line 1", row,
-             n);
+    CSV_FAIL(1, "%zu actor rows; expected the %zu declared in line 1", row, n);
   }
 #undef CSV_FAIL
 done:
@@ -210,7 +217,8 @@ typedef struct {
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
-static int yerr(yl* Y, mark m, const char* fmt, ...) {
+static int
+yerr(yl* Y, mark m, const char* fmt, ...) {
   char msg[700];
   va_list ap;
   va_start(ap, fmt);
@@ -220,8 +228,8 @@ static int yerr(yl* Y, mark m, const char* fmt, ...) {
 }
 
 /* A number, plain or {value:, unit:, source:, claimant:, date:, note:}. */
-static int ynum(yl* Y, struct fy_node* n, mark km, const char* what,
-                double lo, double hi, double* out) {
+static int ynum(yl* Y, struct fy_node* n, mark km, const char* what, double lo,
+                double hi, double* out) {
   mark m = truce__yaml_mark(n, km);
   struct fy_node* v = n;
   if (n && fy_node_is_mapping(n)) {
@@ -231,12 +239,14 @@ static int ynum(yl* Y, struct fy_node* n, mark km, const char* what,
     while ((p = fy_node_mapping_iterate(n, &it))) {
       char k[32];
       truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
-      if (!strcmp(k, "value")) v = fy_node_pair_value(p);
+      if (!strcmp(k, "value"))
+        v = fy_node_pair_value(p);
       else if (strcmp(k, "unit") && strcmp(k, "source") &&
                strcmp(k, "claimant") && strcmp(k, "date") && strcmp(k, "note"))
         return yerr(Y, truce__yaml_mark(fy_node_pair_key(p), m),
                     "unknown key '%s' in the record for %s; expected value, "
-                    "unit, source, claimant, date or note", k, what);
+                    "unit, source, claimant, date or note",
+                    k, what);
     }
     if (!v) return yerr(Y, m, "the record for %s has no value", what);
     m = truce__yaml_mark(v, m);
@@ -247,8 +257,10 @@ static int ynum(yl* Y, struct fy_node* n, mark km, const char* what,
     return yerr(Y, m, "wrong type for %s; expected a number from %g to %g",
                 what, lo, hi);
   if (*out < lo || *out > hi)
-    return yerr(Y, m, "value %s for %s is out of range; expected a number "
-                "from %g to %g", t, what, lo, hi);
+    return yerr(Y, m,
+                "value %s for %s is out of range; expected a number "
+                "from %g to %g",
+                t, what, lo, hi);
   return 0;
 }
 
@@ -266,7 +278,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
   int rc = 0;
   struct fy_node* root = fy_document_root(doc);
   if (!root || !fy_node_is_mapping(root)) {
-    rc = yerr(&Y, top, "expected a mapping with truce_stake: 1, dimensions "
+    rc = yerr(&Y, top,
+              "expected a mapping with truce_stake: 1, dimensions "
               "and actors");
     goto done;
   }
@@ -283,7 +296,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
     if (!ok) {
       rc = yerr(&Y, truce__yaml_mark(fy_node_pair_key(p), top),
                 "unknown key '%s'; expected truce_stake, name, scale, "
-                "dimensions or actors", k);
+                "dimensions or actors",
+                k);
       goto done;
     }
   }
@@ -322,7 +336,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
   struct fy_node* sc = truce__yaml_lookup(root, "scale", &sm);
   if (sc) {
     if (!fy_node_is_sequence(sc) || fy_node_sequence_item_count(sc) != 2) {
-      rc = yerr(&Y, truce__yaml_mark(sc, sm), "wrong type for 'scale'; "
+      rc = yerr(&Y, truce__yaml_mark(sc, sm),
+                "wrong type for 'scale'; "
                 "expected [low, high]");
       goto done;
     }
@@ -333,8 +348,10 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
         (rc = ynum(&Y, b, sm, "'scale[1]'", -1e12, 1e12, &st->hi)))
       goto done;
     if (!(st->lo < st->hi)) {
-      rc = yerr(&Y, truce__yaml_mark(sc, sm), "'scale' low %g is not below "
-                "high %g", st->lo, st->hi);
+      rc = yerr(&Y, truce__yaml_mark(sc, sm),
+                "'scale' low %g is not below "
+                "high %g",
+                st->lo, st->hi);
       goto done;
     }
   }
@@ -342,7 +359,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
   struct fy_node* dn;
   for (size_t k = 0; (dn = fy_node_sequence_iterate(dims, &it)); k++) {
     if (!truce__yaml_text(dn, t, sizeof t)) {
-      rc = yerr(&Y, truce__yaml_mark(dn, dm), "a dimension name is not a "
+      rc = yerr(&Y, truce__yaml_mark(dn, dm),
+                "a dimension name is not a "
                 "string");
       goto done;
     }
@@ -356,9 +374,10 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
   for (size_t i = 0; (an = fy_node_sequence_iterate(acts, &it)); i++) {
     mark im = truce__yaml_mark(an, am);
     if (!fy_node_is_mapping(an)) {
-      rc = yerr(&Y, im, "actor %zu is %s; expected a mapping with name, "
-                "capability, position and salience", i + 1,
-                truce__yaml_kind(an));
+      rc = yerr(&Y, im,
+                "actor %zu is %s; expected a mapping with name, "
+                "capability, position and salience",
+                i + 1, truce__yaml_kind(an));
       goto done;
     }
     void* i3 = NULL;
@@ -370,7 +389,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
           strcmp(k, "description")) {
         rc = yerr(&Y, truce__yaml_mark(fy_node_pair_key(p), im),
                   "unknown key '%s' for actor %zu; expected name, "
-                  "description, capability, position, salience", k, i + 1);
+                  "description, capability, position, salience",
+                  k, i + 1);
         goto done;
       }
     }
@@ -401,7 +421,8 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
           (size_t)fy_node_sequence_item_count(vn) != d) {
         rc = yerr(&Y, vn ? truce__yaml_mark(vn, km) : im,
                   "the %s of '%s' must list %zu number%s (one per "
-                  "dimension)", vecs[v], st->actor[i], d, d == 1 ? "" : "s");
+                  "dimension)",
+                  vecs[v], st->actor[i], d, d == 1 ? "" : "s");
         goto done;
       }
       void* i4 = NULL;
@@ -431,8 +452,8 @@ int truce_stake_load(truce_ctx* ctx, const char* path, truce_stake** out) {
   *out = NULL;
   char* buf;
   size_t len;
-  int rc = truce__read_file(ctx, path, "a KTAB CSV or truce YAML file", &buf,
-                            &len);
+  int rc =
+      truce__read_file(ctx, path, "a KTAB CSV or truce YAML file", &buf, &len);
   if (rc) return rc;
   size_t pl = strlen(path);
   bool csv = pl > 4 && !strcasecmp(path + pl - 4, ".csv");

@@ -10,8 +10,10 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static truce_ctx* sctx;
   if (!sc) {
     sctx = fuzz_ctx();
-    if (truce_scenario_load(sctx, TRUCE_FUZZ_SOURCE_DIR
-                            "/scenarios/historical/ardennes-1944.yaml", &sc))
+    if (truce_scenario_load(sctx,
+                            TRUCE_FUZZ_SOURCE_DIR
+                            "/scenarios/historical/ardennes-1944.yaml",
+                            &sc))
       abort(); /* the fixture must load */
   }
   truce_ctx* ctx = fuzz_ctx();

@@ -46,8 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     setenv("TRUCE_WEB_DIR", web, 1);
     snprintf(out, sizeof out, "%s/report.html", fuzz_dir());
   }
-  static const char* const names[] = {"summary.json", "daily.csv",
-                                      "runs.csv"};
+  static const char* const names[] = {"summary.json", "daily.csv", "runs.csv"};
   const char* s = (const char*)data;
   size_t at = 0;
   for (int i = 0; i < 3; i++) {
@@ -71,8 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     fclose(f);
     if (n == sizeof page) n = 0; /* too long to check here (not fuzzed) */
     /* css in <style>, 3 libraries, 3 data blocks, report.js */
-    if (n && (count(page, n, "<script") != 7 || count(page, n, "</script") != 7 ||
-        count(page, n, "<!--"))) {
+    if (n && (count(page, n, "<script") != 7 ||
+              count(page, n, "</script") != 7 || count(page, n, "<!--"))) {
       fprintf(stderr, "fuzz_report: data escaped its <script> element\n");
       abort();
     }

@@ -30,8 +30,8 @@ typedef struct {
 #define TS_MAGIC ((size_t)0x7275636574727563u)
 _Static_assert(sizeof(ts_header) % 16 == 0, "keeps blocks aligned");
 
-static void mismatch(ts_alloc* a, const void* ptr, size_t osize,
-                     size_t size, const char* what) {
+static void mismatch(ts_alloc* a, const void* ptr, size_t osize, size_t size,
+                     const char* what) {
   if (__atomic_fetch_add(&a->mismatches, 1, __ATOMIC_SEQ_CST) == 0)
     snprintf(a->first, sizeof a->first,
              "%s of the block %p passed size %zu; its size is %zu", what, ptr,
@@ -72,14 +72,14 @@ void* ts_alloc_fn(void* user, void* ptr, size_t osize, size_t nsize) {
 void ts_alloc_check_at(const ts_alloc* a, const char* file, int line) {
   if (a->mismatches)
     fail_at(file, line, "%ld allocator size mismatch(es); first: %s",
-                 a->mismatches, a->first);
+            a->mismatches, a->first);
   if (a->live)
     fail_at(file, line, "%ld block(s) (%ld bytes) not freed", a->live,
-                 a->bytes);
+            a->bytes);
 }
 
-long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
-                     const char* file, int line) {
+long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k, const char* file,
+                     int line) {
   for (long k = 1; k <= max_k; k++) {
     ts_alloc a = {.fail_at = k};
     truce_ctx* c;
@@ -93,12 +93,15 @@ long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
     snprintf(msg, sizeof msg, "%s", truce_ctx_message(c));
     truce_ctx_free(c);
     if (rc != 0 && rc != TRUCE_ENOMEM)
-      fail_at(file, line, "allocation %ld failed: returned %s, not "
-                   "TRUCE_ENOMEM (%s)", k, truce_err_name(rc), msg);
+      fail_at(file, line,
+              "allocation %ld failed: returned %s, not "
+              "TRUCE_ENOMEM (%s)",
+              k, truce_err_name(rc), msg);
     if (rc == TRUCE_ENOMEM && code != TRUCE_ENOMEM)
-      fail_at(file, line, "allocation %ld failed: TRUCE_ENOMEM returned "
-                   "but the context holds %s (%s)", k, truce_err_name(code),
-                   msg);
+      fail_at(file, line,
+              "allocation %ld failed: TRUCE_ENOMEM returned "
+              "but the context holds %s (%s)",
+              k, truce_err_name(code), msg);
     if (a.mismatches || a.live) {
       char where[512];
       snprintf(where, sizeof where, "%s (allocation %ld failed)", file, k);
@@ -106,28 +109,28 @@ long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
     }
     if (rc == 0) {
       if (a.count >= k) /* allocation k did fail, yet the call succeeded */
-        fail_at(file, line, "allocation %ld failed but the call "
-                     "returned 0", k);
+        fail_at(file, line,
+                "allocation %ld failed but the call "
+                "returned 0",
+                k);
       return a.count;
     }
   }
-  fail_at(file, line, "the call still fails after %ld allocations",
-               max_k);
+  fail_at(file, line, "the call still fails after %ld allocations", max_k);
   return -1;
 }
 
 truce_scenario* ts_load(truce_ctx* ctx, const char* yaml) {
   truce_scenario* sc = NULL;
-  int rc = truce_scenario_load_string(ctx, "test.yaml", yaml, strlen(yaml),
-                                      &sc);
+  int rc =
+      truce_scenario_load_string(ctx, "test.yaml", yaml, strlen(yaml), &sc);
   if (rc) fail_msg("scenario did not load: %s", truce_ctx_message(ctx));
   return sc;
 }
 
 int ts_load_fail(truce_ctx* ctx, const char* yaml) {
   truce_scenario* sc = NULL;
-  int rc = truce_scenario_load_string(ctx, "bad.yaml", yaml, strlen(yaml),
-                                      &sc);
+  int rc = truce_scenario_load_string(ctx, "bad.yaml", yaml, strlen(yaml), &sc);
   if (rc == 0) {
     truce_scenario_free(sc);
     fail_msg("scenario loaded but should not have:\n%s", yaml);

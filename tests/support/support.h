@@ -41,8 +41,8 @@ void ts_alloc_check_at(const ts_alloc* a, const char* file, int line);
 typedef int (*ts_oom_step)(truce_ctx* c, void* user);
 #define ts_oom_sweep(step, user, max_k) \
   ts_oom_sweep_at((step), (user), (max_k), __FILE__, __LINE__)
-long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k,
-                     const char* file, int line);
+long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k, const char* file,
+                     int line);
 
 /* Load a scenario from text; fails the test with the error if it does not
  * load. */

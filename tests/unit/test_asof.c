@@ -11,60 +11,66 @@
 
 #include "support.h"
 
-#define HEAD "truce: 1\nas_of: 2023-11-04\nstart: 2023-11-04\n" \
-             "horizon_days: 40\n"
-#define REST                                                              \
-  "sides:\n"                                                              \
-  "  - id: a\n"                                                           \
-  "    personnel: {front: 1000, pool: 5000, recruits_per_month: 0}\n"     \
-  "  - id: b\n"                                                           \
-  "    personnel: {front: 800}\n"                                         \
+#define HEAD                                         \
+  "truce: 1\nas_of: 2023-11-04\nstart: 2023-11-04\n" \
+  "horizon_days: 40\n"
+#define REST                                                          \
+  "sides:\n"                                                          \
+  "  - id: a\n"                                                       \
+  "    personnel: {front: 1000, pool: 5000, recruits_per_month: 0}\n" \
+  "  - id: b\n"                                                       \
+  "    personnel: {front: 800}\n"                                     \
   "combat: {law: square, coefficients: {a: 0.001, b: 0.002}}\n"
 
 static void test_number_after_as_of(void** state) {
   (void)state;
   ts_expect_error(ctx,
-                  HEAD "sides:\n  - id: a\n"
-                       "    personnel: {front: {value: 1000, source: s, "
-                       "date: 2023-12-14}}\n"
-                       "  - id: b\n    personnel: {front: 800}\n"
-                       "combat: {law: square, coefficients: {a: 1, b: 1}}\n",
+                  HEAD
+                  "sides:\n  - id: a\n"
+                  "    personnel: {front: {value: 1000, source: s, "
+                  "date: 2023-12-14}}\n"
+                  "  - id: b\n    personnel: {front: 800}\n"
+                  "combat: {law: square, coefficients: {a: 1, b: 1}}\n",
                   "bad.yaml:7:32: error:",
                   "'sides.a.personnel.front' is dated 2023-12-14, after "
                   "as_of 2023-11-04");
   /* a month counts from its first day, a year from 1 January */
+  ts_expect_error(
+      ctx, HEAD REST "front: {length_km: {value: 900, date: 2024}}\n",
+      "bad.yaml:11:28: error:", "'front.length_km' is dated 2024, after as_of");
   ts_expect_error(ctx,
-                  HEAD REST "front: {length_km: {value: 900, date: 2024}}\n",
-                  "bad.yaml:11:28: error:",
-                  "'front.length_km' is dated 2024, after as_of");
-  ts_expect_error(ctx,
-                  HEAD REST "front: {length_km: {value: 900, date: "
-                            "'Dec 2023'}}\n",
+                  HEAD REST
+                  "front: {length_km: {value: 900, date: "
+                  "'Dec 2023'}}\n",
                   "bad.yaml:11:28: error:",
                   "bad date 'Dec 2023' for 'front.length_km'; expected "
                   "YYYY, YYYY-MM or YYYY-MM-DD");
   ts_expect_error(ctx, "truce: 1\nas_of: 2023-11-31\n" REST,
-                  "bad.yaml:2:8: error:", "bad date '2023-11-31' for "
+                  "bad.yaml:2:8: error:",
+                  "bad date '2023-11-31' for "
                   "'as_of'; expected YYYY-MM-DD");
 }
 
 static void test_event_after_as_of(void** state) {
   (void)state;
   ts_expect_error(ctx,
-                  HEAD REST "events:\n"
+                  HEAD REST
+                  "events:\n"
                   "  - {name: law, date: 2024-05-18, mobilisation: "
                   "{side: a, pool: 100}}\n",
                   "bad.yaml:12:23: error:",
                   "events[0] ('law') happens on 2024-05-18, after as_of "
                   "2023-11-04");
-  ts_expect_error(ctx,
-                  HEAD REST "events:\n"
-                  "  - {day: 3, mobilisation: {side: a, pool: 100}}\n",
-                  "bad.yaml:12:11: error:",
-                  "events[0] happens on 2023-11-07, after as_of");
+  ts_expect_error(
+      ctx,
+      HEAD REST
+      "events:\n"
+      "  - {day: 3, mobilisation: {side: a, pool: 100}}\n",
+      "bad.yaml:12:11: error:", "events[0] happens on 2023-11-07, after as_of");
   /* a number inside an event is checked too */
   ts_expect_error(ctx,
-                  HEAD REST "events:\n"
+                  HEAD REST
+                  "events:\n"
                   "  - {day: 0, offensive: {side: b, duration_days: "
                   "{value: 105, date: 2024-02-17}}}\n",
                   "bad.yaml:12:58: error:",
@@ -72,14 +78,16 @@ static void test_event_after_as_of(void** state) {
                   "2024-02-17, after as_of 2023-11-04");
   /* a known outcome belongs in an overlay, with or without as_of */
   ts_expect_error(ctx,
-                  "truce: 1\nstart: 2023-11-04\n" REST "events:\n"
+                  "truce: 1\nstart: 2023-11-04\n" REST
+                  "events:\n"
                   "  - {name: law, date: 2024-05-18, known_outcome: true, "
                   "mobilisation: {side: a, pool: 100}}\n",
                   "bad.yaml:10:35: error:",
                   "events[0] ('law') is a known-outcome event; expected it "
                   "only in an overlay");
   ts_expect_error(ctx,
-                  HEAD REST "events:\n"
+                  HEAD REST
+                  "events:\n"
                   "  - {day: 0, known_outcome: maybe, mobilisation: "
                   "{side: a, pool: 100}}\n",
                   "bad.yaml:12:29: error:",
@@ -89,11 +97,12 @@ static void test_event_after_as_of(void** state) {
 /* What is dated on or before as_of loads, and as_of is reported. */
 static void test_allowed(void** state) {
   (void)state;
-  truce_scenario* sc = ts_load(
-      ctx, HEAD REST "front: {length_km: {value: 900, date: 2023-11}}\n"
-                     "events:\n"
-                     "  - {day: 0, known_outcome: false, offensive: {side: "
-                     "b, duration_days: {value: 30, date: 2023-11-04}}}\n");
+  truce_scenario* sc =
+      ts_load(ctx, HEAD REST
+              "front: {length_km: {value: 900, date: 2023-11}}\n"
+              "events:\n"
+              "  - {day: 0, known_outcome: false, offensive: {side: "
+              "b, duration_days: {value: 30, date: 2023-11-04}}}\n");
   assert_string_equal(truce_scenario_as_of(sc), "2023-11-04");
   assert_int_equal(truce_scenario_event_count(sc), 1);
   truce_scenario_free(sc);
@@ -124,8 +133,8 @@ static double run_pool(truce_scenario* sc) {
   truce_sim* sim;
   double pool = -1;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC,
-                                 pool_at_end, &pool), 0);
+  assert_int_equal(
+      truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, pool_at_end, &pool), 0);
   truce_sim_free(sim);
   return pool;
 }
@@ -133,15 +142,17 @@ static double run_pool(truce_scenario* sc) {
 static void test_overlay(void** state) {
   (void)state;
   /* the base's own event stays: its pool and the overlay's add up */
-  truce_scenario* sc = ts_load(ctx, HEAD REST "events:\n"
+  truce_scenario* sc = ts_load(ctx, HEAD REST
+                               "events:\n"
                                "  - {day: 0, mobilisation: {side: a, "
                                "pool: 1000}}\n");
   double before = run_pool(sc);
-  write_overlay("truce: 1\noverlay: the record\nevents:\n"
-                "  - name: law\n    date: 2023-11-20\n"
-                "    known_outcome: true\n"
-                "    mobilisation: {side: a, pool: {value: 2385, source: "
-                "law, claimant: parliament, date: 2023-11-20}}\n");
+  write_overlay(
+      "truce: 1\noverlay: the record\nevents:\n"
+      "  - name: law\n    date: 2023-11-20\n"
+      "    known_outcome: true\n"
+      "    mobilisation: {side: a, pool: {value: 2385, source: "
+      "law, claimant: parliament, date: 2023-11-20}}\n");
   int rc = truce_scenario_overlay(ctx, sc, path);
   if (rc) fail_msg("%s", truce_ctx_message(ctx));
   assert_int_equal(truce_scenario_event_count(sc), 2);
@@ -152,21 +163,26 @@ static void test_overlay(void** state) {
   truce_scenario_free(sc);
   /* every event of an overlay is a known outcome */
   sc = ts_load(ctx, HEAD REST);
-  write_overlay("truce: 1\noverlay: the record\nevents:\n"
-                "  - {name: law, date: 2023-11-20, mobilisation: "
-                "{side: a, pool: 100}}\n");
+  write_overlay(
+      "truce: 1\noverlay: the record\nevents:\n"
+      "  - {name: law, date: 2023-11-20, mobilisation: "
+      "{side: a, pool: 100}}\n");
   assert_int_equal(truce_scenario_overlay(ctx, sc, path), TRUCE_EINVAL);
   char where[256];
-  snprintf(where, sizeof where, "%s:4:6: error: events[0] ('law') in an "
-           "overlay is not marked 'known_outcome: true'", path);
+  snprintf(where, sizeof where,
+           "%s:4:6: error: events[0] ('law') in an "
+           "overlay is not marked 'known_outcome: true'",
+           path);
   assert_non_null(strstr(ts_error_text(ctx), where));
   truce_scenario_free(sc);
   /* an overlay holds only events */
   sc = ts_load(ctx, HEAD REST);
   write_overlay("truce: 1\noverlay: x\nevents: []\nas_of: 2025-01-01\n");
   assert_int_equal(truce_scenario_overlay(ctx, sc, path), TRUCE_EINVAL);
-  snprintf(where, sizeof where, "%s:4:1: error: unknown key 'as_of' in an "
-           "overlay", path);
+  snprintf(where, sizeof where,
+           "%s:4:1: error: unknown key 'as_of' in an "
+           "overlay",
+           path);
   assert_non_null(strstr(ts_error_text(ctx), where));
   truce_scenario_free(sc);
   remove(path);
@@ -177,8 +193,9 @@ static void test_overlay(void** state) {
 static int oom_once(ts_alloc* a) {
   truce_ctx* c;
   if (truce_ctx_new(&c, ts_alloc_fn, a)) return TRUCE_ENOMEM;
-  const char* y = HEAD REST "events:\n  - {day: 0, mobilisation: {side: a, "
-                            "pool: 1000}}\n";
+  const char* y = HEAD REST
+      "events:\n  - {day: 0, mobilisation: {side: a, "
+      "pool: 1000}}\n";
   truce_scenario* sc = NULL;
   int rc = truce_scenario_load_string(c, "oom.yaml", y, strlen(y), &sc);
   if (!rc) rc = truce_scenario_overlay(c, sc, path);
@@ -190,9 +207,10 @@ static int oom_once(ts_alloc* a) {
 
 static void test_oom_sweep(void** state) {
   (void)state;
-  write_overlay("truce: 1\noverlay: the record\nevents:\n"
-                "  - {name: law, date: 2023-11-20, known_outcome: true, "
-                "mobilisation: {side: a, pool: {value: 5, date: 2024-01}}}\n");
+  write_overlay(
+      "truce: 1\noverlay: the record\nevents:\n"
+      "  - {name: law, date: 2023-11-20, known_outcome: true, "
+      "mobilisation: {side: a, pool: {value: 5, date: 2024-01}}}\n");
   ts_alloc all = {0};
   assert_int_equal(oom_once(&all), 0);
   for (long k = 1; k <= all.count; k++) {
@@ -200,8 +218,8 @@ static void test_oom_sweep(void** state) {
     int rc = oom_once(&a);
     if (rc != 0 && rc != TRUCE_ENOMEM)
       fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);
-    if (a.live) fail_msg("allocation %ld failing: %ld blocks leaked", k,
-                         a.live);
+    if (a.live)
+      fail_msg("allocation %ld failing: %ld blocks leaked", k, a.live);
   }
   remove(path);
 }

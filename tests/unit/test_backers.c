@@ -159,8 +159,8 @@ static void test_releasable_stock(void** s) {
                    0);
   run(sc, 1, 0, &q);
   /* same approvals (same streams); 20,000 more units delivered */
-  assert_true(fabs(p.d[360].backer[0].committed - q.d[360].backer[0].committed)
-              < 1e-6);
+  assert_true(
+      fabs(p.d[360].backer[0].committed - q.d[360].backer[0].committed) < 1e-6);
   assert_true(fabs(p.d[360].backer[0].delivered - q.d[360].backer[0].delivered -
                    20000 * 100) < 1e-3);
   truce_scenario_free(sc);
@@ -209,8 +209,8 @@ static void test_budget_scale_direction(void** s) {
   double ammo[2] = {0, 0}, exh[2] = {0, 0};
   for (int k = 0; k < 2; k++) {
     if (k == 1)
-      assert_int_equal(truce_scenario_set(ctx, sc, "backers.us.budget_scale=0.5"),
-                       0);
+      assert_int_equal(
+          truce_scenario_set(ctx, sc, "backers.us.budget_scale=0.5"), 0);
     assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
     static path p;
     for (uint64_t r = 0; r < 100; r++) {
@@ -241,7 +241,8 @@ static void test_package_event(void** s) {
       "events:\n"
       "  - {day: 20, block: {backer: x, until_day: 100}}\n"
       "  - {day: 50, package: {backer: x, months: 2.5}}\n");
-  assert_int_equal(truce_scenario_set(ctx, sc, "backers.x.budget_scale=0.4"), 0);
+  assert_int_equal(truce_scenario_set(ctx, sc, "backers.x.budget_scale=0.4"),
+                   0);
   static path p;
   for (unsigned f = 0; f < 2; f++) {
     run(sc, 3, f ? TRUCE_SIM_DETERMINISTIC : 0, &p);
@@ -290,19 +291,20 @@ static void test_in_transit(void** s) {
  * exhausted that day although its headcount holds. */
 static void test_capable_exhaustion(void** s) {
   (void)s;
-  truce_scenario* sc = make_with(
-      "{stock: 500, demand_per_day: 100, shortfall_elasticity: 1}", "1000",
-      "  - {id: x, supports: a, budget_per_month: 0}\n", "");
+  truce_scenario* sc =
+      make_with("{stock: 500, demand_per_day: 100, shortfall_elasticity: 1}",
+                "1000", "  - {id: x, supports: a, budget_per_month: 0}\n", "");
   truce_sim* sim;
   truce_side_outcome o;
   static path p;
   int days[2];
   for (int k = 0; k < 2; k++) {
     if (k == 1)
-      assert_int_equal(truce_scenario_set(ctx, sc, "sides.a.capable_threshold=1"),
-                       0);
+      assert_int_equal(
+          truce_scenario_set(ctx, sc, "sides.a.capable_threshold=1"), 0);
     assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-    assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, rec, &p), 0);
+    assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, rec, &p),
+                     0);
     truce_sim_outcome(sim, 0, &o);
     days[k] = o.exhaustion_day;
     truce_sim_free(sim);
@@ -353,12 +355,15 @@ static void test_backer_errors(void** s) {
                      TRUCE_EINVAL);
   }
   truce_scenario* sc;
-  snprintf(y, sizeof y, "%sbackers:\n  - {id: us, supports: a, "
-           "budget_per_month: 1}\n", head);
+  snprintf(y, sizeof y,
+           "%sbackers:\n  - {id: us, supports: a, "
+           "budget_per_month: 1}\n",
+           head);
   sc = ts_load(ctx, y);
   assert_int_equal(truce_scenario_set(ctx, sc, "backers.us.budget_scal=2"),
                    TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean 'backers.us.budget_scale'?"));
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "did you mean 'backers.us.budget_scale'?"));
   truce_scenario_free(sc);
 }
 

@@ -3,8 +3,8 @@
  * engine's ranges and solutions against them and against brute force,
  * the minimal guarantee, and beliefs that learn. */
 #include <math.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_integration.h>
@@ -12,11 +12,10 @@
 #include "bargain/bargain_int.h"
 #include "support.h"
 
-
-#define WAR                                                        \
-  "sides:\n"                                                       \
-  "  - id: a\n    personnel: {front: 1000}\n"                      \
-  "  - id: b\n    personnel: {front: 1000}\n"                      \
+#define WAR                                   \
+  "sides:\n"                                  \
+  "  - id: a\n    personnel: {front: 1000}\n" \
+  "  - id: b\n    personnel: {front: 1000}\n" \
   "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
 
 /* The tracker as a truce_day_fn. */
@@ -46,11 +45,11 @@ static void test_closed_forms(void** s) {
  * [p - cA, p + cB] and its Nash point p - cA + alpha (cA + cB). */
 static void test_fearon_and_nash_through_engine(void** s) {
   (void)s;
-  truce_scenario* sc = ts_load(
-      ctx, "truce: 1\n" WAR
-           "negotiation:\n  sides:\n"
-           "    a: {weights: {territory: 1}, bargaining_power: 0.3}\n"
-           "    b: {weights: {territory: 1}, bargaining_power: 0.7}\n");
+  truce_scenario* sc =
+      ts_load(ctx, "truce: 1\n" WAR
+                   "negotiation:\n  sides:\n"
+                   "    a: {weights: {territory: 1}, bargaining_power: 0.3}\n"
+                   "    b: {weights: {territory: 1}, bargaining_power: 0.7}\n");
   double p = 0.6, cA = 0.05, cB = 0.1;
   truce_war_values w;
   memset(&w, 0, sizeof w);
@@ -67,8 +66,9 @@ static void test_fearon_and_nash_through_engine(void** s) {
   assert_true(fabs(d->ks_x - (p - cA + 0.5 * (cA + cB))) < 1e-12);
   /* Rubinstein: A's proposer share of the range */
   double dd = pow(0.95, 7 / 365.0);
-  assert_true(fabs(d->rub_x - (p - cA + truce_rubinstein_share(dd, dd) *
-                                             (cA + cB))) < 1e-12);
+  assert_true(
+      fabs(d->rub_x - (p - cA + truce_rubinstein_share(dd, dd) * (cA + cB))) <
+      1e-12);
   truce_bargain_day_free(d);
   /* divergent beliefs: open iff pA - pB <= cA + cB */
   for (double gap = 0.05; gap < 0.3; gap += 0.05) {
@@ -85,17 +85,18 @@ static void test_fearon_and_nash_through_engine(void** s) {
 /* Discrete issues only: Nash and KS equal brute-force enumeration. */
 static void test_discrete_brute_force(void** s) {
   (void)s;
-  const char* y =
-      "truce: 1\n" WAR
-      "negotiation:\n"
-      "  issues:\n"
-      "    x: {options: [x0, x1, x2], status_quo: x0}\n"
-      "    z: {options: [z0, z1], status_quo: z0}\n"
-      "  sides:\n"
-      "    a: {weights: {x: 0.7, z: 0.3}, bargaining_power: 0.6,\n"
-      "        values: {x: {x0: 0.1, x1: 0.8, x2: 0.5}, z: {z0: 0.2, z1: 0.9}}}\n"
-      "    b: {weights: {x: 0.4, z: 0.6}, bargaining_power: 0.4,\n"
-      "        values: {x: {x0: 0.9, x1: 0.3, x2: 0.6}, z: {z0: 0.7, z1: 0.1}}}\n";
+  const char* y = "truce: 1\n" WAR
+                  "negotiation:\n"
+                  "  issues:\n"
+                  "    x: {options: [x0, x1, x2], status_quo: x0}\n"
+                  "    z: {options: [z0, z1], status_quo: z0}\n"
+                  "  sides:\n"
+                  "    a: {weights: {x: 0.7, z: 0.3}, bargaining_power: 0.6,\n"
+                  "        values: {x: {x0: 0.1, x1: 0.8, x2: 0.5}, z: {z0: "
+                  "0.2, z1: 0.9}}}\n"
+                  "    b: {weights: {x: 0.4, z: 0.6}, bargaining_power: 0.4,\n"
+                  "        values: {x: {x0: 0.9, x1: 0.3, x2: 0.6}, z: {z0: "
+                  "0.7, z1: 0.1}}}\n";
   truce_scenario* sc = ts_load(ctx, y);
   const double va[2][3] = {{0.1, 0.8, 0.5}, {0.2, 0.9, 0}};
   const double vb[2][3] = {{0.9, 0.3, 0.6}, {0.7, 0.1, 0}};
@@ -220,8 +221,7 @@ static void run_gap(double gap, int runs, double* mean_open, double* se,
   double s = 0, s2 = 0, g0 = 0, g1 = 0;
   for (int r = 0; r < runs; r++) {
     truce_bargain_tracker_begin(t, (uint64_t)r, TRUCE_SIM_STOCHASTIC, NULL);
-    assert_int_equal(
-        truce_sim_run(sim, (uint64_t)r, 0, track_day, t), 0);
+    assert_int_equal(truce_sim_run(sim, (uint64_t)r, 0, track_day, t), 0);
     double out[TRUCE_BX_COUNT];
     truce_bargain_tracker_result(t, out, NULL);
     double od = out[TRUCE_BX_OPEN_DAY] < 0 ? 731 : out[TRUCE_BX_OPEN_DAY];
@@ -247,37 +247,35 @@ static void test_learning(void** s) {
     double g0, g1;
     run_gap(gaps[k], 200, &m[k], &se[k], &g0, &g1);
     /* the gap between beliefs shrinks */
-    if (!(g1 < 0.5 * g0))
-      fail_msg("gap %g: first %g last %g", gaps[k], g0, g1);
+    if (!(g1 < 0.5 * g0)) fail_msg("gap %g: first %g last %g", gaps[k], g0, g1);
   }
   print_message("opening day by gap: %.1f (%.2f) %.1f (%.2f) %.1f (%.2f)\n",
                 m[0], gaps[0], m[1], gaps[1], m[2], gaps[2]);
   /* the window opens later as the initial gap grows, beyond 3 SE */
   for (int k = 1; k < 3; k++)
     if (!(m[k] - m[k - 1] > 3 * sqrt(se[k] * se[k] + se[k - 1] * se[k - 1])))
-      fail_msg("opening days %g (gap %g) vs %g (gap %g)", m[k - 1],
-               gaps[k - 1], m[k], gaps[k]);
+      fail_msg("opening days %g (gap %g) vs %g (gap %g)", m[k - 1], gaps[k - 1],
+               m[k], gaps[k]);
 }
 
 /* Negotiation errors come with positions. */
 static void test_errors(void** s) {
   (void)s;
-  assert_int_equal(ts_expect_error(ctx, "truce: 1\n" WAR
-                                   "negotiation:\n  sides:\n"
+  assert_int_equal(ts_expect_error(ctx,
+                                   "truce: 1\n" WAR "negotiation:\n  sides:\n"
                                    "    a: {weights: {territory: 0.9}}\n"
                                    "    b: {weights: {territory: 1}}\n",
-                                   "bad.yaml:10:9: error: ",
-                                   "the weights in"),
+                                   "bad.yaml:10:9: error: ", "the weights in"),
                    TRUCE_EINVAL);
   assert_int_equal(
-      ts_expect_error(ctx, "truce: 1\n" WAR
-                      "negotiation:\n  sides:\n"
+      ts_expect_error(ctx,
+                      "truce: 1\n" WAR "negotiation:\n  sides:\n"
                       "    a: {weights: {territory: 1}, optimsm: 1}\n"
                       "    b: {weights: {territory: 1}}\n",
                       "bad.yaml:", "did you mean 'optimism'"),
       TRUCE_EINVAL);
-  assert_int_equal(ts_expect_error(ctx, "truce: 1\n" WAR
-                                   "negotiation:\n  sides:\n"
+  assert_int_equal(ts_expect_error(ctx,
+                                   "truce: 1\n" WAR "negotiation:\n  sides:\n"
                                    "    a: {weights: {territory: 1}}\n"
                                    "    c: {weights: {territory: 1}}\n",
                                    "bad.yaml:11:5: error: ",
@@ -322,8 +320,8 @@ static void test_negotiation_parameters(void** s) {
   double* v = calloc(nu, sizeof(double));
   for (uint64_t r = 0; r < 200; r++) {
     truce_bargain_tracker_begin(t, r, TRUCE_SIM_STOCHASTIC, NULL);
-    assert_int_equal(truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC,
-                                   track_day, t), 0);
+    assert_int_equal(truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC, track_day, t),
+                     0);
     assert_int_equal(truce_scenario_sample(ctx, sc, r, v), 0);
     double opt = 0;
     for (size_t i = 0; i < nu; i++)
@@ -344,17 +342,18 @@ static void test_negotiation_parameters(void** s) {
   }
   free(v);
   assert_true(n_lo > 10 && n_hi > 10);
-  print_message("opening day: optimism < 0.5 %.1f (%d runs), > 1.5 %.1f (%d)\n", open_lo / n_lo, n_lo, open_hi / n_hi, n_hi);
+  print_message("opening day: optimism < 0.5 %.1f (%d runs), > 1.5 %.1f (%d)\n",
+                open_lo / n_lo, n_lo, open_hi / n_hi, n_hi);
   /* a more optimistic side keeps the range closed longer */
   assert_true(open_hi / n_hi > open_lo / n_lo + 10);
   truce_bargain_tracker_free(t);
   truce_sim_free(sim);
   /* --set: a number, no longer uncertain */
-  assert_int_equal(truce_scenario_set(ctx, sc, "negotiation.sides.a.optimism=2"),
-                   0);
+  assert_int_equal(
+      truce_scenario_set(ctx, sc, "negotiation.sides.a.optimism=2"), 0);
   double x;
-  assert_int_equal(truce_scenario_get(ctx, sc, "negotiation.sides.a.optimism",
-                                      &x), 0);
+  assert_int_equal(
+      truce_scenario_get(ctx, sc, "negotiation.sides.a.optimism", &x), 0);
   assert_true(x == 2);
   assert_int_equal(truce_scenario_uncertain_count(sc), nu - 1);
   assert_int_not_equal(
@@ -373,11 +372,12 @@ static void test_negotiation_parameters(void** s) {
       "    a: {weights: {territory: 1}}\n    b: {weights: {territory: 1}}\n"
       "events:\n  - day: 10\n    set: {negotiation.sides.a.optimism: 1}\n";
   sc = NULL;
-  assert_int_equal(truce_scenario_load_string(ctx, "e.yaml", ev, strlen(ev),
-                                              &sc),
-                   TRUCE_EINVAL);
-  assert_non_null(strstr(truce_ctx_message(ctx), "is a negotiation number, "
-                                                 "fixed for a run"));
+  assert_int_equal(
+      truce_scenario_load_string(ctx, "e.yaml", ev, strlen(ev), &sc),
+      TRUCE_EINVAL);
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "is a negotiation number, "
+                         "fixed for a run"));
 }
 
 /* contested_share c: a side holding share T of the whole area holds
@@ -432,14 +432,12 @@ static void test_powell_two_period(void** s) {
   double p1 = 0.2385, cA = 0.041, cB = 0.053, d = 0.913, lo, hi;
   double smax = truce_powell_shift_max(p1, cB, d);
   assert_true(fabs(smax - (p1 + (1 - d) * cB) / d) < 1e-15);
-  assert_true(truce_powell_range(p1, p1 + smax * (1 - 1e-9), cA, cB, d, 1,
-                                 &lo, &hi));
-  assert_false(truce_powell_range(p1, p1 + smax * (1 + 1e-9), cA, cB, d, 1,
-                                  &lo, &hi));
-  assert_true(truce_powell_range(p1, p1 + 0.5 * smax, cA, cB, d, 1, &lo,
-                                 &hi));
-  assert_false(truce_powell_range(p1, p1 + 1.5 * smax, cA, cB, d, 1, &lo,
-                                  &hi));
+  assert_true(
+      truce_powell_range(p1, p1 + smax * (1 - 1e-9), cA, cB, d, 1, &lo, &hi));
+  assert_false(
+      truce_powell_range(p1, p1 + smax * (1 + 1e-9), cA, cB, d, 1, &lo, &hi));
+  assert_true(truce_powell_range(p1, p1 + 0.5 * smax, cA, cB, d, 1, &lo, &hi));
+  assert_false(truce_powell_range(p1, p1 + 1.5 * smax, cA, cB, d, 1, &lo, &hi));
   /* interior: the two constraints, width cA + cB */
   double p2 = 0.31;
   assert_true(truce_powell_range(p1, p2, cA, cB, d, 1, &lo, &hi));
@@ -452,10 +450,10 @@ static void test_powell_two_period(void** s) {
   /* B rising and proposing: empty iff delta (p1 - p2) > 1 - p1 + (1 -
    * delta) cA */
   double p1b = 0.7615, bmax = truce_powell_shift_max(1 - p1b, cA, d);
-  assert_true(truce_powell_range(p1b, p1b - bmax * (1 - 1e-9), cA, cB, d, 0,
-                                 &lo, &hi));
-  assert_false(truce_powell_range(p1b, p1b - bmax * (1 + 1e-9), cA, cB, d,
-                                  0, &lo, &hi));
+  assert_true(
+      truce_powell_range(p1b, p1b - bmax * (1 - 1e-9), cA, cB, d, 0, &lo, &hi));
+  assert_false(
+      truce_powell_range(p1b, p1b - bmax * (1 + 1e-9), cA, cB, d, 0, &lo, &hi));
 }
 
 /* The engine's version: complete information (both know p), territory
@@ -466,8 +464,8 @@ static void test_commitment_closes_range(void** s) {
   (void)s;
   double p = 0.55, c0 = 0.06, c1 = 0.07;
   double war[2] = {p - c0, 1 - p - c1};
-  truce__ceasefire c = {{100000, 100000}, {0, 0}, {0, 0}, 365,
-                        {c0, c1}, {1, 1}, {1, 1}, 0.7, 0.2};
+  truce__ceasefire c = {{100000, 100000}, {0, 0}, {0, 0}, 365, {c0, c1},
+                        {1, 1},           {1, 1}, 0.7,    0.2};
   double prev_hold = 2;
   bool was_open = true;
   int flips = 0;
@@ -491,7 +489,7 @@ static void test_commitment_closes_range(void** s) {
     if (du.p_hold > 1e-9 && du.p_hold < 1 - 1e-9)
       assert_true(dg.p_hold > du.p_hold);
   }
-  assert_false(was_open); /* closed with the largest shift */
+  assert_false(was_open);     /* closed with the largest shift */
   assert_int_equal(flips, 1); /* and once closed, closed */
   /* without uncertainty: holds iff the rise is at most (c1 + qS)/stake */
   c.inflow_sd[1] = 0;
@@ -510,8 +508,8 @@ static void test_commitment_closes_range(void** s) {
 }
 
 /* Territory the side accepts by brute force on a fine grid. */
-static void grid_interval(const truce__claims* cl, int i, int day,
-                          double need, double w, double* lo, double* hi) {
+static void grid_interval(const truce__claims* cl, int i, int day, double need,
+                          double w, double* lo, double* hi) {
   *lo = 2;
   *hi = -1;
   for (int g = 0; g <= 100000; g++) {
@@ -556,8 +554,10 @@ static void test_claims(void** s) {
       /* no claims: the closed form of ranges() */
       double e = need / w, l0, h0;
       truce__claims_territory(NULL, i, 100, need, w, &l0, &h0);
-      if (i == 0) assert_true(l0 == (e > 0 ? e : 0) && h0 == 1);
-      else assert_true(l0 == 0 && h0 == (1 - e < 1 ? 1 - e : 1));
+      if (i == 0)
+        assert_true(l0 == (e > 0 ? e : 0) && h0 == 1);
+      else
+        assert_true(l0 == 0 && h0 == (1 - e < 1 ? 1 - e : 1));
     }
     /* day 400: side 1's claim has lapsed */
     double lo, hi;
@@ -566,8 +566,7 @@ static void test_claims(void** s) {
     assert_true(hi == (1 - e < 1 ? 1 - e : 1));
   }
   double values[2][1] = {{0.49}, {0.5}};
-  assert_true(truce__claims_discrete_cost(&cl, 1, 5, values[0], 1) ==
-              HUGE_VAL);
+  assert_true(truce__claims_discrete_cost(&cl, 1, 5, values[0], 1) == HUGE_VAL);
   assert_true(truce__claims_discrete_cost(&cl, 1, 5, values[1], 1) == 0);
   assert_true(truce__claims_discrete_cost(&cl, 0, 5, values[0], 1) == 0);
   cl.claim[3].cost = 0.07;
@@ -636,12 +635,11 @@ static void test_outlast(void** s) {
   assert_true(unsure > 0.05);
   /* both orders of integration against adaptive quadrature: an uncertain
    * inflow (outer over rho) and a nearly known one (outer over inflow) */
-  static const double cases[][3] = {{0.0, 0.1, 700}, {0.2, 0.5, 60},
-                                    {-0.3, 0.35, 250}};
+  static const double cases[][3] = {
+      {0.0, 0.1, 700}, {0.2, 0.5, 60}, {-0.3, 0.35, 250}};
   gsl_integration_workspace* w = gsl_integration_workspace_alloc(1000);
   for (int c = 0; c < 3; c++) {
-    outlast_args a = {cases[c][0], cases[c][1], k, F, th, m, 1100,
-                      cases[c][2]};
+    outlast_args a = {cases[c][0], cases[c][1], k, F, th, m, 1100, cases[c][2]};
     gsl_function f = {outlast_integrand, &a};
     double ref, err;
     gsl_integration_qagi(&f, 1e-12, 1e-10, 1000, w, &ref, &err);
@@ -761,28 +759,31 @@ static void test_stated_terms(void** s) {
   } bad[] = {
       {"date,side,issue,value\n", "stated_bad.csv:1:1:", "the header"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-13-01,a,territory,10,km2,x,y\n", "stated_bad.csv:2:1:", "date"},
+       "2023-13-01,a,territory,10,km2,x,y\n",
+       "stated_bad.csv:2:1:", "date"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-01-01,c,territory,10,km2,x,y\n", "stated_bad.csv:2:12:",
-       "side 'c'"},
+       "2023-01-01,c,territory,10,km2,x,y\n",
+       "stated_bad.csv:2:12:", "side 'c'"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-01-01,a,oil,10,km2,x,y\n", "stated_bad.csv:2:14:", "issue 'oil'"},
+       "2023-01-01,a,oil,10,km2,x,y\n",
+       "stated_bad.csv:2:14:", "issue 'oil'"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-01-01,a,sanctions,lifted,option,x,y\n", "stated_bad.csv:2:24:",
-       "option 'lifted'"},
+       "2023-01-01,a,sanctions,lifted,option,x,y\n",
+       "stated_bad.csv:2:24:", "option 'lifted'"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-01-01,a,territory,2000,km2,x,y\n", "stated_bad.csv:2:24:",
-       "territory '2000'"},
+       "2023-01-01,a,territory,2000,km2,x,y\n",
+       "stated_bad.csv:2:24:", "territory '2000'"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-01-01,a,territory,10,km2,,y\n", "stated_bad.csv:2:", "claimant"},
+       "2023-01-01,a,territory,10,km2,,y\n",
+       "stated_bad.csv:2:", "claimant"},
       {"date,side,issue,value,unit,claimant,source\n"
-       "2023-01-01,a,territory,10\n", "stated_bad.csv:2:", "4 fields"},
+       "2023-01-01,a,territory,10\n",
+       "stated_bad.csv:2:", "4 fields"},
       {"", "stated_bad.csv:1:1:", "empty"},
   };
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
     path = write_tmp("stated_bad.csv", bad[k].text);
-    assert_int_equal(truce_bargain_stated(ctx, sc, d, path, st),
-                     TRUCE_EPARSE);
+    assert_int_equal(truce_bargain_stated(ctx, sc, d, path, st), TRUCE_EPARSE);
     const char* m = ts_error_text(ctx);
     if (strncmp(m, bad[k].where, strlen(bad[k].where)) ||
         !strstr(m, bad[k].what))
@@ -794,16 +795,16 @@ static void test_stated_terms(void** s) {
   truce_scenario_free(sc);
 }
 
-#define TERR_WAR                                                          \
-  "truce: 1\nhorizon_days: 120\nstart: 2023-01-01\n"                      \
-  "sides:\n"                                                              \
-  "  - id: a\n    personnel: {front: 100000}\n"                           \
-  "  - id: b\n    personnel: {front: 100000}\n"                           \
-  "combat: {law: square, coefficients: {a: 0.0001, b: 0.0001}}\n"         \
+#define TERR_WAR                                                  \
+  "truce: 1\nhorizon_days: 120\nstart: 2023-01-01\n"              \
+  "sides:\n"                                                      \
+  "  - id: a\n    personnel: {front: 100000}\n"                   \
+  "  - id: b\n    personnel: {front: 100000}\n"                   \
+  "combat: {law: square, coefficients: {a: 0.0001, b: 0.0001}}\n" \
   "front: {area_km2: 1000, territory: {a: 0.8, b: 0.2}}\n"
 
-#define ZERO_COSTS                                                        \
-  "cost_per_year: 0\n      cost_per_100k_casualties: 0\n"                \
+#define ZERO_COSTS                                        \
+  "cost_per_year: 0\n      cost_per_100k_casualties: 0\n" \
   "      discount_per_year: 0\n      optimism: 0"
 
 /* A hand-tie lifts on its event and another comes into force on it:
@@ -813,8 +814,7 @@ static void test_stated_terms(void** s) {
  * every package whose option b values below its threshold. */
 static void test_claims_through_engine(void** s) {
   (void)s;
-  const char* y =
-      TERR_WAR
+  const char* y = TERR_WAR
       "events:\n"
       "  - {name: treaty, day: 20, offensive: {side: a, intensity: 1, "
       "duration_days: 1}}\n"
@@ -825,14 +825,16 @@ static void test_claims_through_engine(void** s) {
       "    a:\n"
       "      weights: {territory: 1, sanctions: 0}\n"
       "      values: {sanctions: {kept: 1, eased: 0}}\n"
-      "      " ZERO_COSTS "\n"
+      "      " ZERO_COSTS
+      "\n"
       "      claims:\n"
       "        - {issue: territory, threshold: 900, audience_cost: 0.05, "
       "from: {event: treaty}}\n"
       "    b:\n"
       "      weights: {territory: 1, sanctions: 0}\n"
       "      values: {sanctions: {kept: 0.2, eased: 1}}\n"
-      "      " ZERO_COSTS "\n"
+      "      " ZERO_COSTS
+      "\n"
       "      claims:\n"
       "        - {issue: territory, threshold: 300, audience_cost: never, "
       "from: 2022-10-04, until: {event: treaty}}\n"
@@ -855,8 +857,9 @@ static void test_claims_through_engine(void** s) {
   /* inside the runs: without a's claim, the range ([0.8, 0.8] on eased
    * sanctions) opens at the first decision after the treaty */
   truce_scenario_free(sc);
-  const char* cut = strstr(y, "      claims:\n        - {issue: territory, "
-                              "threshold: 900");
+  const char* cut = strstr(y,
+                           "      claims:\n        - {issue: territory, "
+                           "threshold: 900");
   const char* rest = strstr(y, "    b:\n");
   char y2[2048];
   snprintf(y2, sizeof y2, "%.*s%s", (int)(cut - y), y, rest);
@@ -865,10 +868,10 @@ static void test_claims_through_engine(void** s) {
   assert_int_equal(truce_bargain_tracker_new(ctx, sc, &t), 0);
   truce_sim* sim;
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  assert_int_equal(truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC,
-                                               NULL), 0);
-  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC,
-                                 track_day, t), 0);
+  assert_int_equal(
+      truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC, NULL), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, track_day, t),
+                   0);
   double out[TRUCE_BX_COUNT];
   truce_bargain_tracker_result(t, out, NULL);
   assert_true(out[TRUCE_BX_OPEN_DAY] == 21);
@@ -877,49 +880,51 @@ static void test_claims_through_engine(void** s) {
   truce_scenario_free(sc);
   /* errors: an unknown event, a claim that lapses before it starts */
   ts_expect_error(ctx,
-                  TERR_WAR "negotiation:\n  sides:\n"
+                  TERR_WAR
+                  "negotiation:\n  sides:\n"
                   "    a: {weights: {territory: 1}, claims: [{issue: "
                   "territory, threshold: 1, audience_cost: 1, until: "
                   "{event: peace}}]}\n"
                   "    b: {weights: {territory: 1}}\n",
                   "bad.yaml:", "no event named 'peace'");
   ts_expect_error(ctx,
-                  TERR_WAR "negotiation:\n  sides:\n"
+                  TERR_WAR
+                  "negotiation:\n  sides:\n"
                   "    a: {weights: {territory: 1}, claims: [{issue: "
                   "territory, threshold: 1, audience_cost: 1, from: 30, "
                   "until: 10}]}\n"
                   "    b: {weights: {territory: 1}}\n",
                   "bad.yaml:", "lapses before it comes into force");
   ts_expect_error(ctx,
-                  TERR_WAR "negotiation:\n  sides:\n"
+                  TERR_WAR
+                  "negotiation:\n  sides:\n"
                   "    a: {weights: {territory: 1}, claims: [{issue: "
                   "oil, threshold: 1, audience_cost: 1}]}\n"
                   "    b: {weights: {territory: 1}}\n",
                   "bad.yaml:", "unknown issue 'oil'");
 }
 
-#define BACKED_WAR(EVENTS)                                                \
-  "truce: 1\nhorizon_days: 120\nstart: 2023-01-01\n"                      \
-  "sides:\n"                                                              \
-  "  - id: a\n    personnel: {front: 100000, pool: 1e6, "                 \
-  "recruits_per_month: 12000, training_days: 10}\n"                       \
-  "  - id: b\n    personnel: {front: 100000, pool: 1e6, "                 \
-  "recruits_per_month: 12000, training_days: 10}\n"                       \
-  "combat: {law: square, coefficients: {a: 0.004, b: 0.004}}\n"         \
-  "front: {area_km2: 1000, territory: {a: 0.8, b: 0.2}}\n"                \
-  "backers:\n"                                                            \
-  "  - {id: us, supports: a, budget_per_month: 1000e6, "                  \
-  "recruits_per_million: 5, will: {initial: 0.9, mean: 0.9}, "            \
-  "approval: {threshold: 0.1, probability_per_month: 0.5}}\n"               \
-  "  - {id: eu, supports: a, budget_per_month: 500e6, "                   \
-  "recruits_per_million: 5, will: {initial: 0.9, mean: 0.9}, "            \
-  "approval: {threshold: 0.1, probability_per_month: 0.5}}\n"               \
-  EVENTS                                                                  \
-  "negotiation:\n"                                                        \
-  "  endurance_sd: 0.3\n  aid_share_of_inflow: 0.4\n"                     \
-  "  election_spread: 0.5\n"                                             \
-  "  sides:\n"                                                            \
-  "    a: {weights: {territory: 1}, aid_bias: 0.1}\n"                     \
+#define BACKED_WAR(EVENTS)                                           \
+  "truce: 1\nhorizon_days: 120\nstart: 2023-01-01\n"                 \
+  "sides:\n"                                                         \
+  "  - id: a\n    personnel: {front: 100000, pool: 1e6, "            \
+  "recruits_per_month: 12000, training_days: 10}\n"                  \
+  "  - id: b\n    personnel: {front: 100000, pool: 1e6, "            \
+  "recruits_per_month: 12000, training_days: 10}\n"                  \
+  "combat: {law: square, coefficients: {a: 0.004, b: 0.004}}\n"      \
+  "front: {area_km2: 1000, territory: {a: 0.8, b: 0.2}}\n"           \
+  "backers:\n"                                                       \
+  "  - {id: us, supports: a, budget_per_month: 1000e6, "             \
+  "recruits_per_million: 5, will: {initial: 0.9, mean: 0.9}, "       \
+  "approval: {threshold: 0.1, probability_per_month: 0.5}}\n"        \
+  "  - {id: eu, supports: a, budget_per_month: 500e6, "              \
+  "recruits_per_million: 5, will: {initial: 0.9, mean: 0.9}, "       \
+  "approval: {threshold: 0.1, probability_per_month: 0.5}}\n" EVENTS \
+  "negotiation:\n"                                                   \
+  "  endurance_sd: 0.3\n  aid_share_of_inflow: 0.4\n"                \
+  "  election_spread: 0.5\n"                                         \
+  "  sides:\n"                                                       \
+  "    a: {weights: {territory: 1}, aid_bias: 0.1}\n"                \
   "    b: {weights: {territory: 1}, aid_bias: -0.3}\n"
 
 /* Beliefs about the backers through the engine: identical until a
@@ -928,9 +933,9 @@ static void test_claims_through_engine(void** s) {
  * endurance P(win) is no longer zero in a war both can sustain. */
 static void test_backer_beliefs_through_engine(void** s) {
   (void)s;
-  truce_scenario* with = ts_load(
-      ctx, BACKED_WAR("events:\n  - {day: 40, block: {backer: us, "
-                      "until_day: 100}}\n"));
+  truce_scenario* with =
+      ts_load(ctx, BACKED_WAR("events:\n  - {day: 40, block: {backer: us, "
+                              "until_day: 100}}\n"));
   truce_scenario* without = ts_load(ctx, BACKED_WAR(""));
   static const int days[] = {35, 42, 56};
   for (int k = 0; k < 3; k++) {
@@ -968,10 +973,10 @@ static void test_backer_beliefs_through_engine(void** s) {
   /* without the uncertainty P(win) is (almost) the closed form's zero */
   truce_bargain_day *u, *c;
   assert_int_equal(truce_bargain_analyse(ctx, without, 56, &u), 0);
-  assert_int_equal(truce_scenario_set(ctx, without,
-                                      "negotiation.endurance_sd=0"), 0);
-  assert_int_equal(truce_scenario_set(ctx, without,
-                                      "negotiation.aid_share_of_inflow=0"), 0);
+  assert_int_equal(
+      truce_scenario_set(ctx, without, "negotiation.endurance_sd=0"), 0);
+  assert_int_equal(
+      truce_scenario_set(ctx, without, "negotiation.aid_share_of_inflow=0"), 0);
   assert_int_equal(truce_bargain_analyse(ctx, without, 56, &c), 0);
   for (int i = 0; i < 2; i++) {
     assert_true(u->war.p_win[i] > 5 * c->war.p_win[i]);
@@ -1053,7 +1058,7 @@ static void test_agreement_through_ensemble(void** s) {
     }
   }
   assert_true(broke > 0); /* some settlements fail under the shift */
-  assert_true(late > 20);  /* and many ranges open late */
+  assert_true(late > 20); /* and many ranges open late */
   truce_ensemble_free(e1);
   truce_ensemble_free(e2);
   /* the day's durability: both sides reconstitute alike, so no shift is
@@ -1073,11 +1078,11 @@ static void test_agreement_through_ensemble(void** s) {
  * same date, a date past the horizon flagged; bad rows FILE:LINE:COL. */
 static void test_scores(void** s) {
   (void)s;
-  truce_scenario* sc = ts_load(
-      ctx, "truce: 1\nhorizon_days: 300\nstart: 2023-01-01\n" WAR
-           "negotiation:\n  agreement_per_month_open: 0.1\n  sides:\n"
-           "    a: {weights: {territory: 1}}\n"
-           "    b: {weights: {territory: 1}}\n");
+  truce_scenario* sc =
+      ts_load(ctx, "truce: 1\nhorizon_days: 300\nstart: 2023-01-01\n" WAR
+                   "negotiation:\n  agreement_per_month_open: 0.1\n  sides:\n"
+                   "    a: {weights: {territory: 1}}\n"
+                   "    b: {weights: {territory: 1}}\n");
   truce_bargain_summary b;
   memset(&b, 0, sizeof b);
   b.talks = true;
@@ -1113,27 +1118,30 @@ static void test_scores(void** s) {
     const char* where;
     const char* what;
   } bad[] = {
-      {"guess,P,q,2023-02-01,0.5,2023-06-01,0,s,c\n", "scores_bad.csv:2:1:",
-       "kind 'guess'"},
+      {"guess,P,q,2023-02-01,0.5,2023-06-01,0,s,c\n",
+       "scores_bad.csv:2:1:", "kind 'guess'"},
       {"forecast,P,q,2023-02-01,1.5,2023-06-01,0,s,c\n",
        "scores_bad.csv:2:25:", "probability '1.5'"},
       {"forecast,P,q,2023-02-01,0.5,2023-06-01,2,s,c\n",
        "scores_bad.csv:2:40:", "outcome '2'"},
       {"forecast,P,q,2023-02-31,0.5,2023-06-01,0,s,c\n",
        "scores_bad.csv:2:14:", "forecast_date"},
-      {"record,,q,2023-02-01,,2023-06-01,1,s,c\n", "scores_bad.csv:2:",
-       "a record of agreement"},
-      {"forecast,P,q,2023-02-01,0.5,2023-06-01,0,,c\n", "scores_bad.csv:2:",
-       "an empty source"},
+      {"record,,q,2023-02-01,,2023-06-01,1,s,c\n",
+       "scores_bad.csv:2:", "a record of agreement"},
+      {"forecast,P,q,2023-02-01,0.5,2023-06-01,0,,c\n",
+       "scores_bad.csv:2:", "an empty source"},
   };
   for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
     char text[512];
-    snprintf(text, sizeof text, "kind,platform,question,forecast_date,"
-             "probability,resolves_by,outcome,source,claimant\n%s", bad[k].row);
+    snprintf(text, sizeof text,
+             "kind,platform,question,forecast_date,"
+             "probability,resolves_by,outcome,source,claimant\n%s",
+             bad[k].row);
     path = write_tmp("scores_bad.csv", text);
     assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), TRUCE_EPARSE);
     const char* m = ts_error_text(ctx);
-    if (strncmp(m, bad[k].where, strlen(bad[k].where)) || !strstr(m, bad[k].what))
+    if (strncmp(m, bad[k].where, strlen(bad[k].where)) ||
+        !strstr(m, bad[k].what))
       fail_msg("case %zu: %s", k, m);
   }
   b.talks = false;

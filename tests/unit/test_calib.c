@@ -39,9 +39,8 @@ static void test_engel_iwo_jima(void** s) {
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
   assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, rec, &p), 0);
   double a, b;
-  assert_int_equal(truce_engel(ctx, p.x, p.y, (size_t)p.n, p.cx[p.n],
-                               p.cy[p.n], &a, &b),
-                   0);
+  assert_int_equal(
+      truce_engel(ctx, p.x, p.y, (size_t)p.n, p.cx[p.n], p.cy[p.n], &a, &b), 0);
   assert_true(fabs(a - 0.0544) < 0.01 * 0.0544);
   assert_true(fabs(b - 0.0106) < 0.01 * 0.0106);
   assert_int_equal(truce_engel(ctx, p.x, p.y, 0, 1, 1, &a, &b), TRUCE_EINVAL);
@@ -52,8 +51,7 @@ static void test_engel_iwo_jima(void** s) {
 /* The Ardennes (Wiper, Pettit & Young 2000): 32 days of forces and
  * casualties. */
 static int ardennes(double* A, double* CA, double* G, double* CG) {
-  FILE* f =
-      fopen(ts_source_path("data/historical/ardennes/Ardennes.csv"), "r");
+  FILE* f = fopen(ts_source_path("data/historical/ardennes/Ardennes.csv"), "r");
   if (!f) return -1;
   char line[256];
   int n = 0;
@@ -109,8 +107,9 @@ static void test_exact_recovery(void** s) {
     cy[i] = 1.7e-5 * x[i] * y[i];
   }
   double coef[2], ssr;
-  assert_int_equal(
-      truce_fit(ctx, truce_law_index("linear"), x, cx, y, cy, 20, coef, NULL, &ssr), 0);
+  assert_int_equal(truce_fit(ctx, truce_law_index("linear"), x, cx, y, cy, 20,
+                             coef, NULL, &ssr),
+                   0);
   assert_true(fabs(coef[0] - 2.385e-5) < 1e-15 &&
               fabs(coef[1] - 1.7e-5) < 1e-15);
   assert_true(ssr < 1e-12);
@@ -175,8 +174,8 @@ static const char* const SYN_YAML =
 /* Run `run` of the synthetic scenario as observations: rows as syn_rows
  * makes them (sources "oryx" and, when factor > 0, "mod"), without side
  * a's losses when drop_a. */
-static truce_observed* syn_observed(truce_sim* sim, uint64_t run,
-                                    double factor, int drop_a) {
+static truce_observed* syn_observed(truce_sim* sim, uint64_t run, double factor,
+                                    int drop_a) {
   static syn_path p;
   static truce_obs rows[4 * SYN_DAYS * 3];
   assert_int_equal(truce_sim_run(sim, run, TRUCE_SIM_STOCHASTIC, syn_rec, &p),
@@ -318,8 +317,7 @@ static void test_calibration_engine_abc(void** s) {
     assert_true(p->sd < p->prior_sd / 3);
   }
   /* the truth's own scenario has nothing uncertain to calibrate */
-  assert_int_equal(truce_calibrate_abc(ctx, o, truth, &opt, &r1),
-                   TRUCE_EINVAL);
+  assert_int_equal(truce_calibrate_abc(ctx, o, truth, &opt, &r1), TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "no uncertain numbers"));
   truce_observed_free(o);
   truce_scenario_free(sc);
@@ -404,8 +402,7 @@ static void test_battle_known_answers(void** s) {
       {TRUCE_BATTLE_SQUARE, 1.0, {0, 1000, 100, 500, 200}, 121, 286, 3},
       {TRUCE_BATTLE_FATIGUE, 0.5, {0, 1000, 300, 1000, 100}, 223, 117, 3},
       {TRUCE_BATTLE_LINEAR, 1.5, {0, 2000, 500, 1500, 400}, 325, 487, -1},
-      {TRUCE_BATTLE_LOGARITHMIC, 0.8, {0, 3000, 700, 2500, 900}, 716, 490,
-       -1},
+      {TRUCE_BATTLE_LOGARITHMIC, 0.8, {0, 3000, 700, 2500, 900}, 716, 490, -1},
   };
   for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
     double cas[2];
@@ -424,8 +421,7 @@ static void test_abc_lanes_and_threads(void** s) {
   truce_battle* b;
   size_t n;
   if (truce_battles_load(
-          ctx, ts_source_path("data/historical/rubio_campillo/01.csv"), &b,
-          &n))
+          ctx, ts_source_path("data/historical/rubio_campillo/01.csv"), &b, &n))
     fail_msg("%s", truce_ctx_message(ctx));
   assert_int_equal(n, 112);
   truce_abc_opts o = {7, 400, 0.05, 5, 5, 1};
@@ -463,8 +459,7 @@ static void test_abc_rubio_campillo_period_03(void** s) {
   truce_battle* b;
   size_t n;
   if (truce_battles_load(
-          ctx, ts_source_path("data/historical/rubio_campillo/03.csv"), &b,
-          &n))
+          ctx, ts_source_path("data/historical/rubio_campillo/03.csv"), &b, &n))
     fail_msg("%s", truce_ctx_message(ctx));
   assert_int_equal(n, 556);
   truce_abc_opts o = {1, 4000, 0.01, 5, 5, 0};

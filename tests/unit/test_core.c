@@ -209,9 +209,9 @@ static void test_uniform_open_interval(void** state) {
   truce_ctx_free(lctx);
 }
 
-static void check_moments(truce_rng* g, double (*draw)(truce_rng*, double,
-                                                       double),
-                          double a, double b, double mean, double var) {
+static void check_moments(truce_rng* g,
+                          double (*draw)(truce_rng*, double, double), double a,
+                          double b, double mean, double var) {
   int n = 100000;
   double s = 0, s2 = 0;
   for (int i = 0; i < n; i++) {
@@ -283,8 +283,8 @@ static void test_parse_number(void** state) {
   assert_true(v == 0);
   assert_int_equal(truce__parse_number("1e-320", &v), 0); /* underflow */
   assert_true(v > 0 && v < 1e-300);
-  const char* not_numbers[] = {"", "x", "1x", "1,5", "nan", "NaN", "inf",
-                               "-infinity"};
+  const char* not_numbers[] = {"",    "x",   "1x",  "1,5",
+                               "nan", "NaN", "inf", "-infinity"};
   for (size_t i = 0; i < sizeof not_numbers / sizeof *not_numbers; i++) {
     v = 7;
     assert_int_equal(truce__parse_number(not_numbers[i], &v), -1);

@@ -11,7 +11,6 @@
 #include "../../src/ensemble/summary.h"
 #include "support.h"
 
-
 /* 10^5 samples spanning six orders of magnitude (and some zeros): every
  * quantile of the sketch lies within 1/256 (relative) of the exact one. */
 static void test_sketch_bound(void** s) {
@@ -55,8 +54,7 @@ static void test_exact_when_few(void** s) {
   gsl_sort(x, 1, TRUCE_EXACT_RUNS);
   for (double q = 0; q <= 1.0; q += 0.05)
     assert_true(truce__summary_quantile(sum, 0, q) ==
-                gsl_stats_quantile_from_sorted_data(x, 1, TRUCE_EXACT_RUNS,
-                                                    q));
+                gsl_stats_quantile_from_sorted_data(x, 1, TRUCE_EXACT_RUNS, q));
   truce__summary_free(sum);
 }
 
@@ -154,9 +152,9 @@ static void test_counts_past_16_bits(void** s) {
     truce__summary_band(all[k], 0, &x);
     assert_true(x.n == 100000);
     assert_true(fabs(x.mean - 5.6) < 1e-9);
-    assert_true(fabs(x.p50 - 5.0) <= 5.0 / 256);   /* 70% are fives */
+    assert_true(fabs(x.p50 - 5.0) <= 5.0 / 256); /* 70% are fives */
     assert_true(fabs(x.p05 - 5.0) <= 5.0 / 256);
-    assert_true(fabs(x.p75 - 7.0) <= 7.0 / 256);   /* the rest sevens */
+    assert_true(fabs(x.p75 - 7.0) <= 7.0 / 256); /* the rest sevens */
     assert_true(fabs(x.p95 - 7.0) <= 7.0 / 256);
     assert_true(fabs(truce__summary_quantile(all[k], 0, 0.69) - 5.0) <=
                 5.0 / 256);

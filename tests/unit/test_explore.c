@@ -21,8 +21,7 @@ static int ishigami(void* st, uint64_t run, const double* u, double* x,
                     double* y) {
   (void)st, (void)run;
   for (int i = 0; i < 3; i++) x[i] = -PI + 2 * PI * u[i];
-  y[0] = sin(x[0]) + 7 * sin(x[1]) * sin(x[1]) +
-         0.1 * pow(x[2], 4) * sin(x[0]);
+  y[0] = sin(x[0]) + 7 * sin(x[1]) * sin(x[1]) + 0.1 * pow(x[2], 4) * sin(x[0]);
   return 0;
 }
 static const double ISHI_S1[3] = {0.3139, 0.4424, 0};
@@ -30,8 +29,7 @@ static const double ISHI_ST[3] = {0.5576, 0.4424, 0.2437};
 
 /* Sobol's G-function over 8 inputs with the usual a_i. */
 static const double G_A[8] = {0, 1, 4.5, 9, 99, 99, 99, 99};
-static int gfun(void* st, uint64_t run, const double* u, double* x,
-                double* y) {
+static int gfun(void* st, uint64_t run, const double* u, double* x, double* y) {
   (void)st, (void)run;
   double p = 1;
   for (int i = 0; i < 8; i++) {
@@ -201,7 +199,7 @@ static void test_factorial(void** s) {
   truce_design* d;
   assert_int_equal(truce_design_new(ctx, &o, 2, opts, &d), 0);
   assert_int_equal(truce_design_points(d), 6);
-  const double want[6][2] = {{0, 0.25}, {0, 0.75}, {0.5, 0.25},
+  const double want[6][2] = {{0, 0.25},   {0, 0.75}, {0.5, 0.25},
                              {0.5, 0.75}, {1, 0.25}, {1, 0.75}};
   for (size_t p = 0; p < 6; p++)
     for (int i = 0; i < 2; i++)
@@ -248,12 +246,12 @@ static void test_gfunction(void** s) {
 
 /* Over 100 randomly shifted designs of N = 2^10, each 95% bootstrap
  * interval covers the true index at least 90 times. */
-static void check_coverage(truce_explore_model* m, size_t k,
-                           const double* s1, const double* st) {
+static void check_coverage(truce_explore_model* m, size_t k, const double* s1,
+                           const double* st) {
   int cover1[8] = {0}, covert[8] = {0};
   for (uint64_t rep = 0; rep < 100; rep++) {
-    truce_design* d = design(TRUCE_DESIGN_sobol, 1u << 10, k, 1, 1000 + rep,
-                             true);
+    truce_design* d =
+        design(TRUCE_DESIGN_sobol, 1u << 10, k, 1, 1000 + rep, true);
     truce_explore* e = evaluate(d, m, 2);
     truce_sobol_index idx[8];
     assert_int_equal(truce_explore_sobol(ctx, e, d, 0, 300, 0.95, idx), 0);
@@ -266,8 +264,8 @@ static void check_coverage(truce_explore_model* m, size_t k,
   }
   for (size_t i = 0; i < k; i++) {
     if (cover1[i] < 90 || covert[i] < 90)
-      fprintf(stderr, "factor %zu: S1 covered %d, ST %d of 100\n", i,
-              cover1[i], covert[i]);
+      fprintf(stderr, "factor %zu: S1 covered %d, ST %d of 100\n", i, cover1[i],
+              covert[i]);
     assert_true(cover1[i] >= 90);
     assert_true(covert[i] >= 90);
   }
@@ -387,7 +385,8 @@ static void test_prim_planted(void** s) {
   assert_true(fabs(lo[0] - 0.2) < 0.05 && fabs(hi[0] - 0.6) < 0.05);
   assert_true(fabs(lo[2] - 0.3) < 0.05 && fabs(hi[2] - 0.8) < 0.05);
   for (int j = 1; j < K; j += j == 1 ? 2 : 1)
-    assert_true(lo[j] == -(double)INFINITY && hi[j] == (double)INFINITY && isnan(pv[j]));
+    assert_true(lo[j] == -(double)INFINITY && hi[j] == (double)INFINITY &&
+                isnan(pv[j]));
   assert_true(pv[0] < 1e-6 && pv[2] < 1e-6);
   assert_true(cov > 0.95 && dens > 0.95);
   /* the trade-off: coverage falls and density rises along the peel */
@@ -430,9 +429,10 @@ static void test_threads_identical(void** s) {
 static void test_engine(void** s) {
   (void)s;
   truce_scenario* sc;
-  assert_int_equal(truce_scenario_load(
-                       ctx, ts_source_path("scenarios/ukraine-2023-11.yaml"),
-                       &sc), 0);
+  assert_int_equal(
+      truce_scenario_load(ctx, ts_source_path("scenarios/ukraine-2023-11.yaml"),
+                          &sc),
+      0);
   truce_lever lv = {"backers.us.budget_scale", 0, 1.5, 0, NULL, NULL, 0, 0};
   const char* unc[] = {"sides.ua.personnel.front"};
   const char* outs[] = {"ua.exhaustion_day", "bargaining.open_by_month_6"};
@@ -474,8 +474,8 @@ static void expect_engine_error(truce_scenario* sc, truce_lever* lv,
                                 const char* out, const char* what) {
   truce_explore_engine* g = (void*)1;
   const char* outs[] = {out};
-  assert_int_equal(truce_explore_engine_new(ctx, sc, lv ? 1 : 0, lv, 0, NULL,
-                                            1, outs, 0, &g),
+  assert_int_equal(truce_explore_engine_new(ctx, sc, lv ? 1 : 0, lv, 0, NULL, 1,
+                                            outs, 0, &g),
                    TRUCE_EINVAL);
   assert_null(g);
   if (!strstr(ts_error_text(ctx), what))
@@ -486,9 +486,10 @@ static void expect_engine_error(truce_scenario* sc, truce_lever* lv,
 static void test_errors(void** s) {
   (void)s;
   truce_scenario* sc;
-  assert_int_equal(truce_scenario_load(
-                       ctx, ts_source_path("scenarios/ukraine-2023-11.yaml"),
-                       &sc), 0);
+  assert_int_equal(
+      truce_scenario_load(ctx, ts_source_path("scenarios/ukraine-2023-11.yaml"),
+                          &sc),
+      0);
   truce_lever lv = {"backers.us.budget_scalee", 0, 1.5, 0, NULL, NULL, 0, 0};
   expect_engine_error(sc, &lv, "ua.exhaustion_day", "budget_scale");
   lv.path = "backers.us.budget_scale";
@@ -507,20 +508,22 @@ static void test_errors(void** s) {
   const char* names[] = {"ua.exhaustion_day", "x"};
   truce_condition c;
   assert_int_equal(truce_condition_parse(ctx, "ua.exhaustion_day < 365", NULL,
-                                         0, 0, 2, names, &c), 0);
+                                         0, 0, 2, names, &c),
+                   0);
   double y[2] = {364, 0};
   assert_true(truce_condition_holds(&c, y));
   y[0] = 365;
   assert_false(truce_condition_holds(&c, y));
-  assert_int_equal(truce_condition_parse(ctx, "ua.exhaust < 3", NULL, 0, 0, 2,
-                                         names, &c),
-                   TRUCE_EINVAL);
-  assert_int_equal(truce_condition_parse(ctx, "x ~ 3", NULL, 0, 0, 2, names, &c),
-                   TRUCE_EINVAL);
+  assert_int_equal(
+      truce_condition_parse(ctx, "ua.exhaust < 3", NULL, 0, 0, 2, names, &c),
+      TRUCE_EINVAL);
+  assert_int_equal(
+      truce_condition_parse(ctx, "x ~ 3", NULL, 0, 0, 2, names, &c),
+      TRUCE_EINVAL);
   assert_non_null(strstr(ts_error_text(ctx), "column 3"));
-  assert_int_equal(truce_condition_parse(ctx, "x < 3y", "d.yaml", 4, 12, 2, names,
-                                         &c),
-                   TRUCE_EINVAL);
+  assert_int_equal(
+      truce_condition_parse(ctx, "x < 3y", "d.yaml", 4, 12, 2, names, &c),
+      TRUCE_EINVAL);
   assert_non_null(strstr(ts_error_text(ctx), "d.yaml:4:16: error:"));
   truce_design_opts o = {TRUCE_DESIGN_morris, 5, 1, 3, 0, 0, false};
   size_t opts[2] = {0};
@@ -542,11 +545,13 @@ static void test_spec(void** s) {
   const char* path = "test_explore_spec.yaml";
   FILE* f = fopen(path, "w");
   assert_non_null(f);
-  fputs("design: morris\nn: 7\nlevers:\n"
-        "  - {path: backers.us.budget_scale, range: [0, 1.5]}\n"
-        "  - path: combat.law\n    options: [square, linear]\n"
-        "uncertain: none\noutcomes: [ua.casualties]\n"
-        "condition: ua.casualties > 1e5\n", f);
+  fputs(
+      "design: morris\nn: 7\nlevers:\n"
+      "  - {path: backers.us.budget_scale, range: [0, 1.5]}\n"
+      "  - path: combat.law\n    options: [square, linear]\n"
+      "uncertain: none\noutcomes: [ua.casualties]\n"
+      "condition: ua.casualties > 1e5\n",
+      f);
   fclose(f);
   truce_explore_spec* sp;
   assert_int_equal(truce_explore_spec_load(ctx, path, &sp), 0);
@@ -558,8 +563,7 @@ static void test_spec(void** s) {
               sp->levers[0].column == 12);
   assert_int_equal(sp->levers[1].n_options, 2);
   assert_string_equal(sp->levers[1].options[1], "linear");
-  assert_true(sp->has_uncertain && !sp->uncertain_all &&
-              sp->n_uncertain == 0);
+  assert_true(sp->has_uncertain && !sp->uncertain_all && sp->n_uncertain == 0);
   assert_string_equal(sp->outcomes[0], "ua.casualties");
   assert_true(sp->outcome_pos[0] == 8 && sp->outcome_pos[1] == 12);
   assert_string_equal(sp->condition, "ua.casualties > 1e5");

@@ -56,8 +56,8 @@ static void test_crps_closed_form(void** state) {
   const double c[] = {-0.7, 2.385, 3.3, 3.3, 11.2, 17.05};
   const double ys[] = {-4.1, 0.0, 3.3, 9.87, 40.5};
   for (size_t k = 0; k < sizeof ys / sizeof ys[0]; k++)
-    assert_near(truce_hindcast_crps(c, 6, ys[k]),
-                       crps_integral(c, 6, ys[k]), 1e-12);
+    assert_near(truce_hindcast_crps(c, 6, ys[k]), crps_integral(c, 6, ys[k]),
+                1e-12);
 }
 
 static void test_pit_ties(void** state) {
@@ -197,8 +197,10 @@ static void test_coverage_counts(void** state) {
   /* the origin moves with the day-10 row; keep it at 2,000 with a row on
    * the origin itself */
   char rows2[1200];
-  snprintf(rows2, sizeof rows2, "2023-11-03,casualties,ru,2000,,,persons,A,"
-           "a\n%s", rows);
+  snprintf(rows2, sizeof rows2,
+           "2023-11-03,casualties,ru,2000,,,persons,A,"
+           "a\n%s",
+           rows);
   h = run(sc, rows2, &ob);
   G = truce_hindcast_group_get(h, 0);
   assert_near(G->origin_level, 2000, 1e-9);
@@ -226,17 +228,17 @@ static void test_groups_and_pairs(void** state) {
   assert_int_equal(truce_scenario_set(ctx, sc, "horizon_days=120"), 0);
   truce_hindcast_obs* ob;
   truce_hindcast* h = run(sc,
-      "2023-10-31,casualties,ru,100,,,persons,A,a\n"
-      "2023-11-30,casualties,ru,3100,,,persons,A,a\n"
-      "2023-12-31,casualties,ru,9100,,,persons,A,a\n"
-      "2024-01-31,casualties,ru,10100,,,persons,A,a\n"
-      "2024-06-30,casualties,ru,10100,,,persons,A,a\n"
-      "2023-10-31,area_km2,ru,20000,,,km2,B,b\n"
-      "2023-11-30,area_km2,ru,20030,,,km2,B,b\n"
-      "2023-12-31,area_km2,ru,20080,,,km2,B,b\n"
-      "2024-01-31,area_km2,ru,20100,,,km2,B,b\n"
-      "2023-12-31,area_km2,ru,21000,,,km2,C,c\n",
-      &ob);
+                          "2023-10-31,casualties,ru,100,,,persons,A,a\n"
+                          "2023-11-30,casualties,ru,3100,,,persons,A,a\n"
+                          "2023-12-31,casualties,ru,9100,,,persons,A,a\n"
+                          "2024-01-31,casualties,ru,10100,,,persons,A,a\n"
+                          "2024-06-30,casualties,ru,10100,,,persons,A,a\n"
+                          "2023-10-31,area_km2,ru,20000,,,km2,B,b\n"
+                          "2023-11-30,area_km2,ru,20030,,,km2,B,b\n"
+                          "2023-12-31,area_km2,ru,20080,,,km2,B,b\n"
+                          "2024-01-31,area_km2,ru,20100,,,km2,B,b\n"
+                          "2023-12-31,area_km2,ru,21000,,,km2,C,c\n",
+                          &ob);
   assert_int_equal(truce_hindcast_groups(h), 3);
   const truce_hindcast_group* A = truce_hindcast_group_get(h, 0);
   const truce_hindcast_group* C = truce_hindcast_group_get(h, 2);
@@ -289,8 +291,8 @@ static void expect_load_error(const char* text, const char* where,
 
 static void test_load_errors(void** state) {
   (void)state;
-  expect_load_error("day,side,variable,value,source\n", ":1:1: error:",
-                    "bad header");
+  expect_load_error("day,side,variable,value,source\n",
+                    ":1:1: error:", "bad header");
   expect_load_error("# only a comment\n", ":1:1: error:", "no header");
   char t[512];
   snprintf(t, sizeof t, "%s2023-13-01,casualties,ru,1,,,p,S,c\n", HEAD);
@@ -315,8 +317,10 @@ static void test_unknown_id(void** state) {
   (void)state;
   truce_scenario* sc = ts_load(ctx, SCEN);
   char t[512];
-  snprintf(t, sizeof t, "%s2023-11-30,casualties,ru,5,,,p,\"S, quoted\",c\n"
-           "2023-11-30,aid_committed,us,5,,,EUR,K,k\n", HEAD);
+  snprintf(t, sizeof t,
+           "%s2023-11-30,casualties,ru,5,,,p,\"S, quoted\",c\n"
+           "2023-11-30,aid_committed,us,5,,,EUR,K,k\n",
+           HEAD);
   write_file(t);
   truce_hindcast_obs* ob;
   assert_int_equal(truce_hindcast_obs_new(ctx, &ob), 0);
@@ -358,13 +362,15 @@ static int oom_once(ts_alloc* a, const char* obs_path) {
 static void test_oom_sweep(void** state) {
   (void)state;
   char text[512];
-  snprintf(text, sizeof text, "%s"
+  snprintf(text, sizeof text,
+           "%s"
            "2023-10-31,casualties,ru,100,,,persons,A,a\n"
            "2023-11-30,casualties,ru,3100,,,persons,A,a\n"
            "2023-12-31,casualties,ru,9100,,,persons,A,a\n"
            "2023-10-31,area_km2,ru,20000,,,km2,B,b\n"
            "2023-11-30,area_km2,ru,20030,,,km2,B,b\n"
-           "2023-12-31,area_km2,ru,20080,,,km2,B,b\n", HEAD);
+           "2023-12-31,area_km2,ru,20080,,,km2,B,b\n",
+           HEAD);
   write_file(text);
   ts_alloc all = {0};
   assert_int_equal(oom_once(&all, path), 0);
@@ -374,8 +380,8 @@ static void test_oom_sweep(void** state) {
     int rc = oom_once(&a, path);
     if (rc != 0 && rc != TRUCE_ENOMEM)
       fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);
-    if (a.live) fail_msg("allocation %ld failing: %ld blocks leaked", k,
-                         a.live);
+    if (a.live)
+      fail_msg("allocation %ld failing: %ld blocks leaked", k, a.live);
   }
   remove(path);
 }

@@ -76,7 +76,8 @@ static const double* outcomes(const truce_sim* sim) {
   size_t n = truce_outcome_count();
   assert_true(n <= 64);
   for (size_t i = 0; i < 2; i++)
-    for (size_t k = 0; k < n; k++) v[i * n + k] = truce_sim_outcome_value(sim, i, k);
+    for (size_t k = 0; k < n; k++)
+      v[i * n + k] = truce_sim_outcome_value(sim, i, k);
   return v;
 }
 
@@ -153,8 +154,7 @@ static void test_failed_commit(void** s) {
   real_open = unix_vfs->xOpen;
   full_vfs.xOpen = full_open;
   truce_scenario* sc = ts_load(ctx, yaml);
-  truce_ensemble_opts eo = {3, 1, TRUCE_SIM_DETERMINISTIC, 0, NULL, NULL,
-                            NULL};
+  truce_ensemble_opts eo = {3, 1, TRUCE_SIM_DETERMINISTIC, 0, NULL, NULL, NULL};
   truce_ensemble* e;
   assert_int_equal(truce_ensemble_run(ctx, sc, &eo, &e), 0);
   truce_output* o;

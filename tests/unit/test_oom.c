@@ -91,8 +91,8 @@ static const char* war_with_nego(void) {
 
 /* A sweep step may stop early; every step frees what it made, so these
  * helpers keep the steps short. */
-#define TRY(x)            \
-  do {                    \
+#define TRY(x)                 \
+  do {                         \
     if ((rc = (x))) goto done; \
   } while (0)
 
@@ -189,7 +189,7 @@ static int step_ensemble(truce_ctx* c, void* u) {
   if (ec->nego) TRY(truce_bargain_summarise(c, sc, e, &bs));
   TRY(truce_output_open(c, ec->dir, sc, &out));
   TRY(truce_output_ensemble(out, e));
-  truce_run_meta meta = {truce_scenario_seed(sc), 3, 0, "truce run oom",
+  truce_run_meta meta = {truce_scenario_seed(sc),   3, 0, "truce run oom",
                          truce_ensemble_threads(e), 1};
   TRY(truce_output_commit(out, &meta));
   char html[600];
@@ -261,8 +261,10 @@ static int step_stake(truce_ctx* c, void* u) {
   truce_stake* st = NULL;
   truce_stake_result* r = NULL;
   int rc;
-  TRY(truce_stake_load(c, ts_source_path("scenarios/stakeholders/"
-                                         "contact-group.yaml"), &st));
+  TRY(truce_stake_load(c,
+                       ts_source_path("scenarios/stakeholders/"
+                                      "contact-group.yaml"),
+                       &st));
   for (int m = 0; m < TRUCE_STAKE_MODEL_COUNT; m++) {
     TRY(truce_stake_solve(c, st, m, NULL, &r));
     truce_stake_result_free(r);

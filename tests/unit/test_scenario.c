@@ -10,17 +10,16 @@
 #include "support.h"
 #include "truce_int.h"
 
-#define SIDES                         \
-  "sides:\n"                          \
-  "  - id: a\n"                       \
-  "    personnel: {front: 1000}\n"    \
-  "  - id: b\n"                       \
+#define SIDES                      \
+  "sides:\n"                       \
+  "  - id: a\n"                    \
+  "    personnel: {front: 1000}\n" \
+  "  - id: b\n"                    \
   "    personnel: {front: 800}\n"
-#define COMBAT                        \
-  "combat:\n"                         \
-  "  law: square\n"                   \
+#define COMBAT      \
+  "combat:\n"       \
+  "  law: square\n" \
   "  coefficients: {a: 0.01, b: 0.02}\n"
-
 
 /* The load must fail with a message starting with `where` (FILE:LINE:COL:
  * error:) and containing `what`. */
@@ -46,8 +45,7 @@ static void test_minimal_scenario_and_defaults(void** state) {
   assert_int_equal(
       truce_scenario_get(ctx, sc, "sides.a.personnel.killed_share", &v), 0);
   assert_true(v == 1.0);
-  assert_int_equal(truce_scenario_get(ctx, sc, "combat.coefficients.b", &v),
-                   0);
+  assert_int_equal(truce_scenario_get(ctx, sc, "combat.coefficients.b", &v), 0);
   assert_true(v == 0.02);
   assert_int_equal(truce_scenario_get(ctx, sc, "front.territory.a", &v), 0);
   assert_true(v == 0.5);
@@ -154,9 +152,10 @@ static void test_set_overrides(void** state) {
       truce_scenario_set(ctx, sc, "sides.a.personnel.recruits_per_mnth=1"),
       TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "recruits_per_mnth"));
-  assert_non_null(strstr(truce_ctx_message(ctx), "did you mean "
-                                                 "'sides.a.personnel."
-                                                 "recruits_per_month'?"));
+  assert_non_null(strstr(truce_ctx_message(ctx),
+                         "did you mean "
+                         "'sides.a.personnel."
+                         "recruits_per_month'?"));
   assert_int_equal(truce_scenario_set(ctx, sc, "sides.zz.quality=1"),
                    TRUCE_EINVAL);
   assert_non_null(strstr(truce_ctx_message(ctx), "unknown side 'zz'"));
@@ -194,15 +193,16 @@ static void test_unknown_key_suggests(void** state) {
   (void)state;
   expect_error("truce: 1\nhorizon_dayz: 10\n" SIDES COMBAT, "bad.yaml:2:1: ",
                "unknown key 'horizon_dayz'; did you mean 'horizon_days'?");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: 1000, recruits_per_mnth: 5}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:30: ", "did you mean 'recruits_per_month'?");
-  expect_error("truce: 1\n" SIDES COMBAT "  intensty: 2\n", "bad.yaml:10:3: ",
-               "did you mean 'intensity'?");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 1000, recruits_per_mnth: 5}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:4:30: ", "did you mean 'recruits_per_month'?");
+  expect_error("truce: 1\n" SIDES COMBAT "  intensty: 2\n",
+               "bad.yaml:10:3: ", "did you mean 'intensity'?");
   expect_error("truce: 1\n" SIDES
                "combat:\n  law: square\n  coefficients: {a: {value: 0.01, "
                "sorce: x}, b: 0.02}\n",
@@ -217,72 +217,81 @@ static void test_wrong_type(void** state) {
                "bad.yaml:2:16: ", "is not a number");
   expect_error("truce: 1\nhorizon_days: [10]\n" SIDES COMBAT,
                "bad.yaml:2:", "found a list");
-  expect_error("truce: 1\nsides: {a: 1}\n" COMBAT, "bad.yaml:2:", "expected a list");
-  expect_error("truce: 1\n" SIDES "combat:\n  law: sqare\n  coefficients: {a: "
+  expect_error("truce: 1\nsides: {a: 1}\n" COMBAT,
+               "bad.yaml:2:", "expected a list");
+  expect_error("truce: 1\n" SIDES
+               "combat:\n  law: sqare\n  coefficients: {a: "
                "0.01, b: 0.02}\n",
                "bad.yaml:8:8: ", "did you mean 'square'");
 }
 
 static void test_out_of_range(void** state) {
   (void)state;
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: -5}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:24: ", "value -5 for 'sides.a.personnel.front' is "
-                                  "out of range; expected");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: 5, wounded_return_share: 1.2}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:49: ", "a fraction from 0 to 1");
-  expect_error("truce: 1\nhorizon_days: 0\n" SIDES COMBAT, "bad.yaml:2:15: ",
-               "out of range");
-  expect_error("truce: 1\nhorizon_days: 2.5\n" SIDES COMBAT, "bad.yaml:2:15: ",
-               "whole number");
-  expect_error("truce: 1\ntime_step: 0.3\n" SIDES COMBAT, "bad.yaml:2:1: ",
-               "does not divide one day");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: 5, killed_share: 0.3, wounded_share: "
-               "0.6}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:5: ", "sum to 1");
-  expect_error("truce: 1\n" SIDES COMBAT "front:\n  territory: {a: 0.7, b: 0.5}\n",
-               "bad.yaml:11:3: ", "at most 1");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: -5}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:4:24: ",
+      "value -5 for 'sides.a.personnel.front' is "
+      "out of range; expected");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 5, wounded_return_share: 1.2}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:4:49: ", "a fraction from 0 to 1");
+  expect_error("truce: 1\nhorizon_days: 0\n" SIDES COMBAT,
+               "bad.yaml:2:15: ", "out of range");
+  expect_error("truce: 1\nhorizon_days: 2.5\n" SIDES COMBAT,
+               "bad.yaml:2:15: ", "whole number");
+  expect_error("truce: 1\ntime_step: 0.3\n" SIDES COMBAT,
+               "bad.yaml:2:1: ", "does not divide one day");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 5, killed_share: 0.3, wounded_share: "
+      "0.6}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:4:5: ", "sum to 1");
   expect_error("truce: 1\n" SIDES COMBAT
-               "combat2: 1\n", "bad.yaml:10:1: ", "did you mean 'combat'");
+               "front:\n  territory: {a: 0.7, b: 0.5}\n",
+               "bad.yaml:11:3: ", "at most 1");
+  expect_error("truce: 1\n" SIDES COMBAT "combat2: 1\n",
+               "bad.yaml:10:1: ", "did you mean 'combat'");
   /* too large for a double, or above a bound the expectation does not
    * name: the bound is named */
   expect_error("truce: 1\nhorizon_days: 1e400\n" SIDES COMBAT,
                "bad.yaml:2:15: ",
                "value 1e400 for 'horizon_days' is out of range; expected a "
                "whole number of days from 1 to 100000");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: 2e9}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:24: ",
-               "value 2e9 for 'sides.a.personnel.front' is out of range; "
-               "expected a number of soldiers >= 0, at most 1e+09");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 2e9}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:4:24: ",
+      "value 2e9 for 'sides.a.personnel.front' is out of range; "
+      "expected a number of soldiers >= 0, at most 1e+09");
   /* nan and inf are not numbers; an underflow is a tiny one */
   expect_error("truce: 1\nhorizon_days: nan\n" SIDES COMBAT,
                "bad.yaml:2:15: ", "'nan' is not a number");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: inf}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:4:24: ", "'inf' is not a number");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: inf}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:4:24: ", "'inf' is not a number");
   truce_scenario* sc = ts_load(ctx,
                                "truce: 1\n"
                                "sides:\n"
@@ -296,63 +305,75 @@ static void test_out_of_range(void** state) {
 
 static void test_missing_required(void** state) {
   (void)state;
-  expect_error("truce: 1\n" SIDES "combat:\n  coefficients: {a: 0.01, b: 0.02}\n",
+  expect_error("truce: 1\n" SIDES
+               "combat:\n  coefficients: {a: 0.01, b: 0.02}\n",
                "bad.yaml:7:1: ", "missing required field 'combat.law'");
-  expect_error("truce: 1\n" COMBAT, "bad.yaml:1:1: ",
-               "missing required field 'sides'");
-  expect_error("truce: 1\n" SIDES, "bad.yaml:1:1: ",
-               "missing required field 'combat'");
-  expect_error("truce: 1\n" SIDES "combat:\n  law: square\n  coefficients: "
-               "{a: 0.01}\n",
-               "bad.yaml:7:1: ", "missing required field 'combat.coefficients.b'");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {pool: 5}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:3:5: ", "missing required field "
-                                 "'sides.a.personnel.front'");
-  expect_error(SIDES COMBAT, "bad.yaml:1:1: ", "missing required field 'truce'");
-  expect_error("truce: 2\n" SIDES COMBAT, "bad.yaml:1:8: ",
-               "unsupported format version '2'");
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - personnel: {front: 1}\n"
-               "  - id: b\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:3:5: ", "missing required field 'sides[0].id'");
-  expect_error("truce: 1\n" SIDES COMBAT "events:\n  - {set: {combat.intensity: 2}}\n",
+  expect_error("truce: 1\n" COMBAT,
+               "bad.yaml:1:1: ", "missing required field 'sides'");
+  expect_error("truce: 1\n" SIDES,
+               "bad.yaml:1:1: ", "missing required field 'combat'");
+  expect_error(
+      "truce: 1\n" SIDES
+      "combat:\n  law: square\n  coefficients: "
+      "{a: 0.01}\n",
+      "bad.yaml:7:1: ", "missing required field 'combat.coefficients.b'");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {pool: 5}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:3:5: ",
+      "missing required field "
+      "'sides.a.personnel.front'");
+  expect_error(SIDES COMBAT,
+               "bad.yaml:1:1: ", "missing required field 'truce'");
+  expect_error("truce: 2\n" SIDES COMBAT,
+               "bad.yaml:1:8: ", "unsupported format version '2'");
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - personnel: {front: 1}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:3:5: ", "missing required field 'sides[0].id'");
+  expect_error("truce: 1\n" SIDES COMBAT
+               "events:\n  - {set: {combat.intensity: 2}}\n",
                "bad.yaml:11:6: ", "no day or date");
 }
 
 static void test_duplicate_and_unknown_side(void** state) {
   (void)state;
-  expect_error("truce: 1\n"
-               "sides:\n"
-               "  - id: a\n"
-               "    personnel: {front: 1000}\n"
-               "  - id: a\n"
-               "    personnel: {front: 800}\n" COMBAT,
-               "bad.yaml:5:9: ", "duplicate side id 'a'");
-  expect_error("truce: 1\n" SIDES "combat:\n  law: square\n  coefficients: "
+  expect_error(
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 1000}\n"
+      "  - id: a\n"
+      "    personnel: {front: 800}\n" COMBAT,
+      "bad.yaml:5:9: ", "duplicate side id 'a'");
+  expect_error("truce: 1\n" SIDES
+               "combat:\n  law: square\n  coefficients: "
                "{a: 0.01, c: 0.02}\n",
                "bad.yaml:9:27: ", "unknown side 'c'");
-  expect_error("truce: 1\n" SIDES COMBAT
-               "events:\n  - {day: 2, offensive: {side: x, duration_days: 3}}\n",
-               "bad.yaml:11:32: ", "unknown side 'x'");
+  expect_error(
+      "truce: 1\n" SIDES COMBAT
+      "events:\n  - {day: 2, offensive: {side: x, duration_days: 3}}\n",
+      "bad.yaml:11:32: ", "unknown side 'x'");
   expect_error("truce: 1\n" SIDES COMBAT
                "events:\n  - {day: 2, set: {sides.x.quality: 2}}\n",
                "bad.yaml:11:20: ", "unknown side 'x'");
-  expect_error("truce: 1\nsides:\n  - id: a\n    personnel: {front: 1}\n" COMBAT,
-               "bad.yaml:2:1: ", "expected exactly two belligerents");
+  expect_error(
+      "truce: 1\nsides:\n  - id: a\n    personnel: {front: 1}\n" COMBAT,
+      "bad.yaml:2:1: ", "expected exactly two belligerents");
 }
 
 static void test_malformed_empty_unreadable(void** state) {
   (void)state;
   expect_error("truce: 1\nsides: [\n", "bad.yaml:3:1: ", "malformed YAML");
-  expect_error("truce: 1\nname: a\nname: b\n" SIDES COMBAT, "bad.yaml:3:1: ",
-               "duplicate key");
+  expect_error("truce: 1\nname: a\nname: b\n" SIDES COMBAT,
+               "bad.yaml:3:1: ", "duplicate key");
   expect_error("", "bad.yaml:1:1: ", "the file is empty");
   expect_error("  \n\n", "bad.yaml:1:1: ", "the file is empty");
   expect_error("- 1\n- 2\n", "bad.yaml:1:", "expected a mapping");
@@ -367,21 +388,22 @@ static void test_malformed_empty_unreadable(void** state) {
   assert_int_equal(truce_ctx_column(ctx), 1);
 }
 
-#define SIDE_A(front)                                   \
-  "truce: 1\n"                                          \
-  "sides:\n"                                            \
-  "  - id: a\n"                                         \
-  "    personnel: {front: " front "}\n"                 \
-  "  - id: b\n"                                         \
+#define SIDE_A(front)             \
+  "truce: 1\n"                    \
+  "sides:\n"                      \
+  "  - id: a\n"                   \
+  "    personnel: {front: " front \
+  "}\n"                           \
+  "  - id: b\n"                   \
   "    personnel: {front: 800}\n" COMBAT
 
 static void test_distribution_errors(void** state) {
   (void)state;
   /* column 25 is the '{' of the record, 31 the value of dist: */
-  expect_error(SIDE_A("{dist: normal}"), "bad.yaml:4:31: ",
-               "normal needs mean, sd");
-  expect_error(SIDE_A("{dist: normal, mean: 5, sd: 0}"), "bad.yaml:4:31: ",
-               "sd must be > 0");
+  expect_error(SIDE_A("{dist: normal}"),
+               "bad.yaml:4:31: ", "normal needs mean, sd");
+  expect_error(SIDE_A("{dist: normal, mean: 5, sd: 0}"),
+               "bad.yaml:4:31: ", "sd must be > 0");
   expect_error(SIDE_A("{dist: normal, mean: 5, sd: 1, mode: 3}"),
                "bad.yaml:4:31: ", "normal does not take mode");
   expect_error(SIDE_A("{dist: normel, mean: 5, sd: 1}"), "bad.yaml:4:31: ",
@@ -389,8 +411,8 @@ static void test_distribution_errors(void** state) {
                "(did you mean 'normal'?)");
   expect_error(SIDE_A("{dist: triangular, min: 5, mode: 9, max: 8}"),
                "bad.yaml:4:31: ", "mode 9 is outside [min 5, max 8]");
-  expect_error(SIDE_A("{dist: uniform, min: 5, max: 5}"), "bad.yaml:4:31: ",
-               "min 5 is not below max 5");
+  expect_error(SIDE_A("{dist: uniform, min: 5, max: 5}"),
+               "bad.yaml:4:31: ", "min 5 is not below max 5");
   expect_error(SIDE_A("{dist: discrete, values: [1, 2], weights: [0.5, 0.6]}"),
                "bad.yaml:4:31: ", "weights sum to 1.1");
   expect_error(SIDE_A("{dist: discrete, values: [1, 2, 3], weights: [0.5, "
@@ -399,23 +421,24 @@ static void test_distribution_errors(void** state) {
   expect_error(SIDE_A("{dist: discrete, values: [-1, 2], weights: [0.5, "
                       "0.5]}"),
                "bad.yaml:4:31: ", "value -1 is out of range");
-  expect_error(SIDE_A("{dist: normal, mean: -500, sd: 1}"), "bad.yaml:4:31: ",
-               "no probability inside");
-  expect_error(SIDE_A("{dist: beta, alpha: 0, beta: 1}"), "bad.yaml:4:31: ",
-               "alpha and beta must be > 0");
-  expect_error(SIDE_A("{dist: gamma, shape: 2}"), "bad.yaml:4:31: ",
-               "gamma needs scale");
+  expect_error(SIDE_A("{dist: normal, mean: -500, sd: 1}"),
+               "bad.yaml:4:31: ", "no probability inside");
+  expect_error(SIDE_A("{dist: beta, alpha: 0, beta: 1}"),
+               "bad.yaml:4:31: ", "alpha and beta must be > 0");
+  expect_error(SIDE_A("{dist: gamma, shape: 2}"),
+               "bad.yaml:4:31: ", "gamma needs scale");
   expect_error(SIDE_A("{dist: pert, min: 1, mode: 2, max: 3, sd: 2}"),
                "bad.yaml:4:31: ", "pert does not take sd");
   expect_error(SIDE_A("{dist: normal, mean: 5, sd: 1, sd: 2}"),
                "bad.yaml:4:", "duplicate key");
-  expect_error(SIDE_A("{value: 5, low: 6}"), "bad.yaml:4:32: ",
-               "low <= value <= high");
+  expect_error(SIDE_A("{value: 5, low: 6}"),
+               "bad.yaml:4:32: ", "low <= value <= high");
   /* not every number may be uncertain */
-  expect_error("truce: 1\nhorizon_days: {dist: uniform, min: 1, max: 9}\n" SIDES
-               COMBAT, "bad.yaml:2:22: ", "'horizon_days' cannot be uncertain");
-  expect_error("truce: 1\nranges: pret\n" SIDES COMBAT, "bad.yaml:2:9: ",
-               "did you mean 'pert'");
+  expect_error(
+      "truce: 1\nhorizon_days: {dist: uniform, min: 1, max: 9}\n" SIDES COMBAT,
+      "bad.yaml:2:22: ", "'horizon_days' cannot be uncertain");
+  expect_error("truce: 1\nranges: pret\n" SIDES COMBAT,
+               "bad.yaml:2:9: ", "did you mean 'pert'");
 }
 
 /* Sample mean and variance of each distribution over 20,000 runs, within
@@ -450,8 +473,7 @@ static void test_distribution_moments(void** state) {
   (void)state;
   check_dist("{dist: normal, mean: 2.385, sd: 0.3}", 2.385, 0.09);
   check_dist("{dist: lognormal, mu: 0.1, sigma: 0.25}",
-             exp(0.1 + 0.25 * 0.25 / 2),
-             (exp(0.0625) - 1) * exp(0.2 + 0.0625));
+             exp(0.1 + 0.25 * 0.25 / 2), (exp(0.0625) - 1) * exp(0.2 + 0.0625));
   check_dist("{dist: uniform, min: 1, max: 4}", 2.5, 0.75);
   /* triangular(a, c, b): mean (a+b+c)/3, var (a2+b2+c2-ab-ac-bc)/18 */
   check_dist("{dist: triangular, min: 1, mode: 2, max: 4}", 7.0 / 3,
@@ -460,8 +482,8 @@ static void test_distribution_moments(void** state) {
   double al = 1 + 4 * (2 - 1) / 3.0, be = 1 + 4 * (4 - 2) / 3.0;
   check_dist("{dist: pert, min: 1, mode: 2, max: 4}", (1 + 8 + 4) / 6.0,
              9 * al * be / ((al + be) * (al + be) * (al + be + 1)));
-  check_dist("{dist: beta, alpha: 2, beta: 5, min: 1, max: 3}",
-             1 + 2 * 2.0 / 7, 4 * 10.0 / (49 * 8));
+  check_dist("{dist: beta, alpha: 2, beta: 5, min: 1, max: 3}", 1 + 2 * 2.0 / 7,
+             4 * 10.0 / (49 * 8));
   check_dist("{dist: gamma, shape: 4, scale: 0.5}", 2, 1);
   check_dist("{dist: discrete, values: [1, 2, 5], weights: [0.2, 0.5, 0.3]}",
              0.2 + 1 + 1.5, 0.2 + 2 + 7.5 - 2.7 * 2.7);
@@ -539,8 +561,9 @@ static void test_events_sorted_stably(void** state) {
   static const int days[] = {9, 3, 9, 1, 3, 9, 0, 1, 3, 2};
   for (int i = 0; i < 10; i++) {
     char line[96];
-    snprintf(line, sizeof line, "  - {day: %d, set: {combat.intensity: %.3f}}\n",
-             days[i], 1.0 + 0.125 * i);
+    snprintf(line, sizeof line,
+             "  - {day: %d, set: {combat.intensity: %.3f}}\n", days[i],
+             1.0 + 0.125 * i);
     strcat(y, line);
   }
   truce_scenario* sc = ts_load(ctx, y);
@@ -561,16 +584,16 @@ static void test_hostile_input(void** state) {
   /* on 2f391e1 this printed a garbage version from an unset buffer */
   expect_error("truce: [1]\n", "bad.yaml:1:9: ",
                "unsupported format version a list; expected 'truce: 1'");
-  expect_error("truce: 2\n", "bad.yaml:1:8: ",
-               "unsupported format version '2'");
+  expect_error("truce: 2\n",
+               "bad.yaml:1:8: ", "unsupported format version '2'");
   /* libfyaml 0.7.12 loops forever on a directive then a non-ASCII byte */
   expect_error("%\x9b", "bad.yaml:1:1: ", "directives");
   expect_error("%YAML 1.2\n---\ntruce: 1\n", "bad.yaml:1:1: ", "directives");
   expect_error("truce: 1\nname: \xc3\x28\n", "bad.yaml:2:7: ", "not UTF-8");
-  expect_error("truce: 1\nname: \xed\xa0\x80\n", "bad.yaml:2:7: ",
-               "not UTF-8"); /* a surrogate */
-  expect_error("truce: 1\nname: a\x1b[31m\n", "bad.yaml:2:8: ",
-               "control character 0x1B");
+  expect_error("truce: 1\nname: \xed\xa0\x80\n",
+               "bad.yaml:2:7: ", "not UTF-8"); /* a surrogate */
+  expect_error("truce: 1\nname: a\x1b[31m\n",
+               "bad.yaml:2:8: ", "control character 0x1B");
   char deep[256] = "truce: 1\nx: ";
   for (int i = 0; i < 70; i++) strcat(deep, "[");
   expect_error(deep, "bad.yaml:2:68: ", "nested more than 64 deep");
@@ -603,11 +626,11 @@ static void test_hostile_input(void** state) {
 
 static void test_stakeholder_links(void** state) {
   (void)state;
-  truce_scenario* sc = ts_load(
-      ctx, "truce: 1\n" SIDES COMBAT
-           "stakeholders:\n"
-           "  - {file: g.yaml, dimension: aid, sets: sides.a.quality, "
-           "to: [0.5, 1.5]}\n");
+  truce_scenario* sc =
+      ts_load(ctx, "truce: 1\n" SIDES COMBAT
+                   "stakeholders:\n"
+                   "  - {file: g.yaml, dimension: aid, sets: sides.a.quality, "
+                   "to: [0.5, 1.5]}\n");
   assert_int_equal(truce_scenario_link_count(sc), 1);
   const truce_stake_link* l = truce_scenario_link(sc, 0);
   assert_string_equal(l->file, "g.yaml");
@@ -635,14 +658,15 @@ static void test_stakeholder_links(void** state) {
  * clean success past the last allocation), never a leak or a crash. */
 static void test_oom_sweep(void** state) {
   (void)state;
-  const char* y = "truce: 1\n"
-                  "sides:\n"
-                  "  - id: a\n"
-                  "    personnel: {front: {value: 1, source: s}}\n"
-                  "    equipment: {t: {stock: 5, soldiers_per_item: 2}}\n"
-                  "  - id: b\n"
-                  "    personnel: {front: 800}\n" COMBAT
-                  "events:\n  - {day: 2, set: {combat.intensity: 2}}\n";
+  const char* y =
+      "truce: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: {value: 1, source: s}}\n"
+      "    equipment: {t: {stock: 5, soldiers_per_item: 2}}\n"
+      "  - id: b\n"
+      "    personnel: {front: 800}\n" COMBAT
+      "events:\n  - {day: 2, set: {combat.intensity: 2}}\n";
   int successes = 0;
   for (long k = 1; k < 200; k++) {
     ts_alloc a = {.fail_at = k};

@@ -10,7 +10,6 @@
 
 #include "support.h"
 
-
 /* A recorder: the whole path of one run. */
 #define MAXDAYS 800
 typedef struct {
@@ -347,15 +346,16 @@ static void test_complementarity(void** s) {
  * side inflicts a tenth of the losses (elasticity 1). */
 static void test_ammunition_limits_fire(void** s) {
   (void)s;
-  const char* fmt = "truce: 1\nhorizon_days: 1\n"
-                    "sides:\n"
-                    "  - id: a\n"
-                    "    personnel: {front: 1000}\n"
-                    "    ammunition: {stock: %g, demand_per_day: 1000}\n"
-                    "  - id: b\n"
-                    "    personnel: {front: 1000}\n"
-                    "combat:\n  law: square\n"
-                    "  coefficients: {a: 0.01, b: 0}\n";
+  const char* fmt =
+      "truce: 1\nhorizon_days: 1\n"
+      "sides:\n"
+      "  - id: a\n"
+      "    personnel: {front: 1000}\n"
+      "    ammunition: {stock: %g, demand_per_day: 1000}\n"
+      "  - id: b\n"
+      "    personnel: {front: 1000}\n"
+      "combat:\n  law: square\n"
+      "  coefficients: {a: 0.01, b: 0}\n";
   char y[1024];
   static path p1, p2;
   snprintf(y, sizeof y, fmt, 1e6);
@@ -366,8 +366,8 @@ static void test_ammunition_limits_fire(void** s) {
   sc = ts_load(ctx, y);
   run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p2);
   truce_scenario_free(sc);
-  assert_true(rel(p2.d[1].side[1].casualties,
-                  0.1 * p1.d[1].side[1].casualties) < 1e-9);
+  assert_true(
+      rel(p2.d[1].side[1].casualties, 0.1 * p1.d[1].side[1].casualties) < 1e-9);
   assert_true(p2.d[1].side[0].ammunition == 0);
   assert_true(rel(p1.d[1].side[0].ammunition, 1e6 - 1000) < 1e-12);
 }
@@ -456,7 +456,10 @@ static void test_stochastic_mean(void** s) {
   for (int r = 0; r < n; r++) {
     assert_int_equal(truce_sim_run(sim, (uint64_t)r, 0, rec_day, &p), 0);
     double x = p.d[10].side[0].front, y = p.d[10].side[1].front;
-    sx += x; sx2 += x * x; sy += y; sy2 += y * y;
+    sx += x;
+    sx2 += x * x;
+    sy += y;
+    sy2 += y * y;
   }
   double mx = sx / n, my = sy / n;
   double sex = sqrt((sx2 / n - mx * mx) / (n - 1));
@@ -473,16 +476,14 @@ static bool same_path(const path* a, const path* b, int days) {
   for (int d = 0; d < days; d++)
     for (int i = 0; i < 2; i++) {
       const truce_side_state *x = &a->d[d].side[i], *y = &b->d[d].side[i];
-      const double xs[] = {x->pool,       x->training,  x->front,
-                           x->wounded,    x->killed,    x->missing,
-                           x->discharged, x->inflow,    x->casualties,
-                           x->power,      x->equipment, x->ammunition,
-                           x->territory};
-      const double ys[] = {y->pool,       y->training,  y->front,
-                           y->wounded,    y->killed,    y->missing,
-                           y->discharged, y->inflow,    y->casualties,
-                           y->power,      y->equipment, y->ammunition,
-                           y->territory};
+      const double xs[] = {
+          x->pool,      x->training,   x->front,    x->wounded,    x->killed,
+          x->missing,   x->discharged, x->inflow,   x->casualties, x->power,
+          x->equipment, x->ammunition, x->territory};
+      const double ys[] = {
+          y->pool,      y->training,   y->front,    y->wounded,    y->killed,
+          y->missing,   y->discharged, y->inflow,   y->casualties, y->power,
+          y->equipment, y->ammunition, y->territory};
       if (memcmp(xs, ys, sizeof xs) != 0 || x->exhausted != y->exhausted)
         return false;
     }
@@ -620,8 +621,8 @@ static int check_rounds_day(void* user, const truce_day* d) {
         (!(s->rounds_fired > 0) || (s->rounds_fired < 900 - 1e-9 &&
                                     s->ammunition < 19 * s->rounds_fired)))
       c->silent_days++;
-    double ch = s->casualties_artillery + s->casualties_drones +
-                s->casualties_assault;
+    double ch =
+        s->casualties_artillery + s->casualties_drones + s->casualties_assault;
     if (ch > s->casualties * (1 + 1e-12) + 1e-9) c->violations++;
   }
   return 0;
@@ -637,9 +638,11 @@ static void test_fires_conservation(void** s) {
   assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
   double dm = 365.2425 / 12;
   for (uint64_t r = 0; r < 100; r++) {
-    rounds_check c = {{0, {0, 0}, 0}, {{0}}, {{40000 / dm, 1500 / dm},
-                                                {9000 / dm, 2000 / dm}},
-                      0, 0};
+    rounds_check c = {{0, {0, 0}, 0},
+                      {{0}},
+                      {{40000 / dm, 1500 / dm}, {9000 / dm, 2000 / dm}},
+                      0,
+                      0};
     int rc = truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC, check_rounds_day, &c);
     if (rc) fail_msg("%s", truce_ctx_message(ctx));
     assert_int_equal(c.persons.days, 121);
@@ -673,8 +676,7 @@ static void test_attacker_losses_rise_with_effort(void** s) {
   for (int k = 1; k <= 40; k++) {
     war_day(0.005 * k, &d1);
     assert_true(d1.side[0].casualties > d0.side[0].casualties);
-    assert_true(d1.side[0].casualties_assault >
-                d0.side[0].casualties_assault);
+    assert_true(d1.side[0].casualties_assault > d0.side[0].casualties_assault);
     assert_true(rel(d1.side[1].casualties, d0.side[1].casualties) < 1e-12);
     d0 = d1;
   }
@@ -766,7 +768,7 @@ static void test_breakthrough_depth(void** s) {
     truce_scenario_free(sc);
   }
   double g0 = 0.2 * 100 / (100 + 0.5 * 5000), g1 = 0.2 * 100 / (100 + 1000.0);
-  assert_true(rel(km[0], 30 * g0) < 1e-9); /* no breakthrough */
+  assert_true(rel(km[0], 30 * g0) < 1e-9);     /* no breakthrough */
   assert_true(rel(km[1], 30 * g1 + 7) < 1e-9); /* depth 7 km, then grind */
 }
 
@@ -783,8 +785,9 @@ static void test_new_terms_vanish(void** s) {
       "  coefficients: {x: 0.015, y: 0.012}\n"
       "front: {advance_km_per_day: 0.1, length_km: 100, area_km2: 10000,\n"
       "        territory: {x: 0.5, y: 0.5}}\n";
-  const char* xs = "    assault: {effort: 0, effort_max: 0.5}\n"
-                   "    drones: {stock: 100, demand_per_day: 5}\n";
+  const char* xs =
+      "    assault: {effort: 0, effort_max: 0.5}\n"
+      "    drones: {stock: 100, demand_per_day: 5}\n";
   const char* ys = "    ammunition: {cover_days: 0, casualties_per_round: 0}\n";
   char y1[2048], y2[2048];
   snprintf(y1, sizeof y1, base, "", "");

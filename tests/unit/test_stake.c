@@ -8,7 +8,6 @@
 #include "../../src/stake/stake_int.h"
 #include "support.h"
 
-
 static double solve1(truce_stake* st, int model, size_t k) {
   truce_stake_result* r;
   if (truce_stake_solve(ctx, st, model, NULL, &r))
@@ -182,8 +181,8 @@ static void test_input_errors(void** s) {
       "  - {name: a, capability: 5, position: [50, 2], salience: [40, 1]}\n"
       "  - {name: b, capability: 5, position: [50], salience: [40, 1]}\n";
   expect_load_error("dims.yaml", y, "5:41: error: ", "must list 2 numbers");
-  expect_load_error("bad.yaml", "truce_stake: 1\nactors: [\n", "3:1: error: ",
-                    "malformed YAML");
+  expect_load_error("bad.yaml", "truce_stake: 1\nactors: [\n",
+                    "3:1: error: ", "malformed YAML");
   truce_stake* st;
   assert_int_equal(truce_stake_load(ctx, "/nonexistent.csv", &st), TRUCE_EIO);
 }
@@ -215,25 +214,28 @@ static void test_yaml_with_provenance(void** s) {
 static void test_link_error_at_link(void** s) {
   (void)s;
   FILE* f = fopen("stake-link.yaml", "w");
-  fputs("truce_stake: 1\nname: g\nscale: [0, 10]\ndimensions: [aid]\n"
-        "actors:\n  - {name: a, capability: 1, position: [4], "
-        "salience: [100]}\n  - {name: b, capability: 1, position: [6], "
-        "salience: [100]}\n", f);
+  fputs(
+      "truce_stake: 1\nname: g\nscale: [0, 10]\ndimensions: [aid]\n"
+      "actors:\n  - {name: a, capability: 1, position: [4], "
+      "salience: [100]}\n  - {name: b, capability: 1, position: [6], "
+      "salience: [100]}\n",
+      f);
   fclose(f);
-  const char* y = "truce: 1\n"
-                  "sides:\n"
-                  "  - {id: a, personnel: {front: 1000}}\n"
-                  "  - {id: b, personnel: {front: 900}}\n"
-                  "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
-                  "stakeholders:\n"
-                  "  - name: g quality\n"
-                  "    file: stake-link.yaml\n"
-                  "    model: compromise\n"
-                  "    dimension: aid\n"
-                  "    sets: sides.a.quality\n"
-                  "    from: [0, 10]\n"
-                  "    to: [-5, -1]\n"
-                  "    source: a test\n";
+  const char* y =
+      "truce: 1\n"
+      "sides:\n"
+      "  - {id: a, personnel: {front: 1000}}\n"
+      "  - {id: b, personnel: {front: 900}}\n"
+      "combat: {law: square, coefficients: {a: 0.01, b: 0.01}}\n"
+      "stakeholders:\n"
+      "  - name: g quality\n"
+      "    file: stake-link.yaml\n"
+      "    model: compromise\n"
+      "    dimension: aid\n"
+      "    sets: sides.a.quality\n"
+      "    from: [0, 10]\n"
+      "    to: [-5, -1]\n"
+      "    source: a test\n";
   truce_scenario* sc = ts_load(ctx, y);
   int rc = truce_stake_apply(ctx, sc);
   remove("stake-link.yaml");
@@ -260,9 +262,11 @@ static void test_hostile_files(void** s) {
   assert_int_equal(truce_ctx_new(&c, ts_alloc_fn, &a), 0);
   const char* path = "stake-test-repeated.csv";
   FILE* f = fopen(path, "w");
-  fputs("X, X issue, 2, 1,\nActor, Desc, Power, first Position, Sal\n"
-        "Actor, Desc, Power, second Position, Sal\nA, a, 10, 40, 50\n"
-        "B, b, 5, 60, 50\n", f);
+  fputs(
+      "X, X issue, 2, 1,\nActor, Desc, Power, first Position, Sal\n"
+      "Actor, Desc, Power, second Position, Sal\nA, a, 10, 40, 50\n"
+      "B, b, 5, 60, 50\n",
+      f);
   fclose(f);
   truce_stake* st = NULL;
   int rc = truce_stake_load(c, path, &st);
@@ -271,10 +275,9 @@ static void test_hostile_files(void** s) {
   truce_stake_free(st);
   truce_ctx_free(c);
   assert_int_equal(a.live, 0);
-  expect_load_error("directive.yaml", "%\x9b", "1:1: error: ",
-                    "directives");
-  expect_load_error("utf8.yaml", "truce_stake: 1\nname: \xff\n", "2:7: error: ",
-                    "not UTF-8");
+  expect_load_error("directive.yaml", "%\x9b", "1:1: error: ", "directives");
+  expect_load_error("utf8.yaml", "truce_stake: 1\nname: \xff\n",
+                    "2:7: error: ", "not UTF-8");
 }
 
 static void test_deu3(void** s) {

@@ -158,6 +158,20 @@ enum {
   TRUCE_BX_COUNT
 };
 
+/* The per-run bargaining columns of runs.csv (prefixed "bargaining.")
+ * and of results.db's bargaining_runs (docs/outputs.md): one table that
+ * both iterate. `extra` indexes the run's extras (TRUCE_BX_*); a day
+ * column is empty / NULL when negative (never), a package column names
+ * the package (empty / NULL when -1), a number is empty / NULL when NaN. */
+enum { TRUCE_BCOL_NUMBER, TRUCE_BCOL_DAY, TRUCE_BCOL_PACKAGE };
+typedef struct {
+  const char* name; /* "agree_day" */
+  int extra;        /* TRUCE_BX_* */
+  int kind;         /* TRUCE_BCOL_* */
+} truce_bargain_column;
+TRUCE_API size_t truce_bargain_column_count(void);
+TRUCE_API const truce_bargain_column* truce_bargain_column_at(size_t k);
+
 /* A hook that tracks beliefs and the range inside every run. The
  * scenario must outlive the hook. */
 TRUCE_API int truce_bargain_hook(truce_ctx* ctx, const truce_scenario* sc,
@@ -217,6 +231,8 @@ typedef struct {
   double terms_x_median[5];     /* median line agreed with each */
   double p_hold_30, p_hold_180; /* P(the ceasefire holds 30, 180 days | an
                                    agreement); NAN without agreements */
+  double agree_x_q[5]; /* the line agreed over all agreements: 5/25/50/75/95%
+                          (NAN without agreements) */
 } truce_bargain_summary;
 
 TRUCE_API int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,

@@ -985,6 +985,30 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   return rc;
 }
 
+/* ---------------------------------------------------- Run columns */
+
+static const truce_bargain_column columns[] = {
+    {"open_day", TRUCE_BX_OPEN_DAY, TRUCE_BCOL_DAY},
+    {"ripe_day", TRUCE_BX_RIPE_DAY, TRUCE_BCOL_DAY},
+    {"nash_package", TRUCE_BX_NASH_COMBO, TRUCE_BCOL_PACKAGE},
+    {"nash_territory", TRUCE_BX_NASH_X, TRUCE_BCOL_NUMBER},
+    {"belief_gap_first", TRUCE_BX_GAP_FIRST, TRUCE_BCOL_NUMBER},
+    {"belief_gap_last", TRUCE_BX_GAP_LAST, TRUCE_BCOL_NUMBER},
+    {"agree_day", TRUCE_BX_AGREE_DAY, TRUCE_BCOL_DAY},
+    {"agree_package", TRUCE_BX_AGREE_COMBO, TRUCE_BCOL_PACKAGE},
+    {"agree_territory", TRUCE_BX_AGREE_X, TRUCE_BCOL_NUMBER},
+    {"agree_p_hold", TRUCE_BX_AGREE_HOLD, TRUCE_BCOL_NUMBER},
+    {"agree_break_day", TRUCE_BX_AGREE_BREAK, TRUCE_BCOL_DAY},
+};
+
+size_t truce_bargain_column_count(void) {
+  return sizeof columns / sizeof columns[0];
+}
+
+const truce_bargain_column* truce_bargain_column_at(size_t k) {
+  return k < truce_bargain_column_count() ? &columns[k] : NULL;
+}
+
 /* ------------------------------------------------------- Summaries */
 
 /* Agreements over runs: P(agreement by the end of each month), the
@@ -1012,13 +1036,24 @@ static void agreements(const truce_ensemble* e, uint64_t R, int months, int nc,
   out->agree_fraction = (double)agreed / (double)R;
   out->p_hold_30 = agreed ? (double)held30 / (double)agreed : (double)NAN;
   out->p_hold_180 = agreed ? (double)held180 / (double)agreed : (double)NAN;
+  size_t nx = 0;
+  for (uint64_t r = 0; r < R; r++) {
+    const double* x = truce_ensemble_extras(e, r);
+    if (x[TRUCE_BX_AGREE_DAY] >= 0) xs[nx++] = x[TRUCE_BX_AGREE_X];
+  }
+  gsl_sort(xs, 1, nx);
+  static const double qs[] = {0.05, 0.25, 0.5, 0.75, 0.95};
+  for (int q = 0; q < 5; q++)
+    out->agree_x_q[q] =
+        nx ? gsl_stats_quantile_from_sorted_data(xs, 1, nx, qs[q])
+           : (double)NAN;
   out->n_terms = 0;
   for (int k = 0; k < 5; k++) {
     int best = -1;
     for (int c = 0; c < nc; c++)
       if (count[c] > 0 && (best < 0 || count[c] > count[best])) best = c;
     if (best < 0) break;
-    size_t nx = 0;
+    nx = 0;
     for (uint64_t r = 0; r < R; r++) {
       const double* x = truce_ensemble_extras(e, r);
       if (x[TRUCE_BX_AGREE_DAY] >= 0 && (int)x[TRUCE_BX_AGREE_COMBO] == best)

@@ -167,6 +167,30 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
   return 0;
 }
 
+/* ,FIELD for a bargaining run column (as in results.db's bargaining_runs:
+ * empty for never, none or NaN). A package's name is written with ';'
+ * for ',', '\'' for '"' and blanks for control bytes, so that every row
+ * splits on its commas alone (docs/outputs.md). */
+static void csv_bargain(FILE* f, const truce_scenario* sc,
+                        const truce_bargain_column* bc, const double* x) {
+  double v = x[bc->extra];
+  fputc(',', f);
+  if (bc->kind == TRUCE_BCOL_NUMBER) {
+    if (!isnan(v)) fprintf(f, "%.12g", v);
+  } else if (v >= 0 && bc->kind == TRUCE_BCOL_DAY) {
+    fprintf(f, "%d", (int)v);
+  } else if (v >= 0) {
+    char name[200];
+    truce_bargain_package_name(sc, (int)v, name, sizeof name);
+    for (char* c = name; *c; c++)
+      *c = *c == ','                  ? ';'
+           : *c == '"'                ? '\''
+           : (unsigned char)*c < 0x20 ? ' '
+                                      : *c;
+    fputs(name, f);
+  }
+}
+
 static int write_runs(truce_output* o, const truce_ensemble* e) {
   FILE* f = fopen(o->runs_tmp, "w");
   if (!f) return write_error(o, o->runs);
@@ -185,6 +209,12 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
             truce_scenario_backer_id(o->sc, b),
             truce_scenario_backer_id(o->sc, b),
             truce_scenario_backer_id(o->sc, b));
+  const size_t nbc =
+      truce_scenario_has_negotiation(o->sc) && truce_ensemble_extras(e, 0)
+          ? truce_bargain_column_count()
+          : 0;
+  for (size_t k = 0; k < nbc; k++)
+    fprintf(f, ",bargaining.%s", truce_bargain_column_at(k)->name);
   fputc('\n', f);
   int rc = 0;
   double* oc = truce__calloc(o->ctx, 2 * nout + 1, sizeof(double));
@@ -210,6 +240,9 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
       fprintf(f, ",%.12g,%.12g,%d", bo.committed_total, bo.delivered_total,
               bo.longest_gap_days);
     }
+    for (size_t k = 0; k < nbc; k++)
+      csv_bargain(f, o->sc, truce_bargain_column_at(k),
+                  truce_ensemble_extras(e, r));
     if (fputc('\n', f) == EOF) rc = TRUCE_EIO;
     if (!rc) rc = truce_output_run_end(o, r, oc);
   }
@@ -360,7 +393,13 @@ static int write_agreement(truce_output* o, const truce_bargain_summary* b) {
     if (!rc) rc = jnum(o, b->terms_x_median[k]);
     if (!rc) rc = jprintf(o, "}");
   }
-  return rc ? rc : jprintf(o, "]}");
+  if (!rc) rc = jprintf(o, "], \"territory\": {");
+  static const char* const qn[] = {"p05", "p25", "p50", "p75", "p95"};
+  for (int q = 0; q < 5 && !rc; q++) {
+    rc = jprintf(o, "%s\"%s\": ", q ? ", " : "", qn[q]);
+    if (!rc) rc = jnum(o, b->agree_x_q[q]);
+  }
+  return rc ? rc : jprintf(o, "}}");
 }
 
 static int write_bargaining(truce_output* o) {

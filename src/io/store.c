@@ -13,7 +13,9 @@
 #include "store.h"
 
 /* The schema: the tables before runs, runs (its columns from the outcome
- * table, truce/sim.h), then the rest. */
+ * table, truce/sim.h), the tables up to bargaining_runs, bargaining_runs
+ * (its columns from the bargaining run columns, truce/bargain.h), then
+ * the rest. */
 static const char* const schema_head =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE params(idx INTEGER PRIMARY KEY, path TEXT NOT NULL);";
@@ -28,12 +30,15 @@ static const char* const schema =
     " claimant TEXT, date TEXT, distribution TEXT, line INTEGER);"
     "CREATE TABLE backer_runs(run INTEGER NOT NULL, backer TEXT NOT NULL,"
     " committed_total REAL, delivered_total REAL, longest_gap_days INTEGER,"
-    " packages INTEGER, PRIMARY KEY(run, backer));"
-    "CREATE TABLE bargaining_runs(run INTEGER PRIMARY KEY, open_day INTEGER,"
-    " ripe_day INTEGER, nash_package TEXT, nash_territory REAL,"
-    " belief_gap_first REAL, belief_gap_last REAL);"
+    " packages INTEGER, PRIMARY KEY(run, backer));";
+static const char* const schema_tail =
     "CREATE TABLE bargaining_months(month INTEGER PRIMARY KEY,"
-    " p_open REAL, p_ripe REAL, p_open_now REAL);";
+    " p_open REAL, p_ripe REAL, p_open_now REAL, p_agree REAL);"
+    "CREATE TABLE bargaining_terms(rank INTEGER PRIMARY KEY, package TEXT,"
+    " share REAL, territory_median REAL);"
+    "CREATE TABLE bargaining_agreement(fraction REAL, p_holds_30_days REAL,"
+    " p_holds_180_days REAL, territory_p05 REAL, territory_p25 REAL,"
+    " territory_p50 REAL, territory_p75 REAL, territory_p95 REAL);";
 
 /* What marks a truce store (PRAGMA application_id: "truc") and its
  * layout's version; bump the version when the schema changes. */
@@ -237,44 +242,79 @@ static void write_backers(store* s, const truce_scenario* sc,
   }
 }
 
-/* bargaining_runs and bargaining_months. */
+/* One bargaining column of run r's extras x (truce_bargain_column_at). */
+static void bind_bargain(sqlite3_stmt* st, int col, const truce_scenario* sc,
+                         const truce_bargain_column* bc, const double* x) {
+  double v = x[bc->extra];
+  if (bc->kind == TRUCE_BCOL_NUMBER) {
+    bind_num(st, col, v);
+  } else if (!(v >= 0)) {
+    sqlite3_bind_null(st, col);
+  } else if (bc->kind == TRUCE_BCOL_DAY) {
+    sqlite3_bind_int(st, col, (int)v);
+  } else {
+    char name[200];
+    truce_bargain_package_name(sc, (int)v, name, sizeof name);
+    bind_text(st, col, name);
+  }
+}
+
+/* bargaining_months, bargaining_terms and bargaining_agreement from the
+ * summary over runs (the last two with talks only). */
+static void write_bargain_summary(store* s, const truce_scenario* sc,
+                                  const truce_bargain_summary* b) {
+  sqlite3_stmt* st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?,?,?)");
+  for (int mo = 0; !s->rc && mo < b->months; mo++) {
+    sqlite3_bind_int(st, 1, mo + 1);
+    bind_num(st, 2, b->p_open_by_month[mo]);
+    bind_num(st, 3, b->p_ripe_by_month[mo]);
+    bind_num(st, 4, b->p_open_at_month[mo]);
+    bind_num(st, 5, b->talks ? b->p_agree_by_month[mo] : (double)NAN);
+    step(s, st);
+  }
+  sqlite3_finalize(st);
+  if (!b->talks) return;
+  st = prep(s, "INSERT INTO bargaining_terms VALUES(?,?,?,?)");
+  for (int k = 0; !s->rc && k < b->n_terms; k++) {
+    char name[200];
+    truce_bargain_package_name(sc, b->terms_combo[k], name, sizeof name);
+    sqlite3_bind_int(st, 1, k + 1);
+    bind_text(st, 2, name);
+    bind_num(st, 3, b->terms_share[k]);
+    bind_num(st, 4, b->terms_x_median[k]);
+    step(s, st);
+  }
+  sqlite3_finalize(st);
+  st = prep(s, "INSERT INTO bargaining_agreement VALUES(?,?,?,?,?,?,?,?)");
+  bind_num(st, 1, b->agree_fraction);
+  bind_num(st, 2, b->p_hold_30);
+  bind_num(st, 3, b->p_hold_180);
+  for (int q = 0; q < 5; q++) bind_num(st, 4 + q, b->agree_x_q[q]);
+  step(s, st);
+  sqlite3_finalize(st);
+}
+
+/* bargaining_runs (the bargaining run columns) and the summary tables. */
 static void write_bargaining(store* s, const truce_scenario* sc,
                              const truce_ensemble* e, const truce_run_meta* m) {
-  if (truce_scenario_has_negotiation(sc) && truce_ensemble_extras(e, 0)) {
-    sqlite3_stmt* st =
-        prep(s, "INSERT INTO bargaining_runs VALUES(?,?,?,?,?,?,?)");
-    for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
-      const double* x = truce_ensemble_extras(e, r);
-      char name[200];
-      sqlite3_bind_int64(st, 1, (sqlite3_int64)r);
-      if (x[TRUCE_BX_OPEN_DAY] >= 0)
-        sqlite3_bind_int(st, 2, (int)x[TRUCE_BX_OPEN_DAY]);
-      if (x[TRUCE_BX_RIPE_DAY] >= 0)
-        sqlite3_bind_int(st, 3, (int)x[TRUCE_BX_RIPE_DAY]);
-      if (x[TRUCE_BX_NASH_COMBO] >= 0) {
-        truce_bargain_package_name(sc, (int)x[TRUCE_BX_NASH_COMBO], name,
-                                   sizeof name);
-        bind_text(st, 4, name);
-      }
-      bind_num(st, 5, x[TRUCE_BX_NASH_X]);
-      bind_num(st, 6, x[TRUCE_BX_GAP_FIRST]);
-      bind_num(st, 7, x[TRUCE_BX_GAP_LAST]);
-      step(s, st);
-    }
-    sqlite3_finalize(st);
-    truce_bargain_summary b;
-    if (!s->rc) s->rc = truce_bargain_summarise(s->ctx, sc, e, &b);
-    st = prep(s, "INSERT INTO bargaining_months VALUES(?,?,?,?)");
-    for (int mo = 0; !s->rc && mo < b.months;
-         mo++) { /* b is unset on failure */
-      sqlite3_bind_int(st, 1, mo + 1);
-      bind_num(st, 2, b.p_open_by_month[mo]);
-      bind_num(st, 3, b.p_ripe_by_month[mo]);
-      bind_num(st, 4, b.p_open_at_month[mo]);
-      step(s, st);
-    }
-    sqlite3_finalize(st);
+  if (!truce_scenario_has_negotiation(sc) || !truce_ensemble_extras(e, 0))
+    return;
+  const size_t nc = truce_bargain_column_count();
+  char sql[512] = "INSERT INTO bargaining_runs VALUES(?";
+  for (size_t k = 0; k < nc; k++) strcat(sql, ",?");
+  strcat(sql, ")");
+  sqlite3_stmt* st = prep(s, sql);
+  for (uint64_t r = 0; r < truce_ensemble_runs(e) && !s->rc; r++) {
+    const double* x = truce_ensemble_extras(e, r);
+    sqlite3_bind_int64(st, 1, (sqlite3_int64)r);
+    for (size_t k = 0; k < nc; k++)
+      bind_bargain(st, 2 + (int)k, sc, truce_bargain_column_at(k), x);
+    step(s, st);
   }
+  sqlite3_finalize(st);
+  truce_bargain_summary b;
+  if (!s->rc) s->rc = truce_bargain_summarise(s->ctx, sc, e, &b);
+  if (!s->rc) write_bargain_summary(s, sc, &b); /* b is unset on failure */
 }
 
 /* assumptions: every number of the scenario with its provenance. */
@@ -324,12 +364,28 @@ static int create_runs(sqlite3* db) {
   return sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK;
 }
 
+/* CREATE TABLE bargaining_runs: run and one column per bargaining run
+ * column. */
+static int create_bargaining_runs(sqlite3* db) {
+  static const char* const type[] = {"REAL", "INTEGER", "TEXT"};
+  char sql[1024] = "CREATE TABLE bargaining_runs(run INTEGER PRIMARY KEY";
+  for (size_t k = 0; k < truce_bargain_column_count(); k++) {
+    const truce_bargain_column* bc = truce_bargain_column_at(k);
+    size_t l = strlen(sql);
+    snprintf(sql + l, sizeof sql - l, ", %s %s", bc->name, type[bc->kind]);
+  }
+  strcat(sql, ");");
+  return sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK;
+}
+
 /* Every table of the schema in db: the one declaration that the writer
  * and the check of a store read. Nonzero on failure. */
 static int create_schema(sqlite3* db) {
   return sqlite3_exec(db, schema_head, NULL, NULL, NULL) != SQLITE_OK ||
          create_runs(db) ||
-         sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK;
+         sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+         create_bargaining_runs(db) ||
+         sqlite3_exec(db, schema_tail, NULL, NULL, NULL) != SQLITE_OK;
 }
 
 int truce__store_write(truce_ctx* ctx, const char* path,

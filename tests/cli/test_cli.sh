@@ -247,6 +247,39 @@ bsec() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1
 k1=$(bsec "$T/k1/summary.json")
 case "$k1" in *'"p_holds_180_days"'*) ok ;; *) bad "talks: no agreement in summary.json" ;; esac
 [ "$k1" = "$(bsec "$T/k2/summary.json")" ] && ok || bad "talks: threads 1 vs 2 differ"
+cmp -s "$T/k1/runs.csv" "$T/k2/runs.csv" && ok || bad "talks: runs.csv threads 1 vs 2 differ"
+# the agreement round-trips: results.db's bargaining_months.p_agree,
+# bargaining_terms and bargaining_agreement equal summary.json's, and
+# runs.csv's bargaining columns equal bargaining_runs row by row; the
+# share agreeing by each month recounted from either per-run table
+/usr/bin/python3 -c '
+import csv, json, sqlite3, sys
+d = sys.argv[1]
+b = json.load(open(d + "/summary.json"))["bargaining"]
+db = sqlite3.connect(d + "/results.db")
+pa = dict(b["p_agree_by_month"])
+dbm = dict(db.execute("select month, p_agree from bargaining_months"))
+assert dbm.keys() == pa.keys() and all(abs(dbm[m] - pa[m]) < 1e-12 for m in pa), (dbm, pa)
+a = b["agreement"]
+terms = [(t["package"], t["share"], t["territory_median"]) for t in a["terms"]]
+dbt = list(db.execute("select package, share, territory_median from bargaining_terms order by rank"))
+assert len(terms) == len(dbt) >= 1 and all(x[0] == y[0] and abs(x[1] - y[1]) < 1e-12 and abs(x[2] - y[2]) < 1e-12 for x, y in zip(terms, dbt)), (terms, dbt)
+row = db.execute("select fraction, p_holds_30_days, p_holds_180_days, territory_p50 from bargaining_agreement").fetchall()
+want = (a["fraction"], a["p_holds_30_days"], a["p_holds_180_days"], a["territory"]["p50"])
+assert len(row) == 1 and all(abs(x - y) < 1e-12 for x, y in zip(row[0], want)), (row, want)
+cols = [c[1] for c in db.execute("pragma table_info(bargaining_runs)")][1:]
+runs = list(csv.DictReader(open(d + "/runs.csv")))
+dbr = db.execute("select * from bargaining_runs order by run").fetchall()
+assert len(runs) == len(dbr) == 200
+for r, x in zip(runs, dbr):
+    for c, v in zip(cols, x[1:]):
+        s = r["bargaining." + c]
+        assert (s == "") == (v is None), (c, s, v)
+        assert v is None or (s == v.replace(",", ";") if isinstance(v, str) else abs(float(s) - v) <= 1e-11 * max(1, abs(v))), (c, s, v)
+ad = [float(r["bargaining.agree_day"]) for r in runs if r["bargaining.agree_day"]]
+for m, p in pa.items():
+    assert abs(sum(t <= m * 30.436875 for t in ad) / 200 - p) < 1e-12, (m, p)
+assert abs(len(ad) / 200 - a["fraction"]) < 1e-12' "$T/k1" && ok || bad "talks: the agreement does not round-trip through results.db and runs.csv"
 if [ -z "${TRUCE_VALGRIND:-}" ] && command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
   mpirun -np 2 --oversubscribe "$TRUCE" run "$T/talks.yaml" --runs 200 --threads 1 \
     --out "$T/km2" -q --no-report >"$T/mpi.log" 2>&1 || bad "talks: mpirun $(tail -3 "$T/mpi.log")"

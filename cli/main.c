@@ -21,6 +21,7 @@ static void usage(FILE* f) {
           "\n"
           "commands:\n"
           "  check FILE        validate a scenario and summarise it\n"
+          "  paths FILE        every settable number with its provenance\n"
           "  run FILE          simulate a scenario and write its outputs\n"
           "  bargain FILE      the negotiation on one day of the war\n"
           "  report DIR        the HTML report of a run's outputs\n"
@@ -268,6 +269,8 @@ int main(int argc, char** argv) {
     rc = cmd_hindcast(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "explore")) {
     rc = cmd_explore(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "paths")) {
+    rc = cmd_paths(ctx, argc - 1, argv + 1);
   } else {
     fprintf(stderr, "truce: unknown command '%s'\n", cmd);
     usage(stderr);

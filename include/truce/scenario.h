@@ -108,6 +108,32 @@ TRUCE_API const char* truce_scenario_override(const truce_scenario* sc,
 TRUCE_API size_t truce_scenario_provenance_count(const truce_scenario* sc);
 TRUCE_API const truce_provenance* truce_scenario_provenance(
     const truce_scenario* sc, size_t i);
+/* A settable number: a path that `--set PATH=VALUE` (truce_scenario_set)
+ * accepts, with its current value, the values it may take and, when the
+ * scenario is uncertain about it, its distribution. Strings are owned by
+ * the scenario (valid until it is changed or freed). */
+typedef struct {
+  char path[160];    /* public, read-only: "backers.us.budget_scale" */
+  double value;      /* an enum's index */
+  const char* label; /* an enum's name for value; NULL for a number */
+  double lo, hi;     /* the valid range (lo excluded when lo_open) */
+  int lo_open, integer;
+  int initial;      /* an initial condition, which an event cannot set */
+  char expect[200]; /* what a valid value looks like */
+  const char* distribution; /* "pert(1, 2, 3)" when uncertain, else NULL */
+  /* When uncertain, the range it is drawn from: a bounded distribution's
+   * support (pert, triangular, uniform, beta, discrete), else its 0.5% and
+   * 99.5% quantiles; the value itself when fixed. */
+  double dist_lo, dist_hi;
+  double dist_width; /* (dist_hi - dist_lo) / |median|; 0 if fixed */
+  const truce_provenance* provenance; /* NULL: left at its default */
+} truce_param;
+/* Every settable number of sc into a new array *out of *n entries, in the
+ * order of the file's sections (free with truce_scenario_params_free). */
+TRUCE_API int truce_scenario_params(truce_ctx* ctx, const truce_scenario* sc,
+                                    truce_param** out, size_t* n);
+TRUCE_API void truce_scenario_params_free(truce_ctx* ctx, truce_param* p,
+                                          size_t n);
 /* Links from a stakeholder group to a number (the `stakeholders:`
  * section): the group's predicted position on `dimension`, mapped
  * linearly from [from0, from1] to [to0, to1], sets `path`. Applied by

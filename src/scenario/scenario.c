@@ -339,3 +339,86 @@ int truce_scenario_sample(truce_ctx* ctx, const truce_scenario* sc,
 const truce__model* truce__scenario_model(const truce_scenario* sc) {
   return &sc->model;
 }
+
+/* ------------------------------------------------ settable numbers */
+
+typedef struct {
+  const truce_scenario* sc;
+  truce_ctx* ctx;
+  truce_param* p;
+  size_t n, cap;
+} params_acc;
+
+static int add_param(void* user, const char* path, const truce__field* f,
+                     size_t off) {
+  params_acc* a = user;
+  const truce_scenario* sc = a->sc;
+  if (a->n == a->cap) {
+    size_t nc = a->cap ? 2 * a->cap : 128;
+    truce_param* np =
+        truce__realloc(a->ctx, a->p, a->cap * sizeof *np, nc * sizeof *np);
+    if (!np) return TRUCE_ENOMEM;
+    a->p = np;
+    a->cap = nc;
+  }
+  truce_param* q = &a->p[a->n++];
+  memset(q, 0, sizeof *q);
+  snprintf(q->path, sizeof q->path, "%s", path);
+  q->value = *(const double*)((const char*)&sc->model + off);
+  q->lo = f->lo;
+  q->hi = f->hi;
+  q->lo_open = (f->flags & TRUCE_F_LO_OPEN) != 0;
+  q->integer = (f->flags & TRUCE_F_INT) != 0;
+  q->initial = (f->flags & TRUCE_F_INIT) != 0;
+  char eb[200];
+  snprintf(q->expect, sizeof q->expect, "%s",
+           truce__field_expect(f, eb, sizeof eb));
+  if (f->kind == TRUCE_FK_ENUM && q->value >= 0)
+    q->label = f->names((size_t)q->value);
+  q->dist_lo = q->dist_hi = q->value;
+  for (size_t i = 0; i < sc->n_unc; i++) {
+    const truce__dist* d = &sc->unc[i];
+    if (d->off + offsetof(truce__model, params) != off) continue;
+    for (size_t k = 0; k < sc->n_prov; k++)
+      if (!strcmp(sc->prov[k].path, d->path))
+        q->distribution = sc->prov[k].dist;
+    bool bounded = d->kind != TRUCE_DIST_NORMAL &&
+                   d->kind != TRUCE_DIST_LOGNORMAL &&
+                   d->kind != TRUCE_DIST_GAMMA;
+    q->dist_lo = bounded ? d->lo : truce__dist_quantile(d, 0.005);
+    q->dist_hi = bounded ? d->hi : truce__dist_quantile(d, 0.995);
+    double mid = fabs(truce__dist_median(d));
+    q->dist_width = (q->dist_hi - q->dist_lo) / (mid > 0 ? mid : 1);
+  }
+  for (size_t k = 0; k < sc->n_prov; k++)
+    if (!strcmp(sc->prov[k].path, path))
+      q->provenance = truce_scenario_provenance(sc, k);
+  return 0;
+}
+
+int truce_scenario_params(truce_ctx* ctx, const truce_scenario* sc,
+                          truce_param** out, size_t* n) {
+  TRUCE_CHECK_ARGS(ctx, sc && out && n);
+  params_acc a = {sc, ctx, NULL, 0, 0};
+  int rc = truce__scenario_each_path(sc, add_param, &a);
+  if (rc) {
+    truce__free(ctx, a.p, a.cap * sizeof *a.p);
+    return rc;
+  }
+  /* shrink to n entries: the caller frees with n */
+  truce_param* p = a.p;
+  if (a.n < a.cap && a.n > 0) {
+    p = truce__realloc(ctx, a.p, a.cap * sizeof *a.p, a.n * sizeof *a.p);
+    if (!p) {
+      truce__free(ctx, a.p, a.cap * sizeof *a.p);
+      return TRUCE_ENOMEM;
+    }
+  }
+  *out = p;
+  *n = a.n;
+  return 0;
+}
+
+void truce_scenario_params_free(truce_ctx* ctx, truce_param* p, size_t n) {
+  if (p) truce__free(ctx, p, n * sizeof *p);
+}

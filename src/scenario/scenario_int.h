@@ -140,6 +140,15 @@ struct truce_scenario {
 int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                             const char* path, const truce__field** f,
                             size_t* off);
+/* The longest settable path (truce_param.path). */
+#define TRUCE__PATH_MAX 160
+/* Call fn(user, path, field, offset in truce__model) for every path the
+ * resolver accepts, in the order of the file's sections; stops at fn's
+ * first nonzero return and returns it. */
+typedef int (*truce__path_fn)(void* user, const char* path,
+                              const truce__field* f, size_t off);
+int truce__scenario_each_path(const truce_scenario* sc, truce__path_fn fn,
+                              void* user);
 /* Check a value against a field's type and range; on failure writes what
  * was expected into buf and returns false. */
 bool truce__field_check(const truce__field* f, double v, char* buf, size_t n);

@@ -674,6 +674,88 @@ int truce__scenario_resolve(truce_ctx* ctx, const truce_scenario* sc,
                     truce__suggest(head, names, n));
 }
 
+/* Every path truce__scenario_resolve accepts, in the order of its heads
+ * and tables: fn(user, path, field, offset) for each; stops at the first
+ * nonzero return and returns it. The walk mirrors the resolver above
+ * (tests/unit/test_scenario.c resolves every path it gives). */
+
+static int each_in(const truce__field* t, size_t n, const char* prefix,
+                   size_t base, truce__path_fn fn, void* user) {
+  char path[TRUCE__PATH_MAX];
+  int rc = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    snprintf(path, sizeof path, "%s%s", prefix, t[i].key);
+    rc = fn(user, path, &t[i], base + t[i].off);
+  }
+  return rc;
+}
+
+int truce__scenario_each_path(const truce_scenario* sc, truce__path_fn fn,
+                              void* user) {
+  char pre[TRUCE__PATH_MAX];
+  int rc = each_in(truce__top_fields, truce__n_top_fields, "", 0, fn, user);
+  if (!rc)
+    rc = each_in(truce__combat_fields, truce__n_combat_fields, "combat.", 0, fn,
+                 user);
+  for (size_t s = 0; s < 2 && !rc; s++) {
+    snprintf(pre, sizeof pre, "combat.coefficients.%s", sc->side_id[s]);
+    rc = fn(user, pre, &truce__coefficient_field,
+            truce__side_base(s) + truce__coefficient_field.off);
+  }
+  if (!rc)
+    rc = each_in(truce__front_fields, truce__n_front_fields, "front.", 0, fn,
+                 user);
+  for (size_t s = 0; s < 2 && !rc; s++) {
+    snprintf(pre, sizeof pre, "front.territory.%s", sc->side_id[s]);
+    rc = fn(user, pre, &truce__territory_field,
+            truce__side_base(s) + truce__territory_field.off);
+  }
+  for (size_t s = 0; s < 2 && !rc; s++) {
+    snprintf(pre, sizeof pre, "sides.%s.", sc->side_id[s]);
+    rc = each_in(truce__side_fields, truce__n_side_fields, pre,
+                 truce__side_base(s), fn, user);
+    for (size_t k = 0; k < sc->model.n_equip[s] && !rc; k++) {
+      snprintf(pre, sizeof pre, "sides.%s.equipment.%s.", sc->side_id[s],
+               sc->equip_name[s][k]);
+      rc = each_in(truce__equip_fields, truce__n_equip_fields, pre,
+                   truce__equip_base(s, k), fn, user);
+    }
+  }
+  for (size_t b = 0; b < sc->model.n_backers && !rc; b++) {
+    snprintf(pre, sizeof pre, "backers.%s.", sc->backer_id[b]);
+    rc = each_in(truce__backer_fields, truce__n_backer_fields, pre,
+                 truce__backer_base(b), fn, user);
+    size_t s = (size_t)sc->model.backer_side[b];
+    for (size_t it = 0; it < TRUCE_BACKER_ITEMS && !rc; it++) {
+      const char* item = it == TRUCE_ITEM_AMMO      ? "ammunition"
+                         : it == TRUCE_ITEM_RECRUIT ? "recruitment"
+                         : it - 1 < sc->model.n_equip[s]
+                             ? sc->equip_name[s][it - 1]
+                             : NULL;
+      if (!item) continue;
+      snprintf(pre, sizeof pre, "backers.%s.buys.%s.", sc->backer_id[b], item);
+      rc = each_in(truce__buy_fields, truce__n_buy_fields, pre,
+                   truce__buy_base(b, it), fn, user);
+    }
+  }
+  const truce__nego* ng = &sc->model.params.nego;
+  if (!rc && ng->present)
+    rc = each_in(truce__nego_fields, truce__n_nego_fields, "negotiation.", 0,
+                 fn, user);
+  if (!rc && ng->present && ng->has_guarantee)
+    rc = each_in(&truce__guarantee_credibility_field, 1, "negotiation.", 0, fn,
+                 user);
+  if (!rc && ng->present && ng->has_guarantee)
+    rc = each_in(&truce__guarantee_strength_field, 1, "negotiation.", 0, fn,
+                 user);
+  for (size_t s = 0; s < 2 && !rc && ng->present; s++) {
+    snprintf(pre, sizeof pre, "negotiation.sides.%s.", sc->side_id[s]);
+    rc = each_in(truce__nego_side_fields, truce__n_nego_side_fields, pre,
+                 truce__nego_side_base(s), fn, user);
+  }
+  return rc;
+}
+
 int truce__model_check(const truce_scenario* sc, char* buf, size_t n) {
   const truce__params* p = &sc->model.params;
   for (int i = 0; i < 2; i++) {

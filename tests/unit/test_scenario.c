@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "scenario/params.h"
+#include "scenario/scenario_int.h"
 #include "support.h"
 #include "truce_int.h"
 
@@ -693,6 +694,59 @@ static void test_oom_sweep(void** state) {
   assert_true(successes > 0);
 }
 
+/* truce_scenario_params lists exactly the paths the resolver accepts:
+ * each resolves, to its own slot, with the value truce_scenario_get reads;
+ * every number of the file that resolves is listed; the uncertain ones
+ * are those truce_scenario_uncertain_path names. */
+static void test_params_list_every_settable_path(void** state) {
+  (void)state;
+  char path[1024];
+  snprintf(path, sizeof path, "%s/scenarios/ukraine-2023-11.yaml",
+           getenv("TRUCE_SOURCE_DIR") ? getenv("TRUCE_SOURCE_DIR") : ".");
+  truce_scenario* sc;
+  assert_int_equal(truce_scenario_load(ctx, path, &sc), 0);
+  truce_param* p;
+  size_t n;
+  assert_int_equal(truce_scenario_params(ctx, sc, &p, &n), 0);
+  assert_true(n > 200);
+  size_t* offs = calloc(n, sizeof *offs);
+  assert_non_null(offs);
+  size_t n_unc = 0;
+  for (size_t i = 0; i < n; i++) {
+    const truce__field* f;
+    double v;
+    assert_int_equal(truce__scenario_resolve(ctx, sc, p[i].path, &f, &offs[i]),
+                     0);
+    assert_int_equal(truce_scenario_get(ctx, sc, p[i].path, &v), 0);
+    assert_true(v == p[i].value);
+    for (size_t j = 0; j < i; j++) assert_true(offs[j] != offs[i]);
+    if (p[i].distribution) {
+      n_unc++;
+      assert_true(p[i].dist_lo <= p[i].value && p[i].value <= p[i].dist_hi);
+    }
+  }
+  assert_int_equal(n_unc, truce_scenario_uncertain_count(sc));
+  for (size_t k = 0; k < truce_scenario_uncertain_count(sc); k++) {
+    const char* up = truce_scenario_uncertain_path(sc, k);
+    size_t i = 0;
+    while (i < n && strcmp(p[i].path, up)) i++;
+    assert_true(i < n && p[i].distribution);
+  }
+  for (size_t k = 0; k < truce_scenario_provenance_count(sc); k++) {
+    const truce_provenance* pv = truce_scenario_provenance(sc, k);
+    const truce__field* f;
+    size_t off;
+    if (truce__scenario_resolve(NULL, sc, pv->path, &f, &off)) continue;
+    size_t i = 0;
+    while (i < n && strcmp(p[i].path, pv->path)) i++;
+    assert_true(i < n);
+    assert_ptr_equal(p[i].provenance, pv);
+  }
+  free(offs);
+  truce_scenario_params_free(ctx, p, n);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_minimal_scenario_and_defaults),
@@ -711,6 +765,7 @@ int main(void) {
       cmocka_unit_test(test_events_sorted_stably),
       cmocka_unit_test(test_hostile_input),
       cmocka_unit_test(test_stakeholder_links),
+      cmocka_unit_test(test_params_list_every_settable_path),
       cmocka_unit_test(test_oom_sweep),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);

@@ -126,12 +126,11 @@ static void print_text(const truce_param* p, size_t n) {
 }
 
 int cmd_paths(truce_ctx* ctx, int argc, char** argv) {
-  static const struct option opts[] = {
-      {"set", required_argument, NULL, 's'},
-      {"json", no_argument, NULL, 'j'},
-      {"uncertain", no_argument, NULL, 'u'},
-      {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+  static const struct option opts[] = {{"set", required_argument, NULL, 's'},
+                                       {"json", no_argument, NULL, 'j'},
+                                       {"uncertain", no_argument, NULL, 'u'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
   char** sets = calloc((size_t)argc, sizeof *sets);
   if (!sets) return CLI_FAIL;
   int nsets = 0, c;

@@ -47,6 +47,13 @@ static size_t backer_cell(const truce_ensemble* e, int day, size_t b,
   return (size_t)day * e->stride + 2 * e->ns + e->nbs * b + k;
 }
 
+/* The horizon's cells keep every value: its bands are exact, the same
+ * numbers as the per-run outcomes' quantiles (docs/outputs.md,
+ * "Quantiles"). */
+static void keep_horizon(const truce_ensemble* e, truce__summary* s) {
+  truce__summary_keep(s, (size_t)(e->days - 1) * e->stride, e->stride);
+}
+
 /* Runs buffered per thread before their values enter the summaries:
  * inserting cell by cell keeps each histogram in cache while it takes the
  * batch's values. A run writes its row of the buffer in order. */
@@ -165,6 +172,7 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   ob.stride = e->stride;
   ob.ncells = (size_t)e->days * e->stride;
   if (!rc) rc = truce__summary_new(tctx, ob.ncells, &sum);
+  if (!rc) keep_horizon(e, sum);
   ob.sum = sum;
   if (!rc) {
     ob.buf = truce__calloc(tctx, ob.ncells * BATCH, sizeof(double));
@@ -246,6 +254,7 @@ int truce_ensemble_run(truce_ctx* ctx, const truce_scenario* sc,
   e->nout = truce_outcome_count();
   e->stride = 2 * e->ns + e->nbs * e->nb;
   if (!rc) rc = truce__summary_new(ctx, (size_t)e->days * e->stride, &e->sum);
+  if (!rc) keep_horizon(e, e->sum);
   if (!rc) {
     e->stale = truce__calloc(ctx, (size_t)e->days, sizeof(uint64_t));
     e->outcomes = truce__calloc(ctx, e->runs * 2 * e->nout, sizeof(double));
@@ -431,8 +440,11 @@ void truce_ensemble_estimate(const truce_scenario* sc,
    * the simulator's workspace, the output writer's copies): 20,000 runs
    * of the shipped scenario on 2 threads peaked at 277 MiB resident,
    * estimated 264 MiB */
-  est->memory_bytes = 1.25 * ((1 + threads) * cells * cell +
-                              threads * cells * BATCH * 8.0 + runs * per_run);
+  /* and the horizon's kept values, twice (the threads' and the merged) */
+  double kept = 2.0 * 8.0 * runs * cells / days;
+  est->memory_bytes =
+      1.25 * ((1 + threads) * cells * cell + threads * cells * BATCH * 8.0 +
+              runs * per_run + kept);
   /* the output set: rows of daily.csv and the daily table (~100 bytes a
    * band row, ~250 a state row for one run), runs.csv and the runs
    * tables (~20 bytes a value), each twice (CSV and SQLite) */

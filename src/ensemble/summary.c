@@ -44,12 +44,20 @@ int truce__summary_new(truce_ctx* ctx, size_t ncells, truce__summary** out) {
 void truce__summary_free(truce__summary* s) {
   if (!s) return;
   if (s->cells)
-    for (size_t i = 0; i < s->ncells; i++)
+    for (size_t i = 0; i < s->ncells; i++) {
       truce__free(s->ctx, s->cells[i].bins,
                   s->cells[i].cap * esz(&s->cells[i]));
+      truce__free(s->ctx, s->cells[i].all,
+                  s->cells[i].cap_all * sizeof(double));
+    }
   truce__free(s->ctx, s->cells, s->ncells * sizeof *s->cells);
   truce__free(s->ctx, s->exact, s->ncells * K * sizeof(double));
   truce__free(s->ctx, s, sizeof *s);
+}
+
+void truce__summary_keep(truce__summary* s, size_t first, size_t n) {
+  for (size_t i = first; i < first + n && i < s->ncells; i++)
+    s->cells[i].keep = true;
 }
 
 /* e*128 + j with v = m 2^e, m in [0.5, 1), j = floor((m - 0.5) 256):
@@ -171,10 +179,32 @@ static truce__i128 fixed(double v) {
   return (truce__i128)x;
 }
 
+/* Append v to a kept cell's values. */
+static int keep_add(truce__summary* s, truce__cell* c, double v) {
+  if (c->n == c->cap_all) {
+    uint64_t nc = c->cap_all ? 2 * c->cap_all : 64;
+    double* a = truce__realloc(s->ctx, c->all, c->cap_all * sizeof(double),
+                               nc * sizeof(double));
+    if (!a) return TRUCE_ENOMEM;
+    c->all = a;
+    c->cap_all = nc;
+  }
+  c->all[c->n] = v;
+  c->sorted = false;
+  return 0;
+}
+
 int truce__summary_add(truce__summary* s, size_t i, double v) {
   truce__cell* c = &s->cells[i];
+  if (c->keep) {
+    int rc = keep_add(s, c, v);
+    if (rc) return rc;
+  }
+  if (c->n == 0 || v < c->min) c->min = v;
+  if (c->n == 0 || v > c->max) c->max = v;
   c->sum += fixed(v);
   c->n++;
+  if (c->keep) return 0;
   if (!c->bins) {
     if (c->ne < K) {
       s->exact[i * K + c->ne++] = v;
@@ -215,12 +245,27 @@ int truce__summary_merge(truce__summary* dst, truce__summary* src) {
     truce__cell* d = &dst->cells[i];
     truce__cell* c = &src->cells[i];
     if (c->n == 0) continue;
-    if (d->n == 0 && !d->bins) { /* take the cell whole: no copy */
+    if (d->n == 0 && !d->bins && !d->all && d->keep == c->keep) {
+      /* take the cell whole: no copy */
       *d = *c;
       memcpy(dst->exact + i * K, src->exact + i * K, c->ne * sizeof(double));
       memset(c, 0, sizeof *c);
       continue;
     }
+    if (d->keep || c->keep) { /* every value, one by one */
+      if (c->bins)
+        return TRUCE_FAIL(dst->ctx, TRUCE_EINTERNAL,
+                          "a kept cell merged with a sketched one");
+      const double* v = c->keep ? c->all : src->exact + i * K;
+      uint64_t n = c->keep ? c->n : c->ne;
+      for (uint64_t k = 0; k < n; k++) {
+        int rc = truce__summary_add(dst, i, v[k]);
+        if (rc) return rc;
+      }
+      continue;
+    }
+    if (c->min < d->min) d->min = c->min;
+    if (c->max > d->max) d->max = c->max;
     d->sum += c->sum;
     d->n += c->n;
     if (!d->bins && !c->bins && d->ne + c->ne <= K) {
@@ -252,9 +297,16 @@ int truce__summary_merge(truce__summary* dst, truce__summary* src) {
  * values, or one pass over the histogram for all of them. */
 static void quantiles(const truce__summary* s, size_t i, const double* q,
                       int nq, double* out) {
-  const truce__cell* c = &s->cells[i];
-  if (c->n == 0) {
-    for (int j = 0; j < nq; j++) out[j] = (double)NAN;
+  truce__cell* c = &s->cells[i]; /* a kept cell sorts its values once */
+  if (c->n == 0 || c->min == c->max) {
+    for (int j = 0; j < nq; j++) out[j] = c->n ? c->min : (double)NAN;
+    return;
+  }
+  if (c->keep) {
+    if (!c->sorted) gsl_sort(c->all, 1, c->n);
+    c->sorted = true;
+    for (int j = 0; j < nq; j++)
+      out[j] = gsl_stats_quantile_from_sorted_data(c->all, 1, c->n, q[j]);
     return;
   }
   if (!c->bins) {
@@ -288,6 +340,12 @@ static void quantiles(const truce__summary* s, size_t i, const double* q,
       v[ord[m++]] = bin_mid(c->off + (int32_t)b);
   }
   while (m < nr) v[ord[m++]] = c->nb ? bin_mid(c->off + (int32_t)c->nb - 1) : 0;
+  /* the extreme order statistics are known exactly; nothing lies outside */
+  for (int k = 0; k < nr; k++) {
+    if (rk[k] == 0) v[k] = c->min;
+    if (rk[k] == c->n - 1) v[k] = c->max;
+    v[k] = v[k] < c->min ? c->min : v[k] > c->max ? c->max : v[k];
+  }
   for (int j = 0; j < nq; j++)
     out[j] = v[2 * j] + (r[j] - (double)rk[2 * j]) * (v[2 * j + 1] - v[2 * j]);
 }
@@ -304,6 +362,8 @@ void truce__summary_band(const truce__summary* s, size_t i, truce_band* out) {
   const truce__cell* c = &s->cells[i];
   out->n = c->n;
   out->mean = c->n ? (double)c->sum / 4294967296.0 / (double)c->n : (double)NAN;
+  if (c->n && !(out->mean >= c->min)) out->mean = c->min; /* fixed point */
+  if (c->n && !(out->mean <= c->max)) out->mean = c->max;
   quantiles(s, i, q, 5, v);
   out->p05 = v[0];
   out->p25 = v[1];
@@ -339,12 +399,16 @@ int truce__summary_pack(const truce__summary* s, unsigned char** buf,
   int rc = put(&w, &s->ncells, sizeof s->ncells);
   for (size_t i = 0; i < s->ncells && !rc; i++) {
     const truce__cell* c = &s->cells[i];
-    uint32_t sk = c->bins == NULL ? 0 : c->wide ? 2 : 1;
+    uint32_t sk = c->keep ? 3 : c->bins == NULL ? 0 : c->wide ? 2 : 1;
     rc = put(&w, &c->sum, sizeof c->sum);
     if (!rc) rc = put(&w, &c->n, sizeof c->n);
+    if (!rc) rc = put(&w, &c->min, sizeof c->min);
+    if (!rc) rc = put(&w, &c->max, sizeof c->max);
     if (!rc) rc = put(&w, &sk, sizeof sk);
     if (rc) break;
-    if (!sk) {
+    if (sk == 3) {
+      rc = put(&w, c->all, c->n * sizeof(double));
+    } else if (!sk) {
       rc = put(&w, &c->ne, sizeof c->ne);
       if (!rc) rc = put(&w, s->exact + i * K, c->ne * sizeof(double));
     } else {
@@ -398,8 +462,23 @@ int truce__summary_merge_packed(truce__summary* dst, const unsigned char* buf,
     uint32_t sk;
     GET(&c->sum, sizeof c->sum);
     GET(&c->n, sizeof c->n);
+    GET(&c->min, sizeof c->min);
+    GET(&c->max, sizeof c->max);
     GET(&sk, sizeof sk);
-    if (!sk) {
+    if (sk == 3) {
+      if (c->n > (len - pos) / sizeof(double)) {
+        rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "truncated summary message");
+        goto done;
+      }
+      c->keep = true;
+      c->all = truce__malloc(dst->ctx, (c->n ? c->n : 1) * sizeof(double));
+      if (!c->all) {
+        rc = TRUCE_ENOMEM;
+        goto done;
+      }
+      c->cap_all = c->n ? c->n : 1;
+      GET(c->all, c->n * sizeof(double));
+    } else if (!sk) {
       GET(&c->ne, sizeof c->ne);
       if (c->ne > K) {
         rc = TRUCE_FAIL(dst->ctx, TRUCE_EMPI, "corrupt summary message");

@@ -6,6 +6,7 @@
  * terminal and as a self-contained HTML page with charts.
  */
 #include <errno.h>
+#include <gsl/gsl_statistics_double.h>
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -57,6 +58,31 @@ static double one(sqlite3* db, const char* sql, const char* arg) {
   return v;
 }
 
+/* The median of a query's values (in ascending order, NULLs left out) by
+ * the one quantile rule (docs/outputs.md, "Quantiles"); NAN when none. */
+static double median_of(sqlite3* db, const char* sql, const char* arg) {
+  sqlite3_stmt* st;
+  double* v = NULL;
+  size_t n = 0, cap = 0;
+  double m = (double)NAN;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    return (double)NAN;
+  if (arg) sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_column_type(st, 0) == SQLITE_NULL) continue;
+    if (n == cap) {
+      double* nv = realloc(v, (cap = cap ? 2 * cap : 256) * sizeof *v);
+      if (!nv) break;
+      v = nv;
+    }
+    v[n++] = sqlite3_column_double(st, 0);
+  }
+  sqlite3_finalize(st);
+  if (n) m = gsl_stats_median_from_sorted_data(v, 1, n);
+  free(v);
+  return m;
+}
+
 static void add_shift(truce_comparison* c, const char* what, truce_unit u,
                       double a, double b) {
   if (c->n_shift >= sizeof c->shift / sizeof c->shift[0]) return;
@@ -105,12 +131,10 @@ void truce_outcome_format(truce_unit u, double v, int change,
 }
 
 static const char* const med_front =
-    "select front_end from runs where side = ?1 order by front_end limit 1 "
-    "offset (select (count(*) - 1) / 2 from runs where side = ?1)";
+    "select front_end from runs where side = ?1 order by front_end";
 static const char* const med_open =
     "select open_day from bargaining_runs where open_day is not null order "
-    "by open_day limit 1 offset (select (count(*) - 1) / 2 from "
-    "bargaining_runs where open_day is not null)";
+    "by open_day";
 
 int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
                   truce_comparison* c) {
@@ -208,8 +232,8 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
         }
       }
       snprintf(what, sizeof what, "%s: median front at the horizon", side);
-      add_shift(c, what, TRUCE_UNIT_COUNT, one(a, med_front, side),
-                one(b, med_front, side));
+      add_shift(c, what, TRUCE_UNIT_COUNT, median_of(a, med_front, side),
+                median_of(b, med_front, side));
       static const char* const terr =
           "select avg(territory_end) from runs where side = ?1";
       snprintf(what, sizeof what, "%s: mean territory share at the horizon",
@@ -230,11 +254,11 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
       }
       static const char* const exd =
           "select exhaustion_day from runs where side = ?1 and exhaustion_day "
-          "is not null order by exhaustion_day limit 1 offset (select "
-          "(count(exhaustion_day) - 1) / 2 from runs where side = ?1)";
+          "is not null order by exhaustion_day";
       snprintf(what, sizeof what, "%s: median exhaustion day (if exhausted)",
                side);
-      add_shift(c, what, TRUCE_UNIT_DAY, one(a, exd, side), one(b, exd, side));
+      add_shift(c, what, TRUCE_UNIT_DAY, median_of(a, exd, side),
+                median_of(b, exd, side));
       static const char* const cas =
           "select avg(casualties_total) from runs where side = ?1";
       snprintf(what, sizeof what, "%s: mean casualties", side);
@@ -265,15 +289,14 @@ int truce_compare(truce_ctx* ctx, const char* dir_a, const char* dir_b,
     double x = one(a, sql, NULL), y = one(b, sql, NULL);
     if (!isnan(x) || !isnan(y)) add_shift(c, what, TRUCE_UNIT_SHARE, x, y);
   }
-  double oa = one(a, med_open, NULL), ob = one(b, med_open, NULL);
+  double oa = median_of(a, med_open, NULL), ob = median_of(b, med_open, NULL);
   if (!isnan(oa) || !isnan(ob))
     add_shift(c, "median day the range opens", TRUCE_UNIT_DAY, oa, ob);
   static const char* const med_line =
       "select nash_territory from bargaining_runs where nash_territory is not "
-      "null order by nash_territory limit 1 offset (select "
-      "(count(nash_territory) - 1) / 2 from bargaining_runs)";
-  oa = one(a, med_line, NULL);
-  ob = one(b, med_line, NULL);
+      "null order by nash_territory";
+  oa = median_of(a, med_line, NULL);
+  ob = median_of(b, med_line, NULL);
   if (!isnan(oa) || !isnan(ob))
     add_shift(c, "median Nash line (side 0's share) at opening",
               TRUCE_UNIT_SHARE, oa, ob);

@@ -166,6 +166,70 @@ static void test_counts_past_16_bits(void** s) {
   truce__summary_free(w);
 }
 
+/* The quantile rule (docs/outputs.md, "Quantiles") on a sketched cell:
+ * a constant cell gives its value for every quantile and the mean (the
+ * midpoint of 2,000,000's bin is 2,002,944), and no quantile lies
+ * outside the observed minimum and maximum (a share whose top tenth is
+ * exactly 1 gave p95 = 1.0039, the midpoint of 1's bin). */
+static void test_sketch_constant_and_bounds(void** s) {
+  (void)s;
+  truce__summary* sum;
+  assert_int_equal(truce__summary_new(ctx, 2, &sum), 0);
+  for (int i = 0; i < 1000; i++) {
+    truce__summary_add(sum, 0, 2e6);
+    truce__summary_add(sum, 1, i % 10 == 0 ? 1.0 : 0.9 + 0.0001 * (i % 997));
+  }
+  truce_band b;
+  truce__summary_band(sum, 0, &b);
+  assert_true(b.mean == 2e6 && b.p05 == 2e6 && b.p50 == 2e6 && b.p95 == 2e6);
+  for (double q = 0; q <= 1.0; q += 0.01) {
+    double v = truce__summary_quantile(sum, 1, q);
+    assert_true(v >= 0.9 && v <= 1.0);
+  }
+  assert_true(truce__summary_quantile(sum, 1, 1.0) == 1.0);
+  assert_true(truce__summary_quantile(sum, 1, 0.0) == 0.9);
+  truce__summary_free(sum);
+}
+
+/* A kept cell (the horizon's) gives GSL's type-7 quantiles of all its
+ * values, to the bit, after merging in any order and packing. */
+static void test_kept_cell_exact(void** s) {
+  (void)s;
+  enum { N = 3000 };
+  static double x[N];
+  truce__summary *one, *a, *b, *m, *p;
+  truce__summary* all[3];
+  truce__summary_new(ctx, 1, &one);
+  truce__summary_new(ctx, 1, &a);
+  truce__summary_new(ctx, 1, &b);
+  truce__summary_new(ctx, 1, &m);
+  truce__summary_new(ctx, 1, &p);
+  truce__summary* each[] = {one, a, b, m, p};
+  for (int k = 0; k < 5; k++) truce__summary_keep(each[k], 0, 1);
+  for (int i = 0; i < N; i++) {
+    x[i] = 1e5 + 37.0 * ((i * 7919) % N) + 0.25;
+    truce__summary_add(one, 0, x[i]);
+    truce__summary_add(i % 3 ? a : b, 0, x[i]);
+  }
+  unsigned char* buf;
+  size_t len;
+  assert_int_equal(truce__summary_pack(b, &buf, &len), 0);
+  assert_int_equal(truce__summary_merge_packed(p, buf, len), 0);
+  truce__free(ctx, buf, len);
+  assert_int_equal(truce__summary_merge(m, b), 0); /* moved whole */
+  assert_int_equal(truce__summary_merge(m, a), 0); /* appended */
+  assert_int_equal(truce__summary_merge(p, a), 0); /* unpacked + a */
+  gsl_sort(x, 1, N);
+  all[0] = one;
+  all[1] = m;
+  all[2] = p;
+  for (int k = 0; k < 3; k++)
+    for (double q = 0; q <= 1.0; q += 0.05)
+      assert_true(truce__summary_quantile(all[k], 0, q) ==
+                  gsl_stats_quantile_from_sorted_data(x, 1, N, q));
+  for (int k = 0; k < 5; k++) truce__summary_free(each[k]);
+}
+
 static const char* yaml =
     "truce: 1\nhorizon_days: 60\nseed: 5\n"
     "sides:\n"
@@ -259,12 +323,45 @@ static void test_stalemate_and_bands(void** s) {
   truce_scenario_free(sc);
 }
 
+/* One number in every output: the horizon's band of a series that is
+ * also a per-run outcome (front, casualties, territory) is the type-7
+ * quantile of that outcome over the runs, to the bit (150 runs: the
+ * other days are sketched). */
+static void test_horizon_band_is_outcome_quantile(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_ensemble* e;
+  truce_ensemble_opts o = {150, 2, 0, 0, NULL, NULL, NULL};
+  assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
+  static const char* const pairs[][2] = {{"front", "front_end"},
+                                         {"casualties", "casualties_total"},
+                                         {"territory", "territory_end"}};
+  double v[150];
+  for (size_t i = 0; i < 2; i++)
+    for (size_t k = 0; k < 3; k++) {
+      int oc = truce_outcome_index(pairs[k][1]);
+      for (uint64_t r = 0; r < 150; r++)
+        v[r] = truce_ensemble_outcome_value(e, r, i, (size_t)oc);
+      gsl_sort(v, 1, 150);
+      truce_band b;
+      truce_ensemble_band(e, 60, i, truce_series_index(pairs[k][0]), &b);
+      assert_true(b.p05 == gsl_stats_quantile_from_sorted_data(v, 1, 150, .05));
+      assert_true(b.p50 == gsl_stats_quantile_from_sorted_data(v, 1, 150, .5));
+      assert_true(b.p95 == gsl_stats_quantile_from_sorted_data(v, 1, 150, .95));
+    }
+  truce_ensemble_free(e);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sketch_bound),
       cmocka_unit_test(test_exact_when_few),
       cmocka_unit_test(test_merge_is_exact),
       cmocka_unit_test(test_counts_past_16_bits),
+      cmocka_unit_test(test_sketch_constant_and_bounds),
+      cmocka_unit_test(test_kept_cell_exact),
+      cmocka_unit_test(test_horizon_band_is_outcome_quantile),
       cmocka_unit_test(test_threads_do_not_matter),
       cmocka_unit_test(test_stalemate_and_bands),
   };

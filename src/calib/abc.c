@@ -254,7 +254,7 @@ static void tally(abc_run* rs, const truce_abc_opts* o, truce_abc_result* out) {
   out->runs = o->runs;
   out->accepted = k;
   out->threshold = rs[k - 1].s.dist;
-  for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) out->best[l] = INFINITY;
+  for (int l = 0; l < TRUCE_BATTLE_LAWS; l++) out->best[l] = (double)INFINITY;
   for (size_t i = 0; i < o->runs; i++)
     if (rs[i].s.dist < out->best[rs[i].law])
       out->best[rs[i].law] = rs[i].s.dist;

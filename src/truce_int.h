@@ -37,6 +37,15 @@
 #define TRUCE_STREAM_TALKS (TRUCE_STREAM_BELIEF | 1ULL << 56) /* and talks */
 #define TRUCE_STREAM_BATTLES 0xABC0ULL  /* battle-outcome ABC (calib) */
 #define TRUCE_STREAM_PARAM (1ULL << 63) /* OR-ed into a path's hash */
+/* An uncertain event's draws (src/sim/events.c): the hash of its id (and
+ * of a number's path in it) in the low 61 bits, with bit 61 set and bits
+ * 62-63 clear, so it meets none of the streams above. */
+#define TRUCE_STREAM_EVENT(h) \
+  (((uint64_t)(h) & ((1ULL << 61) - 1)) | (1ULL << 61))
+
+/* FNV-1a, 64 bits: hash s onto h (start from TRUCE_FNV_BASIS). */
+#define TRUCE_FNV_BASIS 0xcbf29ce484222325ULL
+uint64_t truce__fnv1a(uint64_t h, const char* s);
 
 struct truce_ctx {
   truce_alloc_fn alloc;

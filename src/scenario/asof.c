@@ -5,8 +5,9 @@
  * the loader has read a file, every number whose provenance date is
  * surely after as_of (its earliest day: YYYY-01-01 for a year, YYYY-MM-01
  * for a month) is refused, and so is every event that happens after it,
- * unless the event is a known-outcome event (`known_outcome: true`), the
- * recorded past that only an overlay for a conditional hindcast may carry
+ * unless it is a forecast (it has a probability or branches, whose
+ * numbers are dated as any) or a known-outcome event (`known_outcome: true`),
+ * the recorded past that only an overlay for a conditional hindcast may carry
  * (truce_scenario_overlay, read here too). A known-outcome event in a
  * scenario file is an error whether or not it declares as_of; an
  * overlay's numbers are the record and are not checked.
@@ -29,18 +30,20 @@ int truce__load_as_of(truce__loader* L, struct fy_node* v, mark km) {
   return 0;
 }
 
-/* The earliest day (days since 1970) a provenance date can mean: YYYY,
- * YYYY-MM or YYYY-MM-DD; -1 when it is none of these. */
-static long earliest_day(const char* s) {
+/* The earliest day (days since 1970, negative before) a provenance date
+ * can mean: YYYY, YYYY-MM or YYYY-MM-DD; false when it is none of these. */
+static bool earliest_day(const char* s, long* day) {
   char buf[16];
   size_t n = strlen(s);
   if (n == 4 || n == 7) {
     snprintf(buf, sizeof buf, "%s%s", s, n == 4 ? "-01-01" : "-01");
     s = buf;
   } else if (n != 10) {
-    return -1;
+    return false;
   }
-  return truce__date_valid(s) ? truce__date_to_days(s) : -1;
+  if (!truce__date_valid(s)) return false;
+  *day = truce__date_to_days(s);
+  return true;
 }
 
 /* Event i's `known_outcome` (false when absent); -1 after an error. */
@@ -98,15 +101,25 @@ static int check_events(truce__loader* L, struct fy_node* root, bool overlay,
                                "overlay to hold only the recorded past",
                                label);
     if (asof < 0 || k) continue;
+    /* a forecast of an event: a probability, or branches with theirs,
+     * whose numbers are dated like any (the loop over numbers below) */
+    mark um = im;
+    if (truce__yaml_lookup(item, "probability", &um) ||
+        truce__yaml_lookup(item, "branches", &um))
+      continue;
+    /* its date, or its day number, or its window's first one */
     struct fy_node* dv = truce__yaml_lookup(item, "date", &dm);
-    long when;
+    if (!dv) dv = truce__yaml_lookup(item, "day", &dm);
+    if (!dv) {
+      struct fy_node* w = truce__yaml_lookup(item, "between", &dm);
+      if (w && fy_node_is_sequence(w)) dv = fy_node_sequence_get_by_index(w, 0);
+    }
     char ds[32] = "";
-    if (dv) {
-      truce__yaml_text(dv, ds, sizeof ds);
+    if (!dv || !truce__yaml_text(dv, ds, sizeof ds)) continue;
+    long when;
+    if (strchr(ds, '-')) {
       when = truce__date_to_days(ds);
     } else {
-      dv = truce__yaml_lookup(item, "day", &dm);
-      truce__yaml_text(dv, ds, sizeof ds);
       if (!sc->start[0]) continue; /* a day number with no calendar */
       when = truce__date_to_days(sc->start) + atol(ds);
       truce__date_from_days(when, ds);
@@ -114,8 +127,10 @@ static int check_events(truce__loader* L, struct fy_node* root, bool overlay,
     if (when > asof)
       return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(dv, dm),
                                "%s happens on %s, after as_of %s; expected "
-                               "only events known by then (a conditional "
-                               "hindcast adds the record with --overlay)",
+                               "only events known by then, or a forecast of "
+                               "it (a probability or branches, "
+                               "docs/scenario.md); a conditional hindcast "
+                               "adds the record with --overlay",
                                label, ds, sc->as_of);
   }
   return 0;
@@ -129,8 +144,8 @@ int truce__asof_check(truce__loader* L, struct fy_node* root, bool overlay) {
     const truce__prov* r = &sc->prov[p];
     if (!r->date || !r->line) continue;
     mark m = {r->line, r->column};
-    long d = earliest_day(r->date);
-    if (d < 0)
+    long d = 0;
+    if (!earliest_day(r->date, &d))
       rc = truce__load_error(L, TRUCE_EINVAL, m,
                              "bad date '%s' for '%s'; "
                              "expected YYYY, YYYY-MM or YYYY-MM-DD (as_of "

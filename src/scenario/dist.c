@@ -288,8 +288,7 @@ void truce__dist_free(truce_ctx* ctx, truce__dist* d) {
   d->path = NULL;
 }
 
-static uint64_t fnv1a(const char* s) {
-  uint64_t h = 0xcbf29ce484222325ULL;
+uint64_t truce__fnv1a(uint64_t h, const char* s) {
   for (; *s; s++) {
     h ^= (unsigned char)*s;
     h *= 0x100000001b3ULL;
@@ -314,7 +313,7 @@ int truce__scenario_add_uncertain(truce_ctx* ctx, truce_scenario* sc,
   }
   d->path = p;
   /* Parameter streams have the top bit set; process streams do not. */
-  d->stream = fnv1a(path) | TRUCE_STREAM_PARAM;
+  d->stream = truce__fnv1a(TRUCE_FNV_BASIS, path) | TRUCE_STREAM_PARAM;
   sc->unc[sc->n_unc++] = *d;
   return 0;
 }

@@ -333,13 +333,17 @@ int truce__load_number(truce__loader* L, struct fy_node* n, mark km,
   return rc;
 }
 
-/* A number for field f at offset `off` of truce__model that may be
- * uncertain: a dist: record or a low/high range registers a distribution
- * (docs/scenario.md, "Uncertain numbers"); its point value is stored. */
-int truce__load_uncertain(truce__loader* L, struct fy_node* n, mark km,
-                          const char* path, const truce__field* f, size_t off,
-                          double* out) {
+/* A number for field f that may be uncertain: a dist: record or a
+ * low/high range (docs/scenario.md, "Uncertain numbers") fills d (bound to
+ * f's range, its point value set; the caller owns d's arrays) and sets
+ * *uncertain; when `allowed` is false a range is documentation only and a
+ * dist: record an error. *out gets the point value; the provenance entry
+ * shows the distribution. */
+static int read_dist(truce__loader* L, struct fy_node* n, mark km,
+                     const char* path, const truce__field* f, bool allowed,
+                     truce__dist* d, bool* uncertain, double* out) {
   numspec ns;
+  *uncertain = false;
   int rc = read_number(L, n, km, path, f, &ns);
   if (rc) {
     numspec_free(L, &ns);
@@ -348,38 +352,31 @@ int truce__load_uncertain(truce__loader* L, struct fy_node* n, mark km,
   bool range = !ns.is_dist && ns.has_value && !isnan(ns.low) &&
                !isnan(ns.high) && ns.low < ns.high &&
                L->sc->ranges != TRUCE_RANGES_FIXED;
-  if (!ns.is_dist && !range) {
-    *out = ns.value;
+  if ((!ns.is_dist && !range) || (range && !allowed)) {
+    *out = ns.value; /* a range on a field that cannot vary documents it */
     numspec_free(L, &ns);
     return 0;
   }
-  size_t lo = offsetof(truce__model, params);
-  if (f->kind == TRUCE_FK_ENUM || off < lo ||
-      off >= lo + sizeof(truce__params)) {
+  if (!allowed) {
     numspec_free(L, &ns);
-    if (range) { /* a range on such a field is documentation only */
-      *out = ns.value;
-      return 0;
-    }
     return truce__load_error(L, TRUCE_EINVAL, ns.dm,
                              "'%s' cannot be uncertain; expected a number",
                              path);
   }
-  truce__dist d;
-  memset(&d, 0, sizeof d);
+  memset(d, 0, sizeof *d);
+  char why[300];
   if (range) {
     static const int kind[] = {TRUCE_DIST_PERT, TRUCE_DIST_UNIFORM,
                                TRUCE_DIST_TRIANGULAR};
-    d.kind = kind[L->sc->ranges];
-    d.a = ns.low;
-    d.b = ns.value;
-    d.c = ns.high;
-    d.lo = ns.low;
-    d.hi = ns.high;
+    d->kind = kind[L->sc->ranges];
+    d->a = ns.low;
+    d->b = ns.value;
+    d->c = ns.high;
+    d->lo = ns.low;
+    d->hi = ns.high;
   } else {
-    d.kind = ns.dist;
-    char why[300];
-    if (truce__dist_from_params(&d, ns.p, ns.has, ns.values, ns.n_values,
+    d->kind = ns.dist;
+    if (truce__dist_from_params(d, ns.p, ns.has, ns.values, ns.n_values,
                                 ns.weights, ns.n_weights, why, sizeof why)) {
       numspec_free(L, &ns);
       return truce__load_error(L, TRUCE_EINVAL, ns.dm,
@@ -387,31 +384,50 @@ int truce__load_uncertain(truce__loader* L, struct fy_node* n, mark km,
     }
   }
   ns.values = ns.weights = NULL; /* owned by d now */
-  char why[300];
-  rc = truce__dist_bind(&d, f, why, sizeof why);
-  if (rc) {
-    truce__dist_free(L->ctx, &d);
+  if (truce__dist_bind(d, f, why, sizeof why)) {
+    truce__dist_free(L->ctx, d);
     return truce__load_error(L, TRUCE_EINVAL, ns.dm,
                              "bad distribution for '%s': %s", path, why);
   }
-  d.point = ns.has_value ? ns.value : truce__dist_median(&d);
-  d.off = off - lo;
+  d->point = ns.has_value ? ns.value : truce__dist_median(d);
   /* The provenance entry read_number just added shows the distribution. */
   truce__prov* pv = &L->sc->prov[L->sc->n_prov - 1];
-  pv->value = d.point;
+  pv->value = d->point;
   char desc[160];
-  truce__dist_describe(&d, desc, sizeof desc);
+  truce__dist_describe(d, desc, sizeof desc);
   if (!(pv->dist = truce__strdup(L->ctx, desc))) {
-    truce__dist_free(L->ctx, &d);
+    truce__dist_free(L->ctx, d);
     return TRUCE_ENOMEM;
   }
-  rc = truce__scenario_add_uncertain(L->ctx, L->sc, path, &d);
-  if (rc) {
-    truce__dist_free(L->ctx, &d);
-    return rc;
-  }
-  *out = d.point;
+  *uncertain = true;
+  *out = d->point;
   return 0;
+}
+
+/* A number for field f at offset `off` of truce__model that may be
+ * uncertain: a dist: record or a low/high range registers a distribution
+ * (docs/scenario.md, "Uncertain numbers"); its point value is stored. */
+int truce__load_uncertain(truce__loader* L, struct fy_node* n, mark km,
+                          const char* path, const truce__field* f, size_t off,
+                          double* out) {
+  size_t lo = offsetof(truce__model, params);
+  bool allowed =
+      f->kind != TRUCE_FK_ENUM && off >= lo && off < lo + sizeof(truce__params);
+  truce__dist d;
+  bool unc;
+  int rc = read_dist(L, n, km, path, f, allowed, &d, &unc, out);
+  if (rc || !unc) return rc;
+  d.off = off - lo;
+  rc = truce__scenario_add_uncertain(L->ctx, L->sc, path, &d);
+  if (rc) truce__dist_free(L->ctx, &d);
+  return rc;
+}
+
+int truce__load_dist(truce__loader* L, struct fy_node* n, mark km,
+                     const char* path, const truce__field* f, truce__dist* d,
+                     bool* uncertain, double* out) {
+  return read_dist(L, n, km, path, f, f->kind != TRUCE_FK_ENUM, d, uncertain,
+                   out);
 }
 
 /* ------------------------------------------------------------ Walking */

@@ -26,6 +26,7 @@ typedef struct {
   mark share_mark[2], terr_mark, step_mark; /* for truce__model_check */
   bool coef_seen[2], terr_seen[2];          /* per-side maps seen */
   const char* ev_prefix; /* NULL, or "overlay." for an overlay's events */
+  const char* ev_key;    /* the id of the event being read (events.c) */
 } truce__loader;
 
 /* A section parser: the value `v` of top-level key at `km`. */
@@ -55,6 +56,13 @@ int truce__load_number(truce__loader* L, struct fy_node* n, mark km,
 int truce__load_uncertain(truce__loader* L, struct fy_node* n, mark km,
                           const char* path, const truce__field* f, size_t off,
                           double* out);
+/* A number for field f that may be uncertain, not registered anywhere:
+ * when it is (a dist: record or a low/high range), *uncertain is set and
+ * d filled (bound to f's range, point value set; the caller owns it and
+ * frees it with truce__dist_free). *out gets the point value. */
+int truce__load_dist(truce__loader* L, struct fy_node* n, mark km,
+                     const char* path, const truce__field* f, truce__dist* d,
+                     bool* uncertain, double* out);
 /* A number in [lo, hi] (plain or with provenance) at `path`. */
 int truce__load_in_range(truce__loader* L, struct fy_node* v, mark km,
                          const char* path, double lo, double hi, bool integer,
@@ -131,6 +139,18 @@ typedef int (*truce__event_parse_fn)(truce__loader* L, struct fy_node* action,
 int truce__load_event_slot(truce__loader* L, truce__event_buf* out, mark m,
                            int day, const truce__event_type* type,
                            truce__event** e);
+
+/* A number inside event e, stored at slot (a double field of *e): plain,
+ * or uncertain (a dist: record or a low/high range), then drawn per run
+ * on a stream keyed by the event's id and the number's path
+ * (docs/model.md s8c). A field of [lo, hi] (integer: whole numbers). */
+int truce__load_event_number(truce__loader* L, struct fy_node* n, mark km,
+                             const char* path, double lo, double hi,
+                             bool integer, truce__event* e, double* slot);
+/* The same for a number of field f (its range, enum names and flags). */
+int truce__load_event_field(truce__loader* L, struct fy_node* n, mark km,
+                            const char* path, const truce__field* f,
+                            truce__event* e, double* slot);
 
 /* Parsers of the backers' events (aid_load.c). */
 int truce__load_crisis(truce__loader* L, struct fy_node* a, mark am,

@@ -99,9 +99,25 @@ typedef struct {
 /* What kind of event (the table of src/sim/events.h). */
 typedef struct truce__event_type truce__event_type;
 
+/* An event of the file (src/sim/events.c): one action on a day. An
+ * uncertain event (docs/model.md s8c) happens with `probability`, on `day`
+ * plus a drawn delay, and as one branch of its item when the item has
+ * branches; its uncertain numbers are the scenario's ev_unc entries
+ * [unc0, unc0 + n_unc) (and delay_unc), each drawn per run on a stream
+ * keyed by the event's id, so that no other event moves its draws. */
 typedef struct {
   int day;
   const truce__event_type* type;
+  uint64_t key;         /* stream of the occurrence and branch draws */
+  double probability;   /* chance the event happens in a run (1: always) */
+  double branch_lo;     /* a branch: happens when the branch draw falls */
+  double branch_hi;     /* in [branch_lo, branch_hi) (0, 1: no branches) */
+  bool modal;           /* its item's likeliest branch (deterministic mode) */
+  bool uncertain;       /* any of the above or an uncertain number */
+  bool known;           /* a known outcome (an overlay's record) */
+  double delay_days;    /* the day is day + floor(delay_days) */
+  int delay_unc;        /* ev_unc entry of the delay, -1 if fixed */
+  unsigned unc0, n_unc; /* its uncertain numbers in ev_unc */
   int side;
   size_t off;                          /* set: offset into truce__params */
   double value;                        /* set: new value */
@@ -111,6 +127,8 @@ typedef struct {
   int until_day;                   /* block: packages blocked until this day */
   double taken[TRUCE_MAX_BACKERS]; /* crisis: attention share taken */
   double months;                   /* package: months of budget */
+  double eur;                      /* package: money, EUR (months: 0) */
+  double recruits_factor;          /* mobilisation: recruitment x this */
 } truce__event;
 
 /* The parts of a scenario the engine needs (scenario.c owns the rest). */

@@ -118,6 +118,9 @@ void truce_scenario_free(truce_scenario* sc) {
   truce__free(ctx, sc->links, sc->n_links * sizeof *sc->links);
   for (size_t i = 0; i < sc->n_unc; i++) truce__dist_free(ctx, &sc->unc[i]);
   truce__free(ctx, sc->unc, sc->cap_unc * sizeof *sc->unc);
+  for (size_t i = 0; i < sc->n_ev_unc; i++)
+    truce__dist_free(ctx, &sc->ev_unc[i]);
+  truce__free(ctx, sc->ev_unc, sc->cap_ev_unc * sizeof *sc->ev_unc);
   truce__strfree(ctx, sc->file);
   truce__strfree(ctx, sc->name);
   truce__free(ctx, sc, sizeof *sc);

@@ -128,6 +128,9 @@ struct truce_scenario {
   size_t cap_overrides;    /* room in overrides */
   truce_stake_link* links; /* strings owned here */
   size_t n_links;
+  truce__dist* ev_unc; /* uncertain numbers of events (src/sim/events.c):
+                          off is into truce__event, path relative to it */
+  size_t n_ev_unc, cap_ev_unc;
   truce__dist* unc; /* uncertain parameters, in file order */
   size_t n_unc;
   size_t cap_unc; /* room in unc (an override removes entries) */

@@ -183,18 +183,30 @@ void truce__aid_crisis(truce_sim* sim, const truce__event* e) {
   }
 }
 
-/* A vote blocks new packages until a day. */
+/* A vote blocks new packages until a day, or for a number of days from
+ * the day the block falls on (which may be drawn, s8c). */
 void truce__aid_block(truce_sim* sim, const truce__event* e) {
-  sim->b[e->backer].blocked_until = e->until_day;
+  sim->b[e->backer].blocked_until =
+      e->duration_days > 0 ? e->day + (int)e->duration_days : e->until_day;
 }
 
-/* An appropriation: no will or vote needed. */
+/* Approvals resume. */
+void truce__aid_unblock(truce_sim* sim, const truce__event* e) {
+  sim->b[e->backer].blocked_until = e->day;
+}
+
+/* An appropriation: no will or vote needed. Sized in months of budget or
+ * in EUR (then worth eur / budget months, for recruitment money). */
 void truce__aid_package(truce_sim* sim, const truce__event* e) {
   const truce__backer* bp = &sim->p.backer[e->backer];
-  if (bp->active > 0.5)
-    truce__aid_commit(sim, (size_t)e->backer,
-                      bp->budget_per_month * bp->budget_scale * e->months,
-                      e->months, true);
+  double budget = bp->budget_per_month * bp->budget_scale;
+  if (!(bp->active > 0.5)) return;
+  if (e->eur > 0)
+    truce__aid_commit(sim, (size_t)e->backer, e->eur,
+                      budget > 0 ? e->eur / budget : bp->package_months, true);
+  else
+    truce__aid_commit(sim, (size_t)e->backer, budget * e->months, e->months,
+                      true);
 }
 
 void truce__aid_enter(truce_sim* sim, const truce__event* e) {

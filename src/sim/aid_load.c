@@ -56,8 +56,8 @@ int truce__load_crisis(truce__loader* L, struct fy_node* a, mark am,
   if (!d)
     return truce__load_error(L, TRUCE_EINVAL, am, "'%s' needs duration_days",
                              full);
-  if ((rc = truce__load_in_range(L, d, m, sub, 1, 100000, true,
-                                 &e->duration_days)))
+  if ((rc = truce__load_event_number(L, d, m, sub, 1, 100000, true, e,
+                                     &e->duration_days)))
     return rc;
   m = am;
   struct fy_node* at = truce__yaml_lookup(a, "attention", &m);
@@ -75,20 +75,35 @@ int truce__load_crisis(truce__loader* L, struct fy_node* a, mark am,
     if ((rc = backer_ref(L, fy_node_pair_key(pr), bm, sub, &b))) return rc;
     char v[300];
     snprintf(v, sizeof v, "%s.attention.%s", full, L->sc->backer_id[b]);
-    if ((rc = truce__load_in_range(L, fy_node_pair_value(pr), bm, v, 0, 1,
-                                   false, &e->taken[b])))
+    if ((rc = truce__load_event_number(L, fy_node_pair_value(pr), bm, v, 0, 1,
+                                       false, e, &e->taken[b])))
       return rc;
   }
   return 0;
 }
 
-/* block: the day packages are blocked until (until_day or a date). */
+/* block: the day packages are blocked until (until_day or a date), or
+ * for how long (duration_days, which may be uncertain). */
 static int block_until(truce__loader* L, struct fy_node* a, mark am,
                        const char* full, truce__event* e) {
   char sub[300];
   int rc;
   mark um = am;
-  struct fy_node* u = truce__yaml_lookup(a, "until_day", &um);
+  struct fy_node* u = truce__yaml_lookup(a, "duration_days", &um);
+  int given = !!u + !!truce__yaml_lookup(a, "until_day", &um) +
+              !!truce__yaml_lookup(a, "until", &um);
+  if (given > 1)
+    return truce__load_error(L, TRUCE_EINVAL, am,
+                             "'%s' has more than one of until, until_day and "
+                             "duration_days; expected one",
+                             full);
+  um = am;
+  if ((u = truce__yaml_lookup(a, "duration_days", &um))) {
+    snprintf(sub, sizeof sub, "%s.duration_days", full);
+    return truce__load_event_number(L, u, um, sub, 1, 100000, true, e,
+                                    &e->duration_days);
+  }
+  u = truce__yaml_lookup(a, "until_day", &um);
   if (u) {
     double d;
     snprintf(sub, sizeof sub, "%s.until_day", full);
@@ -108,7 +123,9 @@ static int block_until(truce__loader* L, struct fy_node* a, mark am,
         (int)(truce__date_to_days(ds) - truce__date_to_days(L->sc->start));
   } else {
     return truce__load_error(L, TRUCE_EINVAL, am,
-                             "'%s' needs until (a date) or until_day", full);
+                             "'%s' needs until (a date), until_day or "
+                             "duration_days",
+                             full);
   }
   if (e->until_day <= e->day)
     return truce__load_error(L, TRUCE_EINVAL, am, "'%s' ends before it starts",
@@ -116,21 +133,24 @@ static int block_until(truce__loader* L, struct fy_node* a, mark am,
   return 0;
 }
 
-/* block {backer, until_day | until}, package {backer, months}, enter
- * {backer}, exit {backer}. */
+/* block {backer, until_day | until | duration_days}, unblock {backer},
+ * package {backer, months | eur}, enter {backer}, exit {backer}. */
 int truce__load_backer_event(truce__loader* L, struct fy_node* a, mark am,
                              const char* path, const truce__event_type* type,
                              int day, truce__event_buf* out) {
-  static const char* const bk[] = {"backer", "until_day", "until", "note"};
-  static const char* const pk[] = {"backer", "months", "note"};
+  static const char* const bk[] = {"backer", "until_day", "until",
+                                   "duration_days", "note"};
+  static const char* const pk[] = {"backer", "months", "eur", "note"};
+  static const char* const ok[] = {"backer", "note"};
   bool pkg = !strcmp(type->key, "package"), block = !strcmp(type->key, "block");
   truce__event* e = NULL;
   char full[256], sub[300];
   snprintf(full, sizeof full, "%s.%s", path, type->key);
   int rc = truce__load_event_slot(L, out, am, day, type, &e);
   if (!rc)
-    rc = pkg ? truce__load_keys(L, a, am, full, pk, 3)
-             : truce__load_keys(L, a, am, full, bk, 4);
+    rc = pkg     ? truce__load_keys(L, a, am, full, pk, 4)
+         : block ? truce__load_keys(L, a, am, full, bk, 5)
+                 : truce__load_keys(L, a, am, full, ok, 2);
   if (rc) return rc;
   mark m = am;
   struct fy_node* b = truce__yaml_lookup(a, "backer", &m);
@@ -140,15 +160,23 @@ int truce__load_backer_event(truce__loader* L, struct fy_node* a, mark am,
   if ((rc = backer_ref(L, b, m, sub, &e->backer))) return rc;
   if (block) return block_until(L, a, am, full, e);
   if (!pkg) return 0;
-  mark mm = am;
+  mark mm = am, em = am;
   struct fy_node* mo = truce__yaml_lookup(a, "months", &mm);
-  snprintf(sub, sizeof sub, "%s.months", full);
-  if (!mo)
+  struct fy_node* eu = truce__yaml_lookup(a, "eur", &em);
+  if (mo && eu)
+    return truce__load_error(L, TRUCE_EINVAL, am,
+                             "'%s' has both months and eur; expected one",
+                             full);
+  if (!mo && !eu)
     return truce__load_error(L, TRUCE_EINVAL, am,
                              "'%s' needs months (of the backer's budget the "
-                             "package is worth)",
+                             "package is worth) or eur (its value)",
                              full);
-  return truce__load_in_range(L, mo, mm, sub, 0, 1200, false, &e->months);
+  snprintf(sub, sizeof sub, "%s.%s", full, mo ? "months" : "eur");
+  return mo ? truce__load_event_number(L, mo, mm, sub, 0, 1200, false, e,
+                                       &e->months)
+            : truce__load_event_number(L, eu, em, sub, 0, 1e13, false, e,
+                                       &e->eur);
 }
 
 typedef struct {

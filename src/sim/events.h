@@ -30,9 +30,17 @@ struct truce__event_type {
 extern const truce__event_type truce__event_types[];
 extern const size_t truce__n_event_types;
 
+/* Run `run`'s events into sim->ev (docs/model.md s8c): each uncertain
+ * event happens or not, as one of its branches or none, on its drawn day
+ * with its drawn numbers, every draw from a stream keyed by the event's
+ * id; deterministic mode takes each event's likeliest outcome and point
+ * values. Sorted by day, file order kept within a day; 0 or ENOMEM. */
+int truce__events_draw(truce_sim* sim, uint64_t run);
+
 /* The backers' events (aid.c; docs/model.md s8b). */
 void truce__aid_crisis(truce_sim* sim, const truce__event* e);
 void truce__aid_block(truce_sim* sim, const truce__event* e);
+void truce__aid_unblock(truce_sim* sim, const truce__event* e);
 void truce__aid_package(truce_sim* sim, const truce__event* e);
 void truce__aid_enter(truce_sim* sim, const truce__event* e);
 void truce__aid_exit(truce_sim* sim, const truce__event* e);

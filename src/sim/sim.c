@@ -38,8 +38,8 @@ static int day_step(truce_sim* sim, int day, int steps, size_t* ev) {
   sim->day = day;
   truce__personnel_due(sim);  /* s3: graduates and wounded due today */
   truce__offensives_end(sim); /* s7 */
-  while (*ev < m->n_events && m->events[*ev].day == day) { /* s8 */
-    const truce__event* e = &m->events[(*ev)++];
+  while (*ev < sim->n_ev && sim->ev[*ev].day == day) { /* s8 */
+    const truce__event* e = &sim->ev[(*ev)++];
     e->type->apply(sim, e);
   }
   for (size_t b = 0; b < m->n_backers; b++) truce__aid_day(sim, b); /* s8b */
@@ -139,7 +139,7 @@ static void reset_side(truce_sim* sim, int i, uint64_t run) {
     truce_rng_reset(sim->rng[i][st], m->seed, run, TRUCE_STREAM_SIDE(i, st));
 }
 
-static void reset(truce_sim* sim, uint64_t run) {
+static int reset(truce_sim* sim, uint64_t run) {
   const truce__model* m = sim->m;
   sim->p = m->params;
   if (sim->stochastic)
@@ -161,6 +161,7 @@ static void reset(truce_sim* sim, uint64_t run) {
   sim->n_crises = 0;
   for (size_t b = 0; b < m->n_backers; b++) truce__aid_reset(sim, b, run);
   for (int i = 0; i < 2; i++) reset_side(sim, i, run);
+  return truce__events_draw(sim, run); /* s8c */
 }
 
 /* ---------------------------------------------------------- Public API */
@@ -177,7 +178,8 @@ int truce_sim_new(truce_ctx* ctx, const truce_scenario* sc, truce_sim** out) {
   sim->n_values = truce_scenario_uncertain_count(sc);
   sim->queues = truce__calloc(ctx, 6 * (size_t)RING, sizeof(double));
   sim->values = truce__calloc(ctx, sim->n_values + 1, sizeof(double));
-  int rc = sim->queues && sim->values ? 0 : TRUCE_ENOMEM;
+  sim->ev = truce__calloc(ctx, sim->m->n_events + 1, sizeof *sim->ev);
+  int rc = sim->queues && sim->values && sim->ev ? 0 : TRUCE_ENOMEM;
   if (!rc) rc = truce_rng_new(ctx, 0, 0, 0, &sim->prng);
   size_t nb = sim->m->n_backers;
   if (!rc && nb) {
@@ -218,6 +220,7 @@ void truce_sim_free(truce_sim* sim) {
   truce__free(sim->ctx, sim->bqueues,
               sim->m->n_backers * (size_t)RING * (NI + 1) * sizeof(double));
   truce__free(sim->ctx, sim->values, (sim->n_values + 1) * sizeof(double));
+  truce__free(sim->ctx, sim->ev, (sim->m->n_events + 1) * sizeof *sim->ev);
   truce__free(sim->ctx, sim->queues, 6 * (size_t)RING * sizeof(double));
   truce__free(sim->ctx, sim, sizeof *sim);
 }
@@ -227,12 +230,12 @@ int truce_sim_run(truce_sim* sim, uint64_t run, unsigned flags, truce_day_fn fn,
   if (!sim) return TRUCE_EINVAL;
   const truce__model* m = sim->m;
   sim->stochastic = !(flags & TRUCE_SIM_DETERMINISTIC);
-  reset(sim, run);
+  int rc = reset(sim, run);
+  if (rc) return rc;
   int steps = (int)floor(1.0 / m->time_step + 0.5);
   size_t ev = 0;
   truce_day rec;
   truce__check_exhaustion(sim, 0);
-  int rc = 0;
   record(sim, 0, &rec);
   if (fn && (rc = fn(user, &rec))) return rc;
   int horizon = (int)m->horizon_days;

@@ -108,7 +108,9 @@ struct truce_sim {
   truce_rng* prng; /* scratch stream for parameter draws */
   double* values;  /* this run's uncertain parameters */
   size_t n_values;
-  truce__params p; /* this run's parameters (events change them) */
+  truce__params p;  /* this run's parameters (events change them) */
+  truce__event* ev; /* this run's events, drawn and sorted by day (s8c) */
+  size_t n_ev;
   side_state s[2];
   truce_rng* rng[2][TRUCE_ST_COUNT];
   double* queues;

@@ -42,9 +42,11 @@ typedef struct {
 
 typedef struct {
   double front, pool, recruits_per_month, training_days;
+  double training; /* in training at the start, graduating evenly, s3 */
   double killed_share, wounded_share, missing_share;
   double wounded_return_share, wounded_return_days;
   double noncombat_loss_per_month; /* fraction of the front per month */
+  double front_max; /* most soldiers at the front (0: no limit), s3 */
   double quality, exhaustion_threshold, posture;
   double capable_threshold; /* combat power below which it is exhausted */
   double coefficient;       /* combat.coefficients.<id> */

@@ -6,16 +6,24 @@
  * breaks when it is exhausted or, where a breakthrough density is given,
  * when its soldiers per km fall below it, for a bounded depth;
  * offensives end; a side is exhausted when its front or its capable
- * strength falls below its threshold.
+ * strength falls below its threshold or its line breaks by density.
  */
 #include <math.h>
 
 #include "sim_int.h"
 
+/* s9: the front below its threshold, the capable strength below its
+ * (when given) or, where a breakthrough density is given (s6), the line
+ * broken: its soldiers per km below that density. */
 bool truce__exhausted(const truce_sim* sim, int i) {
-  const truce__side* sp = &sim->p.side[i];
-  return sim->s[i].front < sp->exhaustion_threshold ||
-         (sp->capable_threshold > 0 && sim->s[i].power < sp->capable_threshold);
+  const truce__params* p = &sim->p;
+  const truce__side* sp = &p->side[i];
+  double F = sim->s[i].front;
+  return F < sp->exhaustion_threshold ||
+         (sp->capable_threshold > 0 &&
+          sim->s[i].power < sp->capable_threshold) ||
+         (p->breakthrough_density > 0 &&
+          F < p->breakthrough_density * p->length_km);
 }
 
 void truce__check_exhaustion(truce_sim* sim, int day) {

@@ -10,6 +10,24 @@
 
 #include "sim_int.h"
 
+/* s3: n soldiers reach the front, up to its room under front_max (0: no
+ * limit); the rest wait in the rear as its reserve (counted in training)
+ * and replace losses as room opens (rotation). Whole counts when
+ * stochastic. */
+static void to_front(truce_sim* sim, int i, double n) {
+  side_state* s = &sim->s[i];
+  double cap = sim->p.side[i].front_max, go = n;
+  if (cap > 0) {
+    double room = cap - s->front;
+    if (sim->stochastic) room = floor(room);
+    if (room < 0) room = 0;
+    if (go > room) go = room;
+  }
+  s->front += go;
+  s->held += n - go;
+  s->training += n - go;
+}
+
 /* Men scheduled to arrive over [0, t): sum of the arrival intervals'
  * overlap with [0, t) times their rates. */
 static double arrivals_until(const truce__model* m, int i, double t) {
@@ -36,7 +54,7 @@ void truce__personnel_inflow(truce_sim* sim, double t, double dt,
     s->pool -= r;
     int td = (int)sp->training_days;
     if (td <= 0) {
-      s->front += r;
+      to_front(sim, i, r);
     } else {
       s->training += r;
       s->train_q[truce__due(sim, sim->day + td)] += r;
@@ -85,7 +103,7 @@ void truce__personnel_losses(truce_sim* sim, double dt, step_state* st) {
                                        sp->wounded_return_share, w);
     int rd = (int)sp->wounded_return_days;
     if (rd <= 0) {
-      s->front += back;
+      to_front(sim, i, back);
       s->discharged += w - back;
     } else {
       s->wounded += w;
@@ -107,8 +125,10 @@ void truce__personnel_due(truce_sim* sim) {
   for (int i = 0; i < 2; i++) {
     side_state* s = &sim->s[i];
     double g = s->train_q[slot], b = s->ret_q[slot], d = s->disc_q[slot];
-    s->training -= g;
-    s->front += g + b;
+    double h = s->held;
+    s->training -= g + h;
+    s->held = 0;
+    to_front(sim, i, g + b + h);
     s->wounded -= b + d;
     s->discharged += d;
     s->train_q[slot] = s->ret_q[slot] = s->disc_q[slot] = 0;

@@ -113,6 +113,26 @@ static void clear_rings(truce_sim* sim) {
   sim->due_to = -1;
 }
 
+/* s3: the soldiers in training at the start graduate evenly over the
+ * first training_days days (whole persons in stochastic mode), as if
+ * recruited at a constant rate before the start; without training days
+ * they start at the front. */
+static void start_training(truce_sim* sim, int i) {
+  side_state* s = &sim->s[i];
+  const truce__side* sp = &sim->p.side[i];
+  double w = sim->stochastic ? floor(sp->training + 0.5) : sp->training;
+  int td = (int)sp->training_days;
+  s->initial += w;
+  if (td <= 0) {
+    s->front += w;
+    return;
+  }
+  s->training = w;
+  for (int d = 0; d < td; d++)
+    s->train_q[truce__due(sim, d)] +=
+        sim->stochastic ? floor(w * (d + 1) / td) - floor(w * d / td) : w / td;
+}
+
 /* Side i at the start of a run (s3: whole persons in stochastic mode). */
 static void reset_side(truce_sim* sim, int i, uint64_t run) {
   const truce__model* m = sim->m;
@@ -126,6 +146,7 @@ static void reset_side(truce_sim* sim, int i, uint64_t run) {
   s->front = sim->stochastic ? floor(sp->front + 0.5) : sp->front;
   s->pool = sim->stochastic ? floor(sp->pool + 0.5) : sp->pool;
   s->initial = s->front + s->pool;
+  start_training(sim, i);
   for (size_t k = 0; k < m->n_equip[i]; k++) s->equip[k] = sp->equip[k].stock;
   for (int c = 0; c < TRUCE_N_FIRES; c++)
     s->stock[c] = s->rounds_in[c] = sp->fire[c].stock;

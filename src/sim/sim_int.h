@@ -51,6 +51,8 @@ typedef struct {
   double loss_rate; /* casualties per day, averaged over loss_memory_days */
   double effort;    /* assault effort of the last step, s2b */
   double expl_km;   /* depth of the current breakthrough, s6 */
+  double held;      /* the rear reserve waiting for room at the front (in
+                       training), s3 */
   double power;     /* combat power at the end of the last step */
   double territory;
   double off_mult;       /* intensity of an active offensive, else 1 */

@@ -225,7 +225,9 @@ static int check_cons(void* user, const truce_day* d) {
         s->pool < 0 || s->training < 0 || s->front < 0 || s->wounded < 0 ||
         s->casualties < s->killed + s->missing)
       c->violations++;
-    if (s->front != floor(s->front) && d->day > 0) c->violations++;
+    if (d->day > 0 &&
+        (s->front != floor(s->front) || s->training != floor(s->training)))
+      c->violations++;
   }
   c->days++;
   return 0;
@@ -545,18 +547,125 @@ static void test_exhaustion_day(void** s) {
   truce_scenario_free(sc);
 }
 
+/* s9: with a breakthrough density (s6) the line breaks, and the side is
+ * exhausted, on the first day its soldiers per km fall below it: 1000
+ * e^(-0.01 d) < 50 per km x 10 km on day 70, as for a headcount. */
+static void test_exhaustion_by_density(void** s) {
+  (void)s;
+  truce_scenario* sc =
+      ts_load(ctx,
+              "truce: 1\nhorizon_days: 100\n"
+              "sides:\n"
+              "  - id: a\n    personnel: {front: 1000}\n"
+              "  - id: b\n    personnel: {front: 1000}\n"
+              "combat:\n  law: logarithmic\n  coefficients: {a: 0, b: 0.01}\n"
+              "front: {length_km: 10, breakthrough_density: 50}\n");
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  truce_side_outcome o;
+  truce_sim_outcome(sim, 0, &o);
+  assert_int_equal(o.exhaustion_day, 70);
+  truce_sim_outcome(sim, 1, &o);
+  assert_int_equal(o.exhaustion_day, -1);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
+/* s3: soldiers in training at the start graduate evenly over the first
+ * training_days (300 over 10 days: 30 a day, visible from record 1);
+ * stochastic counts are whole and add up to the 301 given; with no
+ * training days they start at the front. */
+static void test_training_at_start(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 20\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 1000, training: %g, "
+      "training_days: %d}\n"
+      "  - id: b\n    personnel: {front: 1000}\n"
+      "combat:\n  law: square\n  coefficients: {a: 0, b: 0}\n";
+  char y[512];
+  static path p;
+  snprintf(y, sizeof y, fmt, 300.0, 10);
+  truce_scenario* sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int k = 0; k <= 20; k++) {
+    double g = 30.0 * (k < 10 ? k : 10);
+    assert_true(fabs(p.d[k].side[0].front - (1000 + g)) < 1e-9);
+    assert_true(fabs(p.d[k].side[0].training - (300 - g)) < 1e-9);
+  }
+  truce_scenario_free(sc);
+  snprintf(y, sizeof y, fmt, 301.0, 10);
+  sc = ts_load(ctx, y);
+  for (uint64_t r = 0; r < 5; r++) {
+    run_path(sc, r, TRUCE_SIM_STOCHASTIC, &p);
+    for (int k = 1; k <= 20; k++) {
+      double f = p.d[k].side[0].front, step = f - p.d[k - 1].side[0].front;
+      assert_true(f == floor(f) && (k > 10 ? step == 0 : step >= 30));
+    }
+    assert_true(p.d[20].side[0].front == 1301);
+    assert_true(p.d[20].side[0].training == 0);
+  }
+  truce_scenario_free(sc);
+  snprintf(y, sizeof y, fmt, 300.0, 0);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_true(p.d[0].side[0].front == 1300 && p.d[0].side[0].training == 0);
+  truce_scenario_free(sc);
+}
+
+/* s3: a front held at front_max. a loses 1 - f of its front a day (the
+ * logarithmic law, f the RK4 factor of e^(-0.01)) and recruits 1000 a day
+ * straight to the front: each day the rear refills the front to 1000
+ * before the day's losses, so every record shows 1000 f at the front and
+ * the rest, 1000 k - (k - 1) 1000 (1 - f), waiting in training; without
+ * front_max the recruits join the front. */
+static void test_front_max_rotation(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 30\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 1000, pool: 1e6, front_max: %g,\n"
+      "                recruits_per_month: 30436.875, training_days: 0}\n"
+      "  - id: b\n    personnel: {front: 1000}\n"
+      "combat:\n  law: logarithmic\n  coefficients: {a: 0, b: 0.01}\n";
+  char y[512];
+  static path p;
+  double h = 0.01, f = 1 - h + h * h / 2 - h * h * h / 6 + h * h * h * h / 24;
+  double lost = 1000 * (1 - f);
+  snprintf(y, sizeof y, fmt, 1000.0);
+  truce_scenario* sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int k = 1; k <= 30; k++) {
+    assert_true(rel(p.d[k].side[0].front, 1000 * f) < 1e-9);
+    assert_true(rel(p.d[k].side[0].training, 1000.0 * k - (k - 1) * lost) <
+                1e-9);
+  }
+  truce_scenario_free(sc);
+  snprintf(y, sizeof y, fmt, 0.0);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_true(p.d[30].side[0].front > 20000);
+  assert_true(p.d[30].side[0].training == 0);
+  truce_scenario_free(sc);
+}
+
 /* ------------------------------------------------ Fires and assaults */
 
 /* A war of fires and assaults (docs/model.md s2b, s5, s6): both sides
  * fire artillery and drones, b rations a short stock, a attacks with an
  * effort eased by its losses against b's fires and density; the front
- * grinds and breaks below a density. %g: a's assault tempo. */
+ * grinds and breaks below a density; both start with soldiers in
+ * training and b holds at most 12,100 at the front (s3). %g: a's
+ * assault tempo. */
 static const char* war_fmt =
     "truce: 1\nhorizon_days: 120\n"
     "sides:\n"
     "  - id: a\n    posture: attack\n"
     "    personnel: {front: 20000, pool: 100000, recruits_per_month: 3000,\n"
-    "                training_days: 10, killed_share: 0.3,\n"
+    "                training_days: 10, training: 1001, killed_share: 0.3,\n"
     "                wounded_share: 0.6, missing_share: 0.1,\n"
     "                wounded_return_share: 0.5, wounded_return_days: 20}\n"
     "    assault: {effort: %.17g, effort_max: 0.2, hold_per_km: 50,\n"
@@ -568,7 +677,8 @@ static const char* war_fmt =
     "1500,\n             casualties_per_round: 0.2}\n"
     "  - id: b\n"
     "    personnel: {front: 12000, pool: 60000, recruits_per_month: 1500,\n"
-    "                training_days: 10, killed_share: 0.3,\n"
+    "                training_days: 10, training: 500, front_max: 12100,\n"
+    "                killed_share: 0.3,\n"
     "                wounded_share: 0.7, wounded_return_share: 0.5,\n"
     "                wounded_return_days: 20}\n"
     "    ammunition: {stock: 2000, demand_per_day: 900, cover_days: 20,\n"
@@ -596,7 +706,7 @@ typedef struct {
   cons_check persons;
   double prev[2][2];
   double made[2][2]; /* production per day */
-  int violations, silent_days;
+  int violations, silent_days, over_cap;
 } rounds_check;
 
 static int check_rounds_day(void* user, const truce_day* d) {
@@ -621,6 +731,7 @@ static int check_rounds_day(void* user, const truce_day* d) {
         (!(s->rounds_fired > 0) || (s->rounds_fired < 900 - 1e-9 &&
                                     s->ammunition < 19 * s->rounds_fired)))
       c->silent_days++;
+    if (i == 1 && s->front > 12100) c->over_cap++; /* b's front_max */
     double ch =
         s->casualties_artillery + s->casualties_drones + s->casualties_assault;
     if (ch > s->casualties * (1 + 1e-12) + 1e-9) c->violations++;
@@ -630,7 +741,8 @@ static int check_rounds_day(void* user, const truce_day* d) {
 
 /* Conservation of persons and of rounds on every day of 100 stochastic
  * runs with every new mechanism on (the engine checks both on every
- * sub-step and would fail the run); the short side never falls silent. */
+ * sub-step and would fail the run); the short side never falls silent;
+ * b's front never exceeds its front_max. */
 static void test_fires_conservation(void** s) {
   (void)s;
   truce_scenario* sc = war(0.03);
@@ -642,6 +754,7 @@ static void test_fires_conservation(void** s) {
                       {{0}},
                       {{40000 / dm, 1500 / dm}, {9000 / dm, 2000 / dm}},
                       0,
+                      0,
                       0};
     int rc = truce_sim_run(sim, r, TRUCE_SIM_STOCHASTIC, check_rounds_day, &c);
     if (rc) fail_msg("%s", truce_ctx_message(ctx));
@@ -649,6 +762,7 @@ static void test_fires_conservation(void** s) {
     assert_int_equal(c.persons.violations, 0);
     assert_int_equal(c.violations, 0);
     assert_int_equal(c.silent_days, 0);
+    assert_int_equal(c.over_cap, 0);
   }
   truce_sim_free(sim);
   truce_scenario_free(sc);
@@ -825,6 +939,9 @@ int main(void) {
       cmocka_unit_test(test_stochastic_mean),
       cmocka_unit_test(test_reproducible),
       cmocka_unit_test(test_exhaustion_day),
+      cmocka_unit_test(test_exhaustion_by_density),
+      cmocka_unit_test(test_training_at_start),
+      cmocka_unit_test(test_front_max_rotation),
       cmocka_unit_test(test_fires_conservation),
       cmocka_unit_test(test_attacker_losses_rise_with_effort),
       cmocka_unit_test(test_attacker_losses_rise_with_defence),

@@ -66,6 +66,13 @@ static double o_open_by(const run_result* r, size_t months) {
   double d = r->bx[TRUCE_BX_OPEN_DAY];
   return d >= 0 && d <= (double)months * MONTH_DAYS ? 1 : 0;
 }
+static double o_agree_day(const run_result* r, size_t u) {
+  return censored(r, r->bx[TRUCE_BX_AGREE_DAY]);
+}
+static double o_agree_by(const run_result* r, size_t months) {
+  double d = r->bx[TRUCE_BX_AGREE_DAY];
+  return d >= 0 && d <= (double)months * MONTH_DAYS ? 1 : 0;
+}
 static double o_gap_last(const run_result* r, size_t u) {
   return r->bx[TRUCE_BX_GAP_LAST];
 }
@@ -92,6 +99,9 @@ static const struct {
     {2, "open_by_month_6", o_open_by, 6},
     {2, "open_by_month_12", o_open_by, 12},
     {2, "gap_last", o_gap_last, 0},
+    {2, "agree_day", o_agree_day, 0},
+    {2, "agree_by_month_12", o_agree_by, 12},
+    {2, "agree_by_month_24", o_agree_by, 24},
 };
 #define N_OUTCOMES (sizeof outcome_table / sizeof outcome_table[0])
 

@@ -284,6 +284,7 @@ if [ -z "${TRUCE_VALGRIND:-}" ] && command -v mpirun >/dev/null 2>&1 && "$TRUCE"
   mpirun -np 2 --oversubscribe "$TRUCE" run "$T/talks.yaml" --runs 200 --threads 1 \
     --out "$T/km2" -q --no-report >"$T/mpi.log" 2>&1 || bad "talks: mpirun $(tail -3 "$T/mpi.log")"
   [ "$k1" = "$(bsec "$T/km2/summary.json")" ] && ok || bad "talks: threads vs mpirun -np 2 differ"
+  cmp -s "$T/k1/runs.csv" "$T/km2/runs.csv" && ok || bad "talks: runs.csv (agreement day, terms, break day) threads vs mpirun -np 2 differ"
 fi
 # results.db opens in the sqlite3 shell and agrees with summary.json
 if command -v sqlite3 >/dev/null 2>&1; then

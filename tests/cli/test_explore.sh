@@ -194,6 +194,43 @@ if command -v mpirun >/dev/null 2>&1 && "$TRUCE" --version | grep -q mpi; then
 else
   echo "note: mpirun not found or truce built without MPI; MPI checks skipped"
 fi
+# the agreement outcomes: each run's agree_by_month_12 and _24 are 1
+# exactly when its agree_day (censored at the horizon + 1) falls by the
+# end of that month; some runs agree, some do not
+cat >"$T/talks.yaml" <<'Y'
+truce: 1
+horizon_days: 800
+sides:
+  - id: a
+    personnel: {front: 100000, pool: 1000000, recruits_per_month: 2000, training_days: 10}
+  - id: b
+    personnel: {front: 100000, pool: 1000000, recruits_per_month: 2000, training_days: 10}
+combat: {law: square, coefficients: {a: 0.0002, b: 0.0002}}
+negotiation:
+  observation_noise: 0.3
+  territory_per_log_ratio: 0.5
+  ceasefire_days: 365
+  reconstitution_sd: 0.8
+  agreement_per_month_open: {value: 0.02, low: 0.002, high: 0.05}
+  agreement_per_month_ripe: 0.03
+  sides:
+    a: {weights: {territory: 1}, cost_per_year: 0.1, optimism: {value: 1, low: 0, high: 4}}
+    b: {weights: {territory: 1}, cost_per_year: 0.1, optimism: {value: 1, low: 0, high: 4}}
+Y
+"$TRUCE" explore "$T/talks.yaml" --design lhs --n 40 --replicates 2 --bootstrap 20 \
+  --outcome bargaining.agree_day --outcome bargaining.agree_by_month_12 \
+  --outcome bargaining.agree_by_month_24 --out "$T/ag" -q --no-report || bad "explore talks"
+/usr/bin/python3 -c '
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert len(rows) == 80
+n = 0
+for r in rows:
+    d = float(r["bargaining.agree_day"])
+    n += d <= 800
+    for m in (12, 24):
+        assert float(r["bargaining.agree_by_month_%d" % m]) == (1.0 if d <= m * 30.436875 else 0.0), (r, m)
+assert 0 < n < 80, n' "$T/ag/explore.csv" && ok || bad "explore: agreement outcomes"
 # truce report refuses a damaged explore.json beside a run
 "$TRUCE" run "$T/ens.yaml" --runs 20 --out "$T/rr" -q --no-report || bad "run rr"
 printf '{"title": "x", ' >"$T/rr/explore.json"

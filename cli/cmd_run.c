@@ -55,7 +55,9 @@ static void help(FILE* f) {
       "  --score CSV       score P(agreement by month) against the record\n"
       "                    and beside published forecasts in CSV (e.g.\n"
       "                    data/bargaining/ceasefire_forecasts.csv; see\n"
-      "                    docs/bargaining.md, \"Scores\")\n"
+      "                    docs/bargaining.md, \"Scores\"), or against a\n"
+      "                    record of agreement and its terms (e.g.\n"
+      "                    data/historical/korea/record.csv)\n"
       "  --max-memory SIZE refuse a run estimated to need more memory\n"
       "                    (default 8G; SIZE in bytes or with K, M, G, T)\n"
       "  --max-output SIZE refuse an output set estimated to be larger\n"
@@ -198,6 +200,49 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
   }
 }
 
+/* One end of the agreement month's 50% interval (0: past the horizon). */
+static void print_month(int m, int months) {
+  if (m)
+    printf("%d", m);
+  else
+    printf("> %d", months);
+}
+
+/* The scores against a record of agreement (docs/bargaining.md, "Two
+ * wars with a known end"). */
+static void print_agreement_scores(const truce_scenario* sc,
+                                   const truce_bargain_scores* s) {
+  printf(
+      "  scores of P(agreement by month) against the record (agreement "
+      "on day %ld, month %d), months 1-%d:\n",
+      s->agree_day, s->agree_month, s->months);
+  printf(
+      "    P(agreement by month %d) %.3f, within month %d %.3f; Brier "
+      "%.6f; log score of agreement by month %d %.4f (50/50: %.3f), of "
+      "the month %.4f\n",
+      s->agree_month, s->p_by_agree_month, s->agree_month, s->p_in_agree_month,
+      s->brier, s->agree_month, s->log_agree_by, s->log_even,
+      s->log_agree_month);
+  printf("    50%% interval of the agreement month: ");
+  print_month(s->interval_lo, s->months);
+  printf(" to ");
+  print_month(s->interval_hi, s->months);
+  printf(": month %d %s\n", s->agree_month,
+         s->in_interval ? "inside" : "outside");
+  if (s->has_line)
+    printf(
+        "    line: %s kept %.1f%% of the contested area; the model's "
+        "(median, the terms most often agreed) %.1f%%: %s 10%%\n",
+        truce_scenario_side_id(sc, 0), 100 * s->line_record,
+        100 * s->line_model, s->line_within ? "within" : "not within");
+  for (int k = 0; k < s->n_terms; k++)
+    printf(
+        "    %s: %s the terms most often agreed; in %.0f%% of the "
+        "agreements (at least)\n",
+        s->term[k].term, s->term[k].top_match ? "in" : "not in",
+        100 * s->term[k].share);
+}
+
 /* The scores of P(agreement by month) (docs/bargaining.md, "Scores"). */
 static int print_scores(truce_ctx* ctx, const truce_scenario* sc,
                         const truce_ensemble* e, const char* path) {
@@ -206,14 +251,18 @@ static int print_scores(truce_ctx* ctx, const truce_scenario* sc,
   if (truce_bargain_summarise(ctx, sc, e, &b) ||
       truce_bargain_score(ctx, sc, &b, path, &s))
     return -1;
-  printf(
-      "  scores of P(agreement by month) against the record (no "
-      "agreement for %ld days), months 1-%d:\n",
-      s.record_days, s.months);
-  printf(
-      "    Brier %.6f; log score of no agreement by month %d: %.4f "
-      "(50/50: %.3f)\n",
-      s.brier, s.months, s.log_no_agreement, s.log_even);
+  if (s.agreed)
+    print_agreement_scores(sc, &s);
+  else {
+    printf(
+        "  scores of P(agreement by month) against the record (no "
+        "agreement for %ld days), months 1-%d:\n",
+        s.record_days, s.months);
+    printf(
+        "    Brier %.6f; log score of no agreement by month %d: %.4f "
+        "(50/50: %.3f)\n",
+        s.brier, s.months, s.log_no_agreement, s.log_even);
+  }
   if (s.n_forecasts)
     printf(
         "    beside published forecasts of a ceasefire by a date "

@@ -251,14 +251,49 @@ typedef struct {
   double brier_platform, brier_model;
 } truce_forecast_score;
 
+/* A settled term of a record of agreement (a row of kind `terms`:
+ * ISSUE=OPTION) against the model's agreements. */
+typedef struct {
+  char term[96];
+  bool top_match; /* the package most often agreed has it */
+  double share;   /* share of the agreements whose package has it (of the
+                     summary's most frequent packages: a lower bound) */
+} truce_term_score;
+
 typedef struct {
   long record_days;        /* the record of no agreement covers these days */
   int months;              /* months scored (inside record and horizon) */
-  double brier;            /* mean over them of P(agreement by month)^2 */
-  double log_no_agreement; /* ln P(no agreement by the last of them) */
+  double brier;            /* mean over them of (P(agreement by month) -
+                              outcome)^2 */
+  double log_no_agreement; /* ln P(no agreement by the last of them); NAN
+                              with a record of agreement */
   double log_even;         /* a 50/50 forecast's: ln 0.5 */
   int n_forecasts;
   truce_forecast_score forecast[TRUCE_SCORE_MAX];
+  /* A record of agreement (kind `record`, outcome 1, on resolves_by):
+   * the Brier score runs over every month of the horizon, outcome 1 from
+   * the agreement's month on (`months` is then the horizon's). */
+  bool agreed;
+  long agree_day;               /* days after the start */
+  int agree_month;              /* its month, 1-based: day <= month * 30.44 */
+  bool agree_in_horizon;        /* agree_month <= the summary's months */
+  double p_by_agree_month;      /* P(agreement by the end of that month) */
+  double p_in_agree_month;      /* P(agreement within that month) */
+  double log_agree_by;          /* ln p_by_agree_month (beside log_even) */
+  double log_agree_month;       /* ln p_in_agree_month: the month's log score */
+  int interval_lo, interval_hi; /* the agreement month's central 50%
+                                   interval (first months with P >= 0.25,
+                                   >= 0.75); 0: beyond the horizon */
+  bool in_interval;             /* agree_month inside it */
+  /* the line (kind `terms`, question `territory`, probability: side 0's
+   * share of the contested area agreed) against the median line of the
+   * package most often agreed */
+  bool has_line;
+  double line_record, line_model, line_error; /* model - record; NAN
+                                                 without agreements */
+  bool line_within; /* |line_error| <= 0.1 of the contested area */
+  int n_terms;
+  truce_term_score term[8];
 } truce_bargain_scores;
 
 /* Score b (of an ensemble of sc with talks) with the CSV at path.

@@ -1126,8 +1126,8 @@ static void test_scores(void** s) {
        "scores_bad.csv:2:40:", "outcome '2'"},
       {"forecast,P,q,2023-02-31,0.5,2023-06-01,0,s,c\n",
        "scores_bad.csv:2:14:", "forecast_date"},
-      {"record,,q,2023-02-01,,2023-06-01,1,s,c\n",
-       "scores_bad.csv:2:", "a record of agreement"},
+      {"record,,q,2022-02-01,,2022-06-01,1,s,c\n",
+       "scores_bad.csv:2:", "an agreement on 2022-06-01, before the start"},
       {"forecast,P,q,2023-02-01,0.5,2023-06-01,0,,c\n",
        "scores_bad.csv:2:", "an empty source"},
   };
@@ -1146,6 +1146,129 @@ static void test_scores(void** s) {
   }
   b.talks = false;
   assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), TRUCE_EINVAL);
+  truce_scenario_free(sc);
+}
+
+/* Scores against a record of agreement (a war with a known end): the
+ * Brier score over the horizon's months with outcome 1 from the
+ * agreement's month on, the month's probability and log score, the 50%
+ * interval (first months with P >= 0.25, >= 0.75), the line against the
+ * median line of the package most often agreed (within 0.1 of the
+ * contested area) and a discrete term against the packages agreed; bad
+ * rows FILE:LINE:COL. */
+static void test_scores_of_agreement(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(
+      ctx, "truce: 1\nhorizon_days: 300\nstart: 2023-01-01\n" WAR
+           "negotiation:\n  agreement_per_month_open: 0.1\n"
+           "  issues: {sanctions: {options: [kept, eased], status_quo: kept}}\n"
+           "  sides:\n"
+           "    a: {weights: {territory: 0.5, sanctions: 0.5},"
+           " values: {sanctions: {kept: 1, eased: 0}}}\n"
+           "    b: {weights: {territory: 0.5, sanctions: 0.5},"
+           " values: {sanctions: {kept: 0, eased: 1}}}\n");
+  truce_bargain_summary b;
+  memset(&b, 0, sizeof b);
+  b.talks = true;
+  b.months = 10;
+  for (int m = 0; m < 10; m++) b.p_agree_by_month[m] = 0.1 * (m + 1);
+  b.n_terms = 2;
+  b.terms_combo[0] = 1; /* sanctions=eased */
+  b.terms_share[0] = 0.7;
+  b.terms_x_median[0] = 0.62;
+  b.terms_combo[1] = 0;
+  b.terms_share[1] = 0.3;
+  b.terms_x_median[1] = 0.4;
+  static const char head[] =
+      "kind,platform,question,forecast_date,probability,resolves_by,outcome,"
+      "source,claimant\n";
+  char text[1024];
+  /* 2023-04-15 is day 104: month 4 */
+  snprintf(text, sizeof text,
+           "%srecord,,armistice,2023-01-01,,2023-04-15,1,treaty,historian\n"
+           "terms,,territory,2023-01-01,0.55,2023-04-15,1,treaty,historian\n"
+           "terms,,sanctions=eased,2023-01-01,,2023-04-15,1,treaty,h\n"
+           "terms,,sanctions=kept,2023-01-01,,2023-04-15,1,treaty,h\n",
+           head);
+  const char* path = write_tmp("agreed_ok.csv", text);
+  truce_bargain_scores r;
+  assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), 0);
+  assert_true(r.agreed);
+  assert_int_equal(r.agree_day, 104);
+  assert_int_equal(r.agree_month, 4);
+  assert_int_equal(r.months, 10);
+  /* months 1-3: 0.1^2 + 0.2^2 + 0.3^2; months 4-10: (p - 1)^2 */
+  double br =
+      (0.01 + 0.04 + 0.09 + 0.36 + 0.25 + 0.16 + 0.09 + 0.04 + 0.01 + 0) / 10;
+  assert_true(fabs(r.brier - br) < 1e-12);
+  assert_true(fabs(r.p_by_agree_month - 0.4) < 1e-15);
+  assert_true(fabs(r.p_in_agree_month - 0.1) < 1e-12);
+  assert_true(fabs(r.log_agree_by - log(0.4)) < 1e-12);
+  assert_true(fabs(r.log_agree_month - log(0.1)) < 1e-9);
+  assert_int_equal(r.interval_lo, 3); /* P = 0.3 */
+  assert_int_equal(r.interval_hi, 8); /* P = 0.8 */
+  assert_true(r.in_interval);
+  assert_true(r.has_line && r.line_record == 0.55);
+  assert_true(r.line_model == 0.62 && fabs(r.line_error - 0.07) < 1e-12);
+  assert_true(r.line_within);
+  assert_int_equal(r.n_terms, 2);
+  assert_string_equal(r.term[0].term, "sanctions=eased");
+  assert_true(r.term[0].top_match && r.term[0].share == 0.7);
+  assert_false(r.term[1].top_match);
+  assert_true(r.term[1].share == 0.3);
+  /* a line 0.12 away; an agreement in month 9, after P reached 0.75 */
+  b.terms_x_median[0] = 0.675;
+  snprintf(text, sizeof text,
+           "%srecord,,armistice,2023-01-01,,2023-09-20,1,treaty,historian\n"
+           "terms,,territory,2023-01-01,0.55,2023-09-20,1,treaty,historian\n",
+           head);
+  path = write_tmp("agreed_ok.csv", text);
+  assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), 0);
+  assert_int_equal(r.agree_month, 9); /* day 262 */
+  assert_false(r.in_interval);        /* P(by month 8) = 0.8 >= 0.75 */
+  assert_false(r.line_within);
+  /* the quantiles' ends are inclusive: P = 0.25 exactly in month 2 */
+  for (int m = 0; m < 10; m++) b.p_agree_by_month[m] = fmin(1, 0.25 * m);
+  assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), 0);
+  assert_true(r.interval_lo == 2 && r.interval_hi == 4);
+  /* no agreement reached by the model: outside, log score -inf */
+  for (int m = 0; m < 10; m++) b.p_agree_by_month[m] = 0;
+  b.n_terms = 0;
+  assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), 0);
+  assert_true(r.interval_lo == 0 && r.interval_hi == 0 && !r.in_interval);
+  assert_true(isinf(r.log_agree_by) && r.log_agree_by < 0);
+  assert_true(isnan(r.line_model) && !r.line_within);
+  static const struct {
+    const char* rows;
+    const char* where;
+    const char* what;
+  } bad[] = {
+      {"terms,,territory,2023-01-01,0.5,2023-04-15,1,s,c\n",
+       "agreed_bad.csv:2:", "expected them after a record of agreement"},
+      {"record,,a,2023-01-01,,2023-04-15,1,s,c\n"
+       "terms,,territory,2023-01-01,1.5,2023-04-15,1,s,c\n",
+       "agreed_bad.csv:3:", "line '1.5'"},
+      {"record,,a,2023-01-01,,2023-04-15,1,s,c\n"
+       "terms,,sanctions=lifted,2023-01-01,,2023-04-15,1,s,c\n",
+       "agreed_bad.csv:3:", "term 'sanctions=lifted'"},
+      {"record,,a,2023-01-01,,2023-04-15,1,s,c\n"
+       "terms,,sanctions=eased,2023-01-01,,2023-04-15,0,s,c\n",
+       "agreed_bad.csv:3:", "outcome '0' for terms"},
+      {"record,,a,2023-01-01,,2023-04-15,1,s,c\n"
+       "record,,b,2023-01-01,,2023-05-15,1,s,c\n",
+       "agreed_bad.csv:3:", "a second record of agreement"},
+      {"record,,a,2023-01-01,,2022-12-15,1,s,c\n",
+       "agreed_bad.csv:2:", "before the start"},
+  };
+  for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+    snprintf(text, sizeof text, "%s%s", head, bad[k].rows);
+    path = write_tmp("agreed_bad.csv", text);
+    assert_int_equal(truce_bargain_score(ctx, sc, &b, path, &r), TRUCE_EPARSE);
+    const char* m = ts_error_text(ctx);
+    if (strncmp(m, bad[k].where, strlen(bad[k].where)) ||
+        !strstr(m, bad[k].what))
+      fail_msg("case %zu: %s", k, m);
+  }
   truce_scenario_free(sc);
 }
 
@@ -1170,6 +1293,7 @@ int main(void) {
       cmocka_unit_test(test_backer_beliefs_through_engine),
       cmocka_unit_test(test_agreement_through_ensemble),
       cmocka_unit_test(test_scores),
+      cmocka_unit_test(test_scores_of_agreement),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -383,6 +383,23 @@ printf 'kind,platform\n' >"$T/fc.csv"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 2 --out "$T/noscore" --score "$T/fc.csv" 2>"$T/stderr"; [ $? -eq 1 ] \
   && grep -q "fc.csv:1:1: error: the header" "$T/stderr" && [ ! -e "$T/noscore" ] && ok || bad "run --score with a bad file"
 grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
+# the two wars with a known end (docs/bargaining.md): they load under their
+# as_of, every number has a provenance, and --score reads their records of
+# agreement and terms
+for w in "korea-1951 korea 748 25 unc 45.4" "winter-war-1939 winter-war 104 4 fin 89.0"; do
+  set -- $w
+  "$TRUCE" check "$SRC/scenarios/historical/$1.yaml" >"$T/$1.check" && grep -q "as of: " "$T/$1.check" \
+    && ok || bad "check $1"
+  "$TRUCE" run "$SRC/scenarios/historical/$1.yaml" --runs 20 --out "$T/$1" \
+    --score "$SRC/data/historical/$2/record.csv" >"$T/$1.txt" || bad "run $1"
+  grep -q "against the record (agreement on day $3, month $4), months 1-" "$T/$1.txt" \
+    && grep -q "50% interval of the agreement month: .*: month $4 \(inside\|outside\)" "$T/$1.txt" \
+    && grep -q "line: $5 kept $6% of the contested area" "$T/$1.txt" \
+    && ok || bad "run $1 --score does not print the scores of agreement: $(cat "$T/$1.txt")"
+  unsourced=$(grep '"source": null, "claimant": null' "$T/$1/summary.json" | grep -o '"path": "[^"]*"' \
+    | grep -v -e '\.posture"' -e '"combat.law"' -e '"horizon_days"' || true)
+  [ -z "$unsourced" ] && ok || bad "$1: numbers without provenance: $unsourced"
+done
 grep -q "agreement within 6 / 12 / 24 months: " "$T/art.txt" && ok || bad "run does not print the agreement odds"
 python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["bargaining"]; p=[v for m,v in b["p_agree_by_month"]]; sys.exit(0 if len(p) >= 24 and p == sorted(p) and "p_holds_180_days" in b["agreement"] else 1)' "$T/art/summary.json" \
   && ok || bad "summary lacks the agreement odds"

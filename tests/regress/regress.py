@@ -33,6 +33,9 @@ CASES = [
      ["--runs", "200"]),
     ("ardennes-1944-det", "scenarios/historical/ardennes-1944.yaml",
      ["--deterministic"]),
+    ("korea-1951", "scenarios/historical/korea-1951.yaml", ["--runs", "64"]),
+    ("winter-war-1939", "scenarios/historical/winter-war-1939.yaml",
+     ["--runs", "64"]),
 ]
 FILES = ["daily.csv", "runs.csv", "summary.json", "results.sql"]
 DROP_META = ("command_line", "threads", "ranks")

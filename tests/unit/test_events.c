@@ -51,8 +51,7 @@ static int on_day(void* user, const truce_day* d) {
   return 0;
 }
 
-static watch run_watch(truce_sim* sim, uint64_t run, int side,
-                       unsigned flags) {
+static watch run_watch(truce_sim* sim, uint64_t run, int side, unsigned flags) {
   watch w;
   memset(&w, 0, sizeof w);
   w.side = side;
@@ -363,8 +362,9 @@ static void test_errors(void** s) {
        "bad.yaml:12:", "at most one action per branch"},
       {"  - {id: a, day: 1, known_outcome: true, probability: 0.5, "
        "mobilisation: {side: ua, pool: 1}}\n",
-       "bad.yaml:12:6:", "is a known-outcome event (a fact) but has a "
-                         "probability"},
+       "bad.yaml:12:6:",
+       "is a known-outcome event (a fact) but has a "
+       "probability"},
       {"  - {id: a, day: 1, mobilisation: {side: ua, pool: 1}, branches: "
        "[{probability: 1}]}\n",
        "bad.yaml:12:", "has both 'mobilisation' and 'branches'"},

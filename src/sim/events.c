@@ -390,6 +390,7 @@ static const char* const event_keys[] = {
 /* Keys of a branch besides its action. */
 static const char* const branch_keys[] = {"probability", "name", "note",
                                           "source", "claimant"};
+#define N_BRANCH_KEYS (sizeof branch_keys / sizeof branch_keys[0])
 #define MAX_BRANCHES 16
 
 static bool in_list(const char* const* keys, size_t n, const char* key) {
@@ -488,13 +489,13 @@ static int parse_branches(truce__loader* L, struct fy_node* v, mark km,
         action = fy_node_pair_value(pr);
         am = m;
         type = kt;
-      } else if (!in_list(branch_keys, 5, key)) {
+      } else if (!in_list(branch_keys, N_BRANCH_KEYS, key)) {
         char exp[256];
         snprintf(exp, sizeof exp,
                  "probability, at most one of %s, and optional name, note, "
                  "source, claimant",
                  types);
-        return unknown_key(L, m, key, bpath, branch_keys, 5, exp);
+        return unknown_key(L, m, key, bpath, branch_keys, N_BRANCH_KEYS, exp);
       }
     }
     if (!pn)

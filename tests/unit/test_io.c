@@ -235,7 +235,7 @@ static void test_outcome_format(void** st) {
       {TRUCE_UNIT_SHARE, -0.0004, 1, "0.0 pp"},
       {TRUCE_UNIT_MONEY, 2.55897e10, 0, "25.59 bn"},
       {TRUCE_UNIT_MONEY, -9.12554e9, 1, "-9.13 bn"},
-      {TRUCE_UNIT_SHARE, NAN, 0, "-"},
+      {TRUCE_UNIT_SHARE, (double)NAN, 0, "-"},
   };
   char buf[64];
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {

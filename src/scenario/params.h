@@ -57,6 +57,7 @@ typedef struct {
    * line and are not available, the casualty rate (share of the front per
    * day) at which the effort halves (0: no easing) and its memory. */
   double effort, effort_max, hold_per_km, loss_limit, loss_memory_days;
+  double objective; /* territory share at which it stops assaulting (0: none) */
   truce__equip equip[TRUCE_MAX_EQUIP];
 } truce__side;
 

@@ -199,6 +199,9 @@ const truce__field truce__side_fields[] = {
     {"assault.loss_limit", TRUCE_FK_NUM, SID(loss_limit), 0, 1, 0, 0, NULL,
      "casualties per day as a share of the front at which the effort halves, "
      "from 0 to 1 (0: no easing)"},
+    {"assault.objective", TRUCE_FK_NUM, SID(objective), 0, 1, 0, 0, NULL,
+     "the territory share at which the side stops assaulting, from 0 to 1 "
+     "(0: no objective)"},
     {"assault.loss_memory_days", TRUCE_FK_NUM, SID(loss_memory_days), 1, 3650,
      0, 30, NULL, "days over which recent losses are averaged, 1 to 3650"},
 };

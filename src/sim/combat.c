@@ -107,10 +107,11 @@ static void expected_losses(const rates* r, double t, double dt,
 /* s2b: the share of side i's front in assaults per day: its tempo (times
  * an active offensive's intensity) up to its cap, times the share of the
  * front not needed to hold the line, eased by its recent losses. Zero for
- * a side that defends. */
+ * a side that defends or holds its objective. */
 static double assault_effort(const truce_sim* sim, int i, double F) {
   const truce__side* sp = &sim->p.side[i];
-  if (sp->posture != TRUCE_POSTURE_ATTACK || sp->effort <= 0 || F <= 0)
+  if (sp->posture != TRUCE_POSTURE_ATTACK || sp->effort <= 0 || F <= 0 ||
+      truce__at_objective(sim, i))
     return 0;
   const side_state* s = &sim->s[i];
   double e = sp->effort * s->off_mult;

@@ -95,7 +95,8 @@ void truce__front_move(truce_sim* sim, double dt, const step_state* st) {
   const truce__params* p = &sim->p;
   double moved[2] = {0, 0};
   for (int x = 0; x < 2; x++)
-    if (p->side[x].posture == TRUCE_POSTURE_ATTACK)
+    if (p->side[x].posture == TRUCE_POSTURE_ATTACK &&
+        !truce__at_objective(sim, x))
       moved[x] = advance(sim, x, dt, st) * dt * p->length_km / p->area_km2;
   for (int x = 0; x < 2; x++) {
     int y = 1 - x;

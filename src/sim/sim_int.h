@@ -144,6 +144,12 @@ static inline double truce__draw_binomial(truce_sim* sim, int i, int st,
   return sim->stochastic ? truce_rng_binomial(sim->rng[i][st], p, n) : p * n;
 }
 
+/* s2b, s6: side i holds its offensive objective (a territory share). */
+static inline bool truce__at_objective(const truce_sim* sim, int i) {
+  double o = sim->p.side[i].objective;
+  return o > 0 && sim->s[i].territory >= o;
+}
+
 /* ------------------------------------------------------------ Phases
  * In the order of the day step (sim.c), each citing docs/model.md. */
 

@@ -886,6 +886,49 @@ static void test_breakthrough_depth(void** s) {
   assert_true(rel(km[1], 30 * g1 + 7) < 1e-9); /* depth 7 km, then grind */
 }
 
+/* s2b, s6: an offensive with an objective stops on the day it holds it:
+ * a grinds forward (0.2 km/day at most) and advances with its power ratio
+ * of 2 (0.01 km/day) until its territory share reaches 0.5 + 0.0004; from
+ * then on it neither gains ground nor loses assaulters; without the
+ * objective it keeps gaining. */
+static void test_objective_stops_offensive(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 30\n"
+      "sides:\n  - id: a\n    posture: attack\n"
+      "    personnel: {front: 10000}\n"
+      "    assault: {effort: 0.01, objective: %.17g}\n"
+      "  - id: b\n    personnel: {front: 5000}\n"
+      "combat:\n  law: square\n  density_hazard: 0.001\n"
+      "  coefficients: {a: 0, b: 0}\n"
+      "front: {length_km: 100, area_km2: 10000, grind_km_per_day: 0.2,\n"
+      "        fortification: 0.5, advance_km_per_day: 0.01,\n"
+      "        territory: {a: 0.5, b: 0.5}}\n";
+  double obj = 0.5004;
+  char y[1024];
+  static path p;
+  for (int k = 0; k < 2; k++) {
+    snprintf(y, sizeof y, fmt, k ? 0.0 : obj);
+    truce_scenario* sc = ts_load(ctx, y);
+    run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+    truce_scenario_free(sc);
+    int reached = -1;
+    for (int d = 1; d <= 30; d++) {
+      const truce_side_state *a = &p.d[d].side[0], *a0 = &p.d[d - 1].side[0];
+      bool held = k == 0 && reached >= 0; /* since an earlier day */
+      if (reached < 0 && a->territory >= obj) reached = d;
+      if (held) {
+        assert_true(a->territory == a0->territory);
+        assert_true(a->casualties_assault == a0->casualties_assault);
+      } else {
+        assert_true(a->territory > a0->territory);
+        assert_true(a->casualties_assault > a0->casualties_assault);
+      }
+    }
+    assert_true(reached > 1 && reached < 25);
+  }
+}
+
 /* Every new term vanishes by default: a square-law duel with drone and
  * assault sections whose effects are zero follows the bare duel's path
  * bit for bit. */
@@ -947,6 +990,7 @@ int main(void) {
       cmocka_unit_test(test_attacker_losses_rise_with_defence),
       cmocka_unit_test(test_front_bounded_continuous),
       cmocka_unit_test(test_breakthrough_depth),
+      cmocka_unit_test(test_objective_stops_offensive),
       cmocka_unit_test(test_new_terms_vanish),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);

@@ -62,16 +62,18 @@ static double o_open_day(const run_result* r, size_t u) {
 static double o_ripe_day(const run_result* r, size_t u) {
   return censored(r, r->bx[TRUCE_BX_RIPE_DAY]);
 }
+/* 1 when a day (negative: never) falls by the end of month `months`. */
+static double by_month(double day, size_t months) {
+  return day >= 0 && day <= (double)months * MONTH_DAYS ? 1 : 0;
+}
 static double o_open_by(const run_result* r, size_t months) {
-  double d = r->bx[TRUCE_BX_OPEN_DAY];
-  return d >= 0 && d <= (double)months * MONTH_DAYS ? 1 : 0;
+  return by_month(r->bx[TRUCE_BX_OPEN_DAY], months);
 }
 static double o_agree_day(const run_result* r, size_t u) {
   return censored(r, r->bx[TRUCE_BX_AGREE_DAY]);
 }
 static double o_agree_by(const run_result* r, size_t months) {
-  double d = r->bx[TRUCE_BX_AGREE_DAY];
-  return d >= 0 && d <= (double)months * MONTH_DAYS ? 1 : 0;
+  return by_month(r->bx[TRUCE_BX_AGREE_DAY], months);
 }
 static double o_gap_last(const run_result* r, size_t u) {
   return r->bx[TRUCE_BX_GAP_LAST];

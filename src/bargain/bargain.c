@@ -21,6 +21,7 @@
 
 #include "../scenario/params.h"
 #include "../sim/events.h"
+#include "../sim/sim_int.h"
 #include "bargain_int.h"
 #include "truce_int.h"
 
@@ -503,6 +504,7 @@ struct truce_bargain_tracker {
   truce__aid_belief aid[2]; /* each side's about side 0's backers' aid */
   truce__quad quad;
   truce_rng* talks;  /* the agreement stream */
+  truce_sim* evs;    /* draws each run's events as its simulation does */
   int last_decision; /* of the aid signals */
   int last_day;      /* the latest decision with beliefs */
   bool agreed;
@@ -541,6 +543,7 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
   if (!rc) rc = truce_rng_new(ctx, m->seed, 0, TRUCE_STREAM_TALKS, &t->talks);
   if (!rc) rc = truce__quad_init(&t->quad);
   if (!rc) rc = day_alloc(ctx, nc, &t->day);
+  if (!rc && m->n_events) rc = truce_sim_new(ctx, sc, &t->evs);
   if (rc) {
     truce_bargain_tracker_free(t);
     return rc;
@@ -553,6 +556,7 @@ void truce_bargain_tracker_free(truce_bargain_tracker* t) {
   if (!t) return;
   truce_rng_free(t->rng);
   truce_rng_free(t->talks);
+  truce_sim_free(t->evs);
   truce_bargain_day_free(t->day);
   truce__free(t->ctx, t->p, sizeof *t->p);
   truce__free(t->ctx, t, sizeof *t);
@@ -573,6 +577,13 @@ int truce_bargain_tracker_begin(truce_bargain_tracker* t, uint64_t run,
   truce_rng_reset(t->rng, t->m->seed, run, TRUCE_STREAM_BELIEF);
   truce_rng_reset(t->talks, t->m->seed, run, TRUCE_STREAM_TALKS);
   run_claims(t->p, &t->claims);
+  /* the run's events as its simulation draws them (keyed streams): an
+   * uncertain event that does not happen in this run sends no signal */
+  if (t->evs) {
+    t->evs->stochastic = !(flags & TRUCE_SIM_DETERMINISTIC);
+    int rc = truce__events_draw(t->evs, run);
+    if (rc) return rc;
+  }
   for (int i = 0; i < 2; i++) {
     const truce__nego* n = &t->p->nego;
     truce__aid_belief b = {0, n->aid_noise, n->side[i].aid_bias, n->aid_noise};
@@ -701,8 +712,8 @@ static void aid_signals(truce_bargain_tracker* t, int day, double rate) {
     total += budget[b];
   }
   if (!(total > 0)) return;
-  for (size_t e = 0; e < t->m->n_events; e++) {
-    const truce__event* ev = &t->m->events[e];
+  for (size_t e = 0; t->evs && e < t->evs->n_ev; e++) {
+    const truce__event* ev = &t->evs->ev[e];
     if (ev->day <= t->last_decision || ev->day > day) continue;
     int sig = (int)ev->type->aid_signal;
     if (sig == TRUCE_AID_SIGNAL_NONE || t->m->backer_side[ev->backer] != 0)
@@ -958,9 +969,10 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
   truce_sim* sim = NULL;
   rc = truce_sim_new(ctx, sc, &sim);
   if (!rc) {
-    truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC, NULL);
+    rc = truce_bargain_tracker_begin(t, 0, TRUCE_SIM_DETERMINISTIC, NULL);
     upto u = {t, day};
-    rc = truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, analyse_day, &u);
+    if (!rc)
+      rc = truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, analyse_day, &u);
     if (rc == 1) rc = 0;
   }
   if (!rc && !t->have_belief)

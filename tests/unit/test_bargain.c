@@ -953,6 +953,29 @@ static void test_backer_beliefs_through_engine(void** s) {
     truce_bargain_day_free(a);
     truce_bargain_day_free(b);
   }
+  /* an uncertain block is read only in a run where it happens: the
+   * deterministic run takes a likely one (0.9) and leaves out an unlikely
+   * one (0.2), which then sends no signal; over an ensemble the share of
+   * runs whose beliefs moved follows the draw */
+  static const char* const maybe[] = {
+      BACKED_WAR("events:\n  - {id: b, day: 40, probability: 0.2, block: "
+                 "{backer: us, until_day: 100}}\n"),
+      BACKED_WAR("events:\n  - {id: b, day: 40, probability: 0.9, block: "
+                 "{backer: us, until_day: 100}}\n")};
+  for (int q = 0; q < 2; q++) {
+    truce_scenario* u = ts_load(ctx, maybe[q]);
+    truce_bargain_day *a, *b, *c;
+    assert_int_equal(truce_bargain_analyse(ctx, u, 56, &a), 0);
+    assert_int_equal(truce_bargain_analyse(ctx, without, 56, &b), 0);
+    assert_int_equal(truce_bargain_analyse(ctx, with, 56, &c), 0);
+    for (int i = 0; i < 2; i++)
+      assert_true(a->war.aid_belief[i] ==
+                  (q ? c->war.aid_belief[i] : b->war.aid_belief[i]));
+    truce_bargain_day_free(a);
+    truce_bargain_day_free(b);
+    truce_bargain_day_free(c);
+    truce_scenario_free(u);
+  }
   /* a backer's election widens both sides' beliefs (from its day on) */
   truce_scenario* vote = ts_load(
       ctx, BACKED_WAR("events:\n  - {day: 40, election: {backer: us}}\n"));

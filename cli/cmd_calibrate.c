@@ -438,6 +438,16 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
           i ? ", " : "", truce_law_name((size_t)r->law), r->n_free + r->n_noise,
           r->ssr, r->loglik, r->aic);
     }
+    printf("], \"warnings\": [");
+    truce_warning w[1];
+    size_t nw = truce_calib_warnings(best, w, 1);
+    for (size_t k = 0; k < nw && k < 1; k++) {
+      printf("{\"code\": ");
+      cli_json_str(w[k].code);
+      printf(", \"message\": ");
+      cli_json_str(w[k].message);
+      printf("}");
+    }
     printf("]}\n");
   } else if (!rc) {
     printf(
@@ -459,6 +469,9 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
     for (size_t j = 0; j < best->n_noise; j++)
       printf("    %-36s %12.6g (residual sd)\n", best->noise[j].name,
              best->noise[j].estimate);
+    truce_warning w[1];
+    if (truce_calib_warnings(best, w, 1))
+      printf("  warning: %s [%s]\n", w[0].message, w[0].code);
   }
   if (!rc && write_path)
     rc = write_scenario(ctx, sc, write_path, obs_path, best);

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,42 +100,54 @@ static void show_progress(void* user, uint64_t done, uint64_t total) {
   fflush(stderr);
 }
 
+/* v to 3 significant figures (docs/outputs.md, "Rounding"). */
+static const char* sig3(double v, char buf[64]) {
+  truce_format_sig(v, 3, buf, 64);
+  return buf;
+}
+
 static void print_summary(const truce_scenario* sc, const truce_ensemble* e,
                           uint64_t runs, int det, const char* outdir) {
   int H = truce_scenario_horizon_days(sc);
   printf("%s: %llu %s run%s of %d days (seed %llu)\n", truce_scenario_name(sc),
          (unsigned long long)runs, det ? "deterministic" : "stochastic",
          runs == 1 ? "" : "s", H, (unsigned long long)truce_scenario_seed(sc));
+  size_t xk = (size_t)truce_outcome_index("exhaustion_day");
   for (size_t i = 0; i < 2; i++) {
     truce_band f, c;
     truce_ensemble_band(e, H, i, truce_series_index("front"), &f);
     truce_ensemble_band(e, H, i, truce_series_index("casualties"), &c);
-    uint64_t exhausted = 0, first = 0;
-    int first_day = -1;
+    uint64_t exhausted = 0;
+    double first_day = (double)NAN;
     for (uint64_t r = 0; r < runs; r++) {
-      truce_side_outcome oc[2];
-      truce_ensemble_outcome(e, r, oc);
-      if (oc[i].exhaustion_day >= 0) {
-        exhausted++;
-        if (first_day < 0 || oc[i].exhaustion_day < first_day)
-          first_day = oc[i].exhaustion_day;
-        first++;
-      }
+      double x = truce_ensemble_outcome_value(e, r, i, xk);
+      if (isnan(x)) continue;
+      exhausted++;
+      if (!(x >= first_day)) first_day = x;
     }
+    char b0[64], b1[64], b2[64], b3[64];
     if (runs == 1)
-      printf("  %-6s front %.0f at day %d, casualties %.0f, ",
-             truce_scenario_side_id(sc, i), f.mean, H, c.mean);
+      printf("  %-6s front %s at day %d, casualties %s, ",
+             truce_scenario_side_id(sc, i), sig3(f.mean, b0), H,
+             sig3(c.mean, b1));
     else
-      printf("  %-6s front %.0f [%.0f-%.0f] at day %d, casualties %.0f, ",
-             truce_scenario_side_id(sc, i), f.p50, f.p05, f.p95, H, c.p50);
-    if (exhausted == 0)
+      printf("  %-6s front %s [%s-%s] at day %d, casualties %s, ",
+             truce_scenario_side_id(sc, i), sig3(f.p50, b0), sig3(f.p05, b1),
+             sig3(f.p95, b2), H, sig3(c.p50, b3));
+    if (exhausted == 0 && runs == 1) {
       printf("not exhausted\n");
-    else if (runs == 1)
-      printf("exhausted on day %d\n", first_day);
-    else
-      printf("exhausted in %.1f%% of runs\n",
-             100.0 * (double)exhausted / (double)runs);
+    } else if (runs == 1) {
+      printf("exhausted on day %.0f\n", first_day);
+    } else {
+      char p[96];
+      truce_share_format((double)exhausted / (double)runs, runs, p, sizeof p);
+      printf("exhausted by day %d in %s of runs\n", H, p);
+    }
   }
+  truce_warning w[2 * TRUCE_WARN_KINDS];
+  size_t nw = truce_ensemble_warnings(sc, e, w, sizeof w / sizeof *w);
+  for (size_t k = 0; k < nw && k < sizeof w / sizeof *w; k++)
+    printf("  warning: %s [%s]\n", w[k].message, w[k].code);
   printf("  wrote %s/{daily.csv,runs.csv,results.db,summary.json}\n", outdir);
 }
 
@@ -144,22 +157,25 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
                              const truce_ensemble* e) {
   truce_bargain_summary b;
   if (truce_bargain_summarise(ctx, sc, e, &b)) return;
-  printf(
-      "  bargaining range exists within 3 / 6 / 12 months: "
-      "%.0f%% / %.0f%% / %.0f%% of runs",
-      100 * b.p_open_by_month[2], 100 * b.p_open_by_month[5],
-      100 * b.p_open_by_month[11]);
+  static const int at3[] = {3, 6, 12};
+  char p[3][96];
+  for (int k = 0; k < 3; k++)
+    truce_share_format(b.p_open_by_month[at3[k] - 1], b.runs, p[k], 96);
+  printf("  bargaining range exists within 3 / 6 / 12 months: %s / %s / %s",
+         p[0], p[1], p[2]);
   if (b.never_fraction < 1)
     printf(" (median opening: day %.0f)\n", b.open_q[2]);
   else
     printf(" (never within %d days)\n", truce_scenario_horizon_days(sc));
   int H = truce_scenario_horizon_days(sc);
-  if (H >= 365)
+  if (H >= 365) {
+    for (int k = 0; k < 3; k++)
+      truce_share_format(b.p_open_at_month[at3[k] - 1], b.runs, p[k], 96);
     printf(
-        "  a range is open at months 3 / 6 / 12 (point in time): %.0f%% / "
-        "%.0f%% / %.0f%% of runs\n",
-        100 * b.p_open_at_month[2], 100 * b.p_open_at_month[5],
-        100 * b.p_open_at_month[11]);
+        "  a range is open at months 3 / 6 / 12 (point in time): %s / %s / "
+        "%s\n",
+        p[0], p[1], p[2]);
+  }
   for (int k = 0; k < b.n_top; k++) {
     char name[200];
     truce_bargain_package_name(sc, b.top_combo[k], name, sizeof name);
@@ -178,12 +194,13 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
   printf("  agreement within 6 / 12 / 24 months:");
   static const int at[] = {6, 12, 24};
   for (int k = 0; k < 3; k++) {
-    if (at[k] <= b.months)
-      printf("%s %.0f%%", k ? " /" : "", 100 * b.p_agree_by_month[at[k] - 1]);
-    else
+    if (at[k] <= b.months) {
+      truce_share_format(b.p_agree_by_month[at[k] - 1], b.runs, p[0], 96);
+      printf("%s %s", k ? " /" : "", p[0]);
+    } else {
       printf("%s -", k ? " /" : "");
+    }
   }
-  printf(" of runs");
   if (b.agree_fraction > 0)
     printf(" (holds 30 / 180 days: %.0f%% / %.0f%%)\n", 100 * b.p_hold_30,
            100 * b.p_hold_180);

@@ -225,4 +225,11 @@ void truce__tmp_abandon(FILE* f, const char* tmp);
  * directory is fine. Errors name the part that could not be made. */
 int truce__mkdir_p(truce_ctx* ctx, const char* dir);
 
+/* Fill a warning of `kind` (truce/warn.h's table) with a message. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void truce__warning_set(truce_warning* w, int kind, double share,
+                        const char* fmt, ...);
+
 #endif

@@ -9,6 +9,7 @@
 #include "truce/core.h"
 #include "truce/scenario.h"
 #include "truce/sim.h"
+#include "truce/warn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -122,6 +123,12 @@ TRUCE_API int truce_calibrate(truce_ctx* ctx, const truce_observed* o,
                               const truce_scenario* sc,
                               const truce_calib_spec* spec,
                               truce_calib_result* out);
+
+/* A fit's sanity diagnostics (truce/warn.h): the unidentified fit, when
+ * its fitted positive coefficients span the table's orders of
+ * magnitude. Writes up to cap into out, returns how many there are. */
+TRUCE_API size_t truce_calib_warnings(const truce_calib_result* r,
+                                      truce_warning* out, size_t cap);
 
 /* ---- ABC on the stochastic engine ------------------------------------
  * Rejection ABC over a scenario's uncertain numbers (its ranges and

@@ -13,6 +13,7 @@
 #include "truce/core.h"
 #include "truce/scenario.h"
 #include "truce/sim.h"
+#include "truce/warn.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -134,6 +135,14 @@ TRUCE_API int truce_ensemble_backer_outcome(const truce_ensemble* e, uint64_t r,
 /* The hook's numbers for run r (NULL without a hook). */
 TRUCE_API const double* truce_ensemble_extras(const truce_ensemble* e,
                                               uint64_t r);
+
+/* The sanity diagnostics of an ensemble (truce/warn.h): per side, the
+ * share of runs exhausted by day 1 and of runs with a long span without
+ * combat power, when not 0. Writes up to cap into out and returns how
+ * many there are. */
+TRUCE_API size_t truce_ensemble_warnings(const truce_scenario* sc,
+                                         const truce_ensemble* e,
+                                         truce_warning* out, size_t cap);
 
 #define TRUCE_EXACT_RUNS 64
 

@@ -9,6 +9,7 @@
 #ifndef TRUCE_IO_H
 #define TRUCE_IO_H
 
+#include "truce/compare.h"
 #include "truce/core.h"
 #include "truce/ensemble.h"
 #include "truce/scenario.h"
@@ -56,47 +57,6 @@ TRUCE_API void truce_output_free(truce_output* o);
  * executable as ../share/truce/web), else the build tree's web/. */
 TRUCE_API int truce_report_write(truce_ctx* ctx, const char* dir,
                                  const char* out);
-
-/* Two runs compared from their results.db: assumptions that differ and
- * how the headline outcomes moved. */
-typedef struct {
-  char path[128];
-  double a, b; /* NAN where absent */
-  char dist_a[96], dist_b[96];
-  char source_b[256];
-  int in_a, in_b;
-} truce_assumption_diff;
-/* What an outcome measures, for formatting (truce_outcome_format). */
-typedef enum {
-  TRUCE_UNIT_COUNT, /* soldiers, casualties, combat power */
-  TRUCE_UNIT_SHARE, /* a share of runs or of the area, 0-1 */
-  TRUCE_UNIT_DAY,   /* a day number */
-  TRUCE_UNIT_MONEY  /* the scenario's currency */
-} truce_unit;
-typedef struct {
-  char what[96];
-  double a, b;
-  truce_unit unit;
-} truce_outcome_shift;
-typedef struct {
-  size_t n_diff;
-  truce_assumption_diff diff[256];
-  size_t n_shift;
-  truce_outcome_shift shift[64];
-} truce_comparison;
-
-TRUCE_API int truce_compare(truce_ctx* ctx, const char* dir_a,
-                            const char* dir_b, truce_comparison* out);
-/* The comparison as a self-contained HTML page with charts. */
-/* v (an outcome of unit u, or a change of one when `change`) as text:
- * counts with thousands separators, shares in % (changes in percentage
- * points), days whole, money in billions; `absent` when v is NaN. */
-TRUCE_API void truce_outcome_format(truce_unit u, double v, int change,
-                                    const char* absent, char* buf, size_t n);
-TRUCE_API int truce_compare_write_html(truce_ctx* ctx,
-                                       const truce_comparison* c,
-                                       const char* dir_a, const char* dir_b,
-                                       const char* out);
 
 /* The summary of the committed outputs as a JSON text owned by o. */
 TRUCE_API const char* truce_output_summary_json(const truce_output* o);

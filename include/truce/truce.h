@@ -13,4 +13,5 @@
 #include "truce/scenario.h"
 #include "truce/sim.h"
 #include "truce/stake.h"
+#include "truce/warn.h"
 #endif

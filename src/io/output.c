@@ -308,16 +308,30 @@ static int jnum(truce_output* o, double v) {
   return jprintf(o, "%.12g", v);
 }
 
-/* ,\n    "name": [[1, v1], [2, v2], ...] (months from 1) */
+/* ,\n    "name": [[1, v1], [2, v2], ...] (months from 1), then
+ * "name_se": the same with each share's Monte Carlo standard error over
+ * `runs` runs (truce_share_se). */
 static int month_series(truce_output* o, const char* name, const double* v,
-                        int months) {
-  int rc = jprintf(o, ",\n    \"%s\": [", name);
-  for (int m = 0; m < months && !rc; m++) {
-    rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
-    if (!rc) rc = jnum(o, v[m]);
+                        int months, uint64_t runs) {
+  int rc = 0;
+  for (int se = 0; se < 2 && !rc; se++) {
+    rc = jprintf(o, ",\n    \"%s%s\": [", name, se ? "_se" : "");
+    for (int m = 0; m < months && !rc; m++) {
+      rc = jprintf(o, "%s[%d, ", m ? ", " : "", m + 1);
+      if (!rc) rc = jnum(o, se ? truce_share_se(v[m], runs) : v[m]);
+      if (!rc) rc = jprintf(o, "]");
+    }
     if (!rc) rc = jprintf(o, "]");
   }
-  return rc ? rc : jprintf(o, "]");
+  return rc;
+}
+
+/* , "name": p, "name_se": its standard error over n runs */
+static int jshare(truce_output* o, const char* name, double p, uint64_t n) {
+  int rc = jprintf(o, ", \"%s\": ", name);
+  if (!rc) rc = jnum(o, p);
+  if (!rc) rc = jprintf(o, ", \"%s_se\": ", name);
+  return rc ? rc : jnum(o, truce_share_se(p, n));
 }
 
 /* {mean, p05, p25, p50, p75, p95} of x[0..n) (sorted in place). */
@@ -374,13 +388,15 @@ static int write_backers(truce_output* o) {
 /* Talks: P(agreement by month), the agreed terms, the ceasefire's
  * durability (docs/bargaining.md, "From a range to an agreement"). */
 static int write_agreement(truce_output* o, const truce_bargain_summary* b) {
-  int rc = month_series(o, "p_agree_by_month", b->p_agree_by_month, b->months);
+  int rc = month_series(o, "p_agree_by_month", b->p_agree_by_month, b->months,
+                        b->runs);
+  uint64_t agreed = (uint64_t)llround(b->agree_fraction * (double)b->runs);
   if (!rc) rc = jprintf(o, ",\n    \"agreement\": {\"fraction\": ");
   if (!rc) rc = jnum(o, b->agree_fraction);
-  if (!rc) rc = jprintf(o, ", \"p_holds_30_days\": ");
-  if (!rc) rc = jnum(o, b->p_hold_30);
-  if (!rc) rc = jprintf(o, ", \"p_holds_180_days\": ");
-  if (!rc) rc = jnum(o, b->p_hold_180);
+  if (!rc) rc = jprintf(o, ", \"fraction_se\": ");
+  if (!rc) rc = jnum(o, truce_share_se(b->agree_fraction, b->runs));
+  if (!rc) rc = jshare(o, "p_holds_30_days", b->p_hold_30, agreed);
+  if (!rc) rc = jshare(o, "p_holds_180_days", b->p_hold_180, agreed);
   if (!rc) rc = jprintf(o, ", \"terms\": [");
   for (int k = 0; k < b->n_terms && !rc; k++) {
     char name[200];
@@ -413,12 +429,17 @@ static int write_bargaining(truce_output* o) {
     rc = jprintf(o, ", \"%s\": ", qn[q]);
     if (!rc) rc = jnum(o, b.open_q[q]);
   }
-  if (!rc) rc = jprintf(o, ", \"never_fraction\": ");
-  if (!rc) rc = jnum(o, b.never_fraction);
+  if (!rc) rc = jshare(o, "never_fraction", b.never_fraction, b.runs);
   if (!rc) rc = jprintf(o, "}");
-  if (!rc) rc = month_series(o, "p_open_by_month", b.p_open_by_month, b.months);
-  if (!rc) rc = month_series(o, "p_open_at_month", b.p_open_at_month, b.months);
-  if (!rc) rc = month_series(o, "p_ripe_by_month", b.p_ripe_by_month, b.months);
+  if (!rc)
+    rc =
+        month_series(o, "p_open_by_month", b.p_open_by_month, b.months, b.runs);
+  if (!rc)
+    rc =
+        month_series(o, "p_open_at_month", b.p_open_at_month, b.months, b.runs);
+  if (!rc)
+    rc =
+        month_series(o, "p_ripe_by_month", b.p_ripe_by_month, b.months, b.runs);
   if (!rc) rc = jprintf(o, ",\n    \"top_packages\": [");
   for (int k = 0; k < b.n_top && !rc; k++) {
     char name[200];
@@ -452,6 +473,24 @@ static int write_bargaining(truce_output* o) {
   return rc ? rc : jprintf(o, "\n  },\n");
 }
 
+/* "warnings": the sanity diagnostics (truce/warn.h), [] when none. */
+static int write_warnings(truce_output* o) {
+  truce_warning w[2 * TRUCE_WARN_KINDS];
+  size_t n = truce_ensemble_warnings(o->sc, o->ens, w, sizeof w / sizeof *w);
+  if (n > sizeof w / sizeof *w) n = sizeof w / sizeof *w;
+  int rc = jprintf(o, "  \"warnings\": [");
+  for (size_t i = 0; i < n && !rc; i++) {
+    rc = jprintf(o, "%s\n    {\"code\": ", i ? "," : "");
+    if (!rc) rc = jstr(o, w[i].code);
+    if (!rc) rc = jprintf(o, ", \"message\": ");
+    if (!rc) rc = jstr(o, w[i].message);
+    if (!rc) rc = jprintf(o, ", \"share\": ");
+    if (!rc) rc = jnum(o, w[i].share);
+    if (!rc) rc = jprintf(o, "}");
+  }
+  return rc ? rc : jprintf(o, "%s],\n", n ? "\n  " : "");
+}
+
 static int write_side(truce_output* o, int i, double* tmp) {
   size_t n = o->n_runs, nout = truce_outcome_count();
   const double* v = o->outcomes + (size_t)i * nout;
@@ -478,8 +517,7 @@ static int write_side(truce_output* o, int i, double* tmp) {
     rc = jquant(o, tmp, m);
     if (!rc && oi->is_day) {
       o->json_len--; /* reopen the object to add never_fraction */
-      rc = jprintf(o, ", \"never_fraction\": ");
-      if (!rc) rc = jnum(o, (double)never / (double)n);
+      rc = jshare(o, "never_fraction", (double)never / (double)n, n);
       if (!rc) rc = jprintf(o, "}");
     }
   }
@@ -536,6 +574,7 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
   if (!rc && o->ens && truce_scenario_has_negotiation(o->sc) &&
       truce_ensemble_extras(o->ens, 0))
     rc = write_bargaining(o);
+  if (!rc && o->ens) rc = write_warnings(o);
   if (!rc)
     rc = jprintf(o, "  \"execution\": {\"threads\": %d, \"ranks\": %d},\n",
                  m->threads, m->ranks);

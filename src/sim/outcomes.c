@@ -53,12 +53,24 @@ static void week_day(double* st, const truce_side_state* s, int day) {
 }
 static double week_value(const double* st) { return st[WEEK + 2]; }
 
+/* s4: the longest span of consecutive recorded days on which the side's
+ * combat power is below one effective soldier (a sanity diagnostic,
+ * docs/outputs.md "Warnings"). st: the current span, the longest. */
+static void zero_begin(double* st) { st[0] = st[1] = 0; }
+static void zero_day(double* st, const truce_side_state* s, int day) {
+  (void)day;
+  st[0] = s->power < 1 ? st[0] + 1 : 0;
+  if (st[0] > st[1]) st[1] = st[0];
+}
+static double zero_value(const double* st) { return st[1]; }
+
 const truce_outcome_info truce__outcomes[] = {
     {"front_end", "soldiers", 0, last_begin, front_day, first_value},
     {"casualties_total", "persons", 0, last_begin, casualties_day, first_value},
     {"exhaustion_day", "day", 1, last_begin, exhaustion_day, first_value},
     {"territory_end", "share", 0, last_begin, territory_day, first_value},
     {"largest_weekly_move_day", "day", 1, week_begin, week_day, week_value},
+    {"zero_power_days", "days", 0, zero_begin, zero_day, zero_value},
 };
 const size_t truce__n_outcomes =
     sizeof truce__outcomes / sizeof truce__outcomes[0];

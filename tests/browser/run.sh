@@ -24,10 +24,13 @@ grep -q "backers.us.budget_scale" "$T/compare.txt"
 # less US aid: less Ukrainian capable strength at the horizon (fewer
 # weapons and shells; its line, which breaks by density, need not), and
 # fewer Russian casualties (fewer Ukrainian shells fired; the same seeds)
-awk '{ v = ($NF == "pp" ? $(NF - 1) : $NF) + 0 }
-     /ua: capable strength day 730, p50/ { ua = (v < 0) }
-     /ru: mean casualties/ { ru = (v < 0) }
-     END { exit !(ua && ru) }' "$T/compare.txt" ||
+"$TRUCE" compare "$T/a" "$T/b" --json >"$T/compare.json"
+python3 - "$T/compare.json" <<'P' ||
+import json, sys
+o = {x["what"]: x for x in json.load(open(sys.argv[1]))["outcomes"]}
+sys.exit(not (o["ua: median power on day 730"]["diff"] < 0
+              and o["ru: mean casualties_total"]["diff"] < 0))
+P
   { echo "compare: outcomes did not shift with US aid halved" >&2
     cat "$T/compare.txt" >&2; exit 1; }
 # an exploration beside the run: the report holds its charts too

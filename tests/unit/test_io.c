@@ -105,7 +105,7 @@ static void test_commit_writes_summary(void** s) {
   assert_non_null(strstr(j, "\"command_line\": \"truce run x\""));
   /* identical runs: every quantile is the value itself */
   assert_non_null(strstr(j, "\"exhaustion_day\": {\"mean\": 2, \"p05\": 2"));
-  assert_non_null(strstr(j, "\"never_fraction\": 0}"));
+  assert_non_null(strstr(j, "\"never_fraction\": 0, \"never_fraction_se\": 0}"));
   /* a quote in a source is escaped */
   assert_non_null(strstr(j, "\"source\": \"q\\\"s\""));
   /* no day was recorded, so only the summary */
@@ -215,7 +215,8 @@ static void test_bad_directory(void** s) {
   truce_scenario_free(sc);
 }
 
-/* The comparison's numbers as an analyst reads them. */
+/* Numbers as a reader sees them: 3 significant figures, separators,
+ * units, a sign on a change (include/truce/compare.h). */
 static void test_outcome_format(void** st) {
   (void)st;
   static const struct {
@@ -224,16 +225,20 @@ static void test_outcome_format(void** st) {
     int change;
     const char* want;
   } cases[] = {
-      {TRUCE_UNIT_COUNT, 1234567.4, 0, "1,234,567"},
+      {TRUCE_UNIT_COUNT, 1234567.4, 0, "1,230,000"},
+      {TRUCE_UNIT_COUNT, 759892.5, 0, "760,000"},
       {TRUCE_UNIT_COUNT, 999.5, 0, "1,000"},
       {TRUCE_UNIT_COUNT, -5, 0, "-5"},
-      {TRUCE_UNIT_COUNT, -6144, 1, "-6,144"},
-      {TRUCE_UNIT_COUNT, 0.2, 1, "0"},
+      {TRUCE_UNIT_COUNT, -6144, 1, "-6,140"},
+      {TRUCE_UNIT_COUNT, 0.2, 1, "+0.2"},
+      {TRUCE_UNIT_COUNT, 0, 1, "0"},
       {TRUCE_UNIT_DAY, 6, 1, "+6"},
+      {TRUCE_UNIT_DAY, 160.6, 0, "161"},
       {TRUCE_UNIT_SHARE, 0.226, 0, "22.6%"},
+      {TRUCE_UNIT_SHARE, 0.00123456, 0, "0.123%"},
       {TRUCE_UNIT_SHARE, 0.022, 1, "+2.2 pp"},
-      {TRUCE_UNIT_SHARE, -0.0004, 1, "0.0 pp"},
-      {TRUCE_UNIT_MONEY, 2.55897e10, 0, "25.59 bn"},
+      {TRUCE_UNIT_SHARE, -0.0004, 1, "-0.04 pp"},
+      {TRUCE_UNIT_MONEY, 2.55897e10, 0, "25.6 bn"},
       {TRUCE_UNIT_MONEY, -9.12554e9, 1, "-9.13 bn"},
       {TRUCE_UNIT_SHARE, (double)NAN, 0, "-"},
   };

@@ -332,7 +332,7 @@ static void test_calibration(void** s) {
 
 static int step_compare(truce_ctx* c, void* u) {
   (void)u;
-  static truce_comparison cmp;
+  truce_comparison* cmp = NULL;
   char a[600], b[600], out[600], html[700];
   snprintf(a, sizeof a, "%s", work_path("a"));
   snprintf(b, sizeof b, "%s", work_path("b"));
@@ -340,7 +340,8 @@ static int step_compare(truce_ctx* c, void* u) {
   snprintf(html, sizeof html, "%s/compare.html", out);
   clear_dir(out);
   int rc = truce_compare(c, a, b, &cmp);
-  if (!rc) rc = truce_compare_write_html(c, &cmp, a, b, html);
+  if (!rc) rc = truce_compare_write_html(c, cmp, a, b, html);
+  truce_comparison_free(c, cmp);
   if (tmp_files(out)) {
     fprintf(stderr, "a temporary file was left in %s\n", out);
     return TRUCE_EINTERNAL;

@@ -62,13 +62,13 @@ typedef struct {
 
 /* How one outcome moved. All fields public, read-only. */
 typedef struct {
-  char what[128];  /* e.g. "ua: mean casualties_total" */
-  truce_unit unit; /* of a, b and diff */
-  double a, b;     /* the statistic in A and B; NAN where absent */
-  double diff;     /* b - a */
-  double se;       /* its standard error; NAN when none can be given */
-  double lo, hi;   /* the confidence interval of diff (level) */
-  bool paired;     /* from run-by-run differences (same seed) */
+  char what[128];    /* e.g. "ua: mean casualties_total" */
+  truce_unit unit;   /* of a, b and diff */
+  double a, b;       /* the statistic in A and B; NAN where absent */
+  double diff;       /* b - a */
+  double se;         /* its standard error; NAN when none can be given */
+  double lo, hi;     /* the confidence interval of diff (level) */
+  bool paired;       /* from run-by-run differences (same seed) */
   bool beyond_noise; /* the interval excludes 0 */
 } truce_outcome_shift;
 

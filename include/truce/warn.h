@@ -20,16 +20,16 @@ extern "C" {
 #endif
 
 /* X(ENUM, code, threshold, meaning) */
-#define TRUCE_WARNING_MAP(X)                                                  \
-  X(EXHAUSTED_AT_START, "exhausted_at_start", 1,                              \
-    "exhausted on day 0 or 1 (threshold: the day): its starting front or "    \
-    "combat power is below exhaustion_threshold or capable_threshold")        \
-  X(ZERO_POWER, "zero_power", 90,                                             \
-    "combat power below one effective soldier for at least this many days "   \
-    "in a row: check its equipment, ammunition and weapons inputs")           \
-  X(UNIDENTIFIED_FIT, "unidentified_fit", 6,                                  \
-    "a fitted coefficient's 90% interval, or the fitted coefficients "        \
-    "together, span at least this many orders of magnitude: the "            \
+#define TRUCE_WARNING_MAP(X)                                                \
+  X(EXHAUSTED_AT_START, "exhausted_at_start", 1,                            \
+    "exhausted on day 0 or 1 (threshold: the day): its starting front or "  \
+    "combat power is below exhaustion_threshold or capable_threshold")      \
+  X(ZERO_POWER, "zero_power", 90,                                           \
+    "combat power below one effective soldier for at least this many days " \
+    "in a row: check its equipment, ammunition and weapons inputs")         \
+  X(UNIDENTIFIED_FIT, "unidentified_fit", 6,                                \
+    "a fitted coefficient's 90% interval, or the fitted coefficients "      \
+    "together, span at least this many orders of magnitude: the "           \
     "observations do not identify them")
 
 typedef enum {

@@ -15,7 +15,7 @@
 
 size_t truce_calib_warnings(const truce_calib_result* r, truce_warning* out,
                             size_t cap) {
-  double lo = INFINITY, hi = 0, span = 0;
+  double lo = (double)INFINITY, hi = 0, span = 0;
   const truce_calib_param* widest = NULL;
   for (size_t j = 0; j < r->n_par; j++) {
     const truce_calib_param* p = &r->par[j];

@@ -40,8 +40,7 @@ static truce_unit unit_of(const char* u) {
 
 /* Store i's per-run values of `sql` (rows: run, value; NULL is NAN), by
  * run; NULL when out of memory (k->rc set). */
-static double* per_run(truce__cmp* k, int i, const char* sql,
-                       const char* arg) {
+static double* per_run(truce__cmp* k, int i, const char* sql, const char* arg) {
   uint64_t n = k->s[i].runs;
   double* v = truce__malloc(k->ctx, (n ? n : 1) * sizeof *v);
   if (!v) {
@@ -50,8 +49,7 @@ static double* per_run(truce__cmp* k, int i, const char* sql,
   }
   for (uint64_t r = 0; r < n; r++) v[r] = (double)NAN;
   sqlite3_stmt* st;
-  if (sqlite3_prepare_v2(k->s[i].db, sql, -1, &st, NULL) != SQLITE_OK)
-    return v;
+  if (sqlite3_prepare_v2(k->s[i].db, sql, -1, &st, NULL) != SQLITE_OK) return v;
   if (arg) sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
   while (sqlite3_step(st) == SQLITE_ROW) {
     sqlite3_int64 r = sqlite3_column_int64(st, 0);
@@ -81,7 +79,7 @@ static void moments(stat_kind s, double x, const double* v, uint64_t n,
     sum += t;
     m++;
   }
-  *mean = m ? sum / m : (double)NAN;
+  *mean = m > 0 ? sum / m : (double)NAN;
   for (uint64_t r = 0; r < n; r++) {
     double t = term(s, x, v[r]);
     if (!isnan(t)) sq += (t - *mean) * (t - *mean);
@@ -115,8 +113,8 @@ static void mean_row(truce__cmp* k, stat_kind s, double x, const double* a,
 }
 
 /* Median of v's finite values and its standard error; scratch: n. */
-static void median_se(const double* v, uint64_t n, double* scratch,
-                      double* med, double* se) {
+static void median_se(const double* v, uint64_t n, double* scratch, double* med,
+                      double* se) {
   size_t m = 0;
   for (uint64_t r = 0; r < n; r++)
     if (isfinite(v[r])) scratch[m++] = v[r];
@@ -206,7 +204,8 @@ static void side_rows(truce__cmp* k, const char* side) {
       if (sqlite3_step(st) == SQLITE_ROW &&
           sqlite3_column_type(st, 0) != SQLITE_NULL) {
         v[i] = sqlite3_column_double(st, 0);
-        double iqr = sqlite3_column_double(st, 2) - sqlite3_column_double(st, 1);
+        double iqr =
+            sqlite3_column_double(st, 2) - sqlite3_column_double(st, 1);
         double n = sqlite3_column_double(st, 3);
         double se = n > 1 ? 1.2533 * iqr / 1.349 / sqrt(n) : (double)NAN;
         se2 += se * se;
@@ -216,8 +215,7 @@ static void side_rows(truce__cmp* k, const char* side) {
     if (!(v[0] != 0 || v[1] != 0)) continue; /* both zero or absent */
     snprintf(what, sizeof what, "%s: median %s on day %d", side, si->name,
              k->c->horizon);
-    truce__cmp_shift(k, what, unit_of(si->unit), v[0], v[1], sqrt(se2),
-                     false);
+    truce__cmp_shift(k, what, unit_of(si->unit), v[0], v[1], sqrt(se2), false);
   }
 }
 
@@ -238,13 +236,15 @@ static const struct {
 } bargain_cols[] = {
     {"open_day", ST_SHARE_BY, TRUCE_UNIT_SHARE,
      "a bargaining range has opened by month %d"},
-    {"open_day", ST_NEVER, TRUCE_UNIT_SHARE, "share of runs where it never opens"},
+    {"open_day", ST_NEVER, TRUCE_UNIT_SHARE,
+     "share of runs where it never opens"},
     {"open_day", ST_MEDIAN, TRUCE_UNIT_DAY,
      "median day the range opens (runs where it does)"},
     {"nash_territory", ST_MEDIAN, TRUCE_UNIT_SHARE,
      "median Nash line (side 0's share) at opening"},
     {"agree_day", ST_SHARE_BY, TRUCE_UNIT_SHARE, "agreement by month %d"},
-    {"agree_day", ST_NEVER, TRUCE_UNIT_SHARE, "share of runs with no agreement"},
+    {"agree_day", ST_NEVER, TRUCE_UNIT_SHARE,
+     "share of runs with no agreement"},
     {"agree_territory", ST_MEDIAN, TRUCE_UNIT_SHARE,
      "median agreed line (side 0's share)"},
 };

@@ -98,12 +98,17 @@ ex = summary["sides"]["ua"]["exhaustion_day"]
 p, n = 1 - ex["never_fraction"], summary["runs"]
 check(abs(ex["never_fraction_se"] - math.sqrt(p * (1 - p) / n)) < 1e-9,
       "never_fraction_se %r" % ex.get("never_fraction_se"))
-se = "%.2g" % (100 * math.sqrt(p * (1 - p) / n))
-check(("\u00b1 %s of runs" % se) in line,
-      "terminal '%s' shows the share's standard error %s" % (line, se))
-bse = summary["bargaining"]["p_open_by_month_se"][11][1]
-bp = summary["bargaining"]["p_open_by_month"][11][1]
+for sd in ("ua", "ru"):  # a share of 0 or 1 has no spread to show
+    q = 1 - summary["sides"][sd]["exhaustion_day"]["never_fraction"]
+    ln = [l for l in text.splitlines() if l.strip().startswith(sd + " ")][0]
+    want = ("\u00b1 %.2g of runs" % (100 * math.sqrt(q * (1 - q) / n))
+            if 0 < q < 1 else "%.0f%% of runs" % (100 * q))
+    check(want in ln, "terminal '%s' shows '%s'" % (ln, want))
+bp = summary["bargaining"]["p_open_by_month"][2][1]
+bse = summary["bargaining"]["p_open_by_month_se"][2][1]
 check(abs(bse - math.sqrt(bp * (1 - bp) / n)) < 1e-9, "p_open_by_month_se")
+want = "months: %s%% \u00b1 %.2g /" % ("%.3g" % (100 * bp), 100 * bse)
+check(want in text, "terminal shows '%s'" % want)
 
 # ---- compare: noise and a real change ----------------------------------
 flagged = total = 0

@@ -105,7 +105,8 @@ static void test_commit_writes_summary(void** s) {
   assert_non_null(strstr(j, "\"command_line\": \"truce run x\""));
   /* identical runs: every quantile is the value itself */
   assert_non_null(strstr(j, "\"exhaustion_day\": {\"mean\": 2, \"p05\": 2"));
-  assert_non_null(strstr(j, "\"never_fraction\": 0, \"never_fraction_se\": 0}"));
+  assert_non_null(
+      strstr(j, "\"never_fraction\": 0, \"never_fraction_se\": 0}"));
   /* a quote in a source is escaped */
   assert_non_null(strstr(j, "\"source\": \"q\\\"s\""));
   /* no day was recorded, so only the summary */

@@ -99,6 +99,23 @@ TRUCE_API size_t truce_scenario_backer_count(const truce_scenario* sc);
 TRUCE_API const char* truce_scenario_backer_id(const truce_scenario* sc,
                                                size_t b);
 TRUCE_API size_t truce_scenario_backer_side(const truce_scenario* sc, size_t b);
+/* Display names: a side's or a backer's `name:`, the id when the file
+ * gives none (NULL past the last). */
+TRUCE_API const char* truce_scenario_side_name(const truce_scenario* sc,
+                                               size_t i);
+TRUCE_API const char* truce_scenario_backer_name(const truce_scenario* sc,
+                                                 size_t b);
+/* The negotiation's discrete issues (0 without one), their options and the
+ * options' display names (an issue's `names:`; the option's id when none). */
+TRUCE_API size_t truce_scenario_issue_count(const truce_scenario* sc);
+TRUCE_API const char* truce_scenario_issue_id(const truce_scenario* sc,
+                                              size_t k);
+TRUCE_API size_t truce_scenario_option_count(const truce_scenario* sc,
+                                             size_t k);
+TRUCE_API const char* truce_scenario_option_id(const truce_scenario* sc,
+                                               size_t k, size_t o);
+TRUCE_API const char* truce_scenario_option_name(const truce_scenario* sc,
+                                                 size_t k, size_t o);
 TRUCE_API size_t truce_scenario_event_count(const truce_scenario* sc);
 /* Overrides applied with truce_scenario_set, in order ("PATH=VALUE"). */
 TRUCE_API size_t truce_scenario_override_count(const truce_scenario* sc);

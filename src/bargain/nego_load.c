@@ -37,9 +37,40 @@ static int option_index(const truce__issue* is, const char* name) {
   return -1;
 }
 
+/* An issue's `names: {OPTION: display name}` (optional). */
+static int option_names(truce__loader* L, const truce__issue* is,
+                        struct fy_node* iv, mark m, const char* path, int k) {
+  mark nm = m;
+  struct fy_node* names = truce__yaml_lookup(iv, "names", &nm);
+  if (!names) return 0;
+  if (!fy_node_is_mapping(names))
+    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(names, nm),
+                             "wrong type for '%s.names'; expected a mapping "
+                             "of option to display name",
+                             path);
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(names, &it))) {
+    char opt[TRUCE_NAME_MAX] = "", p[160];
+    mark om = truce__yaml_mark(fy_node_pair_key(pr), nm);
+    truce__yaml_text(fy_node_pair_key(pr), opt, sizeof opt);
+    int o = option_index(is, opt);
+    if (o < 0)
+      return truce__load_error(L, TRUCE_EINVAL, om,
+                               "unknown option '%s' in '%s.names'; expected "
+                               "one of '%s.options'",
+                               opt, path, path);
+    snprintf(p, sizeof p, "%s.names.%s", path, opt);
+    int rc = truce__load_name_field(L, fy_node_pair_value(pr), om, p,
+                                    L->sc->option_name[k][o]);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
                        mark km) {
-  static const char* const ik[] = {"options", "status_quo", "note"};
+  static const char* const ik[] = {"options", "status_quo", "note", "names"};
   if (!fy_node_is_mapping(v))
     return truce__load_error(
         L, TRUCE_EINVAL, truce__yaml_mark(v, km),
@@ -69,7 +100,7 @@ static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
           "and needs no entry; expected the discrete issues only");
     snprintf(path, sizeof path, "negotiation.issues.%s", is->name);
     struct fy_node* iv = fy_node_pair_value(pr);
-    int rc = truce__load_keys(L, iv, m, path, ik, 3);
+    int rc = truce__load_keys(L, iv, m, path, ik, 4);
     if (rc) return rc;
     mark om = m, sm = m;
     struct fy_node* opts = truce__yaml_lookup(iv, "options", &om);
@@ -105,6 +136,7 @@ static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,
           "'%s.status_quo' must name one of its options (what holds "
           "while the war goes on)",
           path);
+    if ((rc = option_names(L, is, iv, m, path, n->n_issues))) return rc;
     n->n_issues++;
   }
   return 0;

@@ -44,6 +44,9 @@ __attribute__((format(printf, 4, 5)))
 #endif
 int truce__load_error(truce__loader* L, int code, mark m, const char* fmt,
                       ...);
+/* A display name (`name:`) of 1 to TRUCE_DISPLAY_MAX - 1 bytes into out. */
+int truce__load_name_field(truce__loader* L, struct fy_node* v, mark km,
+                           const char* path, char* out);
 /* A string value (truncated to cap). */
 int truce__load_string(truce__loader* L, struct fy_node* n, mark km,
                        const char* path, char* buf, size_t cap);

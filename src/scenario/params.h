@@ -17,6 +17,7 @@
 #define TRUCE_MAX_EQUIP 8
 #define TRUCE_MAX_ARRIVALS 16
 #define TRUCE_ID_MAX 32
+#define TRUCE_DISPLAY_MAX 64 /* a display name's bytes, with its NUL */
 #define TRUCE_MAX_DELAY_DAYS 3650
 
 enum { TRUCE_POSTURE_DEFEND, TRUCE_POSTURE_ATTACK };

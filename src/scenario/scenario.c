@@ -279,6 +279,38 @@ size_t truce_scenario_backer_count(const truce_scenario* sc) {
 const char* truce_scenario_backer_id(const truce_scenario* sc, size_t b) {
   return b < sc->model.n_backers ? sc->backer_id[b] : NULL;
 }
+const char* truce_scenario_side_name(const truce_scenario* sc, size_t i) {
+  return i < 2 ? (*sc->side_name[i] ? sc->side_name[i] : sc->side_id[i]) : NULL;
+}
+const char* truce_scenario_backer_name(const truce_scenario* sc, size_t b) {
+  if (b >= sc->model.n_backers) return NULL;
+  return *sc->backer_name[b] ? sc->backer_name[b] : sc->backer_id[b];
+}
+size_t truce_scenario_issue_count(const truce_scenario* sc) {
+  const truce__nego* n = &sc->model.params.nego;
+  return n->present ? (size_t)n->n_issues : 0;
+}
+const char* truce_scenario_issue_id(const truce_scenario* sc, size_t k) {
+  return k < truce_scenario_issue_count(sc)
+             ? sc->model.params.nego.issue[k].name
+             : NULL;
+}
+size_t truce_scenario_option_count(const truce_scenario* sc, size_t k) {
+  return k < truce_scenario_issue_count(sc)
+             ? (size_t)sc->model.params.nego.issue[k].n_options
+             : 0;
+}
+const char* truce_scenario_option_id(const truce_scenario* sc, size_t k,
+                                     size_t o) {
+  return o < truce_scenario_option_count(sc, k)
+             ? sc->model.params.nego.issue[k].option[o]
+             : NULL;
+}
+const char* truce_scenario_option_name(const truce_scenario* sc, size_t k,
+                                       size_t o) {
+  const char* id = truce_scenario_option_id(sc, k, o);
+  return id && *sc->option_name[k][o] ? sc->option_name[k][o] : id;
+}
 size_t truce_scenario_backer_side(const truce_scenario* sc, size_t b) {
   return b < sc->model.n_backers ? (size_t)sc->model.backer_side[b] : 0;
 }

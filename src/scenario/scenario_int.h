@@ -121,6 +121,11 @@ struct truce_scenario {
   char side_id[2][TRUCE_ID_MAX];
   char equip_name[2][TRUCE_MAX_EQUIP][TRUCE_ID_MAX];
   char backer_id[TRUCE_MAX_BACKERS][TRUCE_ID_MAX];
+  /* display names (`name:` of a side or backer, an issue's `names:`);
+   * "" when the file gives none (the accessors then return the id) */
+  char side_name[2][TRUCE_DISPLAY_MAX];
+  char backer_name[TRUCE_MAX_BACKERS][TRUCE_DISPLAY_MAX];
+  char option_name[TRUCE_MAX_ISSUES][TRUCE_MAX_OPTIONS][TRUCE_DISPLAY_MAX];
   truce__prov* prov;
   size_t n_prov, cap_prov;
   char** overrides;

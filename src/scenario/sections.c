@@ -26,6 +26,20 @@ int truce__load_name(truce__loader* L, struct fy_node* v, mark km) {
   return sc->name ? 0 : TRUCE_ENOMEM;
 }
 
+int truce__load_name_field(truce__loader* L, struct fy_node* v, mark km,
+                           const char* path, char* out) {
+  char buf[256];
+  int rc = truce__load_string(L, v, km, path, buf, sizeof buf);
+  if (rc) return rc;
+  if (!*buf || strlen(buf) >= TRUCE_DISPLAY_MAX)
+    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, km),
+                             "bad display name for '%s'; expected a text of "
+                             "1 to %d bytes",
+                             path, TRUCE_DISPLAY_MAX - 1);
+  memcpy(out, buf, strlen(buf) + 1);
+  return 0;
+}
+
 int truce__load_start(truce__loader* L, struct fy_node* v, mark km) {
   char buf[32];
   int rc = truce__load_string(L, v, km, "start", buf, sizeof buf);
@@ -257,6 +271,8 @@ static int side_special(truce__loader* L, const char* rel, struct fy_node* v,
   char path[160];
   snprintf(path, sizeof path, "%s.%s", u->path, rel);
   if (!strcmp(rel, "id")) return 0; /* read before the walk */
+  if (!strcmp(rel, "name"))
+    return truce__load_name_field(L, v, km, path, L->sc->side_name[u->side]);
   if (!strcmp(rel, "equipment")) return equipment(L, v, km, u->side, path);
   if (!strcmp(rel, "personnel.arrivals"))
     return arrivals(L, v, km, u->side, path);
@@ -313,7 +329,7 @@ int truce__load_sides(truce__loader* L, struct fy_node* v, mark km) {
           "duplicate side id '%s'; expected two different ids", id);
     memcpy(L->sc->side_id[i], id, strlen(id) + 1);
   }
-  static const char* const specials[] = {"id", "equipment",
+  static const char* const specials[] = {"id", "name", "equipment",
                                          "personnel.arrivals"};
   for (size_t i = 0; i < 2; i++) {
     side_user u = {i, ""};
@@ -323,7 +339,7 @@ int truce__load_sides(truce__loader* L, struct fy_node* v, mark km) {
     unsigned char seen[TRUCE_MAX_FIELDS] = {0};
     int rc = truce__load_walk(L, items[i], marks[i], truce__side_fields,
                               truce__n_side_fields, base, NULL, u.path, seen,
-                              specials, 3, side_special, &u);
+                              specials, 4, side_special, &u);
     if (rc) return rc;
     rc = truce__load_required(L, marks[i], truce__side_fields,
                               truce__n_side_fields, seen, u.path);

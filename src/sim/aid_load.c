@@ -191,7 +191,9 @@ static int backer_special(truce__loader* L, const char* rel, struct fy_node* v,
   char path[160];
   snprintf(path, sizeof path, "%s.%s", u->path, rel);
   if (!strcmp(rel, "id") || !strcmp(rel, "supports")) return 0; /* first */
-  if (!strcmp(rel, "note") || !strcmp(rel, "name")) return 0;
+  if (!strcmp(rel, "note")) return 0;
+  if (!strcmp(rel, "name"))
+    return truce__load_name_field(L, v, km, path, sc->backer_name[u->b]);
   /* buys: item -> {share, unit_cost, capacity_per_month} */
   if (!fy_node_is_mapping(v))
     return truce__load_error(

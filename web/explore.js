@@ -29,14 +29,28 @@
       return c;
     };
     let nchart = 0;
+    // the title and subtitle as HTML above the view: they wrap, never clip
     const embed = (parent, spec) => {
-      const d = document.createElement('div');
+      const d = document.createElement('figure');
       d.className = 'chart';
       d.id = 'explore-chart-' + (nchart++);
+      const t = typeof spec.title === 'object' ? spec.title : { text: spec.title };
+      delete spec.title;
+      const h = document.createElement('h3');
+      h.textContent = t.text || '';
+      const sub = document.createElement('p');
+      sub.className = 'sub';
+      sub.textContent = t.subtitle || '';
+      const cap = document.createElement('figcaption');
+      cap.append(h, sub);
+      const view = document.createElement('div');
+      view.className = 'view';
+      d.append(cap, view);
       parent.appendChild(d);
       spec.$schema = 'https://vega.github.io/schema/vega-lite/v6.json';
       spec.width = spec.width || 'container';
-      views.push(vegaEmbed('#' + d.id, spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } }));
+      spec.autosize = { type: 'fit-x', contains: 'padding' };
+      views.push(vegaEmbed(view, spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } }));
     };
 
     // ---- sensitivity: a tornado chart per outcome

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# Runs the article scenario (and an exploration beside it), writes its
-# report and opens it in headless Chromium (report_test.mjs); then the comparison page with US aid halved
+# Runs the article scenario (and an exploration and a hindcast beside it),
+# writes its report and opens it in headless Chromium (report_test.mjs; and
+# a deterministic Iwo Jima); then the comparison page with US aid halved
 # (compare_test.mjs), after checking that the outcomes moved.
 # usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
 set -euo pipefail
@@ -37,9 +38,21 @@ P
 "$TRUCE" explore "$SRC/scenarios/ukraine-2023-11.yaml" --design morris --n 2 \
   --replicates 2 --lever backers.us.budget_scale=0:1.5 --bootstrap 20 \
   --out "$T/a" -q --no-report
+# and the observed series (truce hindcast --json beside the run), drawn
+# over the fan charts
+"$TRUCE" hindcast "$SRC/scenarios/ukraine-2023-11.yaml" --runs 200 --json \
+  --observed "$SRC/data/ukraine/observed/ru_casualties_uk_mod.csv" \
+  --observed "$SRC/data/ukraine/observed/ru_area_isw.csv" \
+  --observed "$SRC/data/ukraine/observed/aid_kiel.csv" >"$T/a/hindcast.json"
 "$TRUCE" report "$T/a"
 node "$SRC/tests/browser/report_test.mjs" "$T/a/report.html" \
-  "$OUT/report-screenshot.png" "$WEB"
+  "$OUT/report-screenshot" "$WEB" --expect-observed
+# a deterministic run of a scenario without equipment or ammunition: no
+# bands, no empty charts
+"$TRUCE" run "$SRC/scenarios/historical/iwo-jima-1945.yaml" --deterministic \
+  --out "$T/iwo" -q
+node "$SRC/tests/browser/report_test.mjs" "$T/iwo/report.html" \
+  "$OUT/report-iwo-screenshot" "$WEB"
 node "$SRC/tests/browser/compare_test.mjs" "$T/b/compare.html" \
   backers.us.budget_scale "$WEB"
 # An exploration with a lever and a condition: its page's charts render.

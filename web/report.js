@@ -210,13 +210,14 @@
   };
 
   // ---- charts
+  // series, title, what the unit means (null: the unit from the C tables), glossary entry
   const FANS = [
     ['front', 'Front strength', 'soldiers in the combat zone', 'front'],
     ['power', 'Capable strength: combat power', 'effective soldiers (soldiers weighted by their equipment and ammunition)', 'capable'],
     ['casualties', 'Casualties since the start, cumulative', 'killed, wounded and missing', null],
     ['territory', 'Area held', 'km2', null],
     ['equipment', 'Heavy equipment in stock', 'items (tanks, IFVs, guns)', null],
-    ['ammunition', 'Artillery ammunition in stock', 'rounds', null],
+    ['ammunition', 'Artillery ammunition in stock', null, null],
     ['rounds_fired', 'Artillery rounds fired per day', 'rounds a day', null],
     ['drones_fired', 'Drones used per day', 'drones a day', null],
   ];
@@ -284,7 +285,7 @@
     const x = xAxis(D);
     const sideColour = { field: 'who', type: 'nominal', title: null, scale: { domain: sideDomain, range: sideRange }, legend: legend(sideDomain) };
     for (const [series, title0, unit0, g] of FANS) {
-      let title = title0, unit = unit0, fmt = '~s', pts = [];
+      let title = title0, unit = unit0 || D.units[series] || '', fmt = '~s', pts = [];
       let values = D.bands.filter((r) => r.series === series && byId[r.side]).map((r) => withDate(D, Object.assign({ who: byId[r.side].name }, r)));
       // charts only when they carry data: some side's value is nonzero
       if (!values.some((r) => r.p95 || r.p05 || r.p50)) continue;

@@ -524,35 +524,34 @@ static int write_side(truce_output* o, int i, double* tmp) {
   return rc ? rc : jprintf(o, "\n    }");
 }
 
+/* [", "]"KEY": "VALUE" */
+static int jpair(truce_output* o, bool first, const char* k, const char* v) {
+  int rc = jprintf(o, first ? "" : ", ");
+  if (!rc) rc = jstr(o, k);
+  if (!rc) rc = jprintf(o, ": ");
+  return rc ? rc : jstr(o, v);
+}
+
 /* "names": the display names of sides, backers and options (the ids when
  * the scenario gives none), for the report. */
 static int write_names(truce_output* o) {
   const truce_scenario* sc = o->sc;
   int rc = jprintf(o, "  \"names\": {\"sides\": {");
-  for (size_t i = 0; i < 2 && !rc; i++) {
-    rc = jprintf(o, i ? ", " : "");
-    if (!rc) rc = jstr(o, truce_scenario_side_id(sc, i));
-    if (!rc) rc = jprintf(o, ": ");
-    if (!rc) rc = jstr(o, truce_scenario_side_name(sc, i));
-  }
+  for (size_t i = 0; i < 2 && !rc; i++)
+    rc = jpair(o, !i, truce_scenario_side_id(sc, i),
+               truce_scenario_side_name(sc, i));
   if (!rc) rc = jprintf(o, "}, \"backers\": {");
-  for (size_t b = 0; b < truce_scenario_backer_count(sc) && !rc; b++) {
-    rc = jprintf(o, b ? ", " : "");
-    if (!rc) rc = jstr(o, truce_scenario_backer_id(sc, b));
-    if (!rc) rc = jprintf(o, ": ");
-    if (!rc) rc = jstr(o, truce_scenario_backer_name(sc, b));
-  }
+  for (size_t b = 0; b < truce_scenario_backer_count(sc) && !rc; b++)
+    rc = jpair(o, !b, truce_scenario_backer_id(sc, b),
+               truce_scenario_backer_name(sc, b));
   if (!rc) rc = jprintf(o, "}, \"options\": {");
   for (size_t k = 0; k < truce_scenario_issue_count(sc) && !rc; k++) {
     rc = jprintf(o, k ? ", " : "");
     if (!rc) rc = jstr(o, truce_scenario_issue_id(sc, k));
     if (!rc) rc = jprintf(o, ": {");
-    for (size_t i = 0; i < truce_scenario_option_count(sc, k) && !rc; i++) {
-      rc = jprintf(o, i ? ", " : "");
-      if (!rc) rc = jstr(o, truce_scenario_option_id(sc, k, i));
-      if (!rc) rc = jprintf(o, ": ");
-      if (!rc) rc = jstr(o, truce_scenario_option_name(sc, k, i));
-    }
+    for (size_t i = 0; i < truce_scenario_option_count(sc, k) && !rc; i++)
+      rc = jpair(o, !i, truce_scenario_option_id(sc, k, i),
+                 truce_scenario_option_name(sc, k, i));
     if (!rc) rc = jprintf(o, "}");
   }
   return rc ? rc : jprintf(o, "}},\n");

@@ -50,6 +50,7 @@
       spec.$schema = 'https://vega.github.io/schema/vega-lite/v6.json';
       spec.width = spec.width || 'container';
       spec.autosize = { type: 'fit-x', contains: 'padding' };
+      spec.config = { axis: { labelSeparation: 4 } }; // labels never touch
       views.push(vegaEmbed(view, spec, { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } }));
     };
 

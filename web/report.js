@@ -405,7 +405,7 @@
   const EMBED = { renderer: 'svg', actions: { export: true, source: false, compiled: false, editor: false } };
   R.embed = function (el, spec) {
     spec = Object.assign({ $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container',
-      autosize: { type: 'fit-x', contains: 'padding' }, config: { font: 'system-ui, sans-serif', axis: { labelFontSize: 11 }, legend: { labelFontSize: 11 } } }, spec);
+      autosize: { type: 'fit-x', contains: 'padding' }, config: { font: 'system-ui, sans-serif', axis: { labelFontSize: 11, labelSeparation: 4 }, legend: { labelFontSize: 11 } } }, spec);
     return vegaEmbed(el, spec, EMBED);
   };
   // A chart's box: the title and subtitle as HTML (they wrap, never clip),

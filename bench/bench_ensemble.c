@@ -33,8 +33,9 @@ int main(int argc, char** argv) {
     fprintf(stderr, "%s\n", ctx ? truce_ctx_message(ctx) : "no memory");
     return 1;
   }
-  truce_ensemble_opts o = {
-      strtoull(argv[2], NULL, 10), atoi(argv[3]), 0, 1, NULL, NULL, NULL};
+  truce_ensemble_opts o = {.runs = strtoull(argv[2], NULL, 10),
+                           .threads = atoi(argv[3]),
+                           .use_mpi = 1};
   truce_ensemble* e;
   double t0 = now();
   if (truce_ensemble_run(ctx, sc, &o, &e)) {

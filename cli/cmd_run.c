@@ -567,13 +567,14 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     }
     if (truce_bargain_score(ctx, sc, &none, score, &sc0)) goto fail;
   }
-  truce_ensemble_opts eo = {runs,
-                            (int)threads,
-                            det ? TRUCE_SIM_DETERMINISTIC : 0u,
-                            1,
-                            root && !quiet && isatty(2) ? show_progress : NULL,
-                            &pb,
-                            nego ? &hook : NULL};
+  truce_ensemble_opts eo = {
+      .runs = runs,
+      .threads = (int)threads,
+      .flags = det ? TRUCE_SIM_DETERMINISTIC : 0u,
+      .use_mpi = 1,
+      .progress = root && !quiet && isatty(2) ? show_progress : NULL,
+      .progress_user = &pb,
+      .hook = nego ? &hook : NULL};
   if (check_caps(sc, &eo, max_mem, max_out) ||
       (root && cli_outset_begin(&os, outdir)))
     goto quiet_fail;

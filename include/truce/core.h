@@ -30,16 +30,17 @@ extern "C" {
 #endif
 
 /* The one error table: X(name, value, description). */
-#define TRUCE_ERRNO_MAP(X)                \
-  X(EINVAL, -1, "invalid argument")       \
-  X(ENOMEM, -2, "out of memory")          \
-  X(EIO, -3, "input/output error")        \
-  X(EPARSE, -4, "parse error")            \
-  X(EDOM, -5, "value outside the domain") \
-  X(ENOCONV, -6, "did not converge")      \
-  X(EDB, -7, "results store error")       \
-  X(EMPI, -8, "MPI error")                \
-  X(EINTERNAL, -9, "internal error (a bug in truce)")
+#define TRUCE_ERRNO_MAP(X)                            \
+  X(EINVAL, -1, "invalid argument")                   \
+  X(ENOMEM, -2, "out of memory")                      \
+  X(EIO, -3, "input/output error")                    \
+  X(EPARSE, -4, "parse error")                        \
+  X(EDOM, -5, "value outside the domain")             \
+  X(ENOCONV, -6, "did not converge")                  \
+  X(EDB, -7, "results store error")                   \
+  X(EMPI, -8, "MPI error")                            \
+  X(EINTERNAL, -9, "internal error (a bug in truce)") \
+  X(ECANCELED, -10, "cancelled by the caller")
 
 typedef enum {
   TRUCE_OK = 0,

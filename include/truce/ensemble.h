@@ -75,6 +75,15 @@ typedef struct {
   void (*progress)(void* user, uint64_t done, uint64_t total);
   void* progress_user;
   const truce_ensemble_hook* hook; /* may be NULL */
+  /* Cancellation (may be NULL): every thread calls cancel(cancel_user)
+   * before each run; once it returns nonzero the threads stop at their
+   * next run and truce_ensemble_run fails with TRUCE_ECANCELED, keeping
+   * nothing. It must be cheap and thread-safe (e.g. read an atomic flag
+   * another thread sets). Runs already begun finish first, so a cancel
+   * takes effect within one run's time. Under MPI each rank polls its own;
+   * the ranks then fail together. */
+  int (*cancel)(void* user);
+  void* cancel_user;
 } truce_ensemble_opts;
 
 /* Mean and quantiles of one series on one day across runs. */

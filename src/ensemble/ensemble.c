@@ -184,6 +184,12 @@ static int thread_work(job* jb, truce_ctx* tctx, int tid, int nthreads,
   for (uint64_t base = jb->r0 + (uint64_t)tid * chunk; !rc && base < jb->r1;
        base += (uint64_t)nthreads * chunk) {
     for (uint64_t r = base; r < base + chunk && r < jb->r1 && !rc; r++) {
+      if (jb->opts->cancel && jb->opts->cancel(jb->opts->cancel_user)) {
+        rc = TRUCE_FAIL(
+            tctx, TRUCE_ECANCELED, "cancelled before run %llu of %llu",
+            (unsigned long long)r, (unsigned long long)(jb->r1 - jb->r0));
+        break;
+      }
       ob.sim = sim;
       ob.run = r;
       ob.flags = jb->opts->flags;

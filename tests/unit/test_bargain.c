@@ -1014,7 +1014,7 @@ static int run_talks(const truce_scenario* sc, int threads,
                      truce_ensemble** e) {
   truce_ensemble_hook h;
   assert_int_equal(truce_bargain_hook(ctx, sc, &h), 0);
-  truce_ensemble_opts o = {200, threads, 0, 0, NULL, NULL, &h};
+  truce_ensemble_opts o = {.runs = 200, .threads = threads, .hook = &h};
   return truce_ensemble_run(ctx, sc, &o, e);
 }
 

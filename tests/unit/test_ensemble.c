@@ -249,7 +249,7 @@ static void test_threads_do_not_matter(void** s) {
   truce_scenario* sc = ts_load(ctx, yaml);
   truce_ensemble* e[3];
   for (int t = 0; t < 3; t++) {
-    truce_ensemble_opts o = {150, t + 1, 0, 0, NULL, NULL, NULL};
+    truce_ensemble_opts o = {.runs = 150, .threads = t + 1};
     assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e[t]), 0);
     assert_int_equal(truce_ensemble_threads(e[t]), t + 1);
   }
@@ -296,7 +296,7 @@ static void test_threads_do_not_matter(void** s) {
 static void test_stalemate_and_bands(void** s) {
   (void)s;
   truce_scenario* sc = ts_load(ctx, yaml);
-  truce_ensemble_opts o = {100, 2, 0, 0, NULL, NULL, NULL};
+  truce_ensemble_opts o = {.runs = 100, .threads = 2};
   truce_ensemble* e;
   assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
   for (int d = 0; d < 10; d++) assert_true(truce_ensemble_stalemate(e, d) == 0);
@@ -331,7 +331,7 @@ static void test_horizon_band_is_outcome_quantile(void** s) {
   (void)s;
   truce_scenario* sc = ts_load(ctx, yaml);
   truce_ensemble* e;
-  truce_ensemble_opts o = {150, 2, 0, 0, NULL, NULL, NULL};
+  truce_ensemble_opts o = {.runs = 150, .threads = 2};
   assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
   static const char* const pairs[][2] = {{"front", "front_end"},
                                          {"casualties", "casualties_total"},
@@ -353,6 +353,52 @@ static void test_horizon_band_is_outcome_quantile(void** s) {
   truce_scenario_free(sc);
 }
 
+/* Cancellation: a cancel callback that says "stop" after a few polls
+ * ends the ensemble with TRUCE_ECANCELED, before the runs are done and
+ * with nothing kept; one that never says it changes nothing. */
+typedef struct {
+  int after;
+  int polls; /* guarded by the atomic below */
+} cancel_state;
+
+static int cancel_after(void* user) {
+  cancel_state* c = user;
+  int n;
+#ifdef _OPENMP
+#pragma omp atomic capture
+#endif
+  n = ++c->polls;
+  return c->after >= 0 && n > c->after;
+}
+
+static void test_cancel_between_runs(void** s) {
+  (void)s;
+  truce_scenario* sc = ts_load(ctx, yaml);
+  truce_ensemble *e = NULL, *ref;
+  truce_ensemble_opts o = {.runs = 200, .threads = 2};
+  assert_int_equal(truce_ensemble_run(ctx, sc, &o, &ref), 0);
+  cancel_state c = {10, 0};
+  o.cancel = cancel_after;
+  o.cancel_user = &c;
+  assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), TRUCE_ECANCELED);
+  assert_null(e);
+  assert_non_null(strstr(truce_ctx_message(ctx), "cancelled"));
+  assert_true(c.polls < 200); /* stopped early, not after every run */
+  cancel_state never = {-1, 0};
+  o.cancel_user = &never;
+  assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e), 0);
+  assert_int_equal(never.polls, 200); /* polled once before each run */
+  for (int d = 0; d < 61; d++) {
+    truce_band x, y;
+    truce_ensemble_band(ref, d, 0, 0, &x);
+    truce_ensemble_band(e, d, 0, 0, &y);
+    assert_memory_equal(&x, &y, sizeof x);
+  }
+  truce_ensemble_free(e);
+  truce_ensemble_free(ref);
+  truce_scenario_free(sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sketch_bound),
@@ -364,6 +410,7 @@ int main(void) {
       cmocka_unit_test(test_horizon_band_is_outcome_quantile),
       cmocka_unit_test(test_threads_do_not_matter),
       cmocka_unit_test(test_stalemate_and_bands),
+      cmocka_unit_test(test_cancel_between_runs),
   };
   return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
 }

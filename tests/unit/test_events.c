@@ -255,7 +255,7 @@ static void test_threads(void** s) {
       "{combat.coefficients.ua: 0.002}}]}\n");
   truce_ensemble* e[2];
   for (int t = 0; t < 2; t++) {
-    truce_ensemble_opts o = {200, t + 1, 0, 0, NULL, NULL, NULL};
+    truce_ensemble_opts o = {.runs = 200, .threads = t + 1};
     assert_int_equal(truce_ensemble_run(ctx, sc, &o, &e[t]), 0);
   }
   truce_sim* sim;

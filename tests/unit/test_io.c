@@ -155,7 +155,8 @@ static void test_failed_commit(void** s) {
   real_open = unix_vfs->xOpen;
   full_vfs.xOpen = full_open;
   truce_scenario* sc = ts_load(ctx, yaml);
-  truce_ensemble_opts eo = {3, 1, TRUCE_SIM_DETERMINISTIC, 0, NULL, NULL, NULL};
+  truce_ensemble_opts eo = {
+      .runs = 3, .threads = 1, .flags = TRUCE_SIM_DETERMINISTIC};
   truce_ensemble* e;
   assert_int_equal(truce_ensemble_run(ctx, sc, &eo, &e), 0);
   truce_output* o;

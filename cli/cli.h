@@ -22,6 +22,7 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv);
 int cmd_hindcast(truce_ctx* ctx, int argc, char** argv);
 int cmd_explore(truce_ctx* ctx, int argc, char** argv);
 int cmd_paths(truce_ctx* ctx, int argc, char** argv);
+int cmd_serve(truce_ctx* ctx, int argc, char** argv);
 
 /* Print s to stdout as a JSON string (quoted and escaped). */
 void cli_json_str(const char* s);

@@ -30,6 +30,7 @@ static void usage(FILE* f) {
           "  hindcast FILE     score an ensemble against observed series\n"
           "  stake FILE        where a group of many actors lands\n"
           "  explore FILE      designs, sensitivity and scenario discovery\n"
+          "  serve FILE        a live what-if page (http://127.0.0.1:8642/)\n"
           "\n"
           "Run 'truce <command> --help' for a command's options.\n"
           "  --version         print the version\n");
@@ -269,6 +270,8 @@ int main(int argc, char** argv) {
     rc = cmd_hindcast(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "explore")) {
     rc = cmd_explore(ctx, argc - 1, argv + 1);
+  } else if (!strcmp(cmd, "serve")) {
+    rc = cmd_serve(ctx, argc - 1, argv + 1);
   } else if (!strcmp(cmd, "paths")) {
     rc = cmd_paths(ctx, argc - 1, argv + 1);
   } else {

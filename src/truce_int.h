@@ -231,5 +231,20 @@ __attribute__((format(printf, 4, 5)))
 #endif
 void truce__warning_set(truce_warning* w, int kind, double share,
                         const char* fmt, ...);
+/* sc's file text (text[0..len)) with n values replaced, as
+ * truce_scenario_write_with writes it, into a new buffer *out of *out_len
+ * bytes (allocated *out_cap: free with that), checked to load (as `name`);
+ * nothing is read or written (scenario/write.c). */
+int truce__scenario_splice(truce_ctx* ctx, const truce_scenario* sc,
+                           const char* text, size_t len, const char* name,
+                           size_t n, const char* const* paths,
+                           const char* const* values, char** out,
+                           size_t* out_len, size_t* out_cap);
+/* The summary.json that truce_output_commit would write for ensemble e,
+ * into a new buffer *json of *len bytes (allocated *cap), writing no file
+ * (io/output.c). */
+int truce__output_summary(truce_ctx* ctx, const truce_scenario* sc,
+                          const truce_ensemble* e, const truce_run_meta* m,
+                          char** json, size_t* len, size_t* cap);
 
 #endif

@@ -11,6 +11,7 @@
 #include "truce/io.h"
 #include "truce/rng.h"
 #include "truce/scenario.h"
+#include "truce/serve.h"
 #include "truce/sim.h"
 #include "truce/stake.h"
 #include "truce/warn.h"

@@ -638,6 +638,32 @@ static int build_summary(truce_output* o, const truce_run_meta* m) {
   return rc ? rc : jprintf(o, "\n  ]\n}\n");
 }
 
+int truce__output_summary(truce_ctx* ctx, const truce_scenario* sc,
+                          const truce_ensemble* e, const truce_run_meta* m,
+                          char** json, size_t* len, size_t* cap) {
+  truce_output o = {.ctx = ctx, .sc = sc, .ens = e};
+  const size_t nout = truce_outcome_count();
+  double* oc = truce__calloc(ctx, OUT_VALS, sizeof(double));
+  int rc = oc ? 0 : TRUCE_ENOMEM;
+  for (uint64_t r = 0; r < truce_ensemble_runs(e) && !rc; r++) {
+    for (size_t i = 0; i < 2; i++)
+      for (size_t c = 0; c < nout; c++)
+        oc[i * nout + c] = truce_ensemble_outcome_value(e, r, i, c);
+    rc = truce_output_run_end(&o, r, oc);
+  }
+  truce__free(ctx, oc, OUT_VALS * sizeof(double));
+  if (!rc) rc = build_summary(&o, m);
+  truce__free(ctx, o.outcomes, o.cap_runs * OUT_VALS * sizeof(double));
+  if (rc) {
+    truce__free(ctx, o.json, o.json_cap);
+    return rc;
+  }
+  *json = o.json;
+  *len = o.json_len;
+  *cap = o.json_cap;
+  return 0;
+}
+
 int truce_output_commit(truce_output* o, const truce_run_meta* m) {
   if (!o || !m) return TRUCE_EINVAL;
   if (o->n_runs == 0)

@@ -61,15 +61,46 @@ static int by_pos(const void* a, const void* b) {
   return x->b < y->b ? -1 : x->b > y->b;
 }
 
-/* The node at a dotted path, or NULL. */
+/* The node at the first `upto` characters of a dotted path, or NULL. A
+ * sequence of records (sides, backers) is entered by a record's id:
+ * "backers.us.budget_scale" is the `budget_scale` of the backer whose id
+ * is us. */
 static struct fy_node* at_path(struct fy_document* doc, const char* path,
                                size_t upto) {
-  char p[512];
-  if (upto == 0 || upto >= sizeof p - 1) return NULL;
-  p[0] = '/';
-  for (size_t i = 0; i < upto; i++) p[i + 1] = path[i] == '.' ? '/' : path[i];
-  p[upto + 1] = '\0';
-  return fy_node_by_path(fy_document_root(doc), p, FY_NT, FYNWF_DONT_FOLLOW);
+  struct fy_node* n = fy_document_root(doc);
+  size_t at = 0;
+  if (upto == 0) return NULL;
+  while (n && at < upto) {
+    size_t e = at;
+    while (e < upto && path[e] != '.') e++;
+    char key[200];
+    if (e - at >= sizeof key) return NULL;
+    memcpy(key, path + at, e - at);
+    key[e - at] = '\0';
+    if (fy_node_is_mapping(n)) {
+      n = fy_node_mapping_lookup_by_string(n, key, FY_NT);
+    } else if (fy_node_is_sequence(n)) {
+      struct fy_node* hit = NULL;
+      void* it = NULL;
+      for (struct fy_node* item;
+           !hit && (item = fy_node_sequence_iterate(n, &it));) {
+        struct fy_node* id =
+            fy_node_is_mapping(item)
+                ? fy_node_mapping_lookup_by_string(item, "id", FY_NT)
+                : NULL;
+        const char* t;
+        size_t tl;
+        if (id && fy_node_is_scalar(id) && (t = fy_node_get_scalar(id, &tl)) &&
+            tl == strlen(key) && !memcmp(t, key, tl))
+          hit = item;
+      }
+      n = hit;
+    } else {
+      return NULL;
+    }
+    at = e + 1;
+  }
+  return n;
 }
 
 /* Find where one dotted path's value is written in the text. A path the
@@ -120,18 +151,15 @@ static int locate(truce_ctx* ctx, const truce_scenario* sc,
   return 0;
 }
 
-int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
-                              const char* out, size_t n,
-                              const char* const* paths,
-                              const char* const* values) {
-  if (!sc || !out || (n && (!paths || !values)))
-    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "truce_scenario_write_with: NULL");
-  char* text;
-  size_t len;
-  int rc = truce__read_file(ctx, sc->file, "a scenario file", &text, &len);
-  if (rc) return rc;
+int truce__scenario_splice(truce_ctx* ctx, const truce_scenario* sc,
+                           const char* text, size_t len, const char* name,
+                           size_t n, const char* const* paths,
+                           const char* const* values, char** out,
+                           size_t* out_len, size_t* out_cap) {
+  *out = NULL;
   char ymsg[300];
   mark ym;
+  int rc = 0;
   struct fy_document* doc =
       truce__yaml_parse(text, len, &ym, ymsg, sizeof ymsg);
   if (!doc)
@@ -172,20 +200,43 @@ int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
     w += len - at;
     res[w] = '\0';
   }
-  if (!rc) { /* what we write must load */
+  if (!rc) { /* what we give must load */
     truce_scenario* check;
-    rc = truce_scenario_load_string(ctx, out, res, w, &check);
+    rc = truce_scenario_load_string(ctx, name, res, w, &check);
     truce_scenario_free(check);
   }
-  if (!rc) {
-    char tmp[4200];
-    FILE* f = truce__tmp_open(ctx, out, tmp, sizeof tmp);
-    rc = f ? truce__tmp_commit(ctx, f, tmp, out, fwrite(res, 1, w, f) == w)
-           : TRUCE_EIO;
-  }
-  truce__free(ctx, res, cap);
   truce__free(ctx, eds, (n ? n : 1) * sizeof *eds);
   if (doc) fy_document_destroy(doc);
+  if (rc) {
+    truce__free(ctx, res, cap);
+    return rc;
+  }
+  *out = res;
+  *out_len = w;
+  *out_cap = cap;
+  return 0;
+}
+
+int truce_scenario_write_with(truce_ctx* ctx, const truce_scenario* sc,
+                              const char* out, size_t n,
+                              const char* const* paths,
+                              const char* const* values) {
+  if (!sc || !out || (n && (!paths || !values)))
+    return TRUCE_FAIL(ctx, TRUCE_EINVAL, "truce_scenario_write_with: NULL");
+  char* text;
+  size_t len;
+  int rc = truce__read_file(ctx, sc->file, "a scenario file", &text, &len);
+  if (rc) return rc;
+  char* res;
+  size_t w, cap;
+  rc = truce__scenario_splice(ctx, sc, text, len, out, n, paths, values, &res,
+                              &w, &cap);
   truce__free(ctx, text, len + 1);
+  if (rc) return rc;
+  char tmp[4200];
+  FILE* f = truce__tmp_open(ctx, out, tmp, sizeof tmp);
+  rc = f ? truce__tmp_commit(ctx, f, tmp, out, fwrite(res, 1, w, f) == w)
+         : TRUCE_EIO;
+  truce__free(ctx, res, cap);
   return rc;
 }

@@ -42,8 +42,10 @@ static int parse_count(const char* s, unsigned long long lo,
   char* end;
   unsigned long long v = strtoull(s, &end, 10);
   if (!*s || *end || *s == '-' || v < lo || v > hi) {
-    fprintf(stderr, "truce: error: --%s '%s'; expected a whole number from %llu"
-            " to %llu\n", what, s, lo, hi);
+    fprintf(stderr,
+            "truce: error: --%s '%s'; expected a whole number from %llu"
+            " to %llu\n",
+            what, s, lo, hi);
     return -1;
   }
   *out = v;
@@ -119,9 +121,10 @@ int cmd_serve(truce_ctx* ctx, int argc, char** argv) {
   printf("truce serve: %s on http://%s%s%s:%d/\n", truce_scenario_name(sc),
          six ? "[" : "", addr, six ? "]" : "", truce_serve_port(srv));
   if (truce_serve_is_loopback(addr))
-    printf("  listening on %s only (this machine); --bind ADDR "
-           "--allow-remote to listen elsewhere\n",
-           addr);
+    printf(
+        "  listening on %s only (this machine); --bind ADDR "
+        "--allow-remote to listen elsewhere\n",
+        addr);
   else
     printf("  listening on %s: reachable from other machines\n", addr);
   printf("  %llu runs a change; Ctrl-C stops\n",

@@ -240,6 +240,11 @@ int truce__scenario_splice(truce_ctx* ctx, const truce_scenario* sc,
                            size_t n, const char* const* paths,
                            const char* const* values, char** out,
                            size_t* out_len, size_t* out_cap);
+/* daily.csv's band rows (header included) of ensemble e on day 0, every
+ * step-th day and the last, into f (io/output.c; truce run writes step
+ * 1); -1 on a write error. */
+int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
+                     int step);
 /* The summary.json that truce_output_commit would write for ensemble e,
  * into a new buffer *json of *len bytes (allocated *cap), writing no file
  * (io/output.c). */

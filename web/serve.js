@@ -8,8 +8,8 @@
 // ensemble). The URL's query holds the settings (a permalink); "save as
 // scenario" downloads the YAML the server splices (api/save). Text from
 // the scenario reaches the page only through textContent.
-// window.__serve = {redraws, last: {runs, ms, compute_ms}} is for the
-// browser test and the benchmark.
+// window.__serve = {redraws, last: {runs, ms, compute_ms, at}, log: [every
+// redraw]} is for the browser test and the benchmark (bench/serve).
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -18,7 +18,7 @@
     : Number(v).toLocaleString('en-GB', { maximumSignificantDigits: 4 });
   const sliders = new Map(); // path -> {def, input, box, val, moved}
   let S = null, reportSrc = '', seq = 0, ctrl = null, timer = null;
-  window.__serve = { redraws: 0, last: null, errors: 0 };
+  window.__serve = { redraws: 0, last: null, errors: 0, log: [] };
 
   const status = (text, cls) => { const e = $('status'); e.textContent = text; e.className = cls || ''; };
 
@@ -127,7 +127,8 @@
       if (my !== seq) return;
       const ms = performance.now() - t0;
       window.__serve.redraws++;
-      window.__serve.last = { runs: n, ms, compute_ms: res.compute_ms, seq: my };
+      window.__serve.last = { runs: n, ms, compute_ms: res.compute_ms, seq: my, at: performance.now() };
+      window.__serve.log.push(window.__serve.last);
       status(`${fmt(n)} of ${fmt(S.runs)} runs` + (n < S.runs ? ' (first pass; refining)' : '') +
         `: computed in ${fmt(res.compute_ms / 1000)} s, drawn ${fmt(ms / 1000)} s after the change`,
         n < S.runs ? 'busy' : '');

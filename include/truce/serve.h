@@ -24,14 +24,14 @@ extern "C" {
 #endif
 
 typedef struct {
-  const char* bind;    /* address to listen on; NULL: "127.0.0.1" */
-  int port;            /* 0: a free port (truce_serve_port says which) */
-  int allow_remote;    /* required to bind a non-loopback address */
-  uint64_t runs;       /* runs of a full computation; 0: 1000 */
-  uint64_t first_runs; /* runs of the quick first pass; 0: 100 */
-  int threads;         /* of the ensemble; 0: OpenMP's default */
-  size_t max_body;     /* bytes of a request body; 0: 16 KiB */
-  double rate;         /* computations per second (burst 2x); 0: 10 */
+  const char* bind;         /* address to listen on; NULL: "127.0.0.1" */
+  int port;                 /* 0: a free port (truce_serve_port says which) */
+  int allow_remote;         /* required to bind a non-loopback address */
+  uint64_t runs;            /* runs of a full computation; 0: 1000 */
+  uint64_t first_runs;      /* runs of the quick first pass; 0: 100 */
+  int threads;              /* of the ensemble; 0: OpenMP's default */
+  size_t max_body;          /* bytes of a request body; 0: 16 KiB */
+  double rate;              /* computations per second (burst 2x); 0: 10 */
   unsigned max_connections; /* 0: 32 */
 } truce_serve_opts;
 

@@ -133,36 +133,48 @@ int truce_output_run_end(truce_output* o, uint64_t run, const double* values) {
   return 0;
 }
 
-static int write_bands(truce_output* o, const truce_ensemble* e) {
-  int rc = open_daily(o, "day,date,side,series,n,mean,p05,p25,p50,p75,p95\n");
-  if (rc) return rc;
+int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
+                     int step) {
+  if (fputs("day,date,side,series,n,mean,p05,p25,p50,p75,p95\n", f) == EOF)
+    return -1;
   int days = truce_ensemble_days(e);
-  for (int d = 0; d < days; d++) {
-    char date[11];
-    date_of(o, d, date);
-    for (size_t i = 0; i < 2; i++)
-      for (int k = 0; k < (int)truce_series_count(); k++) {
+  const char* start = truce_scenario_start(sc);
+  long s0 = start ? truce__date_to_days(start) : 0;
+  size_t nb = truce_scenario_backer_count(sc);
+  if (step < 1) step = 1;
+  for (int d = 0; d < days;
+       d = d + step < days || d == days - 1 ? d + step : days - 1) {
+    char date[11] = "";
+    if (start) truce__date_from_days(s0 + d, date);
+    for (size_t who = 0; who < 2 + nb; who++) {
+      bool side = who < 2;
+      size_t nk = side ? truce_series_count() : truce_backer_series_count();
+      for (size_t k = 0; k < nk; k++) {
         truce_band b;
-        truce_ensemble_band(e, d, i, k, &b);
-        if (fprintf(o->daily_f,
-                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n", d,
-                    date, truce_scenario_side_id(o->sc, i),
-                    truce_series_name(k), (unsigned long long)b.n, b.mean,
-                    b.p05, b.p25, b.p50, b.p75, b.p95) < 0)
-          return write_error(o, o->daily);
+        if (side)
+          truce_ensemble_band(e, d, who, (int)k, &b);
+        else
+          truce_ensemble_backer_band(e, d, who - 2, (int)k, &b);
+        if (fprintf(f, "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
+                    d, date,
+                    side ? truce_scenario_side_id(sc, who)
+                         : truce_scenario_backer_id(sc, who - 2),
+                    side ? truce_series_name((int)k)
+                         : truce_backer_series_name((int)k),
+                    (unsigned long long)b.n, b.mean, b.p05, b.p25, b.p50, b.p75,
+                    b.p95) < 0)
+          return -1;
       }
-    for (size_t b = 0; b < truce_scenario_backer_count(o->sc); b++)
-      for (int k = 0; k < (int)truce_backer_series_count(); k++) {
-        truce_band bd;
-        truce_ensemble_backer_band(e, d, b, k, &bd);
-        if (fprintf(o->daily_f,
-                    "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n", d,
-                    date, truce_scenario_backer_id(o->sc, b),
-                    truce_backer_series_name(k), (unsigned long long)bd.n,
-                    bd.mean, bd.p05, bd.p25, bd.p50, bd.p75, bd.p95) < 0)
-          return write_error(o, o->daily);
-      }
+    }
   }
+  return 0;
+}
+
+static int write_bands(truce_output* o, const truce_ensemble* e) {
+  int rc = open_daily(o, "");
+  if (rc) return rc;
+  if (truce__bands_csv(o->daily_f, o->sc, e, 1))
+    return write_error(o, o->daily);
   o->daily_done = true;
   return 0;
 }

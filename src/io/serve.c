@@ -69,11 +69,11 @@ struct truce_server {
   struct MHD_Daemon* d;
   pthread_mutex_t mu;
   pthread_cond_t cv;
-  bool busy;                 /* a computation holds the slot */
-  _Atomic uint64_t latest;   /* the newest computation's number */
-  _Atomic int stopping;      /* cancels everything */
-  _Atomic unsigned open;     /* connections now open */
-  bucket compute, any;       /* under mu */
+  bool busy;               /* a computation holds the slot */
+  _Atomic uint64_t latest; /* the newest computation's number */
+  _Atomic int stopping;    /* cancels everything */
+  _Atomic unsigned open;   /* connections now open */
+  bucket compute, any;     /* under mu */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -222,10 +222,11 @@ static bool is_lever(const char* path) {
 }
 
 static int by_width(const void* a, const void* b) {
-  const truce_param *x = *(const truce_param* const*)a,
-                    *y = *(const truce_param* const*)b;
-  return x->dist_width < y->dist_width ? 1 : x->dist_width > y->dist_width ? -1
-                                                                           : 0;
+  const truce_param *x = *(const truce_param*const*)a,
+                    *y = *(const truce_param*const*)b;
+  return x->dist_width < y->dist_width   ? 1
+         : x->dist_width > y->dist_width ? -1
+                                         : 0;
 }
 
 /* The default sliders: every lever, then the six uncertain numbers with
@@ -370,35 +371,7 @@ static void write_csvs(FILE* f, const truce_scenario* sc,
   mem d;
   if (mem_open(&d)) return;
   int days = truce_ensemble_days(e);
-  int step = days > 120 ? (days + 119) / 120 : 1;
-  const char* start = truce_scenario_start(sc);
-  long s0 = start ? truce__date_to_days(start) : 0;
-  fputs("day,date,side,series,n,mean,p05,p25,p50,p75,p95\n", d.f);
-  size_t nb = truce_scenario_backer_count(sc);
-  for (int day = 0; day < days; day = day + step < days || day == days - 1
-                                          ? day + step
-                                          : days - 1) {
-    char date[11] = "";
-    if (start) truce__date_from_days(s0 + day, date);
-    for (size_t who = 0; who < 2 + nb; who++) {
-      size_t nk = who < 2 ? truce_series_count() : truce_backer_series_count();
-      for (size_t k = 0; k < nk; k++) {
-        truce_band b;
-        const char* id = who < 2 ? truce_scenario_side_id(sc, who)
-                                 : truce_scenario_backer_id(sc, who - 2);
-        if (who < 2)
-          truce_ensemble_band(e, day, who, (int)k, &b);
-        else
-          truce_ensemble_backer_band(e, day, who - 2, (int)k, &b);
-        fprintf(d.f, "%d,%s,%s,%s,%llu,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", day,
-                date, id,
-                who < 2 ? truce_series_name((int)k)
-                        : truce_backer_series_name((int)k),
-                (unsigned long long)b.n, b.mean, b.p05, b.p25, b.p50, b.p75,
-                b.p95);
-      }
-    }
-  }
+  truce__bands_csv(d.f, sc, e, days > 120 ? (days + 119) / 120 : 1);
   bool ok = !mem_close(&d, true);
   fputs(", \"daily\": ", f);
   if (ok) truce__web_json(f, d.buf, d.len, true);
@@ -434,8 +407,8 @@ static void write_csvs(FILE* f, const truce_scenario* sc,
 
 static enum MHD_Result api_run(truce_server* s, struct MHD_Connection* c,
                                char* body) {
-  const char* rs = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND,
-                                               "runs");
+  const char* rs =
+      MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "runs");
   uint64_t runs = s->o.runs;
   if (rs) {
     char* end;
@@ -456,8 +429,7 @@ static enum MHD_Result api_run(truce_server* s, struct MHD_Connection* c,
   if (truce_ctx_new(&ctx, NULL, NULL)) return MHD_NO;
   truce_scenario* sc = NULL;
   if (what_if(s, ctx, body, &sc)) {
-    enum MHD_Result r =
-        fail(c, MHD_HTTP_BAD_REQUEST, truce_ctx_message(ctx));
+    enum MHD_Result r = fail(c, MHD_HTTP_BAD_REQUEST, truce_ctx_message(ctx));
     truce_ctx_free(ctx);
     return r;
   }
@@ -480,10 +452,11 @@ static enum MHD_Result api_run(truce_server* s, struct MHD_Connection* c,
   double t1 = now_s();
   char* sum = NULL;
   size_t sum_len = 0, sum_cap = 0;
-  truce_run_meta meta = {truce_scenario_seed(sc), runs, 0, "truce serve",
-                         e ? truce_ensemble_threads(e) : 0, 1};
-  if (!rc) rc = truce__output_summary(ctx, sc, e, &meta, &sum, &sum_len,
-                                      &sum_cap);
+  truce_run_meta meta = {
+      truce_scenario_seed(sc),           runs, 0, "truce serve",
+      e ? truce_ensemble_threads(e) : 0, 1};
+  if (!rc)
+    rc = truce__output_summary(ctx, sc, e, &meta, &sum, &sum_len, &sum_cap);
   mem m;
   if (!rc && mem_open(&m)) rc = TRUCE_ENOMEM;
   if (!rc) {
@@ -601,10 +574,9 @@ static enum MHD_Result api_save(truce_server* s, struct MHD_Connection* c,
   char* out = NULL;
   size_t len = 0, ocap = 0;
   if (!rc)
-    rc = truce__scenario_splice(ctx, s->sc, s->text, s->text_len,
-                                truce_scenario_file(s->sc), n,
-                                (const char* const*)paths,
-                                (const char* const*)vals, &out, &len, &ocap);
+    rc = truce__scenario_splice(
+        ctx, s->sc, s->text, s->text_len, truce_scenario_file(s->sc), n,
+        (const char* const*)paths, (const char* const*)vals, &out, &len, &ocap);
   for (size_t i = 0; i < n; i++) free(vals[i]);
   free(paths);
   free(vals);
@@ -683,8 +655,7 @@ static enum MHD_Result on_request(void* cls, struct MHD_Connection* c,
     if (!take_token(s, &s->any))
       return fail(c, MHD_HTTP_TOO_MANY_REQUESTS, "too many requests");
     if (truce_serve_is_loopback(s->addr) &&
-        !loopback_host(
-            MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
+        !loopback_host(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host")))
       return fail(c, MHD_HTTP_FORBIDDEN, "Host is not a loopback name");
     if (!api) {
       if (strcmp(method, "GET") && strcmp(method, "HEAD"))
@@ -752,7 +723,8 @@ static void on_completed(void* cls, struct MHD_Connection* c, void** con_cls,
 
 /* Connections are counted so that those past max_connections get a 503
  * (libmicrohttpd's own limit, twice as high, would reset them). */
-static void on_connection(void* cls, struct MHD_Connection* c, void** socket_ctx,
+static void on_connection(void* cls, struct MHD_Connection* c,
+                          void** socket_ctx,
                           enum MHD_ConnectionNotificationCode toe) {
   (void)c;
   (void)socket_ctx;

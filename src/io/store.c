@@ -41,9 +41,10 @@ static const char* const schema_tail =
     " territory_p50 REAL, territory_p75 REAL, territory_p95 REAL);";
 
 /* What marks a truce store (PRAGMA application_id: "truc") and its
- * layout's version; bump the version when the schema changes. */
+ * layout's version; bump the version when the schema changes (2: runs
+ * gained largest_weekly_move_day). */
 #define STORE_APP_ID 0x74727563
-#define STORE_VERSION 1
+#define STORE_VERSION 2
 #define STORE_STR(x) #x
 #define STORE_XSTR(x) STORE_STR(x)
 #define STORE_STAMP                    \

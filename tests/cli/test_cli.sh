@@ -436,6 +436,9 @@ cp "$T/t1/summary.json" "$T/dmg/summary.json"
 sed -i '3s/,[^,]*$//' "$T/dmg/daily.csv"
 "$TRUCE" report "$T/dmg" -o "$T/dmg.html" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/dmg/daily.csv:3:1: error: a row of [0-9]* fields; expected [0-9]* like the header" "$T/stderr" && [ ! -e "$T/dmg.html" ] && ok || bad "report of a short daily.csv row: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/nowhere" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no results.db" "$T/stderr" && ok || bad "compare of a missing dir: $(cat "$T/stderr")"
+# a store of an older layout is refused by name, not read half-way
+mkdir -p "$T/old" && cp "$T/t1/results.db" "$T/old/" && sqlite3 "$T/old/results.db" "PRAGMA user_version=1"
+"$TRUCE" compare "$T/old" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/old/results.db:1:1: error: results store layout 1; expected 2 (run the scenario again" "$T/stderr" && ok || bad "compare of an older store: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/t1" "$T/t2" -o "$T/cmp.html" >"$T/cmp.txt" && grep -q "assumptions that differ (0)" "$T/cmp.txt" && [ -s "$T/cmp.html" ] && ok || bad "compare of identical runs"
 
 # calibrate: the Ardennes ranks linear < logarithmic < square (by AIC too)

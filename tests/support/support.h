@@ -44,6 +44,22 @@ typedef int (*ts_oom_step)(truce_ctx* c, void* user);
 long ts_oom_sweep_at(ts_oom_step step, void* user, long max_k, const char* file,
                      int line);
 
+/* Two sides (a defends, b attacks) with uncertain numbers (a range, a
+ * normal, a uniform coefficient), the square law and a front: a small war
+ * through every phase of a day. The sections after the header, for
+ * "truce: 1\nhorizon_days: N\n..." TS_TWO_SIDES. */
+#define TS_TWO_SIDES                                                        \
+  "sides:\n"                                                                \
+  "  - id: a\n    exhaustion_threshold: 900\n"                              \
+  "    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000," \
+  " recruits_per_month: 200}\n"                                             \
+  "  - id: b\n    posture: attack\n"                                        \
+  "    personnel: {front: {dist: normal, mean: 1200, sd: 50}}\n"            \
+  "combat:\n  law: square\n  coefficients: {a: 0.01, b: {dist: uniform, "   \
+  "min: 0.006, max: 0.01}}\n"                                               \
+  "front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000,\n"     \
+  "        stalemate_window_days: 10, stalemate_km2: 5}\n"
+
 /* Load a scenario from text; fails the test with the error if it does not
  * load. */
 truce_scenario* ts_load(truce_ctx* ctx, const char* yaml);

@@ -230,18 +230,7 @@ static void test_kept_cell_exact(void** s) {
   for (int k = 0; k < 5; k++) truce__summary_free(each[k]);
 }
 
-static const char* yaml =
-    "truce: 1\nhorizon_days: 60\nseed: 5\n"
-    "sides:\n"
-    "  - id: a\n    exhaustion_threshold: 900\n"
-    "    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000,"
-    " recruits_per_month: 200}\n"
-    "  - id: b\n    posture: attack\n"
-    "    personnel: {front: {dist: normal, mean: 1200, sd: 50}}\n"
-    "combat:\n  law: square\n  coefficients: {a: 0.01, b: {dist: uniform, "
-    "min: 0.006, max: 0.01}}\n"
-    "front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000,\n"
-    "        stalemate_window_days: 10, stalemate_km2: 5}\n";
+static const char* yaml = "truce: 1\nhorizon_days: 60\nseed: 5\n" TS_TWO_SIDES;
 
 /* 1, 2 and 3 threads: the same bands, outcomes and parameters. */
 static void test_threads_do_not_matter(void** s) {

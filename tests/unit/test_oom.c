@@ -18,17 +18,8 @@
 /* Two sides, uncertain numbers, a front: small but through every phase
  * of a day. */
 static const char* const WAR =
-    "truce: 1\nname: oom\nhorizon_days: 12\nseed: 5\nstart: 2024-02-27\n"
-    "sides:\n"
-    "  - id: a\n    exhaustion_threshold: 900\n"
-    "    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000,"
-    " recruits_per_month: 200}\n"
-    "  - id: b\n    posture: attack\n"
-    "    personnel: {front: {dist: normal, mean: 1200, sd: 50}}\n"
-    "combat:\n  law: square\n  coefficients: {a: 0.01, b: {dist: uniform, "
-    "min: 0.006, max: 0.01}}\n"
-    "front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000,\n"
-    "        stalemate_window_days: 10, stalemate_km2: 5}\n";
+    "truce: 1\nname: oom\nhorizon_days: 12\nseed: 5\nstart: "
+    "2024-02-27\n" TS_TWO_SIDES;
 
 /* The same war with a negotiation of two issues. */
 static const char* const NEGO =

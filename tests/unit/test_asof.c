@@ -190,9 +190,8 @@ static void test_overlay(void** state) {
 
 /* Every allocation of loading a scenario with as_of and adding an
  * overlay may fail: TRUCE_ENOMEM, nothing leaked. */
-static int oom_once(ts_alloc* a) {
-  truce_ctx* c;
-  if (truce_ctx_new(&c, ts_alloc_fn, a)) return TRUCE_ENOMEM;
+static int oom_step(truce_ctx* c, void* user) {
+  (void)user;
   const char* y = HEAD REST
       "events:\n  - {day: 0, mobilisation: {side: a, "
       "pool: 1000}}\n";
@@ -201,7 +200,6 @@ static int oom_once(ts_alloc* a) {
   if (!rc) rc = truce_scenario_overlay(c, sc, path);
   if (!rc) assert_int_equal(truce_scenario_event_count(sc), 2);
   truce_scenario_free(sc);
-  truce_ctx_free(c);
   return rc;
 }
 
@@ -211,16 +209,7 @@ static void test_oom_sweep(void** state) {
       "truce: 1\noverlay: the record\nevents:\n"
       "  - {name: law, date: 2023-11-20, known_outcome: true, "
       "mobilisation: {side: a, pool: {value: 5, date: 2024-01}}}\n");
-  ts_alloc all = {0};
-  assert_int_equal(oom_once(&all), 0);
-  for (long k = 1; k <= all.count; k++) {
-    ts_alloc a = {.fail_at = k};
-    int rc = oom_once(&a);
-    if (rc != 0 && rc != TRUCE_ENOMEM)
-      fail_msg("allocation %ld of %ld failing: code %d", k, all.count, rc);
-    if (a.live)
-      fail_msg("allocation %ld failing: %ld blocks leaked", k, a.live);
-  }
+  ts_oom_sweep(oom_step, NULL, 2000);
   remove(path);
 }
 

@@ -72,8 +72,8 @@ struct truce_hindcast_obs {
   truce_ctx* ctx;
   obs_row* rows;
   size_t n, cap;
-  char** files;
-  size_t n_files;
+  char** files; /* the files' names, in the order they were loaded */
+  size_t n_files, files_cap;
 };
 
 int truce_hindcast_obs_new(truce_ctx* ctx, truce_hindcast_obs** out) {
@@ -96,7 +96,7 @@ void truce_hindcast_obs_free(truce_hindcast_obs* o) {
   for (size_t i = 0; i < o->n; i++) row_free(o->ctx, &o->rows[i]);
   truce__free(o->ctx, o->rows, o->cap * sizeof *o->rows);
   for (size_t i = 0; i < o->n_files; i++) truce__strfree(o->ctx, o->files[i]);
-  truce__free(o->ctx, o->files, o->n_files * sizeof *o->files);
+  truce__free(o->ctx, o->files, o->files_cap * sizeof *o->files);
   truce__free(o->ctx, o, sizeof *o);
 }
 
@@ -148,6 +148,95 @@ static int split(char* s, char** f, int* cols) {
   return n;
 }
 
+/* Parse one data line of file number r->file into r (whose strings are
+ * then its own); line is its number in path. */
+static int parse_row(truce_ctx* ctx, const char* path, int line, char* ln,
+                     obs_row* r) {
+  char* f[NFIELDS];
+  int col[NFIELDS];
+  int nf = split(ln, f, col);
+  if (nf != NFIELDS)
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line,
+                         nf < 0 ? 1 : col[nf - 1],
+                         "%s; expected %d "
+                         "fields (%s)",
+                         nf < 0         ? "unterminated quote"
+                         : nf < NFIELDS ? "too few fields"
+                                        : "too many fields",
+                         NFIELDS, HEADER);
+  r->line = line;
+  r->id_col = col[2];
+  if (!truce__date_valid(f[0]))
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[0],
+                         "bad date '%s'; "
+                         "expected YYYY-MM-DD",
+                         f[0]);
+  r->date = truce__date_to_days(f[0]);
+  r->kind = -1;
+  for (size_t k = 0; k < NSERIES; k++)
+    if (!strcmp(f[1], SERIES[k].name)) r->kind = (int)k;
+  if (r->kind < 0)
+    return TRUCE_FAIL_AT(
+        ctx, TRUCE_EPARSE, path, line, col[1],
+        "unknown series "
+        "'%s'; expected casualties, area_km2, aid_committed or "
+        "aid_delivered",
+        f[1]);
+  if (!f[2][0])
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[2],
+                         "empty id; "
+                         "expected a side or backer id");
+  double* num[3] = {&r->value, &r->low, &r->high};
+  static const char* const num_name[3] = {"value", "low", "high"};
+  for (int k = 0; k < 3; k++) {
+    const char* s = f[3 + k];
+    if (k && !s[0]) {
+      *num[k] = (double)NAN;
+      continue;
+    }
+    if (truce__parse_number(s, num[k]) || !(*num[k] >= 0))
+      return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[3 + k],
+                           "bad %s '%s'; "
+                           "expected a number >= 0%s",
+                           num_name[k], s, k ? " or nothing" : "");
+  }
+  if (!isnan(r->low) && !isnan(r->high) && r->low > r->high)
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[4],
+                         "low %g above high "
+                         "%g; expected low <= high",
+                         r->low, r->high);
+  if (!f[7][0])
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[7],
+                         "empty source; "
+                         "expected who published the figure");
+  r->id = truce__strdup(ctx, f[2]);
+  r->unit = truce__strdup(ctx, f[6]);
+  r->source = truce__strdup(ctx, f[7]);
+  r->claimant = truce__strdup(ctx, f[8][0] ? f[8] : f[7]);
+  if (!r->id || !r->unit || !r->source || !r->claimant) {
+    row_free(ctx, r);
+    return TRUCE_ENOMEM;
+  }
+  return 0;
+}
+
+/* Room in o for `lines` more rows and one more file name. */
+static int obs_reserve(truce_ctx* ctx, truce_hindcast_obs* o, size_t lines) {
+  size_t cap = o->n + lines;
+  obs_row* rows =
+      truce__realloc(ctx, o->rows, o->cap * sizeof *rows, cap * sizeof *rows);
+  if (!rows) return TRUCE_ENOMEM;
+  o->rows = rows;
+  o->cap = cap;
+  if (o->n_files < o->files_cap) return 0;
+  char** files = truce__realloc(ctx, o->files, o->files_cap * sizeof *files,
+                                (o->files_cap + 1) * sizeof *files);
+  if (!files) return TRUCE_ENOMEM;
+  o->files = files;
+  o->files_cap++;
+  return 0;
+}
+
 int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
   if (!o) return TRUCE_EINVAL; /* no context to record in */
   TRUCE_CHECK_ARGS(o->ctx, path);
@@ -158,19 +247,9 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
   if (rc) return rc;
   size_t lines = 1;
   for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
-  size_t n0 = o->n, cap = o->n + lines;
-  obs_row* rows =
-      truce__realloc(ctx, o->rows, o->cap * sizeof *rows, cap * sizeof *rows);
-  char** files = rows
-                     ? truce__realloc(ctx, o->files, o->n_files * sizeof *files,
-                                      (o->n_files + 1) * sizeof *files)
-                     : NULL;
-  if (rows) {
-    o->rows = rows;
-    o->cap = cap;
-  }
-  if (files) o->files = files;
-  char* fname = files ? truce__strdup(ctx, path) : NULL;
+  size_t n0 = o->n;
+  rc = obs_reserve(ctx, o, lines);
+  char* fname = rc ? NULL : truce__strdup(ctx, path);
   if (!fname) {
     truce__free(ctx, text, len + 1);
     return TRUCE_ENOMEM;
@@ -188,86 +267,9 @@ int truce_hindcast_obs_load(truce_hindcast_obs* o, const char* path) {
                            HEADER);
       continue;
     }
-    char* f[NFIELDS];
-    int col[NFIELDS];
-    int nf = split(ln, f, col);
-    if (nf != NFIELDS) {
-      rc =
-          TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, nf < 0 ? 1 : col[nf - 1],
-                        "%s; expected %d "
-                        "fields (%s)",
-                        nf < 0         ? "unterminated quote"
-                        : nf < NFIELDS ? "too few fields"
-                                       : "too many fields",
-                        NFIELDS, HEADER);
-      break;
-    }
-    obs_row r = {0};
-    r.file = file;
-    r.line = line;
-    r.id_col = col[2];
-    if (!truce__date_valid(f[0])) {
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[0],
-                         "bad date '%s'; "
-                         "expected YYYY-MM-DD",
-                         f[0]);
-      break;
-    }
-    r.date = truce__date_to_days(f[0]);
-    r.kind = -1;
-    for (size_t k = 0; k < NSERIES; k++)
-      if (!strcmp(f[1], SERIES[k].name)) r.kind = (int)k;
-    if (r.kind < 0) {
-      rc =
-          TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[1],
-                        "unknown series "
-                        "'%s'; expected casualties, area_km2, aid_committed or "
-                        "aid_delivered",
-                        f[1]);
-      break;
-    }
-    if (!f[2][0]) {
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[2],
-                         "empty id; "
-                         "expected a side or backer id");
-      break;
-    }
-    double* num[3] = {&r.value, &r.low, &r.high};
-    for (int k = 0; k < 3 && !rc; k++) {
-      const char* s = f[3 + k];
-      if (k && !s[0]) {
-        *num[k] = (double)NAN;
-        continue;
-      }
-      if (truce__parse_number(s, num[k]) || !(*num[k] >= 0))
-        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[3 + k],
-                           "bad %s '%s'; "
-                           "expected a number >= 0%s",
-                           k == 0   ? "value"
-                           : k == 1 ? "low"
-                                    : "high",
-                           s, k ? " or nothing" : "");
-    }
-    if (!rc && !isnan(r.low) && !isnan(r.high) && r.low > r.high)
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[4],
-                         "low %g above high "
-                         "%g; expected low <= high",
-                         r.low, r.high);
-    if (!rc && !f[7][0])
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, col[7],
-                         "empty source; "
-                         "expected who published the figure");
-    if (rc) break;
-    r.id = truce__strdup(ctx, f[2]);
-    r.unit = truce__strdup(ctx, f[6]);
-    r.source = truce__strdup(ctx, f[7]);
-    r.claimant = truce__strdup(ctx, f[8][0] ? f[8] : f[7]);
-    if (!r.id || !r.unit || !r.source || !r.claimant) {
-      row_free(ctx, &r);
-      rc = TRUCE_ENOMEM;
-      break;
-    }
-    o->rows[o->n++] = r;
+    obs_row r = {.file = file};
+    rc = parse_row(ctx, path, line, ln, &r);
+    if (!rc) o->rows[o->n++] = r;
   }
   truce__free(ctx, text, len + 1);
   if (!rc && !header)

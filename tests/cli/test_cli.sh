@@ -178,22 +178,7 @@ grep -q '"overrides": \["combat.coefficients.b=0"\]' "$T/r4/summary.json" && ok 
 awk -F, '$1==0 && $2==30 && $4=="a" {exit !($13==0)}' "$T/r4/daily.csv" && ok || bad "override not applied"
 
 # ensembles: threads and MPI ranks do not change a single byte of results
-cat >"$T/ens.yaml" <<'Y'
-truce: 1
-horizon_days: 90
-seed: 11
-sides:
-  - id: a
-    exhaustion_threshold: 950
-    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000, recruits_per_month: 300}
-  - id: b
-    posture: attack
-    personnel: {front: {dist: normal, mean: 1200, sd: 60}}
-combat:
-  law: square
-  coefficients: {a: 0.01, b: {dist: uniform, min: 0.005, max: 0.01}}
-front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000}
-Y
+cp "$SRC/tests/cli/ens.yaml" "$T/ens.yaml"
 strip() { grep -v -e '"command_line"' -e '"execution"' "$1"; }
 "$TRUCE" run "$T/ens.yaml" --runs 300 --threads 1 --out "$T/t1" -q || bad "ensemble t1"
 "$TRUCE" run "$T/ens.yaml" --runs 300 --threads 2 --out "$T/t2" -q || bad "ensemble t2"

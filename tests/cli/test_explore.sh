@@ -15,22 +15,7 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-cat >"$T/ens.yaml" <<'Y'
-truce: 1
-horizon_days: 90
-seed: 11
-sides:
-  - id: a
-    exhaustion_threshold: 950
-    personnel: {front: {value: 1000, low: 900, high: 1100}, pool: 5000, recruits_per_month: 300}
-  - id: b
-    posture: attack
-    personnel: {front: {dist: normal, mean: 1200, sd: 60}}
-combat:
-  law: square
-  coefficients: {a: 0.01, b: {dist: uniform, min: 0.005, max: 0.01}}
-front: {advance_km_per_day: 0.5, length_km: 100, area_km2: 10000}
-Y
+cp "$SRC/tests/cli/ens.yaml" "$T/ens.yaml"
 
 # expect_bad NAME STDERR_PREFIX ARGS...: exit 1, the message, no output
 expect_bad() {

@@ -307,101 +307,97 @@ static int nego_claims(truce__loader* L, truce__nego* n, int s,
   return 0;
 }
 
+/* A side's weights or values in the negotiation n, at path. */
+typedef struct {
+  const truce__nego* n;
+  truce__nego_side* ns;
+  const char* path;
+  int issue;  /* side_values: the issue whose options are read */
+  double sum; /* side_weights: the weights so far */
+  bool* seen; /* side_values: the issue's options seen */
+} nego_user;
+
+/* issue: weight (or territory: weight). */
+static int side_weight(truce__loader* L, const char* is, mark im,
+                       struct fy_node* v, const char* full, void* user) {
+  nego_user* u = user;
+  int k = issue_index(u->n, is);
+  double* dst = !strcmp(is, "territory") ? &u->ns->w_territory
+                : k >= 0                 ? &u->ns->w[k]
+                                         : NULL;
+  if (!dst)
+    return truce__load_error(L, TRUCE_EINVAL, im,
+                             "unknown issue '%s' in '%s'; "
+                             "expected territory or an issue listed under "
+                             "negotiation.issues",
+                             is, u->path);
+  int rc = truce__load_in_range(L, v, im, full, 0, 1, false, dst);
+  u->sum += *dst;
+  return rc;
+}
+
 /* weights: {territory | issue: weight}, summing to 1. */
 static int side_weights(truce__loader* L, truce__nego* n, truce__nego_side* ns,
                         struct fy_node* val, mark m, const char* sub) {
-  int rc = 0;
-  if (!fy_node_is_mapping(val))
-    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
-                             "wrong type "
-                             "for '%s'; expected issue: weight",
-                             sub);
-  void* i2 = NULL;
-  struct fy_node_pair* p2;
-  double sum = 0;
-  while ((p2 = fy_node_mapping_iterate(val, &i2))) {
-    char is[64], full[256];
-    mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
-    truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
-    snprintf(full, sizeof full, "%s.%s", sub, is);
-    int k = issue_index(n, is);
-    double* dst = !strcmp(is, "territory") ? &ns->w_territory
-                  : k >= 0                 ? &ns->w[k]
-                                           : NULL;
-    if (!dst)
-      return truce__load_error(L, TRUCE_EINVAL, im,
-                               "unknown issue '%s' in '%s'; "
-                               "expected territory or an issue listed under "
-                               "negotiation.issues",
-                               is, sub);
-    if ((rc = truce__load_in_range(L, fy_node_pair_value(p2), im, full, 0, 1,
-                                   false, dst)))
-      return rc;
-    sum += *dst;
-  }
-  if (fabs(sum - 1) > 1e-9)
+  nego_user u = {n, ns, sub, -1, 0, NULL};
+  int rc =
+      truce__load_entries(L, val, m, sub, "issue: weight", side_weight, &u);
+  if (rc) return rc;
+  if (fabs(u.sum - 1) > 1e-9)
     return truce__load_error(L, TRUCE_EINVAL, m,
                              "the weights in '%s' sum to %g; "
                              "expected them to sum to 1",
-                             sub, sum);
-  return rc;
+                             sub, u.sum);
+  return 0;
+}
+
+/* option: value, of issue u->issue. */
+static int option_value(truce__loader* L, const char* on, mark om,
+                        struct fy_node* v, const char* full, void* user) {
+  nego_user* u = user;
+  const truce__issue* is = &u->n->issue[u->issue];
+  int o = option_index(is, on);
+  if (o < 0)
+    return truce__load_error(L, TRUCE_EINVAL, om,
+                             "unknown option '%s' of issue "
+                             "'%s'",
+                             on, is->name);
+  u->seen[o] = true;
+  return truce__load_in_range(L, v, om, full, 0, 1, false,
+                              &u->ns->value[u->issue][o]);
+}
+
+/* issue: {option: value}, one per option. */
+static int issue_values(truce__loader* L, const char* is, mark im,
+                        struct fy_node* v, const char* full, void* user) {
+  nego_user* u = user;
+  int k = issue_index(u->n, is);
+  if (k < 0)
+    return truce__load_error(
+        L, TRUCE_EINVAL, im,
+        "unknown issue '%s' in '%s'; "
+        "expected an issue listed under negotiation.issues",
+        is, u->path);
+  bool seen[TRUCE_MAX_OPTIONS] = {false};
+  nego_user o = {u->n, u->ns, full, k, 0, seen};
+  int rc =
+      truce__load_entries(L, v, im, full, "option: value", option_value, &o);
+  if (rc) return rc;
+  for (int j = 0; j < u->n->issue[k].n_options; j++)
+    if (!seen[j])
+      return truce__load_error(L, TRUCE_EINVAL, im,
+                               "'%s' has no value for "
+                               "option '%s'; expected one per option",
+                               full, u->n->issue[k].option[j]);
+  return 0;
 }
 
 /* values: {issue: {option: value}}, one per option. */
 static int side_values(truce__loader* L, truce__nego* n, truce__nego_side* ns,
                        struct fy_node* val, mark m, const char* sub) {
-  int rc = 0;
-  if (!fy_node_is_mapping(val))
-    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(val, m),
-                             "wrong type "
-                             "for '%s'; expected issue: {option: value}",
-                             sub);
-  void* i2 = NULL;
-  struct fy_node_pair* p2;
-  while ((p2 = fy_node_mapping_iterate(val, &i2))) {
-    char is[64];
-    mark im = truce__yaml_mark(fy_node_pair_key(p2), m);
-    truce__yaml_text(fy_node_pair_key(p2), is, sizeof is);
-    int k = issue_index(n, is);
-    if (k < 0)
-      return truce__load_error(
-          L, TRUCE_EINVAL, im,
-          "unknown issue '%s' in '%s'; "
-          "expected an issue listed under negotiation.issues",
-          is, sub);
-    struct fy_node* ov = fy_node_pair_value(p2);
-    if (!fy_node_is_mapping(ov))
-      return truce__load_error(L, TRUCE_EINVAL, im,
-                               "wrong type for '%s.%s'; "
-                               "expected option: value",
-                               sub, is);
-    bool seen[TRUCE_MAX_OPTIONS] = {false};
-    void* i3 = NULL;
-    struct fy_node_pair* p3;
-    while ((p3 = fy_node_mapping_iterate(ov, &i3))) {
-      char on[64], full[300];
-      mark om = truce__yaml_mark(fy_node_pair_key(p3), im);
-      truce__yaml_text(fy_node_pair_key(p3), on, sizeof on);
-      int o = option_index(&n->issue[k], on);
-      if (o < 0)
-        return truce__load_error(L, TRUCE_EINVAL, om,
-                                 "unknown option '%s' of issue "
-                                 "'%s'",
-                                 on, is);
-      snprintf(full, sizeof full, "%s.%s.%s", sub, is, on);
-      if ((rc = truce__load_in_range(L, fy_node_pair_value(p3), om, full, 0, 1,
-                                     false, &ns->value[k][o])))
-        return rc;
-      seen[o] = true;
-    }
-    for (int o = 0; o < n->issue[k].n_options; o++)
-      if (!seen[o])
-        return truce__load_error(L, TRUCE_EINVAL, im,
-                                 "'%s.%s' has no value for "
-                                 "option '%s'; expected one per option",
-                                 sub, is, n->issue[k].option[o]);
-  }
-  return rc;
+  nego_user u = {n, ns, sub, -1, 0, NULL};
+  return truce__load_entries(L, val, m, sub, "issue: {option: value}",
+                             issue_values, &u);
 }
 
 /* decree: {audience_cost, lifted_day}: talks cost an audience cost until

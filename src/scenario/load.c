@@ -590,6 +590,26 @@ int truce__load_in_range(truce__loader* L, struct fy_node* v, mark km,
   return truce__load_number(L, v, km, path, &f, out);
 }
 
+int truce__load_entries(truce__loader* L, struct fy_node* v, mark m,
+                        const char* path, const char* expect,
+                        truce__entry_fn fn, void* user) {
+  if (!fy_node_is_mapping(v))
+    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(v, m),
+                             "wrong type for '%s': found %s; expected %s", path,
+                             truce__yaml_kind(v), expect);
+  void* it = NULL;
+  struct fy_node_pair* pr;
+  while ((pr = fy_node_mapping_iterate(v, &it))) {
+    char key[64], sub[320];
+    mark km = truce__yaml_mark(fy_node_pair_key(pr), m);
+    truce__yaml_text(fy_node_pair_key(pr), key, sizeof key);
+    snprintf(sub, sizeof sub, "%s.%s", path, key);
+    int rc = fn(L, key, km, fy_node_pair_value(pr), sub, user);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
 /* Check the keys of mapping m against `keys` (suggesting the nearest). */
 int truce__load_keys(truce__loader* L, struct fy_node* m, mark km,
                      const char* path, const char* const* keys, size_t nk) {

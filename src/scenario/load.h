@@ -93,6 +93,16 @@ int truce__load_required(truce__loader* L, mark m, const truce__field* t,
 /* Store the defaults of t at base. */
 void truce__load_defaults(truce__loader* L, const truce__field* t, size_t n,
                           size_t base);
+/* A mapping of named entries (class: {...}, issue: weight, ...): v must
+ * be a mapping, else "wrong type for 'path': found KIND; expected
+ * EXPECT"; fn sees each entry's key, the key's place, its value and its
+ * path ("path.key"), in file order; the first nonzero return stops. */
+typedef int (*truce__entry_fn)(truce__loader* L, const char* key, mark km,
+                               struct fy_node* val, const char* path,
+                               void* user);
+int truce__load_entries(truce__loader* L, struct fy_node* v, mark m,
+                        const char* path, const char* expect,
+                        truce__entry_fn fn, void* user);
 /* The keys of mapping m must be among `keys` (suggesting the nearest). */
 int truce__load_keys(truce__loader* L, struct fy_node* m, mark km,
                      const char* path, const char* const* keys, size_t nk);

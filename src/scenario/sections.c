@@ -221,48 +221,50 @@ static int arrivals(truce__loader* L, struct fy_node* v, mark km, size_t s,
   return 0;
 }
 
+/* A side's equipment, at path. */
+typedef struct {
+  size_t side;
+  const char* path;
+} equip_user;
+
+/* One equipment class `name: {stock, soldiers_per_item, ...}`. */
+static int equip_class(truce__loader* L, const char* name, mark cm,
+                       struct fy_node* v, const char* cpath, void* user) {
+  const equip_user* u = user;
+  size_t s = u->side, k = L->sc->model.n_equip[s];
+  if (!truce__load_valid_id(name))
+    return truce__load_error(
+        L, TRUCE_EINVAL, cm,
+        "bad equipment class name '%s'; expected letters, digits, "
+        "'_' or '-' (at most %d)",
+        name, TRUCE_ID_MAX - 1);
+  if (k == TRUCE_MAX_EQUIP)
+    return truce__load_error(
+        L, TRUCE_EINVAL, cm,
+        "too many equipment classes in '%s'; expected at most %d", u->path,
+        TRUCE_MAX_EQUIP);
+  memcpy(L->sc->equip_name[s][k], name, strlen(name) + 1);
+  size_t base = truce__equip_base(s, k);
+  unsigned char seen[TRUCE_MAX_FIELDS] = {0};
+  truce__load_defaults(L, truce__equip_fields, truce__n_equip_fields, base);
+  int rc =
+      truce__load_walk(L, v, cm, truce__equip_fields, truce__n_equip_fields,
+                       base, NULL, cpath, seen, NULL, 0, NULL, NULL);
+  if (rc) return rc;
+  rc = truce__load_required(L, cm, truce__equip_fields, truce__n_equip_fields,
+                            seen, cpath);
+  if (rc) return rc;
+  L->sc->model.n_equip[s] = k + 1;
+  return 0;
+}
+
 static int equipment(truce__loader* L, struct fy_node* v, mark km, size_t s,
                      const char* path) {
-  if (!fy_node_is_mapping(v))
-    return truce__load_error(
-        L, TRUCE_EINVAL, truce__yaml_mark(v, km),
-        "wrong type for '%s': found %s; expected a mapping from class "
-        "name to {stock, soldiers_per_item, ...}",
-        path, truce__yaml_kind(v));
-  void* it = NULL;
-  struct fy_node_pair* pr;
-  size_t k = 0;
-  while ((pr = fy_node_mapping_iterate(v, &it))) {
-    char name[64], cpath[256];
-    mark cm = truce__yaml_mark(fy_node_pair_key(pr), km);
-    truce__yaml_text(fy_node_pair_key(pr), name, sizeof name);
-    if (!truce__load_valid_id(name))
-      return truce__load_error(
-          L, TRUCE_EINVAL, cm,
-          "bad equipment class name '%s'; expected letters, digits, "
-          "'_' or '-' (at most %d)",
-          name, TRUCE_ID_MAX - 1);
-    if (k == TRUCE_MAX_EQUIP)
-      return truce__load_error(
-          L, TRUCE_EINVAL, cm,
-          "too many equipment classes in '%s'; expected at most %d", path,
-          TRUCE_MAX_EQUIP);
-    memcpy(L->sc->equip_name[s][k], name, strlen(name) + 1);
-    snprintf(cpath, sizeof cpath, "%s.%s", path, name);
-    size_t base = truce__equip_base(s, k);
-    unsigned char seen[TRUCE_MAX_FIELDS] = {0};
-    truce__load_defaults(L, truce__equip_fields, truce__n_equip_fields, base);
-    int rc = truce__load_walk(L, fy_node_pair_value(pr), cm,
-                              truce__equip_fields, truce__n_equip_fields, base,
-                              NULL, cpath, seen, NULL, 0, NULL, NULL);
-    if (rc) return rc;
-    rc = truce__load_required(L, cm, truce__equip_fields, truce__n_equip_fields,
-                              seen, cpath);
-    if (rc) return rc;
-    k++;
-    L->sc->model.n_equip[s] = k;
-  }
-  return 0;
+  equip_user u = {s, path};
+  return truce__load_entries(L, v, km, path,
+                             "a mapping from class name to {stock, "
+                             "soldiers_per_item, ...}",
+                             equip_class, &u);
 }
 
 static int side_special(truce__loader* L, const char* rel, struct fy_node* v,

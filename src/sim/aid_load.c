@@ -182,12 +182,44 @@ int truce__load_backer_event(truce__loader* L, struct fy_node* a, mark am,
 typedef struct {
   size_t b;
   char path[96];
+  double total; /* the shares of the backer's buys so far */
 } backer_user;
+
+/* One of a backer's buys, item: {share, unit_cost, capacity_per_month}. */
+static int backer_buy(truce__loader* L, const char* name, mark im,
+                      struct fy_node* v, const char* ipath, void* user) {
+  backer_user* u = user;
+  truce_scenario* sc = L->sc;
+  int item = truce__buy_item(sc, u->b, name, strlen(name));
+  if (item < 0)
+    return truce__load_error(
+        L, TRUCE_EINVAL, im,
+        "unknown item '%s' in '%s.buys'; expected "
+        "ammunition, recruitment or an equipment class of '%s'",
+        name, u->path, sc->side_id[sc->model.backer_side[u->b]]);
+  size_t base = truce__buy_base(u->b, (size_t)item);
+  /* one entry per field: every field of truce__buy is a double */
+  unsigned char seen[sizeof(truce__buy) / sizeof(double)] = {0};
+  int rc = truce__load_walk(L, v, im, truce__buy_fields, truce__n_buy_fields,
+                            base, NULL, ipath, seen, NULL, 0, NULL, NULL);
+  if (rc) return rc;
+  const truce__buy* bu = &sc->model.params.backer[u->b].buy[item];
+  if (item == TRUCE_ITEM_RECRUIT &&
+      (bu->in_transit > 0 || bu->releasable_stock > 0))
+    return truce__load_error(
+        L, TRUCE_EINVAL, im,
+        "'%s' is money, not units; expected "
+        "only share (in_transit and releasable_stock are for "
+        "ammunition and equipment)",
+        ipath);
+  sc->model.backer_buys[u->b][item] = true;
+  u->total += bu->share;
+  return 0;
+}
 
 static int backer_special(truce__loader* L, const char* rel, struct fy_node* v,
                           mark km, void* user) {
   backer_user* u = user;
-  truce_scenario* sc = L->sc;
   char path[160];
   snprintf(path, sizeof path, "%s.%s", u->path, rel);
   if (!strcmp(rel, "id") || !strcmp(rel, "supports")) return 0; /* first */
@@ -195,51 +227,16 @@ static int backer_special(truce__loader* L, const char* rel, struct fy_node* v,
   if (!strcmp(rel, "name"))
     return truce__load_name_field(L, v, km, path, sc->backer_name[u->b]);
   /* buys: item -> {share, unit_cost, capacity_per_month} */
-  if (!fy_node_is_mapping(v))
-    return truce__load_error(
-        L, TRUCE_EINVAL, truce__yaml_mark(v, km),
-        "wrong type for "
-        "'%s'; expected item: {share, unit_cost, capacity_per_month}",
-        path);
-  void* it = NULL;
-  struct fy_node_pair* pr;
-  double total = 0;
-  while ((pr = fy_node_mapping_iterate(v, &it))) {
-    char name[64], ipath[256];
-    mark im = truce__yaml_mark(fy_node_pair_key(pr), km);
-    truce__yaml_text(fy_node_pair_key(pr), name, sizeof name);
-    int item = truce__buy_item(sc, u->b, name, strlen(name));
-    if (item < 0)
-      return truce__load_error(
-          L, TRUCE_EINVAL, im,
-          "unknown item '%s' in '%s'; expected "
-          "ammunition, recruitment or an equipment class of '%s'",
-          name, path, sc->side_id[sc->model.backer_side[u->b]]);
-    snprintf(ipath, sizeof ipath, "%s.%s", path, name);
-    size_t base = truce__buy_base(u->b, (size_t)item);
-    /* one entry per field: every field of truce__buy is a double */
-    unsigned char seen[sizeof(truce__buy) / sizeof(double)] = {0};
-    int rc = truce__load_walk(L, fy_node_pair_value(pr), im, truce__buy_fields,
-                              truce__n_buy_fields, base, NULL, ipath, seen,
-                              NULL, 0, NULL, NULL);
-    if (rc) return rc;
-    const truce__buy* bu = &sc->model.params.backer[u->b].buy[item];
-    if (item == TRUCE_ITEM_RECRUIT &&
-        (bu->in_transit > 0 || bu->releasable_stock > 0))
-      return truce__load_error(
-          L, TRUCE_EINVAL, im,
-          "'%s' is money, not units; expected "
-          "only share (in_transit and releasable_stock are for "
-          "ammunition and equipment)",
-          ipath);
-    sc->model.backer_buys[u->b][item] = true;
-    total += sc->model.params.backer[u->b].buy[item].share;
-  }
-  if (total > 1 + 1e-9)
+  u->total = 0;
+  int rc = truce__load_entries(L, v, km, path,
+                               "item: {share, unit_cost, capacity_per_month}",
+                               backer_buy, u);
+  if (rc) return rc;
+  if (u->total > 1 + 1e-9)
     return truce__load_error(L, TRUCE_EINVAL, km,
                              "the shares in '%s' sum to %g; expected "
                              "at most 1",
-                             path, total);
+                             path, u->total);
   return 0;
 }
 
@@ -299,7 +296,7 @@ int truce__load_backers(truce__loader* L, struct fy_node* v, mark km) {
           side, p, sc->side_id[0], sc->side_id[1]);
     sc->model.backer_side[b] = s;
     sc->model.n_backers++;
-    backer_user u = {b, ""};
+    backer_user u = {b, "", 0};
     snprintf(u.path, sizeof u.path, "backers.%s", id);
     size_t base = truce__backer_base(b);
     truce__load_defaults(L, truce__backer_fields, truce__n_backer_fields, base);

@@ -156,10 +156,9 @@ void truce__csv_split(char* line, truce__csv_fields* fs);
  * (FILE:LINE:COL error otherwise) with its 1-based line; a non-zero
  * return stops the walk and is returned. `what` names the file in a
  * read error. */
-/* The next non-empty line at *pos (cut at '\n' in place, a trailing '\r'
- * and blanks dropped), counting lines in *line; NULL at the end. A
- * byte-order mark before the first line is skipped. */
-char* truce__csv_next_line(char** pos, int* line);
+/* Whether a line (of truce__next_line) holds only blanks and CRs: the
+ * CSV readers skip it. */
+bool truce__csv_blank(const char* line);
 /* Record "PATH:LINE:COL: error: ..." (TRUCE_EPARSE) and return it. */
 int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
                     const char* fmt, ...)

@@ -3,8 +3,9 @@
  * The one CSV line splitter of the library's readers (the stakeholder
  * tables, the stated terms of a negotiation): commas, optional double
  * quotes around a field, surrounding blanks trimmed, each field's 1-based
- * column kept for FILE:LINE:COL messages. A byte-order mark before the
- * first line (as spreadsheets save) is skipped.
+ * column kept for FILE:LINE:COL messages. Lines come from the library's
+ * one line walker, truce__next_line (file.c: a byte-order mark before the
+ * first line, as spreadsheets save, is skipped); blank ones are skipped.
  */
 #include <string.h>
 
@@ -41,20 +42,7 @@ void truce__csv_split(char* line, truce__csv_fields* fs) {
   while (fs->n > 0 && fs->f[fs->n - 1][0] == '\0') fs->n--;
 }
 
-char* truce__csv_next_line(char** pos, int* line) {
-  if (*pos && *line == 0 && !strncmp(*pos, TRUCE__BOM, 3)) *pos += 3;
-  while (*pos && **pos) {
-    char* cur = *pos;
-    char* nl = strchr(cur, '\n');
-    if (nl) *nl = '\0';
-    *pos = nl ? nl + 1 : NULL;
-    ++*line;
-    size_t l = strlen(cur);
-    while (l && (cur[l - 1] == '\r' || cur[l - 1] == ' ')) cur[--l] = '\0';
-    if (l) return cur;
-  }
-  return NULL;
-}
+bool truce__csv_blank(const char* line) { return !line[strspn(line, " \r")]; }
 
 int truce__csv_fail(truce_ctx* ctx, const char* path, int line, int col,
                     const char* fmt, ...) {
@@ -79,7 +67,8 @@ int truce__csv_each(truce_ctx* ctx, const char* path, const char* what,
   bool header = false;
   char* pos = buf;
   char* cur;
-  while (!rc && (cur = truce__csv_next_line(&pos, &line))) {
+  while (!rc && (cur = truce__next_line(&pos, &line))) {
+    if (truce__csv_blank(cur)) continue;
     truce__csv_fields fs;
     truce__csv_split(cur, &fs);
     if (!header) {

@@ -109,7 +109,8 @@ static int load_csv(truce_ctx* ctx, const char* path, const char* text,
     goto done;                                                          \
   } while (0)
   char* cur;
-  while ((cur = truce__csv_next_line(&save, &line))) {
+  while ((cur = truce__next_line(&save, &line))) {
+    if (truce__csv_blank(cur)) continue;
     truce__csv_split(cur, &fs);
     if (line == 1) {
       double a, b;

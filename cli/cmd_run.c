@@ -363,23 +363,19 @@ static int check_caps(const truce_scenario* sc, const truce_ensemble_opts* eo,
   return 0;
 }
 
-/* Print the context's error with the staging directory's name replaced by
- * --out's, so that messages name the real output path. */
-static void report_in(const truce_ctx* ctx, const cli_outset* os) {
-  char text[4096];
-  cli_error_text(ctx, text, sizeof text);
-  size_t n = strlen(os->stage);
-  const char* at = os->stage[0] ? strstr(text, os->stage) : NULL;
-  if (!at) {
+/* Print an error of truce_report_write, which wrote the staged report
+ * `html`: when that file is the error's place, name --out's instead. */
+static void report_error(const truce_ctx* ctx, const char* html,
+                         const cli_outset* os) {
+  const char* file = truce_ctx_file(ctx);
+  if (!file || strcmp(file, html)) {
     cli_report(ctx);
     return;
   }
-  /* the staging directory is ours: name the output the user asked for */
-  char fixed[4096];
-  snprintf(fixed, sizeof fixed, "%.*s%s%s", (int)(at - text), text, os->out,
-           at + n);
-  if (!truce_ctx_file(ctx)) fputs("truce: error: ", stderr);
-  cli_put_text(stderr, fixed);
+  char text[4096];
+  snprintf(text, sizeof text, "%s/report.html:%d:%d: error: %s", os->out,
+           truce_ctx_line(ctx), truce_ctx_column(ctx), truce_ctx_message(ctx));
+  cli_put_text(stderr, text);
   fputc('\n', stderr);
 }
 
@@ -586,7 +582,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
     truce_scenario_free(sc);
     return CLI_OK;
   }
-  if (truce_output_open(ctx, os.stage, sc, &out)) goto fail;
+  if (truce_output_open_as(ctx, os.stage, os.out, sc, &out)) goto fail;
   if (runs == 1) { /* one run: its full state, day by day */
     day_user u = {out, 0};
     if (truce_sim_new(ctx, sc, &sim) ||
@@ -600,7 +596,10 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   if (truce_output_commit(out, &meta)) goto fail;
   char html[CLI_OUTSET_LONG + 16];
   snprintf(html, sizeof html, "%s/report.html", os.stage);
-  if (report && truce_report_write(ctx, os.stage, html)) goto fail;
+  if (report && truce_report_write(ctx, os.stage, html)) {
+    report_error(ctx, html, &os);
+    goto quiet_fail;
+  }
   if (cli_outset_commit(&os)) goto quiet_fail;
   cli_outset_end(&os);
   if (!quiet) print_summary(sc, ens, runs, det, os.out);
@@ -619,7 +618,7 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
   truce_scenario_free(sc);
   return rc;
 fail:
-  report_in(ctx, &os);
+  cli_report(ctx);
 quiet_fail:
   cli_outset_end(&os);
   free(cmdline);

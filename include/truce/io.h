@@ -33,6 +33,12 @@ typedef struct {
 /* Create DIR if needed and open temporary outputs in it. */
 TRUCE_API int truce_output_open(truce_ctx* ctx, const char* dir,
                                 const truce_scenario* sc, truce_output** out);
+/* The same, for outputs that the caller moves to SHOWN after the commit
+ * (truce run stages them): errors name the files as SHOWN/daily.csv, ...
+ * (the place, truce_ctx_file), never DIR's. */
+TRUCE_API int truce_output_open_as(truce_ctx* ctx, const char* dir,
+                                   const char* shown, const truce_scenario* sc,
+                                   truce_output** out);
 /* Append one day of one run to daily.csv. */
 TRUCE_API int truce_output_day(truce_output* o, uint64_t run,
                                const truce_day* day);

@@ -23,6 +23,7 @@ struct truce_output {
   const truce_scenario* sc;
   const truce_ensemble* ens;
   char dir[1024];
+  char shown[1024]; /* the directory errors name (truce_output_open_as) */
   char daily_tmp[1100], daily[1100], summary_tmp[1100], summary[1100];
   char runs_tmp[1100], runs[1100], db_tmp[1100], db[1100];
   FILE* daily_f;
@@ -40,7 +41,12 @@ struct truce_output {
 
 int truce_output_open(truce_ctx* ctx, const char* dir, const truce_scenario* sc,
                       truce_output** out) {
-  if (!ctx || !dir || !sc || !out) return TRUCE_EINVAL;
+  return truce_output_open_as(ctx, dir, dir, sc, out);
+}
+
+int truce_output_open_as(truce_ctx* ctx, const char* dir, const char* shown,
+                         const truce_scenario* sc, truce_output** out) {
+  if (!ctx || !dir || !shown || !sc || !out) return TRUCE_EINVAL;
   *out = NULL;
   int rc = truce__mkdir_p(ctx, dir);
   if (rc) return rc;
@@ -49,6 +55,7 @@ int truce_output_open(truce_ctx* ctx, const char* dir, const truce_scenario* sc,
   o->ctx = ctx;
   o->sc = sc;
   snprintf(o->dir, sizeof o->dir, "%s", dir);
+  snprintf(o->shown, sizeof o->shown, "%s", shown);
   long pid = (long)getpid();
   snprintf(o->daily, sizeof o->daily, "%s/daily.csv", dir);
   snprintf(o->daily_tmp, sizeof o->daily_tmp, "%s/.daily.csv.%ld.tmp", dir,
@@ -72,16 +79,25 @@ static void date_of(const truce_output* o, int day, char date[11]) {
   if (o->has_start) truce__date_from_days(o->start_days + day, date);
 }
 
-/* A failed write of the output `path` (named, not its temporary file),
- * with the OS's reason when there is one. */
-static int write_error(truce_output* o, const char* path) {
-  return TRUCE_FAIL_AT(o->ctx, TRUCE_EIO, path, 1, 1, "cannot write (%s)",
-                       errno ? strerror(errno) : "write error");
+/* An error (code, "cannot write (why)") whose place is output `file` in
+ * the shown directory, not its temporary file. */
+static int file_error(truce_output* o, int code, const char* file,
+                      const char* why) {
+  char path[1100];
+  snprintf(path, sizeof path, "%s/%s", o->shown, file);
+  return TRUCE_FAIL_AT(o->ctx, code, path, 1, 1, "cannot write (%s)", why);
+}
+
+/* A failed write of output `file`, with the OS's reason when there is
+ * one. */
+static int write_error(truce_output* o, const char* file) {
+  return file_error(o, TRUCE_EIO, file,
+                    errno ? strerror(errno) : "write error");
 }
 
 static int open_daily(truce_output* o, const char* header) {
   o->daily_f = fopen(o->daily_tmp, "w");
-  if (!o->daily_f) return write_error(o, o->daily);
+  if (!o->daily_f) return write_error(o, "daily.csv");
   fputs(header, o->daily_f);
   return 0;
 }
@@ -112,7 +128,7 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
                 s->territory, s->rounds_fired, s->drones_fired,
                 s->casualties_artillery, s->casualties_drones,
                 s->casualties_assault) < 0)
-      return write_error(o, o->daily);
+      return write_error(o, "daily.csv");
   }
   return 0;
 }
@@ -174,7 +190,7 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
   int rc = open_daily(o, "");
   if (rc) return rc;
   if (truce__bands_csv(o->daily_f, o->sc, e, 1))
-    return write_error(o, o->daily);
+    return write_error(o, "daily.csv");
   o->daily_done = true;
   return 0;
 }
@@ -205,7 +221,7 @@ static void csv_bargain(FILE* f, const truce_scenario* sc,
 
 static int write_runs(truce_output* o, const truce_ensemble* e) {
   FILE* f = fopen(o->runs_tmp, "w");
-  if (!f) return write_error(o, o->runs);
+  if (!f) return write_error(o, "runs.csv");
   size_t np = truce_scenario_uncertain_count(o->sc);
   fputs("run", f);
   for (size_t j = 0; j < np; j++)
@@ -262,7 +278,7 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
   errno = 0;
   if (ferror(f) && !rc) rc = TRUCE_EIO;
   if (fclose(f) != 0 && !rc) rc = TRUCE_EIO;
-  if (rc == TRUCE_EIO) return write_error(o, o->runs);
+  if (rc == TRUCE_EIO) return write_error(o, "runs.csv");
   o->runs_done = true;
   return rc;
 }
@@ -683,28 +699,28 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
   int rc = build_summary(o, m);
   if (rc) return rc;
   FILE* f = fopen(o->summary_tmp, "w");
-  if (!f) return write_error(o, o->summary);
+  if (!f) return write_error(o, "summary.json");
   errno = 0;
   size_t w = fwrite(o->json, 1, o->json_len, f);
-  if (fclose(f) != 0 || w != o->json_len) return write_error(o, o->summary);
+  if (fclose(f) != 0 || w != o->json_len) return write_error(o, "summary.json");
   if (o->daily_f) {
     errno = 0;
     int e = ferror(o->daily_f) | fclose(o->daily_f);
     o->daily_f = NULL;
-    if (e != 0) return write_error(o, o->daily);
+    if (e != 0) return write_error(o, "daily.csv");
   }
   if (o->ens &&
       (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m))) {
     char why[512]; /* name results.db, not its temporary file */
     snprintf(why, sizeof why, "%s", truce_ctx_message(o->ctx));
-    return TRUCE_FAIL_AT(o->ctx, rc, o->db, 1, 1, "cannot write (%s)", why);
+    return file_error(o, rc, "results.db", why);
   }
   if ((o->daily_done && rename(o->daily_tmp, o->daily) != 0) ||
       (o->runs_done && rename(o->runs_tmp, o->runs) != 0) ||
       (o->ens && rename(o->db_tmp, o->db) != 0) ||
       rename(o->summary_tmp, o->summary) != 0)
     return TRUCE_FAIL(o->ctx, TRUCE_EIO, "cannot rename outputs into '%s': %s",
-                      o->dir, strerror(errno));
+                      o->shown, strerror(errno));
   o->committed = true;
   return 0;
 }

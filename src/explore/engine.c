@@ -165,8 +165,9 @@ struct truce_explore_engine {
   const truce_scenario* sc;
   unsigned flags;
   size_t k, m;
-  factor* f;
-  outcome_ref* out;
+  factor* f;        /* k factors, room for f_cap */
+  outcome_ref* out; /* m outcomes, room for out_cap */
+  size_t f_cap, out_cap;
   bool nego;
 };
 
@@ -189,8 +190,8 @@ static void factor_free(truce_ctx* ctx, factor* f) {
 void truce_explore_engine_free(truce_explore_engine* g) {
   if (!g) return;
   for (size_t i = 0; i < g->k; i++) factor_free(g->ctx, &g->f[i]);
-  truce__free(g->ctx, g->f, g->k * sizeof *g->f);
-  truce__free(g->ctx, g->out, g->m * sizeof *g->out);
+  truce__free(g->ctx, g->f, g->f_cap * sizeof *g->f);
+  truce__free(g->ctx, g->out, g->out_cap * sizeof *g->out);
   truce__free(g->ctx, g, sizeof *g);
 }
 
@@ -303,6 +304,8 @@ int truce_explore_engine_new(truce_ctx* ctx, const truce_scenario* sc,
   g->nego = truce_scenario_has_negotiation(sc);
   g->f = truce__calloc(ctx, n_levers + nu + 1, sizeof *g->f);
   g->out = truce__calloc(ctx, n_out + 1, sizeof *g->out);
+  g->f_cap = g->f ? n_levers + nu + 1 : 0;
+  g->out_cap = g->out ? n_out + 1 : 0;
   int rc = g->f && g->out ? 0 : TRUCE_ENOMEM;
   for (size_t i = 0; i < n_levers && !rc; i++) {
     g->k++;

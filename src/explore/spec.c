@@ -102,8 +102,8 @@ static int string_list(spec* s, struct fy_node* n, mark at, const char* key,
   }
   size_t len = (size_t)fy_node_sequence_item_count(n);
   *out = truce__calloc(s->ctx, len + 1, sizeof **out);
-  if (*out) *cap = len + 1;
-  if (pos) *pos = truce__calloc(s->ctx, 2 * len + 2, sizeof **pos);
+  if (*out) *cap = len + 1; /* which sizes *pos too: made only after *out */
+  if (pos && *out) *pos = truce__calloc(s->ctx, 2 * len + 2, sizeof **pos);
   if (!*out || (pos && !*pos)) return TRUCE_ENOMEM;
   void* it = NULL;
   struct fy_node* item;

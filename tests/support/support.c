@@ -169,15 +169,34 @@ const char* ts_source_path(const char* rel) {
 }
 
 truce_ctx* ctx;
+static ts_alloc ctx_alloc; /* the shared context's, checked at teardown */
+static int ctx_failed;     /* a teardown found a mismatch or a leak */
+
+int ts_ctx_failed(void) { return ctx_failed; }
 
 int ts_ctx_setup(void** state) {
   (void)state;
-  return truce_ctx_new(&ctx, NULL, NULL);
+  ctx_alloc = (ts_alloc){0};
+  return truce_ctx_new(&ctx, ts_alloc_fn, &ctx_alloc);
 }
 
 int ts_ctx_teardown(void** state) {
   (void)state;
   truce_ctx_free(ctx);
   ctx = NULL;
+  /* a wrong size passed by any free or realloc of the group's tests, or a
+   * block never freed, fails the group */
+  if (ctx_alloc.mismatches) {
+    print_error(
+        "%ld allocator size mismatch(es) in the shared context; "
+        "first: %s (TS_ALLOC_TRAP=1 aborts there)\n",
+        ctx_alloc.mismatches, ctx_alloc.first);
+    return ctx_failed = -1;
+  }
+  if (ctx_alloc.live) {
+    print_error("%ld block(s) (%ld bytes) of the shared context not freed\n",
+                ctx_alloc.live, ctx_alloc.bytes);
+    return ctx_failed = -1;
+  }
   return 0;
 }

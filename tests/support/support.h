@@ -75,9 +75,18 @@ int ts_expect_error(truce_ctx* ctx, const char* yaml, const char* where,
 const char* ts_error_text(const truce_ctx* c);
 /* Path of a file in the source tree (TRUCE_SOURCE_DIR). Static buffer. */
 const char* ts_source_path(const char* rel);
-/* A context shared by a test program's cases: pass these as the group's
- * setup and teardown. */
+/* A context shared by a test program's cases, on the test allocator:
+ * pass these as the group's setup and teardown. The teardown fails the
+ * group (print_error, -1) when any free or realloc passed a wrong size or
+ * a block was left allocated. */
 extern truce_ctx* ctx;
 int ts_ctx_setup(void** state);
 int ts_ctx_teardown(void** state);
+/* Whether a ts_ctx_teardown failed (cmocka 1.1 reports a failed group
+ * teardown but still exits 0). */
+int ts_ctx_failed(void);
+/* Run a group of tests: its exit status fails on a failed test and on a
+ * failed ts_ctx_teardown. */
+#define ts_run_group(tests, setup, teardown) \
+  (cmocka_run_group_tests(tests, setup, teardown) || ts_ctx_failed())
 #endif

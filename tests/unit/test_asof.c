@@ -221,5 +221,5 @@ int main(void) {
       cmocka_unit_test(test_overlay),
       cmocka_unit_test(test_oom_sweep),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -380,5 +380,5 @@ int main(void) {
       cmocka_unit_test(test_capable_exhaustion),
       cmocka_unit_test(test_backer_errors),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -1318,5 +1318,5 @@ int main(void) {
       cmocka_unit_test(test_scores),
       cmocka_unit_test(test_scores_of_agreement),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

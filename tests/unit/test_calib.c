@@ -518,5 +518,5 @@ int main(void) {
       cmocka_unit_test(test_abc_rubio_campillo_period_03),
       cmocka_unit_test(test_battles_errors),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

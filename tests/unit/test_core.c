@@ -311,5 +311,5 @@ int main(void) {
       cmocka_unit_test(test_dates_and_distance),
       cmocka_unit_test(test_parse_number),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  return ts_run_group(tests, NULL, NULL);
 }

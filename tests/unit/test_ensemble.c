@@ -401,5 +401,5 @@ int main(void) {
       cmocka_unit_test(test_stalemate_and_bands),
       cmocka_unit_test(test_cancel_between_runs),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -576,7 +576,7 @@ static void test_spec(void** s) {
     assert_true(rc == 0 || rc == TRUCE_ENOMEM);
     truce_explore_spec_free(rc ? NULL : sp);
     truce_ctx_free(c);
-    assert_int_equal(a.live, 0);
+    ts_alloc_check(&a); /* no leak, every size true */
   }
   f = fopen(path, "w");
   fputs("levers:\n  - {path: x, range: [1]}\n", f);
@@ -637,7 +637,7 @@ static void test_oom(void** s) {
     truce_explore_free(e);
     truce_design_free(d);
     truce_ctx_free(c);
-    assert_int_equal(a.live, 0);
+    ts_alloc_check(&a);
   }
 }
 
@@ -661,5 +661,5 @@ int main(void) {
       cmocka_unit_test(test_spec),
       cmocka_unit_test(test_oom),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

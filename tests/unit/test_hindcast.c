@@ -384,5 +384,5 @@ int main(void) {
       cmocka_unit_test(test_unknown_id),
       cmocka_unit_test(test_oom_sweep),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -261,5 +261,5 @@ int main(void) {
       cmocka_unit_test(test_bad_directory),
       cmocka_unit_test(test_outcome_format),
   };
-  return cmocka_run_group_tests(tests, setup, ts_ctx_teardown);
+  return ts_run_group(tests, setup, ts_ctx_teardown);
 }

@@ -395,5 +395,5 @@ int main(void) {
       cmocka_unit_test(test_calibration),
       cmocka_unit_test(test_compare),
   };
-  return cmocka_run_group_tests(tests, setup, teardown);
+  return ts_run_group(tests, setup, teardown);
 }

@@ -689,7 +689,7 @@ static void test_oom_sweep(void** state) {
     }
     truce_scenario_free(sc);
     truce_ctx_free(c);
-    assert_int_equal(a.live, 0);
+    ts_alloc_check(&a);
   }
   assert_true(successes > 0);
 }
@@ -768,5 +768,5 @@ int main(void) {
       cmocka_unit_test(test_params_list_every_settable_path),
       cmocka_unit_test(test_oom_sweep),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

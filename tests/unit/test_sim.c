@@ -993,5 +993,5 @@ int main(void) {
       cmocka_unit_test(test_objective_stops_offensive),
       cmocka_unit_test(test_new_terms_vanish),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

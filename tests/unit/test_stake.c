@@ -274,7 +274,7 @@ static void test_hostile_files(void** s) {
   if (rc) fail_msg("%s", truce_ctx_message(c));
   truce_stake_free(st);
   truce_ctx_free(c);
-  assert_int_equal(a.live, 0);
+  ts_alloc_check(&a);
   expect_load_error("directive.yaml", "%\x9b", "1:1: error: ", "directives");
   expect_load_error("utf8.yaml", "truce_stake: 1\nname: \xff\n",
                     "2:7: error: ", "not UTF-8");
@@ -308,5 +308,5 @@ int main(void) {
       cmocka_unit_test(test_deu3),
       cmocka_unit_test(test_hostile_files),
   };
-  return cmocka_run_group_tests(tests, ts_ctx_setup, ts_ctx_teardown);
+  return ts_run_group(tests, ts_ctx_setup, ts_ctx_teardown);
 }

@@ -42,7 +42,9 @@ static const char* const schema_tail =
 
 /* What marks a truce store (PRAGMA application_id: "truc") and its
  * layout's version; bump the version when the schema changes (2: runs
- * gained largest_weekly_move_day). */
+ * gained largest_weekly_move_day, bargaining_runs the agreement's columns,
+ * bargaining_months p_agree; bargaining_terms and bargaining_agreement
+ * are new). */
 #define STORE_APP_ID 0x74727563
 #define STORE_VERSION 2
 #define STORE_STR(x) #x

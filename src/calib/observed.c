@@ -167,6 +167,100 @@ static int difference(truce_observed* o, cum_row* c, size_t n,
   return 0;
 }
 
+/* One data line (number `line` of path) of an observed-data CSV: a
+ * figure into o's rows, or a cumulative one into cum[*ncum]; start is the
+ * scenario's start when the file is dated, else NULL. */
+static int read_row(truce_observed* o, const truce_scenario* sc,
+                    const char* path, int line, char* ln, const char* start,
+                    cum_row* cum, size_t* ncum) {
+  truce_ctx* ctx = o->ctx;
+  char* f[4] = {NULL, NULL, NULL, NULL};
+  int cols[4] = {0, 0, 0, 0};
+  char* p = ln;
+  for (int k = 0; k < 4; k++) {
+    cols[k] = (int)(p - ln) + 1;
+    f[k] = p;
+    char* c = strchr(p, ',');
+    if (!c && k < 3) {
+      return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[k],
+                           "missing fields; "
+                           "expected day,side,variable,value,source");
+    }
+    if (c) {
+      *c = '\0';
+      p = c + 1;
+    }
+  }
+  char* end;
+  long day;
+  if (start) {
+    day = truce__date_valid(f[0])
+              ? truce__date_to_days(f[0]) - truce__date_to_days(start)
+              : -1;
+    if (!truce__date_valid(f[0]) || day < 0 || day >= MAXDAYS) {
+      return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[0],
+                           "bad date '%s'; "
+                           "expected YYYY-MM-DD from the scenario's start %s",
+                           f[0], start);
+    }
+  } else {
+    day = strtol(f[0], &end, 10);
+    if (*end || day < 0 || day >= MAXDAYS) {
+      return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[0],
+                           "bad day '%s'; "
+                           "expected a whole number from 0",
+                           f[0]);
+    }
+  }
+  int side = -1;
+  for (size_t s = 0; s < 2; s++)
+    if (!strcmp(f[1], truce_scenario_side_id(sc, s))) side = (int)s;
+  if (side < 0) {
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[1],
+                         "unknown side '%s'; "
+                         "expected '%s' or '%s'",
+                         f[1], truce_scenario_side_id(sc, 0),
+                         truce_scenario_side_id(sc, 1));
+  }
+  int var = !strcmp(f[2], "front")        ? 0
+            : !strcmp(f[2], "casualties") ? 1
+            : !strcmp(f[2], "cumulative") ? 2
+                                          : -1;
+  if (var < 0) {
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[2],
+                         "unknown variable "
+                         "'%s'; expected front, casualties or cumulative",
+                         f[2]);
+  }
+  double v = strtod(f[3], &end);
+  if (end == f[3] || (*end && *end != ',') || !(v >= 0) || !isfinite(v)) {
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[3],
+                         "bad value '%s'; "
+                         "expected a number >= 0",
+                         f[3]);
+  }
+  char* sname = (p != f[3] && *p) ? p : (char*)"unknown";
+  size_t sl = strlen(sname);
+  if (sl >= 2 && sname[0] == '"' && sname[sl - 1] == '"') {
+    sname[sl - 1] = '\0'; /* a quoted source: its text */
+    sname++;
+  }
+  int src = source_index(o, sname);
+  if (src < 0) {
+    return src == -2 ? TRUCE_ENOMEM
+                     : TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line,
+                                     (int)(end - ln) + 2,
+                                     "more "
+                                     "than %d sources; expected at most %d",
+                                     MAXSOURCES, MAXSOURCES);
+  }
+  if (var == 2)
+    cum[(*ncum)++] = (cum_row){(int)day, side, src, line, v};
+  else
+    o->rows[o->n_rows++] = (truce_obs){(int)day, side, var, v, src};
+  return 0;
+}
+
 int truce_observed_load(truce_ctx* ctx, const char* path,
                         const truce_scenario* sc, truce_observed** out) {
   *out = NULL;
@@ -211,98 +305,7 @@ int truce_observed_load(truce_ctx* ctx, const char* path,
       continue;
     }
     if (!l) continue;
-    char* f[4] = {NULL, NULL, NULL, NULL};
-    int cols[4] = {0, 0, 0, 0};
-    char* p = ln;
-    for (int k = 0; k < 4; k++) {
-      cols[k] = (int)(p - ln) + 1;
-      f[k] = p;
-      char* c = strchr(p, ',');
-      if (!c && k < 3) {
-        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[k],
-                           "missing fields; "
-                           "expected day,side,variable,value,source");
-        break;
-      }
-      if (c) {
-        *c = '\0';
-        p = c + 1;
-      }
-    }
-    if (rc) break;
-    char* end;
-    long day;
-    if (by_date) {
-      day = truce__date_valid(f[0])
-                ? truce__date_to_days(f[0]) - truce__date_to_days(start)
-                : -1;
-      if (!truce__date_valid(f[0]) || day < 0 || day >= MAXDAYS) {
-        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[0],
-                           "bad date '%s'; "
-                           "expected YYYY-MM-DD from the scenario's start %s",
-                           f[0], start);
-        break;
-      }
-    } else {
-      day = strtol(f[0], &end, 10);
-      if (*end || day < 0 || day >= MAXDAYS) {
-        rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[0],
-                           "bad day '%s'; "
-                           "expected a whole number from 0",
-                           f[0]);
-        break;
-      }
-    }
-    int side = -1;
-    for (size_t s = 0; s < 2; s++)
-      if (!strcmp(f[1], truce_scenario_side_id(sc, s))) side = (int)s;
-    if (side < 0) {
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[1],
-                         "unknown side '%s'; "
-                         "expected '%s' or '%s'",
-                         f[1], truce_scenario_side_id(sc, 0),
-                         truce_scenario_side_id(sc, 1));
-      break;
-    }
-    int var = !strcmp(f[2], "front")        ? 0
-              : !strcmp(f[2], "casualties") ? 1
-              : !strcmp(f[2], "cumulative") ? 2
-                                            : -1;
-    if (var < 0) {
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[2],
-                         "unknown variable "
-                         "'%s'; expected front, casualties or cumulative",
-                         f[2]);
-      break;
-    }
-    double v = strtod(f[3], &end);
-    if (end == f[3] || (*end && *end != ',') || !(v >= 0) || !isfinite(v)) {
-      rc = TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[3],
-                         "bad value '%s'; "
-                         "expected a number >= 0",
-                         f[3]);
-      break;
-    }
-    char* sname = (p != f[3] && *p) ? p : (char*)"unknown";
-    size_t sl = strlen(sname);
-    if (sl >= 2 && sname[0] == '"' && sname[sl - 1] == '"') {
-      sname[sl - 1] = '\0'; /* a quoted source: its text */
-      sname++;
-    }
-    int src = source_index(o, sname);
-    if (src < 0) {
-      rc = src == -2 ? TRUCE_ENOMEM
-                     : TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line,
-                                     (int)(end - ln) + 2,
-                                     "more "
-                                     "than %d sources; expected at most %d",
-                                     MAXSOURCES, MAXSOURCES);
-      break;
-    }
-    if (var == 2)
-      cum[ncum++] = (cum_row){(int)day, side, src, line, v};
-    else
-      rows[o->n_rows++] = (truce_obs){(int)day, side, var, v, src};
+    rc = read_row(o, sc, path, line, ln, by_date ? start : NULL, cum, &ncum);
   }
   truce__free(ctx, text, len + 1);
   if (!rc) rc = difference(o, cum, ncum, path);

@@ -127,6 +127,125 @@ static int push_step(truce_prim* p, const state* s, size_t hits_all) {
   return 0;
 }
 
+/* Peeling: while the box holds misses, remove the alpha share of its
+ * rows at the one end of one input that leaves the highest density
+ * (fewest removed among equals), down to mass_min; each box is a step
+ * of the trajectory. */
+static int peel(truce_prim* p, state* s, const truce_prim_opts* o,
+                size_t hits_all) {
+  int rc = 0;
+  while (!rc && s->hb < s->nb) {
+    size_t m = (size_t)floor(o->alpha * (double)s->nb);
+    if (m < 1) m = 1;
+    double best = -1, best_lim = 0;
+    size_t best_j = 0, best_rm = 0;
+    int best_dir = 0;
+    for (size_t j = 0; j < s->k; j++)
+      for (int dir = 1; dir >= -1; dir -= 2) {
+        double lim;
+        size_t rm, h;
+        if (!peel_one(s, j, dir, m, &lim, &rm, &h)) continue;
+        double dens = (double)(s->hb - h) / (double)(s->nb - rm);
+        if (dens > best || (dens == best && rm < best_rm)) {
+          best = dens;
+          best_j = j;
+          best_dir = dir;
+          best_lim = lim;
+          best_rm = rm;
+        }
+      }
+    if (best_dir == 0) break;
+    if ((double)(s->nb - best_rm) < o->mass_min * (double)s->n) break;
+    if (best_dir > 0)
+      s->lo[best_j] = best_lim;
+    else
+      s->hi[best_j] = best_lim;
+    recount(s);
+    rc = push_step(p, s, hits_all);
+  }
+  return rc;
+}
+
+/* The densest box of the trajectory with enough coverage (the earliest
+ * among equals) becomes the current box. */
+static void choose(truce_prim* p, state* s, const truce_prim_opts* o) {
+  size_t c = 0;
+  size_t w = 3 + 2 * s->k;
+  for (size_t t = 0; t < p->steps; t++) {
+    const double* tr = p->traj + w * t;
+    if (!(tr[0] >= o->coverage_min)) continue;
+    if (tr[1] > p->traj[w * c + 1] || !(p->traj[w * c] >= o->coverage_min))
+      c = t;
+  }
+  p->chosen = c;
+  memcpy(p->lo, p->traj + (3 + 2 * s->k) * c + 3, s->k * sizeof *p->lo);
+  memcpy(p->hi, p->traj + (3 + 2 * s->k) * c + 3 + s->k, s->k * sizeof *p->hi);
+  recount(s);
+}
+
+/* Pasting: the widening that keeps the highest density, while the
+ * density does not fall and hits are added. */
+static void paste(state* s, const truce_prim_opts* o) {
+  while (s->nb < s->n) {
+    size_t m = (size_t)floor(o->paste * (double)s->nb);
+    if (m < 1) m = 1;
+    double dens0 = (double)s->hb / (double)s->nb, best = -1, best_lim = 0;
+    size_t best_j = 0;
+    int best_dir = 0;
+    for (size_t j = 0; j < s->k; j++)
+      for (int dir = 1; dir >= -1; dir -= 2) {
+        double lim;
+        size_t add, h;
+        if ((dir > 0 ? s->lo[j] : s->hi[j]) ==
+            (dir > 0 ? -(double)INFINITY : (double)INFINITY))
+          continue;
+        if (!paste_one(s, j, dir, m, &lim, &add, &h) || h == 0) continue;
+        double dens = (double)(s->hb + h) / (double)(s->nb + add);
+        if (dens >= dens0 && dens > best) {
+          best = dens;
+          best_j = j;
+          best_dir = dir;
+          best_lim = lim;
+        }
+      }
+    if (best_dir == 0) break;
+    if (best_dir > 0)
+      s->lo[best_j] = best_lim;
+    else
+      s->hi[best_j] = best_lim;
+    recount(s);
+  }
+}
+
+/* The final box: limits at or beyond the data's range dropped, its
+ * coverage and density, and each restricted input's p-value (the
+ * hypergeometric chance of as many hits in the box among the rows within
+ * the other limits). */
+static void finish(truce_prim* p, state* s, size_t hits_all) {
+  for (size_t j = 0; j < s->k; j++) {
+    const size_t* ord = s->order + j * s->n;
+    if (p->lo[j] <= s->x[ord[0] * s->k + j]) p->lo[j] = -(double)INFINITY;
+    if (p->hi[j] >= s->x[ord[s->n - 1] * s->k + j]) p->hi[j] = (double)INFINITY;
+  }
+  recount(s);
+  p->coverage = hits_all ? (double)s->hb / (double)hits_all : (double)NAN;
+  p->density = s->nb ? (double)s->hb / (double)s->nb : (double)NAN;
+  for (size_t j = 0; j < s->k; j++) {
+    p->pvalue[j] = (double)NAN;
+    if (p->lo[j] == -(double)INFINITY && p->hi[j] == (double)INFINITY) continue;
+    size_t N1 = 0, K1 = 0;
+    for (size_t i = 0; i < s->n; i++)
+      if (inside_but(s, i, j)) {
+        N1++;
+        K1 += s->hit[i];
+      }
+    p->pvalue[j] = s->hb == 0 ? 1
+                              : gsl_cdf_hypergeometric_Q(
+                                    (unsigned)(s->hb - 1), (unsigned)K1,
+                                    (unsigned)(N1 - K1), (unsigned)s->nb);
+  }
+}
+
 int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
                    const bool* hit, const truce_prim_opts* opts,
                    truce_prim** out) {
@@ -169,108 +288,10 @@ int truce_prim_run(truce_ctx* ctx, size_t n, size_t k, const double* x,
     recount(&s);
     rc = push_step(p, &s, hits_all);
   }
-  /* Peeling. */
-  while (!rc && s.hb < s.nb) {
-    size_t m = (size_t)floor(o.alpha * (double)s.nb);
-    if (m < 1) m = 1;
-    double best = -1, best_lim = 0;
-    size_t best_j = 0, best_rm = 0;
-    int best_dir = 0;
-    for (size_t j = 0; j < k; j++)
-      for (int dir = 1; dir >= -1; dir -= 2) {
-        double lim;
-        size_t rm, h;
-        if (!peel_one(&s, j, dir, m, &lim, &rm, &h)) continue;
-        double dens = (double)(s.hb - h) / (double)(s.nb - rm);
-        if (dens > best || (dens == best && rm < best_rm)) {
-          best = dens;
-          best_j = j;
-          best_dir = dir;
-          best_lim = lim;
-          best_rm = rm;
-        }
-      }
-    if (best_dir == 0) break;
-    if ((double)(s.nb - best_rm) < o.mass_min * (double)n) break;
-    if (best_dir > 0)
-      s.lo[best_j] = best_lim;
-    else
-      s.hi[best_j] = best_lim;
-    recount(&s);
-    rc = push_step(p, &s, hits_all);
-  }
-  /* The densest box with enough coverage (the earliest among equals). */
-  if (!rc) {
-    size_t c = 0;
-    size_t w = 3 + 2 * k;
-    for (size_t t = 0; t < p->steps; t++) {
-      const double* tr = p->traj + w * t;
-      if (!(tr[0] >= o.coverage_min)) continue;
-      if (tr[1] > p->traj[w * c + 1] || !(p->traj[w * c] >= o.coverage_min))
-        c = t;
-    }
-    p->chosen = c;
-    memcpy(p->lo, p->traj + (3 + 2 * k) * c + 3, k * sizeof *p->lo);
-    memcpy(p->hi, p->traj + (3 + 2 * k) * c + 3 + k, k * sizeof *p->hi);
-    recount(&s);
-  }
-  /* Pasting: the widening that keeps the highest density, while the
-   * density does not fall and hits are added. */
-  while (!rc && s.nb < n) {
-    size_t m = (size_t)floor(o.paste * (double)s.nb);
-    if (m < 1) m = 1;
-    double dens0 = (double)s.hb / (double)s.nb, best = -1, best_lim = 0;
-    size_t best_j = 0;
-    int best_dir = 0;
-    for (size_t j = 0; j < k; j++)
-      for (int dir = 1; dir >= -1; dir -= 2) {
-        double lim;
-        size_t add, h;
-        if ((dir > 0 ? s.lo[j] : s.hi[j]) ==
-            (dir > 0 ? -(double)INFINITY : (double)INFINITY))
-          continue;
-        if (!paste_one(&s, j, dir, m, &lim, &add, &h) || h == 0) continue;
-        double dens = (double)(s.hb + h) / (double)(s.nb + add);
-        if (dens >= dens0 && dens > best) {
-          best = dens;
-          best_j = j;
-          best_dir = dir;
-          best_lim = lim;
-        }
-      }
-    if (best_dir == 0) break;
-    if (best_dir > 0)
-      s.lo[best_j] = best_lim;
-    else
-      s.hi[best_j] = best_lim;
-    recount(&s);
-  }
-  if (!rc) {
-    /* A limit at or beyond the data's range restricts nothing. */
-    for (size_t j = 0; j < k; j++) {
-      const size_t* ord = s.order + j * n;
-      if (p->lo[j] <= x[ord[0] * k + j]) p->lo[j] = -(double)INFINITY;
-      if (p->hi[j] >= x[ord[n - 1] * k + j]) p->hi[j] = (double)INFINITY;
-    }
-    recount(&s);
-    p->coverage = hits_all ? (double)s.hb / (double)hits_all : (double)NAN;
-    p->density = s.nb ? (double)s.hb / (double)s.nb : (double)NAN;
-    for (size_t j = 0; j < k; j++) {
-      p->pvalue[j] = (double)NAN;
-      if (p->lo[j] == -(double)INFINITY && p->hi[j] == (double)INFINITY)
-        continue;
-      size_t N1 = 0, K1 = 0;
-      for (size_t i = 0; i < n; i++)
-        if (inside_but(&s, i, j)) {
-          N1++;
-          K1 += hit[i];
-        }
-      p->pvalue[j] = s.hb == 0 ? 1
-                               : gsl_cdf_hypergeometric_Q(
-                                     (unsigned)(s.hb - 1), (unsigned)K1,
-                                     (unsigned)(N1 - K1), (unsigned)s.nb);
-    }
-  }
+  if (!rc) rc = peel(p, &s, &o, hits_all);
+  if (!rc) choose(p, &s, &o);
+  if (!rc) paste(&s, &o);
+  if (!rc) finish(p, &s, hits_all);
   truce__free(ctx, s.order, k * n * sizeof *s.order);
   truce__free(ctx, s.in, n * sizeof *s.in);
   if (rc) {

@@ -265,26 +265,15 @@ static int ynum(yl* Y, struct fy_node* n, mark km, const char* what, double lo,
   return 0;
 }
 
-static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
-                     truce_stake** out) {
-  yl Y = {ctx, path};
-  mark top = {1, 1}, ym;
-  char msg[256];
-  struct fy_document* doc =
-      truce__yaml_parse(text, strlen(text), &ym, msg, sizeof msg);
-  if (!doc)
-    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, ym.line ? ym.line : 1,
-                         ym.col ? ym.col : 1, "malformed YAML: %s", msg);
-  truce_stake* st = NULL;
-  int rc = 0;
-  struct fy_node* root = fy_document_root(doc);
-  if (!root || !fy_node_is_mapping(root)) {
-    rc = yerr(&Y, top,
-              "expected a mapping with truce_stake: 1, dimensions "
-              "and actors");
-    goto done;
-  }
-  /* keys */
+/* The top level: only the known keys, truce_stake: 1, and the lists of
+ * dimensions (at least one) and actors (at least two). */
+static int yaml_top(yl* Y, struct fy_node* root, struct fy_node** dims,
+                    mark* dm, struct fy_node** acts, mark* am) {
+  mark top = {1, 1};
+  if (!root || !fy_node_is_mapping(root))
+    return yerr(Y, top,
+                "expected a mapping with truce_stake: 1, dimensions "
+                "and actors");
   static const char* const keys[] = {"truce_stake", "name", "scale",
                                      "dimensions", "actors"};
   void* it = NULL;
@@ -294,151 +283,153 @@ static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
     truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
     bool ok = false;
     for (int i = 0; i < 5; i++) ok |= !strcmp(k, keys[i]);
-    if (!ok) {
-      rc = yerr(&Y, truce__yaml_mark(fy_node_pair_key(p), top),
-                "unknown key '%s'; expected truce_stake, name, scale, "
-                "dimensions or actors",
-                k);
-      goto done;
-    }
+    if (!ok)
+      return yerr(Y, truce__yaml_mark(fy_node_pair_key(p), top),
+                  "unknown key '%s'; expected truce_stake, name, scale, "
+                  "dimensions or actors",
+                  k);
   }
-  mark vm = top, dm = top, am = top, sm = top, nm = top;
+  mark vm = top;
   struct fy_node* ver = truce__yaml_lookup(root, "truce_stake", &vm);
   char t[256];
-  if (!ver || !truce__yaml_text(ver, t, sizeof t) || strcmp(t, "1")) {
-    rc = yerr(&Y, ver ? truce__yaml_mark(ver, vm) : top,
-              "missing or unsupported 'truce_stake'; expected "
-              "'truce_stake: 1'");
-    goto done;
-  }
-  struct fy_node* dims = truce__yaml_lookup(root, "dimensions", &dm);
-  struct fy_node* acts = truce__yaml_lookup(root, "actors", &am);
-  if (!dims || !fy_node_is_sequence(dims) ||
-      fy_node_sequence_item_count(dims) < 1) {
-    rc = yerr(&Y, dims ? truce__yaml_mark(dims, dm) : top,
-              "missing or empty 'dimensions'; expected a list of names");
-    goto done;
-  }
-  if (!acts || !fy_node_is_sequence(acts) ||
-      fy_node_sequence_item_count(acts) < 2) {
-    rc = yerr(&Y, acts ? truce__yaml_mark(acts, am) : top,
-              "'actors' must list at least two actors");
-    goto done;
-  }
-  size_t d = (size_t)fy_node_sequence_item_count(dims);
-  size_t n = (size_t)fy_node_sequence_item_count(acts);
-  if ((rc = truce__stake_alloc(ctx, n, d, &st))) goto done;
+  if (!ver || !truce__yaml_text(ver, t, sizeof t) || strcmp(t, "1"))
+    return yerr(Y, ver ? truce__yaml_mark(ver, vm) : top,
+                "missing or unsupported 'truce_stake'; expected "
+                "'truce_stake: 1'");
+  *dm = *am = top;
+  *dims = truce__yaml_lookup(root, "dimensions", dm);
+  *acts = truce__yaml_lookup(root, "actors", am);
+  if (!*dims || !fy_node_is_sequence(*dims) ||
+      fy_node_sequence_item_count(*dims) < 1)
+    return yerr(Y, *dims ? truce__yaml_mark(*dims, *dm) : top,
+                "missing or empty 'dimensions'; expected a list of names");
+  if (!*acts || !fy_node_is_sequence(*acts) ||
+      fy_node_sequence_item_count(*acts) < 2)
+    return yerr(Y, *acts ? truce__yaml_mark(*acts, *am) : top,
+                "'actors' must list at least two actors");
+  return 0;
+}
+
+/* name, scale: [low, high] and the dimensions' names. */
+static int yaml_head(yl* Y, struct fy_node* root, struct fy_node* dims, mark dm,
+                     truce_stake* st) {
+  mark top = {1, 1}, sm = top, nm = top;
+  char t[256];
   struct fy_node* nmn = truce__yaml_lookup(root, "name", &nm);
   if (nmn && truce__yaml_text(nmn, t, sizeof t) &&
-      !(st->name = truce__strdup(ctx, t))) {
-    rc = TRUCE_ENOMEM;
-    goto done;
-  }
+      !(st->name = truce__strdup(Y->ctx, t)))
+    return TRUCE_ENOMEM;
   struct fy_node* sc = truce__yaml_lookup(root, "scale", &sm);
   if (sc) {
-    if (!fy_node_is_sequence(sc) || fy_node_sequence_item_count(sc) != 2) {
-      rc = yerr(&Y, truce__yaml_mark(sc, sm),
-                "wrong type for 'scale'; "
-                "expected [low, high]");
-      goto done;
-    }
+    if (!fy_node_is_sequence(sc) || fy_node_sequence_item_count(sc) != 2)
+      return yerr(Y, truce__yaml_mark(sc, sm),
+                  "wrong type for 'scale'; "
+                  "expected [low, high]");
     void* i2 = NULL;
     struct fy_node* a = fy_node_sequence_iterate(sc, &i2);
     struct fy_node* b = fy_node_sequence_iterate(sc, &i2);
-    if ((rc = ynum(&Y, a, sm, "'scale[0]'", -1e12, 1e12, &st->lo)) ||
-        (rc = ynum(&Y, b, sm, "'scale[1]'", -1e12, 1e12, &st->hi)))
-      goto done;
-    if (!(st->lo < st->hi)) {
-      rc = yerr(&Y, truce__yaml_mark(sc, sm),
-                "'scale' low %g is not below "
-                "high %g",
-                st->lo, st->hi);
-      goto done;
-    }
+    int rc;
+    if ((rc = ynum(Y, a, sm, "'scale[0]'", -1e12, 1e12, &st->lo)) ||
+        (rc = ynum(Y, b, sm, "'scale[1]'", -1e12, 1e12, &st->hi)))
+      return rc;
+    if (!(st->lo < st->hi))
+      return yerr(Y, truce__yaml_mark(sc, sm),
+                  "'scale' low %g is not below "
+                  "high %g",
+                  st->lo, st->hi);
   }
-  it = NULL;
+  void* it = NULL;
   struct fy_node* dn;
   for (size_t k = 0; (dn = fy_node_sequence_iterate(dims, &it)); k++) {
-    if (!truce__yaml_text(dn, t, sizeof t)) {
-      rc = yerr(&Y, truce__yaml_mark(dn, dm),
-                "a dimension name is not a "
-                "string");
-      goto done;
-    }
-    if (!(st->dim[k] = truce__strdup(ctx, t))) {
-      rc = TRUCE_ENOMEM;
-      goto done;
-    }
+    if (!truce__yaml_text(dn, t, sizeof t))
+      return yerr(Y, truce__yaml_mark(dn, dm),
+                  "a dimension name is not a "
+                  "string");
+    if (!(st->dim[k] = truce__strdup(Y->ctx, t))) return TRUCE_ENOMEM;
   }
-  it = NULL;
-  struct fy_node* an;
-  for (size_t i = 0; (an = fy_node_sequence_iterate(acts, &it)); i++) {
-    mark im = truce__yaml_mark(an, am);
-    if (!fy_node_is_mapping(an)) {
-      rc = yerr(&Y, im,
+  return 0;
+}
+
+/* Actor i (an, at im): name, capability, and a position and salience per
+ * dimension. */
+static int yaml_actor(yl* Y, struct fy_node* an, mark im, size_t i,
+                      truce_stake* st) {
+  size_t d = st->d;
+  if (!fy_node_is_mapping(an))
+    return yerr(Y, im,
                 "actor %zu is %s; expected a mapping with name, "
                 "capability, position and salience",
                 i + 1, truce__yaml_kind(an));
-      goto done;
-    }
-    void* i3 = NULL;
-    while ((p = fy_node_mapping_iterate(an, &i3))) {
-      char k[64];
-      truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
-      if (strcmp(k, "name") && strcmp(k, "capability") &&
-          strcmp(k, "position") && strcmp(k, "salience") &&
-          strcmp(k, "description")) {
-        rc = yerr(&Y, truce__yaml_mark(fy_node_pair_key(p), im),
+  void* i3 = NULL;
+  struct fy_node_pair* p;
+  while ((p = fy_node_mapping_iterate(an, &i3))) {
+    char k[64];
+    truce__yaml_text(fy_node_pair_key(p), k, sizeof k);
+    if (strcmp(k, "name") && strcmp(k, "capability") && strcmp(k, "position") &&
+        strcmp(k, "salience") && strcmp(k, "description"))
+      return yerr(Y, truce__yaml_mark(fy_node_pair_key(p), im),
                   "unknown key '%s' for actor %zu; expected name, "
                   "description, capability, position, salience",
                   k, i + 1);
-        goto done;
-      }
-    }
-    mark km = im;
-    struct fy_node* nn = truce__yaml_lookup(an, "name", &km);
-    if (!nn || !truce__yaml_text(nn, t, sizeof t)) {
-      rc = yerr(&Y, im, "actor %zu has no name", i + 1);
-      goto done;
-    }
-    if (!(st->actor[i] = truce__strdup(ctx, t))) {
-      rc = TRUCE_ENOMEM;
-      goto done;
-    }
-    char what[128];
+  }
+  char t[256];
+  mark km = im;
+  struct fy_node* nn = truce__yaml_lookup(an, "name", &km);
+  if (!nn || !truce__yaml_text(nn, t, sizeof t))
+    return yerr(Y, im, "actor %zu has no name", i + 1);
+  if (!(st->actor[i] = truce__strdup(Y->ctx, t))) return TRUCE_ENOMEM;
+  char what[128];
+  km = im;
+  struct fy_node* cn = truce__yaml_lookup(an, "capability", &km);
+  snprintf(what, sizeof what, "the capability of '%s'", st->actor[i]);
+  if (!cn) return yerr(Y, im, "actor '%s' has no capability", st->actor[i]);
+  int rc = ynum(Y, cn, km, what, 0, 1e15, &st->cap[i]);
+  if (rc) return rc;
+  static const char* const vecs[] = {"position", "salience"};
+  for (int v = 0; v < 2; v++) {
     km = im;
-    struct fy_node* cn = truce__yaml_lookup(an, "capability", &km);
-    snprintf(what, sizeof what, "the capability of '%s'", st->actor[i]);
-    if (!cn) {
-      rc = yerr(&Y, im, "actor '%s' has no capability", st->actor[i]);
-      goto done;
-    }
-    if ((rc = ynum(&Y, cn, km, what, 0, 1e15, &st->cap[i]))) goto done;
-    static const char* const vecs[] = {"position", "salience"};
-    for (int v = 0; v < 2; v++) {
-      km = im;
-      struct fy_node* vn = truce__yaml_lookup(an, vecs[v], &km);
-      if (!vn || !fy_node_is_sequence(vn) ||
-          (size_t)fy_node_sequence_item_count(vn) != d) {
-        rc = yerr(&Y, vn ? truce__yaml_mark(vn, km) : im,
+    struct fy_node* vn = truce__yaml_lookup(an, vecs[v], &km);
+    if (!vn || !fy_node_is_sequence(vn) ||
+        (size_t)fy_node_sequence_item_count(vn) != d)
+      return yerr(Y, vn ? truce__yaml_mark(vn, km) : im,
                   "the %s of '%s' must list %zu number%s (one per "
                   "dimension)",
                   vecs[v], st->actor[i], d, d == 1 ? "" : "s");
-        goto done;
-      }
-      void* i4 = NULL;
-      struct fy_node* x;
-      for (size_t k = 0; (x = fy_node_sequence_iterate(vn, &i4)); k++) {
-        snprintf(what, sizeof what, "the %s of '%s' on '%s'", vecs[v],
-                 st->actor[i], st->dim[k]);
-        double* dst = v == 0 ? &st->pos[i * d + k] : &st->sal[i * d + k];
-        if ((rc = ynum(&Y, x, km, what, v == 0 ? st->lo : 0,
-                       v == 0 ? st->hi : 100, dst)))
-          goto done;
-      }
+    void* i4 = NULL;
+    struct fy_node* x;
+    for (size_t k = 0; (x = fy_node_sequence_iterate(vn, &i4)); k++) {
+      snprintf(what, sizeof what, "the %s of '%s' on '%s'", vecs[v],
+               st->actor[i], st->dim[k]);
+      double* dst = v == 0 ? &st->pos[i * d + k] : &st->sal[i * d + k];
+      if ((rc = ynum(Y, x, km, what, v == 0 ? st->lo : 0, v == 0 ? st->hi : 100,
+                     dst)))
+        return rc;
     }
   }
-done:
+  return 0;
+}
+
+static int load_yaml(truce_ctx* ctx, const char* path, const char* text,
+                     truce_stake** out) {
+  yl Y = {ctx, path};
+  mark ym, dm, am;
+  char msg[256];
+  struct fy_document* doc =
+      truce__yaml_parse(text, strlen(text), &ym, msg, sizeof msg);
+  if (!doc)
+    return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, ym.line ? ym.line : 1,
+                         ym.col ? ym.col : 1, "malformed YAML: %s", msg);
+  truce_stake* st = NULL;
+  struct fy_node *dims = NULL, *acts = NULL;
+  int rc = yaml_top(&Y, fy_document_root(doc), &dims, &dm, &acts, &am);
+  if (!rc)
+    rc = truce__stake_alloc(ctx, (size_t)fy_node_sequence_item_count(acts),
+                            (size_t)fy_node_sequence_item_count(dims), &st);
+  if (!rc) rc = yaml_head(&Y, fy_document_root(doc), dims, dm, st);
+  void* it = NULL;
+  struct fy_node* an;
+  for (size_t i = 0; !rc && (an = fy_node_sequence_iterate(acts, &it)); i++)
+    rc = yaml_actor(&Y, an, truce__yaml_mark(an, am), i, st);
   fy_document_destroy(doc);
   if (rc) {
     truce_stake_free(st);

@@ -569,39 +569,12 @@ static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
   return 0;
 }
 
-int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
-  static const char* const nk[] = {"decision_every_days",
-                                   "projection_days",
-                                   "observation_noise",
-                                   "territory_per_log_ratio",
-                                   "contested_share",
-                                   "ripeness",
-                                   "issues",
-                                   "sides",
-                                   "guarantee",
-                                   "note",
-                                   "ceasefire_days",
-                                   "reconstitution_sd",
-                                   "endurance_sd",
-                                   "aid_share_of_inflow",
-                                   "aid_observation_noise",
-                                   "election_spread",
-                                   "agreement_per_month_open",
-                                   "agreement_per_month_ripe",
-                                   "stated_terms"};
-  truce__nego* n = &L->sc->model.params.nego;
-  int rc =
-      truce__load_keys(L, v, km, "negotiation", nk, sizeof nk / sizeof nk[0]);
-  if (rc) return rc;
-  n->present = true;
-  n->every = 7;
-  n->projection = 365;
-  n->noise = 0.5;
-  n->sensitivity = 0.1;
-  n->ripe_p = 0.2;
-  n->ripe_cost = 0.05;
-  n->contested = 1;
-  n->aid_noise = 0.4;
+/* The negotiation's settings: the stated terms' file, the decision
+ * rhythm and horizon, the (possibly uncertain) numbers of its field table
+ * and the ripeness. */
+static int nego_settings(truce__loader* L, truce__nego* n, struct fy_node* v,
+                         mark km) {
+  int rc;
   mark m;
   double d;
   m = km;
@@ -656,10 +629,15 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                         10, false, &n->ripe_cost)))
       return rc;
   }
-  m = km;
-  struct fy_node* is = truce__yaml_lookup(v, "issues", &m);
-  if (is && (rc = nego_issues(L, n, is, m))) return rc;
-  m = km;
+  return 0;
+}
+
+/* negotiation.sides: each side's weights, values and costs, both
+ * sides given. */
+static int nego_sides(truce__loader* L, truce__nego* n, struct fy_node* v,
+                      mark km) {
+  int rc;
+  mark m = km;
   struct fy_node* sd = truce__yaml_lookup(v, "sides", &m);
   if (!sd || !fy_node_is_mapping(sd))
     return truce__load_error(
@@ -688,6 +666,47 @@ int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
                                "missing required field "
                                "'negotiation.sides.%s'",
                                L->sc->side_id[s]);
+  return 0;
+}
+
+int truce__load_negotiation(truce__loader* L, struct fy_node* v, mark km) {
+  static const char* const nk[] = {"decision_every_days",
+                                   "projection_days",
+                                   "observation_noise",
+                                   "territory_per_log_ratio",
+                                   "contested_share",
+                                   "ripeness",
+                                   "issues",
+                                   "sides",
+                                   "guarantee",
+                                   "note",
+                                   "ceasefire_days",
+                                   "reconstitution_sd",
+                                   "endurance_sd",
+                                   "aid_share_of_inflow",
+                                   "aid_observation_noise",
+                                   "election_spread",
+                                   "agreement_per_month_open",
+                                   "agreement_per_month_ripe",
+                                   "stated_terms"};
+  truce__nego* n = &L->sc->model.params.nego;
+  int rc =
+      truce__load_keys(L, v, km, "negotiation", nk, sizeof nk / sizeof nk[0]);
+  if (rc) return rc;
+  n->present = true;
+  n->every = 7;
+  n->projection = 365;
+  n->noise = 0.5;
+  n->sensitivity = 0.1;
+  n->ripe_p = 0.2;
+  n->ripe_cost = 0.05;
+  n->contested = 1;
+  n->aid_noise = 0.4;
+  if ((rc = nego_settings(L, n, v, km))) return rc;
+  mark m = km;
+  struct fy_node* is = truce__yaml_lookup(v, "issues", &m);
+  if (is && (rc = nego_issues(L, n, is, m))) return rc;
+  if ((rc = nego_sides(L, n, v, km))) return rc;
   m = km;
   struct fy_node* g = truce__yaml_lookup(v, "guarantee", &m);
   if (g && (rc = guarantee(L, n, g, m))) return rc;

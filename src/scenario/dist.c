@@ -46,6 +46,42 @@ static void list_keys(unsigned mask, char* buf, size_t n) {
     }
 }
 
+/* A discrete distribution: as many values as weights, the weights >= 0
+ * and summing to 1 (made cumulative in place). */
+static int discrete(truce__dist* d, double* values, size_t nv, double* weights,
+                    size_t nw, char* why, size_t n) {
+  if (!values || !weights) {
+    snprintf(why, n, "discrete needs values and weights (lists)");
+    return -1;
+  }
+  if (nv != nw) {
+    snprintf(why, n,
+             "%zu values but %zu weights; expected as many of "
+             "each",
+             nv, nw);
+    return -1;
+  }
+  double sum = 0;
+  for (size_t i = 0; i < nw; i++) {
+    if (!(weights[i] >= 0)) {
+      snprintf(why, n, "weight %g is negative; expected weights >= 0",
+               weights[i]);
+      return -1;
+    }
+    sum += weights[i];
+    weights[i] = sum; /* cumulative, in place */
+  }
+  if (fabs(sum - 1) > 1e-9) {
+    snprintf(why, n, "weights sum to %.12g; expected them to sum to 1", sum);
+    return -1;
+  }
+  weights[nw - 1] = 1;
+  d->values = values;
+  d->cum = weights;
+  d->n = nv;
+  return 0;
+}
+
 int truce__dist_from_params(truce__dist* d, const double* p, const bool* has,
                             double* values, size_t nv, double* weights,
                             size_t nw, char* why, size_t n) {
@@ -127,39 +163,8 @@ int truce__dist_from_params(truce__dist* d, const double* p, const bool* has,
       }
       if (d->lo < 0) d->lo = 0;
       break;
-    case TRUCE_DIST_DISCRETE: {
-      if (!values || !weights) {
-        snprintf(why, n, "discrete needs values and weights (lists)");
-        return -1;
-      }
-      if (nv != nw) {
-        snprintf(why, n,
-                 "%zu values but %zu weights; expected as many of "
-                 "each",
-                 nv, nw);
-        return -1;
-      }
-      double sum = 0;
-      for (size_t i = 0; i < nw; i++) {
-        if (!(weights[i] >= 0)) {
-          snprintf(why, n, "weight %g is negative; expected weights >= 0",
-                   weights[i]);
-          return -1;
-        }
-        sum += weights[i];
-        weights[i] = sum; /* cumulative, in place */
-      }
-      if (fabs(sum - 1) > 1e-9) {
-        snprintf(why, n, "weights sum to %.12g; expected them to sum to 1",
-                 sum);
-        return -1;
-      }
-      weights[nw - 1] = 1;
-      d->values = values;
-      d->cum = weights;
-      d->n = nv;
-      break;
-    }
+    case TRUCE_DIST_DISCRETE:
+      return discrete(d, values, nv, weights, nw, why, n);
     default: break;
   }
   return 0;

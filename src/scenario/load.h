@@ -4,7 +4,7 @@
  * generic walk over a field table and the value records (numbers with
  * provenance, distributions); each section of the file (negotiation,
  * stakeholders, backers, events, ...) is parsed by the module that owns
- * its concept, with these helpers, and listed in load.c's section table.
+ * its concept, with these helpers, and listed in document.c's section table.
  * Every helper reports the first problem in the context, as its place
  * (file, line, column) and "what is wrong; expected what", and returns
  * its code.
@@ -111,7 +111,7 @@ bool truce__load_valid_id(const char* s);
 /* The index of side `id`, or -1. */
 int truce__load_side(const truce__loader* L, const char* id);
 /* ------------------------------------------------------------ Sections
- * Each owned by its module (load.c lists them in its section table). */
+ * Each owned by its module (document.c lists them in its section table). */
 
 int truce__load_name(truce__loader* L, struct fy_node* v, mark km);
 int truce__load_start(truce__loader* L, struct fy_node* v, mark km);

@@ -12,9 +12,6 @@
 #include "../sim/laws.h"
 #include "scenario_int.h"
 
-int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
-                          const char* text, size_t len);
-
 static int finish_load(truce_ctx* ctx, const char* name, const char* text,
                        size_t len, truce_scenario** out) {
   *out = NULL;

@@ -174,4 +174,7 @@ const char* truce__field_expect(const truce__field* f, char* buf, size_t n);
  * casualty shares, 3 for territory, 4 for time_step (message in buf). */
 int truce__model_check(const truce_scenario* sc, char* buf, size_t n);
 
+/* Parse scenario text (named `name` in errors) into sc (document.c). */
+int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
+                          const char* text, size_t len);
 #endif

@@ -498,6 +498,37 @@ static void yaml_quoted(FILE* f, const char* s) {
   fputc('"', f);
 }
 
+/* The what-if scenario body_out (len bytes, malloc'd: the response frees
+ * it) as a download named after the scenario's file, in safe characters. */
+static enum MHD_Result send_yaml(truce_server* s, struct MHD_Connection* c,
+                                 char* body_out, size_t len) {
+  enum MHD_Result r = MHD_NO;
+  struct MHD_Response* resp =
+      MHD_create_response_from_buffer(len, body_out, MHD_RESPMEM_MUST_FREE);
+  if (resp) {
+    char disp[160], base[96];
+    const char* file = truce_scenario_file(s->sc);
+    const char* b = strrchr(file, '/');
+    b = b ? b + 1 : file;
+    size_t k = 0; /* a file name of safe characters only */
+    for (; *b && *b != '.' && k < sizeof base - 1; b++)
+      base[k++] = (strchr("-_", *b) || (*b >= 'a' && *b <= 'z') ||
+                   (*b >= 'A' && *b <= 'Z') || (*b >= '0' && *b <= '9'))
+                      ? *b
+                      : '_';
+    base[k] = '\0';
+    snprintf(disp, sizeof disp, "attachment; filename=\"%s-what-if.yaml\"",
+             base);
+    MHD_add_response_header(resp, "Content-Type", "application/yaml");
+    MHD_add_response_header(resp, "Content-Disposition", disp);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    r = MHD_queue_response(c, MHD_HTTP_OK, resp);
+    MHD_destroy_response(resp);
+  }
+  return r;
+}
+
 static enum MHD_Result api_save(truce_server* s, struct MHD_Connection* c,
                                 char* body) {
   const char* who =
@@ -591,29 +622,7 @@ static enum MHD_Result api_save(truce_server* s, struct MHD_Connection* c,
   }
   memcpy(body_out, out, len);
   truce__free(ctx, out, ocap);
-  struct MHD_Response* resp =
-      MHD_create_response_from_buffer(len, body_out, MHD_RESPMEM_MUST_FREE);
-  if (resp) {
-    char disp[160], base[96];
-    const char* file = truce_scenario_file(s->sc);
-    const char* b = strrchr(file, '/');
-    b = b ? b + 1 : file;
-    size_t k = 0; /* a file name of safe characters only */
-    for (; *b && *b != '.' && k < sizeof base - 1; b++)
-      base[k++] = (strchr("-_", *b) || (*b >= 'a' && *b <= 'z') ||
-                   (*b >= 'A' && *b <= 'Z') || (*b >= '0' && *b <= '9'))
-                      ? *b
-                      : '_';
-    base[k] = '\0';
-    snprintf(disp, sizeof disp, "attachment; filename=\"%s-what-if.yaml\"",
-             base);
-    MHD_add_response_header(resp, "Content-Type", "application/yaml");
-    MHD_add_response_header(resp, "Content-Disposition", disp);
-    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
-    r = MHD_queue_response(c, MHD_HTTP_OK, resp);
-    MHD_destroy_response(resp);
-  }
+  r = send_yaml(s, c, body_out, len);
 done:
   free(copy);
   truce_scenario_free(sc);

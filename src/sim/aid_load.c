@@ -225,7 +225,7 @@ static int backer_special(truce__loader* L, const char* rel, struct fy_node* v,
   if (!strcmp(rel, "id") || !strcmp(rel, "supports")) return 0; /* first */
   if (!strcmp(rel, "note")) return 0;
   if (!strcmp(rel, "name"))
-    return truce__load_name_field(L, v, km, path, sc->backer_name[u->b]);
+    return truce__load_name_field(L, v, km, path, L->sc->backer_name[u->b]);
   /* buys: item -> {share, unit_cost, capacity_per_month} */
   u->total = 0;
   int rc = truce__load_entries(L, v, km, path,

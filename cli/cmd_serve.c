@@ -14,7 +14,7 @@ static void help(FILE* f) {
   fprintf(f,
           "usage: truce serve FILE [--port P] [--runs N] [--bind ADDR "
           "[--allow-remote]]\n"
-          "                   [--threads T] [--set PATH=VALUE]...\n"
+          "                   [--threads T] [--rate R] [--set PATH=VALUE]...\n"
           "\n"
           "Serve a what-if page for a scenario: sliders for its levers\n"
           "(backers' budgets and will) and its uncertain numbers; each change\n"
@@ -32,6 +32,8 @@ static void help(FILE* f) {
           "  --allow-remote    needed to bind a non-loopback ADDR: anyone who\n"
           "                    reaches it can run computations\n"
           "  --threads T       threads per ensemble (default: all)\n"
+          "  --rate R          computations a second, in bursts of 2R; more\n"
+          "                    get 429 (default 10)\n"
           "  --set PATH=VALUE  override a number first (as truce run does)\n"
           "  -h, --help        show this help\n");
 }
@@ -60,6 +62,7 @@ int cmd_serve(truce_ctx* ctx, int argc, char** argv) {
       {"bind", required_argument, NULL, 'b'},
       {"allow-remote", no_argument, NULL, 'R'},
       {"threads", required_argument, NULL, 't'},
+      {"rate", required_argument, NULL, 'a'},
       {"set", required_argument, NULL, 's'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
@@ -87,6 +90,9 @@ int cmd_serve(truce_ctx* ctx, int argc, char** argv) {
     } else if (c == 't') {
       bad = parse_count(optarg, 1, 1024, "threads", &v);
       so.threads = (int)v;
+    } else if (c == 'a') {
+      bad = parse_count(optarg, 1, 1000, "rate", &v);
+      so.rate = (double)v;
     } else if (c == 'b') {
       so.bind = optarg;
     } else if (c == 'R') {

@@ -79,7 +79,8 @@ try:
     os.makedirs(work)
     env = dict(os.environ, TRUCE_WEB_DIR=web)
     p, port, banner = start(work, os.path.join(sc_dir, "ukraine-2023-11.yaml"),
-                            "--runs", "20", "--first-runs", "5", env=env)
+                            "--runs", "20", "--first-runs", "5", "--rate", "2",
+                            env=env)
     procs.append(p)
     check("127.0.0.1 only" in banner, "the banner says it listens on loopback: " + banner)
     shutil.rmtree(sc_dir)
@@ -136,7 +137,8 @@ try:
           r["runs_csv"].count("\n") == 21,
           "a what-if: %d" % st)
 
-    # a flood: many computations at once get 429, the server keeps serving
+    # a flood: many computations at once get 429 (--rate 2: bursts of 4,
+    # so even a slow build floods it), the server keeps serving
     def one(_):
         return request(port, "POST", "/api/run?runs=1", body=b"")[0]
     with concurrent.futures.ThreadPoolExecutor(24) as ex:

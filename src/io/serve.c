@@ -586,9 +586,13 @@ static enum MHD_Result api_save(truce_server* s, struct MHD_Connection* c,
         fputs(", unit: ", m.f);
         yaml_quoted(m.f, pv->unit);
       }
-      fputs(", source: \"truce serve what-if\", claimant: ", m.f);
+      /* a forecast scenario takes no date after its as_of: the what-if
+       * is dated then, the day it was saved kept in its source */
+      const char* asof = truce_scenario_as_of(s->sc);
+      fprintf(m.f,
+              ", source: \"truce serve what-if (saved %s)\", claimant: ", date);
       yaml_quoted(m.f, who);
-      fprintf(m.f, ", date: %s}", date);
+      fprintf(m.f, ", date: %s}", asof && strcmp(asof, date) < 0 ? asof : date);
     }
     if (mem_close(&m, true)) {
       rc = TRUCE_ENOMEM;

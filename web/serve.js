@@ -2,8 +2,9 @@
 // truce serve's page: sliders for the scenario's levers and uncertain
 // numbers (GET api/scenario); each change posts the changed numbers as
 // "PATH=VALUE" lines to api/run, first for a quick pass, then for all the
-// runs, and redraws the report's charts with web/report.js, fed exactly as
-// `truce report` feeds it (#truce-summary, #truce-daily, #truce-runs). A
+// runs, and redraws the report's summary and charts with web/report.js's
+// builders (window.truceReport.model and .render; the page says
+// data-page="serve", so report.js does not draw itself). A
 // newer change aborts the older request (and the server cancels its
 // ensemble). The URL's query holds the settings (a permalink); "save as
 // scenario" downloads the YAML the server splices (api/save). Text from
@@ -17,7 +18,7 @@
     ? Number(v).toLocaleString('en-GB', { maximumFractionDigits: 0 })
     : Number(v).toLocaleString('en-GB', { maximumSignificantDigits: 4 });
   const sliders = new Map(); // path -> {def, input, box, val, moved}
-  let S = null, reportSrc = '', seq = 0, ctrl = null, timer = null;
+  let S = null, seq = 0, ctrl = null, timer = null;
   window.__serve = { redraws: 0, last: null, errors: 0, log: [] };
 
   const status = (text, cls) => { const e = $('status'); e.textContent = text; e.className = cls || ''; };
@@ -88,20 +89,14 @@
     return j;
   }
 
-  // Feed report.js as `truce report` does and run it again; resolves when
-  // every chart has rendered (report.js sets window.__truceReady).
+  // The report's model of the response, rendered into this page's report
+  // elements; resolves when every chart has rendered.
   function draw(res) {
-    $('truce-summary').textContent = JSON.stringify(res.summary);
-    $('truce-daily').textContent = JSON.stringify(res.daily);
-    $('truce-runs').textContent = JSON.stringify(res.runs_csv);
-    $('charts').textContent = '';
-    $('exploration').textContent = '';
-    window.__truceReady = false;
-    new Function(reportSrc)(); // eslint-disable-line no-new-func
-    return new Promise((resolve) => {
-      const poll = () => (window.__truceReady ? resolve() : setTimeout(poll, 10));
-      poll();
-    });
+    for (const id of ['charts', 'talks', 'exploration', 'warnings']) $(id).textContent = '';
+    const R = window.truceReport;
+    const D = R.model({ summary: res.summary, daily: res.daily, hist: null, units: null,
+      hindcast: null, explore: null });
+    return R.render(D, document);
   }
 
   async function recompute() {
@@ -154,13 +149,7 @@
     const [sc, src] = await Promise.all([fetch('api/scenario').then((r) => r.json()),
       fetch('report.js').then((r) => r.text())]);
     S = sc;
-    reportSrc = src;
-    for (const id of ['truce-summary', 'truce-daily', 'truce-runs']) {
-      const e = document.createElement('script');
-      e.type = 'application/json';
-      e.id = id;
-      document.body.appendChild(e);
-    }
+    new Function(src)(); // eslint-disable-line no-new-func -- defines window.truceReport
     const byPath = new Map(S.sliders.map((s) => [s.path, s]));
     const add = $('add');
     for (const s of [...S.sliders].sort((a, b) => (a.kind === b.kind ? b.width - a.width : a.kind === 'lever' ? -1 : 1))) {

@@ -178,24 +178,17 @@ int truce__scenario_overlay_parse(truce_ctx* ctx, truce_scenario* sc,
   L.sc = sc;
   L.file = name;
   L.ev_prefix = "overlay.";
-  mark top = {1, 1}, ym;
+  mark top = {1, 1};
   L.share_mark[0] = L.share_mark[1] = L.terr_mark = L.step_mark = top;
-  char ymsg[256];
-  struct fy_document* doc =
-      truce__yaml_parse(text, len, &ym, ymsg, sizeof ymsg);
-  if (!doc)
-    return truce__load_error(&L, TRUCE_EPARSE, ym.line > 0 ? ym : top,
-                             "malformed YAML: %s; expected valid YAML", ymsg);
-  struct fy_node* root = fy_document_root(doc);
+  struct fy_document* doc;
+  struct fy_node* root;
+  int rc = truce__load_document(&L, text, len, top,
+                                "a mapping with truce: 1, overlay and events",
+                                &doc, &root);
+  if (rc) return rc;
   static const char* const keys[] = {"truce", "overlay", "events"};
   struct fy_node* v[3] = {NULL, NULL, NULL};
   mark km[3] = {top, top, top};
-  int rc = 0;
-  if (!root || !fy_node_is_mapping(root))
-    rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(root, top),
-                           "the document is %s; expected a mapping with "
-                           "truce: 1, overlay and events",
-                           root ? truce__yaml_kind(root) : "empty");
   void* it = NULL;
   struct fy_node_pair* pr;
   while (!rc && (pr = fy_node_mapping_iterate(root, &it))) {

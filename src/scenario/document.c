@@ -184,22 +184,12 @@ int truce__scenario_parse(truce_ctx* ctx, truce_scenario* sc, const char* name,
     return truce__load_error(&L, TRUCE_EPARSE, top,
                              "the file is empty; expected a YAML mapping "
                              "starting with 'truce: 1'");
-  char ymsg[256];
-  mark ym;
-  struct fy_document* doc =
-      truce__yaml_parse(text, len, &ym, ymsg, sizeof ymsg);
-  if (!doc)
-    return truce__load_error(&L, TRUCE_EPARSE, ym.line > 0 ? ym : top,
-                             "malformed YAML: %s; expected valid YAML", ymsg);
-  struct fy_node* root = fy_document_root(doc);
-  int rc;
-  if (!root || !fy_node_is_mapping(root))
-    rc = truce__load_error(&L, TRUCE_EINVAL, truce__yaml_mark(root, top),
-                           "the document is %s; expected a mapping starting "
-                           "with 'truce: 1'",
-                           root ? truce__yaml_kind(root) : "empty");
-  else
-    rc = read_document(&L, root, top);
+  struct fy_document* doc;
+  struct fy_node* root;
+  int rc = truce__load_document(
+      &L, text, len, top, "a mapping starting with 'truce: 1'", &doc, &root);
+  if (rc) return rc;
+  rc = read_document(&L, root, top);
   fy_document_destroy(doc);
   return rc;
 }

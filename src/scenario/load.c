@@ -591,6 +591,25 @@ int truce__load_in_range(truce__loader* L, struct fy_node* v, mark km,
   return truce__load_number(L, v, km, path, &f, out);
 }
 
+int truce__load_document(truce__loader* L, const char* text, size_t len,
+                         mark top, const char* expect, struct fy_document** doc,
+                         struct fy_node** root) {
+  char ymsg[256];
+  mark ym;
+  *doc = truce__yaml_parse(text, len, &ym, ymsg, sizeof ymsg);
+  if (!*doc)
+    return truce__load_error(L, TRUCE_EPARSE, ym.line > 0 ? ym : top,
+                             "malformed YAML: %s; expected valid YAML", ymsg);
+  *root = fy_document_root(*doc);
+  if (*root && fy_node_is_mapping(*root)) return 0;
+  int rc = truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(*root, top),
+                             "the document is %s; expected %s",
+                             *root ? truce__yaml_kind(*root) : "empty", expect);
+  fy_document_destroy(*doc);
+  *doc = NULL;
+  return rc;
+}
+
 int truce__load_entries(truce__loader* L, struct fy_node* v, mark m,
                         const char* path, const char* expect,
                         truce__entry_fn fn, void* user) {

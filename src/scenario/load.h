@@ -103,6 +103,13 @@ typedef int (*truce__entry_fn)(truce__loader* L, const char* key, mark km,
 int truce__load_entries(truce__loader* L, struct fy_node* v, mark m,
                         const char* path, const char* expect,
                         truce__entry_fn fn, void* user);
+/* Parse text (len bytes) as YAML whose root must be a mapping: *doc (free
+ * with fy_document_destroy) and *root, or an error at the place of the
+ * fault (top without one): malformed YAML, or a root that is not a mapping,
+ * "the document is KIND; expected EXPECT". */
+int truce__load_document(truce__loader* L, const char* text, size_t len,
+                         mark top, const char* expect, struct fy_document** doc,
+                         struct fy_node** root);
 /* The keys of mapping m must be among `keys` (suggesting the nearest). */
 int truce__load_keys(truce__loader* L, struct fy_node* m, mark km,
                      const char* path, const char* const* keys, size_t nk);

@@ -4,14 +4,7 @@
 # errors with nothing written, --help, --set, byte-identical reruns.
 # usage: test_cli.sh TRUCE_BINARY SOURCE_DIR
 set -u
-TRUCE=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$2/tests/cli/lib.sh"
 . "$SRC/tests/cli/valgrind.sh"
 
 cat >"$T/good.yaml" <<'Y'

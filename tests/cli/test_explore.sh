@@ -6,14 +6,7 @@
 # MPI ranks do not change a byte of it.
 # usage: test_explore.sh TRUCE_BINARY SOURCE_DIR
 set -u
-TRUCE=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$2/tests/cli/lib.sh"
 
 cp "$SRC/tests/cli/ens.yaml" "$T/ens.yaml"
 

@@ -7,14 +7,8 @@
 # Each check names the finding it guards.
 # usage: test_hostile.sh TRUCE_BINARY SOURCE_DIR
 set -u
-TRUCE=$1
-SRC=$2
-T=$(mktemp -d)
+. "$2/tests/cli/lib.sh"
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 . "$SRC/tests/cli/valgrind.sh"
 IWO=$SRC/scenarios/historical/iwo-jima-1945.yaml
 UA=$SRC/scenarios/ukraine-2023-11.yaml

@@ -5,14 +5,7 @@
 # the file's, an override shows as the command line's, --help and errors.
 # usage: test_paths.sh TRUCE_BINARY SOURCE_DIR
 set -u
-TRUCE=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$2/tests/cli/lib.sh"
 S="$SRC/scenarios/ukraine-2023-11.yaml"
 
 if "$TRUCE" paths --help >"$T/help" && grep -q "^usage: truce paths FILE" "$T/help"; then ok; else bad "--help"; fi

@@ -8,14 +8,7 @@
 # the run is embedded, a malformed one refused.
 # usage: test_report.sh TRUCE_BINARY SOURCE_DIR
 set -u
-TRUCE=$1
-SRC=$2
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$2/tests/cli/lib.sh"
 UA=$SRC/scenarios/ukraine-2023-11.yaml
 
 # ---- the page's size against the run count: at 20 and 400 runs it holds

@@ -37,35 +37,35 @@ static int option_index(const truce__issue* is, const char* name) {
   return -1;
 }
 
+typedef struct {
+  const truce__issue* is;
+  int k; /* the issue's index */
+  const char* path;
+} names_user;
+
+static int option_name(truce__loader* L, const char* opt, mark om,
+                       struct fy_node* val, const char* p, void* user) {
+  const names_user* u = user;
+  int o = option_index(u->is, opt);
+  if (o < 0)
+    return truce__load_error(L, TRUCE_EINVAL, om,
+                             "unknown option '%s' in '%s.names'; expected "
+                             "one of '%s.options'",
+                             opt, u->path, u->path);
+  return truce__load_name_field(L, val, om, p, L->sc->option_name[u->k][o]);
+}
+
 /* An issue's `names: {OPTION: display name}` (optional). */
 static int option_names(truce__loader* L, const truce__issue* is,
                         struct fy_node* iv, mark m, const char* path, int k) {
   mark nm = m;
   struct fy_node* names = truce__yaml_lookup(iv, "names", &nm);
   if (!names) return 0;
-  if (!fy_node_is_mapping(names))
-    return truce__load_error(L, TRUCE_EINVAL, truce__yaml_mark(names, nm),
-                             "wrong type for '%s.names'; expected a mapping "
-                             "of option to display name",
-                             path);
-  void* it = NULL;
-  struct fy_node_pair* pr;
-  while ((pr = fy_node_mapping_iterate(names, &it))) {
-    char opt[TRUCE_NAME_MAX] = "", p[160];
-    mark om = truce__yaml_mark(fy_node_pair_key(pr), nm);
-    truce__yaml_text(fy_node_pair_key(pr), opt, sizeof opt);
-    int o = option_index(is, opt);
-    if (o < 0)
-      return truce__load_error(L, TRUCE_EINVAL, om,
-                               "unknown option '%s' in '%s.names'; expected "
-                               "one of '%s.options'",
-                               opt, path, path);
-    snprintf(p, sizeof p, "%s.names.%s", path, opt);
-    int rc = truce__load_name_field(L, fy_node_pair_value(pr), om, p,
-                                    L->sc->option_name[k][o]);
-    if (rc) return rc;
-  }
-  return 0;
+  char p[160];
+  snprintf(p, sizeof p, "%s.names", path);
+  names_user u = {is, k, path};
+  return truce__load_entries(
+      L, names, nm, p, "a mapping of option to display name", option_name, &u);
 }
 
 static int nego_issues(truce__loader* L, truce__nego* n, struct fy_node* v,

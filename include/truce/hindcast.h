@@ -46,20 +46,39 @@ TRUCE_API const char* truce_hindcast_series_name(int k);
  * (1/n) sum |x_i - y| - (1/(2 n^2)) sum_i sum_j |x_i - x_j|. */
 TRUCE_API double truce_hindcast_crps(const double* x, size_t n, double y);
 /* PIT: the share of runs below y, ties counted half: (#{x < y} +
- * #{x == y} / 2) / n. */
+ * #{x == y} / 2) / n, where a run within a relative 1e-9 of y (rounding;
+ * max(|y|, 1) x 1e-9) ties with it. The bands' coverage uses the same
+ * tie. x sorted ascending. */
 TRUCE_API double truce_hindcast_pit(const double* x, size_t n, double y);
 
 /* The shape of a 10-bin PIT histogram, for a note beside it: the first
- * rule that holds, in this order (the mean PIT read from bin centres). */
+ * rule that holds, in this order (the mean PIT read from bin centres).
+ * X(NAME, text): TRUCE_PIT_NAME and its note (truce_hindcast_pit_shape_name).
+ */
+#define TRUCE_PIT_SHAPE_MAP(X)                                            \
+  /* none of the patterns below */                                        \
+  X(FLAT, "no U, skew or hump")                                           \
+  /* last bin > 30% and > 3x the first */                                 \
+  X(HIGH, "observed above the runs")                                      \
+  /* first bin > 30% and > 3x the last */                                 \
+  X(LOW, "observed below the runs")                                       \
+  /* outer bins > 40% (twice uniform) */                                  \
+  X(U, "U-shaped: bands too narrow")                                      \
+  /* mean PIT > 0.7 */                                                    \
+  X(ABOVE, "observed above the median mostly")                            \
+  /* mean PIT < 0.3 */                                                    \
+  X(BELOW, "observed below the median mostly")                            \
+  /* bins 4-7 > 60% (uniform 40%) */                                      \
+  X(HUMP, "humped: bands too wide")                                       \
+  /* fewer than 10 points */                                              \
+  X(FEW, "too few points to read")                                        \
+  /* every point's 90% band has no width (within the PIT's tie): the runs \
+   * do not vary, e.g. a series the record gives as a known outcome */    \
+  X(FIXED, "the runs do not vary: no shape read")
 typedef enum {
-  TRUCE_PIT_FLAT,  /* none of the patterns below */
-  TRUCE_PIT_HIGH,  /* last bin > 30% and > 3x the first: observed above */
-  TRUCE_PIT_LOW,   /* first bin > 30% and > 3x the last: observed below */
-  TRUCE_PIT_U,     /* outer bins > 40% (twice uniform): bands too narrow */
-  TRUCE_PIT_ABOVE, /* mean PIT > 0.7: observed above the median mostly */
-  TRUCE_PIT_BELOW, /* mean PIT < 0.3: observed below the median mostly */
-  TRUCE_PIT_HUMP,  /* bins 4-7 > 60% (uniform 40%): bands too wide */
-  TRUCE_PIT_FEW    /* fewer than 10 points: no shape read */
+#define TRUCE_PIT_ENUM(name, text) TRUCE_PIT_##name,
+  TRUCE_PIT_SHAPE_MAP(TRUCE_PIT_ENUM)
+#undef TRUCE_PIT_ENUM
 } truce_pit_shape;
 TRUCE_API int truce_hindcast_pit_shape(const unsigned hist[10]);
 TRUCE_API const char* truce_hindcast_pit_shape_name(int shape);

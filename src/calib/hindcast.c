@@ -300,18 +300,24 @@ double truce_hindcast_crps(const double* x, size_t n, double y) {
   return a / dn - b / (dn * dn);
 }
 
+/* Half-width of a tie: a run's value and the observed that differ by less
+ * than this (relative) are equal up to rounding, e.g. a known-outcome
+ * record summed in double against the observed series it was read from. */
+static double tie_width(double y) { return 1e-9 * fmax(fabs(y), 1.0); }
+
 double truce_hindcast_pit(const double* x, size_t n, double y) {
   if (!x || n == 0) return (double)NAN;
-  size_t lo = 0, hi = n; /* first index with x >= y */
+  const double w = tie_width(y);
+  size_t lo = 0, hi = n; /* first index with x >= y - w */
   while (lo < hi) {
     size_t m = lo + (hi - lo) / 2;
-    if (x[m] < y)
+    if (x[m] < y - w)
       lo = m + 1;
     else
       hi = m;
   }
   size_t eq = lo;
-  while (eq < n && x[eq] == y) eq++;
+  while (eq < n && x[eq] <= y + w) eq++;
   return ((double)lo + 0.5 * (double)(eq - lo)) / (double)n;
 }
 
@@ -332,15 +338,13 @@ int truce_hindcast_pit_shape(const unsigned hist[10]) {
 }
 
 const char* truce_hindcast_pit_shape_name(int shape) {
-  static const char* const names[] = {"no U, skew or hump",
-                                      "observed above the runs",
-                                      "observed below the runs",
-                                      "U-shaped: bands too narrow",
-                                      "observed above the median mostly",
-                                      "observed below the median mostly",
-                                      "humped: bands too wide",
-                                      "too few points to read"};
-  return shape >= 0 && shape <= TRUCE_PIT_FEW ? names[shape] : "?";
+  static const char* const names[] = {
+#define TRUCE_PIT_TEXT(name, text) text,
+      TRUCE_PIT_SHAPE_MAP(TRUCE_PIT_TEXT)
+#undef TRUCE_PIT_TEXT
+  };
+  const int n = (int)(sizeof names / sizeof *names);
+  return shape >= 0 && shape < n ? names[shape] : "?";
 }
 
 /* ==== The hindcast ==================================================== */
@@ -708,6 +712,7 @@ static int score(truce_hindcast* h, const truce_ensemble* e,
   for (size_t g = 0; g < h->n_groups; g++) {
     truce_hindcast_group* G = &h->groups[g];
     double crps = 0;
+    bool fixed = G->n_points > 0;
     for (size_t i = 0; i < G->n_points; i++, p++) {
       truce_hindcast_point* P = &h->points[p];
       const double* s = sorted + cell_of[p] * runs;
@@ -718,8 +723,10 @@ static int score(truce_hindcast* h, const truce_ensemble* e,
       P->p50 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.50);
       P->p75 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.75);
       P->p95 = gsl_stats_quantile_from_sorted_data(s, 1, n, 0.95);
-      P->in50 = P->p25 <= P->observed && P->observed <= P->p75;
-      P->in90 = P->p05 <= P->observed && P->observed <= P->p95;
+      const double y = P->observed, w = tie_width(y);
+      P->in50 = P->p25 - w <= y && y <= P->p75 + w;
+      P->in90 = P->p05 - w <= y && y <= P->p95 + w;
+      fixed = fixed && P->p95 - P->p05 <= tie_width(P->p05);
       P->pit = truce_hindcast_pit(s, n, P->observed);
       P->crps = truce_hindcast_crps(s, n, P->observed);
       G->in50 += P->in50;
@@ -729,7 +736,8 @@ static int score(truce_hindcast* h, const truce_ensemble* e,
       crps += P->crps;
     }
     G->crps_mean = G->n_points ? crps / (double)G->n_points : (double)NAN;
-    G->pit_shape = truce_hindcast_pit_shape(G->pit_hist);
+    G->pit_shape =
+        fixed ? TRUCE_PIT_FIXED : truce_hindcast_pit_shape(G->pit_hist);
   }
   truce__free(h->ctx, sorted, ((size_t)runs * nc + 1) * sizeof(double));
   return 0;

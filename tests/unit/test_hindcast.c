@@ -67,6 +67,15 @@ static void test_pit_ties(void** state) {
   assert_near(truce_hindcast_pit(x, 5, 2), (1 + 1.5) / 5.0, 1e-15);
   assert_near(truce_hindcast_pit(x, 5, 3.7), 0.8, 1e-15);
   assert_near(truce_hindcast_pit(x, 5, 9), 1.0, 0);
+  /* a run equal to y but for rounding ties with it (a known-outcome record
+   * summed in double against the series it was read from); a real miss
+   * of 1 in 1e6 does not */
+  const double y = 0.1 + 0.2, e[] = {0.3, 0.3, 0.3}, b = 1.0e9;
+  assert_near(truce_hindcast_pit(e, 3, y), 0.5, 0);
+  const double big[] = {b, b, b};
+  assert_near(truce_hindcast_pit(big, 3, b + 0.5), 0.5, 0);
+  assert_near(truce_hindcast_pit(big, 3, b * (1 + 1e-6)), 1.0, 0);
+  assert_near(truce_hindcast_pit(big, 3, b * (1 - 1e-6)), 0.0, 0);
 }
 
 /* n points, each an ensemble of m N(0, sd) draws and an N(0, 1)
@@ -217,6 +226,43 @@ static void test_coverage_counts(void** state) {
   assert_int_equal(G->pit_hist[9], 1);
   truce_hindcast_free(h);
   truce_hindcast_obs_free(ob);
+  truce_scenario_free(sc);
+}
+
+/* A series the runs do not vary (all numbers fixed: a record's known
+ * outcome) is inside its zero-width bands when the observed equals it up
+ * to rounding, outside when it misses by 1 in 1e6, and its shape says the
+ * runs do not vary instead of reading a hump from the ties. */
+static void test_fixed_series(void** state) {
+  (void)state;
+  char fixed[2048];
+  snprintf(fixed, sizeof fixed,
+           "%sbackers:\n  - {id: us, supports: ua, budget_per_month: 1e6}\n"
+           "events:\n  - {day: 0, block: {backer: us, until_day: 61}}\n"
+           "  - {day: 5, package: {backer: us, eur: 1e9}}\n",
+           SCEN);
+  truce_scenario* sc = ts_load(ctx, fixed);
+  for (int miss = 0; miss < 2; miss++) {
+    char rows[256];
+    snprintf(rows, sizeof rows,
+             "2023-11-03,aid_committed,us,0,,,EUR,A,a\n"
+             "2023-11-30,aid_committed,us,%.17g,,,EUR,A,a\n",
+             miss ? 1e9 * (1 + 1e-6) : 1e9 * (1 + 1e-12));
+    truce_hindcast_obs* ob;
+    truce_hindcast* h = run(sc, rows, &ob);
+    const truce_hindcast_group* G = truce_hindcast_group_get(h, 0);
+    assert_near(G->points[0].p05, 1e9, 1e-3);
+    assert_near(G->points[0].p95, 1e9, 1e-3);
+    assert_int_equal(G->in50, !miss);
+    assert_int_equal(G->in90, !miss);
+    assert_int_equal(G->pit_shape, TRUCE_PIT_FIXED);
+    assert_near(G->points[0].pit, miss ? 1.0 : 0.5, 0);
+    truce_hindcast_free(h);
+    truce_hindcast_obs_free(ob);
+  }
+  assert_string_equal(truce_hindcast_pit_shape_name(TRUCE_PIT_FIXED),
+                      "the runs do not vary: no shape read");
+  assert_string_equal(truce_hindcast_pit_shape_name(TRUCE_PIT_FIXED + 1), "?");
   truce_scenario_free(sc);
 }
 
@@ -379,6 +425,7 @@ int main(void) {
       cmocka_unit_test(test_pit_ties),
       cmocka_unit_test(test_pit_uniform),
       cmocka_unit_test(test_coverage_counts),
+      cmocka_unit_test(test_fixed_series),
       cmocka_unit_test(test_groups_and_pairs),
       cmocka_unit_test(test_load_errors),
       cmocka_unit_test(test_unknown_id),

@@ -364,10 +364,10 @@ static void release(truce_server* s) {
   pthread_mutex_unlock(&s->mu);
 }
 
-/* daily.csv's bands (truce run's layout) on at most ~120 days, and the
- * runs' exhaustion days as runs.csv's columns: what report.js reads. */
-static void write_csvs(FILE* f, const truce_scenario* sc,
-                       const truce_ensemble* e) {
+/* daily.csv's bands (truce run's layout) on at most ~120 days: what
+ * report.js draws (the page reads no per-run data). */
+static void write_daily(FILE* f, const truce_scenario* sc,
+                        const truce_ensemble* e) {
   mem d;
   if (mem_open(&d)) return;
   int days = truce_ensemble_days(e);
@@ -376,32 +376,6 @@ static void write_csvs(FILE* f, const truce_scenario* sc,
   fputs(", \"daily\": ", f);
   if (ok) truce__web_json(f, d.buf, d.len, true);
   free(d.buf);
-  if (!ok) fputs("\"\"", f);
-  size_t kx = 0;
-  while (kx < truce_outcome_count() &&
-         strcmp(truce_outcome(kx)->name, "exhaustion_day"))
-    kx++;
-  mem r;
-  if (mem_open(&r)) return;
-  fputs("run", r.f);
-  for (size_t i = 0; i < 2; i++)
-    fprintf(r.f, ",%s.exhaustion_day", truce_scenario_side_id(sc, i));
-  fputc('\n', r.f);
-  for (uint64_t run = 0; run < truce_ensemble_runs(e); run++) {
-    fprintf(r.f, "%llu", (unsigned long long)run);
-    for (size_t i = 0; i < 2; i++) {
-      double x = truce_ensemble_outcome_value(e, run, i, kx);
-      if (isnan(x))
-        fputc(',', r.f);
-      else
-        fprintf(r.f, ",%d", (int)x);
-    }
-    fputc('\n', r.f);
-  }
-  ok = !mem_close(&r, true);
-  fputs(", \"runs_csv\": ", f);
-  if (ok) truce__web_json(f, r.buf, r.len, true);
-  free(r.buf);
   if (!ok) fputs("\"\"", f);
 }
 
@@ -463,7 +437,7 @@ static enum MHD_Result api_run(truce_server* s, struct MHD_Connection* c,
     fprintf(m.f, "{\"runs\": %llu, \"compute_ms\": %.1f, \"summary\": ",
             (unsigned long long)runs, 1e3 * (t1 - t0));
     truce__web_json(m.f, sum, sum_len, false);
-    write_csvs(m.f, sc, e);
+    write_daily(m.f, sc, e);
     fputs("}\n", m.f);
     rc = mem_close(&m, true);
   }

@@ -134,7 +134,7 @@ try:
     check(st == 200 and r["runs"] == 20 and r["summary"]["runs"] == 20 and
           "backers.us.budget_scale=0" in r["summary"]["overrides"] and
           r["daily"].startswith("day,date,side,series") and
-          r["runs_csv"].count("\n") == 21,
+          "runs_csv" not in r,
           "a what-if: %d" % st)
 
     # a flood: many computations at once get 429 (--rate 2: bursts of 4,

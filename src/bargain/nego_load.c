@@ -497,12 +497,24 @@ static int nego_side(truce__loader* L, truce__nego* n, int s, struct fy_node* v,
   return 0;
 }
 
+/* full_value: {side: value}, each in [-1, 1]. */
+static int full_value(truce__loader* L, const char* id, mark im,
+                      struct fy_node* v, const char* full, void* user) {
+  truce__nego* n = user;
+  int s = truce__load_side(L, id);
+  if (s < 0)
+    return truce__load_error(L, TRUCE_EINVAL, im,
+                             "reference to an unknown side '%s' "
+                             "in 'negotiation.guarantee.full_value'",
+                             id);
+  return truce__load_in_range(L, v, im, full, -1, 1, false, &n->g_full[s]);
+}
+
 /* guarantee: {issue, option, credibility, full_value: {side: value}}, a
  * third party's guarantee of one option (docs/bargaining.md). */
 static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
                      mark m) {
   int rc;
-  struct fy_node_pair* pr;
   static const char* const gk[] = {"issue",      "option",  "credibility",
                                    "full_value", "note",    "source",
                                    "claimant",   "strength"};
@@ -544,27 +556,15 @@ static int guarantee(truce__loader* L, truce__nego* n, struct fy_node* g,
     return rc;
   m2 = m;
   x = truce__yaml_lookup(g, "full_value", &m2);
-  if (!x || !fy_node_is_mapping(x))
+  if (!x)
     return truce__load_error(
         L, TRUCE_EINVAL, m,
         "'negotiation.guarantee' needs "
         "full_value: {side: value of a fully credible guarantee}");
-  void* i2 = NULL;
-  while ((pr = fy_node_mapping_iterate(x, &i2))) {
-    char id[64], full[160];
-    mark im = truce__yaml_mark(fy_node_pair_key(pr), m2);
-    truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
-    int s = truce__load_side(L, id);
-    if (s < 0)
-      return truce__load_error(L, TRUCE_EINVAL, im,
-                               "reference to an unknown side '%s' "
-                               "in 'negotiation.guarantee.full_value'",
-                               id);
-    snprintf(full, sizeof full, "negotiation.guarantee.full_value.%s", id);
-    if ((rc = truce__load_in_range(L, fy_node_pair_value(pr), im, full, -1, 1,
-                                   false, &n->g_full[s])))
-      return rc;
-  }
+  if ((rc = truce__load_entries(L, x, m2, "negotiation.guarantee.full_value",
+                                "{side: value of a fully credible guarantee}",
+                                full_value, n)))
+    return rc;
   n->has_guarantee = true;
   return 0;
 }

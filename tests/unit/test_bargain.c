@@ -281,6 +281,29 @@ static void test_errors(void** s) {
                                    "bad.yaml:11:5: error: ",
                                    "reference to an unknown side 'c'"),
                    TRUCE_EINVAL);
+  /* a guarantee's full_value: missing, not a mapping, an unknown side */
+  static const char* const G[][3] = {
+      {"", "bad.yaml:10:3: error: ", "needs full_value: {side: value"},
+      {", full_value: 0.5", "bad.yaml:10:73: error: ",
+       "wrong type for 'negotiation.guarantee.full_value': found a plain "
+       "scalar; expected {side: value of a fully credible guarantee}"},
+      {", full_value: {a: 1, z: 0}", "bad.yaml:10:80: error: ",
+       "unknown side 'z' in 'negotiation.guarantee.full_value'"}};
+  for (size_t k = 0; k < 3; k++) {
+    char y[1024];
+    snprintf(y, sizeof y,
+             "truce: 1\n" WAR
+             "negotiation:\n"
+             "  issues: {alliance: {options: [x, y], status_quo: x}}\n"
+             "  guarantee: {issue: alliance, option: y, credibility: 0.5%s}\n"
+             "  sides:\n"
+             "    a: {weights: {territory: 0.5, alliance: 0.5},\n"
+             "        values: {alliance: {x: 0, y: 1}}}\n"
+             "    b: {weights: {territory: 0.5, alliance: 0.5},\n"
+             "        values: {alliance: {x: 1, y: 0}}}\n",
+             G[k][0]);
+    assert_int_equal(ts_expect_error(ctx, y, G[k][1], G[k][2]), TRUCE_EINVAL);
+  }
 }
 
 /* Negotiation numbers are parameters like any: a range is drawn per run

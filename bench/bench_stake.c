@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
       return 1;
     }
     rounds = r->rounds;
-    truce_stake_result_free(r);
+    truce_stake_result_free(ctx, r);
     reps++;
     t = now() - t0;
   } while (t < 0.2);

@@ -112,7 +112,7 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
   if (!terms) terms = truce_bargain_stated_file(sc);
   if (terms && truce_bargain_stated(ctx, sc, d, terms, st)) {
     cli_report(ctx);
-    truce_bargain_day_free(d);
+    truce_bargain_day_free(ctx, d);
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
@@ -286,7 +286,7 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
       }
     }
   }
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   truce_scenario_free(sc);
   return CLI_OK;
 }

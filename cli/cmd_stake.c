@@ -165,7 +165,7 @@ int cmd_stake(truce_ctx* ctx, int argc, char** argv) {
              r->converged ? "converged" : "not converged", r->rounds,
              r->rounds == 1 ? "" : "s");
   }
-  truce_stake_result_free(r);
+  truce_stake_result_free(ctx, r);
   truce_stake_free(st);
   return CLI_OK;
 }

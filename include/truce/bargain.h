@@ -97,14 +97,14 @@ typedef struct {
    * change of side 0's share of the usable force over a ceasefire, and
    * P(a settlement holds through it) without and with the guarantee */
   double shift, p_hold[2];
-  truce_ctx* ctx;
 } truce_bargain_day;
 
 /* Simulate the scenario deterministically (point values) to `day` (0:
  * the first decision day) and analyse the negotiation there. */
 TRUCE_API int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc,
                                     int day, truce_bargain_day** out);
-TRUCE_API void truce_bargain_day_free(truce_bargain_day* d);
+/* NULL accepted. ctx: the one the day was made with. */
+TRUCE_API void truce_bargain_day_free(truce_ctx* ctx, truce_bargain_day* d);
 
 /* Analyse given war values directly (the closed-form layer; used by
  * tests): W[] thresholds per side, the credibility of the guarantee. */

@@ -70,13 +70,13 @@ typedef struct {
   double* trajectory; /* (rounds + 1) x dims: the outcome after each round */
   size_t actors;
   double* positions; /* actors x dims at the end (input scale) */
-  truce_ctx* ctx;
 } truce_stake_result;
 
 TRUCE_API int truce_stake_solve(truce_ctx* ctx, const truce_stake* st,
                                 int model, const truce_stake_opts* opts,
                                 truce_stake_result** out);
-TRUCE_API void truce_stake_result_free(truce_stake_result* r);
+/* NULL accepted. ctx: the one passed to truce_stake_solve. */
+TRUCE_API void truce_stake_result_free(truce_ctx* ctx, truce_stake_result* r);
 
 /* Apply a scenario's stakeholder links: solve each group and set the
  * linked number (provenance: the group, model and file). Errors in a

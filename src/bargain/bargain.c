@@ -252,12 +252,12 @@ typedef struct {
   size_t nc;
 } day_block;
 
-void truce_bargain_day_free(truce_bargain_day* d) {
+void truce_bargain_day_free(truce_ctx* ctx, truce_bargain_day* d) {
   if (!d) return;
   size_t nc = ((day_block*)d)->nc;
-  truce__free(d->ctx, d->packages, 2 * nc * sizeof *d->packages);
-  truce__free(d->ctx, d->frontier, 8 * nc * sizeof(double));
-  truce__free(d->ctx, d, sizeof(day_block));
+  truce__free(ctx, d->packages, 2 * nc * sizeof *d->packages);
+  truce__free(ctx, d->frontier, 8 * nc * sizeof(double));
+  truce__free(ctx, d, sizeof(day_block));
 }
 
 /* Fill d (arrays allocated by the caller with room for every package and
@@ -419,11 +419,10 @@ static int day_alloc(truce_ctx* ctx, int nc, truce_bargain_day** out) {
   if (!b) return TRUCE_ENOMEM;
   b->nc = (size_t)nc;
   truce_bargain_day* d = &b->pub;
-  d->ctx = ctx;
   d->packages = truce__calloc(ctx, 2 * (size_t)nc, sizeof *d->packages);
   d->frontier = truce__calloc(ctx, 8 * (size_t)nc, sizeof(double));
   if (!d->packages || !d->frontier) {
-    truce_bargain_day_free(d);
+    truce_bargain_day_free(ctx, d);
     return TRUCE_ENOMEM;
   }
   *out = d;
@@ -557,7 +556,7 @@ void truce_bargain_tracker_free(truce_bargain_tracker* t) {
   truce_rng_free(t->rng);
   truce_rng_free(t->talks);
   truce_sim_free(t->evs);
-  truce_bargain_day_free(t->day);
+  truce_bargain_day_free(t->ctx, t->day);
   truce__free(t->ctx, t->p, sizeof *t->p);
   truce__free(t->ctx, t, sizeof *t);
 }

@@ -216,7 +216,7 @@ static int predict(truce_ctx* ctx, const issue* I, int v,
   truce_stake_free(st);
   if (rc) return rc;
   *y = r->outcome[0];
-  truce_stake_result_free(r);
+  truce_stake_result_free(ctx, r);
   return 0;
 }
 

@@ -59,7 +59,7 @@ int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc) {
     snprintf(source, sizeof source,
              "stakeholders: %s (%s model of %s: position %.2f on '%s')",
              l->name, l->model, l->file, p, l->dimension);
-    truce_stake_result_free(r);
+    truce_stake_result_free(ctx, r);
     truce_stake_free(st);
     rc = truce_scenario_set_from(ctx, sc, assign, source);
     if (rc && rc != TRUCE_ENOMEM) { /* say which link set the number */

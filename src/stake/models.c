@@ -275,9 +275,8 @@ typedef struct {
   size_t max_rounds;
 } result_block;
 
-void truce_stake_result_free(truce_stake_result* r) {
+void truce_stake_result_free(truce_ctx* ctx, truce_stake_result* r) {
   if (!r) return;
-  truce_ctx* ctx = r->ctx;
   size_t d = r->dims, R = ((result_block*)r)->max_rounds;
   truce__free(ctx, r->outcome, d * sizeof(double));
   truce__free(ctx, r->trajectory, (R + 1) * d * sizeof(double));
@@ -301,7 +300,6 @@ int truce_stake_solve(truce_ctx* ctx, const truce_stake* st, int model,
   if (!rb) return TRUCE_ENOMEM;
   rb->max_rounds = (size_t)R;
   truce_stake_result* r = &rb->pub;
-  r->ctx = ctx;
   r->model = model;
   r->dims = d;
   r->actors = n;
@@ -391,7 +389,7 @@ done:
   truce__free(ctx, proposer, n * sizeof(int));
   truce__free(ctx, idx, n * sizeof(size_t));
   if (rc) {
-    truce_stake_result_free(r);
+    truce_stake_result_free(ctx, r);
     return rc;
   }
   *out = r;

@@ -69,7 +69,7 @@ static void test_fearon_and_nash_through_engine(void** s) {
   assert_true(
       fabs(d->rub_x - (p - cA + truce_rubinstein_share(dd, dd) * (cA + cB))) <
       1e-12);
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   /* divergent beliefs: open iff pA - pB <= cA + cB */
   for (double gap = 0.05; gap < 0.3; gap += 0.05) {
     double pA = 0.6 + gap / 2, pB = 0.6 - gap / 2;
@@ -77,7 +77,7 @@ static void test_fearon_and_nash_through_engine(void** s) {
     w.threshold[1] = 1 - pB - cB;
     assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
     assert_int_equal(d->open, truce_fearon_open(pA, pB, cA, cB));
-    truce_bargain_day_free(d);
+    truce_bargain_day_free(ctx, d);
   }
   truce_scenario_free(sc);
 }
@@ -140,7 +140,7 @@ static void test_discrete_brute_force(void** s) {
       assert_int_equal(d->open, nash >= 0);
       assert_int_equal(d->nash_combo, nash);
       assert_int_equal(d->ks_combo, ks);
-      truce_bargain_day_free(d);
+      truce_bargain_day_free(ctx, d);
     }
   truce_scenario_free(sc);
 }
@@ -173,22 +173,22 @@ static void test_minimal_guarantee(void** s) {
   assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
   assert_false(d->open);
   double q = d->min_guarantee;
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   /* a: 0.5 x + 0.5 q >= 0.6; b: 0.5 (1 - x) + 0.5 * 0.4 q >= 0.45 */
 
   /* x >= 1.2 - q and x <= 0.1 + 0.4 q  =>  q >= 1.1 / 1.4 */
   assert_true(fabs(q - 1.1 / 1.4) < 1e-6);
   assert_int_equal(truce_bargain_solve(ctx, sc, &w, q, &d), 0);
   assert_true(d->open);
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   assert_int_equal(truce_bargain_solve(ctx, sc, &w, q - 1e-6, &d), 0);
   assert_false(d->open);
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   /* never: a needs more than any guarantee gives */
   w.threshold[0] = 1.2;
   assert_int_equal(truce_bargain_solve(ctx, sc, &w, 0, &d), 0);
   assert_true(d->min_guarantee == -1);
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   truce_scenario_free(sc);
 }
 
@@ -437,7 +437,7 @@ static void test_contested_share(void** s) {
     assert_true(fabs(d->war.W[0] - x) < 1e-9);
     assert_true(fabs(d->war.W[1] - (1 - x)) < 1e-9);
     assert_true(fabs(d->packages[0].lo[0] - x) < 1e-9);
-    truce_bargain_day_free(d);
+    truce_bargain_day_free(ctx, d);
   }
   assert_int_equal(truce_scenario_set(ctx, sc, "negotiation.contested_share=0"),
                    TRUCE_EINVAL);
@@ -774,7 +774,7 @@ static void test_stated_terms(void** s) {
   assert_int_equal(truce_bargain_stated(ctx, sc, d2, path, st), 0);
   assert_true(fabs(st[0].x - 0.5) < 1e-15 && !st[0].inside[0] &&
               st[0].inside[1]);
-  truce_bargain_day_free(d2);
+  truce_bargain_day_free(ctx, d2);
   static const struct {
     const char* text;
     const char* where;
@@ -814,7 +814,7 @@ static void test_stated_terms(void** s) {
   }
   assert_int_equal(truce_bargain_stated(ctx, sc, d, "no/such.csv", st),
                    TRUCE_EIO);
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   truce_scenario_free(sc);
 }
 
@@ -871,12 +871,12 @@ static void test_claims_through_engine(void** s) {
   assert_true(fabs(d->packages[1].hi[1] - 0.7) < 1e-12);
   assert_false(d->open);
   assert_true(isnan(d->p_hold[0]) && isnan(d->shift)); /* no ceasefire */
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   assert_int_equal(truce_bargain_analyse(ctx, sc, 28, &d), 0);
   assert_true(d->packages[0].lo[1] > d->packages[0].hi[1]);
   assert_true(fabs(d->packages[1].hi[1] - 0.8) < 1e-9);
   assert_true(fabs(d->packages[1].lo[0] - 0.85) < 1e-9);
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   /* inside the runs: without a's claim, the range ([0.8, 0.8] on eased
    * sanctions) opens at the first decision after the treaty */
   truce_scenario_free(sc);
@@ -973,8 +973,8 @@ static void test_backer_beliefs_through_engine(void** s) {
       assert_true(b->war.p_win[i] > 1e-4 && b->war.p_win[i] < 1);
     }
     assert_true(a->war.aid_belief[1] < a->war.aid_belief[0]); /* bias */
-    truce_bargain_day_free(a);
-    truce_bargain_day_free(b);
+    truce_bargain_day_free(ctx, a);
+    truce_bargain_day_free(ctx, b);
   }
   /* an uncertain block is read only in a run where it happens: the
    * deterministic run takes a likely one (0.9) and leaves out an unlikely
@@ -994,9 +994,9 @@ static void test_backer_beliefs_through_engine(void** s) {
     for (int i = 0; i < 2; i++)
       assert_true(a->war.aid_belief[i] ==
                   (q ? c->war.aid_belief[i] : b->war.aid_belief[i]));
-    truce_bargain_day_free(a);
-    truce_bargain_day_free(b);
-    truce_bargain_day_free(c);
+    truce_bargain_day_free(ctx, a);
+    truce_bargain_day_free(ctx, b);
+    truce_bargain_day_free(ctx, c);
     truce_scenario_free(u);
   }
   /* a backer's election widens both sides' beliefs (from its day on) */
@@ -1012,8 +1012,8 @@ static void test_backer_beliefs_through_engine(void** s) {
       else
         assert_true(a->war.aid_belief_sd[i] > 1.2 * b->war.aid_belief_sd[i]);
     }
-    truce_bargain_day_free(a);
-    truce_bargain_day_free(b);
+    truce_bargain_day_free(ctx, a);
+    truce_bargain_day_free(ctx, b);
   }
   truce_scenario_free(vote);
   /* without the uncertainty P(win) is (almost) the closed form's zero */
@@ -1027,8 +1027,8 @@ static void test_backer_beliefs_through_engine(void** s) {
   for (int i = 0; i < 2; i++) {
     assert_true(u->war.p_win[i] > 5 * c->war.p_win[i]);
   }
-  truce_bargain_day_free(u);
-  truce_bargain_day_free(c);
+  truce_bargain_day_free(ctx, u);
+  truce_bargain_day_free(ctx, c);
   truce_scenario_free(with);
   truce_scenario_free(without);
 }
@@ -1114,7 +1114,7 @@ static void test_agreement_through_ensemble(void** s) {
   assert_true(fabs(d->shift) < 1e-9);
   assert_true(d->p_hold[0] > 0.5 && d->p_hold[0] < 1 &&
               d->p_hold[1] == d->p_hold[0]); /* no guarantee */
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(ctx, d);
   truce_scenario_free(sc);
 }
 

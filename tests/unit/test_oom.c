@@ -228,7 +228,7 @@ static int step_bargain(truce_ctx* c, void* u) {
   TRY(load(c, war_with_nego(), &sc));
   TRY(truce_bargain_analyse(c, sc, 7, &d));
 done:
-  truce_bargain_day_free(d);
+  truce_bargain_day_free(c, d);
   truce_scenario_free(sc);
   return rc;
 }
@@ -258,11 +258,11 @@ static int step_stake(truce_ctx* c, void* u) {
                        &st));
   for (int m = 0; m < TRUCE_STAKE_MODEL_COUNT; m++) {
     TRY(truce_stake_solve(c, st, m, NULL, &r));
-    truce_stake_result_free(r);
+    truce_stake_result_free(c, r);
     r = NULL;
   }
 done:
-  truce_stake_result_free(r);
+  truce_stake_result_free(c, r);
   truce_stake_free(st);
   return rc;
 }

@@ -13,7 +13,7 @@ static double solve1(truce_stake* st, int model, size_t k) {
   if (truce_stake_solve(ctx, st, model, NULL, &r))
     fail_msg("%s", truce_ctx_message(ctx));
   double v = r->outcome[k];
-  truce_stake_result_free(r);
+  truce_stake_result_free(ctx, r);
   return v;
 }
 
@@ -129,7 +129,7 @@ static void test_pce(void** s) {
         assert_true(fabs(r->trajectory[(size_t)r->rounds * st->d + k] -
                          r->outcome[k]) < 1e-9);
       }
-      truce_stake_result_free(r);
+      truce_stake_result_free(ctx, r);
     }
     truce_stake_free(st);
   }

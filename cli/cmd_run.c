@@ -399,7 +399,72 @@ static void default_out(const char* file, char* buf, size_t n) {
   snprintf(buf, n, "out/%.*s", (int)len, base);
 }
 
-int cmd_run(truce_ctx* ctx, int argc, char** argv) {
+/* The command line of a run. */
+typedef struct {
+  char* cmdline;    /* the command as typed (summary.json), malloc'd */
+  char** sets;      /* --set PATH=VALUE, nsets of them (calloc'd) */
+  const char** ovl; /* --overlay RECORD.yaml, novl of them (calloc'd) */
+  int nsets, novl, det, quiet, have_seed, report, json;
+  uint64_t runs, seed, threads;
+  const char* outdir; /* NULL: out/<scenario file> */
+  const char* score;  /* --score CSV or NULL */
+  double max_mem, max_out;
+} run_args;
+
+static void run_args_free(run_args* a) {
+  free(a->sets);
+  free(a->ovl);
+  free(a->cmdline);
+}
+
+/* "truce: error: --FLAG VALUE: expected ..." and the usage status. */
+static int bad_value(const char* flag, const char* value,
+                     const char* expected) {
+  fprintf(stderr, "truce: error: --%s %s: expected %s\n", flag, value,
+          expected);
+  return CLI_USAGE;
+}
+
+/* One option (getopt's c, its optarg): -1 to go on, else the exit
+ * status. */
+static int parse_opt(int c, run_args* a) {
+  switch (c) {
+    case 'n':
+      if (parse_u64(optarg, &a->runs) || a->runs == 0 || a->runs > 100000000)
+        return bad_value("runs", optarg, "a whole number from 1 to 100000000");
+      return -1;
+    case 't':
+      if (parse_u64(optarg, &a->threads) || a->threads == 0 ||
+          a->threads > 1024)
+        return bad_value("threads", optarg, "a whole number from 1 to 1024");
+      return -1;
+    case 'S':
+      if (parse_u64(optarg, &a->seed))
+        return bad_value("seed", optarg, "a whole number >= 0");
+      a->have_seed = 1;
+      return -1;
+    case 's': a->sets[a->nsets++] = optarg; return -1;
+    case 'O': a->ovl[a->novl++] = optarg; return -1;
+    case 'o': a->outdir = optarg; return -1;
+    case 'd': a->det = 1; return -1;
+    case 'q': a->quiet = 1; return -1;
+    case 'R': a->report = 0; return -1;
+    case 'J': a->json = a->quiet = 1; return -1;
+    case 'C': a->score = optarg; return -1;
+    case 'M':
+    case 'X':
+      if (parse_size(optarg, c == 'M' ? &a->max_mem : &a->max_out))
+        return bad_value(c == 'M' ? "max-memory" : "max-output", optarg,
+                         "a size in bytes, optionally with K, M, G or T");
+      return -1;
+    case 'h': help(stdout); return CLI_OK;
+    default: help(stderr); return CLI_USAGE;
+  }
+}
+
+/* The options into *a (optind then at FILE): -1 to go on, else the exit
+ * status. *a is freed with run_args_free either way. */
+static int parse_args(int argc, char** argv, run_args* a) {
   static const struct option opts[] = {
       {"runs", required_argument, NULL, 'n'},
       {"threads", required_argument, NULL, 't'},
@@ -416,215 +481,187 @@ int cmd_run(truce_ctx* ctx, int argc, char** argv) {
       {"max-output", required_argument, NULL, 'X'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  char* cmdline = join_args(argc, argv); /* before getopt permutes argv */
-  char** sets = calloc((size_t)argc, sizeof *sets);
-  const char** ovl = calloc((size_t)argc, sizeof *ovl);
-  if (!sets || !ovl || !cmdline) {
-    free(sets);
-    free(ovl);
-    free(cmdline);
-    return CLI_FAIL;
-  }
-  int nsets = 0, novl = 0, c, det = 0, quiet = 0, have_seed = 0, report = 1,
-      json = 0;
-  uint64_t runs = 1, seed = 0, threads = 0;
-  const char* outdir = NULL;
-  const char* score = NULL;
-  double max_mem = RUN_MAX_MEMORY, max_out = RUN_MAX_OUTPUT;
+  memset(a, 0, sizeof *a);
+  a->report = 1;
+  a->runs = 1;
+  a->max_mem = RUN_MAX_MEMORY;
+  a->max_out = RUN_MAX_OUTPUT;
+  a->cmdline = join_args(argc, argv); /* before getopt permutes argv */
+  a->sets = calloc((size_t)argc, sizeof *a->sets);
+  a->ovl = calloc((size_t)argc, sizeof *a->ovl);
+  if (!a->sets || !a->ovl || !a->cmdline) return CLI_FAIL;
+  int c, rc = -1;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1) {
-    switch (c) {
-      case 'n':
-        if (parse_u64(optarg, &runs) || runs == 0 || runs > 100000000) {
-          fprintf(stderr,
-                  "truce: error: --runs %s: expected a whole number from 1 "
-                  "to 100000000\n",
-                  optarg);
-          free(sets);
-          free(ovl);
-          free(cmdline);
-          return CLI_USAGE;
-        }
-        break;
-      case 't':
-        if (parse_u64(optarg, &threads) || threads == 0 || threads > 1024) {
-          fprintf(stderr,
-                  "truce: error: --threads %s: expected a whole number from "
-                  "1 to 1024\n",
-                  optarg);
-          free(sets);
-          free(ovl);
-          free(cmdline);
-          return CLI_USAGE;
-        }
-        break;
-      case 'S':
-        if (parse_u64(optarg, &seed)) {
-          fprintf(stderr,
-                  "truce: error: --seed %s: expected a whole number >= 0\n",
-                  optarg);
-          free(sets);
-          free(ovl);
-          free(cmdline);
-          return CLI_USAGE;
-        }
-        have_seed = 1;
-        break;
-      case 's': sets[nsets++] = optarg; break;
-      case 'O': ovl[novl++] = optarg; break;
-      case 'o': outdir = optarg; break;
-      case 'd': det = 1; break;
-      case 'q': quiet = 1; break;
-      case 'R': report = 0; break;
-      case 'J': json = quiet = 1; break;
-      case 'C': score = optarg; break;
-      case 'M':
-      case 'X':
-        if (parse_size(optarg, c == 'M' ? &max_mem : &max_out)) {
-          fprintf(stderr,
-                  "truce: error: --%s %s: expected a size in bytes, "
-                  "optionally with K, M, G or T\n",
-                  c == 'M' ? "max-memory" : "max-output", optarg);
-          free(sets);
-          free(ovl);
-          free(cmdline);
-          return CLI_USAGE;
-        }
-        break;
-      case 'h':
-        help(stdout);
-        free(sets);
-        free(ovl);
-        free(cmdline);
-        return CLI_OK;
-      default:
-        help(stderr);
-        free(sets);
-        free(ovl);
-        free(cmdline);
-        return CLI_USAGE;
-    }
-  }
-  if (optind != argc - 1) {
-    help(stderr);
-    free(sets);
-    free(ovl);
-    free(cmdline);
-    return CLI_USAGE;
-  }
-  const char* file = argv[optind];
-  char seedset[64];
-  if (have_seed) {
-    snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)seed);
-  }
+  while (rc < 0 && (c = getopt_long(argc, argv, "hqo:", opts, NULL)) != -1)
+    rc = parse_opt(c, a);
+  return rc;
+}
+
+/* What a run holds until it ends (freed by run_end). */
+typedef struct {
   truce_scenario* sc;
-  int rc = cli_load_overlaid(ctx, file, ovl, novl, sets, nsets, &sc);
-  free(sets);
-  free(ovl);
-  if (rc) {
-    free(cmdline);
-    return rc;
-  }
-  if (have_seed && truce_scenario_set(ctx, sc, seedset)) {
+  truce_ensemble* ens;
+  truce_output* out;
+  truce_sim* sim;
+  cli_outset os;
+  bool nego;
+  truce_ensemble_hook hook; /* when nego */
+} run_state;
+
+static void run_end(run_state* s) {
+  cli_outset_end(&s->os);
+  truce_ensemble_free(s->ens);
+  truce_output_free(s->out);
+  truce_sim_free(s->sim);
+  truce_scenario_free(s->sc);
+}
+
+/* The scenario with its overlays, --set and --seed, and the bargaining
+ * hook: -1 to go on, else the exit status (reported). */
+static int load(truce_ctx* ctx, int argc, char** argv, run_args* a,
+                run_state* s) {
+  int rc = cli_load_file_overlaid(ctx, argc, argv, help, a->ovl, a->novl,
+                                  a->sets, a->nsets, &s->sc);
+  a->sets = NULL; /* freed there */
+  if (rc) return rc;
+  char seedset[64];
+  snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)a->seed);
+  if (a->have_seed && truce_scenario_set(ctx, s->sc, seedset)) {
     cli_report(ctx);
-    truce_scenario_free(sc);
-    free(cmdline);
     return CLI_FAIL;
   }
-  char defdir[512];
-  if (!outdir) {
-    default_out(file, defdir, sizeof defdir);
-    outdir = defdir;
+  s->nego = truce_scenario_has_negotiation(s->sc);
+  if (s->nego && truce_bargain_hook(ctx, s->sc, &s->hook)) {
+    cli_report(ctx);
+    return CLI_FAIL;
   }
-  truce_sim* sim = NULL;
-  truce_output* out = NULL;
-  truce_ensemble* ens = NULL;
-  int root = truce_parallel_rank() == 0;
+  return -1;
+}
+
+/* --score's file, checked before anything is written; 0 or CLI_FAIL
+ * (reported). */
+static int check_score(truce_ctx* ctx, const run_state* s, const char* file,
+                       const char* score) {
+  truce_bargain_summary none;
+  memset(&none, 0, sizeof none);
+  none.talks = true;
+  truce_bargain_scores sc0;
+  if (!s->nego) {
+    fprintf(stderr,
+            "truce: error: --score: %s has no negotiation "
+            "section; see docs/bargaining.md\n",
+            file);
+    return CLI_FAIL;
+  }
+  if (truce_bargain_score(ctx, s->sc, &none, score, &sc0)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  return 0;
+}
+
+/* The ensemble, after the caps and with the output set into outdir begun
+ * (on rank 0); 0 or CLI_FAIL (reported). */
+static int run_ensemble(truce_ctx* ctx, const run_args* a, const char* outdir,
+                        run_state* s) {
   progress pb = {0, 0};
-  truce_ensemble_hook hook;
-  cli_outset os;
-  memset(&os, 0, sizeof os);
-  os.lock_fd = -1;
-  bool nego = truce_scenario_has_negotiation(sc);
-  if (nego && truce_bargain_hook(ctx, sc, &hook)) goto fail;
-  if (score) { /* a bad score file fails before anything is written */
-    truce_bargain_summary none;
-    memset(&none, 0, sizeof none);
-    none.talks = true;
-    truce_bargain_scores sc0;
-    if (!nego) {
-      fprintf(stderr,
-              "truce: error: --score: %s has no negotiation "
-              "section; see docs/bargaining.md\n",
-              argv[optind]);
-      free(cmdline);
-      truce_scenario_free(sc);
-      return CLI_FAIL;
-    }
-    if (truce_bargain_score(ctx, sc, &none, score, &sc0)) goto fail;
-  }
+  int root = truce_parallel_rank() == 0;
   truce_ensemble_opts eo = {
-      .runs = runs,
-      .threads = (int)threads,
-      .flags = det ? TRUCE_SIM_DETERMINISTIC : 0u,
+      .runs = a->runs,
+      .threads = (int)a->threads,
+      .flags = a->det ? TRUCE_SIM_DETERMINISTIC : 0u,
       .use_mpi = 1,
-      .progress = root && !quiet && isatty(2) ? show_progress : NULL,
+      .progress = root && !a->quiet && isatty(2) ? show_progress : NULL,
       .progress_user = &pb,
-      .hook = nego ? &hook : NULL};
-  if (check_caps(sc, &eo, max_mem, max_out) ||
-      (root && cli_outset_begin(&os, outdir)))
-    goto quiet_fail;
-  if (truce_ensemble_run(ctx, sc, &eo, &ens)) goto fail;
-  if (eo.progress) fputs("\r\033[K", stderr);
-  if (!truce_ensemble_is_root(ens)) { /* rank 0 writes everything */
-    truce_ensemble_free(ens);
-    free(cmdline);
-    truce_scenario_free(sc);
-    return CLI_OK;
+      .hook = s->nego ? &s->hook : NULL};
+  if (check_caps(s->sc, &eo, a->max_mem, a->max_out) ||
+      (root && cli_outset_begin(&s->os, outdir)))
+    return CLI_FAIL;
+  if (truce_ensemble_run(ctx, s->sc, &eo, &s->ens)) {
+    cli_report(ctx);
+    return CLI_FAIL;
   }
-  if (truce_output_open_as(ctx, os.stage, os.out, sc, &out)) goto fail;
-  if (runs == 1) { /* one run: its full state, day by day */
-    day_user u = {out, 0};
-    if (truce_sim_new(ctx, sc, &sim) ||
-        truce_sim_run(sim, 0, eo.flags, on_day, &u))
+  if (eo.progress) fputs("\r\033[K", stderr);
+  return 0;
+}
+
+/* The output set (daily.csv, runs.csv, results.db, summary.json, the
+ * report), staged and swapped into place; 0 or CLI_FAIL (reported). */
+static int write_outputs(truce_ctx* ctx, const run_args* a, run_state* s) {
+  if (truce_output_open_as(ctx, s->os.stage, s->os.out, s->sc, &s->out))
+    goto fail;
+  if (a->runs == 1) { /* one run: its full state, day by day */
+    day_user u = {s->out, 0};
+    if (truce_sim_new(ctx, s->sc, &s->sim) ||
+        truce_sim_run(s->sim, 0, a->det ? TRUCE_SIM_DETERMINISTIC : 0u, on_day,
+                      &u))
       goto fail;
   }
-  if (truce_output_ensemble(out, ens)) goto fail;
-  truce_run_meta meta = {
-      truce_scenario_seed(sc),  runs, det, cmdline, truce_ensemble_threads(ens),
-      truce_ensemble_ranks(ens)};
-  if (truce_output_commit(out, &meta)) goto fail;
+  if (truce_output_ensemble(s->out, s->ens)) goto fail;
+  truce_run_meta meta = {truce_scenario_seed(s->sc),
+                         a->runs,
+                         a->det,
+                         a->cmdline,
+                         truce_ensemble_threads(s->ens),
+                         truce_ensemble_ranks(s->ens)};
+  if (truce_output_commit(s->out, &meta)) goto fail;
   char html[CLI_OUTSET_LONG + 16];
-  snprintf(html, sizeof html, "%s/report.html", os.stage);
-  if (report && truce_report_write(ctx, os.stage, html)) {
-    report_error(ctx, html, &os);
-    goto quiet_fail;
+  snprintf(html, sizeof html, "%s/report.html", s->os.stage);
+  if (a->report && truce_report_write(ctx, s->os.stage, html)) {
+    report_error(ctx, html, &s->os);
+    return CLI_FAIL;
   }
-  if (cli_outset_commit(&os)) goto quiet_fail;
-  cli_outset_end(&os);
-  if (!quiet) print_summary(sc, ens, runs, det, os.out);
-  if (!quiet && nego) print_bargaining(ctx, sc, ens);
-  if (score && !json && print_scores(ctx, sc, ens, score)) goto fail;
-  if (report && !quiet) printf("  report: %s/report.html\n", os.out);
-  if (json) { /* the outputs are complete: a failure here keeps them */
-    char js[CLI_OUTSET_LONG + 16];
-    snprintf(js, sizeof js, "%s/summary.json", os.out);
-    rc = cli_print_file(js) ? CLI_FAIL : CLI_OK;
-  }
-  free(cmdline);
-  truce_ensemble_free(ens);
-  truce_output_free(out);
-  truce_sim_free(sim);
-  truce_scenario_free(sc);
-  return rc;
+  if (cli_outset_commit(&s->os)) return CLI_FAIL;
+  cli_outset_end(&s->os);
+  return 0;
 fail:
   cli_report(ctx);
-quiet_fail:
-  cli_outset_end(&os);
-  free(cmdline);
-  truce_ensemble_free(ens);
-  truce_output_free(out);
-  truce_sim_free(sim);
-  truce_scenario_free(sc);
   return CLI_FAIL;
+}
+
+/* What a run prints once its outputs are in place: the summary, the
+ * bargaining, the scores, or summary.json alone (--json); the exit
+ * status. */
+static int print_results(truce_ctx* ctx, const run_args* a,
+                         const run_state* s) {
+  const char* dir = s->os.out;
+  if (!a->quiet) print_summary(s->sc, s->ens, a->runs, a->det, dir);
+  if (!a->quiet && s->nego) print_bargaining(ctx, s->sc, s->ens);
+  if (a->score && !a->json && print_scores(ctx, s->sc, s->ens, a->score)) {
+    cli_report(ctx);
+    return CLI_FAIL;
+  }
+  if (a->report && !a->quiet) printf("  report: %s/report.html\n", dir);
+  if (!a->json) return CLI_OK;
+  /* the outputs are complete: a failure here keeps them */
+  char js[CLI_OUTSET_LONG + 16];
+  snprintf(js, sizeof js, "%s/summary.json", dir);
+  return cli_print_file(js) ? CLI_FAIL : CLI_OK;
+}
+
+/* The run of the loaded scenario from FILE: the ensemble, then (on rank
+ * 0) its outputs and what it prints; the exit status. */
+static int run(truce_ctx* ctx, const char* file, const run_args* a,
+               run_state* s) {
+  char defdir[512];
+  if (!a->outdir) default_out(file, defdir, sizeof defdir);
+  if ((a->score && check_score(ctx, s, file, a->score)) ||
+      run_ensemble(ctx, a, a->outdir ? a->outdir : defdir, s))
+    return CLI_FAIL;
+  if (!truce_ensemble_is_root(s->ens)) return CLI_OK; /* rank 0 writes */
+  if (write_outputs(ctx, a, s)) return CLI_FAIL;
+  return print_results(ctx, a, s);
+}
+
+int cmd_run(truce_ctx* ctx, int argc, char** argv) {
+  run_args a;
+  run_state s;
+  memset(&s, 0, sizeof s);
+  s.os.lock_fd = -1;
+  int rc = parse_args(argc, argv, &a);
+  if (rc < 0) rc = load(ctx, argc, argv, &a, &s);
+  if (rc < 0) rc = run(ctx, argv[optind], &a, &s);
+  run_args_free(&a);
+  run_end(&s);
+  return rc;
 }

@@ -31,25 +31,191 @@ static void help(FILE* f) {
           "  -h, --help        show this help\n");
 }
 
-/* A JSON string: quotes, backslashes and control characters escaped. */
-static void jstr(const char* t) {
-  putchar('"');
-  for (const unsigned char* p = (const unsigned char*)t; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      printf("\\%c", *p);
-    else if (*p < 0x20)
-      printf("\\u%04x", *p);
-    else
-      putchar(*p);
-  }
-  putchar('"');
-}
-
 static void jnum(double v) {
   if (isfinite(v))
     printf("%.6g", v);
   else
     printf("null");
+}
+
+/* The day's analysis as JSON; st[] when terms. */
+static void print_json(const truce_scenario* sc, const truce_bargain_day* d,
+                       const char* terms, const truce_stated_terms st[2]) {
+  const char* id[2] = {truce_scenario_side_id(sc, 0),
+                       truce_scenario_side_id(sc, 1)};
+  const truce_war_values* w = &d->war;
+  printf("{\"day\": %d, \"open\": %s, \"sides\": {", d->day,
+         d->open ? "true" : "false");
+  for (int i = 0; i < 2; i++) {
+    printf("%s\"%s\": {\"war_value\": ", i ? ", " : "", id[i]);
+    jnum(w->W[i]);
+    printf(", \"threshold\": ");
+    jnum(w->threshold[i]);
+    printf(", \"p_win\": ");
+    jnum(w->p_win[i]);
+    printf(", \"p_lose\": ");
+    jnum(w->p_lose[i]);
+    printf(", \"cost\": ");
+    jnum(w->cost[i]);
+    printf(", \"belief_mean\": ");
+    jnum(w->belief_mean[i]);
+    printf(", \"belief_sd\": ");
+    jnum(w->belief_sd[i]);
+    printf("}");
+  }
+  printf("}, \"ripe\": %s, \"packages\": [", w->ripe ? "true" : "false");
+  for (size_t k = 0; k < d->n_packages; k++) {
+    const truce_package_range* p = &d->packages[k];
+    printf("%s{\"package\": \"%s\", \"%s\": [", k ? ", " : "", p->name, id[0]);
+    jnum(p->lo[0]);
+    printf(", ");
+    jnum(p->hi[0]);
+    printf("], \"%s\": [", id[1]);
+    jnum(p->lo[1]);
+    printf(", ");
+    jnum(p->hi[1]);
+    printf("], \"both\": ");
+    if (p->both_lo <= p->both_hi) {
+      printf("[");
+      jnum(p->both_lo);
+      printf(", ");
+      jnum(p->both_hi);
+      printf("]");
+    } else {
+      printf("null");
+    }
+    printf("}");
+  }
+  printf("], \"frontier\": [");
+  for (size_t k = 0; k < d->n_frontier; k++) {
+    const double* f = d->frontier + 4 * k;
+    printf(
+        "%s{\"u\": [%.6g, %.6g], \"package\": \"%s\", \"territory\": "
+        "%.6g}",
+        k ? ", " : "", f[0], f[1], d->packages[(int)f[2]].name, f[3]);
+  }
+  printf("], \"nash\": ");
+  if (d->nash_combo >= 0)
+    printf("{\"package\": \"%s\", \"territory\": %.6g}",
+           d->packages[d->nash_combo].name, d->nash_x);
+  else
+    printf("null");
+  printf(", \"kalai_smorodinsky\": ");
+  if (d->ks_combo >= 0)
+    printf("{\"package\": \"%s\", \"territory\": %.6g}",
+           d->packages[d->ks_combo].name, d->ks_x);
+  else
+    printf("null");
+  printf(", \"rubinstein\": ");
+  if (d->rub_combo >= 0)
+    printf("{\"package\": \"%s\", \"territory\": %.6g}",
+           d->packages[d->rub_combo].name, d->rub_x);
+  else
+    printf("null");
+  printf(", \"min_guarantee\": ");
+  jnum(d->min_guarantee);
+  printf(", \"ceasefire\": {\"shift\": ");
+  jnum(d->shift);
+  printf(", \"p_hold\": ");
+  jnum(d->p_hold[0]);
+  printf(", \"p_hold_guaranteed\": ");
+  jnum(d->p_hold[1]);
+  printf("}");
+  if (terms) {
+    printf(", \"stated_terms\": {");
+    for (int i = 0; i < 2; i++) {
+      printf("%s\"%s\": ", i ? ", " : "", id[i]);
+      if (!st[i].stated) {
+        printf("null");
+        continue;
+      }
+      printf("{\"since\": \"%s\", \"package\": \"%s\", \"territory\": ",
+             st[i].since, d->packages[st[i].combo].name);
+      jnum(st[i].x);
+      printf(
+          ", \"inside_own\": %s, \"inside_other\": %s, "
+          "\"claimants\": ",
+          st[i].inside[i] ? "true" : "false",
+          st[i].inside[1 - i] ? "true" : "false");
+      cli_json_str(st[i].claimants);
+      printf("}");
+    }
+    printf("}");
+  }
+  printf("}\n");
+}
+
+/* The day's analysis as text; st[] when terms. */
+static void print_text(const truce_scenario* sc, const truce_bargain_day* d,
+                       const char* terms, const truce_stated_terms st[2]) {
+  const char* id[2] = {truce_scenario_side_id(sc, 0),
+                       truce_scenario_side_id(sc, 1)};
+  const truce_war_values* w = &d->war;
+  printf("%s, day %d: bargaining range %s%s\n", truce_scenario_name(sc), d->day,
+         d->open ? "OPEN" : "closed",
+         w->ripe ? " (ripe: mutually hurting stalemate)" : "");
+  for (int i = 0; i < 2; i++)
+    printf(
+        "  %-4s value of fighting on %.3f (needs %.3f): wins %.0f%%, "
+        "loses %.0f%%, costs %.3f; believes log exchange ratio "
+        "%.2f +- %.2f\n",
+        id[i], w->W[i], w->threshold[i], 100 * w->p_win[i], 100 * w->p_lose[i],
+        w->cost[i], w->belief_mean[i], w->belief_sd[i]);
+  if (w->aid_belief[0] != 0 || w->aid_belief[1] != 0)
+    printf(
+        "  beliefs about %s's backers: they deliver %.0f%% (%s), %.0f%% "
+        "(%s) of their budget\n",
+        id[0], 100 * exp(w->aid_belief[0]), id[0], 100 * exp(w->aid_belief[1]),
+        id[1]);
+  if (isfinite(d->p_hold[0]))
+    printf(
+        "  a ceasefire shifts %s's share of the usable force by %+.3f: a "
+        "settlement holds with P %.2f (%.2f with the guarantee)\n",
+        id[0], d->shift, d->p_hold[0], d->p_hold[1]);
+  printf("  packages (territory = %s's share of the contested area):\n", id[0]);
+  for (size_t k = 0; k < d->n_packages; k++) {
+    const truce_package_range* p = &d->packages[k];
+    printf("    %-40s %s accepts [%.2f, %.2f], %s [%.2f, %.2f]", p->name, id[0],
+           p->lo[0], p->hi[0], id[1], p->lo[1], p->hi[1]);
+    if (p->both_lo <= p->both_hi)
+      printf(" -> both [%.2f, %.2f]\n", p->both_lo, p->both_hi);
+    else
+      printf(" -> none\n");
+  }
+  if (d->nash_combo >= 0)
+    printf("  Nash: %s, territory %.3f\n", d->packages[d->nash_combo].name,
+           d->nash_x);
+  if (d->ks_combo >= 0)
+    printf("  Kalai-Smorodinsky: %s, territory %.3f\n",
+           d->packages[d->ks_combo].name, d->ks_x);
+  if (d->rub_combo >= 0)
+    printf(
+        "  Rubinstein (status-quo package, %s proposes): territory "
+        "%.3f\n",
+        id[0], d->rub_x);
+  if (isnan(d->min_guarantee))
+    printf("  (no guarantee in the scenario)\n");
+  else if (d->min_guarantee < 0)
+    printf("  no guarantee credibility in [0, 1] opens the range\n");
+  else
+    printf("  minimal guarantee credibility that opens the range: %.3f\n",
+           d->min_guarantee);
+  if (terms) {
+    printf("  stated terms (the latest by the day, %s):\n", terms);
+    for (int i = 0; i < 2; i++) {
+      if (!st[i].stated) {
+        printf("    %-4s none stated by the day\n", id[i]);
+        continue;
+      }
+      printf(
+          "    %-4s %s, territory %.3f (since %s; %s)\n"
+          "         inside its own acceptable set: %s; inside %s's: "
+          "%s\n",
+          id[i], d->packages[st[i].combo].name, st[i].x, st[i].since,
+          st[i].claimants, st[i].inside[i] ? "yes" : "no", id[1 - i],
+          st[i].inside[1 - i] ? "yes" : "no");
+    }
+  }
 }
 
 int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
@@ -106,8 +272,6 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
-  const char* id[2] = {truce_scenario_side_id(sc, 0),
-                       truce_scenario_side_id(sc, 1)};
   truce_stated_terms st[2];
   if (!terms) terms = truce_bargain_stated_file(sc);
   if (terms && truce_bargain_stated(ctx, sc, d, terms, st)) {
@@ -116,176 +280,10 @@ int cmd_bargain(truce_ctx* ctx, int argc, char** argv) {
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
-  const truce_war_values* w = &d->war;
-  if (json) {
-    printf("{\"day\": %d, \"open\": %s, \"sides\": {", d->day,
-           d->open ? "true" : "false");
-    for (int i = 0; i < 2; i++) {
-      printf("%s\"%s\": {\"war_value\": ", i ? ", " : "", id[i]);
-      jnum(w->W[i]);
-      printf(", \"threshold\": ");
-      jnum(w->threshold[i]);
-      printf(", \"p_win\": ");
-      jnum(w->p_win[i]);
-      printf(", \"p_lose\": ");
-      jnum(w->p_lose[i]);
-      printf(", \"cost\": ");
-      jnum(w->cost[i]);
-      printf(", \"belief_mean\": ");
-      jnum(w->belief_mean[i]);
-      printf(", \"belief_sd\": ");
-      jnum(w->belief_sd[i]);
-      printf("}");
-    }
-    printf("}, \"ripe\": %s, \"packages\": [", w->ripe ? "true" : "false");
-    for (size_t k = 0; k < d->n_packages; k++) {
-      const truce_package_range* p = &d->packages[k];
-      printf("%s{\"package\": \"%s\", \"%s\": [", k ? ", " : "", p->name,
-             id[0]);
-      jnum(p->lo[0]);
-      printf(", ");
-      jnum(p->hi[0]);
-      printf("], \"%s\": [", id[1]);
-      jnum(p->lo[1]);
-      printf(", ");
-      jnum(p->hi[1]);
-      printf("], \"both\": ");
-      if (p->both_lo <= p->both_hi) {
-        printf("[");
-        jnum(p->both_lo);
-        printf(", ");
-        jnum(p->both_hi);
-        printf("]");
-      } else {
-        printf("null");
-      }
-      printf("}");
-    }
-    printf("], \"frontier\": [");
-    for (size_t k = 0; k < d->n_frontier; k++) {
-      const double* f = d->frontier + 4 * k;
-      printf(
-          "%s{\"u\": [%.6g, %.6g], \"package\": \"%s\", \"territory\": "
-          "%.6g}",
-          k ? ", " : "", f[0], f[1], d->packages[(int)f[2]].name, f[3]);
-    }
-    printf("], \"nash\": ");
-    if (d->nash_combo >= 0)
-      printf("{\"package\": \"%s\", \"territory\": %.6g}",
-             d->packages[d->nash_combo].name, d->nash_x);
-    else
-      printf("null");
-    printf(", \"kalai_smorodinsky\": ");
-    if (d->ks_combo >= 0)
-      printf("{\"package\": \"%s\", \"territory\": %.6g}",
-             d->packages[d->ks_combo].name, d->ks_x);
-    else
-      printf("null");
-    printf(", \"rubinstein\": ");
-    if (d->rub_combo >= 0)
-      printf("{\"package\": \"%s\", \"territory\": %.6g}",
-             d->packages[d->rub_combo].name, d->rub_x);
-    else
-      printf("null");
-    printf(", \"min_guarantee\": ");
-    jnum(d->min_guarantee);
-    printf(", \"ceasefire\": {\"shift\": ");
-    jnum(d->shift);
-    printf(", \"p_hold\": ");
-    jnum(d->p_hold[0]);
-    printf(", \"p_hold_guaranteed\": ");
-    jnum(d->p_hold[1]);
-    printf("}");
-    if (terms) {
-      printf(", \"stated_terms\": {");
-      for (int i = 0; i < 2; i++) {
-        printf("%s\"%s\": ", i ? ", " : "", id[i]);
-        if (!st[i].stated) {
-          printf("null");
-          continue;
-        }
-        printf("{\"since\": \"%s\", \"package\": \"%s\", \"territory\": ",
-               st[i].since, d->packages[st[i].combo].name);
-        jnum(st[i].x);
-        printf(
-            ", \"inside_own\": %s, \"inside_other\": %s, "
-            "\"claimants\": ",
-            st[i].inside[i] ? "true" : "false",
-            st[i].inside[1 - i] ? "true" : "false");
-        jstr(st[i].claimants);
-        printf("}");
-      }
-      printf("}");
-    }
-    printf("}\n");
-  } else {
-    printf("%s, day %d: bargaining range %s%s\n", truce_scenario_name(sc),
-           d->day, d->open ? "OPEN" : "closed",
-           w->ripe ? " (ripe: mutually hurting stalemate)" : "");
-    for (int i = 0; i < 2; i++)
-      printf(
-          "  %-4s value of fighting on %.3f (needs %.3f): wins %.0f%%, "
-          "loses %.0f%%, costs %.3f; believes log exchange ratio "
-          "%.2f +- %.2f\n",
-          id[i], w->W[i], w->threshold[i], 100 * w->p_win[i],
-          100 * w->p_lose[i], w->cost[i], w->belief_mean[i], w->belief_sd[i]);
-    if (w->aid_belief[0] != 0 || w->aid_belief[1] != 0)
-      printf(
-          "  beliefs about %s's backers: they deliver %.0f%% (%s), %.0f%% "
-          "(%s) of their budget\n",
-          id[0], 100 * exp(w->aid_belief[0]), id[0],
-          100 * exp(w->aid_belief[1]), id[1]);
-    if (isfinite(d->p_hold[0]))
-      printf(
-          "  a ceasefire shifts %s's share of the usable force by %+.3f: a "
-          "settlement holds with P %.2f (%.2f with the guarantee)\n",
-          id[0], d->shift, d->p_hold[0], d->p_hold[1]);
-    printf("  packages (territory = %s's share of the contested area):\n",
-           id[0]);
-    for (size_t k = 0; k < d->n_packages; k++) {
-      const truce_package_range* p = &d->packages[k];
-      printf("    %-40s %s accepts [%.2f, %.2f], %s [%.2f, %.2f]", p->name,
-             id[0], p->lo[0], p->hi[0], id[1], p->lo[1], p->hi[1]);
-      if (p->both_lo <= p->both_hi)
-        printf(" -> both [%.2f, %.2f]\n", p->both_lo, p->both_hi);
-      else
-        printf(" -> none\n");
-    }
-    if (d->nash_combo >= 0)
-      printf("  Nash: %s, territory %.3f\n", d->packages[d->nash_combo].name,
-             d->nash_x);
-    if (d->ks_combo >= 0)
-      printf("  Kalai-Smorodinsky: %s, territory %.3f\n",
-             d->packages[d->ks_combo].name, d->ks_x);
-    if (d->rub_combo >= 0)
-      printf(
-          "  Rubinstein (status-quo package, %s proposes): territory "
-          "%.3f\n",
-          id[0], d->rub_x);
-    if (isnan(d->min_guarantee))
-      printf("  (no guarantee in the scenario)\n");
-    else if (d->min_guarantee < 0)
-      printf("  no guarantee credibility in [0, 1] opens the range\n");
-    else
-      printf("  minimal guarantee credibility that opens the range: %.3f\n",
-             d->min_guarantee);
-    if (terms) {
-      printf("  stated terms (the latest by the day, %s):\n", terms);
-      for (int i = 0; i < 2; i++) {
-        if (!st[i].stated) {
-          printf("    %-4s none stated by the day\n", id[i]);
-          continue;
-        }
-        printf(
-            "    %-4s %s, territory %.3f (since %s; %s)\n"
-            "         inside its own acceptable set: %s; inside %s's: "
-            "%s\n",
-            id[i], d->packages[st[i].combo].name, st[i].x, st[i].since,
-            st[i].claimants, st[i].inside[i] ? "yes" : "no", id[1 - i],
-            st[i].inside[1 - i] ? "yes" : "no");
-      }
-    }
-  }
+  if (json)
+    print_json(sc, d, terms, st);
+  else
+    print_text(sc, d, terms, st);
   truce_bargain_day_free(ctx, d);
   truce_scenario_free(sc);
   return CLI_OK;

@@ -264,7 +264,17 @@ static void print_param(const truce_calib_param* p, int json, int last) {
            p->se, p->low, p->high);
 }
 
-int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
+/* The command line of a calibration. */
+typedef struct {
+  const char *obs_path, *law_name, *write_path, *battles;
+  const char* bias_arg[MAXBIAS]; /* --bias, nbias of them */
+  truce_abc_opts ao;             /* --battles and --abc */
+  int json, nbias, pooled, abc, have_seed;
+} calib_args;
+
+/* The options into *a (optind then at SCENARIO): -1 to go on, else the
+ * exit status. */
+static int parse_args(int argc, char** argv, calib_args* a) {
   static const struct option opts[] = {
       {"observed", required_argument, NULL, 'O'},
       {"law", required_argument, NULL, 'l'},
@@ -280,45 +290,46 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
       {"abc", no_argument, NULL, 'A'},
       {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
-  const char *obs_path = NULL, *law_name = "auto", *write_path = NULL,
-             *battles = NULL, *bias_arg[MAXBIAS];
-  truce_abc_opts ao = {1, 10000, 0.01, 5, 5, 0}; /* --battles and --abc */
-  int json = 0, c, bad = 0, nbias = 0, pooled = 0, abc = 0, have_seed = 0;
+  memset(a, 0, sizeof *a);
+  a->law_name = "auto";
+  a->ao = (truce_abc_opts){1, 10000, 0.01, 5, 5, 0};
+  truce_abc_opts* ao = &a->ao;
+  int c, bad = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
     char* end = NULL;
     if (c == 'B')
-      battles = optarg;
+      a->battles = optarg;
     else if (c == 'r') {
-      ao.runs = (size_t)strtoull(optarg, &end, 10);
-      bad |= *end || ao.runs < 1 || optarg[0] == '-';
+      ao->runs = (size_t)strtoull(optarg, &end, 10);
+      bad |= *end || ao->runs < 1 || optarg[0] == '-';
     } else if (c == 't') {
-      ao.tolerance = strtod(optarg, &end);
-      bad |= *end || !(ao.tolerance > 0 && ao.tolerance <= 1);
+      ao->tolerance = strtod(optarg, &end);
+      bad |= *end || !(ao->tolerance > 0 && ao->tolerance <= 1);
     } else if (c == 's') {
-      ao.seed = strtoull(optarg, &end, 10);
+      ao->seed = strtoull(optarg, &end, 10);
       bad |= *end || optarg[0] == '-';
-      have_seed = 1;
+      a->have_seed = 1;
     } else if (c == 'T') {
-      ao.threads = (int)strtol(optarg, &end, 10);
-      bad |= *end || ao.threads < 1;
+      ao->threads = (int)strtol(optarg, &end, 10);
+      bad |= *end || ao->threads < 1;
     } else if (c == 'b') {
-      if (nbias == MAXBIAS)
+      if (a->nbias == MAXBIAS)
         bad = 1;
       else
-        bias_arg[nbias++] = optarg;
+        a->bias_arg[a->nbias++] = optarg;
     } else if (c == 'P')
-      pooled = 1;
+      a->pooled = 1;
     else if (c == 'A')
-      abc = 1;
+      a->abc = 1;
     else if (c == 'O')
-      obs_path = optarg;
+      a->obs_path = optarg;
     else if (c == 'l')
-      law_name = optarg;
+      a->law_name = optarg;
     else if (c == 'j')
-      json = 1;
+      a->json = 1;
     else if (c == 'w')
-      write_path = optarg;
+      a->write_path = optarg;
     else if (c == 'h') {
       help(stdout);
       return CLI_OK;
@@ -335,18 +346,153 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
             MAXBIAS);
     return CLI_USAGE;
   }
-  if (battles) {
+  return -1;
+}
+
+/* Fit each law (or only `only`) into res[law], the fitted ones' indices
+ * into order[*m] ranked by AIC; a law the data cannot fit (TRUCE_EDOM)
+ * is left out with a note unless asked for alone. The exit status. */
+static int fit_laws(truce_ctx* ctx, const truce_observed* o,
+                    const truce_scenario* sc, const calib_args* a, int only,
+                    const truce_source_bias* bias, truce_calib_result* res,
+                    int* order, int* m) {
+  const int nl = (int)truce_law_count();
+  *m = 0;
+  for (int l = 0; l < nl; l++) {
+    if (only >= 0 && l != only) continue;
+    truce_calib_spec spec = {l, bias, (size_t)a->nbias, a->pooled};
+    if (truce_calibrate(ctx, o, sc, &spec, &res[l])) {
+      if (only >= 0 || truce_ctx_code(ctx) != TRUCE_EDOM) {
+        cli_report(ctx);
+        return CLI_FAIL;
+      }
+      char why[2048];
+      cli_error_text(ctx, why, sizeof why);
+      fprintf(stderr, "truce: note: %s law left out: %s\n",
+              truce_law_name((size_t)l), why);
+      continue;
+    }
+    order[(*m)++] = l;
+  }
+  if (*m == 0) {
+    fprintf(stderr, "truce: error: no law could be fitted\n");
+    return CLI_FAIL;
+  }
+  for (int i = 1; i < *m; i++) /* rank by AIC */
+    for (int j = i; j > 0 && res[order[j]].aic < res[order[j - 1]].aic; j--) {
+      int t = order[j];
+      order[j] = order[j - 1];
+      order[j - 1] = t;
+    }
+  return CLI_OK;
+}
+
+/* The best fit and the ranking (m laws in order) as JSON. */
+static void print_fit_json(const truce_observed* o,
+                           const truce_calib_result* res, const int* order,
+                           int m) {
+  const truce_calib_result* best = &res[order[0]];
+  printf(
+      "{\"law\": \"%s\", \"days\": %zu, \"observations\": %zu, "
+      "\"parameters\": {",
+      truce_law_name((size_t)best->law), truce_observed_days(o), best->n_obs);
+  for (size_t j = 0; j < best->n_par; j++)
+    print_param(&best->par[j], 1, j + 1 == best->n_par);
+  printf("}, \"noise_sd\": {");
+  for (size_t j = 0; j < best->n_noise; j++)
+    printf("%s\"%s\": %.8g", j ? ", " : "", best->noise[j].name,
+           best->noise[j].estimate);
+  printf(
+      "}, \"ssr\": %.8g, \"loglik\": %.8g, \"aic\": %.8g, "
+      "\"converged\": %s, \"ranking\": [",
+      best->ssr, best->loglik, best->aic, best->converged ? "true" : "false");
+  for (int i = 0; i < m; i++) {
+    const truce_calib_result* r = &res[order[i]];
+    printf(
+        "%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
+        "\"loglik\": %.8g, \"aic\": %.8g}",
+        i ? ", " : "", truce_law_name((size_t)r->law), r->n_free + r->n_noise,
+        r->ssr, r->loglik, r->aic);
+  }
+  printf("], \"warnings\": [");
+  truce_warning w[1];
+  size_t nw = truce_calib_warnings(best, w, 1);
+  for (size_t k = 0; k < nw && k < 1; k++) {
+    printf("{\"code\": ");
+    cli_json_str(w[k].code);
+    printf(", \"message\": ");
+    cli_json_str(w[k].message);
+    printf("}");
+  }
+  printf("]}\n");
+}
+
+/* The ranking (m laws in order) and the best fit as text. */
+static void print_fit_text(const truce_scenario* sc, const truce_observed* o,
+                           const char* obs_path, const truce_calib_result* res,
+                           const int* order, int m) {
+  const truce_calib_result* best = &res[order[0]];
+  printf(
+      "%s: %zu days observed, %zu casualty figures from %zu source(s) "
+      "(%s)\n",
+      truce_scenario_name(sc), truce_observed_days(o), best->n_obs,
+      truce_observed_sources(o), obs_path);
+  printf("  %-12s %5s %14s %14s %12s\n", "law", "k", "SSR", "log-lik", "AIC");
+  for (int i = 0; i < m; i++) {
+    const truce_calib_result* r = &res[order[i]];
+    printf("  %-12s %5zu %14.6g %14.2f %12.2f%s\n",
+           truce_law_name((size_t)r->law), r->n_free + r->n_noise, r->ssr,
+           r->loglik, r->aic, r->converged ? "" : "  (not converged)");
+  }
+  printf("  %s law (%s): estimate +- SE [90%% interval]\n",
+         truce_law_name((size_t)best->law), m > 1 ? "best by AIC" : "as asked");
+  for (size_t j = 0; j < best->n_par; j++) print_param(&best->par[j], 0, 0);
+  for (size_t j = 0; j < best->n_noise; j++)
+    printf("    %-36s %12.6g (residual sd)\n", best->noise[j].name,
+           best->noise[j].estimate);
+  truce_warning w[1];
+  if (truce_calib_warnings(best, w, 1))
+    printf("  warning: %s [%s]\n", w[0].message, w[0].code);
+}
+
+/* The fit of the loaded scenario to the observed series o: every law
+ * (or the one asked for) ranked, printed, and --write-scenario. */
+static int calibrate(truce_ctx* ctx, const truce_scenario* sc,
+                     const truce_observed* o, const calib_args* a, int only,
+                     const truce_source_bias* bias) {
+  const int nl = (int)truce_law_count();
+  truce_calib_result* res = calloc((size_t)nl, sizeof *res);
+  int* order = calloc((size_t)nl, sizeof *order);
+  int m = 0, rc = res && order ? CLI_OK : CLI_FAIL;
+  if (rc) fprintf(stderr, "truce: error: out of memory\n");
+  if (!rc) rc = fit_laws(ctx, o, sc, a, only, bias, res, order, &m);
+  if (!rc && a->json)
+    print_fit_json(o, res, order, m);
+  else if (!rc)
+    print_fit_text(sc, o, a->obs_path, res, order, m);
+  if (!rc && a->write_path)
+    rc = write_scenario(ctx, sc, a->write_path, a->obs_path, &res[order[0]]);
+  free(order);
+  free(res);
+  return rc;
+}
+
+int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
+  calib_args a;
+  int rc = parse_args(argc, argv, &a);
+  if (rc >= 0) return rc;
+  if (a.battles) {
     if (optind != argc) {
       help(stderr);
       return CLI_USAGE;
     }
-    return battles_abc(ctx, battles, &ao, json);
+    return battles_abc(ctx, a.battles, &a.ao, a.json);
   }
-  int only = truce_law_index(law_name);
-  if ((only < 0 && strcmp(law_name, "auto")) || !obs_path ||
+  int only = truce_law_index(a.law_name);
+  if ((only < 0 && strcmp(a.law_name, "auto")) || !a.obs_path ||
       optind != argc - 1) {
-    if (only < 0 && strcmp(law_name, "auto")) {
-      fprintf(stderr, "truce: error: --law %s: expected ", law_name);
+    if (only < 0 && strcmp(a.law_name, "auto")) {
+      fprintf(stderr, "truce: error: --law %s: expected ", a.law_name);
       laws(stderr);
       fprintf(stderr, " or auto\n");
     }
@@ -355,128 +501,29 @@ int cmd_calibrate(truce_ctx* ctx, int argc, char** argv) {
   }
   char seedset[64];
   char* sets[1] = {seedset};
-  snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)ao.seed);
+  snprintf(seedset, sizeof seedset, "seed=%llu", (unsigned long long)a.ao.seed);
   truce_scenario* sc;
-  if (cli_load(ctx, argv[optind], sets, have_seed, &sc)) return CLI_FAIL;
+  if (cli_load(ctx, argv[optind], sets, a.have_seed, &sc)) return CLI_FAIL;
   truce_source_bias bias[MAXBIAS];
   char bname[MAXBIAS][128];
-  for (int i = 0; i < nbias; i++)
-    if (parse_bias(bias_arg[i], sc, &bias[i], bname[i], sizeof bname[i])) {
+  for (int i = 0; i < a.nbias; i++)
+    if (parse_bias(a.bias_arg[i], sc, &bias[i], bname[i], sizeof bname[i])) {
       fprintf(stderr,
               "truce: error: --bias %s: expected SOURCE[:SIDE]="
               "MEDIAN[,SDLOG] with SIDE '%s' or '%s', MEDIAN > 0, SDLOG >= 0\n",
-              bias_arg[i], truce_scenario_side_id(sc, 0),
+              a.bias_arg[i], truce_scenario_side_id(sc, 0),
               truce_scenario_side_id(sc, 1));
       truce_scenario_free(sc);
       return CLI_USAGE;
     }
   truce_observed* o;
-  if (truce_observed_load(ctx, obs_path, sc, &o)) {
+  if (truce_observed_load(ctx, a.obs_path, sc, &o)) {
     cli_report(ctx);
     truce_scenario_free(sc);
     return CLI_FAIL;
   }
-  if (abc) {
-    int arc = engine_abc(ctx, sc, o, obs_path, &ao, json);
-    truce_observed_free(o);
-    truce_scenario_free(sc);
-    return arc;
-  }
-  const int nl = (int)truce_law_count();
-  truce_calib_result* res = calloc((size_t)nl, sizeof *res);
-  int* order = calloc((size_t)nl, sizeof *order);
-  int m = 0, rc = res && order ? CLI_OK : CLI_FAIL;
-  if (rc) fprintf(stderr, "truce: error: out of memory\n");
-  for (int l = 0; l < nl && !rc; l++) {
-    if (only >= 0 && l != only) continue;
-    truce_calib_spec spec = {l, bias, (size_t)nbias, pooled};
-    if (truce_calibrate(ctx, o, sc, &spec, &res[l])) {
-      if (only >= 0 || truce_ctx_code(ctx) != TRUCE_EDOM) {
-        cli_report(ctx);
-        rc = CLI_FAIL;
-        break;
-      }
-      char why[2048];
-      cli_error_text(ctx, why, sizeof why);
-      fprintf(stderr, "truce: note: %s law left out: %s\n",
-              truce_law_name((size_t)l), why);
-      continue;
-    }
-    order[m++] = l;
-  }
-  if (!rc && m == 0) {
-    fprintf(stderr, "truce: error: no law could be fitted\n");
-    rc = CLI_FAIL;
-  }
-  for (int i = 1; i < m; i++) /* rank by AIC */
-    for (int j = i; j > 0 && res[order[j]].aic < res[order[j - 1]].aic; j--) {
-      int t = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = t;
-    }
-  const truce_calib_result* best = m ? &res[order[0]] : NULL;
-  if (!rc && json) {
-    printf(
-        "{\"law\": \"%s\", \"days\": %zu, \"observations\": %zu, "
-        "\"parameters\": {",
-        truce_law_name((size_t)best->law), truce_observed_days(o), best->n_obs);
-    for (size_t j = 0; j < best->n_par; j++)
-      print_param(&best->par[j], 1, j + 1 == best->n_par);
-    printf("}, \"noise_sd\": {");
-    for (size_t j = 0; j < best->n_noise; j++)
-      printf("%s\"%s\": %.8g", j ? ", " : "", best->noise[j].name,
-             best->noise[j].estimate);
-    printf(
-        "}, \"ssr\": %.8g, \"loglik\": %.8g, \"aic\": %.8g, "
-        "\"converged\": %s, \"ranking\": [",
-        best->ssr, best->loglik, best->aic, best->converged ? "true" : "false");
-    for (int i = 0; i < m; i++) {
-      const truce_calib_result* r = &res[order[i]];
-      printf(
-          "%s{\"law\": \"%s\", \"parameters\": %zu, \"ssr\": %.8g, "
-          "\"loglik\": %.8g, \"aic\": %.8g}",
-          i ? ", " : "", truce_law_name((size_t)r->law), r->n_free + r->n_noise,
-          r->ssr, r->loglik, r->aic);
-    }
-    printf("], \"warnings\": [");
-    truce_warning w[1];
-    size_t nw = truce_calib_warnings(best, w, 1);
-    for (size_t k = 0; k < nw && k < 1; k++) {
-      printf("{\"code\": ");
-      cli_json_str(w[k].code);
-      printf(", \"message\": ");
-      cli_json_str(w[k].message);
-      printf("}");
-    }
-    printf("]}\n");
-  } else if (!rc) {
-    printf(
-        "%s: %zu days observed, %zu casualty figures from %zu source(s) "
-        "(%s)\n",
-        truce_scenario_name(sc), truce_observed_days(o), best->n_obs,
-        truce_observed_sources(o), obs_path);
-    printf("  %-12s %5s %14s %14s %12s\n", "law", "k", "SSR", "log-lik", "AIC");
-    for (int i = 0; i < m; i++) {
-      const truce_calib_result* r = &res[order[i]];
-      printf("  %-12s %5zu %14.6g %14.2f %12.2f%s\n",
-             truce_law_name((size_t)r->law), r->n_free + r->n_noise, r->ssr,
-             r->loglik, r->aic, r->converged ? "" : "  (not converged)");
-    }
-    printf("  %s law (%s): estimate +- SE [90%% interval]\n",
-           truce_law_name((size_t)best->law),
-           m > 1 ? "best by AIC" : "as asked");
-    for (size_t j = 0; j < best->n_par; j++) print_param(&best->par[j], 0, 0);
-    for (size_t j = 0; j < best->n_noise; j++)
-      printf("    %-36s %12.6g (residual sd)\n", best->noise[j].name,
-             best->noise[j].estimate);
-    truce_warning w[1];
-    if (truce_calib_warnings(best, w, 1))
-      printf("  warning: %s [%s]\n", w[0].message, w[0].code);
-  }
-  if (!rc && write_path)
-    rc = write_scenario(ctx, sc, write_path, obs_path, best);
-  free(order);
-  free(res);
+  rc = a.abc ? engine_abc(ctx, sc, o, a.obs_path, &a.ao, a.json)
+             : calibrate(ctx, sc, o, &a, only, bias);
   truce_observed_free(o);
   truce_scenario_free(sc);
   return rc;

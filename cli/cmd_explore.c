@@ -456,6 +456,65 @@ static void json_curves(FILE* f, const truce_explore* ex, const truce_design* d,
   fputs("]", f);
 }
 
+/* The PRIM box's limits on the k inputs (an unlimited input left out). */
+static void print_box(const truce_explore_engine* g, size_t k, const double* lo,
+                      const double* hi, const double* pv) {
+  for (size_t i = 0; i < k; i++) {
+    if (isinf(lo[i]) && isinf(hi[i])) continue;
+    const char* in = truce_explore_engine_factor(g, i, NULL, NULL);
+    if (isinf(hi[i]))
+      printf("      %s >= %.6g (p = %.2g)\n", in, lo[i], pv[i]);
+    else if (isinf(lo[i]))
+      printf("      %s <= %.6g (p = %.2g)\n", in, hi[i], pv[i]);
+    else
+      printf("      %.6g <= %s <= %.6g (p = %.2g)\n", lo[i], in, hi[i], pv[i]);
+  }
+}
+
+/* The box's limited inputs as JSON objects, each with the range of the
+ * P points' values (to draw the limits against; an open end is drawn at
+ * it). */
+static void json_box(FILE* f, const truce_explore* ex,
+                     const truce_explore_engine* g, size_t P, size_t k,
+                     const double* lo, const double* hi, const double* pv) {
+  bool fb = true;
+  for (size_t i = 0; i < k; i++) {
+    if (isinf(lo[i]) && isinf(hi[i])) continue;
+    double mn = (double)INFINITY, mx = -(double)INFINITY;
+    for (size_t p = 0; p < P; p++) {
+      double v = truce_explore_inputs(ex, p)[i];
+      mn = v < mn ? v : mn;
+      mx = v > mx ? v : mx;
+    }
+    fputs(fb ? "{\"input\":" : ",{\"input\":", f);
+    fb = false;
+    json_str(f, truce_explore_engine_factor(g, i, NULL, NULL));
+    fputs(",\"lo\":", f);
+    json_num(f, isinf(lo[i]) ? mn : lo[i]);
+    fputs(",\"hi\":", f);
+    json_num(f, isinf(hi[i]) ? mx : hi[i]);
+    fputs(",\"min\":", f);
+    json_num(f, mn);
+    fputs(",\"max\":", f);
+    json_num(f, mx);
+    fputs(",\"p\":", f);
+    json_num(f, pv[i]);
+    fputs("}", f);
+  }
+}
+
+/* ord[k]: the inputs by KS distance, descending (a stable insertion
+ * sort). */
+static void rank_by_ks(size_t k, const double* ks, size_t* ord) {
+  for (size_t i = 0; i < k; i++) ord[i] = i;
+  for (size_t a = 1; a < k; a++)
+    for (size_t b = a; b > 0 && !(ks[ord[b]] <= ks[ord[b - 1]]); b--) {
+      size_t t = ord[b];
+      ord[b] = ord[b - 1];
+      ord[b - 1] = t;
+    }
+}
+
 /* PRIM over every run (inputs of its point) for the condition; prints
  * the box and writes its JSON object. */
 static int discover(truce_ctx* ctx, FILE* f, const truce_explore* ex,
@@ -490,17 +549,7 @@ static int discover(truce_ctx* ctx, FILE* f, const truce_explore* ex,
       printf("  scenario discovery for '%s': %zu of %zu runs (%.1f%%)\n", text,
              hits, n, 100.0 * (double)hits / (double)n);
       printf("    PRIM box: coverage %.2f, density %.2f\n", cov, dens);
-      for (size_t i = 0; i < k; i++) {
-        if (isinf(lo[i]) && isinf(hi[i])) continue;
-        const char* in = truce_explore_engine_factor(g, i, NULL, NULL);
-        if (isinf(hi[i]))
-          printf("      %s >= %.6g (p = %.2g)\n", in, lo[i], pv[i]);
-        else if (isinf(lo[i]))
-          printf("      %s <= %.6g (p = %.2g)\n", in, hi[i], pv[i]);
-        else
-          printf("      %.6g <= %s <= %.6g (p = %.2g)\n", lo[i], in, hi[i],
-                 pv[i]);
-      }
+      print_box(g, k, lo, hi, pv);
     }
     fputs("{\"condition\":", f);
     json_str(f, text);
@@ -521,39 +570,9 @@ static int discover(truce_ctx* ctx, FILE* f, const truce_explore* ex,
       fputs("}", f);
     }
     fputs("],\"box\":[", f);
-    bool fb = true;
-    for (size_t i = 0; i < k; i++) {
-      if (isinf(lo[i]) && isinf(hi[i])) continue;
-      /* the data's range, for drawing the limits against it */
-      double mn = (double)INFINITY, mx = -(double)INFINITY;
-      for (size_t p = 0; p < P; p++) {
-        double v = truce_explore_inputs(ex, p)[i];
-        mn = v < mn ? v : mn;
-        mx = v > mx ? v : mx;
-      }
-      fputs(fb ? "{\"input\":" : ",{\"input\":", f);
-      fb = false;
-      json_str(f, truce_explore_engine_factor(g, i, NULL, NULL));
-      fputs(",\"lo\":", f);
-      json_num(f, isinf(lo[i]) ? mn : lo[i]);
-      fputs(",\"hi\":", f);
-      json_num(f, isinf(hi[i]) ? mx : hi[i]);
-      fputs(",\"min\":", f);
-      json_num(f, mn);
-      fputs(",\"max\":", f);
-      json_num(f, mx);
-      fputs(",\"p\":", f);
-      json_num(f, pv[i]);
-      fputs("}", f);
-    }
+    json_box(f, ex, g, P, k, lo, hi, pv);
     fputs("],\"ks\":[", f);
-    for (size_t i = 0; i < k; i++) ord[i] = i;
-    for (size_t a = 1; a < k; a++) /* by KS distance, descending */
-      for (size_t b = a; b > 0 && !(ks[ord[b]] <= ks[ord[b - 1]]); b--) {
-        size_t t = ord[b];
-        ord[b] = ord[b - 1];
-        ord[b - 1] = t;
-      }
+    rank_by_ks(k, ks, ord);
     for (size_t t = 0; t < k; t++) {
       fputs(t ? ",{\"input\":" : "{\"input\":", f);
       json_str(f, truce_explore_engine_factor(g, ord[t], NULL, NULL));
@@ -902,6 +921,221 @@ static int write_json(const char* path, const char* tmp, truce_ctx* ctx,
   return 0;
 }
 
+/* What an exploration holds until it ends (freed by explore_end). */
+typedef struct {
+  truce_scenario* sc;
+  truce_explore_spec* spec; /* --design-file or NULL */
+  truce_explore_engine* g;
+  truce_design* d;
+  truce_explore* ex;
+  truce_explore_table* tb;  /* rank 0 */
+  result res[MAX_OUT];      /* per outcome */
+  char names[MAX_OUT][200]; /* the outcomes' names */
+  char* ubuf;               /* --uncertain's list, split in place */
+  const char** ulist;       /* the uncertain numbers explored (NULL: all) */
+  size_t nu;
+  const char** in_names; /* the design's factors */
+  truce_condition cond;  /* when cond_ok */
+  bool cond_ok;
+  char outbuf[600]; /* the default output directory */
+} explore_state;
+
+static void explore_end(explore_state* s) {
+  for (size_t j = 0; j < MAX_OUT; j++) result_free(&s->res[j]);
+  truce_explore_table_free(s->tb);
+  truce_explore_free(s->ex);
+  truce_design_free(s->d);
+  truce_explore_engine_free(s->g);
+  truce_scenario_free(s->sc);
+  truce_explore_spec_free(s->spec);
+  free(s->in_names);
+  free(s->ulist);
+  free(s->ubuf);
+}
+
+/* Without outcomes asked for: each side's exhaustion day and the opening
+ * day; then the outcomes' names into s->names, a->outs pointing there. */
+static void name_outcomes(explore_state* s, args* a) {
+  if (a->nouts == 0) {
+    for (size_t i = 0; i < truce_scenario_side_count(s->sc) && i < 2; i++) {
+      snprintf(s->names[a->nouts], sizeof s->names[0], "%s.exhaustion_day",
+               truce_scenario_side_id(s->sc, i));
+      a->outs[a->nouts] = s->names[a->nouts];
+      a->nouts++;
+    }
+    if (truce_scenario_has_negotiation(s->sc))
+      a->outs[a->nouts++] = "bargaining.open_day";
+  }
+  for (size_t j = 0; j < a->nouts; j++)
+    if (a->outs[j] != s->names[j])
+      snprintf(s->names[j], sizeof s->names[0], "%s", a->outs[j]);
+  for (size_t j = 0; j < a->nouts; j++) a->outs[j] = s->names[j];
+}
+
+/* The scenario, the design file's settings, the outcomes and the
+ * uncertain numbers: 0 or the exit status (reported). */
+static int prepare(truce_ctx* ctx, const char* file, args* a,
+                   explore_state* s) {
+  int rc = cli_load(ctx, file, a->sets, a->nsets, &s->sc);
+  if (rc) return rc;
+  bool unc_given = false;
+  if (a->spec_path) {
+    if (truce_explore_spec_load(ctx, a->spec_path, &s->spec)) {
+      cli_report(ctx);
+      return CLI_FAIL;
+    }
+    rc = apply_spec(s->spec, s->sc, a, &s->ulist, &s->nu, &unc_given);
+    if (rc) return rc;
+  }
+  finish_args(a);
+  name_outcomes(s, a);
+  if (!unc_given && uncertain_list(a->unc, &s->ubuf, &s->ulist, &s->nu))
+    return CLI_FAIL;
+  return 0;
+}
+
+/* The condition of --condition or of the design file, if any. */
+static int parse_condition(truce_ctx* ctx, args* a, explore_state* s) {
+  const truce_explore_spec* f = s->spec;
+  int rc = 0;
+  if (a->cond)
+    rc = truce_condition_parse(ctx, a->cond, NULL, 0, 0, a->nouts, a->outs,
+                               &s->cond);
+  else if (f && f->condition)
+    rc =
+        truce_condition_parse(ctx, f->condition, f->file, f->condition_line,
+                              f->condition_column, a->nouts, a->outs, &s->cond);
+  else
+    return 0;
+  if (!rc && !a->cond) a->cond = f->condition;
+  s->cond_ok = !rc;
+  return rc;
+}
+
+/* The engine over the levers, uncertain numbers and outcomes, the
+ * condition and the design: 0 or a library error (not reported). */
+static int build(truce_ctx* ctx, args* a, explore_state* s) {
+  int rc = truce_explore_engine_new(
+      ctx, s->sc, a->nlevers, a->levers, s->nu, s->ulist, a->nouts, a->outs,
+      a->det ? TRUCE_SIM_DETERMINISTIC : 0u, &s->g);
+  if (rc || (rc = parse_condition(ctx, a, s))) return rc;
+  size_t k = truce_explore_engine_factors(s->g);
+  size_t* options = calloc(k + 1, sizeof *options);
+  s->in_names = calloc(k + 1, sizeof *s->in_names);
+  if (!options || !s->in_names) {
+    free(options);
+    return TRUCE_ENOMEM;
+  }
+  for (size_t i = 0; i < k; i++)
+    s->in_names[i] = truce_explore_engine_factor(s->g, i, &options[i], NULL);
+  truce_design_opts o = {
+      a->kind,  a->n,
+      a->reps,  (int)a->levels,
+      4 * a->n, a->have_seed ? a->seed : truce_scenario_seed(s->sc),
+      false};
+  rc = truce_design_new(ctx, &o, k, options, &s->d);
+  free(options);
+  return rc;
+}
+
+/* The runs of the design, their rows into the table on rank 0; *secs
+ * their time. 0 or a library error (not reported). */
+static int run_design(truce_ctx* ctx, const args* a, explore_state* s,
+                      double* secs) {
+  int root = truce_parallel_rank() == 0;
+  truce_explore_model model;
+  truce_explore_engine_model(s->g, &model);
+  progress pb = {{0, 0}, -1};
+  clock_gettime(CLOCK_MONOTONIC, &pb.t0);
+  truce_explore_opts eo = {
+      (int)a->threads,
+      1,
+      root ? on_row : NULL,
+      s->tb,
+      root && !a->quiet && isatty(2) ? show_progress : NULL,
+      &pb};
+  size_t P = truce_design_points(s->d);
+  if (root && !a->quiet)
+    printf(
+        "%s: %s design, %zu points x %zu replicates = %zu runs over %zu "
+        "inputs (%zu lever%s)\n",
+        truce_scenario_name(s->sc), truce_design_name(a->kind), P, a->reps,
+        P * a->reps, truce_explore_engine_factors(s->g), a->nlevers,
+        a->nlevers == 1 ? "" : "s");
+  fflush(stdout);
+  int rc = truce_explore_run(ctx, s->d, &model, &eo, &s->ex);
+  if (eo.progress) fputs("\r\033[K", stderr);
+  *secs = seconds_since(&pb.t0);
+  return rc;
+}
+
+/* On rank 0 after the runs: each outcome's analysis printed and stored,
+ * the table committed, explore.json and the page. The exit status
+ * (reported). */
+static int write_results(truce_ctx* ctx, const args* a, explore_state* s,
+                         double secs) {
+  size_t k = truce_explore_engine_factors(s->g);
+  for (size_t j = 0; j < a->nouts; j++) {
+    if (analyse(ctx, s->ex, s->d, j, a->boot, &s->res[j])) goto fail;
+    if (!a->quiet) print_result(s->names[j], &s->res[j], s->g, k);
+    if (store_result(s->tb, s->names[j], &s->res[j], s->g, k)) goto fail;
+  }
+  if (truce_explore_table_commit(s->tb)) goto fail;
+  char path[1200], tmp[1300];
+  snprintf(path, sizeof path, "%s/explore.json", a->outdir);
+  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+  int rc = write_json(path, tmp, ctx, s->sc, a, s->d, s->ex, s->g, s->names,
+                      s->res, s->cond_ok ? &s->cond : NULL, secs);
+  if (rc) { /* write_json prints its own errors */
+    if (rc < 0) cli_report(ctx);
+    return CLI_FAIL;
+  }
+  if (!a->quiet)
+    printf("  wrote %s/{explore.csv,explore.db,explore.json} in %.1f s\n",
+           a->outdir, secs);
+  if (a->report) {
+    snprintf(path, sizeof path, "%s/explore.html", a->outdir);
+    snprintf(tmp, sizeof tmp, "%s/explore.json", a->outdir);
+    if (truce_explore_page_write(ctx, tmp, path))
+      fprintf(stderr, "truce: warning: page not written: %s\n",
+              truce_ctx_message(ctx));
+    else if (!a->quiet)
+      printf("  report: %s\n", path);
+  }
+  return CLI_OK;
+fail:
+  cli_report(ctx);
+  return CLI_FAIL;
+}
+
+/* The exploration of FILE once the options are parsed: the exit
+ * status. */
+static int explore(truce_ctx* ctx, const char* file, args* a,
+                   explore_state* s) {
+  int rc = prepare(ctx, file, a, s);
+  if (rc) return rc;
+  if (build(ctx, a, s)) goto fail;
+  if (!a->outdir) {
+    const char* base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    snprintf(s->outbuf, sizeof s->outbuf, "out/%.*s-explore",
+             (int)strcspn(base, "."), base);
+    a->outdir = s->outbuf;
+  }
+  /* everything checked: from here on, outputs */
+  int root = truce_parallel_rank() == 0;
+  if (root && truce_explore_table_open(ctx, a->outdir,
+                                       truce_explore_engine_factors(s->g),
+                                       s->in_names, a->nouts, a->outs, &s->tb))
+    goto fail;
+  double secs;
+  if (run_design(ctx, a, s, &secs)) goto fail;
+  return root ? write_results(ctx, a, s, secs) : CLI_OK;
+fail:
+  cli_report(ctx);
+  return CLI_FAIL;
+}
+
 int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
   args a;
   int rc = parse_args(argc, argv, &a);
@@ -909,160 +1143,10 @@ int cmd_explore(truce_ctx* ctx, int argc, char** argv) {
     args_free(&a);
     return rc == ARGS_HELP ? CLI_OK : rc;
   }
-  const char* file = argv[optind];
-  truce_scenario* sc = NULL;
-  truce_explore_engine* g = NULL;
-  truce_design* d = NULL;
-  truce_explore* ex = NULL;
-  truce_explore_table* tb = NULL;
-  result res[MAX_OUT];
-  memset(res, 0, sizeof res);
-  char names[MAX_OUT][200];
-  char *ubuf = NULL, outbuf[600], path[1200], tmp[1300];
-  const char** ulist = NULL;
-  const char* inputs[1];
-  const char** in_names = inputs;
-  size_t nu = 0, k = 0, m = 0;
-  bool cond_ok = false, reported = false;
-  truce_condition cond;
-  int root = truce_parallel_rank() == 0;
-  truce_explore_spec* spec = NULL;
-  bool unc_given = false;
-  if ((rc = cli_load(ctx, file, a.sets, a.nsets, &sc))) goto done;
-  if (a.spec_path) {
-    if (truce_explore_spec_load(ctx, a.spec_path, &spec)) goto fail;
-    if ((rc = apply_spec(spec, sc, &a, &ulist, &nu, &unc_given))) goto done;
-  }
-  finish_args(&a);
-  if (a.nouts == 0) { /* each side's exhaustion day, the opening day */
-    for (size_t i = 0; i < truce_scenario_side_count(sc) && i < 2; i++) {
-      snprintf(names[a.nouts], sizeof names[0], "%s.exhaustion_day",
-               truce_scenario_side_id(sc, i));
-      a.outs[a.nouts] = names[a.nouts];
-      a.nouts++;
-    }
-    if (truce_scenario_has_negotiation(sc))
-      a.outs[a.nouts++] = "bargaining.open_day";
-  }
-  for (size_t j = 0; j < a.nouts; j++)
-    if (a.outs[j] != names[j])
-      snprintf(names[j], sizeof names[0], "%s", a.outs[j]);
-  for (size_t j = 0; j < a.nouts; j++) a.outs[j] = names[j];
-  if (!unc_given && uncertain_list(a.unc, &ubuf, &ulist, &nu)) {
-    rc = CLI_FAIL;
-    goto done;
-  }
-  rc = truce_explore_engine_new(ctx, sc, a.nlevers, a.levers, nu, ulist,
-                                a.nouts, a.outs,
-                                a.det ? TRUCE_SIM_DETERMINISTIC : 0u, &g);
-  if (rc) goto fail;
-  k = truce_explore_engine_factors(g);
-  m = a.nouts;
-  if (a.cond) {
-    if ((rc = truce_condition_parse(ctx, a.cond, NULL, 0, 0, m, a.outs, &cond)))
-      goto fail;
-    cond_ok = true;
-  } else if (spec && spec->condition) {
-    if ((rc = truce_condition_parse(ctx, spec->condition, spec->file,
-                                    spec->condition_line,
-                                    spec->condition_column, m, a.outs, &cond)))
-      goto fail;
-    a.cond = spec->condition;
-    cond_ok = true;
-  }
-  size_t* options = calloc(k + 1, sizeof *options);
-  in_names = calloc(k + 1, sizeof *in_names);
-  if (!options || !in_names) {
-    free(options);
-    rc = TRUCE_ENOMEM;
-    goto fail;
-  }
-  for (size_t i = 0; i < k; i++)
-    in_names[i] = truce_explore_engine_factor(g, i, &options[i], NULL);
-  truce_design_opts o = {
-      a.kind,        a.n,     a.reps,
-      (int)a.levels, 4 * a.n, a.have_seed ? a.seed : truce_scenario_seed(sc),
-      false};
-  rc = truce_design_new(ctx, &o, k, options, &d);
-  free(options);
-  if (rc) goto fail;
-  if (!a.outdir) {
-    const char* base = strrchr(file, '/');
-    base = base ? base + 1 : file;
-    snprintf(outbuf, sizeof outbuf, "out/%.*s-explore", (int)strcspn(base, "."),
-             base);
-    a.outdir = outbuf;
-  }
-  /* everything checked: from here on, outputs */
-  if (root && (rc = truce_explore_table_open(ctx, a.outdir, k, in_names, m,
-                                             a.outs, &tb)))
-    goto fail;
-  truce_explore_model model;
-  truce_explore_engine_model(g, &model);
-  progress pb = {{0, 0}, -1};
-  clock_gettime(CLOCK_MONOTONIC, &pb.t0);
-  truce_explore_opts eo = {(int)a.threads,
-                           1,
-                           root ? on_row : NULL,
-                           tb,
-                           root && !a.quiet && isatty(2) ? show_progress : NULL,
-                           &pb};
-  if (root && !a.quiet)
-    printf(
-        "%s: %s design, %zu points x %zu replicates = %zu runs over %zu "
-        "inputs (%zu lever%s)\n",
-        truce_scenario_name(sc), truce_design_name(a.kind),
-        truce_design_points(d), a.reps, truce_design_points(d) * a.reps, k,
-        a.nlevers, a.nlevers == 1 ? "" : "s");
-  fflush(stdout);
-  rc = truce_explore_run(ctx, d, &model, &eo, &ex);
-  if (eo.progress) fputs("\r\033[K", stderr);
-  if (rc) goto fail;
-  double secs = seconds_since(&pb.t0);
-  if (!root) goto done;
-  for (size_t j = 0; j < m; j++) {
-    if ((rc = analyse(ctx, ex, d, j, a.boot, &res[j]))) goto fail;
-    if (!a.quiet) print_result(names[j], &res[j], g, k);
-    if ((rc = store_result(tb, names[j], &res[j], g, k))) goto fail;
-  }
-  if ((rc = truce_explore_table_commit(tb))) goto fail;
-  snprintf(path, sizeof path, "%s/explore.json", a.outdir);
-  snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-  reported = true; /* write_json prints its own errors */
-  if ((rc = write_json(path, tmp, ctx, sc, &a, d, ex, g, names, res,
-                       cond_ok ? &cond : NULL, secs))) {
-    if (rc < 0) cli_report(ctx);
-    rc = CLI_FAIL;
-    goto done;
-  }
-  if (!a.quiet)
-    printf("  wrote %s/{explore.csv,explore.db,explore.json} in %.1f s\n",
-           a.outdir, secs);
-  if (a.report) {
-    snprintf(path, sizeof path, "%s/explore.html", a.outdir);
-    snprintf(tmp, sizeof tmp, "%s/explore.json", a.outdir);
-    if (truce_explore_page_write(ctx, tmp, path))
-      fprintf(stderr, "truce: warning: page not written: %s\n",
-              truce_ctx_message(ctx));
-    else if (!a.quiet)
-      printf("  report: %s\n", path);
-  }
-  rc = CLI_OK;
-  goto done;
-fail:
-  if (!reported) cli_report(ctx);
-  rc = CLI_FAIL;
-done:
-  for (size_t j = 0; j < MAX_OUT; j++) result_free(&res[j]);
-  truce_explore_table_free(tb);
-  truce_explore_free(ex);
-  truce_design_free(d);
-  truce_explore_engine_free(g);
-  truce_scenario_free(sc);
-  truce_explore_spec_free(spec);
-  if (in_names != inputs) free(in_names);
-  free(ulist);
-  free(ubuf);
+  explore_state s;
+  memset(&s, 0, sizeof s);
+  rc = explore(ctx, argv[optind], &a, &s);
+  explore_end(&s);
   args_free(&a);
   return rc;
 }

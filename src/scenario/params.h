@@ -48,6 +48,8 @@ typedef struct {
   double wounded_return_share, wounded_return_days;
   double noncombat_loss_per_month; /* fraction of the front per month */
   double front_max; /* most soldiers at the front (0: no limit), s3 */
+  double reserve_commit_per_month; /* the rear reserve's rate of forming
+                                      new units at the front (0: off), s3 */
   double quality, exhaustion_threshold, posture;
   double capable_threshold; /* combat power below which it is exhausted */
   double coefficient;       /* combat.coefficients.<id> */

@@ -180,6 +180,10 @@ const truce__field truce__side_fields[] = {
      "a fraction of the front per month from 0 to 1"},
     {"personnel.front_max", TRUCE_FK_NUM, SID(front_max), 0, 1e9, 0, 0, NULL,
      "the most soldiers at the front, >= 0 (0: no limit)"},
+    {"personnel.reserve_commit_per_month", TRUCE_FK_NUM,
+     SID(reserve_commit_per_month), 0, 1000, 0, 0, NULL,
+     "a rate per month >= 0 at which the rear reserve forms new units at the "
+     "front (0: off)"},
     {"quality", TRUCE_FK_NUM, SID(quality), 0, 100, TRUCE_F_LO_OPEN, 1, NULL,
      "a competence multiplier > 0 (1 = reference)"},
     {"exhaustion_threshold", TRUCE_FK_NUM, SID(exhaustion_threshold), 0, 1e9, 0,

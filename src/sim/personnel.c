@@ -18,7 +18,7 @@ static void to_front(truce_sim* sim, int i, double n) {
   side_state* s = &sim->s[i];
   double cap = sim->p.side[i].front_max, go = n;
   if (cap > 0) {
-    double room = cap - s->front;
+    double room = cap + s->formed - s->front;
     if (sim->stochastic) room = floor(room);
     if (room < 0) room = 0;
     if (go > room) go = room;
@@ -120,6 +120,28 @@ void truce__personnel_losses(truce_sim* sim, double dt, step_state* st) {
   }
 }
 
+/* s3: the rear reserve R forms new units at the rate kappa a month: each
+ * day R (1 - e^(-kappa / 30.436875)) go to the front, no more than its
+ * equipment can equip (E / Q - F, s4, for a side with equipment), whole
+ * persons when stochastic, and raise its capacity by as many, so the new
+ * units keep their strength as the old ones do. */
+static void commit_reserve(truce_sim* sim, int i) {
+  side_state* s = &sim->s[i];
+  const truce__side* sp = &sim->p.side[i];
+  double k = sp->reserve_commit_per_month;
+  if (!(k > 0) || !(s->held > 0)) return;
+  double c = s->held * -expm1(-k / DAYS_PER_MONTH);
+  if (sim->m->n_equip[i]) {
+    double room = truce__equipped(sim, i) / sp->quality - s->front;
+    c = room > 0 ? fmin(c, room) : 0;
+  }
+  if (sim->stochastic) c = floor(c);
+  s->held -= c;
+  s->training -= c;
+  s->front += c;
+  s->formed += c;
+}
+
 void truce__personnel_due(truce_sim* sim) {
   int slot = sim->day % RING;
   for (int i = 0; i < 2; i++) {
@@ -129,6 +151,7 @@ void truce__personnel_due(truce_sim* sim) {
     s->training -= g + h;
     s->held = 0;
     to_front(sim, i, g + b + h);
+    commit_reserve(sim, i);
     s->wounded -= b + d;
     s->discharged += d;
     s->train_q[slot] = s->ret_q[slot] = s->disc_q[slot] = 0;

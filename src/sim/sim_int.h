@@ -53,6 +53,8 @@ typedef struct {
   double expl_km;   /* depth of the current breakthrough, s6 */
   double held;      /* the rear reserve waiting for room at the front (in
                        training), s3 */
+  double formed;    /* soldiers committed from the reserve as new units:
+                       the front's capacity above front_max, s3 */
   double power;     /* combat power at the end of the last step */
   double territory;
   double off_mult;       /* intensity of an active offensive, else 1 */

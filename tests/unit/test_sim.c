@@ -652,6 +652,85 @@ static void test_front_max_rotation(void** s) {
   truce_scenario_free(sc);
 }
 
+/* s3: the rear reserve forms new units. a's 3,000 recruits in training
+ * graduate on day 0 into a front already at its front_max of 1,000, so
+ * they wait in the rear; at kappa a month a share q = 1 - e^(-kappa /
+ * 30.436875) of what waits joins the front each day: without losses the
+ * record k has 1000 + 3000 (1 - e^(-kappa k / 30.436875)) at the front,
+ * stochastic runs the whole-number recursion R <- R - floor(q R); kappa 0
+ * (the default) keeps them all waiting. With a's front losing 1 - f a day
+ * (the logarithmic law, f the RK4 factor of e^(-0.01)), each day the rear
+ * first refills the capacity front_max plus the units formed so far, then
+ * forms new units from what is left. With 50 heavy items of 50 soldiers
+ * each, no more than 2,500 are equipped: the front stops there. */
+static void test_reserve_commit(void** s) {
+  (void)s;
+  const char* fmt =
+      "truce: 1\nhorizon_days: 60\n"
+      "sides:\n"
+      "  - id: a\n    personnel: {front: 1000, front_max: 1000, training: "
+      "3000,\n                training_days: 1, reserve_commit_per_month: "
+      "%g}\n%s"
+      "  - id: b\n    personnel: {front: 1000}\n"
+      "combat:\n  law: logarithmic\n  coefficients: {a: 0, b: %g}\n";
+  const char* equip =
+      "    equipment: {heavy: {stock: 50, soldiers_per_item: 50}}\n";
+  char y[768];
+  static path p;
+  double kappa = 0.5, q = 1 - exp(-kappa / 30.436875);
+  snprintf(y, sizeof y, fmt, kappa, "", 0.0);
+  truce_scenario* sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int k = 1; k <= 60; k++) {
+    double left = 3000 * exp(-kappa * k / 30.436875);
+    assert_true(rel(p.d[k].side[0].front, 4000 - left) < 1e-9);
+    assert_true(rel(p.d[k].side[0].training, left) < 1e-9);
+  }
+  for (uint64_t r = 0; r < 10; r++) {
+    run_path(sc, r, TRUCE_SIM_STOCHASTIC, &p);
+    double left = 3000;
+    for (int k = 1; k <= 60; k++) {
+      left -= floor(q * left);
+      assert_true(p.d[k].side[0].training == left);
+      assert_true(p.d[k].side[0].front == 4000 - left);
+    }
+  }
+  truce_scenario_free(sc);
+  snprintf(y, sizeof y, fmt, 0.0, "", 0.0);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  assert_true(p.d[60].side[0].front == 1000);
+  assert_true(p.d[60].side[0].training == 3000);
+  truce_scenario_free(sc);
+  snprintf(y, sizeof y, fmt, kappa, equip, 0.0);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  for (int k = 1; k <= 60; k++) {
+    double F = fmin(4000 - 3000 * exp(-kappa * k / 30.436875), 2500);
+    assert_true(rel(p.d[k].side[0].front, F) < 1e-9);
+    assert_true(rel(p.d[k].side[0].training, 4000 - F) < 1e-9);
+  }
+  assert_true(p.d[60].side[0].front == 2500); /* reached on record 43 */
+  truce_scenario_free(sc);
+  double h = 0.01, f = 1 - h + h * h / 2 - h * h * h / 6 + h * h * h * h / 24;
+  snprintf(y, sizeof y, fmt, kappa, "", h);
+  sc = ts_load(ctx, y);
+  run_path(sc, 0, TRUCE_SIM_DETERMINISTIC, &p);
+  double F = 1000, R = 3000, cap = 1000;
+  for (int k = 1; k <= 60; k++) {
+    double go = fmin(cap - F, R), c;
+    F += go;
+    R -= go;
+    c = q * R;
+    R -= c;
+    cap += c;
+    F = (F + c) * f;
+    assert_true(rel(p.d[k].side[0].front, F) < 1e-9);
+    assert_true(rel(p.d[k].side[0].training, R) < 1e-9);
+  }
+  truce_scenario_free(sc);
+}
+
 /* ------------------------------------------------ Fires and assaults */
 
 /* A war of fires and assaults (docs/model.md s2b, s5, s6): both sides
@@ -985,6 +1064,7 @@ int main(void) {
       cmocka_unit_test(test_exhaustion_by_density),
       cmocka_unit_test(test_training_at_start),
       cmocka_unit_test(test_front_max_rotation),
+      cmocka_unit_test(test_reserve_commit),
       cmocka_unit_test(test_fires_conservation),
       cmocka_unit_test(test_attacker_losses_rise_with_effort),
       cmocka_unit_test(test_attacker_losses_rise_with_defence),

@@ -216,25 +216,83 @@ int truce__summary_add(truce__summary* s, size_t i, double v) {
   return bin_add(s, c, v, 1);
 }
 
+#define CHUNK 64 /* values whose bin indices are computed ahead */
+#define NOBIN INT32_MIN
+
+/* Add n <= CHUNK values to a sketched cell: the same updates as
+ * truce__summary_add, in the same order, with the cell's fields held in
+ * locals. A sketched cell's bins are mostly out of cache: the lines of
+ * the values in range are asked for before they are counted, so that the
+ * misses overlap. A value outside the bins' range (or a count past
+ * 65,535) goes through bin_add, which grows (or widens) them. */
+static int add_sketched(truce__summary* s, truce__cell* c, const double* v,
+                        size_t stride, size_t n) {
+  int32_t ix[CHUNK];
+  int32_t off = c->off;
+  uint32_t nb = c->nb;
+  for (size_t j = 0; j < n; j++) {
+    double x = v[j * stride];
+    ix[j] = x >= DBL_MIN ? bin_index(x) : NOBIN;
+#if defined(__GNUC__)
+    uint32_t k = (uint32_t)(ix[j] - off);
+    if (ix[j] != NOBIN && k < nb)
+      __builtin_prefetch((const char*)c->bins + (size_t)k * esz(c), 1);
+#endif
+  }
+  double mn = c->min, mx = c->max;
+  truce__i128 sum = c->sum;
+  uint64_t nzero = c->nzero;
+  void* bins = c->bins;
+  bool wide = c->wide;
+  int rc = 0;
+  size_t j = 0;
+  for (; j < n; j++) {
+    double x = v[j * stride];
+    if (x < mn) mn = x;
+    if (x > mx) mx = x;
+    sum += fixed(x);
+    if (ix[j] == NOBIN) {
+      nzero++;
+      continue;
+    }
+    uint32_t k = (uint32_t)(ix[j] - off);
+    if (k < nb) {
+      if (wide) {
+        ((uint32_t*)bins)[k]++;
+        continue;
+      }
+      uint16_t* b = bins;
+      if (b[k] < UINT16_MAX) {
+        b[k]++;
+        continue;
+      }
+    }
+    if ((rc = bin_add(s, c, x, 1))) break;
+    off = c->off;
+    nb = c->nb;
+    bins = c->bins;
+    wide = c->wide;
+  }
+  c->min = mn;
+  c->max = mx;
+  c->sum = sum;
+  c->n += j;
+  c->nzero = nzero;
+  return rc;
+}
+
 int truce__summary_add_many(truce__summary* s, size_t i, const double* v,
                             size_t stride, size_t n) {
   truce__cell* c = &s->cells[i];
-  /* A sketched cell's bins are mostly out of cache: ask for the lines of
-   * the values in range before counting them, so the misses overlap. */
-  if (c->bins)
-    for (size_t j = 0; j < n; j++) {
-      double x = v[j * stride];
-      if (!(x >= DBL_MIN)) continue;
-      int32_t idx = bin_index(x) - c->off;
-#if defined(__GNUC__)
-      if (idx >= 0 && idx < (int32_t)c->nb)
-        __builtin_prefetch((const char*)c->bins + (size_t)idx * esz(c), 1);
-#else
-      (void)idx;
-#endif
-    }
-  for (size_t j = 0; j < n; j++) {
+  size_t j = 0;
+  /* values kept or held exactly, one at a time, until the cell sketches */
+  for (; j < n && (c->keep || !c->bins || c->n == 0); j++) {
     int rc = truce__summary_add(s, i, v[j * stride]);
+    if (rc) return rc;
+  }
+  for (; j < n; j += CHUNK) {
+    size_t m = n - j < CHUNK ? n - j : CHUNK;
+    int rc = add_sketched(s, c, v + j * stride, stride, m);
     if (rc) return rc;
   }
   return 0;

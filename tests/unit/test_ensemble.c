@@ -166,6 +166,55 @@ static void test_counts_past_16_bits(void** s) {
   truce__summary_free(w);
 }
 
+/* The flush's batched insertion (truce__summary_add_many, values strided
+ * as in the per-thread buffer) leaves every cell as one-by-one insertion
+ * does, to the bit: a plain cell whose range grows both ways (zeros,
+ * negatives and subnormals among the values), one whose bin passes
+ * 65,535 counts (widened mid-batch), and a kept cell. */
+static void test_add_many_is_add(void** s) {
+  (void)s;
+  enum { N = 100000, C = 3, B = 64 };
+  static double v[N * C];
+  truce_rng* g;
+  truce_rng_new(ctx, 11, 0, 0, &g);
+  for (int i = 0; i < N; i++) {
+    double u = truce_rng_uniform(g), w = truce_rng_uniform(g);
+    double grow = 1 + 1e3 * i / N; /* the range creeps up and down */
+    v[i * C] = u < 0.01   ? 0
+               : u < 0.02 ? -w
+               : u < 0.03 ? 1e-310
+                          : (u < 0.5 ? grow : 1 / grow) * (1 + w);
+    v[i * C + 1] = u < 0.7 ? 5.0 : 7.0 + w;
+    v[i * C + 2] = 1e9 * w;
+  }
+  truce__summary *one, *many;
+  assert_int_equal(truce__summary_new(ctx, C, &one), 0);
+  assert_int_equal(truce__summary_new(ctx, C, &many), 0);
+  truce__summary_keep(one, 2, 1);
+  truce__summary_keep(many, 2, 1);
+  for (size_t i = 0; i < N; i++)
+    for (size_t k = 0; k < C; k++)
+      assert_int_equal(truce__summary_add(one, k, v[i * C + k]), 0);
+  for (size_t i = 0; i < N; i += B)
+    for (size_t k = 0; k < C; k++)
+      assert_int_equal(truce__summary_add_many(many, k, v + i * C + k, C,
+                                               N - i < B ? N - i : B),
+                       0);
+  assert_true(one->cells[1].wide && many->cells[1].wide);
+  for (size_t k = 0; k < C; k++) {
+    truce_band x, y;
+    truce__summary_band(one, k, &x);
+    truce__summary_band(many, k, &y);
+    assert_memory_equal(&x, &y, sizeof x);
+    for (double q = 0; q <= 1.0; q += 0.01)
+      assert_true(truce__summary_quantile(one, k, q) ==
+                  truce__summary_quantile(many, k, q));
+  }
+  truce__summary_free(one);
+  truce__summary_free(many);
+  truce_rng_free(g);
+}
+
 /* The quantile rule (docs/outputs.md, "Quantiles") on a sketched cell:
  * a constant cell gives its value for every quantile and the mean (the
  * midpoint of 2,000,000's bin is 2,002,944), and no quantile lies
@@ -394,6 +443,7 @@ int main(void) {
       cmocka_unit_test(test_exact_when_few),
       cmocka_unit_test(test_merge_is_exact),
       cmocka_unit_test(test_counts_past_16_bits),
+      cmocka_unit_test(test_add_many_is_add),
       cmocka_unit_test(test_sketch_constant_and_bounds),
       cmocka_unit_test(test_kept_cell_exact),
       cmocka_unit_test(test_horizon_band_is_outcome_quantile),

@@ -391,11 +391,21 @@ static void quantiles(const truce__summary* s, size_t i, const double* q,
   }
   int m = 0;
   while (m < nr && rk[ord[m]] < c->nzero) v[ord[m++]] = 0;
+  /* each wanted order statistic lies in the first bin whose cumulative
+   * count passes it: skip to that bin, then take every one it holds */
   uint64_t seen = c->nzero;
-  for (uint32_t b = 0; b < c->nb && m < nr; b++) {
-    seen += bin_get(c, b);
-    while (m < nr && rk[ord[m]] < seen)
-      v[ord[m++]] = bin_mid(c->off + (int32_t)b);
+  uint32_t b = 0;
+  while (m < nr && b < c->nb) {
+    uint64_t want = rk[ord[m]];
+    if (c->wide)
+      for (const uint32_t* w = c->bins; b < c->nb && seen <= want; b++)
+        seen += w[b];
+    else
+      for (const uint16_t* w = c->bins; b < c->nb && seen <= want; b++)
+        seen += w[b];
+    if (seen <= want) break;
+    double mid = bin_mid(c->off + (int32_t)b - 1);
+    while (m < nr && rk[ord[m]] < seen) v[ord[m++]] = mid;
   }
   while (m < nr) v[ord[m++]] = c->nb ? bin_mid(c->off + (int32_t)c->nb - 1) : 0;
   /* the extreme order statistics are known exactly; nothing lies outside */

@@ -215,6 +215,41 @@ static void test_add_many_is_add(void** s) {
   truce_rng_free(g);
 }
 
+/* Values at their bins' midpoints are what the histogram reports, so a
+ * sketched cell's quantiles are the type-7 quantiles of the values
+ * themselves: each order statistic is found in its own bin, through
+ * 16-bit counts and through a bin widened past 65,535 (cell 1). */
+static void test_sketch_quantiles_at_midpoints(void** s) {
+  (void)s;
+  enum { N = 90000 };
+  static double x[2][N];
+  truce_rng* g;
+  truce_rng_new(ctx, 12, 0, 0, &g);
+  truce__summary* sum;
+  assert_int_equal(truce__summary_new(ctx, 2, &sum), 0);
+  for (int i = 0; i < N; i++) {
+    double u = truce_rng_uniform(g);
+    int j = (int)(TRUCE_SKETCH_SUB * truce_rng_uniform(g));
+    int e = (int)(12 * truce_rng_uniform(g)) - 3;
+    double mid = ldexp(0.5 + (j + 0.5) / (2 * TRUCE_SKETCH_SUB), e);
+    x[0][i] = u < 0.05 ? 0 : mid;
+    x[1][i] = u < 0.8 ? 40.375 : mid; /* 40.375: its bin's midpoint */
+    for (size_t k = 0; k < 2; k++)
+      assert_int_equal(truce__summary_add(sum, k, x[k][i]), 0);
+  }
+  assert_true(sum->cells[1].wide && !sum->cells[0].wide);
+  for (size_t k = 0; k < 2; k++) {
+    gsl_sort(x[k], 1, N);
+    for (double q = 0; q <= 1.0; q += 0.005) {
+      double exact = gsl_stats_quantile_from_sorted_data(x[k], 1, N, q);
+      double est = truce__summary_quantile(sum, k, q);
+      assert_true(fabs(est - exact) <= 1e-12 * exact);
+    }
+  }
+  truce__summary_free(sum);
+  truce_rng_free(g);
+}
+
 /* The quantile rule (docs/outputs.md, "Quantiles") on a sketched cell:
  * a constant cell gives its value for every quantile and the mean (the
  * midpoint of 2,000,000's bin is 2,002,944), and no quantile lies
@@ -444,6 +479,7 @@ int main(void) {
       cmocka_unit_test(test_merge_is_exact),
       cmocka_unit_test(test_counts_past_16_bits),
       cmocka_unit_test(test_add_many_is_add),
+      cmocka_unit_test(test_sketch_quantiles_at_midpoints),
       cmocka_unit_test(test_sketch_constant_and_bounds),
       cmocka_unit_test(test_kept_cell_exact),
       cmocka_unit_test(test_horizon_band_is_outcome_quantile),

@@ -52,8 +52,15 @@ TRUCE_API int truce_observed_new(truce_ctx* ctx, const truce_obs* rows,
 TRUCE_API size_t truce_observed_days(const truce_observed* o);
 /* The day of column entry i (i < truce_observed_days). */
 TRUCE_API int truce_observed_day(const truce_observed* o, size_t i);
-/* Every row as read: day, side (0/1), variable (0 front, 1 casualties per
- * day), value and source (an index for truce_observed_source). */
+/* The observed variables: a side's front strength, its casualties per
+ * day. */
+typedef enum {
+  TRUCE_OBS_FRONT,
+  TRUCE_OBS_CASUALTIES,
+  TRUCE_OBS_VARS
+} truce_obs_var;
+/* Every row as read: day, side (0/1), variable (truce_obs_var), value and
+ * source (an index for truce_observed_source). */
 struct truce_obs {
   int day, side, var;
   double value;
@@ -63,11 +70,12 @@ TRUCE_API const truce_obs* truce_observed_rows(const truce_observed* o,
                                                size_t* n);
 TRUCE_API size_t truce_observed_sources(const truce_observed* o);
 TRUCE_API const char* truce_observed_source(const truce_observed* o, size_t k);
-/* Column k (0 side-0 front, 1 side-0 casualties, 2 side-1 front, 3 side-1
- * casualties) into out[0..days); NaN where no source reports a casualty
- * figure that day. */
-TRUCE_API void truce_observed_column(const truce_observed* o, int k,
-                                     double* out);
+/* Side `side`'s column of variable `var` (truce_obs_var) into
+ * out[0..days): the mean over the sources reporting it each day; NaN where
+ * no source reports a casualty figure that day (and everywhere for a side
+ * or variable out of range). */
+TRUCE_API void truce_observed_column(const truce_observed* o, size_t side,
+                                     int var, double* out);
 TRUCE_API void truce_observed_free(truce_observed* o);
 
 /* ---- Fitting a law to partisan, noisy observations ------------------

@@ -63,9 +63,9 @@ static int work(truce_ctx* tctx, const truce_scenario* sc, const truce_obs* ob,
       double d = 0;
       for (size_t k = 0; k < nob; k++) {
         const truce_obs* o = &ob[k];
-        double sim_v =
-            o->var == 0 ? p.front[o->side][o->day]
-                        : p.cum[o->side][o->day + 1] - p.cum[o->side][o->day];
+        double sim_v = o->var == TRUCE_OBS_FRONT ? p.front[o->side][o->day]
+                                                 : p.cum[o->side][o->day + 1] -
+                                                       p.cum[o->side][o->day];
         double z = (sim_v - o->value) / scale[o->side][o->var];
         d += z * z;
       }
@@ -108,7 +108,7 @@ int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
   int last = 0;
   double ss[2][2] = {{0, 0}, {0, 0}}, cnt[2][2] = {{0, 0}, {0, 0}};
   for (size_t k = 0; k < nob; k++) {
-    int d = ob[k].day + (ob[k].var == 1);
+    int d = ob[k].day + (ob[k].var == TRUCE_OBS_CASUALTIES);
     if (d > last) last = d;
     ss[ob[k].side][ob[k].var] += ob[k].value * ob[k].value;
     cnt[ob[k].side][ob[k].var] += 1;

@@ -184,15 +184,18 @@ static int bias_entries(fit* F) {
 static void gather(fit* F) {
   size_t nd = F->nd;
   const truce_obs* rows = truce_observed_rows(F->ob, &F->nrows);
-  for (int k = 0; k < 4; k++)
-    truce_observed_column(F->ob, k, F->fr + (size_t)k * nd);
+  for (size_t s = 0; s < 2; s++) /* fr: side 0's front, casualties, side 1's */
+    for (int v = 0; v < TRUCE_OBS_VARS; v++)
+      truce_observed_column(F->ob, s, v, F->fr + (2 * s + (size_t)v) * nd);
   for (int d = 0; d <= F->maxday; d++) F->col[d] = -1;
   for (size_t i = 0; i < nd; i++)
     if (F->fr[i] > 0 && F->fr[2 * nd + i] > 0)
       F->col[truce_observed_day(F->ob, i)] = (int)i;
   for (size_t r = 0; r < F->nrows; r++) {
     const truce_obs* w = &rows[r];
-    if (w->var != 1 || w->day > F->maxday || F->col[w->day] < 0) continue;
+    if (w->var != TRUCE_OBS_CASUALTIES || w->day > F->maxday ||
+        F->col[w->day] < 0)
+      continue;
     size_t i = (size_t)F->col[w->day];
     cas_obs* o = &F->obs[F->n++];
     o->day = w->day;

@@ -17,6 +17,8 @@
 #define MAXDAYS 100000
 
 #define MAXSOURCES 64
+/* A row of running totals, differenced into casualties per day. */
+enum { OBS_CUMULATIVE = TRUCE_OBS_VARS };
 
 struct truce_observed {
   truce_ctx* ctx;
@@ -97,7 +99,7 @@ int truce_observed_new(truce_ctx* ctx, const truce_obs* rows, size_t n,
                       MAXSOURCES);
   for (size_t r = 0; r < n; r++)
     if (rows[r].day < 0 || rows[r].day >= MAXDAYS || rows[r].side < 0 ||
-        rows[r].side > 1 || rows[r].var < 0 || rows[r].var > 1 ||
+        rows[r].side > 1 || rows[r].var < 0 || rows[r].var >= TRUCE_OBS_VARS ||
         !(rows[r].value >= 0) || !isfinite(rows[r].value) ||
         rows[r].source < 0 || (size_t)rows[r].source >= n_sources)
       return TRUCE_FAIL(ctx, TRUCE_EINVAL,
@@ -222,9 +224,9 @@ static int read_row(truce_observed* o, const truce_scenario* sc,
                          f[1], truce_scenario_side_id(sc, 0),
                          truce_scenario_side_id(sc, 1));
   }
-  int var = !strcmp(f[2], "front")        ? 0
-            : !strcmp(f[2], "casualties") ? 1
-            : !strcmp(f[2], "cumulative") ? 2
+  int var = !strcmp(f[2], "front")        ? TRUCE_OBS_FRONT
+            : !strcmp(f[2], "casualties") ? TRUCE_OBS_CASUALTIES
+            : !strcmp(f[2], "cumulative") ? OBS_CUMULATIVE
                                           : -1;
   if (var < 0) {
     return TRUCE_FAIL_AT(ctx, TRUCE_EPARSE, path, line, cols[2],
@@ -254,7 +256,7 @@ static int read_row(truce_observed* o, const truce_scenario* sc,
                                      "than %d sources; expected at most %d",
                                      MAXSOURCES, MAXSOURCES);
   }
-  if (var == 2)
+  if (var == OBS_CUMULATIVE)
     cum[(*ncum)++] = (cum_row){(int)day, side, src, line, v};
   else
     o->rows[o->n_rows++] = (truce_obs){(int)day, side, var, v, src};
@@ -334,6 +336,9 @@ const char* truce_observed_source(const truce_observed* o, size_t k) {
   return k < o->n_src ? o->src[k] : NULL;
 }
 
-void truce_observed_column(const truce_observed* o, int k, double* out) {
-  for (size_t i = 0; i < o->n; i++) out[i] = o->v[i * 4 + (size_t)k];
+void truce_observed_column(const truce_observed* o, size_t side, int var,
+                           double* out) {
+  bool ok = side < 2 && var >= 0 && var < TRUCE_OBS_VARS;
+  size_t k = 2 * side + (size_t)var;
+  for (size_t i = 0; i < o->n; i++) out[i] = ok ? o->v[i * 4 + k] : (double)NAN;
 }

@@ -155,10 +155,11 @@ static size_t syn_rows(const syn_path* p, truce_obs* rows, double factor) {
     for (int s = 0; s < 2; s++) {
       double mid = 0.5 * (p->front[s][d] + p->front[s][d + 1]);
       double loss = p->cas[s][d + 1] - p->cas[s][d];
-      rows[n++] = (truce_obs){d, s, 0, mid, 0};
-      rows[n++] = (truce_obs){d, s, 1, loss, 0};
+      rows[n++] = (truce_obs){d, s, TRUCE_OBS_FRONT, mid, 0};
+      rows[n++] = (truce_obs){d, s, TRUCE_OBS_CASUALTIES, loss, 0};
       if (factor > 0 && s == 1)
-        rows[n++] = (truce_obs){d, s, 1, floor(loss * factor + 0.5), 1};
+        rows[n++] = (truce_obs){d, s, TRUCE_OBS_CASUALTIES,
+                                floor(loss * factor + 0.5), 1};
     }
   return n;
 }
@@ -182,7 +183,8 @@ static truce_observed* syn_observed(truce_sim* sim, uint64_t run, double factor,
                    0);
   size_t n = syn_rows(&p, rows, factor), k = 0;
   for (size_t i = 0; i < n; i++)
-    if (!(drop_a && rows[i].side == 0 && rows[i].var == 1)) rows[k++] = rows[i];
+    if (!(drop_a && rows[i].side == 0 && rows[i].var == TRUCE_OBS_CASUALTIES))
+      rows[k++] = rows[i];
   const char* src[] = {"oryx", "mod"};
   truce_observed* o;
   assert_int_equal(
@@ -355,10 +357,10 @@ static void test_calibration_exponents(void** s) {
         cx = 0.004 * x / log(2.718281828459045 + d);
         cy = 0.005 * y / log(2.718281828459045 + d);
       }
-      rows[n++] = (truce_obs){d, 0, 0, x, 0};
-      rows[n++] = (truce_obs){d, 1, 0, y, 0};
-      rows[n++] = (truce_obs){d, 0, 1, cx, 0};
-      rows[n++] = (truce_obs){d, 1, 1, cy, 0};
+      rows[n++] = (truce_obs){d, 0, TRUCE_OBS_FRONT, x, 0};
+      rows[n++] = (truce_obs){d, 1, TRUCE_OBS_FRONT, y, 0};
+      rows[n++] = (truce_obs){d, 0, TRUCE_OBS_CASUALTIES, cx, 0};
+      rows[n++] = (truce_obs){d, 1, TRUCE_OBS_CASUALTIES, cy, 0};
     }
     truce_observed* o;
     assert_int_equal(truce_observed_new(ctx, rows, n, src, 1, &o), 0);

@@ -287,8 +287,10 @@ static int step_calib(truce_ctx* c, void* u) {
   size_t n = 0;
   for (int d = 0; d < 6; d++)
     for (int side = 0; side < 2; side++) {
-      rows[n++] = (truce_obs){d, side, 0, 1000.0 - 11.3 * d - 60 * side, 0};
-      rows[n++] = (truce_obs){d, side, 1, 9.1 + 1.7 * d + 3 * side, 0};
+      rows[n++] = (truce_obs){d, side, TRUCE_OBS_FRONT,
+                              1000.0 - 11.3 * d - 60 * side, 0};
+      rows[n++] = (truce_obs){d, side, TRUCE_OBS_CASUALTIES,
+                              9.1 + 1.7 * d + 3 * side, 0};
     }
   const char* src[] = {"oryx"};
   TRY(truce_observed_new(c, rows, n, src, 1, &o));

@@ -49,7 +49,10 @@ TRUCE_API double truce_powell_shift_max(double p1, double cB, double delta);
 
 /* ------------------------------------------- A negotiation day */
 
-/* Each side's value of fighting on, as it believes it. */
+/* Each side's value of fighting on, as it believes it. All fields public:
+ * read-only where truce fills it (truce_bargain_day.war,
+ * truce_bargain_tracker_result), set by the caller for
+ * truce_bargain_solve. */
 typedef struct {
   double W[2];      /* expected utility of fighting on */
   double p_win[2];  /* the enemy exhausted first, within the horizon */
@@ -64,7 +67,8 @@ typedef struct {
 } truce_war_values;
 
 /* One discrete package (an option per discrete issue) and the interval of
- * territory (side 0's share) each side accepts with it. */
+ * territory (side 0's share) each side accepts with it. All fields public,
+ * read-only (truce_bargain_day.packages). */
 typedef struct {
   int combo;               /* index over the discrete combinations */
   char name[160];          /* "alliance=guarantees, sanctions=kept" */
@@ -72,6 +76,8 @@ typedef struct {
   double both_lo, both_hi; /* the intersection (empty if lo > hi) */
 } truce_package_range;
 
+/* The negotiation on one day. All fields public, read-only; packages and
+ * frontier owned by the day, freed with truce_bargain_day_free(ctx, d). */
 typedef struct {
   int day;
   truce_war_values war;
@@ -117,7 +123,8 @@ TRUCE_API int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
  * data/bargaining/stated_terms.csv): its latest statement on each issue
  * dated up to the day (the status quo on issues it has not spoken to, the
  * line of contact if it has stated no line), and whether that package
- * lies inside each side's acceptable set on the day. */
+ * lies inside each side's acceptable set on the day. All fields public,
+ * read-only; truce_bargain_stated fills the caller's array. */
 typedef struct {
   bool stated;         /* the side has stated something by the day */
   int combo;           /* the discrete package stated */
@@ -164,6 +171,7 @@ enum {
  * column is empty / NULL when negative (never), a package column names
  * the package (empty / NULL when -1), a number is empty / NULL when NaN. */
 enum { TRUCE_BCOL_NUMBER, TRUCE_BCOL_DAY, TRUCE_BCOL_PACKAGE };
+/* All fields public, read-only (a static table). */
 typedef struct {
   const char* name; /* "agree_day" */
   int extra;        /* TRUCE_BX_* */
@@ -203,6 +211,8 @@ TRUCE_API void truce_bargain_tracker_free(truce_bargain_tracker* t);
 
 /* Across the runs of an ensemble run with truce_bargain_hook. */
 #define TRUCE_BARGAIN_MAX_MONTHS 400
+/* All fields public, read-only; truce_bargain_summarise fills the caller's
+ * struct. */
 typedef struct {
   uint64_t runs;
   double never_fraction;       /* no range within the horizon */
@@ -244,6 +254,7 @@ TRUCE_API int truce_bargain_summarise(truce_ctx* ctx, const truce_scenario* sc,
  * platform, question, forecast_date, probability, resolves_by, outcome,
  * source, claimant (e.g. data/bargaining/ceasefire_forecasts.csv). */
 #define TRUCE_SCORE_MAX 32
+/* All fields public, read-only (truce_bargain_scores.forecast). */
 typedef struct {
   char platform[64], question[160], forecast_date[11], resolves_by[11];
   double p_platform, p_model; /* P(a ceasefire by resolves_by) */
@@ -252,7 +263,8 @@ typedef struct {
 } truce_forecast_score;
 
 /* A settled term of a record of agreement (a row of kind `terms`:
- * ISSUE=OPTION) against the model's agreements. */
+ * ISSUE=OPTION) against the model's agreements. All fields public,
+ * read-only (truce_bargain_scores.term). */
 typedef struct {
   char term[96];
   bool top_match; /* the package most often agreed has it */
@@ -260,6 +272,8 @@ typedef struct {
                      summary's most frequent packages: a lower bound) */
 } truce_term_score;
 
+/* All fields public, read-only; truce_bargain_score fills the caller's
+ * struct. */
 typedef struct {
   long record_days;        /* the record of no agreement covers these days */
   int months;              /* months scored (inside record and horizon) */

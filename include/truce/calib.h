@@ -60,7 +60,8 @@ typedef enum {
   TRUCE_OBS_VARS
 } truce_obs_var;
 /* Every row as read: day, side (0/1), variable (truce_obs_var), value and
- * source (an index for truce_observed_source). */
+ * source (an index for truce_observed_source). All fields public: set by
+ * the caller for truce_observed_new, read-only from truce_observed_rows. */
 struct truce_obs {
   int day, side, var;
   double value;
@@ -82,13 +83,16 @@ TRUCE_API void truce_observed_free(truce_observed* o);
  * A source's bias: its casualty figures for `side` (-1: both sides) are
  * the truth times an unknown factor with a lognormal prior (median,
  * sdlog); sdlog 0 fixes the factor at the median (e.g. 1 for a source
- * taken as unbiased). Sources without an entry have factor 1. */
+ * taken as unbiased). Sources without an entry have factor 1. All fields
+ * public; set by the caller (source borrowed for the call). */
 typedef struct {
   const char* source;
   int side;
   double median, sdlog;
 } truce_source_bias;
 
+/* What truce_calibrate fits. All fields public; set by the caller (bias
+ * borrowed for the call). */
 typedef struct {
   int law;                       /* truce_law_index (truce/sim.h) */
   const truce_source_bias* bias; /* n_bias entries */
@@ -98,6 +102,7 @@ typedef struct {
 
 #define TRUCE_CALIB_MAXPAR 40
 
+/* All fields public, read-only (truce_calib_result.par, .noise). */
 typedef struct {
   char name[128];      /* e.g. combat.coefficients.germans, bias.mod.b */
   double estimate, se; /* se by the delta method */
@@ -105,6 +110,8 @@ typedef struct {
   int held;            /* not fitted: the scenario's value (se 0) */
 } truce_calib_param;
 
+/* All fields public, read-only; truce_calibrate fills the caller's
+ * struct. */
 typedef struct {
   int law;       /* truce_law_index */
   size_t n_obs;  /* casualty observations used */
@@ -146,13 +153,15 @@ TRUCE_API size_t truce_calib_warnings(const truce_calib_result* r,
  * with scale the root mean square of the observed figures of that side
  * and variable (casualties per day are compared with the simulated day's
  * casualties). The runs of smallest distance (ties by run number) are the
- * posterior sample; results do not depend on the thread count. */
+ * posterior sample; results do not depend on the thread count.
+ * All fields public; set by the caller. */
 typedef struct {
   uint64_t runs;
   double tolerance; /* accepted = floor(runs x tolerance), at least 1 */
   int threads;      /* 0: OpenMP's default */
 } truce_engine_abc_opts;
 
+/* All fields public, read-only (truce_engine_abc_result.param). */
 typedef struct {
   char path[128];
   double prior_mean, prior_sd;
@@ -161,6 +170,8 @@ typedef struct {
 
 #define TRUCE_ABC_MAXPAR 128
 
+/* All fields public, read-only; truce_calibrate_abc fills the caller's
+ * struct. */
 typedef struct {
   uint64_t runs;
   size_t accepted;
@@ -177,7 +188,8 @@ TRUCE_API int truce_calibrate_abc(truce_ctx* ctx, const truce_observed* o,
 
 /* ---- Battle-outcome model selection (Rubio-Campillo 2016) ----------
  * A battle: year, each side's initial strength and casualties (sides R
- * and B in the source's order). */
+ * and B in the source's order). All fields public: set by the caller, or
+ * read by truce_battles_load (freed with truce_battles_free). */
 typedef struct {
   int year;
   double r0, rc, b0, bc;
@@ -219,7 +231,8 @@ TRUCE_API long truce_battles_simulate(int law, const double* ratio,
  * Gamma(mean mu, sd sd); its distance is the sum over battles and sides of
  * |simulated - historical| / historical casualties. The `accepted` runs
  * of smallest distance (ties by run number) form the posterior. Run i
- * draws from stream (seed, i), so the result does not depend on threads. */
+ * draws from stream (seed, i), so the result does not depend on threads.
+ * All fields public; set by the caller. */
 typedef struct {
   uint64_t seed;
   size_t runs;
@@ -228,6 +241,8 @@ typedef struct {
   int threads;           /* 0: OpenMP's default */
 } truce_abc_opts;
 
+/* All fields public, read-only; truce_abc_select fills the caller's
+ * struct. */
 typedef struct {
   size_t runs, accepted;
   double threshold;                /* largest accepted distance */

@@ -72,13 +72,15 @@ typedef struct {
   bool beyond_noise; /* the interval excludes 0 */
 } truce_outcome_shift;
 
-/* Something that makes the comparison less than like for like. */
+/* Something that makes the comparison less than like for like. All fields
+ * public, read-only. */
 typedef struct {
-  char code[24];     /* public: "seed", "runs", "horizon", "scenario", ... */
-  char message[320]; /* public */
+  char code[24]; /* "seed", "runs", "horizon", "scenario", ... */
+  char message[320];
 } truce_compare_warning;
 
-/* All fields public, read-only; arrays owned by the comparison. */
+/* Fields public, read-only, except cap_* (private); arrays owned by the
+ * comparison, freed with truce_comparison_free(ctx, c). */
 typedef struct {
   double level; /* of the intervals (0.95) */
   bool paired;  /* same seed and run count: paired by run */

@@ -21,11 +21,12 @@ extern "C" {
 
 /* The daily series summarised per side (docs/outputs.md), one table:
  * name (daily.csv's and results.db's series), unit, and its value in a
- * day's state. Addressed by index or by name, never by a fixed number. */
+ * day's state. Addressed by index or by name, never by a fixed number.
+ * All fields public, read-only (a static table). */
 typedef struct {
-  const char* name; /* public, read-only */
-  const char* unit; /* public, read-only */
-  size_t offset;    /* public, read-only: of its double in truce_side_state */
+  const char* name;
+  const char* unit;
+  size_t offset; /* of its double in truce_side_state */
 } truce_series_info;
 
 TRUCE_API size_t truce_series_count(void);
@@ -36,11 +37,12 @@ TRUCE_API int truce_series_index(const char* name);
 /* Name of series k as used in the outputs ("front", ...); "?" if none. */
 TRUCE_API const char* truce_series_name(int series);
 
-/* The daily series summarised per backer (cumulative), likewise. */
+/* The daily series summarised per backer (cumulative), likewise. All
+ * fields public, read-only (a static table). */
 typedef struct {
-  const char* name; /* public, read-only */
-  const char* unit; /* public, read-only */
-  size_t offset;    /* public, read-only: of its double in truce_backer_state */
+  const char* name;
+  const char* unit;
+  size_t offset; /* of its double in truce_backer_state */
 } truce_backer_series_info;
 
 TRUCE_API size_t truce_backer_series_count(void);
@@ -53,7 +55,8 @@ TRUCE_API const char* truce_backer_series_name(int k);
  * the order of truce_scenario_uncertain_path, point values in
  * deterministic mode) before its first day; after run r, `run_end` writes
  * `extras` numbers into out[0..extras), which the ensemble keeps by run
- * (and gathers across MPI ranks). */
+ * (and gathers across MPI ranks). All fields public; set by the caller
+ * (or by truce_bargain_hook); user borrowed while the ensemble runs. */
 typedef struct {
   size_t extras;
   void* user;
@@ -65,6 +68,8 @@ typedef struct {
   void (*thread_free)(void* state);
 } truce_ensemble_hook;
 
+/* All fields public; set by the caller (runs >= 1; a zero or NULL field
+ * is the default its comment gives). */
 typedef struct {
   uint64_t runs;
   int threads;    /* 0: OpenMP's default */
@@ -86,7 +91,9 @@ typedef struct {
   void* cancel_user;
 } truce_ensemble_opts;
 
-/* Mean and quantiles of one series on one day across runs. */
+/* Mean and quantiles of one series on one day across runs. All fields
+ * public, read-only; truce_ensemble_band (and _backer_band) fill the
+ * caller's struct. */
 typedef struct {
   uint64_t n;
   double mean, p05, p25, p50, p75, p95;
@@ -103,7 +110,8 @@ TRUCE_API void truce_ensemble_free(truce_ensemble* e);
 
 /* What an ensemble will cost, estimated before running it: the memory
  * truce_ensemble_run allocates (per MPI rank; docs/outputs.md, "Limits")
- * and the size of the output set truce run writes, in bytes. */
+ * and the size of the output set truce run writes, in bytes. All fields
+ * public, read-only; truce_ensemble_estimate fills the caller's struct. */
 typedef struct {
   double memory_bytes, output_bytes;
 } truce_estimate;

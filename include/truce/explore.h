@@ -48,6 +48,7 @@ TRUCE_API const char* truce_design_name(int kind);
 /* The kind named `name`, or -1. */
 TRUCE_API int truce_design_lookup(const char* name);
 
+/* All fields public; set by the caller. */
 typedef struct {
   int kind; /* TRUCE_DESIGN_* */
   /* factorial: levels of each continuous factor (>= 2; a factor with
@@ -90,7 +91,8 @@ TRUCE_API size_t truce_design_option(double u, size_t n);
 /* A model: per thread a state (made by thread_new; without it, eval gets
  * user itself, shared by the threads); eval fills x[0..k) with the point's
  * inputs in the model's own units (for tables and charts; it may copy
- * u) and y[0..outputs) with the outputs of run `run`. */
+ * u) and y[0..outputs) with the outputs of run `run`. All fields public;
+ * set by the caller (or by truce_explore_engine_model); user borrowed. */
 typedef struct {
   size_t outputs;
   void* user;
@@ -105,6 +107,7 @@ typedef int (*truce_explore_row_fn)(void* user, size_t point, size_t replicate,
                                     uint64_t run, const double* x,
                                     const double* y);
 
+/* All fields public; set by the caller (NULL options: all zero). */
 typedef struct {
   int threads;              /* 0: OpenMP's default */
   int use_mpi;              /* split points over MPI_COMM_WORLD (MPI builds) */
@@ -133,6 +136,8 @@ TRUCE_API const double* truce_explore_inputs(const truce_explore* e,
 
 /* --------------------------------------------------------- Sensitivity */
 
+/* All fields public, read-only; truce_explore_sobol fills the caller's
+ * array. */
 typedef struct {
   double s1, s1_lo, s1_hi; /* first order, bootstrap interval */
   double st, st_lo, st_hi; /* total */
@@ -148,6 +153,8 @@ TRUCE_API int truce_explore_sobol(truce_ctx* ctx, const truce_explore* e,
                                   const truce_design* d, size_t j, size_t boot,
                                   double conf, truce_sobol_index* out);
 
+/* All fields public, read-only; truce_explore_morris fills the caller's
+ * array. */
 typedef struct {
   double mu, mu_star, sigma;     /* mean, mean |EE|, sd of elementary effects
                                     (unit-cube scale) */
@@ -166,6 +173,8 @@ TRUCE_API int truce_explore_morris(truce_ctx* ctx, const truce_explore* e,
 TRUCE_API int truce_explore_prcc(truce_ctx* ctx, const truce_explore* e,
                                  const truce_design* d, size_t j, double* out);
 
+/* All fields public, read-only; truce_explore_seed_share fills the
+ * caller's struct. */
 typedef struct {
   double share, lo, hi;   /* seed's share of one run's variance, interval */
   double within, between; /* variance components */
@@ -180,6 +189,8 @@ TRUCE_API int truce_explore_seed_share(truce_ctx* ctx, const truce_explore* e,
 
 /* ------------------------------------------------- Scenario discovery */
 
+/* All fields public; set by the caller (NULL options: the defaults
+ * given). */
 typedef struct {
   double alpha;        /* peeling fraction (default 0.05) */
   double paste;        /* pasting fraction (default 0.01) */
@@ -252,7 +263,9 @@ TRUCE_API int truce_explore_page_write(truce_ctx* ctx, const char* json,
 
 /* A lever: a scenario path with a range [lo, hi] or options (numbers or
  * enum names). file/line/column locate it for error messages (file NULL:
- * the command line). */
+ * the command line). All fields public: set by the caller (read, and
+ * copied, by truce_explore_engine_new), read-only in a
+ * truce_explore_spec. */
 typedef struct {
   const char* path;
   double lo, hi;
@@ -296,7 +309,8 @@ TRUCE_API const char* truce_explore_outcome_name(const truce_scenario* sc,
                                                  size_t i, char* buf, size_t n);
 
 /* A condition on outcomes: "NAME OP NUMBER" (OP one of < <= > >= == !=)
- * or a bare NAME (true when non-zero). */
+ * or a bare NAME (true when non-zero). All fields public, read-only;
+ * truce_condition_parse fills the caller's struct. */
 typedef struct {
   size_t output; /* index among the names given */
   int op;        /* 0 <, 1 <=, 2 >, 3 >=, 4 ==, 5 !=, 6 non-zero */
@@ -314,7 +328,8 @@ TRUCE_API bool truce_condition_holds(const truce_condition* c, const double* y);
 /* ---------------------------------------------------------- Design file */
 
 /* A design file (YAML, docs/explore.md s7), read-only view: a has_ flag
- * says whether the file gave the value. Positions are 1-based. */
+ * says whether the file gave the value. Positions are 1-based. All fields
+ * public, read-only; owned by the spec (truce_explore_spec_free). */
 typedef struct {
   const char* file;
   int kind;

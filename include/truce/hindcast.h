@@ -84,6 +84,7 @@ TRUCE_API int truce_hindcast_pit_shape(const unsigned hist[10]);
 TRUCE_API const char* truce_hindcast_pit_shape_name(int shape);
 
 /* ---- The hindcast ----------------------------------------------------- */
+/* All fields public; set by the caller (NULL options: all zero). */
 typedef struct {
   uint64_t runs; /* default 1000 when 0 */
   int threads;   /* 0: OpenMP's default */
@@ -92,7 +93,9 @@ typedef struct {
 
 /* One scored observation: a month end (or an anchor's date) after the
  * origin, within the horizon. Changes are since the origin (day 0); the
- * band is over the runs' changes, quantiles interpolated (GSL). */
+ * band is over the runs' changes, quantiles interpolated (GSL). All fields
+ * public, read-only; owned by the truce_hindcast (claimant borrowed from
+ * the observations). */
 typedef struct {
   char date[11];
   int day;          /* model day: date - start + 1 */
@@ -104,6 +107,8 @@ typedef struct {
   const char* claimant;
 } truce_hindcast_point;
 
+/* One (series, id, source) group's scores. All fields public, read-only;
+ * owned by the truce_hindcast (strings borrowed from the observations). */
 typedef struct {
   const char* series; /* truce_hindcast_series_name */
   const char* id;     /* side or backer */
@@ -122,6 +127,7 @@ typedef struct {
 /* Losses against gains for one side, on the dates both its first
  * casualty group and its first area group are scored. */
 #define TRUCE_HINDCAST_YEARS 8
+/* All fields public, read-only (truce_hindcast_pair.year). */
 typedef struct {
   int year;
   char from[11], to[11];   /* the year's slice ("origin" or a date) */
@@ -129,6 +135,8 @@ typedef struct {
   double cas_observed, km2_observed, cas_median, km2_median;
 } truce_hindcast_year;
 
+/* All fields public, read-only; owned by the truce_hindcast (strings
+ * borrowed from the observations). */
 typedef struct {
   const char* id;
   const char* casualty_source;

@@ -21,7 +21,8 @@ extern "C" {
 
 typedef struct truce_output truce_output;
 
-/* What the run was (recorded in summary.json). Strings are borrowed. */
+/* What the run was (recorded in summary.json). All fields public; set by
+ * the caller (strings borrowed for the call). */
 typedef struct {
   uint64_t seed;
   uint64_t runs;

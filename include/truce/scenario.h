@@ -21,8 +21,8 @@ extern "C" {
 
 typedef struct truce_scenario truce_scenario;
 
-/* Provenance of one number of the scenario (read-only view). Strings are
- * owned by the scenario; absent ones are NULL. */
+/* Provenance of one number of the scenario. All fields public, read-only;
+ * owned by the scenario, like its strings (absent ones are NULL). */
 typedef struct {
   const char* path; /* e.g. "sides.ua.personnel.front" */
   double value;
@@ -128,9 +128,10 @@ TRUCE_API const truce_provenance* truce_scenario_provenance(
 /* A settable number: a path that `--set PATH=VALUE` (truce_scenario_set)
  * accepts, with its current value, the values it may take and, when the
  * scenario is uncertain about it, its distribution. Strings are owned by
- * the scenario (valid until it is changed or freed). */
+ * the scenario (valid until it is changed or freed). All fields public,
+ * read-only; the array is freed with truce_scenario_params_free. */
 typedef struct {
-  char path[160];    /* public, read-only: "backers.us.budget_scale" */
+  char path[160];    /* "backers.us.budget_scale" */
   double value;      /* an enum's index */
   const char* label; /* an enum's name for value; NULL for a number */
   double lo, hi;     /* the valid range (lo excluded when lo_open) */
@@ -154,7 +155,8 @@ TRUCE_API void truce_scenario_params_free(truce_ctx* ctx, truce_param* p,
 /* Links from a stakeholder group to a number (the `stakeholders:`
  * section): the group's predicted position on `dimension`, mapped
  * linearly from [from0, from1] to [to0, to1], sets `path`. Applied by
- * truce_stake_apply (truce/stake.h). */
+ * truce_stake_apply (truce/stake.h). All fields public, read-only; owned by
+ * the scenario. */
 typedef struct {
   const char* name;
   const char* file;  /* resolved against the scenario's directory */

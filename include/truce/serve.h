@@ -23,6 +23,8 @@
 extern "C" {
 #endif
 
+/* All fields public; set by the caller (a zero or NULL field is the
+ * default its comment gives). */
 typedef struct {
   const char* bind;         /* address to listen on; NULL: "127.0.0.1" */
   int port;                 /* 0: a free port (truce_serve_port says which) */

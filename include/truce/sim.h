@@ -22,11 +22,11 @@ typedef struct truce_sim truce_sim;
 
 enum { TRUCE_SIM_STOCHASTIC = 0u, TRUCE_SIM_DETERMINISTIC = 1u };
 
-/* State of one side at the end of a day (read-only view). Persons are in
- * exactly one of pool, training, front, wounded, killed, missing,
- * discharged; `inflow` counts those who entered from outside the model
- * (scheduled arrivals), so pool+training+front+wounded+killed+missing+
- * discharged == initial + inflow on every step. */
+/* State of one side at the end of a day. All fields public, read-only
+ * (truce_day.side). Persons are in exactly one of pool, training, front,
+ * wounded, killed, missing, discharged; `inflow` counts those who entered
+ * from outside the model (scheduled arrivals), so pool+training+front+
+ * wounded+killed+missing+discharged == initial + inflow on every step. */
 typedef struct {
   double pool, training, front, wounded, killed, missing, discharged;
   double inflow;     /* cumulative arrivals from outside */
@@ -47,8 +47,9 @@ typedef struct {
 
 #define TRUCE_BACKERS_MAX 8
 
-/* A backer at the end of a day (read-only). Values are in the scenario's
- * money unit; committed = delivered + pending at all times. */
+/* A backer at the end of a day. All fields public, read-only
+ * (truce_day.backer). Values are in the scenario's money unit; committed =
+ * delivered + pending at all times. */
 typedef struct {
   double committed; /* cumulative value of approved packages */
   double delivered; /* cumulative value delivered (money: at once) */
@@ -59,6 +60,8 @@ typedef struct {
   double equipment_committed, equipment_delivered;   /* items, all classes */
 } truce_backer_state;
 
+/* One day of a run. All fields public, read-only; valid during the
+ * callback it is passed to (truce_day_fn, a hook's day). */
 typedef struct {
   int day;  /* 0 = initial state; d = after d days */
   double t; /* time in days */
@@ -67,6 +70,9 @@ typedef struct {
   truce_backer_state backer[TRUCE_BACKERS_MAX];
 } truce_day;
 
+/* A backer's totals over a run. All fields public, read-only;
+ * truce_sim_backer_outcome (and truce_ensemble_backer_outcome) fill the
+ * caller's struct. */
 typedef struct {
   double committed_total, delivered_total;
   int longest_gap_days; /* longest stretch without a new package */
@@ -77,6 +83,8 @@ typedef struct {
  * returned by truce_sim_run. */
 typedef int (*truce_day_fn)(void* user, const truce_day* day);
 
+/* A side's outcome of a run. All fields public, read-only;
+ * truce_sim_outcome (and truce_ensemble_outcome) fill the caller's struct. */
 typedef struct {
   double front_end;        /* front strength at the horizon */
   double casualties_total; /* killed + wounded + missing at the horizon */
@@ -101,10 +109,10 @@ typedef struct {
   const char* name; /* public, read-only */
   const char* unit; /* public, read-only */
   int is_day;       /* public, read-only: a day number (NaN: never) */
-  /* private: the accumulator of TRUCE_OUTCOME_STATE doubles */
-  void (*begin)(double* st);
-  void (*day)(double* st, const truce_side_state* s, int day);
-  double (*value)(const double* st);
+  /* the accumulator, over TRUCE_OUTCOME_STATE doubles: */
+  void (*begin)(double* st);                                   /* private */
+  void (*day)(double* st, const truce_side_state* s, int day); /* private */
+  double (*value)(const double* st);                           /* private */
 } truce_outcome_info;
 
 TRUCE_API size_t truce_outcome_count(void);

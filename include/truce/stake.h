@@ -50,6 +50,8 @@ TRUCE_API size_t truce_stake_dim_count(const truce_stake* st);
 TRUCE_API const char* truce_stake_actor_name(const truce_stake* st, size_t i);
 TRUCE_API const char* truce_stake_dim_name(const truce_stake* st, size_t k);
 
+/* All fields public; set by the caller (start from
+ * truce_stake_opts_default()). */
 typedef struct {
   double gamma;      /* pce: contest exponent of the Condorcet elections */
   double risk;       /* pce: exponent on distance (1 neutral, >1 averse) */
@@ -60,7 +62,8 @@ typedef struct {
 
 TRUCE_API truce_stake_opts truce_stake_opts_default(void);
 
-/* A prediction (read-only; free with truce_stake_result_free). */
+/* A prediction. All fields public, read-only; arrays owned by the result,
+ * freed with truce_stake_result_free(ctx, r). */
 typedef struct {
   int model;
   size_t dims;
@@ -86,13 +89,16 @@ TRUCE_API int truce_stake_apply(truce_ctx* ctx, truce_scenario* sc);
 /* Back-test on a DEU III file (tab-separated, as distributed by
  * blksv/predictioneers_game): one row per model (and variants), with the
  * mean absolute error over the scorable issues and a bootstrap 95%
- * interval (`boot` resamples, seeded). */
+ * interval (`boot` resamples, seeded). All fields public, read-only
+ * (truce_backtest.rows). */
 typedef struct {
   char name[48];
   size_t n; /* issues scored */
   double mae, lo, hi;
 } truce_backtest_row;
 
+/* All fields public, read-only; truce_stake_backtest fills the caller's
+ * struct. */
 typedef struct {
   truce_backtest_row rows[16];
   size_t n_rows;

@@ -39,16 +39,18 @@ typedef enum {
       TRUCE_WARN_KINDS
 } truce_warn_kind;
 
+/* All fields public, read-only (the table above). */
 typedef struct {
-  const char* code;    /* public, read-only */
-  double threshold;    /* public, read-only */
-  const char* meaning; /* public, read-only */
+  const char* code;
+  double threshold;
+  const char* meaning;
 } truce_warning_info;
 
 /* Kind k's entry; NULL when k >= TRUCE_WARN_KINDS. */
 TRUCE_API const truce_warning_info* truce_warning_info_of(int k);
 
-/* One warning raised. All fields public. */
+/* One warning raised. All fields public, read-only; truce_ensemble_warnings
+ * and truce_calib_warnings fill the caller's array. */
 typedef struct {
   int kind;          /* truce_warn_kind */
   char code[32];     /* the table's code */

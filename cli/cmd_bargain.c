@@ -38,6 +38,15 @@ static void jnum(double v) {
     printf("null");
 }
 
+/* A solution: its package and territory, or null (combo -1). */
+static void jsolution(const truce_bargain_day* d, int combo, double x) {
+  if (combo >= 0)
+    printf("{\"package\": \"%s\", \"territory\": %.6g}",
+           d->packages[combo].name, x);
+  else
+    printf("null");
+}
+
 /* The day's analysis as JSON; st[] when terms. */
 static void print_json(const truce_scenario* sc, const truce_bargain_day* d,
                        const char* terms, const truce_stated_terms st[2]) {
@@ -95,23 +104,11 @@ static void print_json(const truce_scenario* sc, const truce_bargain_day* d,
         k ? ", " : "", f[0], f[1], d->packages[(int)f[2]].name, f[3]);
   }
   printf("], \"nash\": ");
-  if (d->nash_combo >= 0)
-    printf("{\"package\": \"%s\", \"territory\": %.6g}",
-           d->packages[d->nash_combo].name, d->nash_x);
-  else
-    printf("null");
+  jsolution(d, d->nash_combo, d->nash_x);
   printf(", \"kalai_smorodinsky\": ");
-  if (d->ks_combo >= 0)
-    printf("{\"package\": \"%s\", \"territory\": %.6g}",
-           d->packages[d->ks_combo].name, d->ks_x);
-  else
-    printf("null");
+  jsolution(d, d->ks_combo, d->ks_x);
   printf(", \"rubinstein\": ");
-  if (d->rub_combo >= 0)
-    printf("{\"package\": \"%s\", \"territory\": %.6g}",
-           d->packages[d->rub_combo].name, d->rub_x);
-  else
-    printf("null");
+  jsolution(d, d->rub_combo, d->rub_x);
   printf(", \"min_guarantee\": ");
   jnum(d->min_guarantee);
   printf(", \"ceasefire\": {\"shift\": ");

@@ -172,8 +172,14 @@ static void print_text(const truce_scenario* sc, const truce_bargain_day* d,
   printf("  packages (territory = %s's share of the contested area):\n", id[0]);
   for (size_t k = 0; k < d->n_packages; k++) {
     const truce_package_range* p = &d->packages[k];
-    printf("    %-40s %s accepts [%.2f, %.2f], %s [%.2f, %.2f]", p->name, id[0],
-           p->lo[0], p->hi[0], id[1], p->lo[1], p->hi[1]);
+    printf("    %-40s", p->name);
+    for (int i = 0; i < 2; i++) { /* lo > hi: no territory will do */
+      printf("%s%s%s", i ? ", " : " ", id[i], i ? "" : " accepts");
+      if (p->lo[i] <= p->hi[i])
+        printf(" [%.2f, %.2f]", p->lo[i], p->hi[i]);
+      else
+        printf(" none");
+    }
     if (p->both_lo <= p->both_hi)
       printf(" -> both [%.2f, %.2f]\n", p->both_lo, p->both_hi);
     else

@@ -52,7 +52,7 @@
   R.glossary = [
     ['front', 'Front strength', 'Soldiers deployed in the combat zone, after losses, training pipelines, recoveries and rotations.'],
     ['capable', 'Capable strength', 'Combat power: the soldiers in the zone weighted by the equipment and ammunition they can use (a CES aggregate, docs/model.md). A side short of guns or shells is less capable than its head count.'],
-    ['exhausted', 'Exhausted', 'A side is exhausted on the first day its front strength or its capable strength falls below the scenario\'s threshold for holding the line (sides.ID.exhaustion_threshold, capable_threshold).'],
+    ['exhausted', 'Exhausted', 'A side is exhausted on the first day its line breaks: its soldiers per km of front fall below front.breakthrough_density (a grinding front breaks by density), or, in scenarios that set them, its front strength or capable strength falls below sides.ID.exhaustion_threshold or capable_threshold (docs/model.md, sections 6 and 9).'],
     ['run', 'Run, side-run', 'One simulated future with its own random draws of every uncertain number and event. A side-run is one side in one run: 1,000 runs of two sides are 2,000 side-runs.'],
     ['band', 'Median and bands', 'Across runs on each day: the median (half the runs above, half below), the 50% band (the middle half of runs) and the 90% band (all but the top and bottom 5%). A band is where the runs go, not a confidence interval of the model.'],
     ['mcse', 'Monte Carlo error', 'The standard error that comes from running finitely many runs: for a share p of n runs, sqrt(p(1 - p)/n). More runs shrink it; it says nothing about whether the scenario\'s numbers are right.'],
@@ -450,7 +450,9 @@
     $('headline').innerHTML = h;
     $('bands-note').textContent = D.multi ? 'Lines: median of runs; bands: the middle 50% and 90% of runs. Each chart\'s menu exports SVG and PNG.'
       : D.det ? 'One deterministic run: expected values, no bands.' : 'One run: a single draw, no bands.';
+    const used = new Set();
     for (const c of R.charts(D)) {
+      (c.method || []).forEach((m) => used.add(m));
       const parent = $(c.group === 'talks' ? 'talks' : 'charts');
       if (c.group === 'talks') $('talks-section').hidden = false;
       const box = R.chartBox(c);
@@ -459,7 +461,9 @@
     }
     // glossary and method notes
     $('glossary').innerHTML = R.glossary.map(([id, t, d]) => `<dt id="g-${id}">${esc(t)}</dt><dd>${esc(d)}</dd>`).join('');
-    $('methods').innerHTML = '<h3>Method notes</h3><dl>' + R.methods.map(([k, t, v]) => `<dt id="m-${k}">${esc(t)}</dt><dd>${esc(v)}</dd>`).join('') + '</dl>';
+    // method notes of the charts drawn (a note for a chart this run has
+    // not, e.g. exhaustion timing when no side is exhausted, is left out)
+    $('methods').innerHTML = '<h3>Method notes</h3><dl>' + R.methods.filter(([k]) => used.has(k)).map(([k, t, v]) => `<dt id="m-${k}">${esc(t)}</dt><dd>${esc(v)}</dd>`).join('') + '</dl>';
     // assumptions register and metadata
     let t = '<table><thead><tr><th>number</th><th>value</th><th>range / distribution</th><th>unit</th><th>source</th><th>claimant</th><th>date</th></tr></thead><tbody>';
     for (const a of S.assumptions || [])
@@ -467,7 +471,7 @@
     $('assumptions').innerHTML = t + '</tbody></table>';
     const meta = [['scenario', S.scenario], ['file', S.scenario_file], ['scenario SHA-256', S.scenario_sha256],
       ['seed', S.seed], ['runs', S.runs], ['days', S.days], ['mode', S.mode], ['start', S.start],
-      ['truce version', S.truce_version], ['command line', S.command_line], ['overrides', (S.overrides || []).join('; ')],
+      ['truce version', S.truce_version], ['command line', S.command_line], ['overrides (--set, --overlay, stakeholder links: see the assumptions register)', (S.overrides || []).join('; ')],
       ['threads / MPI ranks', S.execution ? `${S.execution.threads} / ${S.execution.ranks}` : '']];
     $('meta').innerHTML = '<table>' + meta.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('') + '</table>';
     $('title').textContent = S.scenario;

@@ -27,10 +27,18 @@ extern "C" {
   X(ZERO_POWER, "zero_power", 90,                                           \
     "combat power below one effective soldier for at least this many days " \
     "in a row: check its equipment, ammunition and weapons inputs")         \
+  X(WEAK_POWER, "weak_power", 90,                                           \
+    "combat power below a tenth of the soldiers at the front for at least " \
+    "this many days in a row: its weapons equip few of them (where fires "  \
+    "and assaults replace the attrition law, power does not weaken them)")  \
   X(UNIDENTIFIED_FIT, "unidentified_fit", 6,                                \
     "a fitted coefficient's 90% interval, or the fitted coefficients "      \
     "together, span at least this many orders of magnitude: the "           \
     "observations do not identify them")
+
+/* The share of the front's soldiers below which combat power is weak (the
+ * weak_power_days outcome and warning). */
+#define TRUCE_WEAK_POWER_SHARE 0.1
 
 typedef enum {
 #define TRUCE_WARN_ENUM(e, code, threshold, meaning) TRUCE_WARN_##e,

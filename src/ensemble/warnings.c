@@ -3,7 +3,8 @@
  * An ensemble's sanity diagnostics (truce/warn.h, docs/outputs.md
  * "Warnings"), from the per-run outcomes: a side exhausted on day 0 or 1,
  * a side whose combat power stays below one effective soldier for a long
- * span (the zero_power_days outcome).
+ * span (the zero_power_days outcome), or below a tenth of its front
+ * (weak_power_days).
  */
 #include <math.h>
 
@@ -29,6 +30,7 @@ size_t truce_ensemble_warnings(const truce_scenario* sc,
   const truce_warning_info* start =
       truce_warning_info_of(TRUCE_WARN_EXHAUSTED_AT_START);
   const truce_warning_info* zero = truce_warning_info_of(TRUCE_WARN_ZERO_POWER);
+  const truce_warning_info* weak = truce_warning_info_of(TRUCE_WARN_WEAK_POWER);
   for (size_t i = 0; i < 2; i++) {
     const char* id = truce_scenario_side_id(sc, i);
     double p = share(e, i, "exhaustion_day", true, start->threshold);
@@ -46,6 +48,17 @@ size_t truce_ensemble_warnings(const truce_scenario* sc,
                          "%.0f days or more in a row in %.3g%% of runs: check "
                          "its equipment, ammunition and weapons inputs",
                          id, zero->threshold, 100 * p);
+    n += p > 0;
+    p = share(e, i, "weak_power_days", false, weak->threshold);
+    if (p > 0 && n < cap)
+      truce__warning_set(&out[n], TRUCE_WARN_WEAK_POWER, p,
+                         "%s has combat power below %.0f%% of its front's "
+                         "soldiers for %.0f days or more in a row in %.3g%% of "
+                         "runs: its weapons equip few of them (where fires and "
+                         "assaults replace the attrition law, power does not "
+                         "weaken them)",
+                         id, 100 * TRUCE_WEAK_POWER_SHARE, weak->threshold,
+                         100 * p);
     n += p > 0;
   }
   return n;

@@ -44,9 +44,9 @@ static const char* const schema_tail =
  * layout's version; bump the version when the schema changes (2: runs
  * gained largest_weekly_move_day, bargaining_runs the agreement's columns,
  * bargaining_months p_agree; bargaining_terms and bargaining_agreement
- * are new). */
+ * are new; 3: runs gained weak_power_days). */
 #define STORE_APP_ID 0x74727563
-#define STORE_VERSION 2
+#define STORE_VERSION 3
 #define STORE_STR(x) #x
 #define STORE_XSTR(x) STORE_STR(x)
 #define STORE_STAMP                    \

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim_int.h"
+#include "truce/warn.h"
 
 /* Outcomes that are the last recorded day's value. */
 static void last_begin(double* st) { st[0] = (double)NAN; }
@@ -64,6 +65,18 @@ static void zero_day(double* st, const truce_side_state* s, int day) {
 }
 static double zero_value(const double* st) { return st[1]; }
 
+/* s4: the same span for combat power below a tenth of the soldiers at the
+ * front (TRUCE_WEAK_POWER_SHARE): a side whose weapons equip few of them
+ * (a sanity diagnostic; where fires and assaults replace the attrition
+ * law, power does not feed back into them, docs/model.md s6). */
+static void weak_day(double* st, const truce_side_state* s, int day) {
+  (void)day;
+  st[0] = s->front > 0 && s->power < TRUCE_WEAK_POWER_SHARE * s->front
+              ? st[0] + 1
+              : 0;
+  if (st[0] > st[1]) st[1] = st[0];
+}
+
 const truce_outcome_info truce__outcomes[] = {
     {"front_end", "soldiers", 0, last_begin, front_day, first_value},
     {"casualties_total", "persons", 0, last_begin, casualties_day, first_value},
@@ -71,6 +84,7 @@ const truce_outcome_info truce__outcomes[] = {
     {"territory_end", "share", 0, last_begin, territory_day, first_value},
     {"largest_weekly_move_day", "day", 1, week_begin, week_day, week_value},
     {"zero_power_days", "days", 0, zero_begin, zero_day, zero_value},
+    {"weak_power_days", "days", 0, zero_begin, weak_day, zero_value},
 };
 const size_t truce__n_outcomes =
     sizeof truce__outcomes / sizeof truce__outcomes[0];

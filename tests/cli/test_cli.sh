@@ -332,6 +332,11 @@ for k in '"open": ' '"war_value": ' '"packages": ' '"frontier": ' '"nash": ' '"k
 done
 "$TRUCE" bargain "$T/good.yaml" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no negotiation section" "$T/stderr" && ok || bad "bargain without negotiation"
 "$TRUCE" bargain --help | grep -q "usage: truce bargain" && ok || bad "bargain --help"
+# an empty acceptable set reads "none", never an inverted interval
+"$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 90 >"$T/b90.txt" 2>&1 \
+  && grep -q "accepts none\|, ru none" "$T/b90.txt" \
+  && ! awk '{while (match($0, /\[[0-9.]+, [0-9.]+\]/)) {s = substr($0, RSTART + 1, RLENGTH - 2); split(s, a, ", "); if (a[1] + 0 > a[2] + 0) bad = 1; $0 = substr($0, RSTART + RLENGTH)}} END {exit !bad}' "$T/b90.txt" \
+  && ok || bad "bargain's empty sets: $(grep accepts "$T/b90.txt" | head -3)"
 # the stated-terms check on the shipped data (and its JSON)
 (cd "$T" && "$TRUCE" bargain "$SRC/scenarios/ukraine-2023-11.yaml" --day 300) \
   | grep -q "ru   alliance=neutrality, sanctions=eased, territory 0.775 (since 2024-06-14" && ok || bad "bargain: the scenario's stated terms"
@@ -415,8 +420,8 @@ sed -i '3s/,[^,]*$//' "$T/dmg/daily.csv"
 "$TRUCE" report "$T/dmg" -o "$T/dmg.html" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/dmg/daily.csv:3:1: error: a row of [0-9]* fields; expected [0-9]* like the header" "$T/stderr" && [ ! -e "$T/dmg.html" ] && ok || bad "report of a short daily.csv row: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/nowhere" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "no results.db" "$T/stderr" && ok || bad "compare of a missing dir: $(cat "$T/stderr")"
 # a store of an older layout is refused by name, not read half-way
-mkdir -p "$T/old" && cp "$T/t1/results.db" "$T/old/" && sqlite3 "$T/old/results.db" "PRAGMA user_version=1"
-"$TRUCE" compare "$T/old" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/old/results.db:1:1: error: results store layout 1; expected 2 (run the scenario again" "$T/stderr" && ok || bad "compare of an older store: $(cat "$T/stderr")"
+mkdir -p "$T/old" && cp "$T/t1/results.db" "$T/old/" && sqlite3 "$T/old/results.db" "PRAGMA user_version=2"
+"$TRUCE" compare "$T/old" "$T/t1" 2>"$T/stderr"; [ $? -eq 1 ] && grep -q "^$T/old/results.db:1:1: error: results store layout 2; expected 3 (run the scenario again" "$T/stderr" && ok || bad "compare of an older store: $(cat "$T/stderr")"
 "$TRUCE" compare "$T/t1" "$T/t2" -o "$T/cmp.html" >"$T/cmp.txt" && grep -q "assumptions that differ (0)" "$T/cmp.txt" && [ -s "$T/cmp.html" ] && ok || bad "compare of identical runs"
 
 # calibrate: the Ardennes ranks linear < logarithmic < square (by AIC too)

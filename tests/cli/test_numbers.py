@@ -177,17 +177,25 @@ out = os.path.join(WORK, "bad")
 text = run(bad_yaml, out, "--runs", "20")
 w = json.load(open(os.path.join(out, "summary.json")))["warnings"]
 got = sorted((x["code"], x["share"]) for x in w)
-check(got == [("exhausted_at_start", 1), ("zero_power", 1)],
+check(got == [("exhausted_at_start", 1), ("weak_power", 1), ("zero_power", 1)],
       "the minimal scenario's warnings: %s" % got)
-check("[zero_power]" in text and "[exhausted_at_start]" in text,
+check("[zero_power]" in text and "[exhausted_at_start]" in text and
+      "[weak_power]" in text,
       "the terminal shows the warnings")
-for name in ("ukraine-2023-11", "ukraine-2024-11", "historical/iwo-jima-1945",
-             "historical/ardennes-1944"):
+# the shipped scenarios raise none, but one known finding: in the article
+# scenario Russia's heavy equipment runs out in about a quarter of runs
+# (losses 0.02 items per casualty outrun production), while its fire and
+# assaults go on (docs/validation.md s5)
+for name, want in (("ukraine-2023-11", [("weak_power", "ru")]),
+                   ("ukraine-2024-11", []), ("historical/iwo-jima-1945", []),
+                   ("historical/ardennes-1944", [])):
     out = os.path.join(WORK, "ship-" + name.replace("/", "-"))
     run(os.path.join(SRC, "scenarios", name + ".yaml"), out, "--runs", "100",
         "-q")
     w = json.load(open(os.path.join(out, "summary.json")))["warnings"]
-    check(w == [], "%s raises no warning: %s" % (name, w))
+    got = [(x["code"], x["message"].split()[0]) for x in w]
+    check(got == want and all(0.1 < x["share"] < 0.5 for x in w),
+          "%s raises the warnings %s: %s" % (name, want, w))
 cal = [TRUCE, "calibrate",
        os.path.join(SRC, "scenarios/historical/ardennes-1944.yaml"),
        "--observed",

@@ -444,6 +444,32 @@ static void test_largest_weekly_move(void** s) {
   truce_scenario_free(sc);
 }
 
+/* The outcome "weak_power_days": a side whose 5 tanks equip 50 of its
+ * 1,000 soldiers has combat power under a tenth of its front on every
+ * recorded day (days 0-30); one without weapons inputs never does. */
+static void test_weak_power(void** s) {
+  (void)s;
+  int k = truce_outcome_index("weak_power_days");
+  assert_true(k >= 0);
+  assert_int_equal(truce_outcome((size_t)k)->is_day, 0);
+  truce_scenario* sc =
+      ts_load(ctx,
+              "truce: 1\nhorizon_days: 30\n"
+              "sides:\n"
+              "  - id: a\n    personnel: {front: 1000}\n"
+              "    equipment: {tanks: {stock: 5, soldiers_per_item: 10}}\n"
+              "  - id: b\n    personnel: {front: 1000}\n"
+              "combat:\n  law: square\n  coefficients: {a: 0.001, b: 0.001}\n");
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  assert_true(truce_sim_outcome_value(sim, 0, (size_t)k) == 31);
+  assert_true(truce_sim_outcome_value(sim, 1, (size_t)k) == 0);
+  truce_sim_free(sim);
+  truce_scenario_free(sc);
+}
+
 /* The mean of 2,000 stochastic runs of a square-law duel lies within 3
  * standard errors of the deterministic solution on day 10. */
 static void test_stochastic_mean(void** s) {
@@ -1058,6 +1084,7 @@ int main(void) {
       cmocka_unit_test(test_ammunition_limits_fire),
       cmocka_unit_test(test_events_and_front),
       cmocka_unit_test(test_largest_weekly_move),
+      cmocka_unit_test(test_weak_power),
       cmocka_unit_test(test_stochastic_mean),
       cmocka_unit_test(test_reproducible),
       cmocka_unit_test(test_exhaustion_day),

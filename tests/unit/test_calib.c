@@ -387,6 +387,51 @@ static void test_calibration_exponents(void** s) {
   truce_scenario_free(sc);
 }
 
+/* truce_observed_column by side and variable: the days with both fronts
+ * (day 3 has one), each value the mean over the sources (side 0's
+ * casualties: 10 + d and 12 + d, so 11 + d; none on day 1 for side 1:
+ * NaN), NaN throughout for a side or a variable out of range. */
+static void test_observed_columns(void** s) {
+  (void)s;
+  truce_obs rows[16];
+  size_t n = 0;
+  for (int d = 0; d < 3; d++) {
+    rows[n++] = (truce_obs){d, 0, TRUCE_OBS_FRONT, 100.0 + d, 0};
+    rows[n++] = (truce_obs){d, 1, TRUCE_OBS_FRONT, 200.0 + d, 0};
+    rows[n++] = (truce_obs){d, 0, TRUCE_OBS_CASUALTIES, 10.0 + d, 0};
+    rows[n++] = (truce_obs){d, 0, TRUCE_OBS_CASUALTIES, 12.0 + d, 1};
+    if (d != 1)
+      rows[n++] = (truce_obs){d, 1, TRUCE_OBS_CASUALTIES, 20.0 + d, 1};
+  }
+  rows[n++] = (truce_obs){3, 0, TRUCE_OBS_FRONT, 103, 0};
+  const char* src[2] = {"a", "b"};
+  truce_observed* o;
+  assert_int_equal(truce_observed_new(ctx, rows, n, src, 2, &o), 0);
+  assert_int_equal(truce_observed_days(o), 3);
+  double c[3];
+  static const double want[2][2][3] = {
+      {{100, 101, 102}, {11, 12, 13}},
+      {{200, 201, 202}, {20, (double)NAN, 22}}};
+  for (size_t side = 0; side < 2; side++)
+    for (int v = 0; v < TRUCE_OBS_VARS; v++) {
+      truce_observed_column(o, side, v, c);
+      for (size_t i = 0; i < 3; i++) {
+        double w = want[side][v][i];
+        if (isnan(w))
+          assert_true(isnan(c[i]));
+        else
+          assert_true(fabs(c[i] - w) < 1e-12);
+      }
+    }
+  truce_observed_column(o, 2, TRUCE_OBS_FRONT, c);
+  for (size_t i = 0; i < 3; i++) assert_true(isnan(c[i]));
+  truce_observed_column(o, 0, TRUCE_OBS_VARS, c);
+  for (size_t i = 0; i < 3; i++) assert_true(isnan(c[i]));
+  truce_observed_column(o, 0, -1, c);
+  for (size_t i = 0; i < 3; i++) assert_true(isnan(c[i]));
+  truce_observed_free(o);
+}
+
 /* Battle steps computed by hand (and by bench/reference/rubio_abc.py):
  * square, R 1000/100, B 500/200, ratio 1: k = 0.1; R 950, 910, 879 and
  * B 400, 305, 214, so casualties 121 and 286 after 3 steps; fatigue, R
@@ -513,6 +558,7 @@ int main(void) {
       cmocka_unit_test(test_calibration_coverage),
       cmocka_unit_test(test_calibration_source_bias),
       cmocka_unit_test(test_calibration_exponents),
+      cmocka_unit_test(test_observed_columns),
       cmocka_unit_test(test_calibration_held),
       cmocka_unit_test(test_calibration_engine_abc),
       cmocka_unit_test(test_battle_known_answers),

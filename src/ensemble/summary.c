@@ -234,7 +234,7 @@ static int add_sketched(truce__summary* s, truce__cell* c, const double* v,
     double x = v[j * stride];
     ix[j] = x >= DBL_MIN ? bin_index(x) : NOBIN;
 #if defined(__GNUC__)
-    uint32_t k = (uint32_t)(ix[j] - off);
+    uint32_t k = (uint32_t)ix[j] - (uint32_t)off; /* wraps below off */
     if (ix[j] != NOBIN && k < nb)
       __builtin_prefetch((const char*)c->bins + (size_t)k * esz(c), 1);
 #endif
@@ -255,7 +255,7 @@ static int add_sketched(truce__summary* s, truce__cell* c, const double* v,
       nzero++;
       continue;
     }
-    uint32_t k = (uint32_t)(ix[j] - off);
+    uint32_t k = (uint32_t)ix[j] - (uint32_t)off;
     if (k < nb) {
       if (wide) {
         ((uint32_t*)bins)[k]++;

@@ -32,8 +32,13 @@ static void usage(FILE* f) {
           "  explore FILE      designs, sensitivity and scenario discovery\n"
           "  serve FILE        a live what-if page (http://127.0.0.1:8642/)\n"
           "\n"
-          "Run 'truce <command> --help' for a command's options.\n"
-          "  --version         print the version\n");
+          "options:\n"
+          "  -h, --help        show this help\n"
+          "  --version         print the version\n"
+          "\n"
+          "Run 'truce <command> --help' for a command's options. Exit status:\n"
+          "0 success, 1 bad input or a failed run (FILE:LINE:COL: error:\n"
+          "...), 2 a bad command line.\n");
 }
 
 int cli_output_args(int argc, char** argv, int npos, void (*help)(FILE*),

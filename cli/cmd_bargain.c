@@ -40,10 +40,11 @@ static void jnum(double v) {
 
 /* A solution: its package and territory, or null (combo -1). */
 static void jsolution(const truce_bargain_day* d, int combo, double x) {
-  if (combo >= 0)
-    printf("{\"package\": \"%s\", \"territory\": %.6g}",
-           d->packages[combo].name, x);
-  else
+  if (combo >= 0) {
+    printf("{\"package\": ");
+    cli_json_str(d->packages[combo].name);
+    printf(", \"territory\": %.6g}", x);
+  } else
     printf("null");
 }
 
@@ -75,7 +76,9 @@ static void print_json(const truce_scenario* sc, const truce_bargain_day* d,
   printf("}, \"ripe\": %s, \"packages\": [", w->ripe ? "true" : "false");
   for (size_t k = 0; k < d->n_packages; k++) {
     const truce_package_range* p = &d->packages[k];
-    printf("%s{\"package\": \"%s\", \"%s\": [", k ? ", " : "", p->name, id[0]);
+    printf("%s{\"package\": ", k ? ", " : "");
+    cli_json_str(p->name);
+    printf(", \"%s\": [", id[0]);
     jnum(p->lo[0]);
     printf(", ");
     jnum(p->hi[0]);
@@ -98,10 +101,9 @@ static void print_json(const truce_scenario* sc, const truce_bargain_day* d,
   printf("], \"frontier\": [");
   for (size_t k = 0; k < d->n_frontier; k++) {
     const double* f = d->frontier + 4 * k;
-    printf(
-        "%s{\"u\": [%.6g, %.6g], \"package\": \"%s\", \"territory\": "
-        "%.6g}",
-        k ? ", " : "", f[0], f[1], d->packages[(int)f[2]].name, f[3]);
+    printf("%s{\"u\": [%.6g, %.6g], \"package\": ", k ? ", " : "", f[0], f[1]);
+    cli_json_str(d->packages[(int)f[2]].name);
+    printf(", \"territory\": %.6g}", f[3]);
   }
   printf("], \"nash\": ");
   jsolution(d, d->nash_combo, d->nash_x);
@@ -126,8 +128,9 @@ static void print_json(const truce_scenario* sc, const truce_bargain_day* d,
         printf("null");
         continue;
       }
-      printf("{\"since\": \"%s\", \"package\": \"%s\", \"territory\": ",
-             st[i].since, d->packages[st[i].combo].name);
+      printf("{\"since\": \"%s\", \"package\": ", st[i].since);
+      cli_json_str(d->packages[st[i].combo].name);
+      printf(", \"territory\": ");
       jnum(st[i].x);
       printf(
           ", \"inside_own\": %s, \"inside_other\": %s, "

@@ -407,6 +407,17 @@ static void test_events_and_front(void** s) {
   truce_scenario_free(sc);
 }
 
+/* Run sc deterministically; v[i]: side i's outcome k. */
+static void det_outcomes(const truce_scenario* sc, int k, double v[2]) {
+  truce_sim* sim;
+  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
+  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
+                   0);
+  for (size_t i = 0; i < 2; i++)
+    v[i] = truce_sim_outcome_value(sim, i, (size_t)k);
+  truce_sim_free(sim);
+}
+
 /* The outcome "largest_weekly_move_day": the front moves only in the
  * offensive of days 10-14 (recorded days 11-15), so every 7-day window
  * ending on days 15-17 holds the whole move and the first, 15, is the
@@ -427,20 +438,13 @@ static void test_largest_weekly_move(void** s) {
       "        territory: {a: 0.5, b: 0.5}}\n"
       "events:\n"
       "  - {day: 10, offensive: {side: a, intensity: 1, duration_days: 5}}\n");
-  truce_sim* sim;
-  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
-                   0);
-  assert_true(truce_sim_outcome_value(sim, 0, (size_t)k) == 15);
-  assert_true(truce_sim_outcome_value(sim, 1, (size_t)k) == 15);
-  truce_sim_free(sim);
+  double v[2];
+  det_outcomes(sc, k, v);
+  assert_true(v[0] == 15 && v[1] == 15);
   truce_scenario_free(sc);
   sc = duel("square", "", 1000, 900, 0.015, 0.012, 20, 1);
-  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
-                   0);
-  assert_true(isnan(truce_sim_outcome_value(sim, 0, (size_t)k)));
-  truce_sim_free(sim);
+  det_outcomes(sc, k, v);
+  assert_true(isnan(v[0]));
   truce_scenario_free(sc);
 }
 
@@ -460,13 +464,9 @@ static void test_weak_power(void** s) {
               "    equipment: {tanks: {stock: 5, soldiers_per_item: 10}}\n"
               "  - id: b\n    personnel: {front: 1000}\n"
               "combat:\n  law: square\n  coefficients: {a: 0.001, b: 0.001}\n");
-  truce_sim* sim;
-  assert_int_equal(truce_sim_new(ctx, sc, &sim), 0);
-  assert_int_equal(truce_sim_run(sim, 0, TRUCE_SIM_DETERMINISTIC, NULL, NULL),
-                   0);
-  assert_true(truce_sim_outcome_value(sim, 0, (size_t)k) == 31);
-  assert_true(truce_sim_outcome_value(sim, 1, (size_t)k) == 0);
-  truce_sim_free(sim);
+  double v[2];
+  det_outcomes(sc, k, v);
+  assert_true(v[0] == 31 && v[1] == 0);
   truce_scenario_free(sc);
 }
 

@@ -7,14 +7,8 @@
 # usage: run.sh TRUCE SOURCE_DIR WEB_DIR OUT_DIR
 set -euo pipefail
 TRUCE=$1 SRC=$2 WEB=$3 OUT=$4
-missing=""
-command -v node >/dev/null 2>&1 || missing="$missing node"
-[ -x /usr/bin/chromium ] || missing="$missing chromium"
-[ -d "$WEB/node_modules/playwright-core" ] || missing="$missing $WEB/node_modules/playwright-core"
-if [ -n "$missing" ]; then
-  echo "browser: FAIL: missing:$missing (run scripts/install-deps)" >&2
-  exit 1
-fi
+. "$(dirname "$0")/lib.sh"
+browser_require browser "$WEB"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 200 --out "$T/a" -q

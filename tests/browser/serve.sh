@@ -6,14 +6,8 @@
 # usage: serve.sh TRUCE SOURCE_DIR WEB_DIR
 set -euo pipefail
 TRUCE=$1 SRC=$2 WEB=$3
-missing=""
-command -v node >/dev/null 2>&1 || missing="$missing node"
-[ -x /usr/bin/chromium ] || missing="$missing chromium"
-[ -d "$WEB/node_modules/playwright-core" ] || missing="$missing $WEB/node_modules/playwright-core"
-if [ -n "$missing" ]; then
-  echo "browser_serve: FAIL: missing:$missing (run scripts/install-deps)" >&2
-  exit 1
-fi
+. "$(dirname "$0")/lib.sh"
+browser_require browser_serve "$WEB"
 T=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$T"' EXIT

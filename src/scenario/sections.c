@@ -95,47 +95,44 @@ int truce__load_ranges(truce__loader* L, struct fy_node* v, mark km) {
 
 /* ------------------------------------------------------------ Sides */
 
-/* Per-side maps keyed by side id (combat.coefficients, front.territory). */
+/* Per-side maps keyed by side id (combat.coefficients, front.territory):
+ * one entry of the walk (truce__load_entries). */
+typedef struct {
+  const char* path;
+  const truce__field* f;
+  bool* seen2;
+} side_map_user;
+
+static int side_entry(truce__loader* L, const char* id, mark im,
+                      struct fy_node* v, const char* full, void* user) {
+  const side_map_user* u = user;
+  int s = truce__load_side(L, id);
+  if (s < 0) {
+    const char* ids[2] = {L->sc->side_id[0], L->sc->side_id[1]};
+    const char* sg = truce__suggest(id, ids, 2);
+    return truce__load_error(
+        L, TRUCE_EINVAL, im,
+        "reference to an unknown side '%s' in '%s'%s%s%s; expected "
+        "'%s' or '%s'",
+        id, u->path, sg ? " (did you mean '" : "", sg ? sg : "",
+        sg ? "'?)" : "", ids[0], ids[1]);
+  }
+  double val;
+  size_t off = truce__side_base((size_t)s) + u->f->off;
+  int rc = u->f->flags & TRUCE_F_INIT
+               ? truce__load_number(L, v, im, full, u->f, &val)
+               : truce__load_uncertain(L, v, im, full, u->f, off, &val);
+  if (rc) return rc;
+  *(double*)((char*)&L->sc->model + off) = val;
+  u->seen2[s] = true;
+  return 0;
+}
+
 static int side_map(truce__loader* L, struct fy_node* v, mark km,
                     const char* path, const truce__field* f, bool* seen2) {
-  if (!fy_node_is_mapping(v))
-    return truce__load_error(
-        L, TRUCE_EINVAL, truce__yaml_mark(v, km),
-        "wrong type for '%s': found %s; expected a mapping from side "
-        "id to a number",
-        path, truce__yaml_kind(v));
-  void* it = NULL;
-  struct fy_node_pair* pr;
-  while ((pr = fy_node_mapping_iterate(v, &it))) {
-    char id[64], full[160];
-    mark im = truce__yaml_mark(fy_node_pair_key(pr), km);
-    truce__yaml_text(fy_node_pair_key(pr), id, sizeof id);
-    int s = -1;
-    for (int i = 0; i < 2; i++)
-      if (!strcmp(L->sc->side_id[i], id)) s = i;
-    if (s < 0) {
-      const char* ids[2] = {L->sc->side_id[0], L->sc->side_id[1]};
-      const char* sg = truce__suggest(id, ids, 2);
-      return truce__load_error(
-          L, TRUCE_EINVAL, im,
-          "reference to an unknown side '%s' in '%s'%s%s%s; expected "
-          "'%s' or '%s'",
-          id, path, sg ? " (did you mean '" : "", sg ? sg : "", sg ? "'?)" : "",
-          ids[0], ids[1]);
-    }
-    snprintf(full, sizeof full, "%s.%s", path, id);
-    double val;
-    size_t off = truce__side_base((size_t)s) + f->off;
-    int rc =
-        f->flags & TRUCE_F_INIT
-            ? truce__load_number(L, fy_node_pair_value(pr), im, full, f, &val)
-            : truce__load_uncertain(L, fy_node_pair_value(pr), im, full, f, off,
-                                    &val);
-    if (rc) return rc;
-    *(double*)((char*)&L->sc->model + off) = val;
-    seen2[s] = true;
-  }
-  return 0;
+  side_map_user u = {path, f, seen2};
+  return truce__load_entries(
+      L, v, km, path, "a mapping from side id to a number", side_entry, &u);
 }
 
 typedef struct {

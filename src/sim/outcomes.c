@@ -58,10 +58,13 @@ static double week_value(const double* st) { return st[WEEK + 2]; }
  * combat power is below one effective soldier (a sanity diagnostic,
  * docs/outputs.md "Warnings"). st: the current span, the longest. */
 static void zero_begin(double* st) { st[0] = st[1] = 0; }
+static void span_day(double* st, bool in_span) {
+  st[0] = in_span ? st[0] + 1 : 0;
+  if (st[0] > st[1]) st[1] = st[0];
+}
 static void zero_day(double* st, const truce_side_state* s, int day) {
   (void)day;
-  st[0] = s->power < 1 ? st[0] + 1 : 0;
-  if (st[0] > st[1]) st[1] = st[0];
+  span_day(st, s->power < 1);
 }
 static double zero_value(const double* st) { return st[1]; }
 
@@ -71,10 +74,7 @@ static double zero_value(const double* st) { return st[1]; }
  * law, power does not feed back into them, docs/model.md s6). */
 static void weak_day(double* st, const truce_side_state* s, int day) {
   (void)day;
-  st[0] = s->front > 0 && s->power < TRUCE_WEAK_POWER_SHARE * s->front
-              ? st[0] + 1
-              : 0;
-  if (st[0] > st[1]) st[1] = st[0];
+  span_day(st, s->front > 0 && s->power < TRUCE_WEAK_POWER_SHARE * s->front);
 }
 
 const truce_outcome_info truce__outcomes[] = {

@@ -239,6 +239,24 @@ int truce__scenario_splice(truce_ctx* ctx, const truce_scenario* sc,
                            size_t n, const char* const* paths,
                            const char* const* values, char** out,
                            size_t* out_len, size_t* out_cap);
+/* v as printf's "%.12g" writes it, into out (TRUCE_G12_MAX bytes), with
+ * its length; whole numbers below 1e12 without printf (io/row.c). */
+#define TRUCE_G12_MAX 32
+size_t truce__g12(double v, char* out);
+/* A CSV row (io/row.c): start it on a file, append fields (a comma before
+ * each but the first; numbers as "%.12g"), end it with a newline; its
+ * bytes reach the file in one write (or a few, for a row longer than the
+ * buffer). truce__row_end returns -1 if any write of the row failed. */
+typedef struct {
+  char buf[4096];
+  size_t n, fields;
+  FILE* f;
+  bool err;
+} truce__row;
+void truce__row_start(truce__row* r, FILE* f);
+void truce__row_str(truce__row* r, const char* s);
+void truce__row_num(truce__row* r, double v);
+int truce__row_end(truce__row* r);
 /* daily.csv's band rows (header included) of ensemble e on day 0, every
  * step-th day and the last, into f (io/output.c; truce run writes step
  * 1); -1 on a write error. */

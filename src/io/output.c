@@ -117,18 +117,33 @@ int truce_output_day(truce_output* o, uint64_t run, const truce_day* d) {
   date_of(o, d->day, date);
   for (int i = 0; i < 2; i++) {
     const truce_side_state* s = &d->side[i];
-    if (fprintf(o->daily_f,
-                "%llu,%d,%s,%s,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,"
-                "%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g,"
-                "%.12g,%.12g\n",
-                (unsigned long long)run, d->day, date,
-                truce_scenario_side_id(o->sc, (size_t)i), s->front, s->pool,
-                s->training, s->wounded, s->killed, s->missing, s->discharged,
-                s->inflow, s->casualties, s->power, s->equipment, s->ammunition,
-                s->territory, s->rounds_fired, s->drones_fired,
-                s->casualties_artillery, s->casualties_drones,
-                s->casualties_assault) < 0)
-      return write_error(o, "daily.csv");
+    const double v[] = {s->front,
+                        s->pool,
+                        s->training,
+                        s->wounded,
+                        s->killed,
+                        s->missing,
+                        s->discharged,
+                        s->inflow,
+                        s->casualties,
+                        s->power,
+                        s->equipment,
+                        s->ammunition,
+                        s->territory,
+                        s->rounds_fired,
+                        s->drones_fired,
+                        s->casualties_artillery,
+                        s->casualties_drones,
+                        s->casualties_assault};
+    truce__row row;
+    truce__row_start(&row, o->daily_f);
+    truce__row_num(&row, (double)run);
+    truce__row_num(&row, d->day);
+    truce__row_str(&row, date);
+    truce__row_str(&row, truce_scenario_side_id(o->sc, (size_t)i));
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+      truce__row_num(&row, v[k]);
+    if (truce__row_end(&row)) return write_error(o, "daily.csv");
   }
   return 0;
 }
@@ -158,6 +173,7 @@ int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
   long s0 = start ? truce__date_to_days(start) : 0;
   size_t nb = truce_scenario_backer_count(sc);
   if (step < 1) step = 1;
+  truce__row row;
   for (int d = 0; d < days;
        d = d + step < days || d == days - 1 ? d + step : days - 1) {
     char date[11] = "";
@@ -171,15 +187,17 @@ int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
           truce_ensemble_band(e, d, who, (int)k, &b);
         else
           truce_ensemble_backer_band(e, d, who - 2, (int)k, &b);
-        if (fprintf(f, "%d,%s,%s,%s,%llu,%.12g,%.12g,%.12g,%.12g,%.12g,%.12g\n",
-                    d, date,
-                    side ? truce_scenario_side_id(sc, who)
-                         : truce_scenario_backer_id(sc, who - 2),
-                    side ? truce_series_name((int)k)
-                         : truce_backer_series_name((int)k),
-                    (unsigned long long)b.n, b.mean, b.p05, b.p25, b.p50, b.p75,
-                    b.p95) < 0)
-          return -1;
+        truce__row_start(&row, f);
+        truce__row_num(&row, d);
+        truce__row_str(&row, date);
+        truce__row_str(&row, side ? truce_scenario_side_id(sc, who)
+                                  : truce_scenario_backer_id(sc, who - 2));
+        truce__row_str(&row, side ? truce_series_name((int)k)
+                                  : truce_backer_series_name((int)k));
+        truce__row_num(&row, (double)b.n);
+        const double v[6] = {b.mean, b.p05, b.p25, b.p50, b.p75, b.p95};
+        for (int j = 0; j < 6; j++) truce__row_num(&row, v[j]);
+        if (truce__row_end(&row)) return -1;
       }
     }
   }
@@ -199,14 +217,16 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
  * empty for never, none or NaN). A package's name is written with ';'
  * for ',', '\'' for '"' and blanks for control bytes, so that every row
  * splits on its commas alone (docs/outputs.md). */
-static void csv_bargain(FILE* f, const truce_scenario* sc,
+static void csv_bargain(truce__row* row, const truce_scenario* sc,
                         const truce_bargain_column* bc, const double* x) {
   double v = x[bc->extra];
-  fputc(',', f);
   if (bc->kind == TRUCE_BCOL_NUMBER) {
-    if (!isnan(v)) fprintf(f, "%.12g", v);
+    if (!isnan(v))
+      truce__row_num(row, v);
+    else
+      truce__row_str(row, "");
   } else if (v >= 0 && bc->kind == TRUCE_BCOL_DAY) {
-    fprintf(f, "%d", (int)v);
+    truce__row_num(row, (int)v);
   } else if (v >= 0) {
     char name[200];
     truce_bargain_package_name(sc, (int)v, name, sizeof name);
@@ -215,7 +235,9 @@ static void csv_bargain(FILE* f, const truce_scenario* sc,
            : *c == '"'                ? '\''
            : (unsigned char)*c < 0x20 ? ' '
                                       : *c;
-    fputs(name, f);
+    truce__row_str(row, name);
+  } else {
+    truce__row_str(row, "");
   }
 }
 
@@ -247,31 +269,34 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
   int rc = 0;
   double* oc = truce__calloc(o->ctx, 2 * nout + 1, sizeof(double));
   if (!oc) rc = TRUCE_ENOMEM;
+  truce__row row;
   for (uint64_t r = 0; r < truce_ensemble_runs(e) && !rc; r++) {
     const double* pv = truce_ensemble_params(e, r);
-    fprintf(f, "%llu", (unsigned long long)r);
-    for (size_t j = 0; j < np; j++) fprintf(f, ",%.12g", pv[j]);
+    truce__row_start(&row, f);
+    truce__row_num(&row, (double)r);
+    for (size_t j = 0; j < np; j++) truce__row_num(&row, pv[j]);
     for (size_t i = 0; i < 2; i++)
       for (size_t c = 0; c < nout; c++) {
         double x = truce_ensemble_outcome_value(e, r, i, c);
         oc[i * nout + c] = x;
         if (!truce_outcome(c)->is_day)
-          fprintf(f, ",%.12g", x);
+          truce__row_num(&row, x);
         else if (isnan(x))
-          fputc(',', f);
+          truce__row_str(&row, "");
         else
-          fprintf(f, ",%d", (int)x);
+          truce__row_num(&row, (int)x);
       }
     for (size_t b = 0; b < nb; b++) {
       truce_backer_outcome bo;
       truce_ensemble_backer_outcome(e, r, b, &bo);
-      fprintf(f, ",%.12g,%.12g,%d", bo.committed_total, bo.delivered_total,
-              bo.longest_gap_days);
+      truce__row_num(&row, bo.committed_total);
+      truce__row_num(&row, bo.delivered_total);
+      truce__row_num(&row, bo.longest_gap_days);
     }
     for (size_t k = 0; k < nbc; k++)
-      csv_bargain(f, o->sc, truce_bargain_column_at(k),
+      csv_bargain(&row, o->sc, truce_bargain_column_at(k),
                   truce_ensemble_extras(e, r));
-    if (fputc('\n', f) == EOF) rc = TRUCE_EIO;
+    if (truce__row_end(&row)) rc = TRUCE_EIO;
     if (!rc) rc = truce_output_run_end(o, r, oc);
   }
   truce__free(o->ctx, oc, (2 * nout + 1) * sizeof(double));

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../src/truce_int.h"
 #include "support.h"
 
 static char dir[256];
@@ -252,6 +253,90 @@ static void test_outcome_format(void** st) {
   }
 }
 
+/* The CSV writers' numbers are the bytes of printf's "%.12g" (io/row.c
+ * writes whole numbers below 1e12 without printf): around the fast
+ * path's edges (1e12 needs an exponent, minus zero keeps its sign, 2^53
+ * and beyond are not < 1e12) and over random numbers of every size. */
+static void test_g12_is_printf(void** st) {
+  (void)st;
+  const double edge[] = {0.0,
+                         -0.0,
+                         1,
+                         -1,
+                         9,
+                         10,
+                         999999999999.0,
+                         -999999999999.0,
+                         1e12,
+                         -1e12,
+                         1e12 + 1,
+                         999999999999.5,
+                         123456789012.0,
+                         9007199254740992.0,
+                         4294967296.0,
+                         0.5,
+                         -0.5,
+                         1e-300,
+                         5e-324,
+                         1.7976931348623157e308,
+                         (double)NAN,
+                         (double)INFINITY,
+                         -(double)INFINITY,
+                         336896,
+                         2908979.2};
+  char got[TRUCE_G12_MAX], want[64];
+  for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+    size_t n = truce__g12(edge[i], got);
+    snprintf(want, sizeof want, "%.12g", edge[i]);
+    assert_string_equal(got, want);
+    assert_int_equal(n, strlen(want));
+  }
+  uint64_t x = 88172645463325252ull; /* xorshift64 */
+  for (int i = 0; i < 200000; i++) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    double v;
+    if (i % 2) { /* a whole number of 1 to 13 digits, either sign */
+      double scale = pow(10, (double)(x % 13 + 1));
+      v = floor((double)(x >> 11) / 9007199254740992.0 * scale);
+      if (x & 1) v = -v;
+    } else { /* any bit pattern */
+      memcpy(&v, &x, sizeof v);
+    }
+    truce__g12(v, got);
+    snprintf(want, sizeof want, "%.12g", v);
+    assert_string_equal(got, want);
+  }
+}
+
+/* A row longer than the row buffer reaches the file whole, commas
+ * between the fields. */
+static void test_long_row(void** st) {
+  (void)st;
+  FILE* f = tmpfile();
+  assert_non_null(f);
+  truce__row row;
+  truce__row_start(&row, f);
+  char want[40000] = "", t[64];
+  for (int k = 0; k < 2000; k++) {
+    double v = k % 3 ? k * 1.25 : k * 1e9;
+    truce__row_num(&row, v);
+    snprintf(t, sizeof t, "%s%.12g", k ? "," : "", v);
+    strcat(want, t);
+  }
+  truce__row_str(&row, "end");
+  strcat(want, ",end\n");
+  assert_int_equal(truce__row_end(&row), 0);
+  rewind(f);
+  char got[40000];
+  size_t n = fread(got, 1, sizeof got - 1, f);
+  got[n] = '\0';
+  assert_true(strlen(want) > sizeof row.buf);
+  assert_string_equal(got, want);
+  fclose(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_teardown(test_nothing_until_commit, rm_dir),
@@ -260,6 +345,8 @@ int main(void) {
       cmocka_unit_test_teardown(test_failed_commit, rm_dir),
       cmocka_unit_test(test_bad_directory),
       cmocka_unit_test(test_outcome_format),
+      cmocka_unit_test(test_g12_is_printf),
+      cmocka_unit_test(test_long_row),
   };
   return ts_run_group(tests, setup, ts_ctx_teardown);
 }

@@ -259,9 +259,13 @@ void truce__row_num(truce__row* r, double v);
 int truce__row_end(truce__row* r);
 /* daily.csv's band rows (header included) of ensemble e on day 0, every
  * step-th day and the last, into f (io/output.c; truce run writes step
- * 1); -1 on a write error. */
+ * 1); -1 on a write error. With `keep`, each row's band is also stored
+ * there, in the rows' order (room for truce__bands_count of them at step
+ * 1): every day, both sides' series (truce_series), then each
+ * backer's (truce_backer_series). */
 int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
-                     int step);
+                     int step, truce_band* keep);
+size_t truce__bands_count(const truce_scenario* sc, const truce_ensemble* e);
 /* The summary.json that truce_output_commit would write for ensemble e,
  * into a new buffer *json of *len bytes (allocated *cap), writing no file
  * (io/output.c). */

@@ -30,7 +30,9 @@ struct truce_output {
   bool daily_done, runs_done;
   long start_days;
   bool has_start;
-  double* outcomes; /* per run and side: the outcome table's values */
+  double* outcomes;  /* per run and side: the outcome table's values */
+  truce_band* bands; /* daily.csv's bands, in its order, for results.db */
+  size_t n_bands;
   size_t n_runs, cap_runs;
   char* json;
   size_t json_len, json_cap;
@@ -164,8 +166,14 @@ int truce_output_run_end(truce_output* o, uint64_t run, const double* values) {
   return 0;
 }
 
+size_t truce__bands_count(const truce_scenario* sc, const truce_ensemble* e) {
+  return (size_t)truce_ensemble_days(e) *
+         (2 * truce_series_count() +
+          truce_scenario_backer_count(sc) * truce_backer_series_count());
+}
+
 int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
-                     int step) {
+                     int step, truce_band* keep) {
   if (fputs("day,date,side,series,n,mean,p05,p25,p50,p75,p95\n", f) == EOF)
     return -1;
   int days = truce_ensemble_days(e);
@@ -195,6 +203,7 @@ int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
         truce__row_str(&row, side ? truce_series_name((int)k)
                                   : truce_backer_series_name((int)k));
         truce__row_num(&row, (double)b.n);
+        if (keep) *keep++ = b;
         const double v[6] = {b.mean, b.p05, b.p25, b.p50, b.p75, b.p95};
         for (int j = 0; j < 6; j++) truce__row_num(&row, v[j]);
         if (truce__row_end(&row)) return -1;
@@ -204,10 +213,14 @@ int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
   return 0;
 }
 
+/* daily.csv's bands, kept for results.db (computed once: ~1% of a run). */
 static int write_bands(truce_output* o, const truce_ensemble* e) {
   int rc = open_daily(o, "");
   if (rc) return rc;
-  if (truce__bands_csv(o->daily_f, o->sc, e, 1))
+  o->n_bands = truce__bands_count(o->sc, e);
+  o->bands = truce__malloc(o->ctx, o->n_bands * sizeof *o->bands);
+  if (!o->bands) return TRUCE_ENOMEM;
+  if (truce__bands_csv(o->daily_f, o->sc, e, 1, o->bands))
     return write_error(o, "daily.csv");
   o->daily_done = true;
   return 0;
@@ -734,8 +747,8 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
     o->daily_f = NULL;
     if (e != 0) return write_error(o, "daily.csv");
   }
-  if (o->ens &&
-      (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m))) {
+  if (o->ens && (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m,
+                                         o->bands))) {
     char why[512]; /* name results.db, not its temporary file */
     snprintf(why, sizeof why, "%s", truce_ctx_message(o->ctx));
     return file_error(o, rc, "results.db", why);
@@ -765,5 +778,6 @@ void truce_output_free(truce_output* o) {
   }
   truce__free(o->ctx, o->outcomes, o->cap_runs * OUT_VALS * sizeof(double));
   truce__free(o->ctx, o->json, o->json_cap);
+  truce__free(o->ctx, o->bands, o->n_bands * sizeof *o->bands);
   truce__free(o->ctx, o, sizeof *o);
 }

@@ -371,7 +371,7 @@ static void write_daily(FILE* f, const truce_scenario* sc,
   mem d;
   if (mem_open(&d)) return;
   int days = truce_ensemble_days(e);
-  truce__bands_csv(d.f, sc, e, days > 120 ? (days + 119) / 120 : 1);
+  truce__bands_csv(d.f, sc, e, days > 120 ? (days + 119) / 120 : 1, NULL);
   bool ok = !mem_close(&d, true);
   fputs(", \"daily\": ", f);
   if (ok) truce__web_json(f, d.buf, d.len, true);

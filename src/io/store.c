@@ -57,6 +57,7 @@ typedef struct {
   truce_ctx* ctx;
   sqlite3* db;
   int rc;
+  const truce_band* bands; /* the daily table's bands, or NULL: computed */
 } store;
 
 static int fail(store* s, const char* what) {
@@ -195,6 +196,7 @@ static void write_runs(store* s, const truce_scenario* sc,
 /* daily and stalemate: the bands of every series (the series tables). */
 static void write_daily(store* s, const truce_scenario* sc,
                         const truce_ensemble* e, const truce_run_meta* m) {
+  const truce_band* kept = s->bands;
   const char* start = truce_scenario_start(sc);
   long start_days = start ? truce__date_to_days(start) : 0;
   sqlite3_stmt* st = prep(s, "INSERT INTO daily VALUES(?,?,?,?,?,?,?,?,?,?,?)");
@@ -205,14 +207,20 @@ static void write_daily(store* s, const truce_scenario* sc,
     for (size_t i = 0; i < 2; i++)
       for (int k = 0; k < (int)truce_series_count(); k++) {
         truce_band b;
-        truce_ensemble_band(e, d, i, k, &b);
+        if (kept)
+          b = *kept++;
+        else
+          truce_ensemble_band(e, d, i, k, &b);
         band_row(s, st, d, start ? date : NULL, truce_scenario_side_id(sc, i),
                  truce_series_name(k), &b);
       }
     for (size_t b = 0; b < truce_scenario_backer_count(sc); b++)
       for (int k = 0; k < (int)truce_backer_series_count(); k++) {
         truce_band bd;
-        truce_ensemble_backer_band(e, d, b, k, &bd);
+        if (kept)
+          bd = *kept++;
+        else
+          truce_ensemble_backer_band(e, d, b, k, &bd);
         band_row(s, st, d, start ? date : NULL, truce_scenario_backer_id(sc, b),
                  truce_backer_series_name(k), &bd);
       }
@@ -393,8 +401,8 @@ static int create_schema(sqlite3* db) {
 
 int truce__store_write(truce_ctx* ctx, const char* path,
                        const truce_scenario* sc, const truce_ensemble* e,
-                       const truce_run_meta* m) {
-  store s = {ctx, NULL, 0};
+                       const truce_run_meta* m, const truce_band* bands) {
+  store s = {ctx, NULL, 0, bands};
   remove(path);
   if (sqlite3_open(path, &s.db) != SQLITE_OK) {
     fail(&s, "open");

@@ -308,12 +308,28 @@ TRUCE_API void truce_explore_engine_model(truce_explore_engine* g,
 TRUCE_API const char* truce_explore_outcome_name(const truce_scenario* sc,
                                                  size_t i, char* buf, size_t n);
 
+/* A condition's comparisons, each with the operator that writes it; the
+ * last, a bare NAME, has none. */
+#define TRUCE_CMP_MAP(X) \
+  X(LT, "<")             \
+  X(LE, "<=")            \
+  X(GT, ">")             \
+  X(GE, ">=")            \
+  X(EQ, "==")            \
+  X(NE, "!=")            \
+  X(NONZERO, "")
+typedef enum {
+#define TRUCE_CMP_ENUM(name, text) TRUCE_CMP_##name,
+  TRUCE_CMP_MAP(TRUCE_CMP_ENUM)
+#undef TRUCE_CMP_ENUM
+} truce_cmp;
+
 /* A condition on outcomes: "NAME OP NUMBER" (OP one of < <= > >= == !=)
  * or a bare NAME (true when non-zero). All fields public, read-only;
  * truce_condition_parse fills the caller's struct. */
 typedef struct {
   size_t output; /* index among the names given */
-  int op;        /* 0 <, 1 <=, 2 >, 3 >=, 4 ==, 5 !=, 6 non-zero */
+  truce_cmp op;
   double value;
 } truce_condition;
 /* Parse `text` against names[0..n); errors read "--condition 'TEXT':

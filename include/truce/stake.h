@@ -50,13 +50,19 @@ TRUCE_API size_t truce_stake_dim_count(const truce_stake* st);
 TRUCE_API const char* truce_stake_actor_name(const truce_stake* st, size_t i);
 TRUCE_API const char* truce_stake_dim_name(const truce_stake* st, size_t k);
 
+/* How pce and challenge sum the actors' positions into the group's. */
+typedef enum {
+  TRUCE_STAKE_AGG_MEAN,  /* the weighted mean */
+  TRUCE_STAKE_AGG_MEDIAN /* the weighted median */
+} truce_stake_aggregate;
+
 /* All fields public; set by the caller (start from
  * truce_stake_opts_default()). */
 typedef struct {
-  double gamma;      /* pce: contest exponent of the Condorcet elections */
-  double risk;       /* pce: exponent on distance (1 neutral, >1 averse) */
-  int aggregate;     /* pce/challenge: 0 weighted mean, 1 weighted median */
-  int max_rounds;    /* dynamic models (default 100) */
+  double gamma; /* pce: contest exponent of the Condorcet elections */
+  double risk;  /* pce: exponent on distance (1 neutral, >1 averse) */
+  truce_stake_aggregate aggregate; /* pce/challenge: the group's position */
+  int max_rounds;                  /* dynamic models (default 100) */
   double stop_share; /* pce: stop when movement < this x the first round's */
 } truce_stake_opts;
 

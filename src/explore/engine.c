@@ -496,8 +496,11 @@ void truce_explore_engine_model(truce_explore_engine* g,
 
 /* ------------------------------------------------------ Conditions */
 
-static const char* const cond_ops[] = {"<=", ">=", "==", "!=", "<", ">"};
-static const int cond_codes[] = {1, 3, 4, 5, 0, 2};
+static const char* const cond_ops[] = {
+#define TRUCE_CMP_TEXT(name, text) text,
+    TRUCE_CMP_MAP(TRUCE_CMP_TEXT)
+#undef TRUCE_CMP_TEXT
+};
 
 /* The prefix of a condition's error: "condition 'TEXT': " in a file,
  * "column C: " on the command line (cond_fail records the place). */
@@ -548,16 +551,16 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
   out->output = j;
   while (*s == ' ') s++;
   if (!*s) {
-    out->op = 6;
+    out->op = TRUCE_CMP_NONZERO;
     out->value = 0;
     return 0;
   }
-  int op = -1;
-  for (size_t i = 0; i < 6 && op < 0; i++)
-    if (!strncmp(s, cond_ops[i], strlen(cond_ops[i]))) {
-      op = cond_codes[i];
-      s += strlen(cond_ops[i]);
-    }
+  int op = -1; /* the longest operator that s starts with */
+  for (int i = 0; i < TRUCE_CMP_NONZERO; i++)
+    if (!strncmp(s, cond_ops[i], strlen(cond_ops[i])) &&
+        (op < 0 || strlen(cond_ops[i]) > strlen(cond_ops[op])))
+      op = i;
+  if (op >= 0) s += strlen(cond_ops[op]);
   if (op < 0) {
     cond_where(w, sizeof w, text, file, line, column, (int)(s - text) + 1);
     return cond_fail(ctx, text, file, line, column, (int)(s - text) + 1,
@@ -580,19 +583,20 @@ int truce_condition_parse(truce_ctx* ctx, const char* text, const char* file,
                                 "OUTCOME OP NUMBER",
                                 w, buf));
   }
-  out->op = op;
+  out->op = (truce_cmp)op;
   return 0;
 }
 
 bool truce_condition_holds(const truce_condition* c, const double* y) {
   double v = y[c->output];
   switch (c->op) {
-    case 0: return v < c->value;
-    case 1: return v <= c->value;
-    case 2: return v > c->value;
-    case 3: return v >= c->value;
-    case 4: return v == c->value;
-    case 5: return v != c->value;
+    case TRUCE_CMP_LT: return v < c->value;
+    case TRUCE_CMP_LE: return v <= c->value;
+    case TRUCE_CMP_GT: return v > c->value;
+    case TRUCE_CMP_GE: return v >= c->value;
+    case TRUCE_CMP_EQ: return v == c->value;
+    case TRUCE_CMP_NE: return v != c->value;
+    case TRUCE_CMP_NONZERO:
     default: return v != 0;
   }
 }

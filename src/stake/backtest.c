@@ -285,11 +285,11 @@ int truce_stake_backtest(truce_ctx* ctx, const char* path, uint64_t seed,
     static const double risks[] = {0.5, 1, 2};
     double best = HUGE_VAL;
     truce_stake_opts bo = o;
-    for (int a = 0; a < 2 && !rc; a++)
+    for (int a = TRUCE_STAKE_AGG_MEAN; a <= TRUCE_STAKE_AGG_MEDIAN && !rc; a++)
       for (int gi = 0; gi < 5 && !rc; gi++)
         for (int ri = 0; ri < 3 && !rc; ri++) {
           truce_stake_opts t = o;
-          t.aggregate = a;
+          t.aggregate = (truce_stake_aggregate)a;
           t.gamma = gammas[gi];
           t.risk = risks[ri];
           truce_backtest_row tr;
@@ -308,7 +308,9 @@ int truce_stake_backtest(truce_ctx* ctx, const char* path, uint64_t seed,
       snprintf(out->fitted, sizeof out->fitted,
                "gamma %g, risk %g, outcome %s (train MAE %.2f on %zu)",
                bo.gamma, bo.risk,
-               bo.aggregate ? "weighted median" : "weighted mean", best, half);
+               bo.aggregate == TRUCE_STAKE_AGG_MEDIAN ? "weighted median"
+                                                      : "weighted mean",
+               best, half);
       out->n_test = te.n;
       out->pce_test_mae = te.mae;
       out->compromise_test_mae = tc.mae;

@@ -29,7 +29,7 @@ int truce_stake_model_parse(const char* name) {
 }
 
 truce_stake_opts truce_stake_opts_default(void) {
-  truce_stake_opts o = {2.0, 1.0, 0, 100, 0.02};
+  truce_stake_opts o = {2.0, 1.0, TRUCE_STAKE_AGG_MEAN, 100, 0.02};
   return o;
 }
 
@@ -322,8 +322,9 @@ int truce_stake_solve(truce_ctx* ctx, const truce_stake* st, int model,
   double span = st->hi - st->lo;
   for (size_t i = 0; i < n * d; i++) x[i] = (st->pos[i] - st->lo) / span;
   double* w = wts + n * d; /* aggregation weights, n */
-  int median = model == TRUCE_STAKE_MEDIAN ||
-               (model >= TRUCE_STAKE_CHALLENGE && o.aggregate == 1);
+  int median =
+      model == TRUCE_STAKE_MEDIAN ||
+      (model >= TRUCE_STAKE_CHALLENGE && o.aggregate == TRUCE_STAKE_AGG_MEDIAN);
   for (size_t k = 0; k < d; k++)
     r->trajectory[k] = aggregate(st, x, k, median, w, idx);
   int rounds = 0, converged = 0;

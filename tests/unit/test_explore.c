@@ -514,6 +514,26 @@ static void test_errors(void** s) {
   assert_true(truce_condition_holds(&c, y));
   y[0] = 365;
   assert_false(truce_condition_holds(&c, y));
+  /* every comparison of the table, the longest operator matched ("<="
+   * is not "<" before "= 4"), at 3, 4 and 5 */
+  static const struct {
+    const char* text;
+    truce_cmp op;
+    bool at[3];
+  } ops[] = {
+      {"x < 4", TRUCE_CMP_LT, {1, 0, 0}},  {"x <= 4", TRUCE_CMP_LE, {1, 1, 0}},
+      {"x > 4", TRUCE_CMP_GT, {0, 0, 1}},  {"x >= 4", TRUCE_CMP_GE, {0, 1, 1}},
+      {"x == 4", TRUCE_CMP_EQ, {0, 1, 0}}, {"x != 4", TRUCE_CMP_NE, {1, 0, 1}},
+      {"x", TRUCE_CMP_NONZERO, {1, 1, 1}}};
+  for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++) {
+    assert_int_equal(
+        truce_condition_parse(ctx, ops[i].text, NULL, 0, 0, 2, names, &c), 0);
+    assert_int_equal(c.op, ops[i].op);
+    for (int k = 0; k < 3; k++) {
+      y[1] = 3 + k;
+      assert_int_equal(truce_condition_holds(&c, y), ops[i].at[k]);
+    }
+  }
   assert_int_equal(
       truce_condition_parse(ctx, "ua.exhaust < 3", NULL, 0, 0, 2, names, &c),
       TRUCE_EINVAL);

@@ -124,7 +124,21 @@ typedef struct {
   const truce__ceasefire* cf;  /* NULL: settlements are permanent */
   double thr[MAX_COMBOS][2];   /* per package: what each side needs (set by
                                   ranges) */
+  gsl_root_fsolver* root;      /* Brent's, for min_guarantee: set when the
+                                  negotiation has a guarantee */
 } problem;
+
+/* Brent's solver for min_guarantee, allocated once by whoever solves
+ * (NULL without a guarantee: none is needed). */
+static int root_new(truce_ctx* ctx, const truce__nego* n,
+                    gsl_root_fsolver** out) {
+  *out =
+      n->has_guarantee ? gsl_root_fsolver_alloc(gsl_root_fsolver_brent) : NULL;
+  return n->has_guarantee && !*out
+             ? TRUCE_FAIL(ctx, TRUCE_ENOMEM,
+                          "no memory for the guarantee's root solver")
+             : 0;
+}
 
 /* Whether package `combo` includes the guaranteed option. */
 static bool guaranteed(const truce__nego* n, int combo) {
@@ -213,8 +227,8 @@ static double g_of_q(double q, void* user) {
 }
 
 /* Smallest credibility in [0, 1] at which some package is acceptable to
- * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver on the
- * bracketing cell. */
+ * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver (P's)
+ * on the bracketing cell. */
 static double min_guarantee(problem* P, truce_package_range* pk, int ncombo) {
   gfun g = {P, pk, ncombo};
   double prev = 0;
@@ -223,9 +237,9 @@ static double min_guarantee(problem* P, truce_package_range* pk, int ncombo) {
     double q = k / 100.0;
     if (g_of_q(q, &g) >= 0) {
       gsl_function F = {g_of_q, &g};
-      gsl_root_fsolver* s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+      gsl_root_fsolver* s = P->root;
       double root = q;
-      if (s && gsl_root_fsolver_set(s, &F, prev, q) == GSL_SUCCESS) {
+      if (gsl_root_fsolver_set(s, &F, prev, q) == GSL_SUCCESS) {
         for (int it = 0; it < 100; it++) {
           gsl_root_fsolver_iterate(s);
           double lo = gsl_root_fsolver_x_lower(s);
@@ -234,7 +248,6 @@ static double min_guarantee(problem* P, truce_package_range* pk, int ncombo) {
           if (gsl_root_test_interval(lo, hi, 1e-12, 0) == GSL_SUCCESS) break;
         }
       }
-      gsl_root_fsolver_free(s);
       /* the upper end of the bracket, nudged so the range is non-empty */
       while (g_of_q(root, &g) < 0 && root < q) root += 1e-10;
       return root;
@@ -434,11 +447,15 @@ static double contested_line(const truce__nego* n, double t);
 /* The full analysis of one problem into a new day ((double)NAN line). */
 static int solve_full(truce_ctx* ctx, problem* P, double credibility,
                       truce_bargain_day** out) {
-  int rc = day_alloc(ctx, truce_bargain_package_count(P->sc), out);
-  if (rc) return rc;
-  solve_into(P, credibility, *out, true);
-  (*out)->line = (double)NAN;
-  return 0;
+  int rc = root_new(ctx, P->n, &P->root);
+  if (!rc) rc = day_alloc(ctx, truce_bargain_package_count(P->sc), out);
+  if (!rc) {
+    solve_into(P, credibility, *out, true);
+    (*out)->line = (double)NAN;
+  }
+  gsl_root_fsolver_free(P->root);
+  P->root = NULL;
+  return rc;
 }
 
 /* A run's claims: territorial thresholds (km2 of front.area_km2 the side
@@ -472,7 +489,7 @@ int truce_bargain_solve(truce_ctx* ctx, const truce_scenario* sc,
                       nc, MAX_COMBOS);
   truce__claims cl;
   run_claims(&truce__scenario_model(sc)->params, &cl);
-  problem P = {sc, n, war, 0, &cl, NULL, {{0}}};
+  problem P = {sc, n, war, 0, &cl, NULL, {{0}}, NULL};
   return solve_full(ctx, &P, credibility, out);
 }
 
@@ -502,10 +519,11 @@ struct truce_bargain_tracker {
   truce__ceasefire cf;  /* the ceasefire seen from the latest decision */
   truce__aid_belief aid[2]; /* each side's about side 0's backers' aid */
   truce__quad quad;
-  truce_rng* talks;  /* the agreement stream */
-  truce_sim* evs;    /* draws each run's events as its simulation does */
-  int last_decision; /* of the aid signals */
-  int last_day;      /* the latest decision with beliefs */
+  gsl_root_fsolver* root; /* min_guarantee's (NULL without a guarantee) */
+  truce_rng* talks;       /* the agreement stream */
+  truce_sim* evs;         /* draws each run's events as its simulation does */
+  int last_decision;      /* of the aid signals */
+  int last_day;           /* the latest decision with beliefs */
   bool agreed;
 };
 
@@ -542,6 +560,7 @@ int truce_bargain_tracker_new(truce_ctx* ctx, const truce_scenario* sc,
   if (!rc) rc = truce_rng_new(ctx, m->seed, 0, TRUCE_STREAM_TALKS, &t->talks);
   if (!rc) rc = truce__quad_init(&t->quad);
   if (!rc) rc = day_alloc(ctx, nc, &t->day);
+  if (!rc) rc = root_new(ctx, &m->params.nego, &t->root);
   if (!rc && m->n_events) rc = truce_sim_new(ctx, sc, &t->evs);
   if (rc) {
     truce_bargain_tracker_free(t);
@@ -557,6 +576,7 @@ void truce_bargain_tracker_free(truce_bargain_tracker* t) {
   truce_rng_free(t->talks);
   truce_sim_free(t->evs);
   truce_bargain_day_free(t->ctx, t->day);
+  gsl_root_fsolver_free(t->root);
   truce__free(t->ctx, t->p, sizeof *t->p);
   truce__free(t->ctx, t, sizeof *t);
 }
@@ -880,7 +900,7 @@ int truce_bargain_tracker_day(truce_bargain_tracker* t, const truce_day* d) {
     /* every decision: is a range open now? */
     problem P = {t->sc,  n,          &w,
                  d->day, &t->claims, n->ceasefire_days > 0 ? &t->cf : NULL,
-                 {{0}}};
+                 {{0}},  t->root};
     solve_into(&P, n->g_credibility, t->day, false);
     t->open_now = t->day->open;
     if (!t->agreed && t->day->open && (n->talks_open > 0 || n->talks_ripe > 0))
@@ -984,7 +1004,7 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
     const truce__nego* n = &t->p->nego;
     problem P = {sc,          n,          &w,
                  t->last_day, &t->claims, n->ceasefire_days > 0 ? &t->cf : NULL,
-                 {{0}}};
+                 {{0}},       NULL};
     rc = solve_full(ctx, &P, n->g_credibility, out);
     if (!rc) {
       (*out)->day = day;

@@ -246,12 +246,14 @@ size_t truce__g12(double v, char* out);
 /* A CSV row (io/row.c): start it on a file, append fields (a comma before
  * each but the first; numbers as "%.12g"), end it with a newline; its
  * bytes reach the file in one write (or a few, for a row longer than the
- * buffer). truce__row_end returns -1 if any write of the row failed. */
+ * buffer). truce__row_end returns -1 if any write of the row failed,
+ * with errno that failure's. */
 typedef struct {
   char buf[4096];
   size_t n, fields;
   FILE* f;
   bool err;
+  int errnum; /* errno of the first failed write */
 } truce__row;
 void truce__row_start(truce__row* r, FILE* f);
 void truce__row_str(truce__row* r, const char* s);

@@ -283,6 +283,7 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
   double* oc = truce__calloc(o->ctx, 2 * nout + 1, sizeof(double));
   if (!oc) rc = TRUCE_ENOMEM;
   truce__row row;
+  int why = 0; /* errno of a failed row */
   for (uint64_t r = 0; r < truce_ensemble_runs(e) && !rc; r++) {
     const double* pv = truce_ensemble_params(e, r);
     truce__row_start(&row, f);
@@ -309,13 +310,17 @@ static int write_runs(truce_output* o, const truce_ensemble* e) {
     for (size_t k = 0; k < nbc; k++)
       csv_bargain(&row, o->sc, truce_bargain_column_at(k),
                   truce_ensemble_extras(e, r));
-    if (truce__row_end(&row)) rc = TRUCE_EIO;
+    if (truce__row_end(&row)) {
+      rc = TRUCE_EIO;
+      why = errno;
+    }
     if (!rc) rc = truce_output_run_end(o, r, oc);
   }
   truce__free(o->ctx, oc, (2 * nout + 1) * sizeof(double));
   errno = 0;
   if (ferror(f) && !rc) rc = TRUCE_EIO;
   if (fclose(f) != 0 && !rc) rc = TRUCE_EIO;
+  if (why) errno = why; /* the row's failure, not fclose's */
   if (rc == TRUCE_EIO) return write_error(o, "runs.csv");
   o->runs_done = true;
   return rc;

@@ -10,6 +10,7 @@
  * no trailing zeros). Everything else goes to snprintf. tests/unit/
  * test_io.c checks the bytes against snprintf's.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -34,12 +35,21 @@ size_t truce__g12(double v, char* out) {
   return n > 0 ? (size_t)n : 0;
 }
 
+/* n bytes to the file; a failure is kept with its errno (the first). */
+static void out(truce__row* r, const char* s, size_t n) {
+  errno = 0;
+  if (fwrite(s, 1, n, r->f) != n && !r->err) {
+    r->err = true;
+    r->errnum = errno;
+  }
+}
+
 static void put(truce__row* r, const char* s, size_t n) {
   if (r->n + n + 1 > sizeof r->buf) { /* a long row: write what is held */
-    if (fwrite(r->buf, 1, r->n, r->f) != r->n) r->err = true;
+    out(r, r->buf, r->n);
     r->n = 0;
     if (n + 1 > sizeof r->buf) {
-      if (fwrite(s, 1, n, r->f) != n) r->err = true;
+      out(r, s, n);
       return;
     }
   }
@@ -56,6 +66,7 @@ void truce__row_start(truce__row* r, FILE* f) {
   r->n = 0;
   r->fields = 0;
   r->err = false;
+  r->errnum = 0;
 }
 
 void truce__row_str(truce__row* r, const char* s) {
@@ -71,8 +82,9 @@ void truce__row_num(truce__row* r, double v) {
 
 int truce__row_end(truce__row* r) {
   put(r, "\n", 1);
-  if (fwrite(r->buf, 1, r->n, r->f) != r->n) r->err = true;
+  out(r, r->buf, r->n);
   r->n = 0;
   r->fields = 0;
+  if (r->err) errno = r->errnum; /* for the caller's message */
   return r->err ? -1 : 0;
 }

@@ -207,9 +207,10 @@ if unshare -m true 2>/dev/null; then
   "$TRUCE" run "$UA" --runs 20 --out "$T/sizes" -q
   sz() { stat -c %s "$T/sizes/$1"; }
   d=$(sz daily.csv) r=$(sz runs.csv) j=$(sz summary.json) b=$(sz results.db) h=$(sz report.html)
-  # tmpfs sizes that run out in daily.csv, in results.db (its COMMIT or
-  # before) and in report.html
-  for case in "daily.csv $((d / 2))" "results.db $((d + r + j + b / 2))" \
+  # tmpfs sizes that run out in daily.csv, in runs.csv, in results.db
+  # (its COMMIT or before) and in report.html
+  for case in "daily.csv $((d / 2))" "runs.csv $((d + r / 2))" \
+              "results.db $((d + r + j + b / 2))" \
               "report.html $((d + r + j + b + h / 2))"; do
     set -- $case
     what=$1 size=$2

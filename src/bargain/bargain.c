@@ -227,11 +227,13 @@ static double g_of_q(double q, void* user) {
 }
 
 /* Smallest credibility in [0, 1] at which some package is acceptable to
- * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver (P's)
- * on the bracketing cell. */
+ * both (to 1e-9), or -1 if none: a scan, then GSL's Brent solver (P's:
+ * whoever solves a negotiation with a guarantee allocates one, root_new)
+ * on the bracketing cell; NaN without a solver. */
 static double min_guarantee(problem* P, truce_package_range* pk, int ncombo) {
   gfun g = {P, pk, ncombo};
   double prev = 0;
+  if (!P->root) return (double)NAN;
   if (g_of_q(0, &g) >= 0) return 0;
   for (int k = 1; k <= 100; k++) {
     double q = k / 100.0;

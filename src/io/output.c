@@ -217,9 +217,13 @@ int truce__bands_csv(FILE* f, const truce_scenario* sc, const truce_ensemble* e,
 static int write_bands(truce_output* o, const truce_ensemble* e) {
   int rc = open_daily(o, "");
   if (rc) return rc;
+  truce__free(o->ctx, o->bands, o->n_bands * sizeof *o->bands); /* a retry */
   o->n_bands = truce__bands_count(o->sc, e);
-  o->bands = truce__malloc(o->ctx, o->n_bands * sizeof *o->bands);
-  if (!o->bands) return TRUCE_ENOMEM;
+  o->bands = truce__calloc(o->ctx, o->n_bands, sizeof *o->bands);
+  if (!o->bands) {
+    o->n_bands = 0;
+    return TRUCE_ENOMEM;
+  }
   if (truce__bands_csv(o->daily_f, o->sc, e, 1, o->bands))
     return write_error(o, "daily.csv");
   o->daily_done = true;
@@ -753,7 +757,7 @@ int truce_output_commit(truce_output* o, const truce_run_meta* m) {
     if (e != 0) return write_error(o, "daily.csv");
   }
   if (o->ens && (rc = truce__store_write(o->ctx, o->db_tmp, o->sc, o->ens, m,
-                                         o->bands))) {
+                                         o->bands, o->n_bands))) {
     char why[512]; /* name results.db, not its temporary file */
     snprintf(why, sizeof why, "%s", truce_ctx_message(o->ctx));
     return file_error(o, rc, "results.db", why);

@@ -401,7 +401,12 @@ static int create_schema(sqlite3* db) {
 
 int truce__store_write(truce_ctx* ctx, const char* path,
                        const truce_scenario* sc, const truce_ensemble* e,
-                       const truce_run_meta* m, const truce_band* bands) {
+                       const truce_run_meta* m, const truce_band* bands,
+                       size_t n_bands) {
+  if (bands && n_bands != truce__bands_count(sc, e))
+    return TRUCE_FAIL(ctx, TRUCE_EINTERNAL,
+                      "results store: %zu bands kept, %zu expected", n_bands,
+                      truce__bands_count(sc, e));
   store s = {ctx, NULL, 0, bands};
   remove(path);
   /* one thread writes the store: no locking on each call (~2% of a run) */

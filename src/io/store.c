@@ -409,7 +409,7 @@ int truce__store_write(truce_ctx* ctx, const char* path,
                       truce__bands_count(sc, e));
   store s = {ctx, NULL, 0, bands};
   remove(path);
-  /* one thread writes the store: no locking on each call (~2% of a run) */
+  /* one thread writes the store: no locking on each call (~1% of a run) */
   if (sqlite3_open_v2(
           path, &s.db,
           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,

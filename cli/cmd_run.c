@@ -163,8 +163,13 @@ static void print_bargaining(truce_ctx* ctx, const truce_scenario* sc,
     truce_share_format(b.p_open_by_month[at3[k] - 1], b.runs, p[k], 96);
   printf("  bargaining range exists within 3 / 6 / 12 months: %s / %s / %s",
          p[0], p[1], p[2]);
-  if (b.never_fraction < 1)
-    printf(" (median opening: day %.0f)\n", b.open_q[2]);
+  if (b.never_fraction < 1) /* the spread, not only the median: the
+                              opening day is often bimodal */
+    printf(
+        "\n    opening day, in the %.0f runs with a range: median %.0f, "
+        "middle half %.0f-%.0f\n",
+        (double)b.runs * (1 - b.never_fraction), b.open_q[2], b.open_q[1],
+        b.open_q[3]);
   else
     printf(" (never within %d days)\n", truce_scenario_horizon_days(sc));
   int H = truce_scenario_horizon_days(sc);

@@ -366,6 +366,17 @@ printf 'kind,platform\n' >"$T/fc.csv"
 "$TRUCE" run "$SRC/scenarios/ukraine-2023-11.yaml" --runs 2 --out "$T/noscore" --score "$T/fc.csv" 2>"$T/stderr"; [ $? -eq 1 ] \
   && grep -q "fc.csv:1:1: error: the header" "$T/stderr" && [ ! -e "$T/noscore" ] && ok || bad "run --score with a bad file"
 grep -q "bargaining range exists within 3 / 6 / 12 months" "$T/art.txt" && ok || bad "run does not print the range odds"
+# the opening day's median and middle half are summary.json's, over the
+# runs that open
+python3 - "$T/art.txt" "$T/art/summary.json" <<'PY' && ok || bad "run's opening day line: $(grep 'opening day' "$T/art.txt")"
+import json, re, sys
+m = re.search(r"opening day, in the (\d+) runs with a range: median (\d+), "
+              r"middle half (\d+)-(\d+)", open(sys.argv[1]).read())
+d = json.load(open(sys.argv[2]))
+w = d["bargaining"]["window_open_day"]
+want = (round(d["runs"] * (1 - w["never_fraction"])), w["p50"], w["p25"], w["p75"])
+sys.exit(0 if m and all(abs(int(g) - v) <= 0.5 for g, v in zip(m.groups(), want)) else 1)
+PY
 # the two wars with a known end (docs/bargaining.md): they load under their
 # as_of, every number has a provenance, and --score reads their records of
 # agreement and terms

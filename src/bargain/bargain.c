@@ -446,17 +446,21 @@ static int day_alloc(truce_ctx* ctx, int nc, truce_bargain_day** out) {
 
 static double contested_line(const truce__nego* n, double t);
 
-/* The full analysis of one problem into a new day ((double)NAN line). */
+/* The full analysis of one problem into a new day ((double)NAN line),
+ * with P's root solver or, without one, its own. */
 static int solve_full(truce_ctx* ctx, problem* P, double credibility,
                       truce_bargain_day** out) {
-  int rc = root_new(ctx, P->n, &P->root);
+  bool own = !P->root; /* the caller's solver, or one for this analysis */
+  int rc = own ? root_new(ctx, P->n, &P->root) : 0;
   if (!rc) rc = day_alloc(ctx, truce_bargain_package_count(P->sc), out);
   if (!rc) {
     solve_into(P, credibility, *out, true);
     (*out)->line = (double)NAN;
   }
-  gsl_root_fsolver_free(P->root);
-  P->root = NULL;
+  if (own) {
+    gsl_root_fsolver_free(P->root);
+    P->root = NULL;
+  }
   return rc;
 }
 
@@ -1006,7 +1010,7 @@ int truce_bargain_analyse(truce_ctx* ctx, const truce_scenario* sc, int day,
     const truce__nego* n = &t->p->nego;
     problem P = {sc,          n,          &w,
                  t->last_day, &t->claims, n->ceasefire_days > 0 ? &t->cf : NULL,
-                 {{0}},       NULL};
+                 {{0}},       t->root};
     rc = solve_full(ctx, &P, n->g_credibility, out);
     if (!rc) {
       (*out)->day = day;

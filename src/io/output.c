@@ -230,21 +230,18 @@ static int write_bands(truce_output* o, const truce_ensemble* e) {
   return 0;
 }
 
-/* ,FIELD for a bargaining run column (as in results.db's bargaining_runs:
- * empty for never, none or NaN). A package's name is written with ';'
- * for ',', '\'' for '"' and blanks for control bytes, so that every row
- * splits on its commas alone (docs/outputs.md). */
+/* A bargaining run column's field of row (as in results.db's
+ * bargaining_runs: empty for never, none or NaN). A package's name is
+ * written with ';' for ',', '\'' for '"' and blanks for control bytes, so
+ * that every row splits on its commas alone (docs/outputs.md). */
 static void csv_bargain(truce__row* row, const truce_scenario* sc,
                         const truce_bargain_column* bc, const double* x) {
   double v = x[bc->extra];
-  if (bc->kind == TRUCE_BCOL_NUMBER) {
-    if (!isnan(v))
-      truce__row_num(row, v);
-    else
-      truce__row_str(row, "");
-  } else if (v >= 0 && bc->kind == TRUCE_BCOL_DAY) {
+  if (bc->kind == TRUCE_BCOL_NUMBER && !isnan(v)) {
+    truce__row_num(row, v);
+  } else if (bc->kind == TRUCE_BCOL_DAY && v >= 0) {
     truce__row_num(row, (int)v);
-  } else if (v >= 0) {
+  } else if (bc->kind != TRUCE_BCOL_NUMBER && v >= 0) { /* a package */
     char name[200];
     truce_bargain_package_name(sc, (int)v, name, sizeof name);
     for (char* c = name; *c; c++)
